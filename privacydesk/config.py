@@ -1,0 +1,149 @@
+"""Every environment variable privacydesk reads, declared once, typed and validated.
+
+`load_config()` reads the environment, checks every value and returns a frozen `Config`;
+any invalid value raises `ConfigError` naming the variable and the rule. The README's
+configuration table is printed by `privacydesk config --markdown` from `SETTINGS`, so the
+documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from privacydesk.policy.errors import PrivacydeskError
+
+PLACEHOLDER_SECRET = "insecure-development-secret-change-me"
+
+
+class ConfigError(PrivacydeskError):
+    """An environment variable is missing or invalid; the message names it and the rule."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: str  # "str" | "bool" | "int" | "path" | "url" | "choice" | "list"
+    default: str
+    help: str
+    choices: tuple[str, ...] = ()
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("PRIVACYDESK_ENV", "choice", "development",
+            "`development` (placeholder secrets allowed, generated keys) or `production` "
+            "(every secret must be set; refuses to start otherwise).",
+            choices=("development", "production")),
+    Setting("PRIVACYDESK_DATA_DIR", "path", "var",
+            "Folder for the SQLite database, the key file, exports and backups."),
+    Setting("DATABASE_URL", "url", "",
+            "Database URL, e.g. `postgres://user@127.0.0.1:5432/privacydesk`. "
+            "Empty: SQLite at `$PRIVACYDESK_DATA_DIR/privacydesk.sqlite3`."),
+    Setting("REDIS_URL", "url", "",
+            "Redis URL for state shared between web workers (e.g. the break-in guard). "
+            "Empty: the database is used."),
+    Setting("PRIVACYDESK_SECRET_KEY", "str", PLACEHOLDER_SECRET,
+            "Django secret (sessions, signed links). Must be set in production.", secret=True),
+    Setting("PRIVACYDESK_POLICY", "path", "",
+            "Path of the company's policy TOML. Empty: the embedded InFactor policy."),
+    Setting("PRIVACYDESK_KEYS", "str", "",
+            "Encryption keys as `id:base64key,id:base64key`; the last is current. "
+            "Overrides the key file.", secret=True),
+    Setting("PRIVACYDESK_KEY_FILE", "path", "",
+            "JSON key file (written by `privacydesk keys generate`). "
+            "Empty: `$PRIVACYDESK_DATA_DIR/keys.json`."),
+    Setting("PRIVACYDESK_ALLOWED_HOSTS", "list", "127.0.0.1,localhost",
+            "Comma-separated host names the site answers to."),
+    Setting("PRIVACYDESK_TRUSTED_PROXIES", "list", "",
+            "Comma-separated proxy addresses whose X-Forwarded-For is believed."),
+    Setting("PRIVACYDESK_SECURE_COOKIES", "bool", "false",
+            "Mark cookies Secure and send HSTS (on automatically with `serve --tls` "
+            "and in production)."),
+    Setting("PRIVACYDESK_SMTP_URL", "url", "",
+            "Outgoing mail, e.g. `smtp://127.0.0.1:1025`. Empty: mail is written to the "
+            "console backend in development."),
+    Setting("PRIVACYDESK_LOG_LEVEL", "choice", "WARNING",
+            "Application log level. No level ever logs visitors (promise W1).",
+            choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+)
+
+
+def _parse(setting: Setting, raw: str) -> Any:
+    if setting.kind == "bool":
+        low = raw.strip().lower()
+        if low in ("1", "true", "yes", "on"):
+            return True
+        if low in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{setting.name}: must be true or false, got {raw!r}")
+    if setting.kind == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{setting.name}: must be a whole number, got {raw!r}")
+    if setting.kind == "choice":
+        if raw not in setting.choices:
+            raise ConfigError(
+                f"{setting.name}: must be one of {', '.join(setting.choices)}, got {raw!r}")
+        return raw
+    if setting.kind == "list":
+        return tuple(p.strip() for p in raw.split(",") if p.strip())
+    if setting.kind == "url":
+        if raw and "://" not in raw:
+            raise ConfigError(f"{setting.name}: must be a URL like scheme://host, got {raw!r}")
+        return raw
+    if setting.kind == "path":
+        return Path(raw).expanduser() if raw else None
+    return raw
+
+
+@dataclass(frozen=True)
+class Config:
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def production(self) -> bool:
+        return bool(self.values["PRIVACYDESK_ENV"] == "production")
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["PRIVACYDESK_DATA_DIR"]).resolve()
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Return the validated configuration; raise ConfigError naming the first bad variable."""
+    env = os.environ if environ is None else environ
+    values = {s.name: _parse(s, env.get(s.name, s.default)) for s in SETTINGS}
+    if values["PRIVACYDESK_ENV"] == "production":
+        if values["PRIVACYDESK_SECRET_KEY"] in ("", PLACEHOLDER_SECRET) or len(
+            values["PRIVACYDESK_SECRET_KEY"]
+        ) < 32:
+            raise ConfigError(
+                "PRIVACYDESK_SECRET_KEY: production mode refuses the placeholder or a secret "
+                "shorter than 32 characters; set a long random value, e.g. "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`")
+        if not values["PRIVACYDESK_KEYS"] and not values["PRIVACYDESK_KEY_FILE"]:
+            raise ConfigError(
+                "PRIVACYDESK_KEYS: production mode needs encryption keys from "
+                "PRIVACYDESK_KEYS or PRIVACYDESK_KEY_FILE; they are never generated silently")
+    return Config(values)
+
+
+def markdown_table(settings: tuple[Setting, ...] = SETTINGS) -> str:
+    """Return the README configuration table."""
+    rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
+    for s in settings:
+        kind = s.kind if not s.choices else " \\| ".join(s.choices)
+        default = "" if s.secret and s.default else s.default
+        rows.append(f"| `{s.name}` | {kind} | `{default}` | {s.help} |")
+    return "\n".join(rows)
+
+
+Validator = Callable[[str], Any]

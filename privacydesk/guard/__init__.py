@@ -1,0 +1,1 @@
+"""Guard: break-in detection and the offender register (W2)."""

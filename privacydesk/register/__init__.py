@@ -1,0 +1,1 @@
+"""Register: persons, organisations, roles, personal data, agreements."""

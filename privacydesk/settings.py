@@ -1,0 +1,178 @@
+"""Django settings, built from the validated environment (privacydesk.config).
+
+Nothing here logs a visitor (promise W1): there is no access log, `django.request` and
+`django.server` are silenced, and no handler formats a client address.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from privacydesk.config import load_config
+from privacydesk.policy import active as _active_policy
+
+CONFIG = load_config()
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = CONFIG.data_dir
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = False  # never: Django's debug pages echo request metadata (W1)
+SECRET_KEY = CONFIG["PRIVACYDESK_SECRET_KEY"]
+ALLOWED_HOSTS = list(CONFIG["PRIVACYDESK_ALLOWED_HOSTS"]) + ["testserver"]
+PRIVACYDESK_ENV = CONFIG["PRIVACYDESK_ENV"]
+PRIVACYDESK_POLICY = str(CONFIG["PRIVACYDESK_POLICY"] or "")
+PRIVACYDESK_KEYS = CONFIG["PRIVACYDESK_KEYS"]
+PRIVACYDESK_KEY_FILE = str(CONFIG["PRIVACYDESK_KEY_FILE"] or DATA_DIR / "keys.json")
+PRIVACYDESK_TRUSTED_PROXIES = CONFIG["PRIVACYDESK_TRUSTED_PROXIES"]
+REDIS_URL = CONFIG["REDIS_URL"]
+
+_active_policy.configure(PRIVACYDESK_POLICY or None)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "privacydesk.vault",
+    "privacydesk.staff",
+    "privacydesk.register",
+    "privacydesk.guard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacydesk.staff.middleware.DenyByDefaultMiddleware",
+]
+
+ROOT_URLCONF = "privacydesk.urls"
+WSGI_APPLICATION = "privacydesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "privacydesk.context.controller",
+            ],
+        },
+    },
+]
+
+if CONFIG["DATABASE_URL"]:
+    DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "privacydesk.sqlite3",
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=5000;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "staff.StaffUser"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+SECURE = bool(CONFIG["PRIVACYDESK_SECURE_COOKIES"]) or CONFIG.production
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+if CONFIG["PRIVACYDESK_SMTP_URL"]:
+    from urllib.parse import urlparse
+
+    _smtp = urlparse(CONFIG["PRIVACYDESK_SMTP_URL"])
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "127.0.0.1"
+    EMAIL_PORT = _smtp.port or 25
+    EMAIL_HOST_USER = _smtp.username or ""
+    EMAIL_HOST_PASSWORD = _smtp.password or ""
+    EMAIL_USE_TLS = _smtp.scheme == "smtp+starttls"
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = "privacydesk@localhost"
+
+# W1: no request logging anywhere. django.request would log 4xx/5xx with the path and
+# django.server is runserver's access log; both go to the null handler. The only handler
+# left writes the application's own messages, which never carry a client address.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "null": {"class": "logging.NullHandler"},
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "loggers": {
+        "django.request": {"handlers": ["null"], "propagate": False},
+        "django.server": {"handlers": ["null"], "propagate": False},
+        "django.security": {"handlers": ["null"], "propagate": False},
+        "privacydesk": {"handlers": ["stderr"], "level": CONFIG["PRIVACYDESK_LOG_LEVEL"]},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

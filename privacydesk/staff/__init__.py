@@ -1,0 +1,1 @@
+"""Staff: accounts, roles, MFA, API tokens, deny by default."""

@@ -1,0 +1,10 @@
+"""URL map. Every route is staff-only unless its view is marked public (deny by default)."""
+
+from django.urls import include, path
+
+from privacydesk.api.urls import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("staff/", include("privacydesk.staff.urls")),
+]

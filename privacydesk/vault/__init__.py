@@ -1,0 +1,1 @@
+"""Vault: field encryption, blind indexes, the audit chain."""
