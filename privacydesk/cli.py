@@ -1,0 +1,194 @@
+"""The `privacydesk` console script: a thin click layer that delegates to the services.
+
+Every command that touches the database sets Django up first (`_django()`); configuration
+errors end the command with the variable and the rule, exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from privacydesk.policy.errors import PrivacydeskError
+
+
+def _django() -> None:
+    """Set Django up from the environment or exit with the configuration error."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacydesk.settings")
+    try:
+        import django
+
+        django.setup()
+    except PrivacydeskError as exc:
+        raise click.ClickException(str(exc))
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="privacydesk")
+def main() -> None:
+    """privacydesk: makes a company's privacy statement true in software, and proves it."""
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--tls", is_flag=True, help="Serve HTTPS (see --cert/--key).")
+@click.option("--cert", type=click.Path(dir_okay=False), help="TLS certificate (PEM).")
+@click.option("--key", "keyfile", type=click.Path(dir_okay=False), help="TLS key (PEM).")
+def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
+          keyfile: str | None) -> None:
+    """Serve the website and back office with gunicorn. No access log (W1)."""
+    from privacydesk import serve as serving
+
+    if tls:
+        os.environ["PRIVACYDESK_SECURE_COOKIES"] = "true"
+        if not (cert and keyfile):
+            from privacydesk import tls as tlsmod
+
+            cert, keyfile = tlsmod.self_signed(Path(os.environ.get("PRIVACYDESK_DATA_DIR", "var")))
+            click.echo(f"Using a SELF-SIGNED certificate for local use only: {cert}", err=True)
+    _django()
+    scheme = "https" if tls else "http"
+    click.echo(f"privacydesk on {scheme}://{host}:{port}/ (no access log; Ctrl-C stops)", err=True)
+    serving.run(host, port, workers, cert if tls else None, keyfile if tls else None)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
+              show_default=True)
+@click.option("--policy", "policy_path", type=click.Path(exists=True, dir_okay=False),
+              help="Policy TOML; default: $PRIVACYDESK_POLICY or the embedded InFactor policy.")
+def statement(lang: str, fmt: str, policy_path: str | None) -> None:
+    """Print the privacy statement rendered from the policy."""
+    from privacydesk.policy import get_default_policy_path, load_policy, render_statement
+
+    path = policy_path or os.environ.get("PRIVACYDESK_POLICY") or get_default_policy_path()
+    try:
+        click.echo(render_statement(load_policy(path), lang=lang, fmt=fmt))
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+
+
+@main.group()
+def policy() -> None:
+    """Inspect and validate policy files."""
+
+
+@policy.command("check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def policy_check(path: str) -> None:
+    """Validate a policy TOML file; print the first defect (file, key, rule)."""
+    from privacydesk.policy import load_policy
+
+    try:
+        loaded = load_policy(path)
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    click.echo(f"{path}: valid policy for {loaded.controller.name}")
+
+
+@main.command("config")
+@click.option("--markdown", is_flag=True, help="Print the README table of variables.")
+def config_cmd(markdown: bool) -> None:
+    """Validate the environment and show every setting (secrets hidden)."""
+    from privacydesk.config import SETTINGS, load_config, markdown_table
+
+    if markdown:
+        click.echo(markdown_table())
+        return
+    try:
+        cfg = load_config()
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    for s in SETTINGS:
+        value = cfg[s.name]
+        shown = "(set)" if s.secret and value else value
+        click.echo(f"{s.name} = {shown}")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the audit chain; report the first broken link. Exit 1 if broken."""
+    _django()
+    from privacydesk.vault import audit as chain
+
+    report = chain.verify(progress=sys.stderr.isatty())
+    if report.ok:
+        click.echo(f"audit chain intact: {report.checked} entries verified")
+        return
+    click.echo(f"audit chain BROKEN at entry {report.first_broken_seq}: {report.reason} "
+               f"({report.checked} entries checked before it)", err=True)
+    sys.exit(1)
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys."""
+
+
+@keys.command("rotate")
+@click.option("--no-new-key", is_flag=True,
+              help="Only re-encrypt under the current key (resume an interrupted rotation).")
+def keys_rotate(no_new_key: bool) -> None:
+    """Make a new key current and re-encrypt every sealed field (resumable)."""
+    _django()
+    from privacydesk.vault import rotation
+
+    try:
+        report = rotation.rotate_keys(generate_new=not no_new_key, progress=True)
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    click.echo(f"re-encrypted {report.fields_rotated} fields in {report.seconds:.1f}s")
+
+
+@main.group()
+def token() -> None:
+    """API tokens for staff (Authorization: Bearer …)."""
+
+
+@token.command("create")
+@click.option("--user", "username", required=True, help="Staff username.")
+@click.option("--name", default="cli", show_default=True, help="A label for the token.")
+@click.option("--days", type=click.IntRange(min=1), help="Expire after N days.")
+def token_create(username: str, name: str, days: int | None) -> None:
+    """Create an API token; it is printed once and stored only as a hash."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from privacydesk.staff.tokens import create_token
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise click.ClickException(f"--user: no active staff account named {username!r}")
+    click.echo(create_token(user, name, days=days))
+
+
+from privacydesk.cli_more import register_more  # noqa: E402
+
+register_more(main)
+
+if __name__ == "__main__":
+    main()

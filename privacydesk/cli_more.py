@@ -1,0 +1,12 @@
+"""Further `privacydesk` subcommands (demo, staff, guard …), kept apart to keep cli.py short."""
+
+from __future__ import annotations
+
+import click
+
+
+def register_more(main: click.Group) -> None:
+    """Attach the remaining command groups to the main group."""
+    from privacydesk.cli_demo import demo
+
+    main.add_command(demo)

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install what privacydesk needs into ./.venv from the lock file (idempotent, quick when done).
+# With --system (and root), also the Debian packages the test suite drives for real.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.lock-installed
+if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
+  echo "== installing Python packages from requirements.lock"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
+  cp requirements.lock "$stamp"
+fi
+
+if [ "${1:-}" = "--system" ]; then
+  # Real components for the tests: browser, IMAP server, sshd, attack tools, load tools.
+  debs=(chromium dovecot-imapd openssh-server openssh-client wrk hydra sqlmap testssl.sh
+        fail2ban poppler-utils swaks)
+  missing=()
+  for d in "${debs[@]}"; do
+    dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "== installing Debian packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      # fail2ban's package starts a daemon we do not want; the bench only runs fail2ban-regex.
+      (service fail2ban stop || true) >/dev/null 2>&1
+    else
+      echo "!! not root: cannot install ${missing[*]}; tests that drive them will fail" >&2
+    fi
+  fi
+fi
