@@ -15,5 +15,6 @@ def test_self_signed_pair_is_labelled_private_and_reused(tmp_path: Path) -> None
     cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
     assert LABEL in cert.subject.rfc4514_string()
     assert stat.S_IMODE(Path(key_path).stat().st_mode) == 0o600
+    first = Path(cert_path).read_bytes()
     assert self_signed(tmp_path) == (cert_path, key_path)
-    assert Path(cert_path).read_bytes() == Path(cert_path).read_bytes()
+    assert Path(cert_path).read_bytes() == first  # reused, not regenerated
