@@ -6,6 +6,7 @@ Nothing here logs a visitor (promise W1): there is no access log, `django.reques
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -77,6 +78,9 @@ TEMPLATES = [
 
 if CONFIG["DATABASE_URL"]:
     DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
+    # Test runs may overlap on one server (several engineers, a benchmark): each process gets
+    # its own test database instead of dropping another run's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 else:
     DATABASES = {
         "default": {
