@@ -1,0 +1,66 @@
+"""privacydesk.policy: the company's privacy policy as data, and the rules that read it.
+
+Plain Python, no Django: load and validate the policy TOML (`load_policy`), apply its rules
+(`Policy.check_may_hold`, `check_purpose`, `check_source`, `staff_may_see`,
+`retention_decision` / `deletion_date`, `request_deadlines`) and render the privacy statement
+from it (`render_statement`). See docs/architecture.md, section "policy".
+"""
+
+from privacydesk.policy.errors import PolicyError, PrivacydeskError, RestrictedError, RuleViolation
+from privacydesk.policy.loader import get_default_policy_path, load_policy, load_policy_text
+from privacydesk.policy.model import (
+    ANCHORS,
+    LANGUAGES,
+    PERMISSIONS,
+    CallbackPolicy,
+    Category,
+    Controller,
+    GuardPolicy,
+    Label,
+    LegalBasis,
+    Period,
+    Purpose,
+    RequestPolicy,
+    RetentionPolicy,
+    RetentionRule,
+    RoleDef,
+    Source,
+    StaffRole,
+    StatementMeta,
+    SupervisoryAuthority,
+)
+from privacydesk.policy.policy import Policy
+from privacydesk.policy.retention import CONTACT_PERIOD, RetentionDecision, RetentionFacts
+
+__all__ = [
+    "ANCHORS",
+    "CONTACT_PERIOD",
+    "LANGUAGES",
+    "PERMISSIONS",
+    "CallbackPolicy",
+    "Category",
+    "Controller",
+    "GuardPolicy",
+    "Label",
+    "LegalBasis",
+    "Period",
+    "Policy",
+    "PolicyError",
+    "PrivacydeskError",
+    "Purpose",
+    "RequestPolicy",
+    "RestrictedError",
+    "RetentionDecision",
+    "RetentionFacts",
+    "RetentionPolicy",
+    "RetentionRule",
+    "RoleDef",
+    "RuleViolation",
+    "Source",
+    "StaffRole",
+    "StatementMeta",
+    "SupervisoryAuthority",
+    "get_default_policy_path",
+    "load_policy",
+    "load_policy_text",
+]

@@ -1,0 +1,155 @@
+"""A strict reader for one TOML table: typed getters that raise `PolicyError` with the dotted
+key path of the offending value, and `close()` that refuses keys nobody asked for.
+
+Internal to the loader. Every getter marks its key as used; unknown keys are therefore
+exactly the ones left over when a section has been read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any, NoReturn
+
+from privacydesk.policy.errors import PolicyError
+from privacydesk.policy.model import Label
+
+IDENT = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
+PROMISE = re.compile(r"[A-Z][A-Za-z]{0,3}[0-9]{1,2}\Z")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", dict: "a table",
+               list: "an array", float: "a float"}
+
+
+def type_name(value: object) -> str:
+    for kind, name in _TYPE_NAMES.items():
+        if type(value) is kind:
+            return name
+    return type(value).__name__
+
+
+def join_key(path: str, key: str) -> str:
+    shown = key if _BARE_KEY.match(key) else '"' + key.replace('"', '\\"') + '"'
+    return f"{path}.{shown}" if path else shown
+
+
+class Table:
+    """One TOML table at dotted `path` in `file`."""
+
+    def __init__(self, file: str, path: str, data: object) -> None:
+        self.file = file
+        self.path = path
+        if not isinstance(data, dict):
+            self.fail(None, f"must be a table, not {type_name(data)}")
+        self.data: dict[str, Any] = data
+        self.used: set[str] = set()
+
+    def fail(self, key: str | None, rule: str) -> NoReturn:
+        raise PolicyError(self.file, join_key(self.path, key) if key else self.path or "(top)",
+                          rule)
+
+    def _get(self, key: str) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            self.fail(key, "is required")
+        return self.data[key]
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def text(self, key: str, max_len: int = 2000) -> str:
+        """A non-blank string without control characters."""
+        value = self._get(key)
+        return check_text(self, key, value, max_len)
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key)
+        if type(value) is not bool:
+            self.fail(key, f"must be true or false, not {type_name(value)}")
+        return value
+
+    def integer(self, key: str, minimum: int, maximum: int) -> int:
+        value = self._get(key)
+        if type(value) is not int:
+            self.fail(key, f"must be an integer, not {type_name(value)}")
+        if value < minimum:
+            self.fail(key, "must not be negative" if minimum == 0 and value < 0
+                      else f"must be at least {minimum}; it is {value}")
+        if value > maximum:
+            self.fail(key, f"must be at most {maximum}; it is {value}")
+        return value
+
+    def table(self, key: str) -> Table:
+        return Table(self.file, join_key(self.path, key), self._get(key))
+
+    def label(self, key: str) -> Label:
+        t = self.table(key)
+        label = Label(nl=t.text("nl"), en=t.text("en"))
+        t.close()
+        return label
+
+    def optional_label(self, key: str) -> Label | None:
+        return self.label(key) if key in self.data else None
+
+    def promise(self, key: str) -> str:
+        value = self.text(key, max_len=8)
+        if not PROMISE.match(value):
+            self.fail(key, f"must be a promise id such as C3 or Rt6; {value!r} is not one")
+        return value
+
+    def entries(self, what: str) -> list[tuple[str, Table]]:
+        """The sub-tables of this table, keyed by identifier; at least one."""
+        if not self.data:
+            self.fail(None, f"must declare at least one {what}")
+        out = []
+        for key, value in self.data.items():
+            self.used.add(key)
+            if not IDENT.match(key):
+                self.fail(key, "must be a lowercase identifier ([a-z][a-z0-9_]*, at most 64 "
+                          "characters)")
+            out.append((key, Table(self.file, join_key(self.path, key), value)))
+        return out
+
+    def array(self, key: str) -> list[Any]:
+        value = self._get(key)
+        if type(value) is not list:
+            self.fail(key, f"must be an array, not {type_name(value)}")
+        return value
+
+    def refs(self, key: str, known: Collection[str], what: str,
+             allow_empty: bool = False) -> frozenset[str]:
+        """An array of names, each declared in `known` (a `what`), without repeats."""
+        items = self.array(key)
+        if not items and not allow_empty:
+            self.fail(key, f"must name at least one {what}")
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            where = f"{key}[{i}]"
+            if type(item) is not str:
+                self.fail(where, f"must be a string naming a {what}, not {type_name(item)}")
+            if item not in known:
+                self.fail(where, f"must name a declared {what}; {item!r} is not one")
+            if item in seen:
+                self.fail(where, f"names {item!r} twice")
+            seen.add(item)
+        return frozenset(seen)
+
+    def close(self) -> None:
+        """Refuse every key that was not read: the schema knows no such key."""
+        for key in self.data:
+            if key not in self.used:
+                self.fail(key, "is not a known key here")
+
+
+def check_text(table: Table, key: str, value: object, max_len: int = 2000) -> str:
+    if type(value) is not str:
+        table.fail(key, f"must be a string, not {type_name(value)}")
+    if not value.strip():
+        table.fail(key, "must not be empty")
+    if len(value) > max_len:
+        table.fail(key, f"must be at most {max_len} characters long")
+    if _CONTROL.search(value):
+        table.fail(key, "must not contain control characters (tabs, newlines, ...)")
+    return value

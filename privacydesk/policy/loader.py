@@ -1,0 +1,216 @@
+"""Load and validate a policy file (TOML) into a frozen `Policy`.
+
+The whole file is checked before anything is returned: syntax, unknown and missing keys,
+types, ranges, references between sections (roles, categories, purposes, legal bases) and
+cross-section rules. Any defect raises `PolicyError(file, key, rule)` with a dotted key path
+such as `categories.financial.allowed_roles[2]`; a policy is never half-loaded. The schema is
+documented at the top of `default/infactor.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import TypeVar
+
+from privacydesk.policy._reader import Table
+from privacydesk.policy.errors import PolicyError
+from privacydesk.policy.loader_sections import (
+    callbacks_section,
+    guard_section,
+    requests_section,
+    retention_section,
+)
+from privacydesk.policy.model import (
+    LANGUAGES,
+    PERMISSIONS,
+    Category,
+    Controller,
+    LegalBasis,
+    Purpose,
+    RoleDef,
+    Source,
+    StaffRole,
+    StatementMeta,
+    SupervisoryAuthority,
+)
+from privacydesk.policy.policy import Policy
+
+_EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\Z")
+_WEBSITE = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/\S*)?\Z")
+_FOOTNOTE_FIELDS = frozenset({"roles", "roles_and", "controller"})
+T = TypeVar("T")
+
+
+def get_default_policy_path() -> Path:
+    """The embedded default policy (InFactor's)."""
+    return Path(__file__).with_name("default") / "infactor.toml"
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Read and validate the policy at `path`; PolicyError on any defect, file errors too."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise PolicyError(file, "(file)", f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(file, "(file)", "must be UTF-8 text") from None
+    return load_policy_text(text, file=file)
+
+
+def load_policy_text(text: str, file: str = "<string>") -> Policy:
+    """Validate policy TOML given as text; `file` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        key = f"line {found.group(1)}" if found else "(syntax)"
+        raise PolicyError(file, key, f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise PolicyError(file, "(syntax)", "nests too deeply") from None
+    root = Table(file, "", data)
+    statement = _statement(root.table("statement"))
+    controller = _controller(root.table("controller"))
+    roles = _frozen(_section(root, "roles", "role", _role))
+    categories = _frozen({k: _category(k, t, roles) for k, t in
+                          root.table("categories").entries("category")})
+    bases = _frozen(_section(root, "legal_bases", "legal basis", _legal_basis))
+    purposes = _frozen({k: _purpose(k, t, bases) for k, t in
+                        root.table("purposes").entries("purpose")})
+    sources = _frozen(_section(root, "sources", "source", _source))
+    staff = _frozen({k: _staff_role(k, t, categories) for k, t in
+                     root.table("staff_roles").entries("staff role")})
+    retention = retention_section(root.table("retention"), categories, purposes, bases)
+    requests = requests_section(root.table("requests"))
+    callbacks = callbacks_section(root.table("callbacks"))
+    guard = guard_section(root.table("guard"))
+    root.close()
+    return Policy(file=file, statement=statement, controller=controller, roles=roles,
+                  categories=categories, legal_bases=bases, purposes=purposes, sources=sources,
+                  staff_roles=staff, retention=retention, requests=requests,
+                  callbacks=callbacks, guard=guard)
+
+
+def _frozen(items: dict[str, T]) -> Mapping[str, T]:
+    return MappingProxyType(items)
+
+
+def _section(root: Table, key: str, what: str,
+             build: Callable[[str, Table], T]) -> dict[str, T]:
+    return {name: build(name, t) for name, t in root.table(key).entries(what)}
+
+
+def _statement(t: Table) -> StatementMeta:
+    title = t.label("title")
+    year = t.integer("year", 1990, 2200)
+    langs = t.array("languages")
+    if not langs:
+        t.fail("languages", "must name at least one language")
+    for i, lang in enumerate(langs):
+        if lang not in LANGUAGES:
+            t.fail(f"languages[{i}]", f"must be one of {', '.join(LANGUAGES)}; {lang!r} is not")
+        if lang in langs[:i]:
+            t.fail(f"languages[{i}]", f"names {lang!r} twice")
+    t.close()
+    return StatementMeta(title=title, year=year, languages=tuple(langs))
+
+
+def _controller(t: Table) -> Controller:
+    fields = {k: t.text(k, 200) for k in ("name", "street", "postcode", "city", "phone")}
+    country = t.text("country", 2)
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        t.fail("country", f"must be an ISO 3166 country code such as NL; {country!r} is not")
+    if not any(ch.isdigit() for ch in fields["phone"]):
+        t.fail("phone", "must be a telephone number (it has no digits)")
+    email = t.text("email", 254)
+    if not _EMAIL.match(email):
+        t.fail("email", f"must be an e-mail address such as info@example.nl; {email!r} is not")
+    website = t.text("website", 200)
+    if not _WEBSITE.match(website):
+        t.fail("website", f"must be a web address such as www.example.nl; {website!r} is not")
+    a = t.table("authority")
+    authority = SupervisoryAuthority(name=a.text("name", 200), url=a.text("url", 200))
+    if not re.fullmatch(r"https://\S+", authority.url):
+        a.fail("url", "must be an https:// address")
+    a.close()
+    t.close()
+    return Controller(country=country, email=email, website=website, authority=authority,
+                      **fields)
+
+
+def _role(key: str, t: Table) -> RoleDef:
+    role = RoleDef(key=key, labels=t.label("label"), plurals=t.label("plural"))
+    t.close()
+    return role
+
+
+def _category(key: str, t: Table, roles: Mapping[str, RoleDef]) -> Category:
+    labels = t.label("label")
+    allowed = t.refs("allowed_roles", roles, "role")
+    admin = t.boolean("requires_admin_account")
+    encrypted = t.boolean("encrypted")
+    blind = t.boolean("blind_index")
+    if blind and not encrypted:
+        t.fail("blind_index", "needs encrypted = true (a blind index serves encrypted data)")
+    promise = t.promise("promise")
+    footnote = t.optional_label("footnote")
+    if footnote is None and allowed != frozenset(roles):
+        t.fail("footnote", "is required: the category is limited to some roles, and the "
+               "statement must say so")
+    if footnote is not None:
+        for lang in LANGUAGES:
+            _check_footnote(t, f"footnote.{lang}", footnote.get(lang))
+    t.close()
+    return Category(key=key, labels=labels, allowed_roles=allowed, requires_admin_account=admin,
+                    encrypted=encrypted, blind_index=blind, promise=promise, footnote=footnote)
+
+
+def _check_footnote(t: Table, key: str, text: str) -> None:
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        t.fail(key, "has an unbalanced { or }; write {{ and }} for literal braces")
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in _FOOTNOTE_FIELDS or spec or conversion:
+            t.fail(key, f"may only use the placeholders {{roles}}, {{roles_and}} and "
+                   f"{{controller}}; {{{field}}} is not one")
+
+
+def _legal_basis(key: str, t: Table) -> LegalBasis:
+    basis = LegalBasis(key=key, article=t.text("article", 100), labels=t.label("label"))
+    t.close()
+    return basis
+
+
+def _purpose(key: str, t: Table, bases: Mapping[str, LegalBasis]) -> Purpose:
+    purpose = Purpose(key=key, labels=t.label("label"),
+                      bases=t.refs("bases", bases, "legal basis"),
+                      requires_agreement=t.boolean("requires_agreement"),
+                      promise=t.promise("promise"), statement=t.optional_label("statement"))
+    t.close()
+    return purpose
+
+
+def _source(key: str, t: Table) -> Source:
+    source = Source(key=key, labels=t.label("label"))
+    t.close()
+    return source
+
+
+def _staff_role(key: str, t: Table, categories: Mapping[str, Category]) -> StaffRole:
+    role = StaffRole(key=key, labels=t.label("label"),
+                     categories=t.refs("categories", categories, "category", allow_empty=True),
+                     permissions=t.refs("permissions", PERMISSIONS, "permission",
+                                        allow_empty=True))
+    t.close()
+    return role
+

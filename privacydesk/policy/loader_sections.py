@@ -1,0 +1,117 @@
+"""Loader sections with numbers and cross-references: retention, requests, callbacks, guard.
+
+Each function reads one table, validates it whole and returns its frozen dataclass, or raises
+`PolicyError` naming the dotted key and the rule broken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from privacydesk.policy._reader import Table
+from privacydesk.policy.model import (
+    ANCHORS,
+    CallbackPolicy,
+    Category,
+    GuardPolicy,
+    LegalBasis,
+    Period,
+    Purpose,
+    RequestPolicy,
+    RetentionPolicy,
+    RetentionRule,
+)
+from privacydesk.policy.retention import CONTACT_PERIOD
+
+_RULE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
+# Upper bounds keep every computed date inside the calendar and out of absurd territory.
+_PERIOD_MAX = {"years": 200, "months": 2400, "days": 73000}
+
+
+def period(t: Table) -> Period:
+    """A period table: one or more of years / months / days, each an integer >= 0."""
+    present = [k for k in _PERIOD_MAX if t.has(k)]
+    if not present:
+        t.fail(None, "must give years, months and/or days")
+    parts = {k: t.integer(k, 0, _PERIOD_MAX[k]) for k in present}
+    t.close()
+    return Period(**parts)
+
+
+def retention_section(t: Table, categories: Mapping[str, Category],
+                      purposes: Mapping[str, Purpose],
+                      bases: Mapping[str, LegalBasis]) -> RetentionPolicy:
+    """[retention]: the contact period (R2) and the rules (R1, R3)."""
+    contact = period(t.table("contact_period"))
+    contact_law = t.label("contact_law")
+    rules: list[RetentionRule] = []
+    for i, item in enumerate(t.array("rule")):
+        rt = Table(t.file, f"{t.path}.rule[{i}]", item)
+        rule = _rule(rt, categories, purposes, bases)
+        if rule.id == CONTACT_PERIOD:
+            rt.fail("id", f"{CONTACT_PERIOD!r} is reserved for the contact period")
+        if any(r.id == rule.id for r in rules):
+            rt.fail("id", f"must be unique; {rule.id!r} is used by an earlier rule")
+        rules.append(rule)
+    t.close()
+    return RetentionPolicy(contact_period=contact, contact_law=contact_law, rules=tuple(rules))
+
+
+def _rule(t: Table, categories: Mapping[str, Category], purposes: Mapping[str, Purpose],
+          bases: Mapping[str, LegalBasis]) -> RetentionRule:
+    rule_id = t.text("id", 64)
+    if not _RULE_ID.match(rule_id):
+        t.fail("id", "must be a short slug of a-z, 0-9, - and _")
+    labels = t.label("label")
+    cats = t.refs("categories", categories, "category", allow_empty=True)
+    purps = t.refs("purposes", purposes, "purpose")
+    rule_bases = t.refs("bases", bases, "legal basis")
+    for i, basis in enumerate(t.data["bases"]):
+        if not any(basis in purposes[p].bases for p in purps):
+            t.fail(f"bases[{i}]", f"{basis!r} is not allowed for any of this rule's purposes "
+                   "(see purposes.*.bases), so the rule could never apply")
+    anchor = t.text("anchor", 32)
+    if anchor not in ANCHORS:
+        t.fail("anchor", f"must be one of {', '.join(ANCHORS)}; {anchor!r} is not")
+    rule = RetentionRule(id=rule_id, labels=labels, categories=cats, purposes=purps,
+                         bases=rule_bases, anchor=anchor, period=period(t.table("period")),
+                         from_year_end=t.boolean("from_year_end"), law=t.label("law"),
+                         promise=t.promise("promise"))
+    t.close()
+    return rule
+
+
+def requests_section(t: Table) -> RequestPolicy:
+    """[requests]: the statement's deadline (Rt6) within the legal limit (Art. 12(3))."""
+    legal = t.integer("legal_limit_months", 1, 3)   # Art. 12(3): one month, +2 at most
+    deadline = t.integer("deadline_days", 1, 366)
+    if deadline > 28 * legal:
+        t.fail("deadline_days", f"must not exceed the legal limit of {legal} month(s) "
+               f"(GDPR Art. 12(3)); {deadline} days may")
+    reminder = t.integer("reminder_day", 1, deadline)
+    t.close()
+    return RequestPolicy(deadline_days=deadline, legal_limit_months=legal,
+                         reminder_day=reminder)
+
+
+def callbacks_section(t: Table) -> CallbackPolicy:
+    """[callbacks]: failed calls before written contact is proposed (P2)."""
+    attempts = t.integer("attempts_before_written", 1, 100)
+    t.close()
+    return CallbackPolicy(attempts_before_written=attempts)
+
+
+def guard_section(t: Table) -> GuardPolicy:
+    """[guard]: the break-in detector's thresholds (W2)."""
+    day = 86400
+    guard = GuardPolicy(threshold=t.integer("threshold", 1, 10_000),
+                        window_seconds=t.integer("window_seconds", 1, day),
+                        ban_seconds=t.integer("ban_seconds", 1, 365 * day),
+                        ban_multiplier=t.integer("ban_multiplier", 1, 100),
+                        max_ban_seconds=t.integer("max_ban_seconds", 1, 365 * day),
+                        registration_days=t.integer("registration_days", 1, 3650))
+    if guard.ban_seconds > guard.max_ban_seconds:
+        t.fail("ban_seconds", f"must not exceed max_ban_seconds ({guard.max_ban_seconds})")
+    t.close()
+    return guard

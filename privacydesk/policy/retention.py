@@ -1,0 +1,129 @@
+"""Retention: when must a datum be deleted (R1..R3, GDPR Art. 5(1)(e))?
+
+`decide()` is a pure function of the policy's retention section and the facts about one
+datum. Contract:
+
+* Every rule whose categories, purposes and bases all match the datum is a candidate. A rule
+  with an empty category list matches only records outside the register (category None),
+  such as break-in registrations (W2).
+* A candidate is counted from its anchor. If the anchor's event is still running (the
+  agreement or employment has not ended) the date cannot be known yet: the decision is
+  None. If the anchor's event never happened (no agreement, no employment), the rule does not
+  apply to this datum.
+* Of the applicable candidates the LATEST date wins: where laws differ, the longest
+  obligation must be met. Any candidate still running makes the whole decision None.
+* No applicable rule: the data were gathered for contact and no agreement came about (R2),
+  so the contact period counts from the later of collection and last contact.
+* A legal hold pushes the date to the day after the hold ends; an open-ended hold makes it
+  None while it lasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from privacydesk.policy.dates import add_period, year_end
+from privacydesk.policy.model import Label, RetentionPolicy, RetentionRule
+
+#: The rule id a decision carries when the contact period (R2) decided.
+CONTACT_PERIOD = "contact_period"
+
+
+@dataclass(frozen=True)
+class RetentionFacts:
+    """What is known about one datum and the relations it was collected for.
+
+    `*_end` is the date the agreement / employment / role ended; `*_running` says it has not
+    ended yet (running wins over an end date given at the same time).
+    """
+
+    collected_on: date
+    last_contact_on: date | None = None
+    agreement_end: date | None = None
+    agreement_running: bool = False
+    employment_end: date | None = None
+    employment_running: bool = False
+    role_end: date | None = None
+    legal_hold_until: date | None = None
+    role_running: bool = False
+    legal_hold_open: bool = False   # a hold without an end date (e.g. a pending lawsuit)
+
+
+@dataclass(frozen=True)
+class RetentionDecision:
+    """The deletion date (None: not known yet) and what decided it."""
+
+    date: date | None
+    rule_id: str          # a retention rule id, or CONTACT_PERIOD
+    law: Label
+    promise: str
+    held: bool = False    # a legal hold moved or suspended the date
+
+
+_UNKNOWN = object()   # the anchor's event is still running
+
+
+def _anchor(rule: RetentionRule, facts: RetentionFacts) -> date | None | object:
+    """The anchor date; _UNKNOWN while its event runs; None when it never happened."""
+    if rule.anchor == "collected":
+        return facts.collected_on
+    end, running = {
+        "agreement_end": (facts.agreement_end, facts.agreement_running),
+        "employment_end": (facts.employment_end, facts.employment_running),
+        "role_end": (facts.role_end, facts.role_running),
+    }[rule.anchor]
+    if running:
+        return _UNKNOWN
+    return end
+
+
+def _rule_date(rule: RetentionRule, anchor: date) -> date:
+    start = year_end(anchor) if rule.from_year_end else anchor
+    return add_period(start, rule.period)
+
+
+def matching_rules(retention: RetentionPolicy, category: str | None, purpose: str,
+                   basis: str) -> list[RetentionRule]:
+    """The rules that name this category (or none, for category None), purpose and basis."""
+    found = []
+    for rule in retention.rules:
+        cat_ok = category in rule.categories if category is not None else not rule.categories
+        if cat_ok and purpose in rule.purposes and basis in rule.bases:
+            found.append(rule)
+    return found
+
+
+def decide(retention: RetentionPolicy, category: str | None, purpose: str, basis: str,
+           facts: RetentionFacts) -> RetentionDecision:
+    """The retention decision for one datum; see the module docstring for the contract."""
+    best: RetentionDecision | None = None
+    for rule in matching_rules(retention, category, purpose, basis):
+        anchor = _anchor(rule, facts)
+        if anchor is None:
+            continue                              # the event never happened: not applicable
+        if anchor is _UNKNOWN:
+            best = RetentionDecision(None, rule.id, rule.law, rule.promise)
+            break                                 # unknowable: nothing can be later
+        assert isinstance(anchor, date)
+        candidate = RetentionDecision(_rule_date(rule, anchor), rule.id, rule.law, rule.promise)
+        if best is None or (best.date is not None and candidate.date is not None
+                            and candidate.date > best.date):
+            best = candidate
+    if best is None:                              # R2: no agreement came about
+        start = max(facts.collected_on, facts.last_contact_on or facts.collected_on)
+        best = RetentionDecision(add_period(start, retention.contact_period), CONTACT_PERIOD,
+                                 retention.contact_law, "R2")
+    return _apply_hold(best, facts)
+
+
+def _apply_hold(decision: RetentionDecision, facts: RetentionFacts) -> RetentionDecision:
+    if decision.date is None:
+        return decision
+    if facts.legal_hold_open:
+        return replace(decision, date=None, held=True)
+    hold = facts.legal_hold_until
+    if hold is not None and decision.date <= hold:
+        after = date.max if hold == date.max else hold + timedelta(days=1)
+        return replace(decision, date=after, held=True)
+    return decision
