@@ -31,6 +31,7 @@ from privacydesk.policy.model import (
 )
 from privacydesk.policy.policy import Policy
 from privacydesk.policy.retention import CONTACT_PERIOD, RetentionDecision, RetentionFacts
+from privacydesk.policy.statement import render_statement
 
 __all__ = [
     "ANCHORS",
@@ -63,4 +64,5 @@ __all__ = [
     "get_default_policy_path",
     "load_policy",
     "load_policy_text",
+    "render_statement",
 ]

@@ -113,7 +113,7 @@ class Policy:
             raise RuleViolation("source", "C1", f"{source!r} is not a declared source of data "
                                 f"(C1); declared: {', '.join(self.sources)}")
 
-    # -- staff (Sec1, Sec4): deny by default ---------------------------------------------------------
+    # -- staff (Sec1, Sec4): deny by default ---------------------------------------------------
     def staff_may_see(self, staff_role: str, category: str) -> bool:
         """True only if `staff_role` is declared and lists `category`."""
         role = self.staff_roles.get(staff_role)
