@@ -1,0 +1,114 @@
+"""Writing personal data: every rule asked before anything is stored, one transaction each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register.fields import clean_values
+from privacydesk.register.models import DATUM_MODELS, Agreement, Datum, Person
+from privacydesk.register.services.common import (
+    check_actor,
+    check_use_purpose,
+    ensure_usable,
+    record,
+)
+
+
+def model_for(category: Any) -> type[Datum]:
+    """Return the model of `category`; C2: a category the policy does not declare is refused."""
+    policy = get_policy()
+    if not isinstance(category, str) or category not in policy.categories \
+            or category not in DATUM_MODELS:
+        raise RuleViolation("category", "C2", f"{category!r} is not a category of personal "
+                            f"data this policy allows (C2); allowed: "
+                            f"{', '.join(policy.categories)}")
+    return DATUM_MODELS[category]
+
+
+def _check_agreement(person: Person, agreement: Agreement | None) -> None:
+    # P3: data serve an agreement only if the person is a party to it.
+    if agreement is None:
+        return
+    if not isinstance(agreement, Agreement) or agreement.pk is None:
+        raise RuleViolation("agreement", "P3", "the linked agreement does not exist")
+    if not agreement.has_party(person):
+        raise RuleViolation("agreement", "P3", f"this person is not a party to agreement "
+                            f"{agreement.reference}")
+
+
+def _check_may_hold(person: Person, category: str, values: dict[str, Any]) -> None:
+    # C2..C5 use the roles the person holds today, not ones that ended or are yet to start.
+    roles = person.active_role_kinds()
+    admin = bool(values.get("is_admin_account", False))
+    get_policy().check_may_hold(category, roles, admin_account=admin)
+
+
+def add_datum(person: Person, category: str, values: dict[str, Any], *, source: str,
+              purpose: str, basis: str, actor: str,
+              agreement: Agreement | None = None) -> Datum:
+    """Store one datum of `category` for `person`, or store nothing and raise RuleViolation.
+
+    Checked in order: category (C2), each field's format, source (C1), purpose and legal
+    basis (Art. 5/6, P3 with the person a party to `agreement`), the person's active roles
+    (C3..C5; account data read `values["is_admin_account"]`), restriction (Art. 18).
+    """
+    check_actor(actor)
+    model = model_for(category)
+    cleaned = clean_values(category, values)
+    policy = get_policy()
+    policy.check_source(source)
+    policy.check_purpose(purpose, basis, has_agreement=agreement is not None)
+    _check_agreement(person, agreement)
+    _check_may_hold(person, category, cleaned)
+    ensure_usable(person, purpose)
+    with transaction.atomic():
+        datum = model(person=person, source=source, purpose=purpose, legal_basis=basis,
+                      agreement=agreement)
+        datum.set_values(cleaned)
+        datum.save()
+        record("create", datum, actor=actor, person=person, purpose=purpose,
+               object_type=datum.audit_type(),
+               detail={"category": category, "source": source, "legal_basis": basis,
+                       "agreement": agreement.reference if agreement else None})
+    return datum
+
+
+def update_datum(datum: Datum, values: dict[str, Any], *, actor: str, purpose: str) -> Datum:
+    """Change fields of `datum`; `purpose` is why (a policy purpose or e.g. "rectification").
+
+    Same format and role checks as add_datum; restricted data may only be rectified
+    (Art. 18). The audit entry names the changed fields, never their values. A change that
+    changes nothing writes nothing.
+    """
+    check_actor(actor)
+    check_use_purpose(purpose)
+    ensure_usable(datum, purpose)
+    current = datum.get_values()
+    cleaned = clean_values(datum.CATEGORY, values, current=current)
+    _check_may_hold(datum.person, datum.CATEGORY, cleaned)
+    changed = sorted(name for name, value in cleaned.items() if current.get(name) != value)
+    if not changed:
+        return datum
+    with transaction.atomic():
+        datum.set_values(cleaned)
+        datum.save()
+        record("update", datum, actor=actor, person=datum.person, purpose=purpose,
+               object_type=datum.audit_type(),
+               detail={"category": datum.CATEGORY, "fields": changed})
+    return datum
+
+
+def delete_datum(datum: Datum, *, actor: str, purpose: str) -> None:
+    """Delete `datum` and record which category of whom went, and why (never the value)."""
+    check_actor(actor)
+    check_use_purpose(purpose)
+    with transaction.atomic():
+        object_id, person = datum.pk, datum.person
+        datum.delete()
+        datum.pk = object_id
+        record("delete", datum, actor=actor, person=person, purpose=purpose,
+               object_type=datum.audit_type(), detail={"category": datum.CATEGORY})

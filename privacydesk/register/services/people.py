@@ -1,0 +1,109 @@
+"""Writing persons, organisations and roles (S1). Each function is one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register import formats
+from privacydesk.register.models import Datum, Organisation, Person, Role
+from privacydesk.register.services.common import check_actor, record
+
+CONTACT = "contact"
+
+
+def _date(value: Any, field: str, *, required: bool = True) -> date | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, date):
+        raise formats.fail(field, "must be a date")
+    return value
+
+
+def create_person(*, actor: str, purpose: str, source: str) -> Person:
+    """Create a person with a fresh pseudonymous ref; `source` (C1) and `purpose` audited."""
+    check_actor(actor)
+    policy = get_policy()
+    policy.check_source(source)
+    if purpose not in policy.purposes:
+        raise RuleViolation("purpose", "Art5", f"{purpose!r} is not a purpose this policy "
+                            "declares (Art. 5(1)(b) GDPR)")
+    with transaction.atomic():
+        person = Person.objects.create()
+        record("create", person, actor=actor, person=person, purpose=purpose,
+               detail={"source": source})
+    return person
+
+
+def create_organisation(name: str, *, actor: str, coc_number: str = "") -> Organisation:
+    """Create an organisation (business data). The chamber of commerce number is 8 digits."""
+    check_actor(actor)
+    clean_name = formats.text(name, "name", max_length=200)
+    coc = formats.text(coc_number, "coc_number", max_length=16, required=False)
+    if coc and not (len(coc) == 8 and coc.isascii() and coc.isdigit()):
+        raise formats.fail("coc_number", "must be a chamber of commerce number of 8 digits")
+    with transaction.atomic():
+        org = Organisation.objects.create(name=clean_name, coc_number=coc)
+        record("create", org, actor=actor)
+    return org
+
+
+def add_role(person: Person, kind: str, *, actor: str,
+             organisation: Organisation | None = None,
+             started_on: date | None = None) -> Role:
+    """Give `person` a role (a policy role key). Ends no other role.
+
+    S1: a "contact" represents a company, so it needs `organisation`.
+    """
+    check_actor(actor)
+    policy = get_policy()
+    if kind not in policy.roles:
+        raise RuleViolation("kind", "S1", f"{kind!r} is not a role this policy knows; "
+                            f"known roles: {', '.join(policy.roles)}")
+    if kind == CONTACT and organisation is None:
+        raise RuleViolation("organisation", "S1", "a contact is the representative of an "
+                            "organisation; name the organisation")
+    start = _date(started_on or date.today(), "started_on")
+    with transaction.atomic():
+        role = Role.objects.create(person=person, kind=kind, organisation=organisation,
+                                   started_on=start)
+        record("create", role, actor=actor, person=person, detail={"kind": kind})
+    return role
+
+
+def end_role(role: Role, ended_on: date, *, actor: str) -> Role:
+    """End `role` on `ended_on` (inclusive); the day may not be before it started."""
+    check_actor(actor)
+    end = _date(ended_on, "ended_on")
+    assert end is not None
+    if end < role.started_on:
+        raise formats.fail("ended_on", "may not be before the role started")
+    with transaction.atomic():
+        role.ended_on = end
+        role.save(update_fields=["ended_on"])
+        record("update", role, actor=actor, person=role.person,
+               detail={"kind": role.kind, "fields": ["ended_on"]})
+    return role
+
+
+def set_restricted(target: Person | Datum, restricted: bool, *, actor: str,
+                   reason: str = "") -> None:
+    """Restrict (Art. 18) or lift the restriction of a person or one datum, audited."""
+    check_actor(actor)
+    with transaction.atomic():
+        target.restricted = restricted
+        fields = ["restricted"]
+        if isinstance(target, Person):
+            target.restricted_reason = formats.text(reason, "reason", max_length=200,
+                                                    required=False) if restricted else ""
+            fields.append("restricted_reason")
+            person, object_type = target, "register.person"
+        else:
+            person, object_type = target.person, target.audit_type()
+        target.save(update_fields=fields)
+        record("restrict" if restricted else "unrestrict", target, actor=actor,
+               person=person, object_type=object_type, purpose="")
