@@ -23,8 +23,8 @@ from privacydesk.vault.models import SealedMixin
 class Datum(models.Model):
     """Base of every category model. `CATEGORY` is the policy category key.
 
-    Sealed categories list `Datum` before `SealedMixin` so this class's `sealed_aad` and
-    Meta win.
+    Sealed categories list `Datum` before `SealedMixin` so Datum's Meta (ordering) is the
+    one inherited; the mixin binds each ciphertext to the model and the person's ref.
     """
 
     CATEGORY: ClassVar[str] = ""
@@ -48,10 +48,6 @@ class Datum(models.Model):
         # Never the value: str() ends up in logs and tracebacks.
         return f"{self.CATEGORY} #{self.pk}"
 
-    @classmethod
-    def audit_type(cls) -> str:
-        return f"register.{cls.CATEGORY}"
-
     def get_values(self) -> dict[str, Any]:
         """Return every field of the category as a plain dict, sealed fields decrypted."""
         values = {name: getattr(self, name) for name in plain_fields(self.CATEGORY)}
@@ -66,11 +62,6 @@ class Datum(models.Model):
         sealed = {name: values[name] for name in sealed_fields(self.CATEGORY)}
         if sealed:
             self.set_secret(json.dumps(sealed, ensure_ascii=False))  # type: ignore[attr-defined]
-
-    def sealed_aad(self) -> str:
-        # Binds the ciphertext to its category and its person: a blob copied onto another
-        # row or person does not decrypt.
-        return f"{self.audit_type()}:{self.person.ref}"
 
 
 class Name(Datum):

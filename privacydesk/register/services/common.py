@@ -61,13 +61,12 @@ def check_actor(actor: Any) -> str:
 
 
 def record(action: str, obj: Any, *, actor: str, person: Person | None = None,
-           purpose: str = "", detail: dict[str, Any] | None = None,
-           object_type: str | None = None) -> None:
+           purpose: str = "", detail: dict[str, Any] | None = None) -> None:
     """Append one entry to the audit chain. `detail` holds names and keys, never values."""
     audit.record(
         actor=actor,
         action=action,
-        object_type=object_type or f"register.{obj._meta.model_name}",
+        object_type=obj._meta.label_lower,  # e.g. "register.email"
         object_id=str(obj.pk),
         person_ref=str(person.ref) if person is not None else None,
         purpose=purpose,

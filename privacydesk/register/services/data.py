@@ -71,7 +71,6 @@ def add_datum(person: Person, category: str, values: dict[str, Any], *, source: 
         datum.set_values(cleaned)
         datum.save()
         record("create", datum, actor=actor, person=person, purpose=purpose,
-               object_type=datum.audit_type(),
                detail={"category": category, "source": source, "legal_basis": basis,
                        "agreement": agreement.reference if agreement else None})
     return datum
@@ -97,7 +96,6 @@ def update_datum(datum: Datum, values: dict[str, Any], *, actor: str, purpose: s
         datum.set_values(cleaned)
         datum.save()
         record("update", datum, actor=actor, person=datum.person, purpose=purpose,
-               object_type=datum.audit_type(),
                detail={"category": datum.CATEGORY, "fields": changed})
     return datum
 
@@ -110,5 +108,4 @@ def delete_datum(datum: Datum, *, actor: str, purpose: str) -> None:
         object_id, person = datum.pk, datum.person
         datum.delete()
         datum.pk = object_id
-        record("delete", datum, actor=actor, person=person, purpose=purpose,
-               object_type=datum.audit_type(), detail={"category": datum.CATEGORY})
+        record("delete", datum, actor=actor, person=person, purpose=purpose, detail={"category": datum.CATEGORY})

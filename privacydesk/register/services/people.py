@@ -94,16 +94,16 @@ def set_restricted(target: Person | Datum, restricted: bool, *, actor: str,
                    reason: str = "") -> None:
     """Restrict (Art. 18) or lift the restriction of a person or one datum, audited."""
     check_actor(actor)
+    why = formats.text(reason, "reason", max_length=200, required=False) if restricted else ""
     with transaction.atomic():
         target.restricted = restricted
         fields = ["restricted"]
         if isinstance(target, Person):
-            target.restricted_reason = formats.text(reason, "reason", max_length=200,
-                                                    required=False) if restricted else ""
+            target.restricted_reason = why
             fields.append("restricted_reason")
-            person, object_type = target, "register.person"
+            person = target
         else:
-            person, object_type = target.person, target.audit_type()
+            person = target.person
         target.save(update_fields=fields)
         record("restrict" if restricted else "unrestrict", target, actor=actor,
-               person=person, object_type=object_type, purpose="")
+               person=person)
