@@ -46,9 +46,16 @@ class Table:
         self.data: dict[str, Any] = data
         self.used: set[str] = set()
 
-    def fail(self, key: str | None, rule: str) -> NoReturn:
-        raise PolicyError(self.file, join_key(self.path, key) if key else self.path or "(top)",
-                          rule)
+    def fail(self, key: str | None, rule: str, raw: bool = False) -> NoReturn:
+        """Raise PolicyError at `key` of this table; `raw` keys (like "roles[2]") are not
+        quoted."""
+        if not key:
+            where = self.path or "(top)"
+        elif raw:
+            where = f"{self.path}.{key}" if self.path else key
+        else:
+            where = join_key(self.path, key)
+        raise PolicyError(self.file, where, rule)
 
     def _get(self, key: str) -> Any:
         self.used.add(key)
@@ -126,13 +133,14 @@ class Table:
             self.fail(key, f"must name at least one {what}")
         seen: set[str] = set()
         for i, item in enumerate(items):
-            where = f"{key}[{i}]"
+            where = f"{join_key('', key)}[{i}]"
             if type(item) is not str:
-                self.fail(where, f"must be a string naming a {what}, not {type_name(item)}")
+                self.fail(where, f"must be a string naming a {what}, not {type_name(item)}",
+                          raw=True)
             if item not in known:
-                self.fail(where, f"must name a declared {what}; {item!r} is not one")
+                self.fail(where, f"must name a declared {what}; {item!r} is not one", raw=True)
             if item in seen:
-                self.fail(where, f"names {item!r} twice")
+                self.fail(where, f"names {item!r} twice", raw=True)
             seen.add(item)
         return frozenset(seen)
 

@@ -115,9 +115,10 @@ def _statement(t: Table) -> StatementMeta:
         t.fail("languages", "must name at least one language")
     for i, lang in enumerate(langs):
         if lang not in LANGUAGES:
-            t.fail(f"languages[{i}]", f"must be one of {', '.join(LANGUAGES)}; {lang!r} is not")
+            t.fail(f"languages[{i}]", f"must be one of {', '.join(LANGUAGES)}; {lang!r} is not",
+                   raw=True)
         if lang in langs[:i]:
-            t.fail(f"languages[{i}]", f"names {lang!r} twice")
+            t.fail(f"languages[{i}]", f"names {lang!r} twice", raw=True)
     t.close()
     return StatementMeta(title=title, year=year, languages=tuple(langs))
 
@@ -176,13 +177,13 @@ def _check_footnote(t: Table, key: str, text: str) -> None:
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError:
-        t.fail(key, "has an unbalanced { or }; write {{ and }} for literal braces")
+        t.fail(key, "has an unbalanced { or }; write {{ and }} for literal braces", raw=True)
     for _, field, spec, conversion in parts:
         if field is None:
             continue
         if field not in _FOOTNOTE_FIELDS or spec or conversion:
             t.fail(key, f"may only use the placeholders {{roles}}, {{roles_and}} and "
-                   f"{{controller}}; {{{field}}} is not one")
+                   f"{{controller}}; {{{field}}} is not one", raw=True)
 
 
 def _legal_basis(key: str, t: Table) -> LegalBasis:

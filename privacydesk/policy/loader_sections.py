@@ -70,7 +70,7 @@ def _rule(t: Table, categories: Mapping[str, Category], purposes: Mapping[str, P
     for i, basis in enumerate(t.data["bases"]):
         if not any(basis in purposes[p].bases for p in purps):
             t.fail(f"bases[{i}]", f"{basis!r} is not allowed for any of this rule's purposes "
-                   "(see purposes.*.bases), so the rule could never apply")
+                   "(see purposes.*.bases), so the rule could never apply", raw=True)
     anchor = t.text("anchor", 32)
     if anchor not in ANCHORS:
         t.fail("anchor", f"must be one of {', '.join(ANCHORS)}; {anchor!r} is not")
