@@ -1,0 +1,244 @@
+"""The tamper-evident audit log (promise Sec1): who did what to whose data, and why.
+
+Every entry is one link of a keyed hash chain (see chain.py). With database access alone
+nobody can alter, remove, insert or cut off entries without `verify()` pointing at the
+first broken link, because the MACs need the audit key, which lives outside the database.
+
+Contract for callers:
+- `person_ref` is the person's pseudonymous UUID, never a name or e-mail address.
+- `detail` is a small JSON object WITHOUT personal data: ids, counts, field names and
+  categories only. Strings containing "@" are refused as a guard against stray addresses.
+- `record()` joins the caller's transaction: if the caller rolls back, the entry goes too.
+Retention prunes old entries only through `prune_before(seq)`, which leaves a signed
+checkpoint so the remaining chain still verifies.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
+from django.utils import timezone
+from tqdm import tqdm
+
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.vault import VaultError, chain, keyring
+from privacydesk.vault.models import AuditEntry, AuditHead
+
+_LIMITS = {"actor": 150, "action": 32, "object_type": 100, "object_id": 64,
+           "person_ref": 64, "purpose": 64}
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Outcome of `verify()`: `checked` entries verified before the first broken link."""
+
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def _connection() -> BaseDatabaseWrapper:
+    return connections[router.db_for_write(AuditEntry)]
+
+
+def _refuse_personal(value: Any, path: str) -> None:
+    if isinstance(value, str) and "@" in value:
+        raise RuleViolation(path, "Sec1", "audit detail must not contain personal data "
+                            "such as an e-mail address; refer to the person by person_ref")
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _refuse_personal(v, f"{path}.{k}")
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _refuse_personal(v, f"{path}[{i}]")
+
+
+def _clean(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the entry's string fields and canonical detail; RuleViolation names the field."""
+    fields = []
+    for name, limit in _LIMITS.items():
+        value = item.get(name, "")
+        value = "" if value is None else str(value)
+        if name in ("actor", "action", "object_type") and not value:
+            raise RuleViolation(name, "audit", f"{name} is required")
+        if len(value) > limit:
+            raise RuleViolation(name, "audit", f"{name} is longer than {limit} characters")
+        if chain.SEP in value:
+            raise RuleViolation(name, "audit", f"{name} must not contain control characters")
+        fields.append(value)
+    if "@" in fields[4] or " " in fields[4]:
+        raise RuleViolation("person_ref", "Sec1",
+                            "person_ref is the pseudonymous ref, never a name or e-mail")
+    detail = item.get("detail") or {}
+    if not isinstance(detail, Mapping):
+        raise RuleViolation("detail", "audit", "detail must be a JSON object")
+    _refuse_personal(detail, "detail")
+    try:
+        text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError) as exc:
+        raise RuleViolation("detail", "audit", f"detail is not plain JSON ({exc})")
+    return (*fields, text)
+
+
+def record_many(items: Iterable[Mapping[str, Any]]) -> list[AuditEntry]:
+    """Append entries (dicts with record()'s keyword names) in order, in one transaction.
+    Return them as unsaved-looking AuditEntry instances carrying their seq and mac."""
+    key = keyring.get().audit_key
+    conn = _connection()
+    with transaction.atomic(using=conn.alias):
+        chain.lock_appends(conn)
+        head = AuditHead.objects.using(conn.alias).filter(pk=1).first()
+        seq, prev = (head.seq, head.mac) if head else (0, chain.GENESIS)
+        now = timezone.now()
+        at = chain.at_text(now)
+        at_param = chain.at_param(conn, now, at)
+        rows, entries = [], []
+        for item in items:
+            fields = _clean(item)
+            seq += 1
+            mac = chain.entry_mac(key, prev, seq, at, *fields)
+            rows.append((seq, at_param, *fields, prev, mac))
+            entry = AuditEntry(seq, now, *fields, prev, mac)  # type: ignore[misc]
+            entry._state.adding, entry._state.db = False, conn.alias
+            entries.append(entry)
+            prev = mac
+        if rows:
+            with conn.cursor() as cur:
+                cur.executemany(chain.insert_sql(conn), rows)
+            chain.write_head(conn, key, seq, prev, exists=head is not None)
+    return entries
+
+
+def record(*, actor: str, action: str, object_type: str, object_id: str = "",
+           person_ref: str = "", purpose: str = "",
+           detail: Mapping[str, Any] | None = None) -> AuditEntry:
+    """Append one entry inside the caller's transaction and return it.
+
+    `actor` is a staff username or "system"/"public"; `action` e.g. create, read, update,
+    delete, export, erase, login; `object_type` e.g. "register.email".
+    """
+    return record_many([{
+        "actor": actor, "action": action, "object_type": object_type,
+        "object_id": object_id, "person_ref": person_ref, "purpose": purpose,
+        "detail": detail,
+    }])[0]
+
+
+def audit_read(*, actor: str, object_type: str, person_ref: str, purpose: str,
+               object_id: str = "", detail: Mapping[str, Any] | None = None) -> AuditEntry:
+    """Record that `actor` saw personal data of `person_ref` for `purpose` (Sec4)."""
+    return record(actor=actor, action="read", object_type=object_type, object_id=object_id,
+                  person_ref=person_ref, purpose=purpose, detail=detail)
+
+
+def history(person_ref: str) -> QuerySet[AuditEntry]:
+    """Return every entry about one person, oldest first (e.g. for an access request)."""
+    return AuditEntry.objects.filter(person_ref=person_ref).order_by("seq")
+
+
+def verify(progress: bool = False) -> VerifyReport:
+    """Walk the chain from the latest checkpoint (or the start) and return the FIRST broken
+    link: an altered entry, a removed one (seq gap), a cut-off tail or an altered head.
+
+    The head is read first and the walk stops there, so entries appended while verifying
+    do not count as damage; verification takes no lock and never blocks writers.
+    """
+    key = keyring.get().audit_key
+    conn = _connection()
+    checkpoint = chain.latest_checkpoint(conn)
+    expected, prev = 1, chain.GENESIS
+    if checkpoint is not None:
+        good = chain.checkpoint_mac(key, checkpoint.seq, checkpoint.mac, checkpoint.pruned)
+        if good != checkpoint.checkpoint_mac:
+            return VerifyReport(False, 0, checkpoint.seq, "pruning checkpoint was altered")
+        expected, prev = checkpoint.seq + 1, checkpoint.mac
+    head = AuditHead.objects.using(conn.alias).filter(pk=1).first()
+    if head is None and checkpoint is not None:
+        return VerifyReport(False, 0, None, "chain head is missing")
+    if head is not None and chain.head_mac(key, head.seq, head.mac) != head.head_mac:
+        return VerifyReport(False, 0, head.seq, "chain head was altered")
+    stop = head.seq if head is not None else expected - 1
+    total = max(stop - expected + 1, 0)
+    bar = tqdm(total=total, unit="entries", file=sys.stderr, disable=not progress)
+    digest, sep = chain.hmac.digest, chain.SEP
+    checked = 0
+    try:
+        for rows in chain.iter_pages(conn, expected - 1, stop):
+            for seq, at, actor, action, otype, oid, pref, purpose, detail, pmac, mac in rows:
+                if seq != expected:
+                    return VerifyReport(False, checked, expected,
+                                        f"entry {expected} is missing (removed)")
+                if pmac != prev:
+                    return VerifyReport(False, checked, seq,
+                                        "prev_mac does not match the previous entry")
+                msg = sep.join((pmac, str(seq), at, actor, action, otype, oid, pref,
+                                purpose, detail)).encode("utf-8")
+                if digest(key, msg, "sha256").hex() != mac:
+                    return VerifyReport(False, checked, seq, "entry was altered (MAC mismatch)")
+                prev = mac
+                expected += 1
+                checked += 1
+            bar.update(len(rows))
+    finally:
+        bar.close()
+    return _check_end(conn, head, checked, expected - 1, prev, stop)
+
+
+def _check_end(conn: BaseDatabaseWrapper, head: AuditHead | None, checked: int, last: int,
+               last_mac: str, stop: int) -> VerifyReport:
+    """Compare the end of the walk with the head read before it."""
+    if last < stop:
+        return VerifyReport(False, checked, last + 1,
+                            f"entries {last + 1}..{stop} are missing (tail cut off)")
+    if head is not None and head.mac != last_mac:
+        return VerifyReport(False, checked, head.seq, "chain head does not match last entry")
+    beyond = AuditEntry.objects.using(conn.alias).filter(seq__gt=stop).exists()
+    if beyond:
+        now = AuditHead.objects.using(conn.alias).filter(pk=1).first()
+        moved = now is not None and (head is None or now.seq != head.seq)
+        if not moved:  # nobody appended meanwhile: these rows bypassed record()
+            reason = ("chain head is missing" if head is None
+                      else "entries beyond the chain head (not written by record())")
+            return VerifyReport(False, checked, stop + 1, reason)
+    return VerifyReport(True, checked)
+
+
+def prune_before(seq: int, *, actor: str = "system") -> int:
+    """Remove the entries numbered below `seq` (retention) and return how many went.
+
+    The removed part is verified first: pruning never launders tampering. A signed
+    checkpoint keeps the seq and mac of the last removed entry, so `verify()` starts from
+    there; the pruning itself is recorded as an entry ("prune").
+    """
+    key = keyring.get().audit_key
+    conn = _connection()
+    with transaction.atomic(using=conn.alias):
+        chain.lock_appends(conn)
+        last = (AuditEntry.objects.using(conn.alias).filter(seq__lt=seq).order_by("-seq")
+                .values_list("seq", "mac").first())
+        if last is None:
+            return 0
+        report = verify()
+        if not report.ok and (report.first_broken_seq is None
+                              or report.first_broken_seq <= last[0]):
+            raise VaultError(f"refusing to prune: the audit chain is broken at entry "
+                             f"{report.first_broken_seq} ({report.reason})")
+        q = conn.ops.quote_name
+        with conn.cursor() as cur:
+            cur.execute(f"DELETE FROM {q(AuditEntry._meta.db_table)} WHERE {q('seq')} <= %s",
+                        [last[0]])
+            pruned = cur.rowcount
+        chain.AuditCheckpoint.objects.using(conn.alias).create(
+            seq=last[0], mac=last[1], at=timezone.now(), pruned=pruned,
+            checkpoint_mac=chain.checkpoint_mac(key, last[0], last[1], pruned))
+        record(actor=actor, action="prune", object_type="vault.auditentry",
+               detail={"through_seq": last[0], "pruned": pruned})
+    return pruned

@@ -1,0 +1,123 @@
+"""Low-level audit chain: canonical encoding, MACs and SQL, shared by audit.py and bench/.
+
+Canonical form of an entry: the fields joined by U+001F (unit separator), in this order:
+prev_mac, seq, at, actor, action, object_type, object_id, person_ref, purpose, detail.
+`at` is UTC as "YYYY-MM-DD HH:MM:SS.ffffff"; `detail` is the JSON text exactly as stored.
+No field may contain U+001F (record() refuses it), so the encoding is unambiguous. The
+database hands `at` back in this exact form (see AT_SQL), so verification never parses or
+re-serialises anything: it joins strings and computes one HMAC per row.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from privacydesk.vault.models import AuditCheckpoint, AuditEntry, AuditHead
+
+SEP = "\x1f"
+GENESIS = "0" * 64
+# Arbitrary constant naming the audit append lock on PostgreSQL ("pdaudit" in ASCII).
+PG_LOCK_ID = 0x70646175646974
+COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "person_ref",
+           "purpose", "detail", "prev_mac", "mac")
+AT_SQL = {
+    "sqlite": 'CAST("at" AS TEXT)',
+    "postgresql": "to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
+}
+AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+Row = tuple[Any, ...]
+
+
+def at_text(moment: datetime) -> str:
+    """Return the canonical UTC text of a timestamp."""
+    return moment.astimezone(UTC).strftime(AT_FORMAT)
+
+
+def entry_mac(key: bytes, prev_mac: str, seq: int, at: str, actor: str, action: str,
+              object_type: str, object_id: str, person_ref: str, purpose: str,
+              detail: str) -> str:
+    """Return the hex HMAC-SHA256 of one entry in its canonical form."""
+    msg = SEP.join((prev_mac, str(seq), at, actor, action, object_type, object_id,
+                    person_ref, purpose, detail))
+    return hmac.digest(key, msg.encode("utf-8"), "sha256").hex()
+
+
+def head_mac(key: bytes, seq: int, mac: str) -> str:
+    """Return the MAC that seals the chain head (seq and mac of the last entry)."""
+    return hmac.digest(key, SEP.join(("head", str(seq), mac)).encode(), "sha256").hex()
+
+
+def checkpoint_mac(key: bytes, seq: int, mac: str, pruned: int) -> str:
+    """Return the MAC that seals a pruning checkpoint."""
+    msg = SEP.join(("checkpoint", str(seq), mac, str(pruned))).encode()
+    return hmac.digest(key, msg, "sha256").hex()
+
+
+def lock_appends(connection: BaseDatabaseWrapper) -> None:
+    """Serialise appenders until the end of the current transaction.
+
+    PostgreSQL: a transaction-scoped advisory lock (also covers the very first append,
+    when there is no head row to lock yet). SQLite: the settings open every transaction
+    IMMEDIATE, which already takes the single writer lock. Others: lock the head row.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_ID])
+    elif connection.vendor != "sqlite":
+        list(AuditHead.objects.using(connection.alias).select_for_update().filter(pk=1))
+
+
+def insert_sql(connection: BaseDatabaseWrapper) -> str:
+    """Return the INSERT statement for one entry (parameters in COLUMNS order)."""
+    q = connection.ops.quote_name
+    cols = ", ".join(q(c) for c in COLUMNS)
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    return f"INSERT INTO {q(AuditEntry._meta.db_table)} ({cols}) VALUES ({marks})"
+
+
+def at_param(connection: BaseDatabaseWrapper, moment: datetime, text: str) -> Any:
+    """Return what to bind for `at`: on SQLite the canonical text itself (stored verbatim),
+    elsewhere the aware datetime (stored with microsecond precision)."""
+    return text if connection.vendor == "sqlite" else moment
+
+
+def write_head(connection: BaseDatabaseWrapper, key: bytes, seq: int, mac: str,
+               exists: bool) -> None:
+    """Point the chain head at entry `seq` with MAC `mac`."""
+    head = AuditHead(id=1, seq=seq, mac=mac, head_mac=head_mac(key, seq, mac))
+    head.save(using=connection.alias, force_update=exists, force_insert=not exists)
+
+
+def latest_checkpoint(connection: BaseDatabaseWrapper) -> AuditCheckpoint | None:
+    """Return the most recent pruning checkpoint, or None if nothing was ever pruned."""
+    return AuditCheckpoint.objects.using(connection.alias).order_by("-seq").first()
+
+
+def iter_pages(connection: BaseDatabaseWrapper, after_seq: int, upto_seq: int,
+               page: int = 20000) -> Iterator[Sequence[Row]]:
+    """Yield the entries after `after_seq` up to `upto_seq` in seq order, `page` rows at a
+    time, each row in COLUMNS order with `at` already in canonical text. Keyset paging
+    keeps memory flat on a chain of millions."""
+    q = connection.ops.quote_name
+    at_expr = AT_SQL.get(connection.vendor, q("at"))
+    cols = ", ".join(at_expr if c == "at" else q(c) for c in COLUMNS)
+    sql = (f"SELECT {cols} FROM {q(AuditEntry._meta.db_table)} "
+           f"WHERE {q('seq')} > %s AND {q('seq')} <= %s "
+           f"ORDER BY {q('seq')} LIMIT {int(page)}")
+    needs_format = connection.vendor not in AT_SQL
+    with connection.cursor() as cur:
+        while True:
+            cur.execute(sql, [after_seq, upto_seq])
+            rows = cur.fetchall()
+            if not rows:
+                return
+            if needs_format:
+                rows = [(r[0], at_text(r[1]), *r[2:]) for r in rows]
+            yield rows
+            after_seq = rows[-1][0]

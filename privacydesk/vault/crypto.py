@@ -1,0 +1,61 @@
+"""Field encryption with AES-256-GCM (promise Sec1: no disclosure, no silent modification).
+
+A sealed value is `(key_id, nonce || ciphertext+tag)`: a fresh 96-bit random nonce per
+value, and associated data (AAD) that binds the ciphertext to its context, e.g.
+"register.financial:<person ref>". Moving a ciphertext to another row or person, flipping a
+byte or naming the wrong key makes `unseal` raise DecryptionError; it never returns garbage.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cryptography.exceptions import InvalidTag
+
+from privacydesk.vault import DecryptionError, keyring
+
+NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+def seal_bytes(data: bytes, *, aad: str) -> tuple[str, bytes]:
+    """Encrypt `data` under the current key; return (key_id, nonce || ciphertext)."""
+    ring = keyring.get()
+    nonce = os.urandom(NONCE_BYTES)
+    return ring.current_id, nonce + ring.aead(ring.current_id).encrypt(
+        nonce, data, aad.encode("utf-8"))
+
+
+def unseal_bytes(key_id: str, blob: bytes | memoryview, *, aad: str) -> bytes:
+    """Decrypt a sealed blob; DecryptionError on an unknown key, altered bytes or wrong AAD."""
+    ring = keyring.get()
+    try:
+        cipher = ring.aead(key_id)
+    except KeyError:
+        raise DecryptionError(
+            f"unknown key id {key_id!r}: the key that sealed this value is not in the keyring "
+            "(was an old key removed from PRIVACYDESK_KEYS or the key file?)")
+    raw = bytes(blob)
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        raise DecryptionError("sealed value is too short: it was truncated or is not sealed")
+    try:
+        return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], aad.encode("utf-8"))
+    except InvalidTag:
+        raise DecryptionError(
+            "sealed value does not authenticate: it was altered, or it belongs to another "
+            "record or person (AAD mismatch)")
+
+
+def seal(plaintext: str, *, aad: str) -> tuple[str, bytes]:
+    """Encrypt `plaintext` under the current key; return (key_id, nonce || ciphertext)."""
+    return seal_bytes(plaintext.encode("utf-8"), aad=aad)
+
+
+def unseal(key_id: str, blob: bytes | memoryview, *, aad: str) -> str:
+    """Return the plaintext sealed by `seal`; DecryptionError if it cannot be authenticated."""
+    return unseal_bytes(key_id, blob, aad=aad).decode("utf-8")
+
+
+def reseal(key_id: str, blob: bytes | memoryview, *, aad: str) -> tuple[str, bytes]:
+    """Re-encrypt a sealed blob under the current key (key rotation); same AAD."""
+    return seal_bytes(unseal_bytes(key_id, blob, aad=aad), aad=aad)

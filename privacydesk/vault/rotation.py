@@ -1,0 +1,154 @@
+"""Key rotation: re-encrypt every sealed field under the current key (Sec1).
+
+`rotate_all` visits every concrete SealedMixin model and re-encrypts the rows whose key_id
+is not the current one, in batches ordered by pk. Each batch is one transaction (rows
+locked FOR UPDATE on PostgreSQL), so an interrupted run (even kill -9) loses nothing: every
+row is either still under its old key, which stays in the keyring, or already under the
+new one. Because selection is `key_id != current`, simply running it again finishes the job.
+
+Processes cache the keyring: after a new key is made current, restart the web workers, then
+run `privacydesk keys rotate --no-new-key` once more to catch rows they sealed meanwhile.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections, router, transaction
+from django.db.models import Model
+from tqdm import tqdm
+
+from privacydesk.vault import VaultError, audit, crypto, keyring
+from privacydesk.vault.models import SealedMixin, sealed_aad_for
+
+BatchHook = Callable[[type[Model], int], None]
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    """What a rotation did: fields re-encrypted, per model label, and the time taken."""
+
+    fields_rotated: int
+    models: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    key_id: str = ""
+
+
+def sealed_models() -> list[type[SealedMixin]]:
+    """Return every concrete, managed model that stores sealed fields."""
+    return [m for m in apps.get_models()
+            if issubclass(m, SealedMixin) and m._meta.managed and not m._meta.proxy]
+
+
+def _fast_path(model: type[SealedMixin]) -> bool:
+    # The default sealed_aad() needs only the owner's ref, which values_list can join in;
+    # an overridden one may need anything, so whole instances are loaded.
+    return model.sealed_aad is SealedMixin.sealed_aad
+
+
+def _rotate_batch(model: type[SealedMixin], current: str, after_pk: object,
+                  batch_size: int) -> tuple[list[tuple[Any, ...]], object]:
+    """Return (updates, last pk) for the next batch; locks the rows on PostgreSQL."""
+    qs = model._base_manager.exclude(key_id=current).order_by("pk")
+    if after_pk is not None:
+        qs = qs.filter(pk__gt=after_pk)
+    if connections[qs.db].vendor == "postgresql":
+        qs = qs.select_for_update(of=("self",))
+    label = model._meta.label_lower
+    updates: list[tuple[Any, ...]] = []
+    if _fast_path(model):
+        owner = model.sealed_owner_path()
+        cols = ["pk", "key_id", "ciphertext"] + ([owner] if owner else [])
+        for row in qs.values_list(*cols)[:batch_size]:
+            aad = sealed_aad_for(label, row[3] if owner else None)
+            new_id, blob = crypto.reseal(row[1], row[2], aad=aad)
+            updates.append((new_id, blob, row[0], row[1]))
+    else:
+        owner_field = model.sealed_owner_field if model.sealed_owner_path() else None
+        if owner_field:
+            qs = qs.select_related(owner_field)
+        for obj in qs[:batch_size]:
+            new_id, blob = crypto.reseal(obj.key_id, obj.ciphertext, aad=obj.sealed_aad())
+            updates.append((new_id, blob, obj.pk, obj.key_id))
+    return updates, (updates[-1][2] if updates else after_pk)
+
+
+def _rotate_model(model: type[SealedMixin], current: str, batch_size: int, bar: tqdm,
+                  on_batch: BatchHook | None) -> int:
+    alias = router.db_for_write(model)
+    conn = connections[alias]
+    q = conn.ops.quote_name
+    pk_col = model._meta.pk.column
+    sql = (f"UPDATE {q(model._meta.db_table)} SET {q('key_id')} = %s, {q('ciphertext')} = %s "
+           f"WHERE {q(pk_col)} = %s AND {q('key_id')} = %s")
+    done, after_pk = 0, None
+    while True:
+        with transaction.atomic(using=alias):
+            updates, after_pk = _rotate_batch(model, current, after_pk, batch_size)
+            if not updates:
+                return done
+            with conn.cursor() as cur:
+                cur.executemany(sql, updates)
+            if on_batch is not None:
+                on_batch(model, len(updates))  # inside the transaction: raising undoes it
+        done += len(updates)
+        bar.update(len(updates))
+
+
+def rotate_all(progress: bool = True, batch_size: int = 500,
+               on_batch: BatchHook | None = None) -> RotationReport:
+    """Re-encrypt every sealed field not under the current key; resumable after any stop.
+
+    `on_batch(model, n)` is called inside each batch's transaction before it commits.
+    DecryptionError names the model if a stored value cannot be opened (nothing of that
+    batch is written).
+    """
+    if batch_size < 1:
+        raise VaultError("batch_size must be at least 1")
+    started = time.monotonic()
+    current = keyring.get().current_id
+    models = sealed_models()
+    total = sum(m._base_manager.exclude(key_id=current).count() for m in models)
+    per_model: dict[str, int] = {}
+    with tqdm(total=total, unit="fields", file=sys.stderr, disable=not progress,
+              desc=f"re-encrypting under {current}") as bar:
+        for model in models:
+            try:
+                n = _rotate_model(model, current, batch_size, bar, on_batch)
+            except VaultError as exc:
+                raise type(exc)(f"{model._meta.label_lower}: {exc}") from exc
+            if n:
+                per_model[model._meta.label_lower] = n
+    return RotationReport(sum(per_model.values()), per_model,
+                          time.monotonic() - started, current)
+
+
+def keys_from_environment() -> bool:
+    """Return True when the keys come from PRIVACYDESK_KEYS rather than the key file."""
+    return bool((getattr(settings, "PRIVACYDESK_KEYS", "") or "").strip())
+
+
+def rotate_keys(generate_new: bool = True, progress: bool = True,
+                batch_size: int = 500) -> RotationReport:
+    """What `privacydesk keys rotate` does: make a new key current in the key file
+    (unless `generate_new` is False) and re-encrypt everything under the current key.
+    Keys from PRIVACYDESK_KEYS cannot be generated here; VaultError says what to do."""
+    if generate_new:
+        if keys_from_environment():
+            raise VaultError(
+                "PRIVACYDESK_KEYS is set, so privacydesk cannot add a key itself: append a new "
+                "id:base64key entry at the END of PRIVACYDESK_KEYS (keep the old ones), "
+                "restart, then run `privacydesk keys rotate --no-new-key`")
+        keyring.generate_key(settings.PRIVACYDESK_KEY_FILE)
+    keyring.reset()
+    report = rotate_all(progress=progress, batch_size=batch_size)
+    audit.record(actor="system", action="rotate", object_type="vault.key",
+                 object_id=report.key_id,
+                 detail={"fields_rotated": report.fields_rotated, "models": report.models})
+    return report
