@@ -96,3 +96,9 @@ def _assert_fully_usable(policy: Policy) -> None:
     for lang in ("nl", "en"):
         assert html.escape(policy.controller.name) in render_statement(policy, lang, "html")
         assert render_statement(policy, lang, "md").startswith("# ")
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """tests/policy/fixtures."""
+    return FIXTURES
