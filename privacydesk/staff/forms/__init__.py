@@ -1,0 +1,1 @@
+"""Back-office forms. Forms only translate input; the register service applies the rules."""

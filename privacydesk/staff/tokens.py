@@ -1,0 +1,79 @@
+"""API bearer tokens for /api/v1/ (Sec1, Sec3).
+
+A token is "pd_" + 43 URL-safe characters (256 random bits). Only its SHA-256 hex digest is
+stored, so a copy of the database does not yield usable tokens; the plaintext is returned
+once, by `create_token`, and never again.
+
+Tokens are created by a privacy officer with `privacydesk token create`. Using a token does
+not ask for the second factor: the token itself is a long random secret handed out
+deliberately to one staff account, and every API call is still limited by that account's
+staff role (the categories it may see) and refused once the account is deactivated, the
+token is revoked or it has expired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff.models import ApiToken, StaffUser
+
+TOKEN_PREFIX = "pd_"
+
+
+def hash_token(raw: str) -> str:
+    """The stored form of a token: SHA-256 hex of the whole plaintext."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def create_token(user: StaffUser, name: str, days: int | None = None) -> str:
+    """Create a token for `user` labelled `name`, valid `days` days (None: until revoked).
+
+    Return the plaintext; it is not stored and cannot be shown again. RuleViolation for an
+    empty name, a non-positive `days` or an inactive user.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation("name", "required", "a token needs a name saying what it is for")
+    if days is not None and days < 1:
+        raise RuleViolation("days", "positive", "a token must be valid for at least one day")
+    if not user.is_active:
+        raise RuleViolation("user", "active", "tokens are only issued to active staff accounts")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        ApiToken.objects.create(
+            user=user, name=name[:100], token_prefix=raw[:8], token_hash=hash_token(raw),
+            created_at=now, expires_at=now + timedelta(days=days) if days else None)
+    return raw
+
+
+def authenticate_token(raw: str | None) -> StaffUser | None:
+    """Return the active staff user the token belongs to; None for an unknown, revoked or
+    expired token or an inactive user. Records when the token was last used."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        return None
+    digest = hash_token(raw)
+    # The lookup is by digest, so no comparison ever touches the secret itself; the final
+    # compare_digest only guards against a database collation surprise.
+    token = ApiToken.objects.select_related("user").filter(token_hash=digest).first()
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    now = timezone.now()
+    if not token.is_usable(now) or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Refuse the token from now on; the row stays as a record of what existed."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

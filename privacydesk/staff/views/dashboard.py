@@ -1,0 +1,37 @@
+"""The back-office dashboard: counts only, no personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from privacydesk.policy.active import get_policy
+from privacydesk.register.models import Agreement, Organisation, Person, Role
+from privacydesk.staff.charts import bar_chart
+from privacydesk.staff.views.common import lang
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Persons by active role, running agreements, and a bar chart of the roles."""
+    today = date.today()
+    counts = dict(
+        Role.objects.active_on(today).values_list("kind").annotate(n=Count("person",
+                                                                          distinct=True)))
+    roles = get_policy().roles
+    by_role = [(role.plural(lang()), int(counts.get(key, 0))) for key, role in roles.items()]
+    running = Agreement.objects.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)).count()
+    context = {
+        "persons": Person.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "agreements_running": running,
+        "by_role": by_role,
+        "chart": bar_chart(by_role, _("Persons by current role")),
+    }
+    return render(request, "staff/dashboard.html", context)

@@ -1,0 +1,91 @@
+"""Staff management (Sec1, Sec3): only roles the policy gives "manage_staff" (the privacy
+officer in the default policy). Every change is written to the audit chain."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff.access import require_permission
+from privacydesk.staff.forms.users import StaffCreateForm, StaffEditForm
+from privacydesk.staff.forms.violations import show_violation
+from privacydesk.staff.models import StaffUser
+from privacydesk.staff.views.common import actor, lang
+from privacydesk.vault import audit
+
+
+def _audit(request: HttpRequest, user: StaffUser, action: str, **detail: object) -> None:
+    audit.record(actor=actor(request), action=action, object_type="staff.staffuser",
+                 object_id=str(user.pk), detail=detail)
+
+
+@require_permission("manage_staff")
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = StaffUser.objects.order_by("username")
+    return render(request, "staff/user_list.html", {"users": users})
+
+
+@require_permission("manage_staff")
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    """A new staff account with a first password; MFA is enrolled at its first sign-in."""
+    form = StaffCreateForm(request.POST or None, lang=lang())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                user = StaffUser(username=data["username"], email=data["email"] or "",
+                                 staff_role=data["staff_role"])
+                user.set_password(data["password"])
+                user.save()
+                _audit(request, user, "create", staff_role=user.staff_role)
+        except RuleViolation as error:
+            show_violation(form, error)
+        else:
+            messages.success(request, _("Staff account created."))
+            return redirect("staff:user_list")
+    return render(request, "staff/user_form.html", {"form": form})
+
+
+@require_permission("manage_staff")
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a staff member's role or (de)activate the account."""
+    user = get_object_or_404(StaffUser, pk=pk)
+    form = StaffEditForm(request.POST or None, lang=lang(),
+                         initial={"staff_role": user.staff_role, "is_active": user.is_active})
+    if request.method == "POST" and form.is_valid():
+        if user.pk == request.user.pk and not form.cleaned_data["is_active"]:
+            form.add_error("is_active", _("You cannot deactivate your own account."))
+        else:
+            try:
+                with transaction.atomic():
+                    user.staff_role = form.cleaned_data["staff_role"]
+                    user.is_active = form.cleaned_data["is_active"]
+                    user.save(update_fields=["staff_role", "is_active"])
+                    _audit(request, user, "update", staff_role=user.staff_role,
+                           is_active=user.is_active)
+            except RuleViolation as error:
+                show_violation(form, error)
+            else:
+                messages.success(request, _("Staff account changed."))
+                return redirect("staff:user_list")
+    return render(request, "staff/user_edit.html", {"form": form, "subject": user})
+
+
+@require_permission("manage_staff")
+@require_POST
+def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget the account's second factor; it enrols a new one at the next sign-in."""
+    user = get_object_or_404(StaffUser, pk=pk)
+    with transaction.atomic():
+        user.reset_mfa()
+        _audit(request, user, "reset_mfa")
+    messages.success(request, _("The second factor was reset."))
+    return redirect("staff:user_list")
