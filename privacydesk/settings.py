@@ -37,10 +37,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page serves Swagger from here, not from a CDN (W1)
     "privacydesk.vault",
     "privacydesk.staff",
     "privacydesk.register",
     "privacydesk.guard",
+    "privacydesk.callbacks",
+    "privacydesk.incidents",
+    "privacydesk.public",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,63 @@
+"""Bearer-token authentication for every API operation (Sec1, Sec3: deny by default).
+
+`StaffToken` is set as the NinjaAPI's default auth, so an operation without it does not
+exist: the route-enumeration test in tests/api proves every operation refuses an anonymous
+request and a bad token with 401. Tokens come from `privacydesk token create`; checking them
+(hash lookup, expiry, revocation, active account) is `privacydesk.staff.tokens`' job.
+
+Once the token is good, the account must also be allowed to look at personal data at all:
+it needs a staff role the policy declares (Sec1) and must have accepted the current staff
+protocol (Sec4). Otherwise 403 — the token is valid, the person behind it may not do this.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from privacydesk.api.errors import Forbidden
+from privacydesk.policy.active import get_policy
+from privacydesk.staff import permissions, protocol
+from privacydesk.staff.models import StaffUser
+from privacydesk.staff.tokens import authenticate_token
+
+
+class StaffToken(HttpBearer):
+    """`Authorization: Bearer pd_…` → the token's active StaffUser, also set as request.user."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> StaffUser | None:
+        user = authenticate_token(token)
+        if user is None:
+            return None
+        if user.staff_role not in get_policy().staff_roles:
+            raise Forbidden("staff_role", "this account has no staff role; it may not use the API")
+        if not protocol.is_current(user.protocol_version_accepted):
+            # Sec4: no personal data before the current staff protocol is accepted.
+            raise Forbidden("Sec4", "accept the current staff protocol (in the back office) "
+                            "before using the API")
+        request.user = user
+        return user
+
+
+def staff_user(request: HttpRequest) -> StaffUser:
+    """The authenticated account of this request (set by StaffToken)."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, StaffUser)
+    return user
+
+
+def require_permission(request: HttpRequest, permission: str) -> StaffUser:
+    """Return the account, or raise Forbidden unless the policy grants its role `permission`."""
+    user = staff_user(request)
+    if not permissions.has_permission(user, permission):
+        raise Forbidden("Sec3", f"your staff role lacks the permission {permission!r}")
+    return user
+
+
+def require_category(request: HttpRequest, category: str) -> StaffUser:
+    """Return the account, or raise Forbidden unless its role may see `category` (Sec1)."""
+    user = staff_user(request)
+    if category not in permissions.visible_categories(user):
+        raise Forbidden("Sec1", f"your staff role may not see or change {category} data",
+                        field="category")
+    return user

@@ -1,0 +1,135 @@
+"""Every refusal of the API as one JSON shape: `{"errors": [{"field", "rule", "message"}]}`.
+
+The handlers only translate: the rules themselves are checked by the policy and the register
+services, which raise `RuleViolation(field, rule, message)`. The status says what went wrong:
+
+    401  no token, or a token that is unknown, revoked or expired (rule "token")
+    403  the token's staff role may not do this (rule "staff_role", "Sec1", "Sec4")
+    404  the person, datum, role, organisation or agreement does not exist (rule "exists")
+    409  the person or datum is restricted, GDPR Art. 18 (rule "Art18")
+    422  a rule was broken (rule C1..C5, P3, Art5, Art6, format, ...) or the request did not
+         match the schema (rule "schema")
+
+No handler logs anything: a refusal carries request metadata, and nothing logs that (W1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+
+from privacydesk.policy.errors import RestrictedError, RuleViolation
+
+
+class NotFound(Exception):
+    """A thing the request names does not exist; `field` is the path parameter naming it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(message)
+
+
+class Forbidden(Exception):
+    """The token's staff role may not do this; `rule` names the promise that forbids it."""
+
+    def __init__(self, rule: str, message: str, field: str = "Authorization") -> None:
+        self.rule = rule
+        self.message = message
+        self.field = field
+        super().__init__(message)
+
+
+def error_body(field: str, rule: str, message: str) -> dict[str, list[dict[str, str]]]:
+    """The body every refusal carries."""
+    return {"errors": [{"field": field, "rule": rule, "message": message}]}
+
+
+def _schema_field(loc: Any) -> str:
+    # ninja's loc is ("body", "payload", "values") or ("query", "purpose"): drop the part
+    # that says where it was and the name of the view's argument; keep the field's path.
+    parts = [str(p) for p in (loc or ())]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+        kind = parts.pop(0)
+        if kind == "body" and len(parts) > 1:
+            parts.pop(0)
+    return ".".join(parts) or "body"
+
+
+def schema_errors(exc: SchemaError) -> dict[str, list[dict[str, str]]]:
+    """Translate pydantic's errors into ours: field from `loc`, rule "schema"."""
+    errors = []
+    for err in exc.errors:
+        message = str(err.get("msg", "invalid value"))
+        if err.get("type") == "json_invalid":
+            errors.append({"field": "body", "rule": "schema",
+                           "message": "the request body is not valid JSON"})
+            continue
+        errors.append({"field": _schema_field(err.get("loc")), "rule": "schema",
+                       "message": message})
+    return {"errors": errors or error_body("body", "schema", "invalid request")["errors"]}
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on `api`."""
+
+    def restricted(request: HttpRequest, exc: RestrictedError) -> HttpResponse:
+        # GDPR Art. 18: the data are kept, but may not be used; the client asked to use them.
+        return api.create_response(request, error_body(exc.field, "Art18", exc.message),
+                                   status=409)
+
+    def rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
+        if isinstance(exc, RestrictedError):
+            return restricted(request, exc)
+        return api.create_response(request, {"errors": [exc.as_dict()]}, status=422)
+
+    def schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+        return api.create_response(request, schema_errors(exc), status=422)
+
+    def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+        return api.create_response(request, error_body(exc.field, "exists", exc.message),
+                                   status=404)
+
+    def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body("path", "exists", "no such resource"),
+                                   status=404)
+
+    def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+        return api.create_response(request, error_body(exc.field, exc.rule, exc.message),
+                                   status=403)
+
+    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(
+            request, error_body("Authorization", "Sec1",
+                                "your staff role may not see or change these data"), status=403)
+
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = api.create_response(
+            request, error_body("Authorization", "token",
+                                "send a valid API token: Authorization: Bearer <token>"),
+            status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    api.add_exception_handler(RuleViolation, rule_violation)
+    api.add_exception_handler(SchemaError, schema_error)
+    api.add_exception_handler(NotFound, not_found)
+    api.add_exception_handler(Http404, http404)
+    api.add_exception_handler(Forbidden, forbidden)
+    api.add_exception_handler(PermissionDenied, permission_denied)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # ninja's "Cannot parse request body": the body is not JSON at all.
+            return api.create_response(
+                request, error_body("body", "schema", "the request body is not valid JSON"),
+                status=422)
+        return api.create_response(request, error_body("request", "http", str(exc.message)),
+                                   status=exc.status_code)
+
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(HttpError, http_error)

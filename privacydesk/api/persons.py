@@ -1,0 +1,97 @@
+"""/persons: list and look up by e-mail, read one (audited), register one.
+
+A person is addressed by `ref` (pseudonymous UUID), never by row id. Listing shows refs and
+roles only; the personal data come with the detail, which is an audited read with a stated
+purpose (Sec1, Art. 5(1)(b)) and shows only the categories the token's staff role may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from privacydesk.api import lookup
+from privacydesk.api.auth import staff_user
+from privacydesk.api.schemas import (
+    ERRORS,
+    ERRORS_404,
+    DatumOut,
+    PersonDetailOut,
+    PersonIn,
+    PersonOut,
+)
+from privacydesk.register import services
+from privacydesk.register.models import Datum, Person
+from privacydesk.register.services import DatumView
+from privacydesk.staff.permissions import visible_categories
+
+router = Router(tags=["persons"])
+
+
+def person_out(person: Person) -> PersonOut:
+    return PersonOut.from_orm(person)
+
+
+def datum_out(datum: Datum) -> DatumOut:
+    """A stored datum as the writer sees it after a write (its role may see the category)."""
+    agreement = datum.agreement.reference if datum.agreement is not None else None
+    return DatumOut(id=datum.pk, category=datum.CATEGORY, values=datum.get_values(),
+                    source=datum.source, purpose=datum.purpose, legal_basis=datum.legal_basis,
+                    agreement=agreement, delete_after=datum.delete_after,
+                    restricted=datum.restricted)
+
+
+def datum_view_out(view: DatumView) -> DatumOut:
+    return DatumOut(id=view.id, category=view.category, values=dict(view.values),
+                    source=view.source, purpose=view.purpose, legal_basis=view.legal_basis,
+                    agreement=view.agreement, delete_after=view.delete_after,
+                    restricted=view.restricted)
+
+
+@router.get("", response={200: list[PersonOut], **ERRORS}, summary="List or find persons")
+@paginate(LimitOffsetPagination, max_limit=200)
+def list_persons(request: HttpRequest, email: str | None = None) -> Any:
+    """All persons (refs and roles), or the one with `email` (found through the blind
+    index, never a scan; an empty list when nobody has it)."""
+    staff_user(request)
+    if email is not None:
+        found = services.find_person_by_email(email)
+        people: QuerySet[Person] = Person.objects.filter(pk=found.pk if found else None)
+    else:
+        people = Person.objects.all()
+    return people.order_by("id").prefetch_related("roles")
+
+
+@router.get("/{uuid:ref}", response={200: PersonDetailOut, **ERRORS_404},
+            summary="Read a person (audited)")
+def read_person(request: HttpRequest, ref: UUID,
+                purpose: str = Query(..., description="why you read: a policy purpose "  # type: ignore[type-arg]
+                                     "or access_request, rectification, ...")) -> Any:
+    """The person's roles and the data of every category the token's role may see.
+
+    Each call appends a "read" entry (who, whom by ref, why) to the audit chain.
+    """
+    user = staff_user(request)
+    person = lookup.person(ref)
+    view = services.read_person(person, actor=user.username, purpose=purpose,
+                                staff_role=user.staff_role)
+    visible = visible_categories(user)
+    # read_person already leaves out what the role may not see; the second filter keeps
+    # the response honest even if a caller forgets staff_role one day (Sec1).
+    data = {category: [datum_view_out(d) for d in items]
+            for category, items in view.data.items() if category in visible}
+    return PersonDetailOut(**person_out(person).dict(), data=data)
+
+
+@router.post("", response={201: PersonOut, **ERRORS}, summary="Register a person")
+def create_person(request: HttpRequest, payload: PersonIn) -> Any:
+    user = staff_user(request)
+    person = services.create_person(actor=user.username, purpose=payload.purpose,
+                                    source=payload.source)
+    return 201, person_out(person)
+
