@@ -1,0 +1,86 @@
+"""C5/Sec1: sensitive values are encrypted at rest; e-mail is found through a blind index."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from privacydesk.register import services
+from privacydesk.register.models import Email, Financial, Identity
+
+from .conftest import ACTOR
+
+SECRETS = {
+    "financial": ({"kind": "iban", "value": "NL91ABNA0417164300"}, "NL91ABNA0417164300"),
+    "identity": ({"kind": "bsn", "number": "111222333"}, "111222333"),
+}
+
+
+def raw_rows(table: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{table}"')
+        return cursor.fetchall()
+
+
+def as_bytes(row: tuple) -> bytes:
+    return b"|".join(bytes(v) if isinstance(v, bytes | memoryview) else str(v).encode()
+                     for v in row)
+
+
+def test_sensitive_values_are_not_in_the_database_in_plaintext(personas):
+    services.add_datum(personas.carla, "identity", SECRETS["identity"][0], source="staff",
+                       purpose="legal_obligation", basis="legal_obligation", actor=ACTOR)
+    services.add_datum(personas.carla, "financial", SECRETS["financial"][0], source="staff",
+                       purpose="legal_obligation", basis="legal_obligation", actor=ACTOR)
+    plaintexts = [b"111222333", b"NL91ABNA0417164300", b"anna.de.vries", b"Anna.de.Vries"]
+    for model in (Email, Financial, Identity):
+        rows = raw_rows(model._meta.db_table)
+        assert rows
+        for row in rows:
+            for secret in plaintexts:
+                assert secret not in as_bytes(row)
+    if connection.vendor == "sqlite":
+        # The whole database file, byte for byte (the test database lives in memory).
+        image = connection.connection.serialize()
+        for secret in plaintexts:
+            assert secret not in image
+        assert b"Carla" in image  # names are not sensitive: the scan itself works
+
+
+def test_a_ciphertext_moved_to_another_person_does_not_open(personas):
+    from privacydesk.vault import DecryptionError
+
+    datum = services.add_datum(personas.carla, "identity", SECRETS["identity"][0],
+                               source="staff", purpose="legal_obligation",
+                               basis="legal_obligation", actor=ACTOR)
+    Identity.objects.filter(pk=datum.pk).update(person=personas.daan)
+    moved = Identity.objects.get(pk=datum.pk)
+    try:
+        moved.get_values()
+    except DecryptionError:
+        return
+    raise AssertionError("a sealed value opened under another person's ref")
+
+
+def test_anna_is_found_by_email_in_any_case(personas):
+    for spelling in ("anna.de.vries@example.nl", "ANNA.DE.VRIES@EXAMPLE.NL",
+                     "  Anna.de.Vries@Example.nl "):
+        found = services.find_person_by_email(spelling)
+        assert found is not None and found.pk == personas.anna.pk
+        assert found.ref == personas.anna.ref
+
+
+def test_an_unknown_address_finds_nobody(personas):
+    assert services.find_person_by_email("olaf.mulder@example.org") is None
+    assert services.find_person_by_email("") is None
+
+
+def test_email_lookup_is_one_query_on_the_index(personas, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        services.find_person_by_email("anna.de.vries@example.nl")
+    sql = captured.captured_queries[0]["sql"]
+    assert "address_index" in sql and "anna" not in sql.lower()
+
+
+def test_the_blind_index_column_is_indexed():
+    indexed = [f for f in Email._meta.get_fields() if getattr(f, "db_index", False)]
+    assert "address_index" in {f.name for f in indexed}
