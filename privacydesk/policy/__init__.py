@@ -6,6 +6,7 @@ Plain Python, no Django: load and validate the policy TOML (`load_policy`), appl
 from it (`render_statement`). See docs/architecture.md, section "policy".
 """
 
+from privacydesk.policy import active
 from privacydesk.policy.errors import PolicyError, PrivacydeskError, RestrictedError, RuleViolation
 from privacydesk.policy.loader import get_default_policy_path, load_policy, load_policy_text
 from privacydesk.policy.model import (
@@ -61,6 +62,7 @@ __all__ = [
     "StaffRole",
     "StatementMeta",
     "SupervisoryAuthority",
+    "active",
     "get_default_policy_path",
     "load_policy",
     "load_policy_text",

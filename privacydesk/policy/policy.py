@@ -124,7 +124,7 @@ class Policy:
         role = self.staff_roles.get(staff_role)
         return role is not None and permission in role.permissions
 
-    # -- R1..R3 ------------------------------------------------------------------------------------
+    # -- R1..R3 -----------------------------------------------------------------------------------
     def retention_decision(self, category: str | None, purpose: str, basis: str,
                            facts: RetentionFacts) -> RetentionDecision:
         """The deletion date and the rule, law and promise that decided it.
@@ -145,7 +145,7 @@ class Policy:
         agreement or employment still runs, or an open-ended legal hold applies)."""
         return self.retention_decision(category, purpose, basis, facts).date
 
-    # -- Rt6, GDPR Art. 12(3) ----------------------------------------------------------------------
+    # -- Rt6, GDPR Art. 12(3) ---------------------------------------------------------------------
     def request_deadlines(self, received: datetime) -> tuple[datetime, datetime]:
         """(statement deadline, legal deadline) for a request received at `received`."""
         return dates.request_deadlines(received, self.requests.deadline_days,

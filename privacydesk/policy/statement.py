@@ -93,7 +93,7 @@ def rule_when(rule: RetentionRule, lang: str) -> str:
     return when[key].format(period=period_phrase(rule.period, lang), event=event, clause=clause)
 
 
-# -- the document ----------------------------------------------------------------------------------
+# -- the document ---------------------------------------------------------------------------------
 def build_statement(policy: Policy, lang: str) -> list[Block]:
     """The statement as a list of tagged blocks, independent of the output format."""
     t = TEXT[lang]

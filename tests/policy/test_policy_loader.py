@@ -21,7 +21,7 @@ def load(dump_toml: Callable[[Data], str]) -> Callable[[Data], Policy]:
     return load_
 
 
-# -- the default policy says what the statement says ------------------------------------------------
+# -- the default policy says what the statement says ----------------------------------------------
 def test_default_policy_names_infactor_as_controller_Id1(policy: Policy) -> None:
     c = policy.controller
     assert (c.name, c.street, c.postcode, c.city) == ("InFactor", "Eeldersingel 40", "9726 AS",
@@ -73,7 +73,7 @@ def test_a_loaded_policy_cannot_be_changed(policy: Policy) -> None:
         policy.categories["dna"] = policy.categories["names"]  # type: ignore[index]
 
 
-# -- every defect is refused whole, naming the key and the rule -----------------------------------------
+# -- every defect is refused whole, naming the key and the rule -----------------------------------
 def _set(path: str, value: Any) -> Callable[[Data], None]:
     *parents, last = path.split(".")
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from privacydesk.policy import CONTACT_PERIOD, Policy, RetentionFacts, RuleViolation
 
 
-# -- R2: no agreement came about ---------------------------------------------------------------------
+# -- R2: no agreement came about ------------------------------------------------------------------
 def test_contact_only_data_go_six_months_after_collection_R2(policy: Policy) -> None:
     facts = RetentionFacts(collected_on=date(2025, 1, 15))
     decision = policy.retention_decision("phone", "callback", "consent", facts)
@@ -32,7 +32,7 @@ def test_agreement_purpose_data_without_any_agreement_fall_back_to_the_contact_p
     assert policy.deletion_date("names", "agreement", "contract", facts) == date(2026, 2, 28)
 
 
-# -- R3: agreement data while the agreement runs, then only what the law obliges ----------------------------
+# -- R3: agreement data while the agreement runs, then only what the law obliges ------------------
 def test_agreement_data_have_no_date_while_the_agreement_runs_R3(policy: Policy) -> None:
     facts = RetentionFacts(collected_on=date(2020, 1, 1), agreement_running=True)
     decision = policy.retention_decision("address", "agreement", "contract", facts)
@@ -104,7 +104,7 @@ def test_one_running_duty_makes_the_date_unknown(policy: Policy) -> None:
                                 facts) is None
 
 
-# -- W2: break-in registrations ----------------------------------------------------------------------------
+# -- W2: break-in registrations -------------------------------------------------------------------
 def test_break_in_registrations_go_after_thirty_days_W2(policy: Policy) -> None:
     facts = RetentionFacts(collected_on=date(2025, 5, 1))
     decision = policy.retention_decision(None, "security", "legitimate_interests", facts)
@@ -112,7 +112,7 @@ def test_break_in_registrations_go_after_thirty_days_W2(policy: Policy) -> None:
         date(2025, 5, 31), "break-in-registrations", "W2")
 
 
-# -- legal hold --------------------------------------------------------------------------------------------
+# -- legal hold -----------------------------------------------------------------------------------
 def test_a_legal_hold_pushes_the_date_past_its_end(policy: Policy) -> None:
     facts = RetentionFacts(collected_on=date(2025, 1, 15), legal_hold_until=date(2025, 12, 1))
     decision = policy.retention_decision("phone", "callback", "consent", facts)
@@ -131,7 +131,7 @@ def test_an_open_ended_hold_makes_the_date_unknown(policy: Policy) -> None:
     assert (decision.date, decision.held) == (None, True)
 
 
-# -- refusals ------------------------------------------------------------------------------------------------
+# -- refusals -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("args", "rule"), [
     (("health", "callback", "consent"), "C2"),
     (("phone", "marketing", "consent"), "Art5"),
@@ -144,7 +144,7 @@ def test_retention_for_undeclared_things_is_refused(policy: Policy, args: tuple[
     assert caught.value.rule == rule
 
 
-# -- properties ----------------------------------------------------------------------------------------------
+# -- properties -----------------------------------------------------------------------------------
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
 maybe_dates = st.none() | dates
 

@@ -3,7 +3,7 @@ purpose and basis (P3, Art. 6), from which source (C1), and which staff may see 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from privacydesk.policy import Policy, RuleViolation
 CONTACT_ROLES = ["names", "address", "phone", "email"]
 
 
-# -- C2: only the declared categories ------------------------------------------------------------------
+# -- C2: only the declared categories -------------------------------------------------------------
 def test_a_category_outside_the_statement_is_refused_C2(policy: Policy) -> None:
     with pytest.raises(RuleViolation) as caught:
         policy.check_may_hold("health", ["customer"])
@@ -28,7 +28,7 @@ def test_plain_contact_data_may_be_held_for_every_role_C2(policy: Policy, catego
     policy.check_may_hold(category, [role])
 
 
-# -- C3: financial data -------------------------------------------------------------------------------------
+# -- C3: financial data ---------------------------------------------------------------------------
 @pytest.mark.parametrize("role", ["customer", "prospect", "employee"])
 def test_financial_data_may_be_held_for_customers_prospects_and_employees_C3(
         policy: Policy, role: str) -> None:
@@ -55,7 +55,7 @@ def test_one_allowed_role_among_several_is_enough_C3(policy: Policy) -> None:
     policy.check_may_hold("financial", ["contact", "customer"])
 
 
-# -- C4: account data ---------------------------------------------------------------------------------------
+# -- C4: account data -----------------------------------------------------------------------------
 def test_account_data_are_held_for_the_admin_account_of_a_customer_C4(policy: Policy) -> None:
     policy.check_may_hold("account", ["customer"], admin_account=True)
 
@@ -73,7 +73,7 @@ def test_account_data_are_refused_for_a_representative_even_with_admin_account_C
     assert caught.value.rule == "C4"
 
 
-# -- C5: identity data -----------------------------------------------------------------------------------------
+# -- C5: identity data ----------------------------------------------------------------------------
 @pytest.mark.parametrize("role", ["employee", "former_employee"])
 def test_identity_data_may_be_held_for_employees_and_former_employees_C5(
         policy: Policy, role: str) -> None:
@@ -94,7 +94,7 @@ def test_a_role_the_policy_does_not_know_is_refused_S1(policy: Policy) -> None:
     assert (caught.value.field, caught.value.rule) == ("roles", "S1")
 
 
-# -- P3 and Art. 6: purposes and their legal bases ----------------------------------------------------------
+# -- P3 and Art. 6: purposes and their legal bases ------------------------------------------------
 def test_the_agreement_purpose_needs_a_linked_agreement_P3(policy: Policy) -> None:
     with pytest.raises(RuleViolation) as caught:
         policy.check_purpose("agreement", "contract", has_agreement=False)
@@ -125,7 +125,7 @@ def test_a_callback_on_request_rests_on_consent_without_an_agreement_P1(policy: 
     policy.check_purpose("written_contact", "legitimate_interests", has_agreement=False)
 
 
-# -- C1: sources ----------------------------------------------------------------------------------------------
+# -- C1: sources ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("source", ["service", "contact_form", "email", "staff", "import"])
 def test_data_from_a_declared_source_are_accepted_C1(policy: Policy, source: str) -> None:
     policy.check_source(source)
@@ -137,7 +137,7 @@ def test_data_from_an_undeclared_source_are_refused_C1(policy: Policy) -> None:
     assert (caught.value.field, caught.value.rule) == ("source", "C1")
 
 
-# -- staff: category-level access, deny by default (Sec1, Sec4) -----------------------------------------------
+# -- staff: category-level access, deny by default (Sec1, Sec4) -----------------------------------
 @pytest.mark.parametrize(("staff", "category", "may"), [
     ("privacy_officer", "identity", True),
     ("service_engineer", "account", True),
@@ -164,13 +164,13 @@ def test_only_the_privacy_officer_manages_staff_and_handles_requests(policy: Pol
     assert not policy.staff_may("nobody", "manage_staff")
 
 
-# -- Rt6 and Art. 12(3): request deadlines -----------------------------------------------------------------------
+# -- Rt6 and Art. 12(3): request deadlines --------------------------------------------------------
 def test_a_request_is_due_within_one_week_and_legally_within_one_month_Rt6(
         policy: Policy) -> None:
-    received = datetime(2025, 3, 10, 14, 30, tzinfo=timezone.utc)
+    received = datetime(2025, 3, 10, 14, 30, tzinfo=UTC)
     statement, legal = policy.request_deadlines(received)
     assert statement == received + timedelta(days=7)
-    assert legal == datetime(2025, 4, 10, 14, 30, tzinfo=timezone.utc)
+    assert legal == datetime(2025, 4, 10, 14, 30, tzinfo=UTC)
 
 
 def test_the_legal_month_is_clamped_at_the_end_of_a_short_month_Art12(policy: Policy) -> None:
