@@ -1,0 +1,1 @@
+"""Counter stores for the detector: memory (one process), Redis (shared), database (shared)."""

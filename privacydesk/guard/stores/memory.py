@@ -1,0 +1,223 @@
+"""A bounded in-memory counter store (W2 item 5: bounded under flood; W1: memory only).
+
+Each tracked subject costs one dict entry: a 60-bit key (the keyed hash, a 32-byte int) and
+a 60-bit packed record (another 32-byte int):
+
+    bits  0-27  window start, seconds since the store started (8.5 years)
+    bits 28-33  signals in the current window (saturates at 63)
+    bits 34-39  signals in the previous window
+    bits 40-47  which rules fired (one bit per rule, rules.RULE_BIT)
+    bits 48-59  the first path asked for, as an index into a small shared path table
+
+That is about 100-120 bytes per tracked subject with the dict's own slots (measured by
+bench/bench_guard.py). The dict's insertion order is the recency order: a touched entry is
+moved to the end, and when the table is full the least recently touched entries are evicted
+first, in batches. An offender touches its entry on every signal, so a flood of one-off
+addresses evicts the flood, not the offender. Subjects that signalled twice or more also get
+a small evidence list (rule counts, paths) in a second, separately bounded dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import islice
+from typing import Any
+
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
+from privacydesk.guard.keys import KeyRing
+from privacydesk.guard.rules import RULE_BIT, RULES
+
+#: Bytes the store budgets per tracked subject: steady ~110 B plus the dict's transient
+#: copy while it resizes, so the cap also holds at the peak.
+BUDGET_PER_ENTRY = 160
+BUDGET_PER_SUSPECT = 600
+MAX_PATHS = 4095
+_M28 = (1 << 28) - 1
+
+
+class MemoryStore:
+    """Counters in this process's memory, never more than about `max_bytes` of them."""
+
+    def __init__(self, limits: Limits, keyring: KeyRing, max_bytes: int = 64 << 20,
+                 clock_base: float | None = None) -> None:
+        self.limits = limits
+        self.keyring = keyring
+        suspects_share = max_bytes // 8
+        self.max_entries = max(64, (max_bytes - suspects_share - 200 * MAX_PATHS)
+                               // BUDGET_PER_ENTRY)
+        self.max_suspects = max(16, suspects_share // BUDGET_PER_SUSPECT)
+        self._counts: dict[int, int] = {}
+        self._suspects: dict[int, list[Any]] = {}
+        self._path_ids: dict[str, int] = {}
+        self._paths: list[str] = [""]
+        # Set by the first signal, a little in the past so a clock that steps back slightly
+        # never makes a window start negative.
+        self._base: int | None = None if clock_base is None else int(clock_base)
+        self._adds = 0
+        self.evicted = 0
+
+    def tracked(self) -> int:
+        return len(self._counts)
+
+    def _path_id(self, path: str) -> int:
+        pid = self._path_ids.get(path)
+        if pid is None:
+            if len(self._paths) > MAX_PATHS or not path:
+                return 0
+            pid = len(self._paths)
+            self._paths.append(path[:200])
+            self._path_ids[path] = pid
+        return pid
+
+    def _evict(self) -> None:
+        counts, suspects = self._counts, self._suspects
+        victims = list(islice(counts, max(1, self.max_entries // 64)))
+        for k in victims:
+            del counts[k]
+            suspects.pop(k, None)
+        self.evicted += len(victims)
+
+    def _sweep(self, t: int) -> None:
+        # Counters whose windows have both passed say nothing any more: drop them (W1).
+        counts, suspects = self._counts, self._suspects
+        horizon = 2 * self.limits.window_seconds
+        dead = []
+        for k, v in counts.items():
+            if t - (v & _M28) < horizon:
+                break
+            dead.append(k)
+        for k in dead:
+            del counts[k]
+            suspects.pop(k, None)
+
+    def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
+        return self._add(subject, rule, path, None, now)
+
+    def add_many(self, signals: Sequence[tuple[str, str, str]],
+                 now: float) -> list[Evidence | None]:
+        """Count a batch; signals of one subject are folded into one update (one hash)."""
+        groups = fold(signals)
+        crossed: dict[str, Evidence] = {}
+        add = self._add
+        for subject, group in groups.items():
+            if type(group) is tuple:
+                evidence = add(subject, group[1], group[2], None, now)
+            else:
+                evidence = add(subject, group[0][1], group[0][2], group, now)
+            if evidence is not None:
+                crossed[subject] = evidence
+        return report_once(signals, crossed)
+
+    def _add(self, subject: str, rule: str, path: str,
+             group: list[tuple[str, str, str]] | None, now: float) -> Evidence | None:
+        counts, keyring = self._counts, self.keyring
+        if self._base is None:
+            self._base = int(now) - 4 * self.limits.window_seconds
+        t = max(0, int(now) - self._base)
+        h = keyring._hasher(int(now // keyring.rotate_seconds)).copy()
+        h.update(subject.encode())
+        k = int.from_bytes(h.digest(), "little") >> 4
+        v = counts.pop(k, None)
+        if v is None and now % keyring.rotate_seconds < keyring.window_seconds:
+            old = keyring.previous_key(subject, now)
+            if old is not None:  # first signal in a new generation: carry the old counter over
+                ok = int.from_bytes(old, "little") >> 4
+                v = counts.pop(ok, None)
+                if ok in self._suspects:
+                    self._suspects[k] = self._suspects.pop(ok)
+        self._adds += 1
+        if self._adds & 8191 == 0:
+            self._sweep(t)
+        n = 1 if group is None else len(group)
+        threshold = self.limits.threshold
+        if v is None:
+            if len(counts) >= self.max_entries:
+                self._evict()
+            v = t | RULE_BIT[rule] << 40 | self._path_id(path) << 48
+            if n == 1 and threshold > 1:
+                counts[k] = v | 1 << 28
+                return None
+            n -= 1  # the first signal is in v already
+            group = group[1:] if group else None
+            if n == 0:
+                return self._cross(k, v, rule, path, None, now)
+            rule, path = group[0][1], group[0][2]  # type: ignore[index]
+            v |= 1 << 28
+        window = self.limits.window_seconds
+        ws = v & _M28
+        cur = v >> 28 & 63
+        prev = v >> 34 & 63
+        elapsed = t - ws
+        if elapsed >= window:
+            if elapsed < 2 * window:
+                prev, ws, elapsed = cur, ws + window, elapsed - window
+            else:
+                prev, ws, elapsed = 0, t, 0
+            cur = 0
+        cur = min(cur + n, 63)
+        mask = v >> 40 & 255
+        for g in group or ((subject, rule, path),):
+            mask |= RULE_BIT[g[1]]
+        packed = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
+        if cur + prev * (window - elapsed) / window >= threshold:
+            return self._cross(k, v, rule, path, group, now)
+        counts[k] = packed
+        self._note(k, v, rule, path, group, now)
+        return None
+
+    def _note(self, k: int, v: int, rule: str, path: str,
+              group: list[tuple[str, str, str]] | None, now: float) -> list[Any]:
+        suspects = self._suspects
+        ev = suspects.pop(k, None)
+        if ev is None:
+            mask = v >> 40 & 255
+            first_path = self._paths[v >> 48]
+            ev = [(self._base or 0) + (v & _M28), now,
+                  {r: 1 for r in RULES if mask & RULE_BIT[r]}, [first_path] if first_path else []]
+            if len(suspects) >= self.max_suspects:
+                for victim in list(islice(suspects, max(1, self.max_suspects // 16))):
+                    del suspects[victim]
+        ev[1] = now
+        counted, paths = ev[2], ev[3]
+        for _, r, p in group or ((None, rule, path),):
+            counted[r] = counted.get(r, 0) + 1
+            if p and p not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                paths.append(p[:200])
+        suspects[k] = ev
+        return ev
+
+    def _cross(self, k: int, v: int, rule: str, path: str,
+               group: list[tuple[str, str, str]] | None, now: float) -> Evidence:
+        ev = self._note(k, v, rule, path, group, now)
+        self._counts.pop(k, None)
+        self._suspects.pop(k, None)
+        return Evidence(rules=ev[2], first_seen=float(ev[0]), last_seen=float(ev[1]),
+                        paths=ev[3])
+
+
+def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """Group a batch by subject: the signal tuple itself for a subject seen once, else the
+    list of its signals in order (stores then hash and update each subject once)."""
+    groups: dict[str, Any] = {}
+    get = groups.get
+    for sig in signals:
+        subject = sig[0]
+        group = get(subject)
+        if group is None:
+            groups[subject] = sig
+        elif type(group) is tuple:
+            groups[subject] = [group, sig]
+        else:
+            group.append(sig)
+    return groups
+
+
+def report_once(signals: Sequence[tuple[str, str, str]],
+                crossed: dict[str, Evidence]) -> list[Evidence | None]:
+    """One result per signal: the evidence at the first signal of each crossing subject."""
+    if not crossed:
+        return [None] * len(signals)
+    results: list[Evidence | None] = []
+    for subject, _, _ in signals:
+        results.append(crossed.pop(subject, None))
+    return results
