@@ -60,7 +60,7 @@ class Policy:
         category's allowed roles; C4 also needs an administrator account.
         """
         cat = self._category(category)
-        held = sorted(set(roles))
+        held = sorted({roles} if isinstance(roles, str) else set(roles))  # one role as a str
         unknown = [r for r in held if r not in self.roles]
         if unknown:
             raise RuleViolation("roles", "S1", f"{unknown[0]!r} is not a role this policy "

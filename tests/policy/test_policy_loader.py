@@ -178,6 +178,11 @@ def test_toml_syntax_errors_name_the_line() -> None:
     assert "not valid TOML" in caught.value.rule
 
 
+def test_absurdly_deep_nesting_is_a_policy_error_not_a_crash() -> None:
+    with pytest.raises(PolicyError, match="nests too deeply"):
+        load_policy_text("a = " + "[" * 100_000)
+
+
 def test_a_missing_file_is_a_policy_error(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         load_policy(tmp_path / "nope.toml")

@@ -88,6 +88,13 @@ def test_identity_data_are_refused_for_everyone_else_C5(policy: Policy, role: st
     assert caught.value.rule == "C5"
 
 
+def test_a_single_role_given_as_a_string_is_one_role_not_letters_C5(policy: Policy) -> None:
+    policy.check_may_hold("identity", "employee")
+    with pytest.raises(RuleViolation) as caught:
+        policy.check_may_hold("identity", "customer")
+    assert caught.value.rule == "C5"
+
+
 def test_a_role_the_policy_does_not_know_is_refused_S1(policy: Policy) -> None:
     with pytest.raises(RuleViolation) as caught:
         policy.check_may_hold("names", ["klant"])
