@@ -6,5 +6,8 @@ from privacydesk.api.urls import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("staff/callbacks/", include("privacydesk.callbacks.urls")),
+    path("staff/incidents/", include("privacydesk.incidents.urls")),
     path("staff/", include("privacydesk.staff.urls")),
+    path("", include("privacydesk.public.urls")),
 ]

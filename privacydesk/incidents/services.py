@@ -1,0 +1,69 @@
+"""Filing and handling incidents (Sec5). Views and the mailbox intake only call these."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacydesk.incidents.models import Incident, IncidentKind, IncidentStatus
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.vault import audit
+
+# GDPR Art. 33(1): notify the supervisory authority within 72 hours of becoming aware.
+AUTHORITY_NOTIFICATION = timedelta(hours=72)
+
+
+def file_concern(description: str, *, reporter_name: str = "", reporter_email: str = "",
+                 language: str = "nl", source: str = "web_form",
+                 actor: str = "public") -> Incident:
+    """File a reported concern as a new incident; the description is required."""
+    if not description.strip():
+        raise RuleViolation("description", "required", "describe the concern")
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            description=description.strip(), reporter_name=reporter_name.strip(),
+            reporter_email=reporter_email.strip(), language=language, source=source)
+        _audit("create", incident, actor, {"kind": incident.kind, "source": source})
+    return incident
+
+
+def mark_breach(incident: Incident, *, actor: str) -> Incident:
+    """Mark `incident` a personal data breach; its authority deadline is received + 72 h.
+
+    The clock runs from when the controller became aware (Art. 33(1)), which is when the
+    report came in, not when staff got round to marking it. Marking twice keeps the first
+    deadline.
+    """
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.kind != IncidentKind.BREACH:
+            locked.kind = IncidentKind.BREACH
+            locked.breach_marked_at = timezone.now()
+            locked.authority_deadline = locked.received_at + AUTHORITY_NOTIFICATION
+            if locked.status == IncidentStatus.NEW:
+                locked.status = IncidentStatus.INVESTIGATING
+            locked.save()
+            _audit("update", locked, actor, {"kind": "breach"})
+    incident.refresh_from_db()
+    return incident
+
+
+def set_status(incident: Incident, status: str, *, actor: str) -> Incident:
+    """Move `incident` to `status` (new | investigating | closed)."""
+    if status not in IncidentStatus.values:
+        raise RuleViolation("status", "choice",
+                            f"status must be one of: {', '.join(IncidentStatus.values)}")
+    with transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(status=status)
+        incident.refresh_from_db()
+        _audit("update", incident, actor, {"status": status})
+    return incident
+
+
+def _audit(action: str, incident: Incident, actor: str, detail: dict[str, object]) -> None:
+    # The description and the reporter's details stay out of the audit chain.
+    audit.record(actor=actor, action=action, object_type="incidents.incident",
+                 object_id=str(incident.pk), person_ref="", purpose="security",
+                 detail=detail)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from privacydesk.incidents import views
+
+app_name = "incidents"
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("<int:pk>/breach/", views.incident_breach, name="breach"),
+]

@@ -1,0 +1,79 @@
+"""What the public forms file: a callback request (P1), a web request (Rt5), an incident
+(Sec5). Each is one transaction; what is stored is what the person typed, never where they
+typed it from (W1): no address, no time of visit beyond the filing date, no browser data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from privacydesk.callbacks import services as callbacks
+from privacydesk.callbacks.models import CallbackRequest
+from privacydesk.incidents import services as incidents
+from privacydesk.incidents.models import Incident
+from privacydesk.public.mail import confirm_after_commit
+from privacydesk.public.models import WebRequest
+from privacydesk.register import services as register
+
+ACTOR = "public"
+SOURCE = "contact_form"  # C1
+PURPOSE = "callback"  # P1
+BASIS = "consent"  # the visitor ticked "please call me back"
+
+
+def _new_person(data: dict[str, Any]) -> Any:
+    # Always a new person: an unverified e-mail address on a public form must not attach
+    # data to someone already in the register (Anna's record is not Olaf's to extend).
+    person = register.create_person(actor=ACTOR, purpose=PURPOSE, source=SOURCE)
+    if data.get("organisation"):
+        org = register.create_organisation(data["organisation"], actor=ACTOR)
+        register.add_role(person, "contact", actor=ACTOR, organisation=org)
+    else:
+        register.add_role(person, "prospect", actor=ACTOR)
+    return person
+
+
+def _add(person: Any, category: str, values: dict[str, Any]) -> Any:
+    return register.add_datum(person, category, values, source=SOURCE, purpose=PURPOSE,
+                              basis=BASIS, actor=ACTOR)
+
+
+def file_contact(data: dict[str, Any], lang: str) -> CallbackRequest:
+    """Store the person's name, phone and e-mail (source contact form, purpose callback) and
+    queue a callback. Raises RuleViolation (nothing stored) when the register refuses."""
+    with transaction.atomic():
+        person = _new_person(data)
+        _add(person, "names", {"given_names": data["given_names"], "infix": "",
+                               "family_name": data["family_name"]})
+        phone_datum = _add(person, "phone", {"number": data["phone"]})
+        _add(person, "email", {"address": data["email"]})
+        callback = callbacks.request_callback(person, phone=phone_datum,
+                                              message=data["message"], language=lang,
+                                              actor=ACTOR)
+        confirm_after_commit("public/mail/callback.txt", data["email"], lang,
+                             {"name": data["given_names"]})
+    return callback
+
+
+def file_request(data: dict[str, Any], lang: str) -> WebRequest:
+    """File a data-subject request for the request workflow and confirm it by e-mail."""
+    with transaction.atomic():
+        filed = WebRequest.objects.create(kind=data["kind"], name=data["name"],
+                                          email=data["email"], message=data["message"],
+                                          language=lang)
+        confirm_after_commit("public/mail/request.txt", data["email"], lang,
+                             {"name": data["name"], "kind": data["kind"]})
+    return filed
+
+
+def file_concern(data: dict[str, Any], lang: str) -> Incident:
+    """File a concern as an incident; confirm by e-mail only if an address was given."""
+    with transaction.atomic():
+        incident = incidents.file_concern(data["description"], reporter_name=data["name"],
+                                          reporter_email=data["email"], language=lang)
+        if data["email"]:
+            confirm_after_commit("public/mail/concern.txt", data["email"], lang,
+                                 {"name": data["name"]})
+    return incident

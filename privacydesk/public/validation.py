@@ -1,0 +1,55 @@
+"""Field checks for the public forms, with messages in the visitor's language.
+
+The register re-checks every value it stores (`privacydesk.register.formats`); these checks
+exist so a visitor sees which field is wrong, in Dutch or English, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Control characters, lone surrogates, line separators and bidi overrides can hide or
+# disguise text for the staff member reading it later.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_MULTILINE_OK = frozenset("\n\r\t")
+
+
+def _has_control(value: str, multiline: bool) -> bool:
+    for ch in value:
+        if multiline and ch in _MULTILINE_OK:
+            continue
+        if ch in _BIDI or unicodedata.category(ch) in _REFUSED:
+            return True
+    return False
+
+
+def no_control_characters(value: str) -> None:
+    """Refuse a one-line value with control or direction-override characters."""
+    if _has_control(value, multiline=False):
+        raise ValidationError(_("This field contains characters that are not allowed."),
+                              code="control")
+
+
+def no_control_characters_multiline(value: str) -> None:
+    """Like `no_control_characters`, but line breaks and tabs are allowed."""
+    if _has_control(value, multiline=True):
+        raise ValidationError(_("This field contains characters that are not allowed."),
+                              code="control")
+
+
+def phone_number(value: str, region: str = "NL") -> str:
+    """Return `value` in E.164; Dutch numbers may be typed nationally (050 525 90 60)."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("Enter a telephone number, for example 050 525 90 60."),
+                              code="phone")
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("This telephone number does not exist; check the digits."),
+                              code="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

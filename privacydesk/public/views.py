@@ -1,0 +1,127 @@
+"""The public website: statement, contact, request and concern pages, in Dutch and English.
+
+Views only translate between HTTP and `public.services`. Every view is marked public for the
+deny-by-default middleware. Nothing here reads or keeps the visitor's address, the time of
+the visit or the browser (W1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from privacydesk.policy import render_statement
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.public import services
+from privacydesk.public.forms import ConcernForm, ContactForm, HoneypotForm, RequestForm
+from privacydesk.staff.access import public_view
+
+FORMS: dict[str, tuple[type[HoneypotForm], Callable[[dict[str, Any], str], object]]] = {
+    "contact": (ContactForm, services.file_contact),
+    "request": (RequestForm, services.file_request),
+    "concern": (ConcernForm, services.file_concern),
+}
+
+
+def in_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the page in the URL's language (nl is the default; /en/ is English)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, lang: str = "nl", **kwargs: Any) -> Any:
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = view(request, *args, lang=lang, **kwargs)
+        response["Content-Language"] = lang
+        return response
+
+    return wrapper
+
+
+def _page(request: HttpRequest, template: str, lang: str, page: str,
+          route_kwargs: dict[str, str] | None = None, **context: Any) -> HttpResponse:
+    other = "en" if lang == "nl" else "nl"
+    route = "thanks" if route_kwargs else page
+    switch = reverse(f"public:{route}", kwargs={"lang": other, **(route_kwargs or {})})
+    return render(request, template, {"lang": lang, "other_lang": other,
+                                      "switch_url": switch, "page": page, **context})
+
+
+@public_view
+@require_http_methods(["GET", "HEAD"])
+@in_language
+def statement(request: HttpRequest, lang: str) -> HttpResponse:
+    """W3, Id1: the privacy statement rendered from the policy, naming the controller."""
+    html = render_statement(get_policy(), lang=lang, fmt="html")
+    # The HTML comes from the company's own validated policy file, not from visitors.
+    return _page(request, "public/statement.html", lang, "statement",
+                 statement_html=mark_safe(html))  # noqa: S308
+
+
+def _form_view(page: str) -> Callable[..., HttpResponse]:
+    form_class, file_it = FORMS[page]
+
+    @public_view
+    @require_http_methods(["GET", "HEAD", "POST"])
+    @in_language
+    def view(request: HttpRequest, lang: str) -> HttpResponse:
+        form = form_class(request.POST or None)
+        if request.method == "POST":
+            if form.is_bot():
+                # A bot filled the hidden field: it sees the usual answer, nothing is stored.
+                return redirect("public:thanks", lang=lang, page=page)
+            if form.is_valid():
+                try:
+                    file_it(form.cleaned_data, lang)
+                except RuleViolation as exc:
+                    field = exc.field if exc.field in form.fields else None
+                    form.add_error(field, translation.gettext(
+                        "This could not be stored: %(reason)s") % {"reason": exc.message})
+                else:
+                    return redirect("public:thanks", lang=lang, page=page)
+        status = 400 if request.method == "POST" else 200
+        response = _page(request, f"public/{page}.html", lang, page, form=form)
+        response.status_code = status
+        return response
+
+    view.__name__ = f"{page}_form"
+    return view
+
+
+contact = _form_view("contact")
+request_form = _form_view("request")
+concern = _form_view("concern")
+
+
+@public_view
+@require_http_methods(["GET", "HEAD"])
+@in_language
+def thanks(request: HttpRequest, lang: str, page: str) -> HttpResponse:
+    if page not in FORMS:
+        raise Http404
+    return _page(request, "public/thanks.html", lang, page, {"page": page}, form_page=page)
+
+
+@public_view
+@require_http_methods(["GET", "HEAD"])
+def static_file(request: HttpRequest, path: str) -> FileResponse:
+    """Serve the site's own CSS when no proxy serves /static/ (plain `privacydesk serve`)."""
+    try:
+        found = finders.find(path)
+    except SuspiciousFileOperation:
+        raise Http404
+    if not found or isinstance(found, list):
+        raise Http404
+    response = FileResponse(open(found, "rb"))  # noqa: SIM115 - FileResponse closes it
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
