@@ -1,0 +1,65 @@
+"""API tokens: shown once, stored only as a hash, refused when revoked, expired or orphaned."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff.models import ApiToken
+from privacydesk.staff.tokens import authenticate_token, create_token, revoke_token
+
+
+def test_a_token_is_returned_once_and_only_its_hash_is_stored(make_staff):
+    user = make_staff("privacy_officer")
+    raw = create_token(user, "CRM sync")
+    assert raw.startswith("pd_") and len(raw) > 40
+    token = ApiToken.objects.get(user=user)
+    assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert token.token_prefix == raw[:8]
+    assert raw not in str(ApiToken.objects.values_list().get())
+
+
+def test_a_valid_token_authenticates_its_user_and_records_its_use(make_staff):
+    user = make_staff("sales")
+    raw = create_token(user, "export", days=30)
+    assert authenticate_token(raw) == user
+    assert ApiToken.objects.get(user=user).last_used_at is not None
+
+
+@pytest.mark.parametrize("raw", [None, "", "pd_", "pd_unknown-token", "Bearer x", "x" * 500])
+def test_unknown_or_malformed_tokens_are_refused(db, raw):
+    assert authenticate_token(raw) is None
+
+
+def test_a_revoked_token_is_refused(make_staff):
+    raw = create_token(make_staff("sales"), "old laptop")
+    revoke_token(ApiToken.objects.get())
+    assert authenticate_token(raw) is None
+
+
+def test_an_expired_token_is_refused(make_staff):
+    raw = create_token(make_staff("sales"), "short", days=1)
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert authenticate_token(raw) is None
+
+
+def test_a_token_of_a_deactivated_account_is_refused(make_staff):
+    user = make_staff("sales")
+    raw = create_token(user, "sync")
+    user.is_active = False
+    user.save()
+    assert authenticate_token(raw) is None
+
+
+def test_a_token_needs_a_name_and_positive_days(make_staff):
+    user = make_staff("sales")
+    with pytest.raises(RuleViolation) as no_name:
+        create_token(user, "  ")
+    with pytest.raises(RuleViolation) as no_days:
+        create_token(user, "x", days=0)
+    assert (no_name.value.field, no_days.value.field) == ("name", "days")
+    assert not ApiToken.objects.exists()
