@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("staff/callbacks/", include("privacydesk.callbacks.urls")),
     path("staff/incidents/", include("privacydesk.incidents.urls")),
+    path("staff/guard/", include("privacydesk.guard.urls")),
     path("staff/", include("privacydesk.staff.urls")),
     path("", include("privacydesk.public.urls")),
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from typing import Any
 
 SaltSource = Callable[[int], bytes]
 
@@ -38,12 +39,12 @@ class KeyRing:
         self.window_seconds = window_seconds
         self._salt_source = salt_source
         self._pepper = hashlib.blake2b(pepper, digest_size=32).digest()
-        self._hashers: dict[int, hashlib._Hash] = {}  # type: ignore[name-defined]
+        self._hashers: dict[int, Any] = {}
 
     def generation(self, now: float) -> int:
         return int(now // self.rotate_seconds)
 
-    def _hasher(self, generation: int) -> hashlib._Hash:  # type: ignore[name-defined]
+    def _hasher(self, generation: int) -> Any:
         hasher = self._hashers.get(generation)
         if hasher is None:
             secret = hashlib.blake2b(self._salt_source(generation), key=self._pepper,

@@ -1,0 +1,94 @@
+"""Guard pages: the CSRF-failure view (a break-in signal) and the staff pages of the offender
+register (privacy officer, service engineer). Views only translate; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.http import require_POST
+
+from privacydesk.guard import rules, services
+from privacydesk.guard.models import AllowListEntry, Offender
+from privacydesk.guard.runtime import get_guard, signal_request
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff.access import public_view, require_staff_role
+
+GUARD_ROLES = ("privacy_officer", "service_engineer")
+
+
+@public_view
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: count the failure as a break-in signal, then Django's 403 page."""
+    signal_request(request, rules.CSRF_FAILED)
+    return django_csrf_failure(request, reason="")
+
+
+def _base() -> str:
+    try:
+        get_template("base.html")
+        return "base.html"
+    except TemplateDoesNotExist:
+        return "guard/standalone.html"
+
+
+def _actor(request: HttpRequest) -> str:
+    return str(getattr(request.user, "username", "") or "staff")
+
+
+@require_staff_role(*GUARD_ROLES)
+def register(request: HttpRequest) -> HttpResponse:
+    """The offender register and the allow-list."""
+    now = timezone.now()
+    context: dict[str, Any] = {
+        "base": _base(), "now": now,
+        "offenders": Offender.objects.all()[:500],
+        "allowed": AllowListEntry.objects.all(),
+    }
+    return render(request, "guard/register.html", context)
+
+
+@require_POST
+@require_staff_role(*GUARD_ROLES)
+def lift(request: HttpRequest, pk: int) -> HttpResponse:
+    offender = get_object_or_404(Offender, pk=pk)
+    services.lift_ban(offender, actor=_actor(request))
+    get_guard().bans.note_lift(offender.address)
+    messages.success(request, "Ban lifted / Blokkade opgeheven.")
+    return redirect("guard:register")
+
+
+@require_POST
+@require_staff_role(*GUARD_ROLES)
+def allow(request: HttpRequest) -> HttpResponse:
+    try:
+        services.allow(request.POST.get("network", ""), actor=_actor(request),
+                       note=request.POST.get("note", ""))
+    except RuleViolation as error:
+        messages.error(request, f"{error.field}: {error.message}")
+    get_guard().bans.expire()
+    return redirect("guard:register")
+
+
+@require_POST
+@require_staff_role(*GUARD_ROLES)
+def disallow(request: HttpRequest, pk: int) -> HttpResponse:
+    services.disallow(get_object_or_404(AllowListEntry, pk=pk), actor=_actor(request))
+    get_guard().bans.expire()
+    return redirect("guard:register")
+
+
+@require_staff_role(*GUARD_ROLES)
+def export(request: HttpRequest) -> HttpResponse:
+    """Download the blocklist for a firewall: ?fmt=plain (default) or ?fmt=nft."""
+    fmt = "nft" if request.GET.get("fmt") == "nft" else "plain"
+    response = HttpResponse(services.export_blocklist(fmt), content_type="text/plain")
+    name = "privacydesk-blocklist.nft" if fmt == "nft" else "privacydesk-blocklist.txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
