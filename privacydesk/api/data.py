@@ -21,6 +21,7 @@ from privacydesk.api.schemas import ERRORS_404, DatumIn, DatumOut, DatumUpdateIn
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services
 from privacydesk.register.fields import FIELDS
+from privacydesk.staff.models import StaffUser
 
 router = Router(tags=["data"])
 
@@ -34,10 +35,17 @@ def _in_body(category: str, exc: RuleViolation) -> RuleViolation:
     return exc
 
 
+def _writer(request: HttpRequest, category: str) -> StaffUser:
+    # C2 first: a category the policy does not declare is bad input (422), whoever asks;
+    # then Sec1: a declared category the role may not see is refused (403).
+    services.model_for(category)
+    return require_category(request, category)
+
+
 @router.post("/{uuid:ref}/data/{category}", response={201: DatumOut, **ERRORS_404},
              summary="Add a datum of a category")
 def add_datum(request: HttpRequest, ref: UUID, category: str, payload: DatumIn) -> Any:
-    user = require_category(request, category)
+    user = _writer(request, category)
     person = lookup.person(ref)
     agreement = lookup.agreement_by_reference(payload.agreement)
     try:
@@ -53,7 +61,7 @@ def add_datum(request: HttpRequest, ref: UUID, category: str, payload: DatumIn) 
               response={200: DatumOut, **ERRORS_404}, summary="Change a datum")
 def update_datum(request: HttpRequest, ref: UUID, category: str, datum_id: int,
                  payload: DatumUpdateIn) -> Any:
-    user = require_category(request, category)
+    user = _writer(request, category)
     datum = lookup.datum(lookup.person(ref), category, datum_id)
     try:
         datum = services.update_datum(datum, payload.values, actor=user.username,
@@ -67,7 +75,7 @@ def update_datum(request: HttpRequest, ref: UUID, category: str, datum_id: int,
                response={204: None, **ERRORS_404}, summary="Delete a datum")
 def delete_datum(request: HttpRequest, ref: UUID, category: str, datum_id: int,
                  purpose: str = Query(..., description="why: e.g. erasure")) -> Any:  # type: ignore[type-arg]
-    user = require_category(request, category)
+    user = _writer(request, category)
     datum = lookup.datum(lookup.person(ref), category, datum_id)
     services.delete_datum(datum, actor=user.username, purpose=purpose)
     return 204, None

@@ -76,39 +76,40 @@ def schema_errors(exc: SchemaError) -> dict[str, list[dict[str, str]]]:
 
 
 def install(api: NinjaAPI) -> None:
-    """Register the handlers on `api`."""
+    """Register the handlers on `api`. (`exc` is typed Any: ninja's signature allows the
+    exception or its class; ours always receive the instance.)"""
 
-    def restricted(request: HttpRequest, exc: RestrictedError) -> HttpResponse:
+    def restricted(request: HttpRequest, exc: Any) -> HttpResponse:
         # GDPR Art. 18: the data are kept, but may not be used; the client asked to use them.
         return api.create_response(request, error_body(exc.field, "Art18", exc.message),
                                    status=409)
 
-    def rule_violation(request: HttpRequest, exc: RuleViolation) -> HttpResponse:
+    def rule_violation(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, RestrictedError):
             return restricted(request, exc)
         return api.create_response(request, {"errors": [exc.as_dict()]}, status=422)
 
-    def schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    def schema_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, schema_errors(exc), status=422)
 
-    def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, error_body(exc.field, "exists", exc.message),
                                    status=404)
 
-    def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def http404(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, error_body("path", "exists", "no such resource"),
                                    status=404)
 
-    def forbidden(request: HttpRequest, exc: Forbidden) -> HttpResponse:
+    def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, error_body(exc.field, exc.rule, exc.message),
                                    status=403)
 
-    def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    def permission_denied(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(
             request, error_body("Authorization", "Sec1",
                                 "your staff role may not see or change these data"), status=403)
 
-    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         response = api.create_response(
             request, error_body("Authorization", "token",
                                 "send a valid API token: Authorization: Bearer <token>"),
@@ -122,7 +123,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, http404)
     api.add_exception_handler(Forbidden, forbidden)
     api.add_exception_handler(PermissionDenied, permission_denied)
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if exc.status_code == 400:
             # ninja's "Cannot parse request body": the body is not JSON at all.
             return api.create_response(

@@ -44,7 +44,8 @@ def role(owner: Person, role_id: int) -> Role:
 def datum(owner: Person, category: str, datum_id: int) -> Datum:
     """The datum of `owner`; the category was checked against the policy by the caller."""
     model = DATUM_MODELS.get(category)
-    found = None if model is None else model.objects.filter(person=owner, pk=datum_id).first()
+    rows = model._default_manager.filter(person=owner, pk=datum_id) if model else None
+    found = rows.first() if rows is not None else None
     if found is None:
         raise NotFound("datum_id", f"this person has no {category} datum with this id")
     return found

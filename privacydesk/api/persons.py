@@ -61,7 +61,8 @@ def list_persons(request: HttpRequest, email: str | None = None) -> Any:
     staff_user(request)
     if email is not None:
         found = services.find_person_by_email(email)
-        people: QuerySet[Person] = Person.objects.filter(pk=found.pk if found else None)
+        people: QuerySet[Person] = (Person.objects.filter(pk=found.pk) if found is not None
+                                    else Person.objects.none())
     else:
         people = Person.objects.all()
     return people.order_by("id").prefetch_related("roles")
