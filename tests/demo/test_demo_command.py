@@ -1,0 +1,30 @@
+"""`privacydesk demo --no-serve` end to end, in-process against the test database."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+from privacydesk.cli import main
+from privacydesk.register.models import Person
+from privacydesk.staff.models import StaffUser
+
+
+def test_demo_fills_the_register_and_prints_a_login_once(db):
+    runner = CliRunner()
+    result = runner.invoke(main, ["demo", "--no-serve", "--people", "50"])
+    assert result.exit_code == 0, result.output
+    assert "demo register: 50 people" in result.output
+    password = re.search(r"user demo\s+password (\S+)", result.output)
+    assert password is not None
+    assert StaffUser.objects.get(username="demo").check_password(password.group(1))
+    assert "otpauth://totp/" in result.output
+    assert Person.objects.count() == 50
+
+    again = runner.invoke(main, ["demo", "--no-serve", "--people", "50"])
+    assert again.exit_code == 0, again.output
+    assert "demo register: 50 people" in again.output
+    assert password.group(1) not in again.output  # shown once, never again
+    assert "already exists" in again.output
+    assert Person.objects.count() == 50
