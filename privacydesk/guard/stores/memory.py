@@ -43,7 +43,8 @@ class MemoryStore:
         self.limits = limits
         self.keyring = keyring
         suspects_share = max_bytes // 8
-        self.max_entries = max(64, (max_bytes - suspects_share - 200 * MAX_PATHS)
+        self.max_paths = min(MAX_PATHS, max(16, max_bytes // 4096))
+        self.max_entries = max(64, (max_bytes - suspects_share - 200 * self.max_paths)
                                // BUDGET_PER_ENTRY)
         self.max_suspects = max(16, suspects_share // BUDGET_PER_SUSPECT)
         self._counts: dict[int, int] = {}
@@ -62,7 +63,7 @@ class MemoryStore:
     def _path_id(self, path: str) -> int:
         pid = self._path_ids.get(path)
         if pid is None:
-            if len(self._paths) > MAX_PATHS or not path:
+            if len(self._paths) > self.max_paths or not path:
                 return 0
             pid = len(self._paths)
             self._paths.append(path[:200])

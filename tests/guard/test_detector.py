@@ -1,0 +1,129 @@
+"""W2 without Django: only addresses that repeatedly try to break in cross the threshold, each
+crossing is reported once, and a flood of one-off addresses cannot hide a real offender."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacydesk.guard import rules
+from privacydesk.guard.detector import Detector, Limits
+from privacydesk.guard.keys import KeyRing
+from privacydesk.guard.stores.memory import MemoryStore
+
+OLAF = "203.0.113.66"  # Olaf, the outsider who tries the staff login over and over
+ANNA = "198.51.100.7"  # Anna, a customer who mistypes once
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def memory_detector(clock: Clock, threshold: int = 5, window: int = 600,
+                    max_bytes: int = 8 << 20) -> Detector:
+    limits = Limits(threshold, window)
+    store = MemoryStore(limits, KeyRing(3600, window), max_bytes=max_bytes)
+    return Detector(store, clock=clock)
+
+
+def test_olaf_becomes_an_offender_at_the_fifth_signal_with_evidence():
+    clock = Clock()
+    detector = memory_detector(clock)
+    for _ in range(4):
+        assert detector.signal(OLAF, rules.LOGIN_FAILED, "/staff/login/") is None
+        clock.now += 30
+    crossing = detector.signal(OLAF, rules.MFA_FAILED, "/staff/mfa/")
+    assert crossing is not None and crossing.subject == OLAF
+    assert crossing.evidence.rules == {"login_failed": 4, "mfa_failed": 1}
+    assert crossing.evidence.paths == ["/staff/login/", "/staff/mfa/"]
+    assert crossing.evidence.last_seen - crossing.evidence.first_seen == 120
+
+
+def test_a_crossing_is_reported_once_and_counting_starts_afresh():
+    clock = Clock()
+    detector = memory_detector(clock)
+    reports = [detector.signal(OLAF, rules.ATTACK_PATH, "/.env") for _ in range(9)]
+    assert sum(r is not None for r in reports) == 1
+
+
+def test_anna_mistyping_now_and_then_is_never_an_offender():
+    clock = Clock()
+    detector = memory_detector(clock)
+    for _ in range(20):  # one refused password every five minutes, all day long
+        assert detector.signal(ANNA, rules.LOGIN_FAILED, "/staff/login/") is None
+        clock.now += 300
+
+
+def test_signals_older_than_the_window_no_longer_count():
+    clock = Clock()
+    detector = memory_detector(clock)
+    for _ in range(4):
+        detector.signal(OLAF, rules.LOGIN_FAILED)
+    clock.now += 1300  # two windows later
+    assert all(detector.signal(OLAF, rules.LOGIN_FAILED) is None for _ in range(4))
+
+
+def test_a_burst_across_a_window_edge_still_counts():
+    clock = Clock()
+    detector = memory_detector(clock)
+    detector.signal(OLAF, rules.LOGIN_FAILED)
+    clock.now += 599
+    for _ in range(3):
+        detector.signal(OLAF, rules.LOGIN_FAILED)
+    clock.now += 2  # a new window: the three signals of a moment ago still weigh in
+    assert detector.signal(OLAF, rules.LOGIN_FAILED) is None
+    assert detector.signal(OLAF, rules.LOGIN_FAILED) is not None
+
+
+def test_counting_survives_the_rotation_of_the_hashing_secret():
+    clock = Clock(now=3600.0 * 500_000 - 60)  # one minute before a new generation
+    detector = memory_detector(clock)
+    for _ in range(3):
+        detector.signal(OLAF, rules.LOGIN_FAILED)
+    clock.now += 120  # the secret has rotated; the old counter is carried over once
+    detector.signal(OLAF, rules.LOGIN_FAILED)
+    assert detector.signal(OLAF, rules.LOGIN_FAILED) is not None
+
+
+def test_flood_of_one_off_addresses_stays_under_the_cap_and_olaf_is_still_caught():
+    clock = Clock()
+    store = MemoryStore(Limits(5, 600), KeyRing(3600, 600), max_bytes=4 << 20)
+    detector = Detector(store, clock=clock)
+    caught = []
+    for i in range(50_000):
+        address = f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"
+        detector.signal(address, rules.ATTACK_PATH, "/wp-login.php")
+        if i % 5_000 == 0:
+            crossing = detector.signal(OLAF, rules.LOGIN_FAILED, "/staff/login/")
+            if crossing:
+                caught.append(crossing.subject)
+        assert store.tracked() <= store.max_entries
+    assert caught == [OLAF, OLAF]  # the 5th and the 10th signal, among 50,000 one-offs
+    assert store.evicted > 25_000
+
+
+def test_a_batch_folds_signals_per_address_and_reports_each_crossing_once():
+    clock = Clock()
+    detector = memory_detector(clock)
+    batch = [(OLAF, rules.SQL_INJECTION, "/contact/?q=")] * 7 + [(ANNA, rules.CSRF_FAILED, "/")]
+    crossings = detector.signal_many(batch)
+    assert [c.subject for c in crossings] == [OLAF]
+    assert crossings[0].evidence.rules == {"sql_injection": 7}
+
+
+def test_an_unknown_rule_is_refused_by_name():
+    with pytest.raises(ValueError, match="rule"):
+        memory_detector(Clock()).signal(OLAF, "looks_odd")
+
+
+def test_the_store_holds_no_address_only_keyed_hashes():
+    clock = Clock()
+    detector = memory_detector(clock)
+    detector.signal(ANNA, rules.LOGIN_FAILED, "/staff/login/")
+    store = detector.store
+    assert isinstance(store, MemoryStore)
+    assert all(isinstance(k, int) and isinstance(v, int) for k, v in store._counts.items())
+    assert ANNA not in repr(store.__dict__)
