@@ -15,7 +15,7 @@ ADMIN_ACCOUNT = {"system": "Microsoft 365", "username": "beheer", "is_admin_acco
 
 
 def last_entry() -> AuditEntry:
-    return AuditEntry.objects.order_by("-seq").first()
+    return AuditEntry.objects.order_by("-seq")[0]
 
 
 def test_update_audits_the_changed_field_names_not_the_values(personas):

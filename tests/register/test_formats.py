@@ -52,7 +52,8 @@ def test_bsn_passing_the_eleven_test_is_accepted():
     assert formats.bsn("12345672", "number") == "012345672"
 
 
-@pytest.mark.parametrize("bad", ["111222334", "000000000", "12345", "abcdefghi", "１１１２２２３３３"])
+@pytest.mark.parametrize("bad", ["111222334", "000000000", "12345", "abcdefghi",
+                                 "１１１２２２３３３"])
 def test_bsn_failing_the_eleven_test_names_the_field(bad):
     err = refused(clean_values, "identity", {"kind": "bsn", "number": bad})
     assert (err.field, err.rule) == ("number", "format")

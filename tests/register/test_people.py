@@ -74,7 +74,7 @@ def test_deleting_a_person_cascades_to_every_datum_and_role(personas):
     anna.delete()
     assert not Person.objects.filter(pk=anna.pk).exists()
     for model in DATUM_MODELS.values():
-        assert not model.objects.filter(person_id=anna.pk).exists()
+        assert not model._default_manager.filter(person_id=anna.pk).exists()
     assert not Role.objects.filter(person_id=anna.pk).exists()
     assert not AgreementParty.objects.filter(person_id=anna.pk).exists()
 

@@ -68,7 +68,7 @@ def record(action: str, obj: Any, *, actor: str, person: Person | None = None,
         action=action,
         object_type=obj._meta.label_lower,  # e.g. "register.email"
         object_id=str(obj.pk),
-        person_ref=str(person.ref) if person is not None else None,
+        person_ref=str(person.ref) if person is not None else "",
         purpose=purpose,
         detail=detail or {},
     )

@@ -62,10 +62,11 @@ def add_datum(person: Person, category: str, values: dict[str, Any], *, source: 
     policy = get_policy()
     policy.check_source(source)
     policy.check_purpose(purpose, basis, has_agreement=agreement is not None)
-    _check_agreement(person, agreement)
-    _check_may_hold(person, category, cleaned)
     ensure_usable(person, purpose)
     with transaction.atomic():
+        # Read parties and roles in the same transaction as the write they allow.
+        _check_agreement(person, agreement)
+        _check_may_hold(person, category, cleaned)
         datum = model(person=person, source=source, purpose=purpose, legal_basis=basis,
                       agreement=agreement)
         datum.set_values(cleaned)
@@ -88,11 +89,11 @@ def update_datum(datum: Datum, values: dict[str, Any], *, actor: str, purpose: s
     ensure_usable(datum, purpose)
     current = datum.get_values()
     cleaned = clean_values(datum.CATEGORY, values, current=current)
-    _check_may_hold(datum.person, datum.CATEGORY, cleaned)
     changed = sorted(name for name, value in cleaned.items() if current.get(name) != value)
     if not changed:
         return datum
     with transaction.atomic():
+        _check_may_hold(datum.person, datum.CATEGORY, cleaned)
         datum.set_values(cleaned)
         datum.save()
         record("update", datum, actor=actor, person=datum.person, purpose=purpose,
@@ -108,4 +109,5 @@ def delete_datum(datum: Datum, *, actor: str, purpose: str) -> None:
         object_id, person = datum.pk, datum.person
         datum.delete()
         datum.pk = object_id
-        record("delete", datum, actor=actor, person=person, purpose=purpose, detail={"category": datum.CATEGORY})
+        record("delete", datum, actor=actor, person=person, purpose=purpose,
+               detail={"category": datum.CATEGORY})

@@ -16,9 +16,7 @@ from privacydesk.register.services.common import check_actor, record
 CONTACT = "contact"
 
 
-def _date(value: Any, field: str, *, required: bool = True) -> date | None:
-    if value is None and not required:
-        return None
+def _date(value: Any, field: str) -> date:
     if not isinstance(value, date):
         raise formats.fail(field, "must be a date")
     return value
@@ -79,7 +77,6 @@ def end_role(role: Role, ended_on: date, *, actor: str) -> Role:
     """End `role` on `ended_on` (inclusive); the day may not be before it started."""
     check_actor(actor)
     end = _date(ended_on, "ended_on")
-    assert end is not None
     if end < role.started_on:
         raise formats.fail("ended_on", "may not be before the role started")
     with transaction.atomic():
