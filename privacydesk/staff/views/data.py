@@ -66,7 +66,7 @@ def datum_edit(request: HttpRequest, ref: object, category: str, pk: int) -> Htt
         if purpose not in dict(purposes) or not services.is_usable(datum, purpose):
             return redirect(_back(person, None))  # Sec4: no view without a usable purpose
         initial = {**datum.get_values(), "purpose": purpose}
-        audit.audit_read(actor=actor(request), object_type=datum.audit_type(),
+        audit.audit_read(actor=actor(request), object_type=datum._meta.label_lower,
                          person_ref=str(person.ref), purpose=purpose, object_id=str(datum.pk),
                          detail={"category": category})
     form = DatumForm(request.POST or None, initial=initial, category=category, lang=lang(),
