@@ -19,6 +19,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -33,6 +34,8 @@ from privacydesk.vault.models import AuditEntry, AuditHead
 
 _LIMITS = {"actor": 150, "action": 32, "object_type": 100, "object_id": 64,
            "person_ref": 64, "purpose": 64}
+_REQUIRED = frozenset({"actor", "action", "object_type"})
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -49,25 +52,27 @@ def _connection() -> BaseDatabaseWrapper:
     return connections[router.db_for_write(AuditEntry)]
 
 
-def _refuse_personal(value: Any, path: str) -> None:
-    if isinstance(value, str) and "@" in value:
-        raise RuleViolation(path, "Sec1", "audit detail must not contain personal data "
-                            "such as an e-mail address; refer to the person by person_ref")
-    if isinstance(value, Mapping):
-        for k, v in value.items():
-            _refuse_personal(v, f"{path}.{k}")
-    elif isinstance(value, list | tuple):
-        for i, v in enumerate(value):
-            _refuse_personal(v, f"{path}[{i}]")
+def _personal_path(value: Any, path: str) -> str | None:
+    """Return the path of the first string holding "@" inside `value` (error messages)."""
+    if isinstance(value, str):
+        return path if "@" in value else None
+    items = (value.items() if isinstance(value, Mapping)
+             else enumerate(value) if isinstance(value, list | tuple) else ())
+    for k, v in items:
+        found = _personal_path(v, f"{path}.{k}" if isinstance(value, Mapping) else f"{path}[{k}]")
+        if found:
+            return found
+    return None
 
 
 def _clean(item: Mapping[str, Any]) -> tuple[str, ...]:
     """Return the entry's string fields and canonical detail; RuleViolation names the field."""
     fields = []
     for name, limit in _LIMITS.items():
-        value = item.get(name, "")
-        value = "" if value is None else str(value)
-        if name in ("actor", "action", "object_type") and not value:
+        value = item.get(name) or ""
+        if not isinstance(value, str):
+            value = str(value)
+        if not value and name in _REQUIRED:
             raise RuleViolation(name, "audit", f"{name} is required")
         if len(value) > limit:
             raise RuleViolation(name, "audit", f"{name} is longer than {limit} characters")
@@ -78,20 +83,24 @@ def _clean(item: Mapping[str, Any]) -> tuple[str, ...]:
         raise RuleViolation("person_ref", "Sec1",
                             "person_ref is the pseudonymous ref, never a name or e-mail")
     detail = item.get("detail") or {}
-    if not isinstance(detail, Mapping):
+    if not isinstance(detail, dict):
         raise RuleViolation("detail", "audit", "detail must be a JSON object")
-    _refuse_personal(detail, "detail")
     try:
-        text = json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text = _dumps(detail)
     except (TypeError, ValueError) as exc:
         raise RuleViolation("detail", "audit", f"detail is not plain JSON ({exc})")
+    if "@" in text:  # cheap screen on the text; the walk only runs to name the field
+        raise RuleViolation(_personal_path(detail, "detail") or "detail", "Sec1",
+                            "audit detail must not contain personal data such as an e-mail "
+                            "address; refer to the person by person_ref")
     return (*fields, text)
 
 
-def record_many(items: Iterable[Mapping[str, Any]]) -> list[AuditEntry]:
-    """Append entries (dicts with record()'s keyword names) in order, in one transaction.
-    Return them as unsaved-looking AuditEntry instances carrying their seq and mac."""
+def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], str, datetime]:
+    """Append entries in order in one transaction; return their rows (in chain.COLUMNS
+    order), the database alias and the timestamp they carry."""
     key = keyring.get().audit_key
+    macer = chain.EntryMac(key)
     conn = _connection()
     with transaction.atomic(using=conn.alias):
         chain.lock_appends(conn)
@@ -100,21 +109,24 @@ def record_many(items: Iterable[Mapping[str, Any]]) -> list[AuditEntry]:
         now = timezone.now()
         at = chain.at_text(now)
         at_param = chain.at_param(conn, now, at)
-        rows, entries = [], []
+        rows = []
         for item in items:
             fields = _clean(item)
             seq += 1
-            mac = chain.entry_mac(key, prev, seq, at, *fields)
+            mac = chain.entry_mac(macer, prev, seq, at, *fields)
             rows.append((seq, at_param, *fields, prev, mac))
-            entry = AuditEntry(seq, now, *fields, prev, mac)  # type: ignore[misc]
-            entry._state.adding, entry._state.db = False, conn.alias
-            entries.append(entry)
             prev = mac
         if rows:
             with conn.cursor() as cur:
                 cur.executemany(chain.insert_sql(conn), rows)
             chain.write_head(conn, key, seq, prev, exists=head is not None)
-    return entries
+    return rows, conn.alias, now
+
+
+def record_many(items: Iterable[Mapping[str, Any]]) -> int:
+    """Append entries (dicts with record()'s keyword names) in order, in one transaction
+    (imports, bulk erasure); return how many were appended. All or nothing."""
+    return len(_append(items)[0])
 
 
 def record(*, actor: str, action: str, object_type: str, object_id: str = "",
@@ -125,11 +137,15 @@ def record(*, actor: str, action: str, object_type: str, object_id: str = "",
     `actor` is a staff username or "system"/"public"; `action` e.g. create, read, update,
     delete, export, erase, login; `object_type` e.g. "register.email".
     """
-    return record_many([{
+    rows, alias, at = _append([{
         "actor": actor, "action": action, "object_type": object_type,
         "object_id": object_id, "person_ref": person_ref, "purpose": purpose,
         "detail": detail,
-    }])[0]
+    }])
+    seq, _, *fields = rows[0]
+    entry = AuditEntry(seq, at, *fields)  # type: ignore[misc]
+    entry._state.adding, entry._state.db = False, alias
+    return entry
 
 
 def audit_read(*, actor: str, object_type: str, person_ref: str, purpose: str,
@@ -168,7 +184,7 @@ def verify(progress: bool = False) -> VerifyReport:
     stop = head.seq if head is not None else expected - 1
     total = max(stop - expected + 1, 0)
     bar = tqdm(total=total, unit="entries", file=sys.stderr, disable=not progress)
-    digest, sep = chain.hmac.digest, chain.SEP
+    hexmac, sep = chain.EntryMac(key).hexdigest, chain.SEP
     checked = 0
     try:
         for rows in chain.iter_pages(conn, expected - 1, stop):
@@ -181,7 +197,7 @@ def verify(progress: bool = False) -> VerifyReport:
                                         "prev_mac does not match the previous entry")
                 msg = sep.join((pmac, str(seq), at, actor, action, otype, oid, pref,
                                 purpose, detail)).encode("utf-8")
-                if digest(key, msg, "sha256").hex() != mac:
+                if hexmac(msg) != mac:
                     return VerifyReport(False, checked, seq, "entry was altered (MAC mismatch)")
                 prev = mac
                 expected += 1

@@ -59,3 +59,29 @@ def unseal(key_id: str, blob: bytes | memoryview, *, aad: str) -> str:
 def reseal(key_id: str, blob: bytes | memoryview, *, aad: str) -> tuple[str, bytes]:
     """Re-encrypt a sealed blob under the current key (key rotation); same AAD."""
     return seal_bytes(unseal_bytes(key_id, blob, aad=aad), aad=aad)
+
+
+class Resealer:
+    """`reseal` for many values in a row (key rotation): the keyring and the current
+    cipher are looked up once, not per value. Same errors as `unseal`."""
+
+    def __init__(self) -> None:
+        ring = keyring.get()
+        self.key_id = ring.current_id
+        self._encrypt = ring.aead(ring.current_id).encrypt
+        self._decrypts = {kid: ring.aead(kid).decrypt for kid in ring.keys}
+
+    def __call__(self, key_id: str, blob: bytes | memoryview, aad: str) -> bytes:
+        """Return the blob re-encrypted under `self.key_id`."""
+        decrypt = self._decrypts.get(key_id)
+        raw = bytes(blob)
+        if decrypt is None or len(raw) < NONCE_BYTES + TAG_BYTES:
+            unseal_bytes(key_id, raw, aad=aad)  # raises the precise DecryptionError
+        associated = aad.encode("utf-8")
+        try:
+            plain = decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)  # type: ignore[misc]
+        except InvalidTag:
+            unseal_bytes(key_id, raw, aad=aad)
+            raise  # not reached: unseal_bytes raised DecryptionError
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._encrypt(nonce, plain, associated)

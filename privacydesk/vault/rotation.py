@@ -52,9 +52,10 @@ def _fast_path(model: type[SealedMixin]) -> bool:
     return model.sealed_aad is SealedMixin.sealed_aad
 
 
-def _rotate_batch(model: type[SealedMixin], current: str, after_pk: object,
+def _rotate_batch(model: type[SealedMixin], reseal: crypto.Resealer, after_pk: object,
                   batch_size: int) -> tuple[list[tuple[Any, ...]], object]:
     """Return (updates, last pk) for the next batch; locks the rows on PostgreSQL."""
+    current = reseal.key_id
     qs = model._base_manager.exclude(key_id=current).order_by("pk")
     if after_pk is not None:
         qs = qs.filter(pk__gt=after_pk)
@@ -67,19 +68,18 @@ def _rotate_batch(model: type[SealedMixin], current: str, after_pk: object,
         cols = ["pk", "key_id", "ciphertext"] + ([owner] if owner else [])
         for row in qs.values_list(*cols)[:batch_size]:
             aad = sealed_aad_for(label, row[3] if owner else None)
-            new_id, blob = crypto.reseal(row[1], row[2], aad=aad)
-            updates.append((new_id, blob, row[0], row[1]))
+            updates.append((current, reseal(row[1], row[2], aad), row[0], row[1]))
     else:
         owner_field = model.sealed_owner_field if model.sealed_owner_path() else None
         if owner_field:
             qs = qs.select_related(owner_field)
         for obj in qs[:batch_size]:
-            new_id, blob = crypto.reseal(obj.key_id, obj.ciphertext, aad=obj.sealed_aad())
-            updates.append((new_id, blob, obj.pk, obj.key_id))
+            blob = reseal(obj.key_id, obj.ciphertext, obj.sealed_aad())
+            updates.append((current, blob, obj.pk, obj.key_id))
     return updates, (updates[-1][2] if updates else after_pk)
 
 
-def _rotate_model(model: type[SealedMixin], current: str, batch_size: int, bar: tqdm,
+def _rotate_model(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int, bar: tqdm,
                   on_batch: BatchHook | None) -> int:
     alias = router.db_for_write(model)
     conn = connections[alias]
@@ -90,7 +90,7 @@ def _rotate_model(model: type[SealedMixin], current: str, batch_size: int, bar: 
     done, after_pk = 0, None
     while True:
         with transaction.atomic(using=alias):
-            updates, after_pk = _rotate_batch(model, current, after_pk, batch_size)
+            updates, after_pk = _rotate_batch(model, reseal, after_pk, batch_size)
             if not updates:
                 return done
             with conn.cursor() as cur:
@@ -112,7 +112,8 @@ def rotate_all(progress: bool = True, batch_size: int = 500,
     if batch_size < 1:
         raise VaultError("batch_size must be at least 1")
     started = time.monotonic()
-    current = keyring.get().current_id
+    reseal = crypto.Resealer()
+    current = reseal.key_id
     models = sealed_models()
     total = sum(m._base_manager.exclude(key_id=current).count() for m in models)
     per_model: dict[str, int] = {}
@@ -120,7 +121,7 @@ def rotate_all(progress: bool = True, batch_size: int = 500,
               desc=f"re-encrypting under {current}") as bar:
         for model in models:
             try:
-                n = _rotate_model(model, current, batch_size, bar, on_batch)
+                n = _rotate_model(model, reseal, batch_size, bar, on_batch)
             except VaultError as exc:
                 raise type(exc)(f"{model._meta.label_lower}: {exc}") from exc
             if n:

@@ -38,6 +38,7 @@ def raw(sql: str, params: list) -> None:
 def test_an_untouched_chain_verifies():
     entries = write_history(6)
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
+    assert AuditEntry.objects.get(seq=1).at == entries[0].at
     assert entries[1].prev_mac == entries[0].mac
     report = audit.verify()
     assert report == audit.VerifyReport(ok=True, checked=6, first_broken_seq=None, reason="")
@@ -182,11 +183,22 @@ def test_audit_read_records_who_saw_whose_data_and_why():
 
 def test_record_many_appends_in_order_in_one_go():
     write_history(2)
-    entries = audit.record_many(
+    appended = audit.record_many(
         {"actor": "system", "action": "erase", "object_type": "register.email",
          "object_id": str(i)} for i in range(5))
-    assert [e.seq for e in entries] == [3, 4, 5, 6, 7]
+    assert appended == 5
+    assert list(AuditEntry.objects.filter(action="erase").values_list("seq", "object_id")) == [
+        (3, "0"), (4, "1"), (5, "2"), (6, "3"), (7, "4")]
     assert audit.verify() == audit.VerifyReport(True, 7)
+
+
+def test_a_bad_entry_in_a_batch_appends_nothing():
+    write_history(2)
+    with pytest.raises(RuleViolation):
+        audit.record_many([{"actor": "system", "action": "erase", "object_type": "x"},
+                           {"actor": "system", "action": "", "object_type": "x"}])
+    assert AuditEntry.objects.count() == 2
+    assert audit.verify() == audit.VerifyReport(True, 2)
 
 
 def test_pruning_leaves_a_checkpoint_and_the_chain_still_verifies():
@@ -232,3 +244,14 @@ def test_the_head_points_at_the_last_entry():
     entries = write_history(3)
     head = AuditHead.objects.get()
     assert (head.seq, head.mac) == (3, entries[-1].mac)
+
+
+@pytest.mark.parametrize("key", [b"k" * 32, b"", b"x" * 64, b"long" * 40])
+def test_the_fast_entry_mac_is_exactly_hmac_sha256(key):
+    import hashlib
+    import hmac
+
+    from privacydesk.vault import chain
+
+    msg = "prev\x1f1\x1fAnna's ref 🙂".encode()
+    assert chain.EntryMac(key).hexdigest(msg) == hmac.new(key, msg, hashlib.sha256).hexdigest()

@@ -75,3 +75,16 @@ def test_reseal_moves_a_value_to_the_current_key(key_file):
 def test_any_unicode_text_round_trips(plaintext, aad):
     key_id, blob = crypto.seal(plaintext, aad=aad)
     assert crypto.unseal(key_id, blob, aad=aad) == plaintext
+
+
+def test_the_bulk_resealer_refuses_what_unseal_refuses(key_file):
+    key_id, blob = crypto.seal(IBAN, aad=AAD_ANNA)
+    keyring.generate_key(key_file)
+    reseal = crypto.Resealer()
+    assert crypto.unseal(reseal.key_id, reseal(key_id, blob, AAD_ANNA), aad=AAD_ANNA) == IBAN
+    with pytest.raises(DecryptionError, match="AAD mismatch"):
+        reseal(key_id, blob, AAD_CARLA)
+    with pytest.raises(DecryptionError, match="unknown key id"):
+        reseal("k-gone", blob, AAD_ANNA)
+    with pytest.raises(DecryptionError, match="too short"):
+        reseal(key_id, blob[:8], AAD_ANNA)
