@@ -66,6 +66,8 @@ def _detail(request: HttpRequest, callback: CallbackRequest, **forms: object) ->
         "email_form": forms.get("email_form") or EmailForm(initial=initial),
         "letter_form": forms.get("letter_form") or LetterForm(initial=initial),
         "is_open": callback.status == CallbackStatus.OPEN,
+        "form_errors": [e for f in forms.values()
+                        for e in f.non_field_errors()],  # type: ignore[attr-defined]
     }
     return render(request, "callbacks/detail.html", context,
                   status=400 if any(forms.values()) else 200)

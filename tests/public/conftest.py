@@ -4,6 +4,7 @@ pointed at it, and a browser-like client with CSRF checks switched on."""
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -61,3 +62,18 @@ def csrf_post(client: Client, url: str, data: dict[str, Any]) -> Any:
 @pytest.fixture
 def post_form() -> Any:
     return csrf_post
+
+
+@pytest.fixture(scope="session")
+def realserver() -> Any:
+    """The helpers that run the real `privacydesk serve` (see realserver.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "privacydesk_tests_realserver", Path(__file__).with_name("realserver.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module

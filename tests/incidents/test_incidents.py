@@ -1,0 +1,77 @@
+"""Sec5: concerns become incidents for staff; a breach carries the 72-hour deadline for
+notifying the supervisory authority (GDPR Art. 33(1))."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from privacydesk.incidents import services
+from privacydesk.incidents.models import Incident
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff import mfa, protocol
+from privacydesk.staff.models import StaffUser
+
+
+def _officer() -> Client:
+    user = StaffUser.objects.create_user(username="officer", password=None,
+                                         staff_role="privacy_officer")
+    user.mfa_enabled = True
+    user.save()
+    user.accept_protocol(protocol.PROTOCOL_VERSION)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[mfa.MFA_VERIFIED] = user.pk
+    session.save()
+    return client
+
+
+@pytest.mark.django_db
+def test_a_breach_must_be_reported_within_72_hours_of_the_report() -> None:
+    incident = services.file_concern("Carla's payslip went to the wrong address.",
+                                     actor="public")
+    assert incident.authority_deadline is None
+    services.mark_breach(incident, actor="officer")
+    assert incident.kind == "breach" and incident.status == "investigating"
+    assert incident.authority_deadline == incident.received_at + timedelta(hours=72)
+    first = incident.authority_deadline
+    services.mark_breach(incident, actor="officer")  # marking again keeps the first clock
+    assert incident.authority_deadline == first
+
+
+@pytest.mark.django_db
+def test_an_empty_concern_is_refused() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        services.file_concern("   ")
+    assert refused.value.field == "description"
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_privacy_officer_sees_the_incident_and_marks_a_breach() -> None:
+    incident = services.file_concern("Someone else's invoice reached me.")
+    client = _officer()
+    assert "Someone else" in client.get("/staff/incidents/").content.decode()
+    response = client.post(f"/staff/incidents/{incident.pk}/breach/")
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.kind == "breach" and incident.authority_deadline is not None
+
+
+@pytest.mark.django_db
+def test_staff_without_manage_incidents_are_refused(settings: Any) -> None:
+    services.file_concern("x")
+    user = StaffUser.objects.create_user(username="seller", password=None, staff_role="sales")
+    user.mfa_enabled = True
+    user.save()
+    user.accept_protocol(protocol.PROTOCOL_VERSION)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[mfa.MFA_VERIFIED] = user.pk
+    session.save()
+    assert client.get("/staff/incidents/").status_code == 403
