@@ -36,6 +36,10 @@ class Server:
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
 
+    def shell(self, code: str) -> str:
+        """Run `code` in `django shell` against the server's database; its last output line."""
+        return self.django("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
+
     def traces(self, needle: str) -> list[str]:
         """Every file of the server (database, WAL, log) that contains `needle`."""
         found = []

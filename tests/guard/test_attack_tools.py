@@ -28,12 +28,11 @@ SQLMAP_SOURCE = "127.0.0.4"
 
 
 def registered(server) -> dict[str, dict]:
-    out = server.django("shell", "-c", "from privacydesk.guard.models import Offender; "
-                        "import json; print(json.dumps({o.address: o.evidence['rules'] "
-                        "for o in Offender.objects.all()}))")
     import json
 
-    return json.loads(out)
+    return json.loads(server.shell(
+        "from privacydesk.guard.models import Offender; import json; print(json.dumps("
+        "{o.address: o.evidence['rules'] for o in Offender.objects.all()}))"))
 
 
 class Browsing(threading.Thread):
