@@ -123,6 +123,9 @@ def test_the_openapi_document_is_public_valid_and_lists_our_paths(personas: Any)
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert operation.get("security"), (method, path)
+    # Every schema reference resolves inside the document.
+    refs = re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', response.content.decode())
+    assert refs and set(refs) <= set(document["components"]["schemas"])
     # Public, so it must not carry anything personal: the personas exist, yet none shows.
     text = response.content.decode()
     for word in ("Anna", "Vries", "Carla", "111222333", str(personas.anna.ref)):

@@ -165,3 +165,21 @@ def test_a_datum_of_someone_else_is_not_found(api_as: Any, personas: Any) -> Non
                          {"values": {"given_names": "X"}, "purpose": "rectification"})
     assert response.status_code == 404
     assert only_error(response)["field"] == "datum_id"
+
+
+def test_a_restricted_datum_may_be_rectified_but_not_used_art18(api_as: Any,
+                                                                personas: Any) -> None:
+    from privacydesk.register import services
+    from privacydesk.register.models import Name
+
+    name = Name.objects.get(person=personas.bram)
+    services.set_restricted(name, True, actor="seed", reason="Bram disputes the spelling")
+    api = api_as("sales")
+    url = f"/persons/{personas.bram.ref}/data/names/{name.pk}"
+    used = api.patch(url, {"values": {"given_names": "Bram"}, "purpose": "callback"})
+    assert used.status_code == 409
+    assert only_error(used)["rule"] == "Art18"
+    rectified = api.patch(url, {"values": {"family_name": "Visscher"},
+                                "purpose": "rectification"})
+    assert rectified.status_code == 200
+    assert rectified.json()["values"]["family_name"] == "Visscher"
