@@ -101,7 +101,10 @@ def test_plain_http_is_redirected_to_https(tls_server: Any, realserver: Any,
             assert response.status == 301
             location = response.getheader("Location")
             assert location == f"https://127.0.0.1:{tls_server.port}/en/contact/?from=http"
-            conn.request("GET", "/", headers={"Host": "evil.example\r\nX: y"})
+            response.read()
+            conn.request("GET", "/", headers={"Host": "evil.example/@attacker"})
+            forged = conn.getresponse()
+            assert forged.getheader("Location", "").startswith("https://localhost:")
         finally:
             process.terminate()
             process.wait(timeout=10)
