@@ -8,5 +8,8 @@ import click
 def register_more(main: click.Group) -> None:
     """Attach the remaining command groups to the main group."""
     from privacydesk.cli_demo import demo
+    from privacydesk.retention.cli import backup, retention
 
     main.add_command(demo)
+    main.add_command(retention)
+    main.add_command(backup)

@@ -69,6 +69,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRIVACYDESK_LOG_LEVEL", "choice", "WARNING",
             "Application log level. No level ever logs visitors (promise W1).",
             choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("PRIVACYDESK_BACKUP_DIR", "path", "",
+            "Folder for encrypted backups and the erasure journal. "
+            "Empty: `$PRIVACYDESK_DATA_DIR/backups`."),
+    Setting("PRIVACYDESK_SCHEDULER", "choice", "embedded",
+            "`embedded`: the served app runs the daily retention sweep itself (one worker "
+            "at a time, by a database lease); `off`: run `privacydesk retention sweep` "
+            "from cron instead.", choices=("embedded", "off")),
 )
 
 

@@ -28,6 +28,10 @@ PRIVACYDESK_KEYS = CONFIG["PRIVACYDESK_KEYS"]
 PRIVACYDESK_KEY_FILE = str(CONFIG["PRIVACYDESK_KEY_FILE"] or DATA_DIR / "keys.json")
 PRIVACYDESK_TRUSTED_PROXIES = CONFIG["PRIVACYDESK_TRUSTED_PROXIES"]
 REDIS_URL = CONFIG["REDIS_URL"]
+# Retention (R1): encrypted backups and the erasure journal live here; the daily sweep runs
+# inside the served app unless PRIVACYDESK_SCHEDULER is "off" (then use cron).
+PRIVACYDESK_BACKUP_DIR = CONFIG["PRIVACYDESK_BACKUP_DIR"] or DATA_DIR / "backups"
+PRIVACYDESK_SCHEDULER = CONFIG["PRIVACYDESK_SCHEDULER"]
 
 _active_policy.configure(PRIVACYDESK_POLICY or None)
 
@@ -45,6 +49,7 @@ INSTALLED_APPS = [
     "privacydesk.callbacks",
     "privacydesk.incidents",
     "privacydesk.public",
+    "privacydesk.retention",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/callbacks/", include("privacydesk.callbacks.urls")),
     path("staff/incidents/", include("privacydesk.incidents.urls")),
     path("staff/guard/", include("privacydesk.guard.urls")),
+    path("staff/retention/", include("privacydesk.retention.urls")),
     path("staff/", include("privacydesk.staff.urls")),
     path("", include("privacydesk.public.urls")),
 ]

@@ -1,0 +1,98 @@
+"""Every model declares its retention (R1): a test fails for any model left undeclared.
+
+Kinds:
+- DATUM: register data; `delete_after` from the policy per category (swept).
+- PERSON: rows that exist only for one person and go with them (foreign key to Person,
+  CASCADE): deleted by the sweep when nothing of the person is left, and by erasure.
+- SYSTEM: records outside the register with their own policy rule (category None,
+  `purpose`/`basis`) and a prune hook (prune.py or the owning app).
+- NONE: no personal data (the reason says why), or only the pseudonymous ref.
+- OWNER: personal data whose period is applied by the owning app (the reason names how).
+A new model anywhere makes tests/retention/test_declarations.py fail until it is added here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATUM, PERSON, SYSTEM, NONE, OWNER = "datum", "person", "system", "none", "owner"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    kind: str
+    reason: str
+    purpose: str = ""   # SYSTEM: the policy purpose and basis of the rule
+    basis: str = ""
+
+
+def _d(kind: str, reason: str, purpose: str = "", basis: str = "") -> Declaration:
+    return Declaration(kind, reason, purpose, basis)
+
+
+_DATUM = _d(DATUM, "policy rule per category, purpose and basis (R1-R3), swept by date")
+_PERSON = _d(PERSON, "belongs to one person; deleted with the person (CASCADE) or by erasure")
+
+RETENTION: dict[str, Declaration] = {
+    # register (S1, C2)
+    **{f"register.{m}": _DATUM for m in ("name", "address", "phone", "email", "financial",
+                                         "account", "identity")},
+    "register.person": _d(PERSON, "pseudonymous ref; deleted when no datum is left (R1)"),
+    "register.role": _PERSON,
+    "register.agreementparty": _PERSON,
+    "register.organisation": _d(NONE, "business data of a company, not of a person"),
+    "register.agreement": _d(NONE, "reference, title and dates of an assignment; the "
+                             "parties are AgreementParty rows"),
+    "register.agreementrecipient": _d(NONE, "names a receiving company and categories"),
+    # vault (Sec1)
+    "vault.auditentry": _d(SYSTEM, "pseudonymous (person_ref only); pruned with a signed "
+                           "checkpoint, prune.prune_audit", "legal_obligation",
+                           "legal_obligation"),
+    "vault.audithead": _d(NONE, "the chain's head: a sequence number and MACs"),
+    "vault.auditcheckpoint": _d(NONE, "a pruning checkpoint: sequence number and MACs"),
+    # guard (W2)
+    "guard.offender": _d(SYSTEM, "break-in registrations; guard.services.prune_expired",
+                         "security", "legitimate_interests"),
+    "guard.counter": _d(SYSTEM, "keyed hashes of addresses with an expiry; pruned by "
+                        "guard.services.prune_expired", "security", "legitimate_interests"),
+    "guard.salt": _d(NONE, "rotating random salts, no addresses"),
+    "guard.allowlistentry": _d(NONE, "networks staff chose to allow, not visitors"),
+    # staff (Sec1): staff accounts are the company's own staff administration
+    "staff.staffuser": _d(OWNER, "staff account: kept while employed, removed by the "
+                          "privacy officer on leaving (staff.views.users)"),
+    "staff.totpsecret": _d(OWNER, "deleted with the staff account (CASCADE)"),
+    "staff.apitoken": _d(OWNER, "expires (expires_at) and goes with the staff account"),
+    # callbacks (P1, P2)
+    "callbacks.callbackrequest": _PERSON,
+    "callbacks.callattempt": _d(PERSON, "belongs to a callback request (CASCADE)"),
+    "callbacks.writtencontact": _d(PERSON, "belongs to a callback request (CASCADE)"),
+    # incidents (Sec5)
+    "incidents.incident": _d(OWNER, "breach documentation (Art. 33(5)); reporter details "
+                             "need a policy rule and prune hook from the incidents owner"),
+    # public website (Rt5)
+    "public.webrequest": _d(OWNER, "request intake as typed (name, e-mail): taken over by "
+                            "the request workflow (picked_up_at), which applies its period"),
+    # retention itself
+    "retention.legalhold": _PERSON,
+    "retention.contactmark": _PERSON,
+    "retention.deletionreceipt": _d(NONE, "proof without personal data; the replay ref is "
+                                    "cleared once no older backup exists "
+                                    "(prune.forget_replay_data)"),
+    "retention.erasureledger": _d(SYSTEM, "pseudonymous refs of erased people, deleted once "
+                                  "no older backup exists (prune.forget_replay_data)",
+                                  "security", "legal_obligation"),
+    "retention.backuprecord": _d(NONE, "file name and dates; the files expire by the "
+                                 "'backups' rule (prune.expire_backups)"),
+    "retention.schedulerlease": _d(NONE, "which process runs the daily sweep"),
+    # Django's own tables
+    "auth.group": _d(NONE, "names of permission groups"),
+    "auth.permission": _d(NONE, "permission names"),
+    "contenttypes.contenttype": _d(NONE, "model names"),
+    "sessions.session": _d(OWNER, "staff sign-in sessions; expire after SESSION_COOKIE_AGE "
+                           "(8 h) and Django's clearsessions"),
+}
+
+
+def declaration_for(label: str) -> Declaration | None:
+    """The declaration of model `label` ("app.model"), or None if it has none yet."""
+    return RETENTION.get(label)

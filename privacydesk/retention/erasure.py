@@ -1,0 +1,145 @@
+"""The erasure engine (Art. 17, Rt3): real deletion of rows, not masking.
+
+`erase_person` deletes, in one transaction, every row that holds the person — their data,
+and every row of any app with a foreign key to the person (callbacks, ...) — EXCEPT data the
+law obliges us to keep (basis "legal_obligation" with a retention rule whose date lies
+ahead, e.g. fiscal records, art. 52 AWR) and data under a legal hold (Art. 17(3)(e)). Those
+are restricted instead (Art. 18: stored, not used) and keep their own `delete_after`; the
+person row, roles and agreement parties stay only as long as they date those data.
+The audit log keeps only the pseudonymous ref; the erasure ledger keeps the ref so that a
+restore from an older backup erases the person again (backup.restore).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.apps import apps
+from django.db import models, transaction
+from django.utils import timezone
+
+from privacydesk.policy import CONTACT_PERIOD, RetentionDecision
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.model import Label
+from privacydesk.register.models import DATUM_MODELS, AgreementParty, Person, Role
+from privacydesk.retention import journal
+from privacydesk.retention.erasure_receipt import DeletedItem, ErasureReceipt, KeptItem
+from privacydesk.retention.facts import PersonFacts, decide, person_facts
+from privacydesk.retention.models import DeletionReceipt, ErasureLedger, LegalHold
+from privacydesk.retention.receipts import current_generation, person_receipt, receipt
+from privacydesk.retention.services import DECISION_FIELDS
+from privacydesk.vault import audit
+
+LEGAL_OBLIGATION = "legal_obligation"
+ERASURE_RULE = "erasure-art17"
+ERASURE = RetentionDecision(None, ERASURE_RULE, Label(
+    nl="art. 17 AVG, recht op gegevenswissing", en="Art. 17 GDPR, right to erasure"), "Rt3")
+# Rows that date the kept data (R3) or are the hold itself stay with the kept data.
+_KEPT_WITH_PERSON = {Role, AgreementParty, LegalHold}
+
+
+def _held(facts: PersonFacts, today: date) -> bool:
+    return facts.hold_open or (facts.hold_until is not None and facts.hold_until >= today)
+
+
+def _kept_by_law(datum: object, decision: RetentionDecision, today: date) -> bool:
+    # Art. 17(3)(b): a legal obligation to keep; only a real rule, never the contact period.
+    return (getattr(datum, "legal_basis", "") == LEGAL_OBLIGATION
+            and decision.rule_id != CONTACT_PERIOD
+            and (decision.date is None or decision.date > today))
+
+
+def person_tables() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field) outside the datum models with a foreign key to Person."""
+    found = []
+    datum_models = set(DATUM_MODELS.values())
+    for model in apps.get_models():
+        if model in datum_models or model in _KEPT_WITH_PERSON:
+            continue
+        for f in model._meta.get_fields():
+            if (isinstance(f, models.ForeignKey | models.OneToOneField) and f.concrete
+                    and f.related_model is Person):
+                found.append((model, f.name))
+    return found
+
+
+def erase_person(person: Person, *, actor: str, request_ref: str | None = None,
+                 today: date | None = None) -> ErasureReceipt:
+    """Erase `person` (Art. 17) and return the receipt; see the module docstring."""
+    return _erase(person, actor=actor, request_ref=request_ref, today=today, ledger=True)
+
+
+def _erase(person: Person, *, actor: str, request_ref: str | None, today: date | None,
+           ledger: bool) -> ErasureReceipt:
+    day = today or timezone.localdate()
+    now, generation, policy = timezone.now(), current_generation(), get_policy()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        pid, ref = person.pk, str(person.ref)
+        facts = person_facts(pid)
+        held = _held(facts, day)
+        deleted: Counter[str] = Counter()
+        kept: Counter[KeptItem] = Counter()
+        receipts: list[DeletionReceipt] = []
+        for category, model in DATUM_MODELS.items():
+            gone, keep = [], defaultdict(list)
+            rows = model._default_manager.filter(person_id=pid).only(*DECISION_FIELDS)
+            for datum in rows.order_by():
+                decision = decide(datum, facts)
+                if held or _kept_by_law(datum, decision, day):
+                    article = policy.legal_bases[datum.legal_basis].article
+                    keep[KeptItem(category, 0, decision.rule_id, article,
+                                  decision.law.nl, decision.law.en, decision.date,
+                                  held)].append(datum.pk)
+                else:
+                    gone.append(datum.pk)
+            if gone:
+                model._default_manager.filter(pk__in=gone).delete()
+                deleted[category] += len(gone)
+                receipts.append(receipt(DeletionReceipt.ERASURE, model._meta.label_lower,
+                                        category, ERASURE, gone, at=now, person_ref=ref,
+                                        generation=generation, actor=actor))
+            for item, ids in keep.items():
+                model._default_manager.filter(pk__in=ids).update(restricted=True)   # Art. 18
+                kept[item] += len(ids)
+        person_deleted = not kept
+        if person_deleted:
+            person.delete()   # cascades to roles, parties, holds and every app's rows
+            receipts.append(person_receipt(DeletionReceipt.ERASURE, pid, at=now,
+                                           person_ref=ref, generation=generation,
+                                           actor=actor))
+        else:
+            for table, field in person_tables():
+                table._default_manager.filter(**{field: pid}).delete()
+            person.restricted, person.restricted_reason = True, "erasure: kept by law only"
+            person.save(update_fields=["restricted", "restricted_reason"])
+        if ledger:   # a replayed erasure is proven by the receipts it merged back
+            DeletionReceipt.objects.bulk_create(receipts)
+        result = ErasureReceipt(
+            ref, now, request_ref or "",
+            tuple(DeletedItem(c, n) for c, n in deleted.items()),
+            tuple(KeptItem(k.category, n, k.rule_id, k.basis_article, k.law_nl, k.law_en,
+                           k.until, k.held) for k, n in kept.items()),
+            person_deleted)
+        audit.record(actor=actor, action="erase", object_type="register.person",
+                     object_id=str(pid), person_ref=ref, purpose="erasure",
+                     detail={"deleted": dict(deleted), "kept": sum(kept.values()),
+                             "request": request_ref or "", "person_deleted": person_deleted})
+        if ledger:
+            entry = ErasureLedger.objects.create(
+                person_ref=ref, erased_at=now, actor=actor, request_ref=request_ref or "",
+                generation=generation, summary=result.as_dict())
+            # Outside the database too, so a restore after losing it still knows (Rt3).
+            transaction.on_commit(lambda: journal.append(entry))
+    return result
+
+
+def erase_ref(person_ref: str, *, actor: str, today: date | None = None) -> bool:
+    """Erase the person with `person_ref` again if they exist (restore replay); True if so.
+    Writes no new ledger line: the replayed erasure is already in the ledger."""
+    person = Person.objects.filter(ref=person_ref).first()
+    if person is None:
+        return False
+    _erase(person, actor=actor, request_ref=None, today=today, ledger=False)
+    return True

@@ -1,0 +1,80 @@
+"""The retention plan: what will be deleted when, by person ref, category and rule (R1).
+
+The plan holds no personal data: a pseudonymous person ref, a category, the rule and law,
+the date and a count — never a value. It reads only rows whose `delete_after` falls in the
+window (an indexed range query).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from privacydesk.register.models import DATUM_MODELS, Person
+from privacydesk.retention.facts import decide, person_facts
+from privacydesk.retention.services import DECISION_FIELDS
+
+HEADER = ("date", "person_ref", "category", "rule", "law", "count")
+
+
+@dataclass(frozen=True, order=True)
+class PlanRow:
+    """`count` data of `category` of person `person_ref` go on `date` under `rule_id`."""
+
+    date: date
+    person_ref: str
+    category: str
+    rule_id: str
+    law: str
+    count: int
+
+
+def plan(days: int = 30, today: date | None = None, lang: str = "en") -> list[PlanRow]:
+    """Every deletion due within `days` from `today` (overdue ones included), sorted."""
+    day = today or timezone.localdate()
+    until = day + timedelta(days=max(days, 0))
+    due: dict[int, list] = {}
+    for category, model in DATUM_MODELS.items():
+        for datum in model._default_manager.filter(delete_after__lte=until).only(*DECISION_FIELDS) \
+                .order_by():
+            due.setdefault(datum.person_id, []).append((category, datum))
+    refs = dict(Person.objects.filter(pk__in=list(due)).values_list("id", "ref"))
+    counts: Counter[tuple[date, str, str, str, str]] = Counter()
+    for pid, data in due.items():
+        facts = person_facts(pid)
+        for category, datum in data:
+            decision = decide(datum, facts)
+            when = max(datum.delete_after, day)   # overdue data go with the next sweep
+            counts[(when, str(refs.get(pid, "")), category, decision.rule_id,
+                    decision.law.get(lang))] += 1
+    return sorted(PlanRow(*key, n) for key, n in counts.items())
+
+
+def as_csv(rows: list[PlanRow]) -> str:
+    """The plan as CSV with a header line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for r in rows:
+        writer.writerow((r.date.isoformat(), r.person_ref, r.category, r.rule_id, r.law,
+                         r.count))
+    return out.getvalue()
+
+
+def as_table(rows: list[PlanRow]) -> str:
+    """The plan as an aligned text table, with a total line."""
+    lines = [(r.date.isoformat(), r.person_ref, r.category, r.rule_id, str(r.count))
+             for r in rows]
+    head = ("date", "person_ref", "category", "rule", "count")
+    widths = [max([len(h)] + [len(line[i]) for line in lines]) for i, h in enumerate(head)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
+    out += [fmt.format(*line) for line in lines]
+    out.append(f"{sum(r.count for r in rows)} data of {len({r.person_ref for r in rows})} "
+               f"people due by the end of the window")
+    return "\n".join(out)
