@@ -72,8 +72,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
                                   form_kwargs={"lang": lang()})
     if request.method == "POST" and form.is_valid() and recipients.is_valid():
         data = form.cleaned_data
-        filled = [(f, f.row()) for f in recipients.forms]
-        filled = [(f, row) for f, row in filled if row is not None]
+        filled = [(f, row) for f in recipients.forms if (row := f.row()) is not None]
         rows = [row for _, row in filled]
         try:
             with transaction.atomic():

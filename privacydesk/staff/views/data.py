@@ -22,7 +22,8 @@ from privacydesk.vault import audit
 
 
 def _datum(person: Person, category: str, pk: int) -> Datum:
-    datum = services.model_for(category).objects.filter(person=person, pk=pk).first()
+    model: Any = services.model_for(category)
+    datum = model.objects.filter(person=person, pk=pk).first()
     if datum is None:
         raise Http404("no such datum")
     datum.person = person

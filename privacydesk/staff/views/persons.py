@@ -27,7 +27,8 @@ from privacydesk.staff.forms.violations import show_violation
 from privacydesk.staff.views.common import PAGE_SIZE, actor, lang, person_or_404, purpose_choices
 
 
-def _search(query: str, may_see_names: bool) -> list[Person] | object:
+def _search(query: str, may_see_names: bool) -> Any:
+    """Persons matching an e-mail address (exactly) or every word of a name."""
     if "@" in query:
         # By blind index only: e-mail addresses are encrypted and never scanned.
         found = services.find_person_by_email(query)
@@ -49,8 +50,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     may_see_names = "names" in permissions.visible_categories(request.user)
-    page = Paginator(_search(query, may_see_names), PAGE_SIZE).get_page(  # type: ignore[arg-type]
-        request.GET.get("page"))
+    found: Any = _search(query, may_see_names)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"ref": p.ref, "name": p.display_name() if may_see_names else "",
              "roles": sorted({r.kind for r in p.roles.all() if r.ended_on is None})}
             for p in page.object_list]
