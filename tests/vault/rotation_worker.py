@@ -1,0 +1,68 @@
+"""Helper process for test_rotation_kill.py (not a test module): a private SQLite database
+in the data folder given as argv[1], so it can be killed with SIGKILL mid-rotation.
+
+    python rotation_worker.py DATA_DIR setup     # migrate, seal N values, make a new key
+    python rotation_worker.py DATA_DIR rotate    # rotate slowly, printing after each batch
+    python rotation_worker.py DATA_DIR finish    # check, rotate again, check: each check
+                                                 # prints "<new-key rows> <old-key rows>" and
+                                                 # fails unless every value still opens
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+ROWS = 60
+
+
+def main() -> None:
+    data_dir, mode = sys.argv[1], sys.argv[2]
+    os.environ.update(DJANGO_SETTINGS_MODULE="privacydesk.settings",
+                      PRIVACYDESK_DATA_DIR=data_dir, PRIVACYDESK_ENV="development")
+    for name in ("DATABASE_URL", "PRIVACYDESK_KEYS", "PRIVACYDESK_KEY_FILE"):
+        os.environ.pop(name, None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from privacydesk.register import services
+    from privacydesk.register.models import Financial
+    from privacydesk.vault import keyring, rotation
+
+    if mode == "setup":
+        call_command("migrate", verbosity=0)
+        anna = services.create_person(actor="test", purpose="agreement", source="service")
+        services.add_role(anna, "customer", actor="test")
+        for i in range(ROWS):
+            row = Financial(person=anna, source="service", purpose="callback",
+                            legal_basis="consent", kind="other")
+            row.set_secret(json.dumps({"value": f"value {i}"}))
+            row.save()
+        keyring.generate_key()
+    elif mode == "rotate":
+        def slowly(model, n):
+            print(f"batch {n}", flush=True)
+            time.sleep(0.2)
+
+        rotation.rotate_all(progress=False, batch_size=5, on_batch=slowly)
+        print("done", flush=True)
+    elif mode == "finish":
+        def check() -> None:
+            current = keyring.get().current_id
+            rows = Financial.objects.all()
+            values = sorted(json.loads(r.get_secret())["value"] for r in rows)
+            assert values == sorted(f"value {i}" for i in range(ROWS)), "a value was lost"
+            print(rows.filter(key_id=current).count(), rows.exclude(key_id=current).count(),
+                  flush=True)
+
+        check()
+        rotation.rotate_all(progress=False, batch_size=5)
+        check()
+
+
+if __name__ == "__main__":
+    main()
