@@ -30,7 +30,7 @@ from tqdm import tqdm
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault import VaultError, chain, keyring
-from privacydesk.vault.models import AuditEntry, AuditHead
+from privacydesk.vault.models import AuditCheckpoint, AuditEntry, AuditHead
 
 _LIMITS = {"actor": 150, "action": 32, "object_type": 100, "object_id": 64,
            "person_ref": 64, "purpose": 64}
@@ -165,11 +165,28 @@ def verify(progress: bool = False) -> VerifyReport:
     link: an altered entry, a removed one (seq gap), a cut-off tail or an altered head.
 
     The head is read first and the walk stops there, so entries appended while verifying
-    do not count as damage; verification takes no lock and never blocks writers.
+    do not count as damage; verification takes no lock and never blocks writers. If a
+    prune ran meanwhile (new checkpoint), the walk is repeated once from that checkpoint.
     """
-    key = keyring.get().audit_key
     conn = _connection()
+    report, used = _walk(conn, progress)
+    latest = chain.latest_checkpoint(conn)
+    if not report.ok and (latest.seq if latest else None) != used:
+        report, _ = _walk(conn, progress)
+    return report
+
+
+def _walk(conn: BaseDatabaseWrapper, progress: bool) -> tuple[VerifyReport, int | None]:
+    """Return the report and the seq of the checkpoint the walk started from."""
+    key = keyring.get().audit_key
     checkpoint = chain.latest_checkpoint(conn)
+    used = checkpoint.seq if checkpoint is not None else None
+    report = _walk_from(conn, key, checkpoint, progress)
+    return report, used
+
+
+def _walk_from(conn: BaseDatabaseWrapper, key: bytes, checkpoint: AuditCheckpoint | None,
+               progress: bool) -> VerifyReport:
     expected, prev = 1, chain.GENESIS
     if checkpoint is not None:
         good = chain.checkpoint_mac(key, checkpoint.seq, checkpoint.mac, checkpoint.pruned)
@@ -252,7 +269,7 @@ def prune_before(seq: int, *, actor: str = "system") -> int:
             cur.execute(f"DELETE FROM {q(AuditEntry._meta.db_table)} WHERE {q('seq')} <= %s",
                         [last[0]])
             pruned = cur.rowcount
-        chain.AuditCheckpoint.objects.using(conn.alias).create(
+        AuditCheckpoint.objects.using(conn.alias).create(
             seq=last[0], mac=last[1], at=timezone.now(), pruned=pruned,
             checkpoint_mac=chain.checkpoint_mac(key, last[0], last[1], pruned))
         record(actor=actor, action="prune", object_type="vault.auditentry",
