@@ -7,10 +7,12 @@ writes its stdout/stderr to files the test can search, and is stopped with SIGTE
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,13 +58,25 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+_TEMPLATE: list[Path] = []
+
+
+def _migrated_template() -> Path:
+    """A data folder with a freshly migrated SQLite database, made once per test session
+    (migrating takes seconds; copying it takes none)."""
+    if not _TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="privacydesk-template-"))
+        subprocess.run([str(BIN / "privacydesk"), "migrate"], env=server_env(folder),
+                       check=True, capture_output=True)
+        _TEMPLATE.append(folder)
+    return _TEMPLATE[0]
+
+
 @contextmanager
 def running(data_dir: Path, *args: str, **extra_env: str) -> Iterator[Server]:
     """Migrate a fresh SQLite database in `data_dir`, then serve until the block ends."""
-    data_dir.mkdir(parents=True, exist_ok=True)
     env = server_env(data_dir, **extra_env)
-    subprocess.run([str(BIN / "privacydesk"), "migrate"], env=env, check=True,
-                   capture_output=True)
+    shutil.copytree(_migrated_template(), data_dir, dirs_exist_ok=True)
     port = free_port()
     out = data_dir.parent / f"{data_dir.name}.stdout"
     err = data_dir.parent / f"{data_dir.name}.stderr"
