@@ -48,7 +48,13 @@ class BanList:
 
     def _fresh(self) -> None:
         if self.clock() >= self._next_refresh:
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001
+                # The database cannot be read (down, or a test without one): keep the last
+                # copy and try again later; the guard never turns an ordinary request into
+                # an error of its own.
+                self._next_refresh = self.clock() + self.refresh_seconds
 
     def is_banned(self, subject: str | None) -> bool:
         """True when `subject` is banned right now (the copy may be refresh_seconds old)."""
