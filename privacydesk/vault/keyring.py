@@ -170,6 +170,14 @@ def _write_private(path: Path, data: dict[str, Any], *, replace: bool) -> bool:
             os.link(tmp, path)  # fails if the file exists: never clobber keys
         except FileExistsError:
             return False
+        except OSError:  # no hard links on this file system: exclusive create instead
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return False
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=2)
+                fh.write("\n")
         return True
     finally:
         if os.path.exists(tmp):

@@ -116,3 +116,13 @@ def test_key_material_never_shows_in_repr(settings):
     ring = keyring.get()
     assert "AAAA" not in repr(ring) and "QUFB" not in repr(ring)
     assert "k1" in repr(ring)
+
+
+def test_a_key_file_created_meanwhile_by_another_process_is_never_overwritten(key_file):
+    keyring.generate_key(key_file)
+    theirs = key_file.read_text()
+    # A second worker that also found no file a moment ago loses the race politely.
+    assert keyring._write_private(key_file, keyring._new_file_data(), replace=False) is False
+    assert key_file.read_text() == theirs
+    keyring.reset()
+    assert keyring.get().current_id == json.loads(theirs)["current"]
