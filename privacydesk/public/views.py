@@ -57,12 +57,26 @@ def _page(request: HttpRequest, template: str, lang: str, page: str,
                                       "switch_url": switch, "page": page, **context})
 
 
+_RENDERED: dict[tuple[int, str], tuple[object, str]] = {}
+
+
+def statement_html(lang: str) -> str:
+    """Return the statement of the active policy in `lang` as HTML, rendered once per
+    policy object: a loaded policy is immutable, so its statement cannot change."""
+    policy = get_policy()
+    cached = _RENDERED.get((id(policy), lang))
+    if cached is None or cached[0] is not policy:
+        cached = (policy, render_statement(policy, lang=lang, fmt="html"))
+        _RENDERED[(id(policy), lang)] = cached
+    return cached[1]
+
+
 @public_view
 @require_http_methods(["GET", "HEAD"])
 @in_language
 def statement(request: HttpRequest, lang: str) -> HttpResponse:
     """W3, Id1: the privacy statement rendered from the policy, naming the controller."""
-    html = render_statement(get_policy(), lang=lang, fmt="html")
+    html = statement_html(lang)
     # The HTML comes from the company's own validated policy file, not from visitors.
     return _page(request, "public/statement.html", lang, "statement",
                  statement_html=mark_safe(html))  # noqa: S308

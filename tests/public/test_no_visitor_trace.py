@@ -100,38 +100,60 @@ def test_visits_and_form_posts_leave_no_address_and_no_browser_string(
     except OSError as exc:  # pragma: no cover - Linux routes all of 127/8 to lo
         raise AssertionError(f"cannot bind {VISITOR_ADDRESS}: {exc}")
 
-    data_dir = tmp_path / "data"
-    with realserver.running(data_dir) as server:
-        visitor = Visitor(server.port)
-        for page in PAGES:
-            status, _ = visitor.request("GET", page)
-            assert status in (200, 302, 404), page
-        assert visitor.submit("/nl/contact/", {
-            "given_names": "Bram", "family_name": TYPED_NAME, "phone": "06 12345678",
-            "email": "bram@example.nl", "organisation": "", "message": "Bel mij",
-            "callback": "on", "website": ""}) == 302
-        assert visitor.submit("/en/contact/", {  # invalid: shown again, nothing stored
-            "given_names": "", "family_name": "", "phone": "x", "email": "x",
-            "message": "", "website": ""}) == 400
-        assert visitor.submit("/nl/request/", {
-            "kind": "access", "name": "Anna de Vries", "email": "anna@example.nl",
-            "message": "", "website": ""}) == 302
-        assert visitor.submit("/en/concern/", {
-            "description": "Strange e-mail", "name": "", "email": "", "website": ""}) == 302
-        assert visitor.submit("/nl/contact/", {  # a bot
-            "given_names": "Bot", "family_name": "Bot", "phone": "0612345678",
-            "email": "bot@example.nl", "message": "spam", "callback": "on",
-            "website": "http://spam.example"}) == 302
-        status, _ = visitor.request("POST", "/nl/contact/", {"given_names": "no csrf"})
-        assert status == 403
-        _raw_bad_request(server.port)
+    from aiosmtpd.controller import Controller
 
-    files = _every_file(data_dir) + [server.stdout, server.stderr]
+    mails: list[bytes] = []
+
+    class Sink:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            mails.append(envelope.content)
+            return "250 OK"
+
+    smtp = Controller(Sink(), hostname="127.0.0.1", port=realserver.free_port())
+    smtp.start()
+    data_dir = tmp_path / "data"
+    try:
+        with realserver.running(data_dir, PRIVACYDESK_SMTP_URL=f"smtp://127.0.0.1:{smtp.port}"
+                                ) as server:
+            _visit_everything(server.port)
+    finally:
+        smtp.stop()
+    assert len(mails) == 2  # the callback and the request were confirmed over SMTP
+    (tmp_path / "mails.eml").write_bytes(b"\n".join(mails))
+
+    files = _every_file(data_dir) + [server.stdout, server.stderr, tmp_path / "mails.eml"]
     assert any(p.name.startswith("privacydesk.sqlite3") for p in files)
     assert _hits(files, TYPED_NAME), "control: what Bram typed must be stored"
     assert _hits(files, VISITOR_ADDRESS) == []
     assert _hits(files, USER_AGENT) == []
     assert _hits(files, "distinctive-agent") == []
+
+
+def _visit_everything(port: int) -> None:
+    """Open every public page and send every form, as one visitor from 127.0.0.7."""
+    visitor = Visitor(port)
+    for page in PAGES:
+        status, _ = visitor.request("GET", page)
+        assert status in (200, 302, 404), page
+    assert visitor.submit("/nl/contact/", {
+        "given_names": "Bram", "family_name": TYPED_NAME, "phone": "06 12345678",
+        "email": "bram@example.nl", "organisation": "", "message": "Bel mij",
+        "callback": "on", "website": ""}) == 302
+    assert visitor.submit("/en/contact/", {  # invalid: shown again, nothing stored
+        "given_names": "", "family_name": "", "phone": "x", "email": "x",
+        "message": "", "website": ""}) == 400
+    assert visitor.submit("/nl/request/", {
+        "kind": "access", "name": "Anna de Vries", "email": "anna@example.nl",
+        "message": "", "website": ""}) == 302
+    assert visitor.submit("/en/concern/", {
+        "description": "Strange e-mail", "name": "", "email": "", "website": ""}) == 302
+    assert visitor.submit("/nl/contact/", {  # a bot
+        "given_names": "Bot", "family_name": "Bot", "phone": "0612345678",
+        "email": "bot@example.nl", "message": "spam", "callback": "on",
+        "website": "http://spam.example"}) == 302
+    status, _ = visitor.request("POST", "/nl/contact/", {"given_names": "no csrf"})
+    assert status == 403
+    _raw_bad_request(port)
 
 
 def test_the_example_proxy_configs_keep_no_access_log() -> None:
