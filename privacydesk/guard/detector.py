@@ -62,14 +62,15 @@ class Crossing:
 
 class CounterStore(Protocol):
     """Where counters live. `add` counts one signal and returns the evidence when this signal
-    makes the subject an offender (exactly once per crossing), else None."""
+    makes the subject an offender (exactly once per crossing), else None; `add_many` counts a
+    batch and returns the evidence per subject that the batch made an offender."""
 
     limits: Limits
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None: ...
 
     def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> list[Evidence | None]: ...
+                 now: float) -> dict[str, Evidence]: ...
 
     def tracked(self) -> int: ...
 
@@ -94,10 +95,10 @@ class Detector:
 
     def signal_many(self, signals: Iterable[tuple[str, str, str]]) -> list[Crossing]:
         """Count a batch of (subject, rule, path) signals at once (pipelined where the store
-        can); return the crossings in order."""
+        can); return the crossings, in the order the subjects first appear in the batch."""
         batch = list(signals)
         for _, rule, _ in batch:
             if rule not in RULE_BIT:
                 raise ValueError(f"rule: unknown break-in rule {rule!r}")
-        results = self.store.add_many(batch, self.clock())
-        return [Crossing(s[0], e) for s, e in zip(batch, results, strict=True) if e is not None]
+        crossed = self.store.add_many(batch, self.clock())
+        return [Crossing(subject, evidence) for subject, evidence in crossed.items()]

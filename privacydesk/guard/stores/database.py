@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.models import Counter, Salt
-from privacydesk.guard.stores.memory import fold, report_once
+from privacydesk.guard.stores.memory import fold
 
 
 class DatabaseStore:
@@ -46,10 +46,10 @@ class DatabaseStore:
         return Counter.objects.count()
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
-        return self.add_many([(subject, rule, path)], now)[0]
+        return self.add_many([(subject, rule, path)], now).get(subject)
 
     def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> list[Evidence | None]:
+                 now: float) -> dict[str, Evidence]:
         crossed: dict[str, Evidence] = {}
         for subject, group in fold(signals).items():
             items = [group] if type(group) is tuple else group
@@ -61,7 +61,7 @@ class DatabaseStore:
                 evidence = self._count(key, old.hex() if old else None, items, now)
             if evidence is not None:
                 crossed[subject] = evidence
-        return report_once(signals, crossed)
+        return crossed
 
     def _count(self, key: str, old: str | None, items: list[tuple[str, str, str]],
                now: float) -> Evidence | None:

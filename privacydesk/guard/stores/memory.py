@@ -55,6 +55,7 @@ class MemoryStore:
         # never makes a window start negative.
         self._base: int | None = None if clock_base is None else int(clock_base)
         self._adds = 0
+        self._next_sweep = 8192
         self.evicted = 0
 
     def tracked(self) -> int:
@@ -92,58 +93,71 @@ class MemoryStore:
             suspects.pop(k, None)
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
-        return self._add(subject, rule, path, None, now)
+        return self.add_many(((subject, rule, path),), now).get(subject)
 
     def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> list[Evidence | None]:
-        """Count a batch; signals of one subject are folded into one update (one hash)."""
+                 now: float) -> dict[str, Evidence]:
+        """Count a batch; signals of one subject are folded into one update (one hash).
+        Return the evidence of each subject this batch made an offender."""
         groups = fold(signals)
-        crossed: dict[str, Evidence] = {}
-        add = self._add
-        for subject, group in groups.items():
-            if type(group) is tuple:
-                evidence = add(subject, group[1], group[2], None, now)
-            else:
-                evidence = add(subject, group[0][1], group[0][2], group, now)
-            if evidence is not None:
-                crossed[subject] = evidence
-        return report_once(signals, crossed)
-
-    def _add(self, subject: str, rule: str, path: str,
-             group: list[tuple[str, str, str]] | None, now: float) -> Evidence | None:
         counts, keyring = self._counts, self.keyring
         if self._base is None:
             self._base = int(now) - 4 * self.limits.window_seconds
         t = max(0, int(now) - self._base)
-        h = keyring._hasher(int(now // keyring.rotate_seconds)).copy()
-        h.update(subject.encode())
-        k = int.from_bytes(h.digest(), "little") >> 4
-        v = counts.pop(k, None)
-        if v is None and now % keyring.rotate_seconds < keyring.window_seconds:
-            old = keyring.previous_key(subject, now)
-            if old is not None:  # first signal in a new generation: carry the old counter over
-                ok = int.from_bytes(old, "little") >> 4
-                v = counts.pop(ok, None)
-                if ok in self._suspects:
-                    self._suspects[k] = self._suspects.pop(ok)
-        self._adds += 1
-        if self._adds & 8191 == 0:
+        self._adds += len(groups)
+        if self._adds >= self._next_sweep:
+            self._next_sweep = self._adds + 8192
             self._sweep(t)
-        n = 1 if group is None else len(group)
-        threshold = self.limits.threshold
+        hash_copy = keyring._hasher(int(now // keyring.rotate_seconds)).copy
+        overlap = now % keyring.rotate_seconds < keyring.window_seconds
+        from_bytes, pop, bits, path_id = int.from_bytes, counts.pop, RULE_BIT, self._path_id
+        fresh = 1 << 28 if self.limits.threshold > 1 else 0
+        crossed: dict[str, Evidence] = {}
+        for subject, group in groups.items():
+            h = hash_copy()
+            h.update(subject.encode())
+            k = from_bytes(h.digest(), "little") >> 4
+            v = pop(k, None)
+            if v is None and overlap:
+                v = self._carry_over(subject, k, now)
+            if v is None and fresh and type(group) is tuple:
+                # The common case under a flood: a new subject with one signal.
+                if len(counts) >= self.max_entries:
+                    self._evict()
+                counts[k] = t | fresh | bits[group[1]] << 40 | path_id(group[2]) << 48
+                continue
+            items = [group] if type(group) is tuple else group
+            evidence = self._update(k, v, items, t, now)
+            if evidence is not None:
+                crossed[subject] = evidence
+        return crossed
+
+    def _carry_over(self, subject: str, k: int, now: float) -> int | None:
+        # First signal in a new generation: carry the old generation's counter over.
+        old = self.keyring.previous_key(subject, now)
+        if old is None:
+            return None
+        ok = int.from_bytes(old, "little") >> 4
+        if ok in self._suspects:
+            self._suspects[k] = self._suspects.pop(ok)
+        return self._counts.pop(ok, None)
+
+    def _update(self, k: int, v: int | None, items: list[tuple[str, str, str]], t: int,
+                now: float) -> Evidence | None:
+        """Count `items` (signals of one subject) into record `v` (None: new) under key k."""
+        _, rule, path = items[0]
         if v is None:
-            if len(counts) >= self.max_entries:
+            if len(self._counts) >= self.max_entries:
                 self._evict()
             v = t | RULE_BIT[rule] << 40 | self._path_id(path) << 48
-            if n == 1 and threshold > 1:
-                counts[k] = v | 1 << 28
+            if self.limits.threshold == 1:
+                return Evidence(rules={rule: 1}, first_seen=now, last_seen=now,
+                                paths=[path] if path else [])
+            v |= 1 << 28  # the first signal is in the record; count the rest
+            items = items[1:]
+            if not items:
+                self._counts[k] = v
                 return None
-            n -= 1  # the first signal is in v already
-            group = group[1:] if group else None
-            if n == 0:
-                return self._cross(k, v, rule, path, None, now)
-            rule, path = group[0][1], group[0][2]  # type: ignore[index]
-            v |= 1 << 28
         window = self.limits.window_seconds
         ws = v & _M28
         cur = v >> 28 & 63
@@ -155,19 +169,22 @@ class MemoryStore:
             else:
                 prev, ws, elapsed = 0, t, 0
             cur = 0
-        cur = min(cur + n, 63)
+        cur = min(cur + len(items), 63)
         mask = v >> 40 & 255
-        for g in group or ((subject, rule, path),):
-            mask |= RULE_BIT[g[1]]
-        packed = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
-        if cur + prev * (window - elapsed) / window >= threshold:
-            return self._cross(k, v, rule, path, group, now)
-        counts[k] = packed
-        self._note(k, v, rule, path, group, now)
+        for item in items:
+            mask |= RULE_BIT[item[1]]
+        ev = self._note(k, v, items, now)
+        if cur + prev * (window - elapsed) / window >= self.limits.threshold:
+            self._suspects.pop(k, None)
+            return Evidence(rules=ev[2], first_seen=float(ev[0]), last_seen=float(ev[1]),
+                            paths=ev[3])
+        self._counts[k] = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
         return None
 
-    def _note(self, k: int, v: int, rule: str, path: str,
-              group: list[tuple[str, str, str]] | None, now: float) -> list[Any]:
+    def _note(self, k: int, v: int, items: list[tuple[str, str, str]],
+              now: float) -> list[Any]:
+        """The evidence of a subject with two or more signals: [first, last, rule counts,
+        paths]; made from the compact record `v` on the second signal."""
         suspects = self._suspects
         ev = suspects.pop(k, None)
         if ev is None:
@@ -180,20 +197,12 @@ class MemoryStore:
                     del suspects[victim]
         ev[1] = now
         counted, paths = ev[2], ev[3]
-        for _, r, p in group or ((None, rule, path),):
-            counted[r] = counted.get(r, 0) + 1
-            if p and p not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                paths.append(p[:200])
+        for _, rule, path in items:
+            counted[rule] = counted.get(rule, 0) + 1
+            if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                paths.append(path[:200])
         suspects[k] = ev
         return ev
-
-    def _cross(self, k: int, v: int, rule: str, path: str,
-               group: list[tuple[str, str, str]] | None, now: float) -> Evidence:
-        ev = self._note(k, v, rule, path, group, now)
-        self._counts.pop(k, None)
-        self._suspects.pop(k, None)
-        return Evidence(rules=ev[2], first_seen=float(ev[0]), last_seen=float(ev[1]),
-                        paths=ev[3])
 
 
 def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
@@ -211,14 +220,3 @@ def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
         else:
             group.append(sig)
     return groups
-
-
-def report_once(signals: Sequence[tuple[str, str, str]],
-                crossed: dict[str, Evidence]) -> list[Evidence | None]:
-    """One result per signal: the evidence at the first signal of each crossing subject."""
-    if not crossed:
-        return [None] * len(signals)
-    results: list[Evidence | None] = []
-    for subject, _, _ in signals:
-        results.append(crossed.pop(subject, None))
-    return results

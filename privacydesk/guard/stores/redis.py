@@ -19,7 +19,7 @@ from typing import Any
 from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULES
-from privacydesk.guard.stores.memory import fold, report_once
+from privacydesk.guard.stores.memory import fold
 
 # One script call counts a whole batch. ARGV: now, window, threshold, ttl, max paths, key
 # prefix, then one line per subject: "hex<TAB>oldhex-or-dash(<TAB>rule index<TAB>path)+".
@@ -108,14 +108,14 @@ class RedisStore:
         return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}:c:*", count=1000))
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
-        return self.add_many([(subject, rule, path)], now)[0]
+        return self.add_many([(subject, rule, path)], now).get(subject)
 
     def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> list[Evidence | None]:
+                 now: float) -> dict[str, Evidence]:
         """Count a batch in one atomic script call (one round trip); signals are folded per
         subject, so a subject is hashed and stored once per batch."""
         if not signals:
-            return []
+            return {}
         groups = fold(signals)
         keyring = self.keyring
         lines = []
@@ -136,7 +136,7 @@ class RedisStore:
         crossed: dict[str, Evidence] = {}
         for position, value in replies:
             crossed[order[int(position) - 1]] = _evidence(value, now)
-        return report_once(signals, crossed)
+        return crossed
 
 
 _RULE_INDEX = {rule: str(i + 1) for i, rule in enumerate(RULES)}
