@@ -23,6 +23,8 @@ from privacydesk.guard.stores.memory import fold
 
 # One script call counts a whole batch. ARGV: now, window, threshold, ttl, max paths, key
 # prefix, then one line per subject: "hex<TAB>oldhex-or-dash(<TAB>rule index<TAB>path)+".
+# A line that starts with "=" is a subject with one signal and no older generation: the rest
+# of the line is its ready-made record, stored with one SET NX unless a counter exists.
 # A counter is one string: "ws<TAB>cur<TAB>prev<TAB>first<TAB>c1,...,c8(<TAB>path)*".
 _ADD = """
 local now = tonumber(ARGV[1])
@@ -35,6 +37,19 @@ local out = {}
 local idx = 0
 for line in string.gmatch(ARGV[7], '[^\\n]+') do
   idx = idx + 1
+  local stored = false
+  if string.sub(line, 1, 1) == '=' then
+    -- "=hex<TAB>rule<TAB>path<TAB>record": a new subject is one SET NX
+    local k = prefix .. string.sub(line, 2, 17)
+    local rest = string.sub(line, 19)
+    local tab1 = string.find(rest, '\\t', 1, true)
+    local tab2 = string.find(rest, '\\t', tab1 + 1, true)
+    stored = redis.call('SET', k, string.sub(rest, tab2 + 1), 'NX', 'EX', ttl)
+    if not stored then
+      line = string.sub(line, 2, 17) .. '\\t-\\t' .. string.sub(rest, 1, tab2 - 1)
+    end
+  end
+  if not stored then
   local f = {}
   for x in string.gmatch(line, '[^\\t]+') do f[#f + 1] = x end
   local k = prefix .. f[1]
@@ -80,6 +95,7 @@ for line in string.gmatch(ARGV[7], '[^\\n]+') do
   else
     redis.call('SET', k, value, 'EX', ttl)
   end
+  end
 end
 return out
 """
@@ -121,15 +137,26 @@ class RedisStore:
         lines = []
         order = list(groups)
         index = _RULE_INDEX
+        limits = self.limits
+        stamp = str(int(now))
+        fresh_head = f"{stamp}\t1\t0\t{stamp}\t"
+        single_ok = limits.threshold > 1
         for subject in order:
             group = groups[subject]
-            items = (group,) if type(group) is tuple else group
             old = keyring.previous_key(subject, now)
-            parts = [keyring.key(subject, now).hex(), old.hex() if old else "-"]
+            key = keyring.key(subject, now).hex()
+            if single_ok and old is None and type(group) is tuple:
+                rule, path = index[group[1]], _clean(group[2])
+                record = fresh_head + _FRESH_COUNTS[rule]
+                if path != "-":
+                    record += "\t" + path
+                lines.append(f"={key}\t{rule}\t{path}\t{record}")
+                continue
+            items = (group,) if type(group) is tuple else group
+            parts = [key, old.hex() if old else "-"]
             for _, rule, path in items:
                 parts += (index[rule], _clean(path))
             lines.append("\t".join(parts))
-        limits = self.limits
         replies = self._script(keys=[], args=[
             int(now), limits.window_seconds, limits.threshold, 2 * limits.window_seconds + 1,
             MAX_EVIDENCE_PATHS, f"{self.prefix}:c:", "\n".join(lines)])
@@ -140,6 +167,9 @@ class RedisStore:
 
 
 _RULE_INDEX = {rule: str(i + 1) for i, rule in enumerate(RULES)}
+# The rule counts of a counter with one signal of rule number i.
+_FRESH_COUNTS = {str(i + 1): ",".join("1" if j == i else "0" for j in range(len(RULES)))
+                 for i in range(len(RULES))}
 
 
 def _clean(path: str) -> str:
