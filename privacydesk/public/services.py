@@ -14,8 +14,9 @@ from privacydesk.callbacks.models import CallbackRequest
 from privacydesk.incidents import services as incidents
 from privacydesk.incidents.models import Incident
 from privacydesk.public.mail import confirm_after_commit
-from privacydesk.public.models import WebRequest
 from privacydesk.register import services as register
+from privacydesk.requests import intake
+from privacydesk.requests.models import DataSubjectRequest
 
 ACTOR = "public"
 SOURCE = "contact_form"  # C1
@@ -57,15 +58,13 @@ def file_contact(data: dict[str, Any], lang: str) -> CallbackRequest:
     return callback
 
 
-def file_request(data: dict[str, Any], lang: str) -> WebRequest:
-    """File a data-subject request for the request workflow and confirm it by e-mail."""
-    with transaction.atomic():
-        filed = WebRequest.objects.create(kind=data["kind"], name=data["name"],
-                                          email=data["email"], message=data["message"],
-                                          language=lang)
-        confirm_after_commit("public/mail/request.txt", data["email"], lang,
-                             {"name": data["name"], "kind": data["kind"]})
-    return filed
+def file_request(data: dict[str, Any], lang: str) -> DataSubjectRequest:
+    """File a data-subject request (Rt5) in the request workflow: its clocks start now and
+    the person is e-mailed the identity step (a confirmation link to the address in the
+    register, or the answer that no data are held). A mail that fails loses nothing."""
+    return intake.file_web_request(kind=data["kind"], name=data["name"],
+                                   email=data["email"], message=data["message"],
+                                   language=lang)
 
 
 def file_concern(data: dict[str, Any], lang: str) -> Incident:

@@ -69,9 +69,15 @@ RETENTION: dict[str, Declaration] = {
     # incidents (Sec5)
     "incidents.incident": _d(OWNER, "breach documentation (Art. 33(5)); reporter details "
                              "need a policy rule and prune hook from the incidents owner"),
-    # public website (Rt5)
-    "public.webrequest": _d(OWNER, "request intake as typed (name, e-mail): taken over by "
-                            "the request workflow (picked_up_at), which applies its period"),
+    # data-subject requests (Rt1-Rt6)
+    "requests.datasubjectrequest": _d(OWNER, "requester details sealed; cleared by "
+                                      "requests.clock.tick after the contact period (R2) "
+                                      "from closing; the answer record stays, pseudonymous"),
+    "requests.requestevent": _d(NONE, "timeline of a request: actions, staff names, no "
+                                "data of the requester"),
+    "requests.delivery": _d(OWNER, "sealed export files deleted on download or at "
+                            "expires_at (requests.delivery.expire, run by the clock tick)"),
+    "requests.filedmail": _d(NONE, "sha256 of a Message-ID and the day it was filed"),
     # retention itself
     "retention.legalhold": _PERSON,
     "retention.contactmark": _PERSON,

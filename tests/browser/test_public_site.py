@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from privacydesk.incidents.models import Incident
-from privacydesk.public.models import WebRequest
+from privacydesk.requests.models import DataSubjectRequest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -78,7 +78,7 @@ def test_a_request_about_ones_data_is_confirmed(page: Page, live_server: Any, sh
     expect(page.locator(".confirmation")).to_contain_text(
         {"nl": "binnen een week", "en": "within one week"}[lang])
     shot(page, f"request-{lang}-thanks")
-    assert WebRequest.objects.filter(language=lang, kind="access").count() == 1
+    assert DataSubjectRequest.objects.filter(language=lang, kind="access").count() == 1
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -1,0 +1,186 @@
+"""What staff do with a verified request: export and send (Rt1, Rt4), correct (Rt2),
+erase (Rt3), restrict (Art. 18), record an objection (Art. 21), close. Each is audited
+and on the request's timeline; each answer records when and how it was given (Rt6).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register.models import Person
+from privacydesk.requests import delivery, events, kinds, notify, portability, render, report
+from privacydesk.requests.models import DataSubjectRequest, Status
+
+
+def person_of(request: DataSubjectRequest) -> Person:
+    """The verified person of `request`; RuleViolation before verification (Art. 12(6))."""
+    if request.status != Status.VERIFIED or not request.person_ref:
+        raise RuleViolation("status", "Art12", "verify the requester's identity first "
+                            f"(this request is {request.status})")
+    person = Person.objects.filter(ref=request.person_ref).first()
+    if person is None:
+        raise RuleViolation("person_ref", "exists", "the person of this request is no longer "
+                            "in the register")
+    return person
+
+
+def export_files(request: DataSubjectRequest, *, actor: str) -> tuple[str, dict[str, bytes]]:
+    """Build the export of an access or portability request: (kind, {file name: bytes})."""
+    person = person_of(request)
+    if request.kind == kinds.ACCESS:
+        document = report.build(person, actor=actor, lang=request.language)
+        return "access", {
+            "report.json": json.dumps(document, ensure_ascii=False, indent=2).encode(),
+            "report.html": render.html(document).encode(),
+            "report.pdf": render.pdf(document)}
+    if request.kind == kinds.PORTABILITY:
+        return "portability", {"export.zip": portability.zip_bytes(
+            portability.collect(person, actor=actor))}
+    raise RuleViolation("kind", "Rt1", "only access and portability requests are exported")
+
+
+def send_export(request: DataSubjectRequest, *, actor: str,
+                now: datetime | None = None) -> str:
+    """Export, seal and e-mail the single-use link to the verified address; the request is
+    answered. Returns the link (for the staff timeline only shown once)."""
+    when = now or timezone.now()
+    kind, files = export_files(request, actor=actor)
+    payload = files["export.zip"] if kind == "portability" else delivery.bundle(files)
+    found, link = delivery.create(request, kind, payload, actor=actor, now=when)
+    notify.to_requester(request, "download", {"link": link, "until": found.expires_at})
+    _answered(request, f"e-mail: single-use download link ({kind})", actor=actor, now=when)
+    return link
+
+
+def _answered(request: DataSubjectRequest, how: str, *, actor: str, now: datetime | None = None,
+              detail: dict[str, Any] | None = None) -> None:
+    when = now or timezone.now()
+    with transaction.atomic():
+        request.status, request.answered_at, request.answered_how = (
+            Status.ANSWERED, when, how[:64])
+        request.detail = {**request.detail, **(detail or {})}
+        request.save(update_fields=["status", "answered_at", "answered_how", "detail"])
+        events.log(request, "answered", actor=actor, at=when, note=how)
+
+
+def _done(request: DataSubjectRequest, summary: str, how: str, *, actor: str,
+          detail: dict[str, Any] | None = None) -> None:
+    notify.to_requester(request, "done", {"summary": summary,
+                                          "authority": get_policy().controller.authority})
+    _answered(request, how, actor=actor, detail=detail)
+
+
+def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
+    """Rt3: erase through the retention engine; the person gets the receipt (nl/en)."""
+    from privacydesk.retention.erasure import erase_person
+    from privacydesk.retention.erasure_receipt import ErasureReceipt
+
+    if request.kind != kinds.ERASURE:
+        raise RuleViolation("kind", "Rt3", "only an erasure request erases")
+    if "receipt" in request.detail:  # erased before, but the receipt mail failed: resend
+        receipt = ErasureReceipt.from_dict(request.detail["receipt"])
+    else:
+        person = person_of(request)
+        with transaction.atomic():
+            receipt = erase_person(person, actor=actor, request_ref=request.reference)
+            request.detail = {**request.detail, "receipt": receipt.as_dict()}
+            request.save(update_fields=["detail"])
+            events.log(request, "erased", actor=actor,
+                       note=f"deleted {sum(d.count for d in receipt.deleted)}, kept "
+                            f"{sum(k.count for k in receipt.kept)}")
+    data = receipt.as_dict()
+    _done(request, receipt.render(request.language), "e-mail: erasure receipt", actor=actor)
+    return data
+
+
+def correct(request: DataSubjectRequest, category: str, datum_id: int,
+            values: dict[str, Any], *, actor: str) -> list[str]:
+    """Rt2: change one datum through the register's rules; return the recipients that
+    received the old data (Art. 19), recorded on the request for notification."""
+    from privacydesk.register import services as register
+    from privacydesk.requests.recipients import notify_recipients
+
+    if request.kind != kinds.RECTIFICATION:
+        raise RuleViolation("kind", "Rt2", "only a rectification request corrects data")
+    person = person_of(request)
+    model = register.model_for(category)
+    datum = model._default_manager.filter(pk=datum_id, person=person).first()
+    if datum is None:
+        raise RuleViolation("datum", "exists", f"this person has no {category} datum "
+                            f"#{datum_id}")
+    datum.person = person
+    with transaction.atomic():
+        register.update_datum(datum, values, actor=actor, purpose=register.RECTIFICATION)
+        told = notify_recipients(person, category, request=request, actor=actor)
+        corrections = [*request.detail.get("corrections", []),
+                       {"category": category, "datum": datum_id, "recipients": told}]
+        request.detail = {**request.detail, "corrections": corrections}
+        request.save(update_fields=["detail"])
+        events.log(request, "corrected", actor=actor,
+                   note=f"{category} #{datum_id}; recipients to inform: "
+                        f"{', '.join(told) or 'none'}"[:300])
+    return told
+
+
+def restrict(request: DataSubjectRequest, *, actor: str, reason: str = "") -> None:
+    """Art. 18: the person's data stay stored but may not be used (RestrictedError)."""
+    from privacydesk.register import services as register
+
+    if request.kind not in (kinds.RESTRICTION, kinds.OBJECTION):
+        raise RuleViolation("kind", "Art18", "only a restriction or objection restricts")
+    person = person_of(request)
+    with transaction.atomic():
+        register.set_restricted(person, True, actor=actor,
+                                reason=(reason or f"request {request.reference}")[:200])
+        events.log(request, "restricted", actor=actor, note="all data restricted (Art. 18)")
+
+
+def record_objection(request: DataSubjectRequest, *, actor: str, upheld: bool,
+                     note: str) -> None:
+    """Art. 21: record the objection and the decision. Upheld: the data are restricted
+    (not used) until staff erase or end the processing; rejected: the reason is recorded
+    (compelling legitimate grounds, Art. 21(1)) and told to the person."""
+    if request.kind != kinds.OBJECTION:
+        raise RuleViolation("kind", "Art21", "only an objection request")
+    why = (note or "").strip()
+    if not why or "@" in why:
+        raise RuleViolation("note", "Art21", "state the decision's reason (no addresses)")
+    person_of(request)
+    with transaction.atomic():
+        request.detail = {**request.detail, "objection": {"upheld": upheld, "reason": why}}
+        request.save(update_fields=["detail"])
+        events.log(request, "objection_upheld" if upheld else "objection_rejected",
+                   actor=actor, note=why[:300])
+        if upheld:
+            restrict(request, actor=actor, reason=f"objection {request.reference}")
+
+
+def confirm_done(request: DataSubjectRequest, summary: str, *, actor: str) -> None:
+    """Tell the person that a correction, restriction or objection was handled."""
+    if request.kind not in (kinds.RECTIFICATION, kinds.RESTRICTION, kinds.OBJECTION):
+        raise RuleViolation("kind", "Rt6", "access, portability and erasure answer themselves")
+    person_of(request)
+    text = (summary or "").strip()
+    if not text:
+        raise RuleViolation("summary", "required", "write what was done, for the person")
+    _done(request, text, f"e-mail: {request.kind} carried out", actor=actor)
+
+
+def close(request: DataSubjectRequest, *, actor: str, note: str = "") -> None:
+    """Close an answered request, or reject one that is not a request (kind none)."""
+    if request.status in (Status.CLOSED, Status.REJECTED):
+        raise RuleViolation("status", "Rt6", "this request is already closed")
+    if request.status != Status.ANSWERED and request.kind != kinds.NONE:
+        raise RuleViolation("status", "Rt6", "answer the request before closing it")
+    with transaction.atomic():
+        request.status = Status.CLOSED if request.status == Status.ANSWERED else Status.REJECTED
+        request.closed_at = timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+        events.log(request, "closed", actor=actor, note=note[:300])

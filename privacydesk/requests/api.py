@@ -1,0 +1,219 @@
+"""/api/v1/requests: the request workflow for API clients (permission handle_requests).
+
+Routers only translate: every rule is in the request services, which raise
+RuleViolation(field, rule, message) -> 422, RestrictedError -> 409, unknown uid -> 404
+(rule "exists"). Every call is audited by the services it calls.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from privacydesk.api.auth import require_permission
+from privacydesk.api.errors import NotFound
+from privacydesk.api.schemas import ERRORS, ERRORS_404
+from privacydesk.requests import actions, clock, intake, report, verification
+from privacydesk.requests.models import DataSubjectRequest
+from privacydesk.vault import audit
+
+router = Router(tags=["requests"])
+PERMISSION = "handle_requests"
+
+
+class RequestOut(Schema):
+    uid: UUID
+    reference: str
+    kind: str
+    classified_kind: str
+    confidence: float
+    channel: str
+    language: str
+    status: str
+    person_ref: str
+    received_at: datetime
+    statement_deadline: datetime
+    legal_deadline: datetime
+    days_left: int
+    answered_at: datetime | None
+    answered_how: str
+
+
+class EventOut(Schema):
+    at: datetime
+    actor: str
+    action: str
+    note: str
+
+
+class RequestDetailOut(RequestOut):
+    requester: dict[str, str]
+    events: list[EventOut]
+    deliveries: list[dict[str, Any]]
+    detail: dict[str, Any]
+
+
+class RequestIn(Schema):
+    kind: str = Field(description="access | rectification | erasure | portability | "
+                      "objection | restriction")
+    name: str = Field("", max_length=200)
+    email: str = Field(max_length=254)
+    message: str = Field("", max_length=20000)
+    language: str = Field("nl", pattern="^(nl|en)$")
+    received_at: datetime | None = Field(None, description="when the letter or call came in")
+
+
+class KindIn(Schema):
+    kind: str
+
+
+class VerifyIn(Schema):
+    person_ref: str
+    note: str = Field(description="how the identity was checked")
+
+
+class CorrectIn(Schema):
+    category: str
+    datum: int
+    values: dict[str, Any]
+
+
+class ObjectionIn(Schema):
+    upheld: bool
+    note: str
+
+
+class TextIn(Schema):
+    text: str = ""
+
+
+def _out(r: DataSubjectRequest) -> RequestOut:
+    return RequestOut(uid=r.uid, reference=r.reference, kind=r.kind,
+                      classified_kind=r.classified_kind, confidence=r.confidence,
+                      channel=r.channel, language=r.language, status=r.status,
+                      person_ref=r.person_ref, received_at=r.received_at,
+                      statement_deadline=r.statement_deadline, legal_deadline=r.legal_deadline,
+                      days_left=r.days_left(timezone.now()), answered_at=r.answered_at,
+                      answered_how=r.answered_how)
+
+
+def _get(uid: UUID) -> DataSubjectRequest:
+    found = DataSubjectRequest.objects.filter(uid=uid).first()
+    if found is None:
+        raise NotFound("uid", "no request has this uid")
+    return found
+
+
+def _actor(request: HttpRequest) -> str:
+    return require_permission(request, PERMISSION).username
+
+
+@router.get("", response={200: list[RequestOut], **ERRORS}, summary="Open requests by days left")
+def list_requests(request: HttpRequest) -> Any:
+    _actor(request)
+    return [_out(r) for r in clock.open_requests()[:500]]
+
+
+@router.post("", response={201: RequestOut, **ERRORS}, summary="File a request (letter, call)")
+def file_request(request: HttpRequest, payload: RequestIn) -> Any:
+    filed = intake.file_staff_request(
+        kind=payload.kind, name=payload.name, email=payload.email, message=payload.message,
+        language=payload.language, actor=_actor(request), received_at=payload.received_at)
+    return 201, _out(filed)
+
+
+@router.get("/{uuid:uid}", response={200: RequestDetailOut, **ERRORS_404},
+            summary="One request with its timeline (audited)")
+def read_request(request: HttpRequest, uid: UUID) -> Any:
+    actor = _actor(request)
+    r = _get(uid)
+    audit.record(actor=actor, action="read", object_type="requests.datasubjectrequest",
+                 object_id=str(r.pk), person_ref=r.person_ref, purpose="data_subject_request",
+                 detail={"request": r.reference})
+    return RequestDetailOut(
+        **_out(r).dict(), requester=r.contact(), detail=r.detail,
+        events=[EventOut(at=e.at, actor=e.actor, action=e.action, note=e.note)
+                for e in r.events.all()],
+        deliveries=[d.as_dict() for d in r.deliveries.all()])
+
+
+def _then(uid: UUID) -> RequestOut:
+    return _out(_get(uid))
+
+
+@router.post("/{uuid:uid}/kind", response={200: RequestOut, **ERRORS_404})
+def set_kind(request: HttpRequest, uid: UUID, payload: KindIn) -> Any:
+    return _out(intake.set_kind(_get(uid), payload.kind, actor=_actor(request)))
+
+
+@router.post("/{uuid:uid}/verification", response={200: RequestOut, **ERRORS_404},
+             summary="Search the register; send the confirmation link or 'no data held'")
+def begin_verification(request: HttpRequest, uid: UUID) -> Any:
+    verification.begin(_get(uid), actor=_actor(request))
+    return _then(uid)
+
+
+@router.post("/{uuid:uid}/verify", response={200: RequestOut, **ERRORS_404})
+def verify(request: HttpRequest, uid: UUID, payload: VerifyIn) -> Any:
+    return _out(verification.verify_by_staff(_get(uid), payload.person_ref,
+                                             actor=_actor(request), note=payload.note))
+
+
+@router.get("/{uuid:uid}/report", response={200: dict[str, Any], **ERRORS_404},
+            summary="The access report as JSON (review; an audited read)")
+def access_report(request: HttpRequest, uid: UUID) -> Any:
+    actor = _actor(request)
+    r = _get(uid)
+    return report.build(actions.person_of(r), actor=actor, lang=r.language)
+
+
+@router.post("/{uuid:uid}/export", response={200: RequestOut, **ERRORS_404},
+             summary="Export and e-mail a single-use download link")
+def send_export(request: HttpRequest, uid: UUID) -> Any:
+    actions.send_export(_get(uid), actor=_actor(request))
+    return _then(uid)
+
+
+@router.post("/{uuid:uid}/erase", response={200: dict[str, Any], **ERRORS_404},
+             summary="Erase the person (Art. 17) and send the receipt")
+def erase(request: HttpRequest, uid: UUID) -> Any:
+    return actions.erase(_get(uid), actor=_actor(request))
+
+
+@router.post("/{uuid:uid}/correct", response={200: dict[str, list[str]], **ERRORS_404},
+             summary="Correct one datum (Art. 16); lists recipients to inform (Art. 19)")
+def correct(request: HttpRequest, uid: UUID, payload: CorrectIn) -> Any:
+    told = actions.correct(_get(uid), payload.category, payload.datum, payload.values,
+                           actor=_actor(request))
+    return {"recipients": told}
+
+
+@router.post("/{uuid:uid}/restrict", response={200: RequestOut, **ERRORS_404})
+def restrict(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
+    actions.restrict(_get(uid), actor=_actor(request), reason=payload.text)
+    return _then(uid)
+
+
+@router.post("/{uuid:uid}/objection", response={200: RequestOut, **ERRORS_404})
+def objection(request: HttpRequest, uid: UUID, payload: ObjectionIn) -> Any:
+    actions.record_objection(_get(uid), actor=_actor(request), upheld=payload.upheld,
+                             note=payload.note)
+    return _then(uid)
+
+
+@router.post("/{uuid:uid}/done", response={200: RequestOut, **ERRORS_404},
+             summary="Tell the person a correction/restriction/objection was handled")
+def done(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
+    actions.confirm_done(_get(uid), payload.text, actor=_actor(request))
+    return _then(uid)
+
+
+@router.post("/{uuid:uid}/close", response={200: RequestOut, **ERRORS_404})
+def close(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
+    actions.close(_get(uid), actor=_actor(request), note=payload.text)
+    return _then(uid)

@@ -1,0 +1,156 @@
+"""Filing requests (Rt5): from the web form, from the mailbox, or by staff.
+
+Every request gets its two clocks at filing (Rt6: `policy.request_deadlines(received_at)`)
+and, when its kind is known, the identity step (verification.begin). A failed e-mail never
+loses a request: it stays "new" and the clock tick tries the identity step again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.requests import classify, events, kinds, verification
+from privacydesk.requests.mailparse import ParsedMail
+from privacydesk.requests.models import Channel, DataSubjectRequest, FiledMail, Status
+
+log = logging.getLogger("privacydesk.requests")
+
+
+def _new(kind: str, channel: str, *, name: str, email: str, subject: str, message: str,
+         language: str, received_at: datetime, actor: str, note: str = "",
+         classified: classify.Classification | None = None) -> DataSubjectRequest:
+    if kind not in kinds.ALL_KINDS:
+        raise RuleViolation("kind", "Rt5", f"{kind!r} is not a kind of request; one of "
+                            f"{', '.join(kinds.ALL_KINDS)}")
+    statement, legal = get_policy().request_deadlines(received_at)
+    request = DataSubjectRequest(
+        kind=kind, channel=channel, language=language if language in ("nl", "en") else "nl",
+        received_at=received_at, statement_deadline=statement, legal_deadline=legal,
+        classified_kind=classified.kind if classified else "",
+        confidence=classified.confidence if classified else 1.0,
+        detail={"scores": classified.scores} if classified and classified.scores else {})
+    request.set_contact(name=name[:200], email=email[:254], subject=subject[:300],
+                        message=message)
+    request.save()
+    events.log(request, "received", actor=actor, at=received_at,
+               note=f"{channel}: {kind}" + (f" ({note})" if note else ""))
+    return request
+
+
+def start(request: DataSubjectRequest, *, actor: str) -> None:
+    """Run the identity step if the kind is known; a failed mail leaves the request new."""
+    if request.kind not in kinds.REQUEST_KINDS or request.status != Status.NEW:
+        return
+    try:
+        verification.begin(request, actor=actor)
+    except RuleViolation as exc:
+        request.refresh_from_db()
+        with transaction.atomic():
+            events.log(request, "verification_failed", actor=actor, note=exc.message[:300])
+
+
+def file_web_request(*, kind: str, name: str, email: str, message: str = "",
+                     language: str = "nl", now: datetime | None = None) -> DataSubjectRequest:
+    """The web form's request (the person chose the kind themselves)."""
+    if kind not in kinds.REQUEST_KINDS:
+        raise RuleViolation("kind", "Rt5", "choose what you would like us to do")
+    with transaction.atomic():
+        request = _new(kind, Channel.WEB, name=name, email=email, subject="", message=message,
+                       language=language, received_at=now or timezone.now(), actor="public")
+    start(request, actor="public")
+    request.refresh_from_db()
+    return request
+
+
+def file_staff_request(*, kind: str, name: str, email: str, message: str, language: str,
+                       actor: str, received_at: datetime | None = None) -> DataSubjectRequest:
+    """A request that came by letter or telephone, entered by staff; the clock runs from
+    when it was received, which staff may date back."""
+    with transaction.atomic():
+        request = _new(kind, Channel.STAFF, name=name, email=email, subject="",
+                       message=message, language=language,
+                       received_at=received_at or timezone.now(), actor=actor)
+    start(request, actor=actor)
+    request.refresh_from_db()
+    return request
+
+
+@dataclass(frozen=True)
+class MailOutcome:
+    outcome: str  # request | triage | concern | rejected | duplicate
+    request: DataSubjectRequest | None = None
+
+
+def file_mail(mail: ParsedMail, *, received_at: datetime | None = None,
+              too_large: bool = False) -> MailOutcome:
+    """File one mailbox message exactly once (FiledMail); see the module doc."""
+    from privacydesk.incidents import services as incidents
+
+    key = mail.mail_key
+    if FiledMail.objects.filter(mail_key=key).exists():
+        return MailOutcome("duplicate")
+    when = received_at or timezone.now()
+    found = classify.classify(mail.subject, mail.text)
+    problems = list(mail.problems)
+    if too_large:
+        problems.append("message over the size limit: not read, open it in the mailbox")
+    kind = found.kind
+    if mail.auto_reply:
+        outcome = "rejected"
+    elif kind == classify.CONCERN and not too_large:
+        outcome = "concern"
+    elif problems or not mail.sender_email or kind == classify.CONCERN:
+        # Unreadable parts or no one to answer: a person decides (never a guess).
+        kind, outcome = kinds.TRIAGE, "triage"
+    else:
+        outcome = "triage" if kind in (kinds.TRIAGE, kinds.NONE) else "request"
+    request = None
+    with transaction.atomic():
+        FiledMail.objects.create(mail_key=key, filed_at=when, outcome=outcome)
+        if outcome == "concern":
+            incidents.file_concern(mail.text or mail.subject or "(empty message)",
+                                   reporter_name=mail.sender_name,
+                                   reporter_email=mail.sender_email,
+                                   language=found.language, source="mailbox",
+                                   actor="mailbox")
+        else:
+            request = _new(kinds.NONE if outcome == "rejected" else kind, Channel.EMAIL,
+                           name=mail.sender_name, email=mail.sender_email,
+                           subject=mail.subject, message=mail.text,
+                           language=found.language, received_at=when, actor="mailbox",
+                           note="; ".join(problems)[:200], classified=found)
+            if outcome == "rejected":
+                request.status = Status.REJECTED
+                request.detail = {**request.detail, "rejected": "auto-reply or bounce"}
+                request.save(update_fields=["status", "detail"])
+            elif problems:
+                request.detail = {**request.detail, "problems": problems}
+                request.save(update_fields=["detail"])
+    if request is not None and outcome == "request":
+        start(request, actor="mailbox")
+        request.refresh_from_db()
+    return MailOutcome(outcome, request)
+
+
+def set_kind(request: DataSubjectRequest, kind: str, *, actor: str) -> DataSubjectRequest:
+    """Staff correct or set the kind (triage); a request kind starts the identity step."""
+    if kind not in kinds.ALL_KINDS or kind == kinds.TRIAGE:
+        raise RuleViolation("kind", "Rt5", f"choose one of {', '.join(kinds.REQUEST_KINDS)} "
+                            "or none")
+    if not request.is_open:
+        raise RuleViolation("status", "Rt5", f"a {request.status} request keeps its kind")
+    with transaction.atomic():
+        old = request.kind
+        request.kind = kind
+        request.save(update_fields=["kind"])
+        events.log(request, "kind_set", actor=actor, note=f"{old} -> {kind}")
+    start(request, actor=actor)
+    request.refresh_from_db()
+    return request

@@ -1,0 +1,84 @@
+"""E-mails about requests: to the requester (in their language) and to staff (Rt6).
+
+Nothing here attaches data: the requester gets links and receipts in the message text
+only; exports travel through expiring download links (delivery.py). A failure to send is
+logged without address or content (W1) and raised to the caller where the caller records
+an answer, so a request is never marked answered by a mail that did not leave.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.requests import kinds
+from privacydesk.requests.models import DataSubjectRequest
+from privacydesk.staff.models import StaffUser
+from privacydesk.staff.permissions import roles_with_permission
+
+log = logging.getLogger("privacydesk.requests")
+
+
+def public_url(path: str) -> str:
+    """An absolute link on the public site (PRIVACYDESK_PUBLIC_URL + path)."""
+    return str(settings.PRIVACYDESK_PUBLIC_URL).rstrip("/") + path
+
+
+def _render(template: str, lang: str, context: dict[str, Any]) -> tuple[str, str]:
+    controller = get_policy().controller
+    with translation.override(lang):
+        text = render_to_string(f"requests/mail/{template}.txt",
+                                {**context, "controller": controller, "lang": lang})
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def _send(to: Iterable[str], subject: str, body: str) -> None:
+    controller = get_policy().controller
+    EmailMessage(subject=subject, body=body, to=list(to),
+                 reply_to=[controller.email]).send(fail_silently=False)
+
+
+def to_requester(request: DataSubjectRequest, template: str,
+                 context: dict[str, Any] | None = None) -> None:
+    """Send `template` (first line = subject) to the requester; RuleViolation if it fails."""
+    contact = request.contact()
+    if not contact["email"]:
+        raise RuleViolation("email", "Rt5", "this request has no e-mail address to answer to; "
+                            "answer by post or telephone and record it")
+    lang = request.language if request.language in ("nl", "en") else "nl"
+    subject, body = _render(template, lang, {
+        "request": request, "reference": request.reference, "name": contact["name"],
+        "kind_label": kinds.label(request.kind, lang), **(context or {})})
+    try:
+        _send([contact["email"]], subject, body)
+    except Exception as exc:
+        log.warning("request mail %s not sent (%s)", template, type(exc).__name__)
+        raise RuleViolation("email", "delivery", "the e-mail could not be sent; nothing was "
+                            "recorded, try again") from exc
+
+
+def staff_addresses(permission: str = "handle_requests") -> list[str]:
+    """E-mail addresses of the active staff whose role has `permission`."""
+    roles = roles_with_permission(permission)
+    return sorted({u.email for u in StaffUser.objects.filter(
+        is_active=True, staff_role__in=roles).exclude(email="")})
+
+
+def to_staff(template: str, context: dict[str, Any], *, permission: str) -> int:
+    """Mail staff with `permission` (English: the back office's language); return count.
+    The mail names the request reference and days left, never the requester."""
+    to = staff_addresses(permission)
+    if not to:
+        return 0
+    subject, body = _render(template, "en", context)
+    _send(to, subject, body)
+    return len(to)

@@ -1,0 +1,22 @@
+"""Back-office request routes under /staff/requests/ (permission handle_requests)."""
+
+from django.urls import path
+
+from privacydesk.requests import views
+
+app_name = "requests"
+urlpatterns = [
+    path("", views.request_list, name="list"),
+    path("<uuid:uid>/", views.request_detail, name="detail"),
+    path("<uuid:uid>/review/", views.request_review, name="review"),
+    path("<uuid:uid>/kind/", views.set_kind, name="kind"),
+    path("<uuid:uid>/verification/", views.send_verification, name="verification"),
+    path("<uuid:uid>/verify/", views.verify_by_staff, name="verify"),
+    path("<uuid:uid>/export/", views.send_export, name="export"),
+    path("<uuid:uid>/erase/", views.erase, name="erase"),
+    path("<uuid:uid>/correct/", views.correct, name="correct"),
+    path("<uuid:uid>/restrict/", views.restrict, name="restrict"),
+    path("<uuid:uid>/objection/", views.objection, name="objection"),
+    path("<uuid:uid>/done/", views.confirm_done, name="done"),
+    path("<uuid:uid>/close/", views.close, name="close"),
+]

@@ -1,0 +1,119 @@
+"""Identity, proportionately (GDPR Art. 12(6)): a confirmation link to the e-mail address
+already in the register — never a copy of an identity document.
+
+`begin(request)` searches the register for the requester's address (blind index, a real
+lookup, no scan). Unknown: the person is told that no data are held, and the request is
+answered. Known: a signed single-use link goes to that address; `confirm(token)` marks the
+request verified. Staff may also verify by other means (`verify_by_staff`), with a note.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register import services as register
+from privacydesk.requests import events, kinds, notify, tokens
+from privacydesk.requests.models import DataSubjectRequest, Status
+
+SALT = "privacydesk.requests.confirm"
+
+
+def begin(request: DataSubjectRequest, *, actor: str, now: datetime | None = None) -> str:
+    """Search the register and either answer "no data held" or send the confirmation link.
+    Returns the new status. Only for a request kind (not triage / none)."""
+    if request.kind not in kinds.REQUEST_KINDS:
+        raise RuleViolation("kind", "Rt5", "set the kind of the request before verifying")
+    if request.status not in (Status.NEW, Status.AWAITING_VERIFICATION):
+        raise RuleViolation("status", "Art12", f"a {request.status} request needs no "
+                            "verification")
+    when = now or timezone.now()
+    email = request.contact()["email"]
+    person = register.find_person_by_email(email) if email else None
+    if person is None:
+        return _answer_no_data(request, actor=actor, now=when, searched=bool(email))
+    secret, digest = tokens.new_secret()
+    link = notify.public_url(reverse("requests_public:confirm", kwargs={
+        "token": tokens.make(request.uid.hex, secret, SALT)}))
+    # Sent inside the transaction: a mail that fails rolls the record back (and vice versa
+    # the link only works once its hash is committed).
+    with transaction.atomic():
+        request.person_ref = str(person.ref)
+        request.verification_hash = digest
+        request.verification_sent_at = when
+        request.status = Status.AWAITING_VERIFICATION
+        request.save(update_fields=["person_ref", "verification_hash",
+                                    "verification_sent_at", "status"])
+        events.log(request, "verification_sent", actor=actor, at=when,
+                   note="confirmation link sent to the address in the register")
+        notify.to_requester(request, "verify", {"link": link,
+                                                "until": request.legal_deadline})
+    return request.status
+
+
+def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime,
+                    searched: bool) -> str:
+    if not searched:
+        raise RuleViolation("email", "Art12", "no e-mail address to search the register "
+                            "for; identify the person another way")
+    with transaction.atomic():
+        request.status = Status.ANSWERED
+        request.answered_at = now
+        request.answered_how = "e-mail: no data held (register searched by address)"
+        request.detail = {**request.detail, "register_search": {
+            "by": "e-mail blind index", "found": False, "at": now.isoformat()}}
+        request.save(update_fields=["status", "answered_at", "answered_how", "detail"])
+        events.log(request, "answered", actor=actor, at=now,
+                   note="no data held for this address; register searched")
+        notify.to_requester(request, "no_data",
+                            {"authority": get_policy().controller.authority})
+    return request.status
+
+
+def confirm(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
+    """Mark the request of `token` verified; None for a bad, used or expired link."""
+    parsed = tokens.read(token, SALT)
+    if parsed is None:
+        return None
+    uid, secret = parsed
+    when = now or timezone.now()
+    with transaction.atomic():
+        request = (DataSubjectRequest.objects.select_for_update()
+                   .filter(uid=uid if len(uid) == 32 else None).first())
+        if request is None or not tokens.matches(secret, request.verification_hash):
+            return None
+        if request.status != Status.AWAITING_VERIFICATION or when > request.legal_deadline:
+            return None
+        request.status, request.verified_at, request.verification_hash = (
+            Status.VERIFIED, when, "")
+        request.save(update_fields=["status", "verified_at", "verification_hash"])
+        events.log(request, "verified", actor="requester", at=when,
+                   note="confirmed through the link sent to the registered address")
+    return request
+
+
+def verify_by_staff(request: DataSubjectRequest, person_ref: str, *, actor: str,
+                    note: str) -> DataSubjectRequest:
+    """Staff verified the requester another way (e.g. a call to the registered number)."""
+    if request.status not in (Status.NEW, Status.AWAITING_VERIFICATION):
+        raise RuleViolation("status", "Art12", f"a {request.status} request cannot be verified")
+    how = (note or "").strip()
+    if not how or "@" in how:
+        raise RuleViolation("note", "Art12", "say how the identity was checked (no personal "
+                            "data such as addresses in the note)")
+    from privacydesk.register.models import Person
+
+    if not Person.objects.filter(ref=person_ref).exists():
+        raise RuleViolation("person_ref", "exists", "no person with this reference")
+    with transaction.atomic():
+        request.person_ref, request.status = person_ref, Status.VERIFIED
+        request.verified_at, request.verification_hash = timezone.now(), ""
+        request.save(update_fields=["person_ref", "status", "verified_at",
+                                    "verification_hash"])
+        events.log(request, "verified", actor=actor, note=f"by staff: {how}"[:300])
+    return request

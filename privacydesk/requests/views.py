@@ -1,0 +1,132 @@
+"""Back-office pages for requests (Rt1–Rt6): the list by days left and one page per request
+with its timeline and every step (verify, export, review, send, correct, erase, restrict,
+object, close). Staff with "handle_requests" only; every step is audited by the services.
+Views translate between HTTP and the services; a RuleViolation is shown on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.requests import actions, clock, intake, kinds, report, verification
+from privacydesk.requests import render as report_render
+from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.staff.access import require_permission
+from privacydesk.vault import audit
+
+PERMISSION = "handle_requests"
+
+
+def _actor(request: HttpRequest) -> str:
+    return str(request.user.get_username())
+
+
+def _get(uid: UUID) -> DataSubjectRequest:
+    found = DataSubjectRequest.objects.filter(uid=uid).first()
+    if found is None:
+        raise Http404("no such request")
+    return found
+
+
+@require_GET
+@require_permission(PERMISSION)
+def request_list(request: HttpRequest) -> HttpResponse:
+    """Open requests, fewest days left first; then the latest answered and closed ones."""
+    now = timezone.now()
+    rows = [(r, r.days_left(now)) for r in clock.open_requests()[:500]]
+    done = DataSubjectRequest.objects.exclude(status__in=[
+        Status.NEW, Status.AWAITING_VERIFICATION, Status.VERIFIED]).order_by("-received_at")[:50]
+    return render(request, "requests/list.html", {"rows": rows, "done": done})
+
+
+@require_GET
+@require_permission(PERMISSION)
+def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
+    found = _get(uid)
+    # Opening the page shows the requester's details: an audited read (Sec4).
+    audit.record(actor=_actor(request), action="read", object_type="requests.datasubjectrequest",
+                 object_id=str(found.pk), person_ref=found.person_ref,
+                 purpose="data_subject_request", detail={"request": found.reference})
+    return render(request, "requests/detail.html", {
+        "r": found, "contact": found.contact(), "days_left": found.days_left(timezone.now()),
+        "events": found.events.all(), "deliveries": found.deliveries.all(),
+        "kinds": kinds.ALL_KINDS[:-2] + (kinds.NONE,), "request_kinds": kinds.REQUEST_KINDS})
+
+
+@require_GET
+@require_permission(PERMISSION)
+def request_review(request: HttpRequest, uid: UUID) -> HttpResponse:
+    """Review the access report before it is sent (an audited read, purpose access)."""
+    found = _get(uid)
+    try:
+        person = actions.person_of(found)
+        document = report.build(person, actor=_actor(request), lang=found.language)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return redirect("requests:detail", uid=uid)
+    return render(request, "requests/review.html", {
+        "r": found, "lines": report_render.lines(document)})
+
+
+def _parse_values(text: str) -> dict[str, str]:
+    values = {}
+    for line in (text or "").splitlines():
+        name, sep, value = line.partition(":")
+        if sep and name.strip():
+            values[name.strip()] = value.strip()
+    if not values:
+        raise RuleViolation("values", "format", "write one 'field: new value' per line")
+    return values
+
+
+def _step(name: str, run: Callable[[HttpRequest, DataSubjectRequest], Any],
+          done: str) -> Callable[..., HttpResponse]:
+    @require_POST
+    @require_permission(PERMISSION)
+    def view(request: HttpRequest, uid: UUID) -> HttpResponse:
+        found = _get(uid)
+        try:
+            run(request, found)
+        except RuleViolation as exc:
+            messages.error(request, f"{exc.field}: {exc.message} ({exc.rule})")
+        else:
+            messages.success(request, done)
+        return redirect("requests:detail", uid=uid)
+
+    view.__name__ = f"request_{name}"
+    return view
+
+
+set_kind = _step("kind", lambda q, r: intake.set_kind(r, q.POST.get("kind", ""),
+                                                      actor=_actor(q)), "Kind set.")
+send_verification = _step("verify_send", lambda q, r: verification.begin(r, actor=_actor(q)),
+                          "Identity step done.")
+verify_by_staff = _step("verify_staff", lambda q, r: verification.verify_by_staff(
+    r, q.POST.get("person_ref", "").strip(), actor=_actor(q), note=q.POST.get("note", "")),
+    "Verified.")
+send_export = _step("export", lambda q, r: actions.send_export(r, actor=_actor(q)),
+                    "Export sent as a single-use download link.")
+erase = _step("erase", lambda q, r: actions.erase(r, actor=_actor(q)),
+              "Erased; the receipt was sent.")
+correct = _step("correct", lambda q, r: actions.correct(
+    r, q.POST.get("category", ""), int(q.POST.get("datum") or 0),
+    _parse_values(q.POST.get("values", "")), actor=_actor(q)), "Corrected.")
+restrict = _step("restrict", lambda q, r: actions.restrict(r, actor=_actor(q),
+                                                           reason=q.POST.get("reason", "")),
+                 "Restricted.")
+objection = _step("objection", lambda q, r: actions.record_objection(
+    r, actor=_actor(q), upheld=q.POST.get("upheld") == "yes", note=q.POST.get("note", "")),
+    "Objection recorded.")
+confirm_done = _step("done", lambda q, r: actions.confirm_done(
+    r, q.POST.get("summary", ""), actor=_actor(q)), "The person was told.")
+close = _step("close", lambda q, r: actions.close(r, actor=_actor(q),
+                                                  note=q.POST.get("note", "")), "Closed.")
