@@ -35,9 +35,11 @@ def staff_create(username: str, staff_role: str, email: str) -> None:
 def register_more(main: click.Group) -> None:
     """Attach the remaining command groups to the main group."""
     from privacydesk.cli_demo import demo
+    from privacydesk.requests.cli import requests
     from privacydesk.retention.cli import backup, retention
 
     main.add_command(demo)
     main.add_command(staff)
     main.add_command(retention)
     main.add_command(backup)
+    main.add_command(requests)

@@ -76,6 +76,19 @@ SETTINGS: tuple[Setting, ...] = (
             "`embedded`: the served app runs the daily retention sweep itself (one worker "
             "at a time, by a database lease); `off`: run `privacydesk retention sweep` "
             "from cron instead.", choices=("embedded", "off")),
+    Setting("PRIVACYDESK_PUBLIC_URL", "url", "http://127.0.0.1:8000",
+            "The site's public address, for the links in e-mails (request confirmation, "
+            "downloads), e.g. `https://privacy.example.nl`."),
+    Setting("PRIVACYDESK_IMAP_URL", "url", "",
+            "The controller's mailbox for data-subject requests (Rt5), e.g. "
+            "`imaps://requests%40example.nl:password@mail.example.nl/INBOX`. Empty: no "
+            "mail intake.", secret=True),
+    Setting("PRIVACYDESK_IMAP_MAX_BYTES", "int", "10485760",
+            "Messages larger than this are not downloaded; their headers become a triage "
+            "item."),
+    Setting("PRIVACYDESK_REQUEST_LINK_DAYS", "int", "7",
+            "Days a download link of an access or portability export works (once); then "
+            "the file is deleted."),
 )
 
 

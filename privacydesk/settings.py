@@ -32,6 +32,11 @@ REDIS_URL = CONFIG["REDIS_URL"]
 # inside the served app unless PRIVACYDESK_SCHEDULER is "off" (then use cron).
 PRIVACYDESK_BACKUP_DIR = CONFIG["PRIVACYDESK_BACKUP_DIR"] or DATA_DIR / "backups"
 PRIVACYDESK_SCHEDULER = CONFIG["PRIVACYDESK_SCHEDULER"]
+# Data-subject requests (Rt1-Rt6): links in e-mails, the request mailbox, download links.
+PRIVACYDESK_PUBLIC_URL = CONFIG["PRIVACYDESK_PUBLIC_URL"]
+PRIVACYDESK_IMAP_URL = CONFIG["PRIVACYDESK_IMAP_URL"]
+PRIVACYDESK_IMAP_MAX_BYTES = CONFIG["PRIVACYDESK_IMAP_MAX_BYTES"]
+PRIVACYDESK_REQUEST_LINK_DAYS = CONFIG["PRIVACYDESK_REQUEST_LINK_DAYS"]
 
 _active_policy.configure(PRIVACYDESK_POLICY or None)
 
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
     "privacydesk.incidents",
     "privacydesk.public",
     "privacydesk.retention",
+    "privacydesk.requests",
 ]
 
 MIDDLEWARE = [

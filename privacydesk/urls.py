@@ -10,6 +10,8 @@ urlpatterns = [
     path("staff/incidents/", include("privacydesk.incidents.urls")),
     path("staff/guard/", include("privacydesk.guard.urls")),
     path("staff/retention/", include("privacydesk.retention.urls")),
+    path("staff/requests/", include("privacydesk.requests.urls")),
+    path("requests/", include("privacydesk.requests.public_urls")),
     path("staff/", include("privacydesk.staff.urls")),
     path("", include("privacydesk.public.urls")),
 ]

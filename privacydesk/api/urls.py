@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 
 from privacydesk.api import agreements, data, errors, organisations, persons, roles
 from privacydesk.api.auth import StaffToken
+from privacydesk.requests import api as requests_api
 from privacydesk.staff.access import public_view
 
 api = NinjaAPI(
@@ -37,3 +38,4 @@ api.add_router("/persons", roles.router)
 api.add_router("/persons", data.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/agreements", agreements.router)
+api.add_router("/requests", requests_api.router)
