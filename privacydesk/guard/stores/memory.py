@@ -9,9 +9,9 @@ a 60-bit packed record (another 32-byte int):
     bits 40-47  which rules fired (one bit per rule, rules.RULE_BIT)
     bits 48-59  the first path asked for, as an index into a small shared path table
 
-That is about 100-120 bytes per tracked subject with the dict's own slots (measured by
-bench/bench_guard.py). The dict's insertion order is the recency order: a touched entry is
-moved to the end, and when the table is full the least recently touched entries are evicted
+With the dict's own slots that is about 124 bytes per tracked subject (see `entries_for`;
+measured by bench/bench_guard.py). The dict's insertion order is the recency order: a touched
+entry is moved to the end, and when the table is full the least recently touched entries are evicted
 first, in batches. An offender touches its entry on every signal, so a flood of one-off
 addresses evicts the flood, not the offender. Subjects that signalled twice or more also get
 a small evidence list (rule counts, paths) in a second, separately bounded dict.
@@ -27,12 +27,28 @@ from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULE_BIT, RULES
 
-#: Bytes the store budgets per tracked subject: steady ~110 B plus the dict's transient
-#: copy while it resizes, so the cap also holds at the peak.
-BUDGET_PER_ENTRY = 160
+#: The key and the record of one entry: two ints below 2**60, 32 bytes each.
+INT_BYTES_PER_ENTRY = 64
+#: One dict slot: a 4-byte index plus 2/3 of a 24-byte entry (CPython 3.11 dicts).
+DICT_BYTES_PER_SLOT = 20
 BUDGET_PER_SUSPECT = 600
 MAX_PATHS = 4095
 _M28 = (1 << 28) - 1
+
+
+def entries_for(budget: int) -> int:
+    """How many entries fit in `budget` bytes, also at the peak of a dict resize.
+
+    Under churn (entries moved to the end, evicted from the front) CPython resizes a dict to
+    the power of two >= 3 x its live entries. Keeping at most 2**k / 3 entries keeps the table
+    at 2**k slots: 64 + 60 = 124 bytes per entry; while it resizes, the old and the new table
+    exist together, so the peak is budgeted as entries x 64 + 2 x 2**k x 20.
+    """
+    k = 6
+    while (1 << (k + 1)) // 3 * INT_BYTES_PER_ENTRY + \
+            2 * (1 << (k + 1)) * DICT_BYTES_PER_SLOT <= budget:
+        k += 1
+    return (1 << k) // 3
 
 
 class MemoryStore:
@@ -44,8 +60,7 @@ class MemoryStore:
         self.keyring = keyring
         suspects_share = max_bytes // 8
         self.max_paths = min(MAX_PATHS, max(16, max_bytes // 4096))
-        self.max_entries = max(64, (max_bytes - suspects_share - 200 * self.max_paths)
-                               // BUDGET_PER_ENTRY)
+        self.max_entries = entries_for(max_bytes - suspects_share - 200 * self.max_paths)
         self.max_suspects = max(16, suspects_share // BUDGET_PER_SUSPECT)
         self._counts: dict[int, int] = {}
         self._suspects: dict[int, list[Any]] = {}
