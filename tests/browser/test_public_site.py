@@ -56,7 +56,7 @@ def test_bram_and_eva_ask_for_a_callback_and_staff_see_both_in_the_queue(
     expect(queue).to_contain_text("Eva Jansen")
     expect(queue).to_contain_text("+31612345678")
     shot(page, "staff-call-queue")
-    page.get_by_role("link", name="1", exact=True).click()
+    queue.locator("tbody a").first.click()
     page.get_by_label("Outcome of the call").select_option("no_answer")
     page.get_by_role("button", name="Log call").click()
     expect(page.locator(".written-refused")).to_contain_text("Written contact is not possible")
