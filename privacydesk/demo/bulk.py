@@ -136,3 +136,18 @@ def reset_sequences(models_: Sequence[type[models.Model]]) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def analyze(models_: Sequence[type[models.Model]]) -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL).
+
+    Without them PostgreSQL may plan `... WHERE address_index = %s ORDER BY id LIMIT 1` as
+    a walk along the primary key: a scan instead of one index probe.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")

@@ -26,12 +26,20 @@ from datetime import date
 from django.db import transaction
 from tqdm import tqdm
 
-from privacydesk.demo.bulk import next_ids, reset_sequences
+from privacydesk.demo.bulk import analyze, next_ids, reset_sequences
 from privacydesk.demo.people import IdCounter, Org, OrganisationBuilder, forget_policy_answers
 from privacydesk.demo.person import PersonBuilder
 from privacydesk.demo.profiles import PROFILES
 from privacydesk.demo.rows import RegisterTables
-from privacydesk.register.models import DATUM_MODELS, Agreement, Organisation, Person
+from privacydesk.register.models import (
+    DATUM_MODELS,
+    Agreement,
+    AgreementParty,
+    AgreementRecipient,
+    Organisation,
+    Person,
+    Role,
+)
 from privacydesk.vault import audit
 
 DEFAULT_SEED = 2018
@@ -94,6 +102,8 @@ def generate(n: int, progress: bool = True, *, seed: int = DEFAULT_SEED,
         bar.close()
         if done:
             _record_import(tables.counts, seed)
+    analyze([Person, Organisation, Agreement, AgreementParty, AgreementRecipient, Role,
+             *DATUM_MODELS.values()])
     return _totals(done)
 
 

@@ -1,0 +1,97 @@
+"""What the benchmark scripts share: a throw-away environment, timing statistics, the table.
+
+Every benchmark runs in a fresh data folder (its own key file) and, on PostgreSQL, in a
+database created for the run and dropped afterwards, so nothing touches a real register.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class BenchEnv:
+    """The temporary data folder and (PostgreSQL) database of one benchmark process."""
+
+    database: str
+    data_dir: str
+    pg_name: str | None = None
+
+    def close(self) -> None:
+        """Drop the benchmark database and remove the data folder."""
+        if self.pg_name is not None:
+            from django.db import connections
+
+            connections.close_all()
+            import psycopg
+
+            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def setup(database: str, prefix: str) -> BenchEnv:
+    """Point Django at a fresh data folder (and PostgreSQL database), set it up, migrate."""
+    env = BenchEnv(database, tempfile.mkdtemp(prefix=f"{prefix}-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "privacydesk.settings"
+    os.environ["PRIVACYDESK_DATA_DIR"] = env.data_dir
+    os.environ["PRIVACYDESK_ENV"] = "development"
+    for name in ("PRIVACYDESK_KEYS", "PRIVACYDESK_KEY_FILE", "PRIVACYDESK_POLICY"):
+        os.environ.pop(name, None)
+    if database == "postgres":
+        import psycopg
+
+        env.pg_name = f"{prefix}_{os.getpid()}"
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{env.pg_name}"')
+        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{env.pg_name}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    return env
+
+
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    """(median, 95th percentile) of `samples`."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the benchmark table."""
+
+    database: str
+    measurement: str
+    value: str
+    baseline: str
+    ratio: str
+    goal: str
+    passed: bool | None  # None: no goal
+
+
+def markdown_table(rows: list[Row]) -> str:
+    """The rows as a markdown table."""
+    lines = ["| database | measurement | value | baseline | ratio | goal | result |",
+             "|---|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        result = "" if r.passed is None else ("pass" if r.passed else "FAIL")
+        lines.append(f"| {r.database} | {r.measurement} | {r.value} | {r.baseline} | "
+                     f"{r.ratio} | {r.goal} | {result} |")
+    return "\n".join(lines)

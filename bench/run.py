@@ -1,0 +1,148 @@
+"""privacydesk benchmarks: one markdown table, every measurement against its goal.
+
+    .venv/bin/python bench/run.py [--people N] [--full] [--database sqlite|postgres|both]
+
+Each database is measured in its own child process (Django reads DATABASE_URL once), in a
+throw-away data folder and, for PostgreSQL, a database created and dropped for the run:
+- bench_lookup.py: demo population (people/s), e-mail lookup through the service layer vs.
+  bare HMAC + indexed SELECT (goal <= 3x), GET /api/v1/persons?email= via gunicorn
+  (goal: median <= 5 ms);
+- bench_vault.py (the vault's own benchmark, called when present): `audit verify`
+  entries/s (goal >= 200,000/s) and `keys rotate` fields/s vs. raw AES-GCM (goal >= 50%).
+`--from-head` runs the committed code (a `git archive HEAD` snapshot) instead of the
+working tree, so a half-edited shared checkout cannot disturb the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, Row, markdown_table  # noqa: E402
+
+GENERATION_GOAL = 1_000_000 / 600  # one million people in ten minutes at most
+
+
+def _child(root: Path, args: list[str]) -> dict[str, Any]:
+    """Run a benchmark script under `root`; return the JSON object it prints last."""
+    done = subprocess.run([sys.executable, *args], cwd=root, stdout=subprocess.PIPE,
+                          env=dict(os.environ, PYTHONPATH=str(root)), check=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def vault_child(database: str, rows: int) -> None:
+    """(child) Call the vault engineer's bench_vault functions; print their results as JSON."""
+    import bench_vault  # type: ignore[import-not-found]
+
+    name = bench_vault.configure(database)
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", interactive=False, verbosity=0)
+        results = bench_vault.bench_audit(rows) + bench_vault.bench_rotation(rows)
+    finally:
+        bench_vault.drop(name)
+    print(json.dumps({label.strip(): n / seconds for label, n, seconds in results}))
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.0f} µs"
+
+
+def lookup_rows(db: str, r: dict[str, Any]) -> list[Row]:
+    (s_med, s_p95), (b_med, b_p95) = r["service"], r["baseline"]
+    h_med, h_p95 = r["http"]
+    rate = r["people"] / r["generation_seconds"]
+    return [
+        Row(db, f"demo population, {r['people']:,} people", f"{rate:,.0f} people/s", "—",
+            "—", "1M in ≤ 10 min (≥ 1,667/s)", rate >= GENERATION_GOAL),
+        Row(db, f"e-mail lookup, service layer, median ({r['samples']:,} addresses)",
+            _us(s_med), _us(b_med), f"{s_med / b_med:.2f}×", "≤ 3× bare HMAC + SELECT",
+            s_med / b_med <= 3),
+        Row(db, "e-mail lookup, service layer, p95", _us(s_p95), _us(b_p95),
+            f"{s_p95 / b_p95:.2f}×", "—", None),
+        Row(db, f"GET /api/v1/persons?email=, median ({r['http_samples']:,} requests)",
+            f"{h_med * 1e3:.2f} ms", "—", "—", "≤ 5 ms", h_med <= 0.005),
+        Row(db, "GET /api/v1/persons?email=, p95", f"{h_p95 * 1e3:.2f} ms", "—", "—", "—",
+            None),
+    ]
+
+
+def vault_rows(db: str, rows: int, r: dict[str, Any]) -> list[Row]:
+    verify, hmac_rate = r["audit verify"], r["baseline: bare HMAC in memory"]
+    rotate, raw = r["key rotation (rotate_all)"], r["baseline: raw AES-GCM decrypt+encrypt"]
+    return [
+        Row(db, f"audit verify, {rows:,} entries", f"{verify:,.0f} entries/s",
+            f"{hmac_rate:,.0f}/s bare HMAC", f"{verify / hmac_rate:.0%}", "≥ 200,000/s",
+            verify >= 200_000),
+        Row(db, f"keys rotate, {rows:,} fields", f"{rotate:,.0f} fields/s",
+            f"{raw:,.0f}/s raw AES-GCM", f"{rotate / raw:.0%}", "≥ 50% of raw",
+            rotate / raw >= 0.5),
+    ]
+
+
+def _snapshot() -> Path:
+    """The committed code (git archive HEAD) in a temporary folder."""
+    target = Path(tempfile.mkdtemp(prefix="privacydesk-head-"))
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, check=True,
+                             stdout=subprocess.PIPE).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int, help="population size (default 100,000; "
+                        "1,000,000 with --full)")
+    parser.add_argument("--full", action="store_true", help="the full-size run (1M people)")
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--samples", type=int, default=3000, help="addresses looked up")
+    parser.add_argument("--http-samples", type=int, default=2000, help="API requests")
+    parser.add_argument("--vault-rows", type=int, default=100_000,
+                        help="audit entries and sealed fields for the vault benchmark")
+    parser.add_argument("--no-vault", action="store_true", help="skip bench_vault.py")
+    parser.add_argument("--from-head", action="store_true",
+                        help="benchmark the committed code, not the working tree")
+    parser.add_argument("--vault-child", nargs=2, metavar=("DATABASE", "ROWS"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.vault_child:
+        vault_child(args.vault_child[0], int(args.vault_child[1]))
+        return
+    people = args.people or (1_000_000 if args.full else 100_000)
+    root = _snapshot() if args.from_head else ROOT
+    databases = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    rows: list[Row] = []
+    try:
+        for db in databases:
+            result = _child(root, ["bench/bench_lookup.py", "--database", db, "--people",
+                                   str(people), "--samples", str(args.samples),
+                                   "--http-samples", str(args.http_samples)])
+            rows += lookup_rows(db, result)
+            if not args.no_vault and (root / "bench" / "bench_vault.py").exists():
+                vault = _child(root, ["bench/run.py", "--vault-child", db,
+                                      str(args.vault_rows)])
+                rows += vault_rows(db, args.vault_rows, vault)
+    finally:
+        if args.from_head:
+            shutil.rmtree(root, ignore_errors=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nprivacydesk benchmarks, {datetime.now():%Y-%m-%d %H:%M}, {platform.python_version()}"
+          f", {os.cpu_count()} CPUs, load average {load:.1f} at the end\n")
+    print(markdown_table(rows))
+
+
+if __name__ == "__main__":
+    main()
