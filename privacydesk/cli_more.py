@@ -32,6 +32,32 @@ def staff_create(username: str, staff_role: str, email: str) -> None:
     click.echo("TOTP is enrolled at the first sign-in on /staff/login/.")
 
 
+@click.command("check")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table",
+              show_default=True)
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False),
+              help="Also write the report as a PDF to this file.")
+@click.option("--only", multiple=True, metavar="ID",
+              help="Check only this promise id (repeatable), e.g. --only C3 --only Sec1.")
+def check(fmt: str, pdf_path: str | None, only: tuple[str, ...]) -> None:
+    """Verify every promise of the policy on the live data; exit status 1 if any fails."""
+    from privacydesk.cli import _django
+
+    _django()
+    from privacydesk.check import any_failed, report, run_checks
+
+    try:
+        results = run_checks(only or None)
+    except ValueError as exc:
+        raise click.UsageError(str(exc))
+    click.echo(report.render(results, fmt))
+    if pdf_path:
+        report.write_pdf(results, pdf_path)
+        click.echo(f"PDF report written to {pdf_path}", err=True)
+    if any_failed(results):
+        raise SystemExit(1)
+
+
 def register_more(main: click.Group) -> None:
     """Attach the remaining command groups to the main group."""
     from privacydesk.cli_demo import demo
@@ -42,4 +68,5 @@ def register_more(main: click.Group) -> None:
     main.add_command(staff)
     main.add_command(retention)
     main.add_command(backup)
+    main.add_command(check)
     main.add_command(requests)

@@ -1,0 +1,147 @@
+"""S1, C1–C5: who the register holds data of, which categories, from which sources.
+
+The allowed roles of every category, its admin-account requirement and whether it is
+encrypted are read from the policy; the check finds the rows that slipped past the write
+path (a raw insert, an import, a role that ended without the data following it).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+
+from privacydesk.check.common import per_person, plural, today
+from privacydesk.check.registry import CheckResult, check, verdict
+from privacydesk.policy.active import get_policy
+from privacydesk.register.models import DATUM_MODELS, Datum, Role
+from privacydesk.vault.models import SealedMixin
+
+# R3: records the law obliges us to keep may outlive the role they were collected for.
+LEGAL_OBLIGATION = "legal_obligation"
+
+
+@check("S1", "The register covers individuals, customers and company representatives")
+def roles_known() -> CheckResult:
+    policy = get_policy()
+    failures = []
+    for row in (Role.objects.exclude(kind__in=list(policy.roles)).order_by()
+                .values("kind").distinct()):
+        n = Role.objects.filter(kind=row["kind"]).count()
+        failures.append(f"{plural(n, 'role')} of kind {row['kind']!r}, not a policy role")
+    orphans = Role.objects.filter(kind="contact", organisation__isnull=True).count()
+    if orphans:  # S1: a representative always represents an organisation
+        failures.append(f"{plural(orphans, 'contact role')} without an organisation")
+    total = Role.objects.count()
+    return verdict("S1", failures, f"all {plural(total, 'role')} are roles the policy declares",
+                   "roles outside the policy found")
+
+
+@check("C1", "Every datum records a source the statement names")
+def sources_known() -> CheckResult:
+    sources = list(get_policy().sources)
+    failures, total = [], 0
+    for category, model in DATUM_MODELS.items():
+        qs = model._default_manager.all()
+        total += qs.count()
+        bad = qs.exclude(source__in=sources)
+        n = bad.count()
+        if n:
+            kinds = sorted(set(bad.values_list("source", flat=True).distinct()))
+            failures.append(f"{category}: {plural(n, 'row')} with undeclared source "
+                            f"{', '.join(repr(k) for k in kinds[:5])}")
+            failures += per_person(bad, f"{category} row(s) without a declared source")
+    return verdict("C1", failures, f"all {plural(total, 'datum')} have a declared source",
+                   "data without a declared source found")
+
+
+def _unlisted_models() -> list[str]:
+    """Concrete Datum models that DATUM_MODELS does not list (storage outside C2)."""
+    listed = set(DATUM_MODELS.values())
+    return [m._meta.label for m in apps.get_models()
+            if issubclass(m, Datum) and m not in listed]
+
+
+def _holding_failures(promise: str) -> tuple[list[str], int]:
+    """Rows of the categories whose promise is `promise` held for a person without an
+    allowed active role (or, C4, without an administrator account), and unsealed rows of
+    encrypted categories. Returns (failure lines, rows looked at)."""
+    policy = get_policy()
+    day = today()
+    failures: list[str] = []
+    total = 0
+    for key, category in policy.categories.items():
+        model = DATUM_MODELS.get(key)
+        if category.promise != promise or model is None:
+            continue
+        allowed = list(category.allowed_roles)
+        active = Role.objects.active_on(day).filter(person=OuterRef("person_id"),
+                                                    kind__in=allowed)
+        ended = Role.objects.filter(person=OuterRef("person_id"), kind__in=allowed,
+                                    ended_on__lt=day)
+        qs = model._default_manager.all()
+        total += qs.count()
+        # A legally required record of someone who HELD an allowed role may outlive it (R3).
+        wrong_role = (qs.annotate(_active=Exists(active), _ended=Exists(ended))
+                      .filter(_active=False)
+                      .exclude(Q(legal_basis=LEGAL_OBLIGATION) & Q(_ended=True)))
+        n = wrong_role.count()
+        if n:
+            failures.append(f"{key}: {plural(n, 'row')} held for a person without an active "
+                            f"role of {', '.join(sorted(allowed))} ({promise})")
+            failures += per_person(wrong_role, f"{key} row(s)")
+        if category.requires_admin_account:  # C4: administrator accounts only
+            not_admin = qs.filter(**{"is_admin_account": False})
+            n = not_admin.count()
+            if n:
+                failures.append(f"{key}: {plural(n, 'row')} not an administrator account")
+                failures += per_person(not_admin, f"non-admin {key} row(s)")
+        if category.encrypted:  # Sec1/C5: encrypted at rest
+            if not issubclass(model, SealedMixin):
+                failures.append(f"{key}: the policy says encrypted but {model._meta.label} "
+                                "is not a sealed model")
+            else:
+                unsealed = qs.filter(Q(key_id="") | Q(ciphertext=b""))
+                n = unsealed.count()
+                if n:
+                    failures.append(f"{key}: {plural(n, 'row')} stored without encryption")
+    return failures, total
+
+
+@check("C2", "Only the categories the statement lists")
+def categories_declared() -> CheckResult:
+    policy = get_policy()
+    failures = []
+    for key in sorted(set(DATUM_MODELS) - set(policy.categories)):
+        n = DATUM_MODELS[key]._default_manager.count()
+        failures.append(f"category {key!r} is stored ({plural(n, 'row')}) but the policy "
+                        "does not declare it")
+    for key in sorted(set(policy.categories) - set(DATUM_MODELS)):
+        failures.append(f"policy category {key!r} has no model in the register")
+    failures += [f"model {label} stores personal data outside DATUM_MODELS"
+                 for label in _unlisted_models()]
+    held, total = _holding_failures("C2")
+    return verdict("C2", failures + held,
+                   f"{len(DATUM_MODELS)} categories, all declared; {plural(total, 'row')} of "
+                   "general categories held for people with a role",
+                   "data outside the declared categories or roles found")
+
+
+def _restricted_category(promise: str, what: str) -> CheckResult:
+    failures, total = _holding_failures(promise)
+    return verdict(promise, failures, f"{plural(total, 'row')} of {what}, all allowed",
+                   f"{what} held where {promise} forbids it")
+
+
+@check("C3", "Financial data only for customers, prospects and employees")
+def financial_roles() -> CheckResult:
+    return _restricted_category("C3", "financial data")
+
+
+@check("C4", "Account data only for administrator accounts of customers, prospects, employees")
+def account_roles() -> CheckResult:
+    return _restricted_category("C4", "account data")
+
+
+@check("C5", "Identity data only for (former) employees, encrypted")
+def identity_roles() -> CheckResult:
+    return _restricted_category("C5", "identity data")

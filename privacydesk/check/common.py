@@ -1,0 +1,42 @@
+"""Helpers shared by the checks: counts grouped by pseudonymous person ref, the clock."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from privacydesk.check.registry import MAX_DETAILS
+
+
+def today() -> date:
+    """The local date the checks judge by (Europe/Amsterdam)."""
+    return timezone.localdate()
+
+
+def per_person(qs: QuerySet, label: str, limit: int = MAX_DETAILS) -> list[str]:
+    """Lines "person <ref>: <n> <label>" for the rows of `qs` (which has a `person` FK),
+    most rows first. The ref is the person's pseudonymous UUID, never a name."""
+    rows = (qs.order_by().values("person__ref").annotate(n=Count("pk"))
+            .order_by("-n", "person__ref")[:limit])
+    return [f"person {row['person__ref']}: {row['n']} {label}" for row in rows]
+
+
+_IRREGULAR = {"datum": "data", "entry": "entries"}
+
+
+def plural(n: int, word: str) -> str:
+    """"1 row", "2 rows", "3 breaches", "4 data" (the last word of `word` is inflected)."""
+    if n == 1:
+        return f"{n} {word}"
+    head, _, last = word.rpartition(" ")
+    if last in _IRREGULAR:
+        last = _IRREGULAR[last]
+    elif last.endswith(("ch", "sh", "s", "x")):
+        last += "es"
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{n} {head + ' ' if head else ''}{last}"

@@ -1,0 +1,103 @@
+"""P1–P3: callbacks when asked, written contact only after failed calls, agreements.
+
+P3 also covers purpose limitation (Art. 5(1)(b), 6(1)): every stored purpose/basis pair
+is asked of the policy once per distinct pair (a GROUP BY), not once per row.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from privacydesk.check.common import per_person, plural
+from privacydesk.check.registry import CheckResult, check, verdict
+from privacydesk.check.runner import need_app
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register.models import DATUM_MODELS, AgreementParty
+
+
+@check("P1", "A phone callback when the person asks for it")
+def callbacks_followed() -> CheckResult:
+    need_app("callbacks", "the call queue (privacydesk.callbacks)")
+    from privacydesk.callbacks.models import (
+        CallAttempt,
+        CallbackRequest,
+        CallbackStatus,
+        Outcome,
+        WrittenContact,
+    )
+
+    reached = CallAttempt.objects.filter(callback=OuterRef("pk"), outcome=Outcome.REACHED)
+    written = WrittenContact.objects.filter(callback=OuterRef("pk"))
+    failures = []
+    n = (CallbackRequest.objects.filter(status=CallbackStatus.REACHED)
+         .exclude(Exists(reached)).count())
+    if n:
+        failures.append(f"{plural(n, 'callback request')} closed as reached without a call "
+                        "that reached the person")
+    n = (CallbackRequest.objects.filter(status=CallbackStatus.WRITTEN)
+         .exclude(Exists(written)).count())
+    if n:
+        failures.append(f"{plural(n, 'callback request')} closed as written without a "
+                        "written contact on record")
+    open_ = CallbackRequest.objects.filter(status=CallbackStatus.OPEN)
+    info = [f"{plural(open_.count(), 'open callback request')}, "
+            f"{open_.filter(attempts__isnull=True).distinct().count()} not yet called"]
+    return verdict("P1", failures, "every closed callback request has its call or letter "
+                   "on record", "callback requests closed without the call on record", info)
+
+
+@check("P2", "Written contact only when phone contact failed")
+def written_after_calls() -> CheckResult:
+    need_app("callbacks", "the call queue (privacydesk.callbacks)")
+    from privacydesk.callbacks.models import Outcome, WrittenContact
+
+    needed = get_policy().callbacks.attempts_before_written
+    # Failed calls made before the written contact; later calls do not justify it.
+    early = (WrittenContact.objects.annotate(
+        failed=Count("callback__attempts", filter=~Q(callback__attempts__outcome=Outcome.REACHED)
+                     & Q(callback__attempts__attempted_at__lte=F("made_at"))))
+        .filter(failed__lt=needed))
+    bad = list(early.values_list("pk", "callback_id", "failed")[:25])
+    failures = [f"written contact #{pk} (callback #{cb}) after {failed} failed call(s); the "
+                f"policy needs {needed}" for pk, cb, failed in bad]
+    total = WrittenContact.objects.count()
+    return verdict("P2", failures,
+                   f"{plural(total, 'written contact')}, each after at least {needed} failed "
+                   "calls", "written contact made before phone contact had failed")
+
+
+@check("P3", "Data used for executing agreements have an agreement the person is party to")
+def agreements_linked() -> CheckResult:
+    policy = get_policy()
+    needs_agreement = [k for k, p in policy.purposes.items() if p.requires_agreement]
+    failures: list[str] = []
+    total = 0
+    for category, model in DATUM_MODELS.items():
+        qs = model._default_manager.all()
+        total += qs.count()
+        pairs = qs.order_by().values_list("purpose", "legal_basis").annotate(n=Count("pk"))
+        for purpose, basis, n in pairs:
+            try:  # Art. 5(1)(b), 6(1): the pair itself must be allowed
+                policy.check_purpose(purpose, basis, has_agreement=True)
+            except RuleViolation as exc:
+                failures.append(f"{category}: {plural(n, 'row')} with purpose {purpose!r} on "
+                                f"basis {basis!r} ({exc.rule})")
+        serving = qs.filter(purpose__in=needs_agreement)
+        missing = serving.filter(agreement__isnull=True)
+        n = missing.count()
+        if n:
+            failures.append(f"{category}: {plural(n, 'row')} for an agreement purpose without "
+                            "an agreement (P3)")
+            failures += per_person(missing, f"{category} row(s) without agreement")
+        party = AgreementParty.objects.filter(agreement=OuterRef("agreement_id"),
+                                              person=OuterRef("person_id"))
+        stranger = serving.filter(agreement__isnull=False).exclude(Exists(party))
+        n = stranger.count()
+        if n:
+            failures.append(f"{category}: {plural(n, 'row')} linked to an agreement the "
+                            "person is not party to (P3)")
+            failures += per_person(stranger, f"{category} row(s) of a foreign agreement")
+    return verdict("P3", failures, f"{plural(total, 'datum')}: purposes and bases allowed, "
+                   "agreement data linked to the person's own agreement",
+                   "data used outside their purpose or agreement")

@@ -1,0 +1,160 @@
+"""R1–R3: nothing kept longer than the policy's retention rules allow.
+
+Deletion dates live in each datum's indexed `delete_after` (filled by privacydesk.retention).
+These checks ask the policy once per distinct (category, purpose, basis) — never once per row —
+which rules apply, and then count the rows that break them with indexed queries.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from privacydesk.check.common import per_person, plural, today
+from privacydesk.check.registry import CheckResult, check, verdict
+from privacydesk.check.runner import need_app
+from privacydesk.policy import RetentionFacts
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.dates import add_period
+from privacydesk.policy.retention import matching_rules
+from privacydesk.register.models import DATUM_MODELS, AgreementParty, Datum, Role
+
+
+def _groups(model: type[Datum]) -> list[tuple[str, str]]:
+    return list(model._default_manager.order_by().values_list("purpose", "legal_basis")
+                .distinct())
+
+
+def _hold(open_ended: bool) -> Exists:
+    from privacydesk.retention.models import LegalHold
+
+    holds = LegalHold.objects.filter(person=OuterRef("person_id"), lifted_at__isnull=True)
+    return Exists(holds.filter(until__isnull=True) if open_ended else holds)
+
+
+def _running(anchor: str) -> Q:
+    """Rows whose `anchor` event still runs (the reason a date may be unknown, R1)."""
+    from privacydesk.retention.facts import EMPLOYEE
+
+    if anchor == "agreement_end":
+        own = Q(agreement__isnull=False, agreement__ends_on__isnull=True)
+        party = Exists(AgreementParty.objects.filter(person=OuterRef("person_id"),
+                                                     agreement__ends_on__isnull=True))
+        return own | (Q(agreement__isnull=True) & Q(party))
+    if anchor == "employment_end":
+        return Q(Exists(Role.objects.filter(person=OuterRef("person_id"), kind=EMPLOYEE,
+                                            ended_on__isnull=True)))
+    if anchor == "role_end":
+        return Q(Exists(Role.objects.filter(person=OuterRef("person_id"),
+                                            ended_on__isnull=True)))
+    return Q(pk__in=[])  # "collected" is never running
+
+
+def _last_sweep() -> date | None:
+    from privacydesk.retention.models import SchedulerLease
+
+    return (SchedulerLease.objects.filter(name="daily-sweep")
+            .values_list("last_run_on", flat=True).first())
+
+
+@check("R1", "Kept no longer than strictly necessary")
+def deletion_dates() -> CheckResult:
+    need_app("retention", "the retention package (privacydesk.retention)")
+    policy = get_policy()
+    day = today()
+    failures: list[str] = []
+    total = undated = 0
+    for category, model in DATUM_MODELS.items():
+        qs = model._default_manager.all()
+        total += qs.count()
+        # The sweep deletes what is due ON a day; a date before today means it did not run.
+        overdue = qs.filter(delete_after__lt=day)
+        n = overdue.count()
+        if n:
+            failures.append(f"{category}: {plural(n, 'row')} past its deletion date")
+            failures += per_person(overdue, f"overdue {category} row(s)")
+        for purpose, basis in _groups(model):
+            rules = matching_rules(policy.retention, category, purpose, basis)
+            reason = Q(_hold(open_ended=True))
+            for anchor in {r.anchor for r in rules}:
+                reason |= _running(anchor)
+            nulls = qs.filter(delete_after__isnull=True, purpose=purpose, legal_basis=basis)
+            undated += nulls.count()
+            unexplained = nulls.exclude(reason)
+            n = unexplained.count()
+            if n:
+                failures.append(f"{category} ({purpose}/{basis}): {plural(n, 'row')} without "
+                                "a deletion date and nothing running that explains it")
+                failures += per_person(unexplained, f"undated {category} row(s)")
+    last = _last_sweep()
+    info = [f"{plural(undated, 'row')} undated while an agreement, employment, role or "
+            "legal hold runs", f"last daily sweep: {last.isoformat() if last else 'never'}"]
+    return verdict("R1", failures, f"{plural(total, 'datum')}: every one dated or running, "
+                   "none overdue", "data kept past their date or without one", info)
+
+
+def _contact_only(model: type[Datum], category: str) -> QuerySet:
+    """Rows to which no retention rule applies: the contact period decides (R2)."""
+    policy = get_policy()
+    pairs = [(p, b) for p, b in _groups(model)
+             if not matching_rules(policy.retention, category, p, b)]
+    cond = Q(pk__in=[])
+    for purpose, basis in pairs:
+        cond |= Q(purpose=purpose, legal_basis=basis)
+    return model._default_manager.filter(cond)
+
+
+@check("R2", "No agreement: kept no longer than the contact period")
+def contact_period() -> CheckResult:
+    need_app("retention", "the retention package (privacydesk.retention)")
+    policy = get_policy()
+    # Collected or last contacted today at the latest, so no contact datum may be dated later
+    # than today + the contact period, except while a legal hold pushes it.
+    limit = add_period(today(), policy.retention.contact_period)
+    failures: list[str] = []
+    total = 0
+    for category, model in DATUM_MODELS.items():
+        qs = _contact_only(model, category)
+        total += qs.count()
+        undated = qs.filter(delete_after__isnull=True).exclude(_hold(open_ended=True))
+        late = qs.filter(delete_after__gt=limit).exclude(_hold(open_ended=False))
+        for bad, what in ((undated, "without a deletion date"),
+                          (late, f"dated after {limit.isoformat()}")):
+            n = bad.count()
+            if n:
+                failures.append(f"{category}: {plural(n, 'contact-only row')} {what}")
+                failures += per_person(bad, f"{category} row(s) {what}")
+    return verdict("R2", failures, f"{plural(total, 'contact-only datum')}, each due within "
+                   "the contact period", "contact data kept beyond the contact period")
+
+
+@check("R3", "After an agreement ends only legally required records remain, until their date")
+def after_agreement() -> CheckResult:
+    need_app("retention", "the retention package (privacydesk.retention)")
+    policy = get_policy()
+    day = today()
+    needs_agreement = [k for k, p in policy.purposes.items() if p.requires_agreement]
+    failures: list[str] = []
+    total = 0
+    for category, model in DATUM_MODELS.items():
+        ended = (model._default_manager.filter(purpose__in=needs_agreement,
+                                               agreement__ends_on__lt=day)
+                 .exclude(_hold(open_ended=False)))
+        groups = (ended.order_by().values_list("purpose", "legal_basis", "agreement__ends_on")
+                  .annotate(n=Count("pk")))
+        for purpose, basis, ends_on, n in groups:
+            total += n
+            bound = policy.deletion_date(category, purpose, basis, RetentionFacts(
+                collected_on=ends_on, agreement_end=ends_on))
+            if bound is None:  # another rule's event still runs; R1 covers the reason
+                continue
+            rows = ended.filter(purpose=purpose, legal_basis=basis, agreement__ends_on=ends_on)
+            bad = rows.filter(Q(delete_after__isnull=True) | Q(delete_after__gt=bound))
+            m = bad.count()
+            if m:
+                failures.append(f"{category} ({purpose}): {plural(m, 'row')} of an agreement "
+                                f"ended {ends_on.isoformat()} kept past {bound.isoformat()}")
+                failures += per_person(bad, f"{category} row(s) of an ended agreement")
+    return verdict("R3", failures, f"{plural(total, 'datum')} of ended agreements, each due "
+                   "by the rule that applies", "data of ended agreements kept too long")

@@ -1,0 +1,181 @@
+"""Sec1–Sec5: the audit chain, keys, MFA, TLS settings, defence in depth, the staff
+protocol and the incident register, checked as they are right now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from privacydesk.check.common import plural
+from privacydesk.check.registry import (
+    WARN,
+    CheckResult,
+    check,
+    not_verifiable,
+    result,
+    verdict,
+)
+from privacydesk.check.runner import need_app
+from privacydesk.policy.active import get_policy
+
+HSTS_MIN_SECONDS = 180 * 24 * 3600  # a reliable HSTS policy lasts at least half a year
+
+
+def _staff():  # type: ignore[no-untyped-def]
+    need_app("staff", "the staff package (privacydesk.staff)")
+    from privacydesk.staff.models import StaffUser
+
+    return StaffUser
+
+
+@check("Sec1", "Measures against misuse, loss and unauthorised access or change")
+def chain_keys_mfa() -> CheckResult:
+    from privacydesk.vault import audit, keyring
+    from privacydesk.vault.rotation import sealed_models
+
+    failures = []
+    report = audit.verify()
+    if not report.ok:
+        failures.append(f"the audit chain is broken at entry #{report.first_broken_seq} "
+                        f"after {report.checked} good entries: {report.reason}")
+    ring = set(keyring.get().keys)
+    for model in sealed_models():
+        # An empty key id marks a secret that was cleared on purpose (nothing sealed left).
+        unknown = (model._default_manager.exclude(key_id="").exclude(key_id__in=ring)
+                   .order_by().values_list("key_id", flat=True).distinct())
+        for key_id in unknown[:5]:
+            n = model._default_manager.filter(key_id=key_id).count()
+            failures.append(f"{model._meta.label}: {plural(n, 'row')} sealed under key "
+                            f"{key_id!r}, which the keyring does not hold")
+    staff = _staff()
+    active = staff.objects.filter(is_active=True, mfa_enabled=False)
+    used = active.filter(last_login__isnull=False).values_list("pk", flat=True)
+    failures += [f"staff account #{pk} signs in without MFA" for pk in used[:25]]
+    info = [f"audit chain: {plural(report.checked, 'entry')} verified",
+            f"{plural(len(ring), 'key')} in the keyring"]
+    pending = active.filter(last_login__isnull=True).count()
+    if pending:
+        info.append(f"{plural(pending, 'new staff account')} will enrol MFA at first sign-in")
+    try:
+        from privacydesk.retention.models import BackupRecord
+
+        last = BackupRecord.objects.filter(deleted_at__isnull=True).order_by("-taken_at").first()
+        info.append(f"latest backup: {last.taken_at.date().isoformat() if last else 'none'}")
+    except (ImportError, LookupError):
+        info.append("backups: not verifiable (no retention package)")
+    return verdict("Sec1", failures, "audit chain intact, every sealed row under a known key, "
+                   "every active staff member with MFA", "security measures broken", info)
+
+
+@check("Sec2", "A reliable TLS certificate: HTTPS only, HSTS, secure cookies")
+def tls_settings() -> CheckResult:
+    production = getattr(settings, "PRIVACYDESK_ENV", "") == "production"
+    if not production and not getattr(settings, "SECURE", False):
+        return not_verifiable("Sec2", "not a production configuration "
+                              f"(PRIVACYDESK_ENV={getattr(settings, 'PRIVACYDESK_ENV', '')}); "
+                              "TLS settings are checked where the site is served")
+    failures = []
+    for name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        if not getattr(settings, name, False):
+            failures.append(f"{name} is off: cookies may travel without TLS")
+    hsts = getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0
+    if hsts < HSTS_MIN_SECONDS:
+        failures.append(f"SECURE_HSTS_SECONDS is {hsts}; at least {HSTS_MIN_SECONDS} needed")
+    if "django.middleware.security.SecurityMiddleware" not in settings.MIDDLEWARE:
+        failures.append("SecurityMiddleware (HSTS header) is not installed")
+    return verdict("Sec2", failures, f"secure cookies, HSTS {hsts} s",
+                   "TLS settings are unsound",
+                   ["the certificate itself is checked by tests/public/test_tls.py and "
+                    "testssl.sh against the served site"])
+
+
+@check("Sec3", "Security layers: least privilege, rate limits, security headers")
+def defence_in_depth() -> CheckResult:
+    failures = []
+    needed = {
+        "privacydesk.guard.middleware.GuardMiddleware": "rate limits / break-in guard",
+        "csp.middleware.CSPMiddleware": "Content-Security-Policy",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware": "frame protection",
+        "privacydesk.staff.middleware.DenyByDefaultMiddleware": "deny-by-default routes",
+    }
+    failures += [f"{what} missing ({path})" for path, what in needed.items()
+                 if path not in settings.MIDDLEWARE]
+    if not getattr(settings, "SECURE_CONTENT_TYPE_NOSNIFF", False):
+        failures.append("X-Content-Type-Options nosniff is off")
+    if getattr(settings, "X_FRAME_OPTIONS", "") != "DENY":
+        failures.append("X-Frame-Options is not DENY")
+    staff = _staff()
+    roles = list(get_policy().staff_roles)
+    active = staff.objects.filter(is_active=True)
+    unknown = active.exclude(staff_role="").exclude(staff_role__in=roles).count()
+    if unknown:
+        failures.append(f"{plural(unknown, 'staff account')} with a role the policy lacks")
+    supers = active.filter(Q(is_superuser=True) | Q(is_staff=True)).count()
+    if supers:
+        failures.append(f"{plural(supers, 'account')} with Django superuser/admin rights "
+                        "(outside the policy's staff roles)")
+    from privacydesk.staff.models import ApiToken
+
+    orphan_tokens = (ApiToken.objects.filter(revoked_at__isnull=True, user__is_active=False)
+                     .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+                     .count())
+    if orphan_tokens:
+        failures.append(f"{plural(orphan_tokens, 'API token')} still usable for inactive "
+                        "accounts")
+    return verdict("Sec3", failures, "guard, CSP, frame and type headers, deny-by-default "
+                   "routes; staff only in policy roles", "security layers missing")
+
+
+@check("Sec4", "Staff work by the current protocol")
+def protocol_accepted() -> CheckResult:
+    from privacydesk.staff import protocol
+
+    staff = _staff()
+    failures = []
+    if protocol.texts_digest() != protocol.PROTOCOL_DIGEST:
+        failures.append("the protocol texts changed without a new protocol version")
+    active = staff.objects.filter(is_active=True).exclude(staff_role="")
+    behind = (active.filter(last_login__isnull=False)
+              .exclude(protocol_version_accepted=protocol.PROTOCOL_VERSION))
+    failures += [f"staff account #{pk} has not accepted protocol {protocol.PROTOCOL_VERSION}"
+                 for pk in behind.values_list("pk", flat=True)[:25]]
+    pending = active.filter(last_login__isnull=True).count()
+    info = [f"{plural(pending, 'new account')} will accept at first sign-in"] if pending else []
+    return verdict("Sec4", failures, f"{plural(active.count(), 'active staff account')} "
+                   f"on protocol {protocol.PROTOCOL_VERSION}",
+                   "staff without the current protocol", info)
+
+
+@check("Sec5", "Concerns and misuse reported; breaches within 72 hours to the authority")
+def incidents() -> CheckResult:
+    need_app("incidents", "the incident register (privacydesk.incidents)")
+    from privacydesk.incidents.models import Incident, IncidentKind, IncidentStatus
+    from privacydesk.incidents.services import AUTHORITY_NOTIFICATION
+
+    now = timezone.now()
+    breaches = Incident.objects.filter(kind=IncidentKind.BREACH)
+    failures = []
+    n = breaches.filter(authority_deadline__isnull=True).count()
+    if n:
+        failures.append(f"{plural(n, 'breach')} without an authority deadline")
+    n = (breaches.filter(authority_deadline__isnull=False)
+         .exclude(authority_deadline=F("received_at") + AUTHORITY_NOTIFICATION).count())
+    if n:
+        failures.append(f"{plural(n, 'breach')} with a deadline other than 72 hours after "
+                        "receipt")
+    overdue = (breaches.exclude(status=IncidentStatus.CLOSED)
+               .filter(authority_deadline__lt=now).values_list("pk", flat=True))
+    failures += [f"breach #{pk} still open past its 72-hour authority deadline"
+                 for pk in overdue[:25]]
+    untouched = (Incident.objects.filter(status=IncidentStatus.NEW,
+                                         received_at__lt=now - timedelta(days=7)).count())
+    info = [f"{plural(Incident.objects.count(), 'incident')}, "
+            f"{plural(breaches.count(), 'breach')}"]
+    if not failures and untouched:
+        return result("Sec5", WARN, f"{plural(untouched, 'concern')} untouched for over a "
+                      "week", info)
+    return verdict("Sec5", failures, "every breach carries its 72-hour deadline, none "
+                   "overdue", "breaches overdue or undated", info)
