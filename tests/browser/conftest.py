@@ -53,7 +53,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="nl-NL")
     tab = context.new_page()
-    tab.set_default_timeout(15000)
+    tab.set_default_timeout(30000)  # the shared test machine can be busy
     yield tab
     context.close()
 
