@@ -52,8 +52,10 @@ def migrate() -> None:
 @click.option("--tls", is_flag=True, help="Serve HTTPS (see --cert/--key).")
 @click.option("--cert", type=click.Path(dir_okay=False), help="TLS certificate (PEM).")
 @click.option("--key", "keyfile", type=click.Path(dir_okay=False), help="TLS key (PEM).")
+@click.option("--redirect-port", type=int,
+              help="With --tls: also answer plain HTTP on this port with a redirect to HTTPS.")
 def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
-          keyfile: str | None) -> None:
+          keyfile: str | None, redirect_port: int | None) -> None:
     """Serve the website and back office with gunicorn. No access log (W1)."""
     from privacydesk import serve as serving
 
@@ -67,7 +69,19 @@ def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
     _django()
     scheme = "https" if tls else "http"
     click.echo(f"privacydesk on {scheme}://{host}:{port}/ (no access log; Ctrl-C stops)", err=True)
-    serving.run(host, port, workers, cert if tls else None, keyfile if tls else None)
+    redirector = None
+    if tls and redirect_port:
+        import subprocess
+
+        redirector = subprocess.Popen([  # noqa: S603 - our own module, fixed arguments
+            sys.executable, "-m", "privacydesk.public.redirect", "--host", host,
+            "--port", str(redirect_port), "--https-port", str(port)])
+        click.echo(f"plain HTTP on port {redirect_port} redirects to HTTPS", err=True)
+    try:
+        serving.run(host, port, workers, cert if tls else None, keyfile if tls else None)
+    finally:
+        if redirector is not None:
+            redirector.terminate()
 
 
 @main.command()

@@ -64,8 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Mark cookies Secure and send HSTS (on automatically with `serve --tls` "
             "and in production)."),
     Setting("PRIVACYDESK_SMTP_URL", "url", "",
-            "Outgoing mail, e.g. `smtp://127.0.0.1:1025`. Empty: mail is written to the "
-            "console backend in development."),
+            "Outgoing mail, e.g. `smtp://127.0.0.1:1025` (`smtps://` or `smtp+starttls://` "
+            "for TLS). Empty: mail is written as files to `$PRIVACYDESK_DATA_DIR/outbox`."),
     Setting("PRIVACYDESK_LOG_LEVEL", "choice", "WARNING",
             "Application log level. No level ever logs visitors (promise W1).",
             choices=("DEBUG", "INFO", "WARNING", "ERROR")),

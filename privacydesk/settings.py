@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacydesk.staff.middleware.DenyByDefaultMiddleware",
+    "privacydesk.diagnostics.ErrorReportMiddleware",
 ]
 
 ROOT_URLCONF = "privacydesk.urls"
@@ -181,7 +182,11 @@ if CONFIG["PRIVACYDESK_SMTP_URL"]:
     EMAIL_USE_TLS = _smtp.scheme == "smtp+starttls"
     EMAIL_USE_SSL = _smtp.scheme == "smtps"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # No SMTP configured (development, the demo): mail goes to files in the data folder, the
+    # outbox, so confirmation links can be followed — and never to stdout, where a process
+    # supervisor would keep names and addresses in its logs.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 DEFAULT_FROM_EMAIL = "privacydesk@localhost"
 
 # W1: no request logging anywhere. django.request would log 4xx/5xx with the path and

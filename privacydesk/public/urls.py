@@ -25,5 +25,4 @@ urlpatterns = [
     path("<lang:lang>/request/", views.request_form, name="request"),
     path("<lang:lang>/concern/", views.concern, name="concern"),
     path("<lang:lang>/thanks/<slug:page>/", views.thanks, name="thanks"),
-    path("static/<path:path>", views.static_file, name="static"),
 ]

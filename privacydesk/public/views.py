@@ -11,9 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -124,18 +122,3 @@ def thanks(request: HttpRequest, lang: str, page: str) -> HttpResponse:
     if page not in FORMS:
         raise Http404
     return _page(request, "public/thanks.html", lang, page, {"page": page}, form_page=page)
-
-
-@public_view
-@require_http_methods(["GET", "HEAD"])
-def static_file(request: HttpRequest, path: str) -> FileResponse:
-    """Serve the site's own CSS when no proxy serves /static/ (plain `privacydesk serve`)."""
-    try:
-        found = finders.find(path)
-    except SuspiciousFileOperation:
-        raise Http404
-    if not found or isinstance(found, list):
-        raise Http404
-    response = FileResponse(open(found, "rb"))  # noqa: SIM115 - FileResponse closes it
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
