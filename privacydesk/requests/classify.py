@@ -17,7 +17,7 @@ from privacydesk.requests import kinds
 
 CONCERN = "concern"
 MIN_SCORE = 2.0
-MIN_SHARE = 0.7
+MIN_SHARE = 0.75
 SUBJECT_WEIGHT = 1.5
 
 _P = dict[str, list[tuple[str, float]]]
@@ -30,7 +30,7 @@ PATTERNS: _P = {
         (r"\baccess (request|to my)\b", 3), (r"\bright of access\b", 3),
         (r"\bwhat (personal )?(data|information) (do )?you (hold|have|keep|store)\b", 3),
         (r"\bwhich (personal )?(data|information)\b", 2),
-        (r"\bcopy of (all )?(my|the) (personal )?(data|information)\b", 3),
+        (r"\bcopy of (all )?(my|the) (personal )?(data|information)\b", 3), (r"\baccess\b", 1.5),
         (r"\bwhat do you know about me\b", 3), (r"\b(art(icle|ikel)?\.? ?)15\b", 2),
     ],
     kinds.RECTIFICATION: [

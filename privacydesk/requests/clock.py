@@ -7,8 +7,9 @@ move the clock by passing `now`. It is idempotent — run it as often as you lik
 - escalates to the privacy officer (staff with "manage_staff" and "handle_requests") when
   the statement's deadline passes, and again when the legal deadline passes;
 - deletes download files past their expiry (delivery.expire);
-- clears the requester's contact details of requests closed longer than the policy's
-  contact period ago (R2: no longer than necessary), keeping the record of the answer.
+- clears the requester's contact details of requests finished (answered, closed,
+  rejected) longer than the policy's contact period ago (R2), keeping the record of the
+  answer.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from privacydesk.requests import delivery, events, intake, kinds, notify
 from privacydesk.requests.models import OPEN_STATUSES, DataSubjectRequest, Status
 
 log = logging.getLogger("privacydesk.requests")
-# The retention of closed requests' contact details: a policy rule for records outside the
-# register with this purpose and basis; none applies in the default policy, so the contact
-# period (R2) counts from the day the request was closed.
-CONTACT_PURPOSE, CONTACT_BASIS = "legal_obligation", "legal_obligation"
+# The retention of finished requests' contact details: a policy rule for records outside
+# the register with this purpose and basis (we wrote to the person); none applies in the
+# default policy, so the contact period (R2) counts from the day the request was finished.
+CONTACT_PURPOSE, CONTACT_BASIS = "written_contact", "legitimate_interests"
+FINISHED = (Status.ANSWERED, Status.CLOSED, Status.REJECTED)
 
 
 @dataclass
@@ -91,9 +93,10 @@ def _clear_contacts(now: datetime) -> int:
     policy = get_policy()
     cleared = 0
     for request in DataSubjectRequest.objects.filter(
-            closed_at__isnull=False, contact_cleared_at__isnull=True):
+            status__in=FINISHED, contact_cleared_at__isnull=True):
+        finished = request.closed_at or request.answered_at or request.received_at
         until = policy.retention_decision(None, CONTACT_PURPOSE, CONTACT_BASIS, RetentionFacts(
-            collected_on=timezone.localdate(request.closed_at))).date
+            collected_on=timezone.localdate(finished))).date
         if until is None or until > timezone.localdate(now):
             continue
         with transaction.atomic():

@@ -48,7 +48,12 @@ def connect(url: str) -> imaplib.IMAP4:
     cls = imaplib.IMAP4_SSL if parts.scheme == "imaps" else imaplib.IMAP4
     conn = cls(parts.hostname, parts.port or (993 if parts.scheme == "imaps" else 143),
                timeout=30)
-    conn.login(unquote(parts.username), unquote(parts.password or ""))
+    try:
+        conn.login(unquote(parts.username), unquote(parts.password or ""))
+    except imaplib.IMAP4.error as exc:
+        conn.shutdown()
+        raise RuleViolation("PRIVACYDESK_IMAP_URL", "login", "the mailbox refused the user "
+                            "name or password") from exc
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
     status, _ = conn.select(f'"{folder}"')
     if status != "OK":
