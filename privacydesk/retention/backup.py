@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,15 @@ EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.s
 PAGE = 5000
 # Backups are records outside the register kept for restoring availability (Art. 32(1)(c)).
 BACKUP_PURPOSE, BACKUP_BASIS = "security", "legal_obligation"
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts datetimes to milliseconds; a backup keeps every microsecond."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def dumped_models() -> list[type[models.Model]]:
@@ -95,7 +104,7 @@ def create(progress: bool = False) -> BackupRecord:
                 for model in tqdm(dumped_models(), unit=" tables", file=sys.stderr,
                                   disable=not progress, desc="backup"):
                     for row in _rows(model):
-                        writer.write(json.dumps(row, cls=DjangoJSONEncoder).encode() + b"\n")
+                        writer.write(json.dumps(row, cls=_ExactEncoder).encode() + b"\n")
                 writer.close()
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -138,6 +147,14 @@ def _wipe(models_: list[type[models.Model]]) -> None:
             cur.execute(f"DELETE FROM {q(model._meta.db_table)}")
 
 
+def _insert(model: Any, rows: list[models.Model]) -> None:
+    """Insert rows exactly as stored: raw, so auto_now fields keep their backed-up times."""
+    fields = list(model._meta.concrete_fields)
+    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    for start in range(0, len(rows), size):
+        model._base_manager._insert(rows[start:start + size], fields=fields, raw=True)
+
+
 def _load(path: Path, progress: bool) -> int:
     count = 0
     pending: list[models.Model] = []
@@ -150,20 +167,17 @@ def _load(path: Path, progress: bool) -> int:
             for obj in serializers.deserialize("python", [json.loads(line)],
                                                handle_forward_references=False):
                 model = type(obj.object)
+                if pending and (model is not pending_model or len(pending) >= PAGE):
+                    _insert(pending_model, pending)
+                    pending = []
                 if obj.m2m_data:
                     obj.save()   # save_base(raw=True) and the many-to-many rows
                 else:
-                    if model is not pending_model and pending:
-                        pending_model._base_manager.bulk_create(pending)
-                        pending = []
                     pending_model = model
                     pending.append(obj.object)
-                    if len(pending) >= PAGE:
-                        model._base_manager.bulk_create(pending)
-                        pending = []
                 count += 1
     if pending:
-        pending_model._base_manager.bulk_create(pending)
+        _insert(pending_model, pending)
     return count
 
 

@@ -74,7 +74,9 @@ def _redelete(row: dict[str, Any]) -> int:
 
 
 def apply(found: Survivors, generation: int, today: date | None = None) -> tuple[int, int]:
-    """Merge back and re-apply what came after backup `generation`; (erasures, rows)."""
+    """Merge back and re-apply what came after backup `generation`.
+
+    Return (erasures re-applied, rows deleted again by receipts)."""
     from privacydesk.retention.erasure import erase_ref
 
     backups = [r for r in found.backups if r["generation"] > generation]
@@ -86,6 +88,8 @@ def apply(found: Survivors, generation: int, today: date | None = None) -> tuple
     DeletionReceipt.objects.bulk_create(DeletionReceipt(**r) for r in receipts)
     rows = sum(_redelete(r) for r in sorted(receipts, key=lambda r: r["at"])
                if r["kind"] != DeletionReceipt.SYSTEM)
-    erasures = sum(erase_ref(r["person_ref"], actor="system", today=today)
-                   for r in sorted(ledger, key=lambda r: r["erased_at"]))
-    return erasures, rows
+    for row in sorted(ledger, key=lambda r: r["erased_at"]):
+        # The receipts above usually removed the person already; this catches the rest
+        # (e.g. rows that appear only in the backup, or a ledger line from the journal).
+        erase_ref(row["person_ref"], actor="system", today=today)
+    return len(ledger), rows
