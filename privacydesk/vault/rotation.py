@@ -21,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from tqdm import tqdm
 
@@ -79,22 +80,38 @@ def _rotate_batch(model: type[SealedMixin], reseal: crypto.Resealer, after_pk: o
     return updates, (updates[-1][2] if updates else after_pk)
 
 
+def _write_batch(model: type[SealedMixin], conn: BaseDatabaseWrapper,
+                 updates: list[tuple[Any, ...]]) -> None:
+    """Store (key_id, ciphertext, pk, old key_id) rows; a row changed meanwhile is left."""
+    q = conn.ops.quote_name
+    table, pk_col = q(model._meta.db_table), q(model._meta.pk.column)
+    with conn.cursor() as cur:
+        if conn.vendor != "postgresql":  # SQLite runs in-process: executemany is cheap
+            cur.executemany(
+                f"UPDATE {table} SET {q('key_id')} = %s, {q('ciphertext')} = %s "
+                f"WHERE {pk_col} = %s AND {q('key_id')} = %s", updates)
+            return
+        # PostgreSQL: one statement per batch instead of one network round trip per row.
+        pk_type = model._meta.pk.db_type(conn)
+        row = f"(%s::varchar, %s::bytea, %s::{pk_type}, %s::varchar)"
+        cur.execute(
+            f"UPDATE {table} AS t SET {q('key_id')} = v.new_id, {q('ciphertext')} = v.blob "
+            f"FROM (VALUES {', '.join([row] * len(updates))}) AS v(new_id, blob, pk, old_id) "
+            f"WHERE t.{pk_col} = v.pk AND t.{q('key_id')} = v.old_id",
+            [value for update in updates for value in update])
+
+
 def _rotate_model(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int, bar: tqdm,
                   on_batch: BatchHook | None) -> int:
     alias = router.db_for_write(model)
     conn = connections[alias]
-    q = conn.ops.quote_name
-    pk_col = model._meta.pk.column
-    sql = (f"UPDATE {q(model._meta.db_table)} SET {q('key_id')} = %s, {q('ciphertext')} = %s "
-           f"WHERE {q(pk_col)} = %s AND {q('key_id')} = %s")
     done, after_pk = 0, None
     while True:
         with transaction.atomic(using=alias):
             updates, after_pk = _rotate_batch(model, reseal, after_pk, batch_size)
             if not updates:
                 return done
-            with conn.cursor() as cur:
-                cur.executemany(sql, updates)
+            _write_batch(model, conn, updates)
             if on_batch is not None:
                 on_batch(model, len(updates))  # inside the transaction: raising undoes it
         done += len(updates)
