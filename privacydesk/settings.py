@@ -137,6 +137,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic target for a proxy; whitenoise wants it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # whitenoise serves /static/ from the packages themselves (no collectstatic step) and, like
 # everything here, keeps no request log (W1).
