@@ -178,6 +178,22 @@ def keys_rotate(no_new_key: bool) -> None:
     click.echo(f"re-encrypted {report.fields_rotated} fields in {report.seconds:.1f}s")
 
 
+@keys.command("generate")
+@click.option("--file", "path", type=click.Path(dir_okay=False),
+              help="Key file; default: $PRIVACYDESK_KEY_FILE or $PRIVACYDESK_DATA_DIR/keys.json.")
+def keys_generate(path: str | None) -> None:
+    """Add a new key to the key file and make it current (run `keys rotate` after)."""
+    _django()
+    from privacydesk.vault import keyring
+
+    try:
+        key_id = keyring.generate_key(path)
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    click.echo(f"new current key {key_id}; restart web workers, then `privacydesk keys rotate "
+               f"--no-new-key` re-encrypts older fields")
+
+
 @main.group()
 def token() -> None:
     """API tokens for staff (Authorization: Bearer …)."""

@@ -18,7 +18,7 @@ def run(*args: str) -> tuple[int, str]:
 @pytest.mark.parametrize(
     "command",
     [[], ["demo"], ["serve"], ["migrate"], ["statement"], ["audit", "verify"],
-     ["keys", "rotate"], ["token", "create"], ["staff", "create"], ["policy", "check"],
+     ["keys", "rotate"], ["keys", "generate"], ["token", "create"], ["staff", "create"], ["policy", "check"],
      ["config"]],
 )
 def test_every_command_has_help(command: list[str]) -> None:
@@ -60,3 +60,16 @@ def test_staff_create_refuses_a_role_the_policy_does_not_know() -> None:
 def test_token_create_for_an_unknown_user_names_the_option(db) -> None:
     code, output = run("token", "create", "--user", "ghost")
     assert code != 0 and "--user" in output
+
+
+def test_keys_generate_makes_a_new_current_key_and_keeps_the_old(tmp_path) -> None:
+    import json
+
+    key_file = tmp_path / "keys.json"
+    code, first = run("keys", "generate", "--file", str(key_file))
+    assert code == 0, first
+    code, second = run("keys", "generate", "--file", str(key_file))
+    assert code == 0, second
+    data = json.loads(key_file.read_text())
+    assert len(data["keys"]) == 2 and data["current"] == data["keys"][1]["id"]
+    assert data["current"] in second
