@@ -1,0 +1,86 @@
+"""Rt1 (GDPR Art. 15): the access report holds every datum with the Art. 15 facts taken
+from the policy and the register, readable (HTML, PDF) and machine-readable (JSON), in
+Dutch or English."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from privacydesk.register import services as register
+from privacydesk.requests import render, report
+from privacydesk.retention.services import create_hold
+from privacydesk.vault.models import AuditEntry
+
+from .conftest import ANNA
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_category(doc):
+    return {d["category"]: d for d in doc["data"]}
+
+
+def test_annas_report_lists_every_datum_with_its_art15_facts(personas):
+    doc = report.build(personas.anna, actor="po", lang="nl")
+    data = _by_category(doc)
+    assert set(data) == {"names", "email", "address", "phone"}
+    assert data["email"]["values"] == {"address": ANNA}  # decrypted for her
+    address = data["address"]
+    assert address["purpose_label"] == "Uitvoeren van een overeenkomst"
+    assert address["legal_basis_article"] == "Art. 6(1)(b) GDPR"
+    assert address["source_label"] == "Gebruik van de diensten"  # C1
+    assert address["agreement"] == "SLA-2025-007"
+    assert address["recipients"] == ["Boekhoud BV"]  # D2 recipient of her SLA
+    assert data["phone"]["recipients"] == []  # Boekhoud BV does not get her phone number
+    # R1: the running SLA keeps the date unknown; the contact data have a date.
+    assert address["retention"]["until"] is None and address["retention"]["known"] is False
+    assert data["phone"]["retention"]["until"] is not None
+    assert doc["complaint"]["authority"] == "Autoriteit Persoonsgegevens"
+    assert any("art. 17" in r for r in doc["rights"])
+    assert doc["recipients"][0]["purpose"] == "facturen versturen"
+    assert doc["person"]["roles"][0]["role_label"] == "klant"
+
+
+def test_the_report_reading_is_audited_with_the_access_purpose(personas):
+    report.build(personas.anna, actor="po", lang="en")
+    entry = AuditEntry.objects.filter(action="read").last()
+    assert entry.purpose == "access_request" and entry.person_ref == str(personas.anna.ref)
+
+
+def test_the_report_is_in_english_when_asked_in_english(personas):
+    doc = report.build(personas.anna, actor="po", lang="en")
+    assert _by_category(doc)["names"]["category_label"] == "First and last names"
+    assert "Autoriteit Persoonsgegevens" in render.html(doc)
+    assert "Data we hold about you" in render.html(doc)
+
+
+def test_a_restricted_person_still_gets_the_report_with_restricted_data_marked(personas):
+    register.set_restricted(personas.anna, True, actor="po", reason="dispute")
+    doc = report.build(personas.anna, actor="po", lang="nl")
+    assert doc["person"]["restricted"] is True and len(doc["data"]) == 4
+
+
+def test_a_legal_hold_is_in_the_report(personas):
+    create_hold(personas.carla, "Arbeidsgeschil 2026-01", actor="po",
+                until=date.today() + timedelta(days=90))
+    doc = report.build(personas.carla, actor="po", lang="nl")
+    assert doc["legal_holds"][0]["reason"] == "Arbeidsgeschil 2026-01"
+    assert "Arbeidsgeschil" in render.html(doc)
+
+
+def test_the_pdf_is_a_pdf_and_prints_names_outside_latin1(personas):
+    register.add_datum(personas.anna, "names", {"given_names": "Łucja", "family_name": "Ząbek"},
+                       source="contact_form", purpose="callback", basis="consent", actor="seed")
+    pdf = render.pdf(report.build(personas.anna, actor="po", lang="nl"))
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_html_escapes_what_people_typed(personas):
+    register.add_datum(personas.bram, "address", {
+        "street": "<script>x</script>", "house_number": "1", "postcode": "9711 LM",
+        "city": "Groningen", "country": "NL"}, source="contact_form", purpose="callback",
+        basis="consent", actor="seed")
+    html = render.html(report.build(personas.bram, actor="po", lang="nl"))
+    assert "<script>x" not in html and "&lt;script&gt;" in html
