@@ -18,8 +18,8 @@ def run(*args: str) -> tuple[int, str]:
 @pytest.mark.parametrize(
     "command",
     [[], ["demo"], ["serve"], ["migrate"], ["statement"], ["audit", "verify"],
-     ["keys", "rotate"], ["keys", "generate"], ["token", "create"], ["staff", "create"], ["policy", "check"],
-     ["config"]],
+     ["keys", "rotate"], ["keys", "generate"], ["token", "create"], ["staff", "create"],
+     ["policy", "check"], ["config"]],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     code, output = run(*command, "--help")
