@@ -61,11 +61,11 @@ def connect(url: str) -> imaplib.IMAP4:
     return conn
 
 
-def _flag(conn: imaplib.IMAP4, uid: bytes) -> None:
+def _flag(conn: imaplib.IMAP4, uid: str) -> None:
     conn.uid("STORE", uid, "+FLAGS", f"({KEYWORD} \\Seen)")
 
 
-def _fetch(conn: imaplib.IMAP4, uid: bytes, part: str) -> bytes:
+def _fetch(conn: imaplib.IMAP4, uid: str, part: str) -> bytes:
     status, data = conn.uid("FETCH", uid, f"({part})")
     for item in data or ():
         if isinstance(item, tuple) and len(item) == 2:
@@ -73,7 +73,7 @@ def _fetch(conn: imaplib.IMAP4, uid: bytes, part: str) -> bytes:
     raise OSError(f"no data for {part}")
 
 
-def _one(conn: imaplib.IMAP4, uid: bytes, limit: int, report: FetchReport) -> None:
+def _one(conn: imaplib.IMAP4, uid: str, limit: int, report: FetchReport) -> None:
     status, data = conn.uid("FETCH", uid, "(RFC822.SIZE)")
     found = _SIZE.search(data[0] if data and isinstance(data[0], bytes) else b"")
     size = int(found.group(1)) if found else 0
@@ -96,8 +96,9 @@ def fetch_mail(url: str | None = None, *, limit_bytes: int | None = None) -> Fet
     report = FetchReport()
     conn = connect(target)
     try:
-        status, data = conn.uid("SEARCH", None, "NOT", "KEYWORD", KEYWORD)
-        uids = data[0].split() if status == "OK" and data and data[0] else []
+        status, data = conn.uid("SEARCH", "NOT", "KEYWORD", KEYWORD)
+        uids = [u.decode() for u in data[0].split()] if status == "OK" and data and data[0] \
+            else []
         for uid in uids:
             report.seen += 1
             try:
@@ -106,7 +107,7 @@ def fetch_mail(url: str | None = None, *, limit_bytes: int | None = None) -> Fet
                 raise  # the connection is gone; the next run continues
             except Exception as exc:  # one message must not stop the others
                 report.failed += 1
-                log.warning("mailbox message %s not filed (%s)", uid.decode(),
+                log.warning("mailbox message %s not filed (%s)", uid,
                             type(exc).__name__)
     finally:
         try:

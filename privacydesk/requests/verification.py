@@ -82,9 +82,10 @@ def confirm(token: str, *, now: datetime | None = None) -> DataSubjectRequest | 
         return None
     uid, secret = parsed
     when = now or timezone.now()
+    if len(uid) != 32:
+        return None
     with transaction.atomic():
-        request = (DataSubjectRequest.objects.select_for_update()
-                   .filter(uid=uid if len(uid) == 32 else None).first())
+        request = DataSubjectRequest.objects.select_for_update().filter(uid=uid).first()
         if request is None or not tokens.matches(secret, request.verification_hash):
             return None
         if request.status != Status.AWAITING_VERIFICATION or when > request.legal_deadline:

@@ -161,9 +161,9 @@ class Dovecot:
     def append(self, *messages: bytes) -> None:
         conn = self.connect()
         for raw in messages:
-            status, _ = conn.append("INBOX", None, None, raw.replace(b"\r\n", b"\n")
-                                    .replace(b"\n", b"\r\n"))
-            assert status == "OK"
+            crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            result = conn.append("INBOX", "", "", crlf)  # type: ignore[arg-type]
+            assert result[0] == "OK"
         conn.logout()
 
     def flags(self) -> list[bytes]:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _api(token: str, method: str, path: str, body: object = None) -> object:
     client = Client()
-    kwargs = {"headers": {"Authorization": f"Bearer {token}"}}
+    kwargs: dict[str, object] = {"headers": {"Authorization": f"Bearer {token}"}}
     if body is not None:
         kwargs.update(data=json.dumps(body), content_type="application/json")
     return getattr(client, method)(f"/api/v1/requests{path}", **kwargs)

@@ -1,0 +1,210 @@
+"""Benchmark data-subject requests on one database: access export, API, erasure.
+
+    .venv/bin/python bench/bench_requests.py --database sqlite --people 100000
+
+Prints one JSON object. Measured in one run, on a register filled by
+`demo.population.generate(N)`:
+- access: `requests.report.build(person)` (the whole Art. 15 report: audited read, every
+  datum decrypted, retention decision per datum, recipients, holds) against the baseline —
+  bare SELECTs of the same rows on the DB-API connection plus AES-GCM decryption of the same
+  sealed fields — alternating per sampled person; medians and their ratio (goal <= 3x);
+- http: `GET /api/v1/requests/{uid}/report` with a bearer token through gunicorn on
+  loopback, one worker (goal: median <= 5 ms);
+- erasure: `retention.erasure.erase_person` of other sampled people, rows really deleted
+  (checked), median and p95 (goal <= 200 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_lookup import _free_port, _wait_for  # noqa: E402
+from common import median_p95, setup  # noqa: E402
+
+
+def sample_people(count: int, seed: int = 7) -> list[int]:
+    """Ids of `count` random people that hold an e-mail address (a typical requester)."""
+    from privacydesk.register.models import Email
+
+    ids = list(Email.objects.order_by().values_list("person_id", flat=True).distinct()[:200_000])
+    return random.Random(seed).sample(ids, min(count, len(ids)))
+
+
+def _baseline():  # type: ignore[no-untyped-def]
+    """Bare SELECTs of every datum table + AES-GCM decryption of the sealed fields."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from django.db import connection
+
+    from privacydesk.register.models import DATUM_MODELS
+    from privacydesk.vault import keyring
+
+    ring = keyring.get()
+    ciphers: dict[str, AESGCM] = {}
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+    mark = "%s" if connection.vendor == "postgresql" else "?"
+    queries = []
+    for model in DATUM_MODELS.values():
+        columns = [f.column for f in model._meta.concrete_fields]
+        sealed = "ciphertext" in columns
+        queries.append((f'SELECT {", ".join(columns)} FROM {model._meta.db_table} '  # noqa: S608
+                        f"WHERE person_id = {mark}", sealed, columns.index("key_id") if sealed
+                        else -1, columns.index("ciphertext") if sealed else -1,
+                        model._meta.label_lower))
+
+    def run(person_id: int, ref: str) -> int:
+        rows = 0
+        for sql, sealed, key_col, blob_col, label in queries:
+            cursor.execute(sql, (person_id,))
+            for row in cursor.fetchall():
+                rows += 1
+                if sealed:
+                    key_id, blob = row[key_col], bytes(row[blob_col])
+                    cipher = ciphers.get(key_id) or ciphers.setdefault(
+                        key_id, AESGCM(ring.keys[key_id]))
+                    cipher.decrypt(blob[:12], blob[12:], f"{label}:{ref}".encode())
+        return rows
+
+    return run
+
+
+def bench_access(person_ids: list[int]) -> dict[str, Any]:
+    from privacydesk.register.models import Person
+    from privacydesk.requests import report
+
+    people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids)}
+    baseline = _baseline()
+    for pid in person_ids[:50]:
+        report.build(people[pid], actor="bench", lang="nl")
+        baseline(pid, str(people[pid].ref))
+    service_t, base_t = [], []
+    clock = time.perf_counter
+    for pid in person_ids:
+        person = people[pid]
+        start = clock()
+        doc = report.build(person, actor="bench", lang="nl")
+        middle = clock()
+        rows = baseline(pid, str(person.ref))
+        end = clock()
+        assert len(doc["data"]) == rows, (pid, len(doc["data"]), rows)
+        service_t.append(middle - start)
+        base_t.append(end - middle)
+    return {"access": median_p95(service_t), "access_baseline": median_p95(base_t),
+            "access_samples": len(person_ids)}
+
+
+def _requests_for(person_ids: list[int]) -> tuple[str, list[str]]:
+    """A privacy officer's token and one verified access request per person."""
+    from django.utils import timezone
+
+    from privacydesk.register.models import Person
+    from privacydesk.requests.models import Channel, DataSubjectRequest, Status
+    from privacydesk.staff.models import StaffUser
+    from privacydesk.staff.protocol import PROTOCOL_VERSION
+    from privacydesk.staff.tokens import create_token
+
+    user = StaffUser(username="bench-po", staff_role="privacy_officer")
+    user.set_unusable_password()
+    user.save()
+    user.accept_protocol(PROTOCOL_VERSION)
+    now = timezone.now()
+    refs = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "ref"))
+    uids = []
+    for pid in person_ids:
+        r = DataSubjectRequest(kind="access", channel=Channel.STAFF, status=Status.VERIFIED,
+                               person_ref=str(refs[pid]), received_at=now,
+                               statement_deadline=now, legal_deadline=now)
+        r.set_contact(name="", email="")
+        r.save()
+        uids.append(str(r.uid))
+    return create_token(user, "benchmark", days=1), uids
+
+
+def bench_http(person_ids: list[int]) -> dict[str, Any]:
+    token, uids = _requests_for(person_ids)
+    port = _free_port()
+    code = f"from privacydesk import serve; serve.run('127.0.0.1', {port}, 1)"
+    server = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
+    try:
+        _wait_for(port, server)
+        client = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
+        headers = {"Authorization": f"Bearer {token}", "Connection": "keep-alive"}
+
+        def get(uid: str) -> dict[str, Any]:
+            client.request("GET", f"/api/v1/requests/{uid}/report", headers=headers)
+            response = client.getresponse()
+            body = response.read()
+            assert response.status == 200, (response.status, body[:300])
+            return dict(json.loads(body))
+
+        for uid in uids[:30]:
+            get(uid)
+        times = []
+        for uid in uids:
+            start = time.perf_counter()
+            body = get(uid)
+            times.append(time.perf_counter() - start)
+            assert body["schema"] == "privacydesk.access-report/1"
+        client.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"http": median_p95(times), "http_samples": len(uids)}
+
+
+def bench_erasure(person_ids: list[int]) -> dict[str, Any]:
+    from privacydesk.register.models import DATUM_MODELS, Person
+    from privacydesk.retention.erasure import erase_person
+
+    times, deleted_people = [], 0
+    for pid in person_ids:
+        person = Person.objects.get(pk=pid)
+        start = time.perf_counter()
+        receipt = erase_person(person, actor="bench", request_ref="bench")
+        times.append(time.perf_counter() - start)
+        left = sum(m._default_manager.filter(person_id=pid, restricted=False).count()
+                   for m in DATUM_MODELS.values())
+        assert left == 0, pid  # every datum deleted or (kept by law) restricted
+        deleted_people += receipt.person_deleted
+    return {"erasure": median_p95(times), "erasure_samples": len(person_ids),
+            "erased_people_rows_deleted": deleted_people}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=500)
+    args = parser.parse_args()
+    env = setup(args.database, "bench_requests")
+    try:
+        from privacydesk.demo import population
+
+        start = time.perf_counter()
+        made = population.generate(args.people, progress=True)
+        generation = time.perf_counter() - start
+        sample = sample_people(args.samples * 3)
+        third = len(sample) // 3
+        access = bench_access(sample[:third])
+        result = {"database": args.database, "people": made.people,
+                  "generation_seconds": round(generation, 1), **access,
+                  "access_ratio": access["access"][0] / access["access_baseline"][0],
+                  **bench_http(sample[third:2 * third]),
+                  **bench_erasure(sample[2 * third:])}
+    finally:
+        env.close()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
