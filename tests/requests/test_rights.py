@@ -111,3 +111,12 @@ def test_an_upheld_objection_is_recorded_and_restricts_a_rejected_one_only_recor
     assert json.loads(json.dumps(rejected.detail))["objection"]["upheld"] is False
     actions_done = [e.action for e in rejected.events.all()]
     assert "objection_rejected" in actions_done
+
+
+def test_the_back_office_refuses_to_show_restricted_data_for_another_use(
+        smtp, personas, staff_client):
+    actions.restrict(verified(smtp, "restriction", ANNA), actor="po")
+    page = staff_client("sales").get(f"/staff/persons/{personas.anna.ref}/",
+                                     {"purpose": "callback"})
+    text = page.content.decode()
+    assert "restricted (Art. 18 GDPR)" in text and "Herestraat" not in text
