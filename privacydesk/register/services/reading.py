@@ -172,7 +172,8 @@ def _lookup_row(index: str) -> tuple[Any, ...] | None:
         with db.cursor() as cursor:
             cursor.execute(_lookup_sql(), [index])
             return cursor.fetchone()  # type: ignore[no-any-return]
-    db.ensure_connection()
+    if db.connection is None:  # ensure_connection() itself costs an async-safety check
+        db.ensure_connection()
     mine = _lookup_cursor
     with db.wrap_database_errors:
         if mine.raw_connection is not db.connection:
