@@ -52,20 +52,42 @@ def recipients_for(person: Person, lang: str = "en") -> list[dict[str, Any]]:
              "purpose": r.purpose} for r in rows]
 
 
-def _retention(view: register.DatumView, facts: Any, agreement_ids: dict[str, int],
-               lang: str) -> dict[str, Any]:
+class _Facts:
+    """The person's retention facts and agreement ids, read once and only when a datum's
+    explanation needs them (every datum needs its rule and law for Art. 15(1)(d))."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self._facts: Any = None
+        self._ids: dict[str, int] | None = None
+
+    def facts(self) -> Any:
+        if self._facts is None:
+            self._facts = person_facts(self.person.pk)
+        return self._facts
+
+    def agreement_id(self, reference: str | None) -> int | None:
+        if not reference:
+            return None
+        if self._ids is None:
+            self._ids = dict(Agreement.objects.filter(parties__person=self.person)
+                             .values_list("reference", "id"))
+        return self._ids.get(reference)
+
+
+def _retention(view: register.DatumView, known: _Facts, lang: str) -> dict[str, Any]:
     policy = get_policy()
-    stub = SimpleNamespace(agreement_id=agreement_ids.get(view.agreement or ""),
+    stub = SimpleNamespace(agreement_id=known.agreement_id(view.agreement),
                            created_at=view.created_at)
     decision = policy.retention_decision(view.category, view.purpose, view.legal_basis,
-                                         datum_facts(stub, facts))  # type: ignore[arg-type]
+                                         datum_facts(stub, known.facts()))  # type: ignore[arg-type]
     until = view.delete_after or decision.date
     return {"until": _iso(until), "rule": decision.rule_id, "law": decision.law.get(lang),
             "held": decision.held, "known": until is not None}
 
 
-def _datum(view: register.DatumView, facts: Any, agreement_ids: dict[str, int],
-           recipients: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+def _datum(view: register.DatumView, known: _Facts, recipients: list[dict[str, Any]],
+           lang: str) -> dict[str, Any]:
     policy = get_policy()
     labels = {f.name: (f.label_en if lang == "en" else f.label_nl)
               for f in FIELDS.get(view.category, ())}
@@ -87,7 +109,7 @@ def _datum(view: register.DatumView, facts: Any, agreement_ids: dict[str, int],
         "agreement": view.agreement,
         "collected_on": view.created_at.date().isoformat(),
         "updated_on": view.updated_at.date().isoformat(),
-        "retention": _retention(view, facts, agreement_ids, lang),
+        "retention": _retention(view, known, lang),
         "recipients": sorted({r["recipient"] for r in recipients
                               if view.category in r["categories"]}),
         "restricted": view.restricted,
@@ -99,12 +121,9 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     lang = "en" if lang == "en" else "nl"
     policy = get_policy()
     view = register.read_person(person, actor=actor, purpose=register.ACCESS_REQUEST)
-    facts = person_facts(person.pk)
-    agreement_ids = dict(Agreement.objects.filter(parties__person=person)
-                         .values_list("reference", "id"))
+    known = _Facts(person)
     recipients = recipients_for(person, lang)
-    data = [_datum(d, facts, agreement_ids, recipients, lang)
-            for items in view.data.values() for d in items]
+    data = [_datum(d, known, recipients, lang) for items in view.data.values() for d in items]
     c = policy.controller
     return {
         "schema": SCHEMA, "language": lang,
