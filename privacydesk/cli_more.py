@@ -61,6 +61,7 @@ def check(fmt: str, pdf_path: str | None, only: tuple[str, ...]) -> None:
 def register_more(main: click.Group) -> None:
     """Attach the remaining command groups to the main group."""
     from privacydesk.cli_demo import demo
+    from privacydesk.guard.cli import guard
     from privacydesk.requests.cli import requests
     from privacydesk.retention.cli import backup, retention
 
@@ -70,3 +71,4 @@ def register_more(main: click.Group) -> None:
     main.add_command(backup)
     main.add_command(check)
     main.add_command(requests)
+    main.add_command(guard)
