@@ -8,12 +8,14 @@ an open end (no end date) counts as running, and keeps the date unknown (None).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from privacydesk.policy import RetentionDecision, RetentionFacts
 from privacydesk.policy.active import get_policy
-from privacydesk.register.models import Agreement, Datum, Person, Role
+from privacydesk.register.models import AgreementParty, Datum, Person, Role
 
 EMPLOYEE = "employee"
 FORMER_EMPLOYEE = "former_employee"
@@ -46,11 +48,45 @@ def _ends(ends: list[date | None]) -> tuple[date | None, bool]:
 
 def person_facts(person: Person | int) -> PersonFacts:
     """Gather the facts for `person` (a Person or its primary key) in a few queries."""
+    pid = person.pk if isinstance(person, Person) else person
+    return facts_for_people([pid])[pid]
+
+
+def facts_for_people(pids: Iterable[int]) -> dict[int, PersonFacts]:
+    """Gather the facts of many people at once: four set-based queries in all, whatever
+    their number (the sweep decides a whole batch of people with them). Every id given
+    gets an entry; a person without roles, agreements, holds or contact gets empty facts."""
     from privacydesk.retention.models import ContactMark, LegalHold
 
-    pid = person.pk if isinstance(person, Person) else person
-    roles = list(Role.objects.filter(person_id=pid).values_list("kind", "started_on",
-                                                                 "ended_on"))
+    ids = list(pids)
+    roles: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
+    agreements: dict[int, dict[int, date | None]] = defaultdict(dict)
+    holds: dict[int, list[date | None]] = defaultdict(list)
+    contact: dict[int, date] = {}
+    for chunk in chunks(ids):
+        for pid, kind, start, end in Role.objects.filter(person_id__in=chunk).order_by() \
+                .values_list("person_id", "kind", "started_on", "ended_on"):
+            roles[pid].append((kind, start, end))
+        for pid, aid, end in AgreementParty.objects.filter(person_id__in=chunk).order_by() \
+                .values_list("person_id", "agreement_id", "agreement__ends_on"):
+            agreements[pid][aid] = end
+        for pid, until in LegalHold.objects.filter(person_id__in=chunk, lifted_at__isnull=True) \
+                .order_by().values_list("person_id", "until"):
+            holds[pid].append(until)
+        contact.update(ContactMark.objects.filter(person_id__in=chunk).order_by()
+                       .values_list("person_id", "last_contact_on"))
+    return {pid: _facts(roles.get(pid, []), agreements.get(pid, {}), holds.get(pid, []),
+                        contact.get(pid)) for pid in ids}
+
+
+def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    """`ids` in slices small enough for any database's bound-parameter limit."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _facts(roles: list[tuple[str, date, date | None]], agreements: dict[int, date | None],
+           holds: list[date | None], contact: date | None) -> PersonFacts:
     employee = [end for kind, _, end in roles if kind == EMPLOYEE]
     if not employee:
         # Registered only as former employee: employment ended the day before that role.
@@ -58,14 +94,8 @@ def person_facts(person: Person | int) -> PersonFacts:
                     if kind == FORMER_EMPLOYEE]
     employment_end, employment_running = _ends(employee)
     role_end, role_running = _ends([end for _, _, end in roles])
-    agreements = dict(Agreement.objects.filter(parties__person_id=pid)
-                      .values_list("id", "ends_on"))
     agreement_end, agreement_running = _ends(list(agreements.values()))
-    holds = list(LegalHold.objects.filter(person_id=pid, lifted_at__isnull=True)
-                 .values_list("until", flat=True))
     hold_until, hold_open = _ends(holds)
-    contact = ContactMark.objects.filter(person_id=pid).values_list("last_contact_on",
-                                                                    flat=True).first()
     return PersonFacts(employment_end, employment_running, role_end, role_running,
                        agreement_end, agreement_running, agreements, hold_until, hold_open,
                        contact)
@@ -73,12 +103,18 @@ def person_facts(person: Person | int) -> PersonFacts:
 
 def datum_facts(datum: Datum, facts: PersonFacts) -> RetentionFacts:
     """The RetentionFacts of one datum: its own agreement if linked (P3), else the person's."""
-    if datum.agreement_id is not None and datum.agreement_id in facts.agreements:
-        end = facts.agreements[datum.agreement_id]
+    return row_facts(datum.agreement_id, datum.created_at, facts)
+
+
+def row_facts(agreement_id: int | None, created_at: datetime | None,
+              facts: PersonFacts) -> RetentionFacts:
+    """`datum_facts` from a datum's bare column values (set-based callers: the sweep)."""
+    if agreement_id is not None and agreement_id in facts.agreements:
+        end = facts.agreements[agreement_id]
         agreement_end, agreement_running = end, end is None
     else:
         agreement_end, agreement_running = facts.agreement_end, facts.agreement_running
-    collected = datum.created_at.date() if datum.created_at else date.today()
+    collected = created_at.date() if created_at else date.today()
     return RetentionFacts(
         collected_on=collected, last_contact_on=facts.last_contact_on,
         agreement_end=agreement_end, agreement_running=agreement_running,
