@@ -68,6 +68,11 @@ def gunicorn_options(
     options: dict[str, Any] = {
         "bind": bind,
         "workers": workers,
+        # Threads keep HTTP keep-alive connections open (the sync worker closes each one) and
+        # let a slow client not block a whole worker.
+        "worker_class": "gthread",
+        "threads": 4,
+        "keepalive": 5,
         "accesslog": None,  # W1
         "errorlog": "-",
         "loglevel": "warning",

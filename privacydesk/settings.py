@@ -104,6 +104,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "privacydesk.sqlite3"),
+            "CONN_MAX_AGE": 600,  # reopening SQLite (and its PRAGMAs) per request costs ms
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
