@@ -7,12 +7,13 @@ which rules apply, and then count the rows that break them with indexed queries.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from privacydesk.check.common import per_person, plural, today
-from privacydesk.check.registry import CheckResult, check, verdict
+from privacydesk.check.registry import MAX_DETAILS, CheckResult, check, verdict
 from privacydesk.check.runner import need_app
 from privacydesk.policy import RetentionFacts
 from privacydesk.policy.active import get_policy
@@ -141,20 +142,31 @@ def after_agreement() -> CheckResult:
         ended = (model._default_manager.filter(purpose__in=needs_agreement,
                                                agreement__ends_on__lt=day)
                  .exclude(_hold(open_ended=False)))
-        groups = (ended.order_by().values_list("purpose", "legal_basis", "agreement__ends_on")
-                  .annotate(n=Count("pk")))
-        for purpose, basis, ends_on, n in groups:
-            total += n
-            bound = policy.deletion_date(category, purpose, basis, RetentionFacts(
-                collected_on=ends_on, agreement_end=ends_on))
+        total += ended.count()
+        # Compliant rows are dated on or before the end (the rule's period counts from it);
+        # only the others are read, and judged by the policy's date for their group.
+        suspects = (ended.filter(Q(delete_after__isnull=True)
+                                 | Q(delete_after__gt=F("agreement__ends_on")))
+                    .values_list("person__ref", "purpose", "legal_basis", "agreement__ends_on",
+                                 "delete_after"))
+        bounds: dict[tuple[str, str, date], date | None] = {}
+        bad: Counter[str] = Counter()
+        for ref, purpose, basis, ends_on, delete_after in suspects.iterator():
+            if ends_on is None:  # excluded by the filter; keeps the types honest
+                continue
+            key = (purpose, basis, ends_on)
+            if key not in bounds:
+                bounds[key] = policy.deletion_date(category, purpose, basis, RetentionFacts(
+                    collected_on=ends_on, agreement_end=ends_on))
+            bound = bounds[key]
             if bound is None:  # another rule's event still runs; R1 covers the reason
                 continue
-            rows = ended.filter(purpose=purpose, legal_basis=basis, agreement__ends_on=ends_on)
-            bad = rows.filter(Q(delete_after__isnull=True) | Q(delete_after__gt=bound))
-            m = bad.count()
-            if m:
-                failures.append(f"{category} ({purpose}): {plural(m, 'row')} of an agreement "
-                                f"ended {ends_on.isoformat()} kept past {bound.isoformat()}")
-                failures += per_person(bad, f"{category} row(s) of an ended agreement")
+            if delete_after is None or delete_after > bound:
+                bad[str(ref)] += 1
+        if bad:
+            failures.append(f"{category}: {plural(sum(bad.values()), 'row')} of ended "
+                            "agreements kept past the date the policy gives")
+            failures += [f"person {ref}: {n} {category} row(s) of an ended agreement"
+                         for ref, n in bad.most_common(MAX_DETAILS)]
     return verdict("R3", failures, f"{plural(total, 'datum')} of ended agreements, each due "
                    "by the rule that applies", "data of ended agreements kept too long")
