@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from fpdf import FPDF
-
 from privacydesk.callbacks.contact import ContactDetails
 
 _MONTHS = {
@@ -41,6 +39,8 @@ def long_date(day: date, lang: str) -> str:
 def render(policy: object, details: ContactDetails, *, body: str, lang: str,
            today: date | None = None) -> bytes:
     """Return the letter to `details.address_lines` as PDF bytes."""
+    from fpdf import FPDF  # seconds to import: only when a letter is made, not with the URLs
+
     lang = lang if lang in _TEXT else "nl"
     words = _TEXT[lang]
     controller = policy.controller  # type: ignore[attr-defined]
