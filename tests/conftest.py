@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI: enough examples to find real defects, bounded so the suite stays well under 20 minutes.
@@ -14,3 +15,14 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def fresh_guard():
+    """Every test starts with no break-in guard state of this process (counters, ban list,
+    hashing secrets) and leaves none behind: the guard is rebuilt from the settings."""
+    from privacydesk.guard import runtime
+
+    runtime.reset()
+    yield
+    runtime.reset()

@@ -1,4 +1,5 @@
-"""Guard test helpers: a fresh guard per test, a Redis prefix of its own, request factories."""
+"""Guard test helpers: a Redis prefix of its own, request factories, the live servers' database
+(the fresh guard per test is the autouse fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,7 @@ import pytest
 import redis
 from django.test import RequestFactory
 
-from privacydesk.guard import runtime
-
 REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture(autouse=True)
-def fresh_guard():
-    runtime.reset()
-    yield
-    runtime.reset()
 
 
 @pytest.fixture
@@ -28,6 +20,14 @@ def redis_prefix():
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(match=f"{prefix}:*", count=1000):
         client.delete(key)
+
+
+@pytest.fixture(scope="session")
+def live_template(tmp_path_factory):
+    """A migrated SQLite data directory for the live servers, made once per session."""
+    from .live import migrated_data_dir
+
+    return migrated_data_dir(tmp_path_factory.mktemp("guard-live-template"))
 
 
 def request_from(address: str, path: str = "/", forwarded_for: str | None = None, **params):

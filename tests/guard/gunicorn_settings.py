@@ -7,4 +7,4 @@ from privacydesk.settings import *  # noqa: F403
 
 GUARD_REDIS_PREFIX = os.environ.get("GUARD_TEST_REDIS_PREFIX", "privacydesk:guard")
 GUARD_STORE = os.environ.get("GUARD_TEST_STORE", "")
-GUARD_BAN_REFRESH_SECONDS = 1.0
+GUARD_BAN_REFRESH_SECONDS = float(os.environ.get("GUARD_TEST_BAN_REFRESH", "1.0"))

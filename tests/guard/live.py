@@ -4,8 +4,12 @@ source addresses (127.0.0.2 attacks, 127.0.0.3 browses), for the guard's live te
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +19,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+#: How stale a worker's copy of the ban list may be in the live servers (seconds).
+BAN_REFRESH_SECONDS = 0.5
+
+
+def until_every_worker_refreshed_its_bans() -> None:
+    """Wait until every worker's next request reloads its ban list (bans.py)."""
+    time.sleep(BAN_REFRESH_SECONDS + 0.1)
 
 
 def free_port() -> int:
@@ -28,17 +39,17 @@ class Server:
     port: int
     data_dir: Path
     log: Path
-    env: dict[str, str]
 
-    def django(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "django", *args], env=self.env,
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout
+    def query(self, sql: str) -> list[tuple]:
+        """Rows of `sql` read straight from the server's SQLite database (no Django start)."""
+        with contextlib.closing(sqlite3.connect(self.data_dir / "privacydesk.sqlite3",
+                                                timeout=30)) as db:
+            return db.execute(sql).fetchall()
 
-    def shell(self, code: str) -> str:
-        """Run `code` in `django shell` against the server's database; its last output line."""
-        return self.django("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
+    def offenders(self) -> dict[str, dict]:
+        """The offender register: address -> the rules that fired, with counts."""
+        return {address: json.loads(evidence)["rules"] for address, evidence
+                in self.query("SELECT address, evidence FROM guard_offender")}
 
     def traces(self, needle: str) -> list[str]:
         """Every file of the server (database, WAL, log) that contains `needle`."""
@@ -51,41 +62,86 @@ class Server:
         return found
 
 
-@contextlib.contextmanager
-def gunicorn(tmp_path: Path, workers: int = 3, **env_extra: str) -> Iterator[Server]:
-    """Migrate a fresh SQLite database in `tmp_path` and serve it with `workers` workers,
-    without an access log (W1); stop the server afterwards."""
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
+def server_env(data_dir: Path, **env_extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(PRIVACYDESK_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT),
-               DJANGO_SETTINGS_MODULE="tests.guard.gunicorn_settings", **env_extra)
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    server = Server(port, data_dir, log, env)
-    server.django("migrate", "--noinput")
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--bind",
-             f"127.0.0.1:{port}", "--logger-class", "privacydesk.serve.PrivateLogger",
-             "--timeout", "60", "privacydesk.wsgi:application"],
-            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+               DJANGO_SETTINGS_MODULE="tests.guard.gunicorn_settings",
+               GUARD_TEST_BAN_REFRESH=str(BAN_REFRESH_SECONDS), **env_extra)
+    return env
+
+
+def migrated_data_dir(folder: Path) -> Path:
+    """A data directory with a freshly migrated SQLite database: made once per test session
+    and copied for every server (migrating costs more than starting a server)."""
+    data_dir = folder / "data"
+    data_dir.mkdir()
+    done = subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput",
+                           "--skip-checks"],
+                          env=server_env(data_dir), cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return data_dir
+
+
+@contextlib.contextmanager
+def gunicorns(template: Path, folder: Path, *envs: dict[str, str],
+              workers: int = 3) -> Iterator[list[Server]]:
+    """Serve one copy of the migrated database `template` per entry of `envs` (extra
+    environment of that server), each with `workers` sync workers and no access log (W1);
+    the servers start side by side and are all stopped afterwards.
+
+    `--preload` imports the application (live_wsgi) once in each master and forks the workers;
+    the guard itself is built per worker at its first request, so three workers start in the
+    time of one without sharing any state but Redis and the database.
+    """
+    servers, processes = [], []
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                status = request("127.0.0.1", port, "/staff/login/")
-                if status:
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None, log.read_text()[-2000:]
-            assert time.time() < deadline, "gunicorn did not answer"
-            time.sleep(0.3)
-        yield server
+        for number, env_extra in enumerate(envs):
+            home = folder / f"server{number}"
+            home.mkdir()
+            data_dir = home / "data"
+            shutil.copytree(template, data_dir)
+            server = Server(free_port(), data_dir, home / "gunicorn.log")
+            with open(server.log, "wb") as out:
+                processes.append(subprocess.Popen(
+                    [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--preload",
+                     "--bind", f"127.0.0.1:{server.port}",
+                     "--logger-class", "privacydesk.serve.PrivateLogger", "--timeout", "60",
+                     "tests.guard.live_wsgi:application"],
+                    env=server_env(data_dir, **env_extra), cwd=ROOT, stdout=out,
+                    stderr=subprocess.STDOUT, start_new_session=True))
+            servers.append(server)
+        for server, process in zip(servers, processes, strict=True):
+            _until_answering(server, process)
+        yield servers
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        for process in processes:
+            # Every answer was sent (and committed) before a test looked at it: kill each
+            # master and its workers at once rather than wait for Django processes to wind down.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def gunicorn(template: Path, folder: Path, workers: int = 3,
+             **env_extra: str) -> Iterator[Server]:
+    """One server as in `gunicorns`."""
+    with gunicorns(template, folder, env_extra, workers=workers) as servers:
+        yield servers[0]
+
+
+def _until_answering(server: Server, process: subprocess.Popen) -> None:
+    deadline = time.time() + 90
+    while True:
+        try:
+            if request("127.0.0.1", server.port, "/staff/login/"):
+                return
+        except OSError:
+            pass
+        assert process.poll() is None, server.log.read_text()[-2000:]
+        assert time.time() < deadline, "gunicorn did not answer"
+        time.sleep(0.1)
 
 
 def _connect(source: str, port: int) -> socket.socket:
