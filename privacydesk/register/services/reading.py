@@ -13,12 +13,13 @@ from uuid import UUID
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from privacydesk.policy.active import get_policy
-from privacydesk.register.models import DATUM_MODELS, Email, Name, Person, Role
+from privacydesk.register.models import DATUM_MODELS, Email, Name, Person
+from privacydesk.register.services import raw_read
 from privacydesk.register.services.common import (
+    USES_ALLOWED_WHILE_RESTRICTED,
     check_actor,
     check_use_purpose,
     ensure_usable,
-    is_usable,
     record,
 )
 from privacydesk.vault.blind import blind_index
@@ -67,13 +68,6 @@ class PersonView:
     withheld_restricted: int
 
 
-def _role_view(role: Role, today: date) -> RoleView:
-    org = role.organisation
-    return RoleView(kind=role.kind, organisation=org.name if org else None,
-                    organisation_id=role.organisation_id, started_on=role.started_on,
-                    ended_on=role.ended_on, active=role.is_active_on(today))
-
-
 def read_person(person: Person, *, actor: str, purpose: str,
                 staff_role: str | None = None) -> PersonView:
     """Return the person's roles and data, decrypted, and audit the read as "read".
@@ -81,37 +75,44 @@ def read_person(person: Person, *, actor: str, purpose: str,
     With `staff_role`, only the categories the policy lets that role see are shown (Sec1);
     without, every category (system use such as an access report). A restricted person may
     only be read for an Art. 18(2) use (e.g. "access_request"); else RestrictedError.
+    One SELECT per category and one for the roles, on the DB-API cursor (`raw_read`).
     """
     check_actor(actor)
     check_use_purpose(purpose)
     ensure_usable(person, purpose)
     policy = get_policy()
     today = date.today()
+    if staff_role is None:
+        hidden: list[str] = []
+        wanted = None
+    else:
+        hidden = [c for c in DATUM_MODELS if not policy.staff_may_see(staff_role, c)]
+        wanted = [c for c in DATUM_MODELS if c not in hidden]
+    # The person passed ensure_usable, so a datum is usable unless it is restricted
+    # itself and the purpose is not an Art. 18(2) use (is_usable's rule for a datum).
+    rights_use = purpose in USES_ALLOWED_WHILE_RESTRICTED
     shown: dict[str, tuple[DatumView, ...]] = {}
-    hidden: list[str] = []
     withheld = 0
     with transaction.atomic():
-        for category, model in DATUM_MODELS.items():
-            if staff_role is not None and not policy.staff_may_see(staff_role, category):
-                hidden.append(category)
-                continue
+        for category, rows in raw_read.datum_rows(person.pk, str(person.ref), wanted).items():
             views = []
-            for datum in model._default_manager.filter(person=person).select_related("agreement"):
-                datum.person = person  # the AAD needs the ref; spare a query per row
-                if not is_usable(datum, purpose):
+            for row in rows:
+                if row.restricted and not rights_use:
                     withheld += 1
                     continue
                 views.append(DatumView(
-                    id=datum.pk, category=category,
-                    values=MappingProxyType(datum.get_values()), source=datum.source,
-                    purpose=datum.purpose, legal_basis=datum.legal_basis,
-                    agreement=datum.agreement.reference if datum.agreement else None,
-                    created_at=datum.created_at, updated_at=datum.updated_at,
-                    delete_after=datum.delete_after, restricted=datum.restricted))
+                    id=row.id, category=category, values=MappingProxyType(row.values),
+                    source=row.source, purpose=row.purpose, legal_basis=row.legal_basis,
+                    agreement=row.agreement, created_at=row.created_at,
+                    updated_at=row.updated_at, delete_after=row.delete_after,
+                    restricted=row.restricted))
             if views:
                 shown[category] = tuple(views)
-        roles = tuple(_role_view(r, today)
-                      for r in person.roles.select_related("organisation").all())
+        roles = tuple(
+            RoleView(kind=kind, organisation=org_name, organisation_id=org_id,
+                     started_on=start, ended_on=end,
+                     active=start <= today and (end is None or end >= today))
+            for kind, org_id, start, end, org_name in raw_read.role_rows(person.pk))
         names = shown.get("names")
         display = Name.compose(dict(names[0].values)) if names else str(person.ref)
         record("read", person, actor=actor, person=person, purpose=purpose,
