@@ -111,6 +111,7 @@ class Base:
         reference = f"{'SLA' if kind == 'sla' else 'OO'}-{starts.year}-{agreement_id:07d}"
         self.tables.agreement.add((agreement_id, kind, reference, title, organisation_id,
                                    starts, ends))
+        self.tables.agreement_ends[agreement_id] = ends
         if rng.random() < 0.25:
             self._recipient(agreement_id, rng.choice(RECIPIENTS))
         return agreement_id

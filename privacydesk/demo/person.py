@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from privacydesk.demo import numbers
@@ -26,6 +26,8 @@ from privacydesk.demo.profiles import (
     PROSPECT,
 )
 from privacydesk.policy.active import get_policy
+from privacydesk.retention.facts import _facts as facts_from_rows
+from privacydesk.retention.facts import row_facts
 
 # (purpose, legal basis) pairs, named for what they are used for.
 AGREEMENT = ("agreement", "contract")
@@ -45,6 +47,8 @@ class _Subject:
     mailbox: str = ""
     data: list[tuple[str, tuple[str, str], int | None, dict[str, Any]]] = field(
         default_factory=list)
+    role_rows: list[tuple[str, date, date | None]] = field(default_factory=list)
+    agreements: set[int] = field(default_factory=set)
 
 
 class PersonBuilder(Base):
@@ -91,12 +95,19 @@ class PersonBuilder(Base):
             if rng.random() < 0.2:
                 self._add(me, "identity", PAYROLL, None, kind="passport",
                           number=numbers.passport_number(rng))
+        # R1: each datum is dated by the same policy decision the retention app makes.
+        ends = self.tables.agreement_ends
+        facts = facts_from_rows(me.role_rows, {a: ends[a] for a in me.agreements}, [], None)
+        collected = datetime.combine(self.today, time(12))
+        policy = get_policy()
         for category, use, agreement_id, values in me.data:
             if not self._allowed(me, category, use, agreement_id, values):
                 continue
             purpose, basis = use
+            decision = policy.retention_decision(
+                category, purpose, basis, row_facts(agreement_id, collected, facts))
             self.tables.add_datum(category, me.id, me.ref, me.source, purpose, basis,
-                                  agreement_id, values)
+                                  agreement_id, values, decision.date)
 
     def _roles(self, me: _Subject, profile: frozenset[str], orgs: list[Org]) -> int | None:
         """Queue the person's roles; return the id of their own agreement (customers)."""
@@ -107,6 +118,7 @@ class PersonBuilder(Base):
             starts = self.days_ago(20, 8 * 365)
             own = self.agreement("sla" if rng.random() < 0.35 else "one_off", None, starts)
             self.tables.party.add((own, me.id))
+            me.agreements.add(own)
             roles.append((CUSTOMER, None, starts, None))
         if PROSPECT in profile:
             roles.append((PROSPECT, None, self.days_ago(1, 400), None))
@@ -124,6 +136,7 @@ class PersonBuilder(Base):
         for kind, org_id, started, ended in roles:
             if kind in policy.roles:  # S1: only roles the policy knows
                 self.tables.role.add((me.id, kind, org_id, started, ended))
+                me.role_rows.append((kind, started, ended))
         me.roles = frozenset(kind for kind, _, started, ended in roles
                              if started <= today and (ended is None or ended >= today))
         return own
@@ -134,6 +147,7 @@ class PersonBuilder(Base):
         use: tuple[tuple[str, str], int | None] = (WRITTEN, None)
         if org.agreement_id is not None and rng.random() < 0.75:
             self.tables.party.add((org.agreement_id, me.id))
+            me.agreements.add(org.agreement_id)
             use = (AGREEMENT, org.agreement_id)
         me.data.append(("phone", use[0], use[1], {"number": numbers.landline(rng, org.area_code)
                                                    if rng.random() < 0.6

@@ -11,6 +11,7 @@ fields as one JSON object, bound (AAD) to the model label and the person's ref
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -31,7 +32,7 @@ from privacydesk.vault.models import sealed_aad_for
 
 # One encoder for all rows: json.dumps(..., ensure_ascii=False) builds a new one per call.
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_DATUM_BASE = ("person_id", "source", "purpose", "legal_basis", "agreement_id")
+_DATUM_BASE = ("person_id", "source", "purpose", "legal_basis", "agreement_id", "delete_after")
 
 
 class RegisterTables:
@@ -57,11 +58,15 @@ class RegisterTables:
             self.data[category] = Table(model, _DATUM_BASE + plain + extra + tail)
             self._plain[category], self._sealed[category] = plain, sealed
         self.counts: dict[str, int] = {}
+        # Agreement id -> end date, so a person's data can be dated as they are generated.
+        self.agreement_ends: dict[int, date | None] = {}
 
     def add_datum(self, category: str, person_id: int, ref: UUID, source: str, purpose: str,
-                  basis: str, agreement_id: int | None, values: dict[str, Any]) -> None:
-        """Queue one datum; `values` holds every field of the category (already valid)."""
-        row: tuple[Any, ...] = (person_id, source, purpose, basis, agreement_id)
+                  basis: str, agreement_id: int | None, values: dict[str, Any],
+                  delete_after: date | None = None) -> None:
+        """Queue one datum; `values` holds every field of the category (already valid);
+        `delete_after` is the policy's deletion date (R1), None while it cannot be known."""
+        row: tuple[Any, ...] = (person_id, source, purpose, basis, agreement_id, delete_after)
         row += tuple(values[name] for name in self._plain[category])
         sealed = self._sealed[category]
         if category == "email":
