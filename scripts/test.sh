@@ -18,4 +18,6 @@ trap 'rm -rf "$PRIVACYDESK_DATA_DIR"' EXIT
 echo "== pytest on SQLite"
 .venv/bin/pytest -q "$@"
 echo "== pytest on PostgreSQL"
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest -q "$@"
+# Tests marked `live` start their own servers on their own SQLite database whatever
+# DATABASE_URL says; running them again here would prove nothing new.
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest -q -m "not live" "$@"

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from privacydesk.incidents.models import Incident
 from privacydesk.requests.models import DataSubjectRequest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.live]
 
 PUBLIC_PAGES = ["/", "/en/", "/nl/contact/", "/en/contact/", "/nl/request/", "/en/request/",
                 "/nl/concern/", "/en/concern/", "/nl/thanks/contact/", "/en/thanks/request/"]

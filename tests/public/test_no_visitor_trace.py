@@ -92,6 +92,7 @@ def _hits(paths: list[Path], needle: str) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.live
 def test_visits_and_form_posts_leave_no_address_and_no_browser_string(
         tmp_path: Path, realserver: Any) -> None:
     try:  # the loopback alias must exist for the test to mean anything

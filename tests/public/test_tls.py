@@ -36,6 +36,7 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory, realserver: Any) -> Any
 
 
 @pytest.mark.slow
+@pytest.mark.live
 @pytest.mark.parametrize("path", ["/", "/en/contact/", "/nl/request/", "/en/concern/"])
 def test_https_pages_send_hsts_csp_and_the_other_security_headers(tls_server: Any,
                                                                   path: str) -> None:
@@ -56,6 +57,7 @@ def test_https_pages_send_hsts_csp_and_the_other_security_headers(tls_server: An
 
 
 @pytest.mark.slow
+@pytest.mark.live
 def test_form_cookies_are_secure_httponly_and_same_site(tls_server: Any) -> None:
     response = _https_get(tls_server.port, "/nl/contact/")
     cookie = response.getheader("Set-Cookie", "")
@@ -66,6 +68,7 @@ def test_form_cookies_are_secure_httponly_and_same_site(tls_server: Any) -> None
 
 
 @pytest.mark.slow
+@pytest.mark.live
 def test_the_self_signed_certificate_says_so(tls_server: Any) -> None:
     context = ssl.create_default_context()
     context.check_hostname = False
@@ -83,6 +86,7 @@ def test_the_self_signed_certificate_says_so(tls_server: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.live
 def test_plain_http_is_redirected_to_https(tls_server: Any, realserver: Any,
                                           tmp_path: Path) -> None:
     port = realserver.free_port()
@@ -113,6 +117,7 @@ def test_plain_http_is_redirected_to_https(tls_server: Any, realserver: Any,
 
 
 @pytest.mark.slow
+@pytest.mark.live
 def test_testssl_finds_no_weak_protocol_or_cipher(tls_server: Any, tmp_path: Path) -> None:
     testssl = shutil.which("testssl") or shutil.which("testssl.sh")
     assert testssl, "testssl.sh is installed by scripts/bootstrap.sh --system"
