@@ -166,14 +166,18 @@ def incidents() -> CheckResult:
     if n:
         failures.append(f"{plural(n, 'breach')} with a deadline other than 72 hours after "
                         "receipt")
-    overdue = (breaches.exclude(status=IncidentStatus.CLOSED)
-               .filter(authority_deadline__lt=now).values_list("pk", flat=True))
-    failures += [f"breach #{pk} still open past its 72-hour authority deadline"
+    overdue = (breaches.filter(reported_at__isnull=True, authority_deadline__lt=now)
+               .values_list("pk", flat=True))
+    failures += [f"breach #{pk} not reported to the authority within 72 hours"
                  for pk in overdue[:25]]
+    late = breaches.filter(reported_at__gt=F("authority_deadline")).count()
     untouched = (Incident.objects.filter(status=IncidentStatus.NEW,
                                          received_at__lt=now - timedelta(days=7)).count())
     info = [f"{plural(Incident.objects.count(), 'incident')}, "
             f"{plural(breaches.count(), 'breach')}"]
+    if late:
+        info.append(f"{plural(late, 'breach')} reported after the 72 hours (Art. 33(1) "
+                    "asks for the reasons of the delay)")
     if not failures and untouched:
         return result("Sec5", WARN, f"{plural(untouched, 'concern')} untouched for over a "
                       "week", info)

@@ -36,9 +36,20 @@ class Incident(models.Model):
                               default=IncidentStatus.NEW, db_index=True)
     breach_marked_at = models.DateTimeField(null=True, blank=True)
     authority_deadline = models.DateTimeField(null=True, blank=True)
+    # Art. 33(1)/(5): when the authority was notified, and its reference, as evidence.
+    reported_at = models.DateTimeField(null=True, blank=True)
+    authority_reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
         return f"incident #{self.pk} ({self.kind}, {self.status})"
+
+    @property
+    def reported_late(self) -> bool:
+        """True when the authority was (or still is not) notified after the 72 hours."""
+        if self.authority_deadline is None:
+            return False
+        moment = self.reported_at or timezone.now()
+        return moment > self.authority_deadline

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +46,32 @@ def mark_breach(incident: Incident, *, actor: str) -> Incident:
                 locked.status = IncidentStatus.INVESTIGATING
             locked.save()
             _audit("update", locked, actor, {"kind": "breach"})
+    incident.refresh_from_db()
+    return incident
+
+
+def mark_reported(incident: Incident, *, reference: str, actor: str,
+                  at: datetime | None = None) -> Incident:
+    """Record that the breach was notified to the supervisory authority (Art. 33(1)).
+
+    Only a breach can be reported; `reference` is the authority's case number (required,
+    it is the evidence). Reporting after the deadline is recorded as it happened — the
+    register shows it late rather than hiding it (Art. 33(1): reasons for the delay).
+    """
+    reference = reference.strip()
+    if not reference or len(reference) > 100 or not reference.isprintable():
+        raise RuleViolation("authority_reference", "required",
+                            "give the authority's reference (1-100 printable characters)")
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.kind != IncidentKind.BREACH:
+            raise RuleViolation("kind", "Art33", "only a personal data breach is reported "
+                                "to the authority; mark it a breach first")
+        if locked.reported_at is None:
+            locked.reported_at = at or timezone.now()
+            locked.authority_reference = reference
+            locked.save(update_fields=["reported_at", "authority_reference"])
+            _audit("update", locked, actor, {"reported": True, "late": locked.reported_late})
     incident.refresh_from_db()
     return incident
 

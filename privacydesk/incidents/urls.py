@@ -6,4 +6,6 @@ app_name = "incidents"
 urlpatterns = [
     path("", views.incident_list, name="list"),
     path("<int:pk>/breach/", views.incident_breach, name="breach"),
+    path("<int:pk>/reported/", views.incident_reported, name="reported"),
+    path("<int:pk>/close/", views.incident_close, name="close"),
 ]

@@ -157,3 +157,15 @@ def test_server_access_is_not_verifiable_and_never_passes(personas):
     for promise in ("A1", "A2"):
         assert status_of(promise) == NOT_VERIFIABLE
         assert "server-access register" in details_of(promise)
+
+
+def test_sec5_a_breach_reported_in_time_passes_even_after_the_deadline(personas):
+    from privacydesk.incidents import services as incidents
+
+    long_ago = timezone.now() - timedelta(days=4)
+    Incident.objects.filter(pk=personas.breach.pk).update(
+        received_at=long_ago, authority_deadline=long_ago + timedelta(hours=72))
+    personas.breach.refresh_from_db()
+    incidents.mark_reported(personas.breach, reference="AP-9", actor="officer",
+                            at=personas.breach.authority_deadline - timedelta(hours=1))
+    assert status_of("Sec5") == PASS

@@ -75,3 +75,52 @@ def test_staff_without_manage_incidents_are_refused(settings: Any) -> None:
     session[mfa.MFA_VERIFIED] = user.pk
     session.save()
     assert client.get("/staff/incidents/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_notification_to_the_authority_is_recorded_with_its_reference() -> None:
+    incident = services.mark_breach(
+        services.file_concern("A laptop with payroll data was stolen.", actor="public"),
+        actor="officer")
+    services.mark_reported(incident, reference="AP-2026-0042", actor="officer")
+    assert incident.reported_at is not None and incident.authority_reference == "AP-2026-0042"
+    assert not incident.reported_late
+
+
+@pytest.mark.django_db
+def test_a_notification_after_72_hours_is_recorded_as_late_not_hidden() -> None:
+    incident = services.mark_breach(
+        services.file_concern("Invoices visible to another customer.", actor="public"),
+        actor="officer")
+    late = incident.authority_deadline + timedelta(hours=5)
+    services.mark_reported(incident, reference="AP-2026-0043", actor="officer", at=late)
+    assert incident.reported_at == late and incident.reported_late
+
+
+@pytest.mark.django_db
+def test_only_a_breach_is_reported_and_only_with_a_reference() -> None:
+    concern = services.file_concern("Is my data safe?", actor="public")
+    with pytest.raises(RuleViolation) as not_breach:
+        services.mark_reported(concern, reference="AP-1", actor="officer")
+    assert not_breach.value.field == "kind" and not_breach.value.rule == "Art33"
+    breach = services.mark_breach(concern, actor="officer")
+    with pytest.raises(RuleViolation) as no_reference:
+        services.mark_reported(breach, reference="  ", actor="officer")
+    assert no_reference.value.field == "authority_reference"
+    breach.refresh_from_db()
+    assert breach.reported_at is None
+
+
+@pytest.mark.django_db
+def test_the_officer_records_the_notification_and_closes_the_incident_on_the_page() -> None:
+    client = _officer()
+    incident = services.mark_breach(
+        services.file_concern("Backup disk missing.", actor="public"), actor="officer")
+    response = client.post(f"/staff/incidents/{incident.pk}/reported/",
+                           {"authority_reference": "AP-2026-7"})
+    assert response.status_code == 302
+    client.post(f"/staff/incidents/{incident.pk}/close/")
+    incident.refresh_from_db()
+    assert incident.authority_reference == "AP-2026-7" and incident.status == "closed"
+    page = client.get("/staff/incidents/").content.decode()
+    assert "AP-2026-7" in page
