@@ -13,8 +13,8 @@ person's rights and the supervisory authority. `render.html / render.pdf` make i
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -22,10 +22,11 @@ from django.utils import timezone
 from privacydesk.policy.active import get_policy
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
-from privacydesk.register.models import Agreement, AgreementRecipient, Person
+from privacydesk.register.models import Person
+from privacydesk.requests.report_rows import RecipientRow, agreement_rows
 from privacydesk.requests.texts import RIGHTS
-from privacydesk.retention.facts import datum_facts, person_facts
-from privacydesk.retention.services import holds_for
+from privacydesk.retention.facts import PersonFacts, row_facts
+from privacydesk.retention.person_read import facts_and_holds
 
 SCHEMA = "privacydesk.access-report/1"
 # Art. 15(1)(c) hook: functions (person) -> list of {"recipient", "categories", "on",
@@ -39,10 +40,12 @@ def _iso(day: date | None) -> str | None:
 
 def recipients_for(person: Person, lang: str = "en") -> list[dict[str, Any]]:
     """D2 recipients of the person's agreements (who receives which categories, why)."""
+    return _recipients(agreement_rows(person.pk).recipients, lang)
+
+
+def _recipients(rows: list[RecipientRow], lang: str) -> list[dict[str, Any]]:
     policy = get_policy()
-    rows = AgreementRecipient.objects.filter(
-        agreement__parties__person=person).select_related("agreement").order_by("id")
-    return [{"recipient": r.recipient, "agreement": r.agreement.reference,
+    return [{"recipient": r.recipient, "agreement": r.agreement,
              "categories": list(r.categories),
              "category_labels": [policy.categories[c].label(lang) for c in r.categories
                                  if c in policy.categories],
@@ -52,35 +55,20 @@ def recipients_for(person: Person, lang: str = "en") -> list[dict[str, Any]]:
              "purpose": r.purpose} for r in rows]
 
 
+@dataclass(frozen=True)
 class _Facts:
-    """The person's retention facts and agreement ids, read once and only when a datum's
-    explanation needs them (every datum needs its rule and law for Art. 15(1)(d))."""
+    """The person's retention facts and agreement ids (every datum needs its rule and law
+    for Art. 15(1)(d)); read once per report."""
 
-    def __init__(self, person: Person) -> None:
-        self.person = person
-        self._facts: Any = None
-        self._ids: dict[str, int] | None = None
-
-    def facts(self) -> Any:
-        if self._facts is None:
-            self._facts = person_facts(self.person.pk)
-        return self._facts
-
-    def agreement_id(self, reference: str | None) -> int | None:
-        if not reference:
-            return None
-        if self._ids is None:
-            self._ids = dict(Agreement.objects.filter(parties__person=self.person)
-                             .values_list("reference", "id"))
-        return self._ids.get(reference)
+    facts: PersonFacts
+    agreement_ids: dict[str, int]
 
 
 def _retention(view: register.DatumView, known: _Facts, lang: str) -> dict[str, Any]:
     policy = get_policy()
-    stub = SimpleNamespace(agreement_id=known.agreement_id(view.agreement),
-                           created_at=view.created_at)
+    agreement_id = known.agreement_ids.get(view.agreement) if view.agreement else None
     decision = policy.retention_decision(view.category, view.purpose, view.legal_basis,
-                                         datum_facts(stub, known.facts()))  # type: ignore[arg-type]
+                                         row_facts(agreement_id, view.created_at, known.facts))
     until = view.delete_after or decision.date
     return {"until": _iso(until), "rule": decision.rule_id, "law": decision.law.get(lang),
             "held": decision.held, "known": until is not None}
@@ -121,8 +109,11 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     lang = "en" if lang == "en" else "nl"
     policy = get_policy()
     view = register.read_person(person, actor=actor, purpose=register.ACCESS_REQUEST)
-    known = _Facts(person)
-    recipients = recipients_for(person, lang)
+    rows = agreement_rows(person.pk)
+    facts, holds = facts_and_holds(
+        person.pk, [(r.kind, r.started_on, r.ended_on) for r in view.roles], rows.ends())
+    known = _Facts(facts, {ref: aid for ref, (aid, _) in rows.agreements.items()})
+    recipients = _recipients(rows.recipients, lang)
     data = [_datum(d, known, recipients, lang) for items in view.data.values() for d in items]
     c = policy.controller
     return {
@@ -143,7 +134,7 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "recipients": recipients,
         "disclosures": [row for source in DISCLOSURE_SOURCES for row in source(person)],
         "legal_holds": [{"reason": h.reason, "since": _iso(h.since), "until": _iso(h.until)}
-                        for h in holds_for(person)],
+                        for h in holds],
         "rights": RIGHTS[lang],
         "complaint": {"authority": c.authority.name, "url": c.authority.url},
         "automated_decisions": RIGHTS[lang + "_automated"],

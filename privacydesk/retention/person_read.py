@@ -1,0 +1,55 @@
+"""One person's retention facts and active holds, read for the access report (Art. 15).
+
+The same facts as `facts.person_facts`, gathered the cheap way for a single person whose
+roles and agreements the caller has already loaded: the holds and the contact mark come
+from two SELECTs on the DB-API cursor (`register.services.raw_read`), and `facts` combines
+them by its own rules, so there is still one rule-keeper for what ends when (R1–R3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from privacydesk.register.services import raw_read
+from privacydesk.retention import facts
+from privacydesk.retention.models import ContactMark, LegalHold
+from privacydesk.retention.services import HoldView
+
+_SQL: dict[str, tuple[str, list[Any], str, list[Any]]] = {}
+
+
+def _statements() -> tuple[str, list[Any], str, list[Any]]:
+    db = connections[DEFAULT_DB_ALIAS]
+    found = _SQL.get(db.vendor)
+    if found is None:
+        q = db.ops.quote_name
+        hold_cols = ["reason", "created_at", "until"]
+        # Newest first, as LegalHold's ordering shows them.
+        holds = (f"SELECT {', '.join(q(c) for c in hold_cols)} "  # noqa: S608
+                 f"FROM {q(LegalHold._meta.db_table)} WHERE {q('person_id')} = %s "
+                 f"AND {q('lifted_at')} IS NULL ORDER BY {q('created_at')} DESC, {q('id')}")
+        contact = (f"SELECT {q('last_contact_on')} "  # noqa: S608
+                   f"FROM {q(ContactMark._meta.db_table)} WHERE {q('person_id')} = %s")
+        found = _SQL[db.vendor] = (
+            holds, raw_read.converters(LegalHold, hold_cols, db),
+            contact, raw_read.converters(ContactMark, ["last_contact_on"], db))
+    return found
+
+
+def facts_and_holds(person_id: int, roles: Iterable[tuple[str, date, date | None]],
+                    agreements: Mapping[int, date | None]
+                    ) -> tuple[facts.PersonFacts, list[HoldView]]:
+    """The person's facts (as `facts.person_facts` gives them) and active holds (as
+    `services.holds_for` gives them), from the person's `roles` (kind, started_on,
+    ended_on) and `agreements` (id -> ends_on) that the caller read already."""
+    db = connections[DEFAULT_DB_ALIAS]
+    holds_sql, holds_plan, contact_sql, contact_plan = _statements()
+    holds = raw_read.convert(raw_read.fetch_all(holds_sql, (person_id,)), holds_plan, db)
+    marks = raw_read.convert(raw_read.fetch_all(contact_sql, (person_id,)), contact_plan, db)
+    person = facts._facts(list(roles), dict(agreements), [until for _, _, until in holds],
+                          marks[0][0] if marks else None)
+    return person, [HoldView(reason, created.date(), until) for reason, created, until in holds]
