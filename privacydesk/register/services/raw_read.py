@@ -41,7 +41,8 @@ class _Cursor(threading.local):
 _cursor = _Cursor()
 
 
-def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def fetch_all(sql: str, params: Sequence[Any],
+              db: BaseDatabaseWrapper | None = None) -> list[tuple[Any, ...]]:
     """Run `sql` ("%s" placeholders) and return every row, through the DB-API cursor.
 
     Django's cursor wrapper costs about as much as a small indexed query itself, so the
@@ -49,7 +50,8 @@ def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     one), inside Django's error translation and the caller's transaction. While queries
     are being logged (DEBUG, assertNumQueries) the ordinary cursor runs, so they show.
     """
-    db = connections[DEFAULT_DB_ALIAS]
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
     if db.queries_logged:
         with db.cursor() as cursor:
             cursor.execute(sql, list(params))
@@ -98,13 +100,12 @@ def convert(rows: list[tuple[Any, ...]], plan: list[tuple[int, list[Converter], 
 
 
 @dataclass(frozen=True)
-class _Table:
-    """How one category is read: the SQL, its column names and converters."""
+class _Branch:
+    """One category's part of the union: its plain fields' slots and its converters."""
 
     category: str
     label: str
-    sql: str
-    plain: tuple[str, ...]
+    plain: tuple[tuple[str, int], ...]  # (field name, slot in the row)
     sealed: bool
     plan: list[tuple[int, list[Converter], Any]]
 
@@ -127,7 +128,10 @@ class DatumRow:
     agreement: str | None
 
 
-_TABLES: dict[str, list[_Table]] = {}
+# Row layout: category number, the COMMON columns, agreement id, agreement reference,
+# key id, ciphertext, then one slot per plain field of every category (NULL elsewhere).
+_FIXED = 1 + len(COMMON) + 4
+_UNION: dict[str, tuple[str, list[_Branch]]] = {}
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -135,54 +139,63 @@ def _column(model: type[Model], name: str) -> str:
     return str(field.column)
 
 
-def _tables(db: BaseDatabaseWrapper) -> list[_Table]:
-    plans = _TABLES.get(db.vendor)
-    if plans is None:
-        q = db.ops.quote_name
-        agreements = q(Agreement._meta.db_table)
-        plans = []
-        for category, model in DATUM_MODELS.items():
-            plain = plain_fields(category)
-            sealed = bool(sealed_fields(category))
-            names = [*plain, *COMMON, "agreement"]
-            cols = [f"d.{q(_column(model, n))}" for n in names]
-            if sealed:
-                cols += ["d.\"key_id\"", "d.\"ciphertext\""]
-            sql = (f"SELECT {', '.join(cols)}, a.{q('reference')} "  # noqa: S608
-                   f"FROM {q(model._meta.db_table)} d LEFT JOIN {agreements} a "
-                   f"ON a.{q('id')} = d.{q('agreement_id')} "
-                   f"WHERE d.{q('person_id')} = %s ORDER BY d.{q('id')}")
-            plans.append(_Table(category, model._meta.label_lower, sql, plain, sealed,
-                                converters(model, names, db)))
-        _TABLES[db.vendor] = plans
-    return plans
+def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
+    """One SELECT ... UNION ALL ... over every datum table, and how to read its rows."""
+    found = _UNION.get(db.vendor)
+    if found is not None:
+        return found
+    q = db.ops.quote_name
+    agreements = q(Agreement._meta.db_table)
+    slots: list[tuple[str, str]] = [(c, f) for c, m in DATUM_MODELS.items()
+                                    for f in plain_fields(c)]
+    selects, branches = [], []
+    for number, (category, model) in enumerate(DATUM_MODELS.items()):
+        sealed = bool(sealed_fields(category))
+        cols = [str(number), *(f"d.{q(_column(model, n))}" for n in COMMON),
+                f"d.{q('agreement_id')}", f"a.{q('reference')}",
+                f"d.{q('key_id')}" if sealed else "NULL",
+                f"d.{q('ciphertext')}" if sealed else "NULL"]
+        cols += [f"d.{q(_column(model, f))}" if c == category else "NULL" for c, f in slots]
+        selects.append(f"SELECT {', '.join(cols)} "  # noqa: S608
+                       f"FROM {q(model._meta.db_table)} d LEFT JOIN {agreements} a "
+                       f"ON a.{q('id')} = d.{q('agreement_id')} "
+                       f"WHERE d.{q('person_id')} = %s")
+        plain = tuple((f, _FIXED + i) for i, (c, f) in enumerate(slots) if c == category)
+        names = [*COMMON, *(f for f, _ in plain)]
+        where = [*range(1, 1 + len(COMMON)), *(i for _, i in plain)]
+        plan = [(where[i], funcs, col) for i, funcs, col in converters(model, names, db)]
+        branches.append(_Branch(category, model._meta.label_lower, plain, sealed, plan))
+    found = _UNION[db.vendor] = (" UNION ALL ".join(selects) + " ORDER BY 1, 2", branches)
+    return found
 
 
 def datum_rows(person_id: int, ref: str, categories: Sequence[str] | None = None
                ) -> dict[str, list[DatumRow]]:
     """Every datum of the person by category (in `DATUM_MODELS` order, by id), sealed
-    fields decrypted; only `categories` when given. DecryptionError if a value was
-    altered or moved to another person (AAD), as `get_secret` would raise."""
+    fields decrypted; only `categories` when given. One SELECT (a UNION ALL of the
+    category tables). DecryptionError if a value was altered or moved to another person
+    (AAD), as `get_secret` would raise."""
     db = connections[DEFAULT_DB_ALIAS]
-    found: dict[str, list[DatumRow]] = {}
+    sql, branches = _union(db)
     wanted = None if categories is None else frozenset(categories)
-    for table in _tables(db):
-        if wanted is not None and table.category not in wanted:
+    found: dict[str, list[DatumRow]] = {}
+    for raw in fetch_all(sql, (person_id,) * len(branches), db):
+        branch = branches[raw[0]]
+        if wanted is not None and branch.category not in wanted:
             continue
-        rows = convert(fetch_all(table.sql, (person_id,)), table.plan, db)
-        if not rows:
-            continue
-        n = len(table.plain)
-        aad = sealed_aad_for(table.label, ref) if table.sealed else ""
-        items = []
-        for row in rows:
-            values = dict(zip(table.plain, row[:n], strict=True))
-            if table.sealed:
-                values.update(json.loads(crypto.unseal(row[n + 9], row[n + 10], aad=aad)))
-            items.append(DatumRow(table.category, row[n], values, row[n + 1], row[n + 2],
-                                  row[n + 3], row[n + 4], row[n + 5], row[n + 6],
-                                  row[n + 7], row[n + 8], row[-1]))
-        found[table.category] = items
+        row = list(raw)
+        for i, funcs, col in branch.plan:
+            value = row[i]
+            for func in funcs:
+                value = func(value, col, db)
+            row[i] = value
+        values = {name: row[i] for name, i in branch.plain}
+        if branch.sealed:
+            values.update(json.loads(crypto.unseal(
+                row[11], row[12], aad=sealed_aad_for(branch.label, ref))))
+        found.setdefault(branch.category, []).append(DatumRow(
+            branch.category, row[1], values, row[2], row[3], row[4], row[5], row[6],
+            row[7], row[8], row[9], row[10]))
     return found
 
 
@@ -203,4 +216,46 @@ def role_rows(person_id: int) -> list[list[Any]]:
                f"ON o.{q('id')} = r.{q('organisation_id')} "
                f"WHERE r.{q('person_id')} = %s ORDER BY r.{q('started_on')}, r.{q('id')}")
         entry = _ROLE_SQL[db.vendor] = (sql, converters(Role, names, db))
-    return convert(fetch_all(entry[0], (person_id,)), entry[1], db)
+    return convert(fetch_all(entry[0], (person_id,), db), entry[1], db)
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """What a retention decision needs of one datum (retention.services.DECISION_FIELDS)."""
+
+    category: str
+    id: int
+    purpose: str
+    legal_basis: str
+    agreement_id: int | None
+    created_at: Any
+    delete_after: Any
+
+
+_DECISIONS: dict[str, tuple[str, list[tuple[int, list[Converter], Any]]]] = {}
+
+
+def decision_rows(person_id: int) -> dict[str, list[DecisionRow]]:
+    """The person's data by category (in `DATUM_MODELS` order) with just the columns a
+    retention decision needs; one SELECT (a UNION ALL of the category tables), nothing
+    decrypted. For the erasure engine, inside its transaction."""
+    db = connections[DEFAULT_DB_ALIAS]
+    entry = _DECISIONS.get(db.vendor)
+    categories = list(DATUM_MODELS)
+    if entry is None:
+        q = db.ops.quote_name
+        names = ["id", "purpose", "legal_basis", "agreement", "created_at", "delete_after"]
+        selects = [f"SELECT {number}, "  # noqa: S608
+                   f"{', '.join(q(_column(model, n)) for n in names)} "
+                   f"FROM {q(model._meta.db_table)} WHERE {q('person_id')} = %s"
+                   for number, model in enumerate(DATUM_MODELS.values())]
+        # Every category has the same columns, so the Name model's converters serve all.
+        plan = [(i + 1, funcs, col) for i, funcs, col in
+                converters(DATUM_MODELS[categories[0]], names, db)]
+        entry = _DECISIONS[db.vendor] = (" UNION ALL ".join(selects) + " ORDER BY 1, 2", plan)
+    sql, plan = entry
+    found: dict[str, list[DecisionRow]] = {}
+    for row in convert(fetch_all(sql, (person_id,) * len(categories), db), plan, db):
+        category = categories[row[0]]
+        found.setdefault(category, []).append(DecisionRow(category, *row[1:]))
+    return found

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 from uuid import UUID
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Email, Name, Person
@@ -75,7 +75,8 @@ def read_person(person: Person, *, actor: str, purpose: str,
     With `staff_role`, only the categories the policy lets that role see are shown (Sec1);
     without, every category (system use such as an access report). A restricted person may
     only be read for an Art. 18(2) use (e.g. "access_request"); else RestrictedError.
-    One SELECT per category and one for the roles, on the DB-API cursor (`raw_read`).
+    One SELECT for every category's data and one for the roles, on the DB-API cursor
+    (`raw_read`); the audit append is the only transaction.
     """
     check_actor(actor)
     check_use_purpose(purpose)
@@ -93,30 +94,31 @@ def read_person(person: Person, *, actor: str, purpose: str,
     rights_use = purpose in USES_ALLOWED_WHILE_RESTRICTED
     shown: dict[str, tuple[DatumView, ...]] = {}
     withheld = 0
-    with transaction.atomic():
-        for category, rows in raw_read.datum_rows(person.pk, str(person.ref), wanted).items():
-            views = []
-            for row in rows:
-                if row.restricted and not rights_use:
-                    withheld += 1
-                    continue
-                views.append(DatumView(
-                    id=row.id, category=category, values=MappingProxyType(row.values),
-                    source=row.source, purpose=row.purpose, legal_basis=row.legal_basis,
-                    agreement=row.agreement, created_at=row.created_at,
-                    updated_at=row.updated_at, delete_after=row.delete_after,
-                    restricted=row.restricted))
-            if views:
-                shown[category] = tuple(views)
-        roles = tuple(
-            RoleView(kind=kind, organisation=org_name, organisation_id=org_id,
-                     started_on=start, ended_on=end,
-                     active=start <= today and (end is None or end >= today))
-            for kind, org_id, start, end, org_name in raw_read.role_rows(person.pk))
-        names = shown.get("names")
-        display = Name.compose(dict(names[0].values)) if names else str(person.ref)
-        record("read", person, actor=actor, person=person, purpose=purpose,
-               detail={"categories": sorted(shown), "staff_role": staff_role})
+    # No transaction of its own: the reads change nothing, and the audit append is one
+    # (a nested one would cost a savepoint per read).
+    for category, rows in raw_read.datum_rows(person.pk, str(person.ref), wanted).items():
+        views = []
+        for row in rows:
+            if row.restricted and not rights_use:
+                withheld += 1
+                continue
+            views.append(DatumView(
+                id=row.id, category=category, values=MappingProxyType(row.values),
+                source=row.source, purpose=row.purpose, legal_basis=row.legal_basis,
+                agreement=row.agreement, created_at=row.created_at,
+                updated_at=row.updated_at, delete_after=row.delete_after,
+                restricted=row.restricted))
+        if views:
+            shown[category] = tuple(views)
+    roles = tuple(
+        RoleView(kind=kind, organisation=org_name, organisation_id=org_id,
+                 started_on=start, ended_on=end,
+                 active=start <= today and (end is None or end >= today))
+        for kind, org_id, start, end, org_name in raw_read.role_rows(person.pk))
+    names = shown.get("names")
+    display = Name.compose(dict(names[0].values)) if names else str(person.ref)
+    record("read", person, actor=actor, person=person, purpose=purpose,
+           detail={"categories": sorted(shown), "staff_role": staff_role})
     return PersonView(person_id=person.pk, ref=person.ref, created_at=person.created_at,
                       restricted=person.restricted, display_name=display, roles=roles,
                       data=MappingProxyType(shown), hidden_categories=tuple(hidden),
