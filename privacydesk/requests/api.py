@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema
 from privacydesk.api.auth import require_permission
 from privacydesk.api.errors import NotFound
 from privacydesk.api.schemas import ERRORS, ERRORS_404
+from privacydesk.register.services import raw_read
 from privacydesk.requests import actions, clock, intake, report, verification
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.vault import audit
@@ -103,7 +104,7 @@ def _out(r: DataSubjectRequest) -> RequestOut:
 
 
 def _get(uid: UUID) -> DataSubjectRequest:
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
+    found = raw_read.load_one(DataSubjectRequest, "uid", uid)  # per call: no ORM compile
     if found is None:
         raise NotFound("uid", "no request has this uid")
     return found
