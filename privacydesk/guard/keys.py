@@ -44,7 +44,13 @@ class KeyRing:
     def generation(self, now: float) -> int:
         return int(now // self.rotate_seconds)
 
-    def _hasher(self, generation: int) -> Any:
+    def in_overlap(self, now: float) -> bool:
+        """True in the first window of a generation, while the previous one still counts."""
+        return now % self.rotate_seconds < self.window_seconds
+
+    def hasher(self, generation: int) -> Any:
+        """The keyed BLAKE2b object of `generation`, to be `.copy()`-ed per subject (keying
+        costs a compression; a copy does not)."""
         hasher = self._hashers.get(generation)
         if hasher is None:
             secret = hashlib.blake2b(self._salt_source(generation), key=self._pepper,
@@ -57,7 +63,7 @@ class KeyRing:
 
     def key(self, subject: str, now: float) -> bytes:
         """The 8-byte keyed hash of `subject` in the generation current at `now`."""
-        h = self._hasher(int(now // self.rotate_seconds)).copy()
+        h = self.hasher(int(now // self.rotate_seconds)).copy()
         h.update(subject.encode())
         return h.digest()
 
@@ -67,7 +73,7 @@ class KeyRing:
         generation = int(now // self.rotate_seconds)
         if now - generation * self.rotate_seconds >= self.window_seconds:
             return None
-        h = self._hasher(generation - 1).copy()
+        h = self.hasher(generation - 1).copy()
         h.update(subject.encode())
         return h.digest()
 

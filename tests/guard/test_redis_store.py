@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 import redis
+from hypothesis import given
+from hypothesis import strategies as st
 
 from privacydesk.guard import rules
 from privacydesk.guard.detector import Detector, Limits
+from privacydesk.guard.keys import KeyRing
+from privacydesk.guard.stores.memory import MemoryStore
 from privacydesk.guard.stores.redis import RedisStore
 
 from .conftest import REDIS_URL
@@ -57,3 +63,53 @@ def test_without_the_pepper_the_shared_salt_does_not_give_the_same_hash(redis_pr
     for _ in range(4):
         ours.signal(OLAF, rules.LOGIN_FAILED)
     assert theirs.signal(OLAF, rules.LOGIN_FAILED) is None
+
+
+def test_a_break_in_straddling_the_rotation_of_the_secret_is_counted_whole(redis_prefix):
+    store = worker(redis_prefix).store
+    before = 3600.0 * 500_000 - 60  # one minute before the secret rotates
+    for _ in range(3):
+        assert store.add(OLAF, rules.LOGIN_FAILED, "/staff/login/", before) is None
+    after = before + 120
+    assert store.add(OLAF, rules.LOGIN_FAILED, "/staff/login/", after) is None
+    evidence = store.add(OLAF, rules.MFA_FAILED, "/staff/mfa/", after)
+    assert evidence is not None
+    assert evidence.rules == {"login_failed": 4, "mfa_failed": 1}
+    assert evidence.paths == ["/staff/login/", "/staff/mfa/"]
+
+
+def test_evidence_keeps_at_most_ten_distinct_paths(redis_prefix):
+    detector = worker(redis_prefix)
+    batch = [(OLAF, rules.ATTACK_PATH, f"/probe{i % 12}.php") for i in range(24)]
+    [crossing] = detector.signal_many(batch)
+    assert crossing.evidence.rules == {"attack_path": 24}
+    assert crossing.evidence.paths == [f"/probe{i}.php" for i in range(10)]
+
+
+# The shared store must decide exactly as the in-memory one: same crossings, same evidence,
+# batch after batch, also across window edges and the rotation of the secret.
+SUBJECTS = (OLAF, ANNA, "2001:db8:1:2::/64")
+signal_st = st.tuples(st.sampled_from(SUBJECTS), st.sampled_from(rules.RULES),
+                      st.sampled_from(["/staff/login/", "/.env", "/contact/?q=", ""]))
+batches_st = st.lists(st.tuples(st.sampled_from([0, 30, 299, 599, 601, 1300]),
+                                st.lists(signal_st, min_size=1, max_size=8)),
+                      min_size=1, max_size=12)
+
+
+@given(batches=batches_st)
+def test_redis_counts_exactly_like_the_memory_store(batches):
+    prefix = f"pdtest:guard:{uuid.uuid4().hex}"
+    shared = worker(prefix).store
+    local = MemoryStore(Limits(5, 600), KeyRing(3600, 600))
+    now = 3600.0 * 500_000 - 700  # the batches run across a rotation of the secret
+    try:
+        for step, batch in batches:
+            now += step
+            expected = local.add_many(batch, now)
+            got = shared.add_many(batch, now)
+            assert {s: (e.rules, e.paths) for s, e in got.items()} == \
+                {s: (e.rules, e.paths) for s, e in expected.items()}
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)

@@ -86,9 +86,10 @@ class MemoryStore:
             self._path_ids[path] = pid
         return pid
 
-    def _evict(self) -> None:
+    def _evict(self, needed: int) -> None:
+        # The least recently touched entries go first, at least 1/64 of the table at a time.
         counts, suspects = self._counts, self._suspects
-        victims = list(islice(counts, max(1, self.max_entries // 64)))
+        victims = list(islice(counts, max(needed, self.max_entries // 64)))
         for k in victims:
             del counts[k]
             suspects.pop(k, None)
@@ -112,22 +113,31 @@ class MemoryStore:
 
     def add_many(self, signals: Sequence[tuple[str, str, str]],
                  now: float) -> dict[str, Evidence]:
-        """Count a batch; signals of one subject are folded into one update (one hash).
-        Return the evidence of each subject this batch made an offender."""
+        """Count a batch; return the evidence of each subject this batch made an offender.
+
+        The batch is folded per subject, so a subject is hashed (one `.copy()` of the
+        pre-keyed BLAKE2b object) and updated once however many signals it sent; the loop
+        below is the hot path of a flood, so it is written out inline.
+        """
         groups = fold(signals)
-        counts, keyring = self._counts, self.keyring
+        counts, suspects, keyring, limits = self._counts, self._suspects, self.keyring, self.limits
         if self._base is None:
-            self._base = int(now) - 4 * self.limits.window_seconds
+            self._base = int(now) - 4 * limits.window_seconds
         t = max(0, int(now) - self._base)
         self._adds += len(groups)
         if self._adds >= self._next_sweep:
             self._next_sweep = self._adds + 8192
             self._sweep(t)
-        hash_copy = keyring._hasher(int(now // keyring.rotate_seconds)).copy
-        overlap = now % keyring.rotate_seconds < keyring.window_seconds
-        from_bytes, pop, bits, path_id = int.from_bytes, counts.pop, RULE_BIT, self._path_id
-        fresh = 1 << 28 if self.limits.threshold > 1 else 0
+        room = self.max_entries - len(counts) - len(groups)
+        if room < 0:  # make room for the whole batch at once, least recently touched first
+            self._evict(-room)
+        hash_copy = keyring.hasher(keyring.generation(now)).copy
+        overlap = keyring.in_overlap(now)
+        window, threshold, bits = limits.window_seconds, limits.threshold, RULE_BIT
+        from_bytes, pop, path_ids = int.from_bytes, counts.pop, self._path_ids
+        fresh = t | 1 << 28 if threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
+        ev: list[Any]
         for subject, group in groups.items():
             h = hash_copy()
             h.update(subject.encode())
@@ -135,16 +145,46 @@ class MemoryStore:
             v = pop(k, None)
             if v is None and overlap:
                 v = self._carry_over(subject, k, now)
-            if v is None and fresh and type(group) is tuple:
+            if v is None and fresh >= 0 and type(group) is tuple:
                 # The common case under a flood: a new subject with one signal.
-                if len(counts) >= self.max_entries:
-                    self._evict()
-                counts[k] = t | fresh | bits[group[1]] << 40 | path_id(group[2]) << 48
+                pid = path_ids.get(group[2])
+                if pid is None:
+                    pid = self._path_id(group[2])
+                counts[k] = fresh | bits[group[1]] << 40 | pid << 48
                 continue
-            items = [group] if type(group) is tuple else group
-            evidence = self._update(k, v, items, t, now)
-            if evidence is not None:
-                crossed[subject] = evidence
+            items = (group,) if type(group) is tuple else group
+            if v is None:  # a new subject with several signals (or a threshold of 1)
+                v = t | bits[items[0][1]] << 40 | self._path_id(items[0][2]) << 48
+                ev = [now, {}, []]
+            else:
+                known = suspects.pop(k, None)
+                ev = known if known is not None else self._evidence_of(v)
+            ws, cur, prev = v & _M28, v >> 28 & 63, v >> 34 & 63
+            elapsed = t - ws
+            if elapsed >= window:
+                if elapsed < 2 * window:
+                    prev, ws, elapsed = cur, ws + window, elapsed - window
+                else:
+                    prev, ws, elapsed = 0, t, 0
+                cur = 0
+            cur = min(cur + len(items), 63)
+            mask = v >> 40 & 255
+            rules, paths = ev[1], ev[2]
+            for _, rule, path in items:
+                mask |= bits[rule]
+                rules[rule] = rules.get(rule, 0) + 1
+                if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                    paths.append(path[:200])
+            # cur + prev * (share of the previous window still inside) >= threshold, in ints.
+            if cur * window + prev * (window - elapsed) >= threshold * window:
+                crossed[subject] = Evidence(rules=rules, first_seen=float(ev[0]),
+                                            last_seen=now, paths=paths)
+                continue  # forgotten: the next signal starts afresh
+            counts[k] = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
+            if len(suspects) >= self.max_suspects:
+                for victim in list(islice(suspects, max(1, self.max_suspects // 16))):
+                    del suspects[victim]
+            suspects[k] = ev
         return crossed
 
     def _carry_over(self, subject: str, k: int, now: float) -> int | None:
@@ -157,67 +197,12 @@ class MemoryStore:
             self._suspects[k] = self._suspects.pop(ok)
         return self._counts.pop(ok, None)
 
-    def _update(self, k: int, v: int | None, items: list[tuple[str, str, str]], t: int,
-                now: float) -> Evidence | None:
-        """Count `items` (signals of one subject) into record `v` (None: new) under key k."""
-        _, rule, path = items[0]
-        if v is None:
-            if len(self._counts) >= self.max_entries:
-                self._evict()
-            v = t | RULE_BIT[rule] << 40 | self._path_id(path) << 48
-            if self.limits.threshold == 1:
-                return Evidence(rules={rule: 1}, first_seen=now, last_seen=now,
-                                paths=[path] if path else [])
-            v |= 1 << 28  # the first signal is in the record; count the rest
-            items = items[1:]
-            if not items:
-                self._counts[k] = v
-                return None
-        window = self.limits.window_seconds
-        ws = v & _M28
-        cur = v >> 28 & 63
-        prev = v >> 34 & 63
-        elapsed = t - ws
-        if elapsed >= window:
-            if elapsed < 2 * window:
-                prev, ws, elapsed = cur, ws + window, elapsed - window
-            else:
-                prev, ws, elapsed = 0, t, 0
-            cur = 0
-        cur = min(cur + len(items), 63)
-        mask = v >> 40 & 255
-        for item in items:
-            mask |= RULE_BIT[item[1]]
-        ev = self._note(k, v, items, now)
-        if cur + prev * (window - elapsed) / window >= self.limits.threshold:
-            self._suspects.pop(k, None)
-            return Evidence(rules=ev[2], first_seen=float(ev[0]), last_seen=float(ev[1]),
-                            paths=ev[3])
-        self._counts[k] = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
-        return None
-
-    def _note(self, k: int, v: int, items: list[tuple[str, str, str]],
-              now: float) -> list[Any]:
-        """The evidence of a subject with two or more signals: [first, last, rule counts,
-        paths]; made from the compact record `v` on the second signal."""
-        suspects = self._suspects
-        ev = suspects.pop(k, None)
-        if ev is None:
-            mask = v >> 40 & 255
-            first_path = self._paths[v >> 48]
-            ev = [(self._base or 0) + (v & _M28), now,
-                  {r: 1 for r in RULES if mask & RULE_BIT[r]}, [first_path] if first_path else []]
-            if len(suspects) >= self.max_suspects:
-                for victim in list(islice(suspects, max(1, self.max_suspects // 16))):
-                    del suspects[victim]
-        ev[1] = now
-        counted, paths = ev[2], ev[3]
-        for _, rule, path in items:
-            counted[rule] = counted.get(rule, 0) + 1
-            if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                paths.append(path[:200])
-        suspects[k] = ev
-        return ev
+    def _evidence_of(self, v: int) -> list[Any]:
+        """Evidence [first seen, rule counts, paths] rebuilt from a compact record (a subject
+        with one signal so far, or whose evidence was evicted)."""
+        mask, first_path = v >> 40 & 255, self._paths[v >> 48]
+        return [(self._base or 0) + (v & _M28), {r: 1 for r in RULES if mask & RULE_BIT[r]},
+                [first_path] if first_path else []]
 
 
 def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:

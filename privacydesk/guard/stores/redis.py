@@ -1,13 +1,18 @@
 """Counters in Redis, shared by every worker and machine (W2 item 3; no Django).
 
-One hash per keyed subject, `<prefix>:c:<hex>`, with a TTL of two windows: a non-offender's
-counter disappears by itself. Each update is one Lua script, so the roll of the window, the
-increment and the threshold test are atomic: of all workers, exactly one sees the crossing.
-A batch is folded per subject and sent as one pipeline (one round trip).
+One string per keyed subject, `<prefix>:c:<hex>`, with a TTL of two windows: a non-offender's
+counter disappears by itself. A whole batch is one Lua script call (one round trip), so the
+roll of the window, the increment and the threshold test are atomic: of all workers, exactly
+one sees a crossing. The batch is folded per subject in Python first (one hash, one line and
+aggregated rule counts per subject); the script reads every counter of the batch with one
+MGET and writes each with one SET … EX (or DEL on a crossing).
 
 The salt of each generation is shared through `<prefix>:salt:<generation>` (SET NX with a
 TTL), so all workers hash alike; the pepper (SECRET_KEY) never goes to Redis, so a copy of
 Redis alone cannot turn a counter back into an address.
+
+A counter is "ws cur prev first c1 … c8 npaths" followed by "\\t<path>" per path and a final
+tab, e.g. "1800000000 2 0 1800000000 0 0 0 2 0 0 0 0 1\\t/.env\\t".
 """
 
 from __future__ import annotations
@@ -21,80 +26,80 @@ from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULES
 from privacydesk.guard.stores.memory import fold
 
-# One script call counts a whole batch. ARGV: now, window, threshold, ttl, max paths, key
-# prefix, then one line per subject: "hex<TAB>oldhex-or-dash(<TAB>rule index<TAB>path)+".
-# A line that starts with "=" is a subject with one signal and no older generation: the rest
-# of the line is its ready-made record, stored with one SET NX unless a counter exists.
-# A counter is one string: "ws<TAB>cur<TAB>prev<TAB>first<TAB>c1,...,c8(<TAB>path)*".
+# ARGV: now, window, threshold, ttl, max paths, key prefix, then the batch, one line per
+# subject, "\n"-separated:
+#   "=<key hex> <counter>"                 one signal, no older generation: the new counter
+#   "<key hex> <old key hex or -> c1,…,c8<TAB>path<TAB>…"   everything else (counts summed)
 _ADD = """
-local now = tonumber(ARGV[1])
-local w = tonumber(ARGV[2])
-local th = tonumber(ARGV[3])
-local ttl = tonumber(ARGV[4])
-local maxp = tonumber(ARGV[5])
-local prefix = ARGV[6]
-local out = {}
-local idx = 0
+local now, w, th = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local ttl, maxp, prefix = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local HEAD = '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+)'
+local lines, keys = {}, {}
 for line in string.gmatch(ARGV[7], '[^\\n]+') do
-  idx = idx + 1
-  local stored = false
-  if string.sub(line, 1, 1) == '=' then
-    -- "=hex<TAB>rule<TAB>path<TAB>record": a new subject is one SET NX
-    local k = prefix .. string.sub(line, 2, 17)
-    local rest = string.sub(line, 19)
-    local tab1 = string.find(rest, '\\t', 1, true)
-    local tab2 = string.find(rest, '\\t', tab1 + 1, true)
-    stored = redis.call('SET', k, string.sub(rest, tab2 + 1), 'NX', 'EX', ttl)
-    if not stored then
-      line = string.sub(line, 2, 17) .. '\\t-\\t' .. string.sub(rest, 1, tab2 - 1)
-    end
-  end
-  if not stored then
-  local f = {}
-  for x in string.gmatch(line, '[^\\t]+') do f[#f + 1] = x end
-  local k = prefix .. f[1]
-  local raw = redis.call('GET', k)
-  if not raw and f[2] ~= '-' then
-    local ok = prefix .. f[2]
-    raw = redis.call('GET', ok)
-    if raw then redis.call('DEL', ok) end
-  end
-  local ws, cur, prev, first = now, 0, 0, now
-  local counts = {0, 0, 0, 0, 0, 0, 0, 0}
-  local paths = {}
-  local seen = {}
-  if raw then
-    local g = {}
-    for x in string.gmatch(raw, '[^\\t]+') do g[#g + 1] = x end
-    ws, cur, prev, first = tonumber(g[1]), tonumber(g[2]), tonumber(g[3]), tonumber(g[4])
-    local i = 0
-    for c in string.gmatch(g[5], '[^,]+') do i = i + 1; counts[i] = tonumber(c) end
-    for j = 6, #g do paths[#paths + 1] = g[j]; seen[g[j]] = true end
-  end
-  local el = now - ws
-  if el >= w then
-    if el < 2 * w then prev = cur; ws = ws + w; el = el - w else prev = 0; ws = now; el = 0 end
-    cur = 0
-  end
-  for j = 3, #f - 1, 2 do
-    local r = tonumber(f[j])
-    local path = f[j + 1]
-    cur = cur + 1
-    counts[r] = counts[r] + 1
-    if path ~= '-' and not seen[path] and #paths < maxp then
-      paths[#paths + 1] = path
-      seen[path] = true
-    end
-  end
-  local value = ws .. '\\t' .. cur .. '\\t' .. prev .. '\\t' .. first .. '\\t' ..
-    table.concat(counts, ',')
-  if #paths > 0 then value = value .. '\\t' .. table.concat(paths, '\\t') end
-  if cur + prev * (w - el) / w >= th then
-    redis.call('DEL', k)
-    out[#out + 1] = {idx, value}
+  lines[#lines + 1] = line
+  local at = string.byte(line, 1) == 61 and 2 or 1  -- '='
+  keys[#keys + 1] = prefix .. string.sub(line, at, at + 15)
+end
+local raws = {}
+for i = 1, #keys, 1000 do
+  local part = redis.call('MGET', unpack(keys, i, math.min(i + 999, #keys)))
+  for j = 1, #part do raws[i + j - 1] = part[j] end
+end
+local out = {}
+for i = 1, #lines do
+  local line, k, raw = lines[i], keys[i], raws[i]
+  local fresh = string.byte(line, 1) == 61
+  if fresh and not raw then
+    redis.call('SET', k, string.sub(line, 19), 'EX', ttl)  -- the common case of a flood
   else
-    redis.call('SET', k, value, 'EX', ttl)
-  end
+    local old, counts, paths
+    if fresh then
+      local c = {string.match(string.sub(line, 19), HEAD)}
+      counts = {c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]}
+      paths = string.match(line, '(\\t.*)$') or ''
+      old = '-'
+    else
+      local cs
+      old, cs, paths = string.match(line, '^%x+ ([%x-]+) ([%d,]+)(.*)$')
+      counts = {string.match(cs, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+)$')}
+      if not raw and old ~= '-' then
+        raw = redis.call('GET', prefix .. old)
+        if raw then redis.call('DEL', prefix .. old) end
+      end
+    end
+    local ws, cur, prev, first, np, have = now, 0, 0, now, 0, '\\t'
+    local c = {0, 0, 0, 0, 0, 0, 0, 0}
+    if raw then
+      local f = {string.match(raw, HEAD)}
+      ws, cur, prev, first = tonumber(f[1]), tonumber(f[2]), tonumber(f[3]), tonumber(f[4])
+      for r = 1, 8 do c[r] = tonumber(f[r + 4]) end
+      np = tonumber(f[13])
+      have = string.match(raw, '(\\t.*)$') or '\\t'
+    end
+    local el = now - ws
+    if el >= w then
+      if el < 2 * w then prev = cur; ws = ws + w; el = el - w else prev = 0; ws = now; el = 0 end
+      cur = 0
+    end
+    for r = 1, 8 do
+      local n = tonumber(counts[r])
+      c[r] = c[r] + n
+      cur = cur + n
+    end
+    for p in string.gmatch(paths, '[^\\t]+') do
+      if np < maxp and not string.find(have, '\\t' .. p .. '\\t', 1, true) then
+        have = have .. p .. '\\t'
+        np = np + 1
+      end
+    end
+    local value = ws .. ' ' .. cur .. ' ' .. prev .. ' ' .. first .. ' ' ..
+      table.concat(c, ' ') .. ' ' .. np .. have
+    if cur * w + prev * (w - el) >= th * w then
+      if raw then redis.call('DEL', k) end
+      out[#out + 1] = {i, value}
+    else
+      redis.call('SET', k, value, 'EX', ttl)
+    end
   end
 end
 return out
@@ -129,57 +134,68 @@ class RedisStore:
     def add_many(self, signals: Sequence[tuple[str, str, str]],
                  now: float) -> dict[str, Evidence]:
         """Count a batch in one atomic script call (one round trip); signals are folded per
-        subject, so a subject is hashed and stored once per batch."""
+        subject, so a subject is hashed once and sent as one line with summed rule counts."""
         if not signals:
             return {}
         groups = fold(signals)
-        keyring = self.keyring
+        keyring, limits = self.keyring, self.limits
+        hash_copy = keyring.hasher(keyring.generation(now)).copy
+        overlap = keyring.in_overlap(now)
+        stamp = int(now)
+        # The counter of one signal, per (rule, path) pair: made once per batch.
+        fresh_record: dict[tuple[str, str], str] = {}
+        single_ok = limits.threshold > 1 and not overlap
         lines = []
-        order = list(groups)
-        index = _RULE_INDEX
-        limits = self.limits
-        stamp = str(int(now))
-        fresh_head = f"{stamp}\t1\t0\t{stamp}\t"
-        single_ok = limits.threshold > 1
-        for subject in order:
-            group = groups[subject]
-            old = keyring.previous_key(subject, now)
-            key = keyring.key(subject, now).hex()
-            if single_ok and old is None and type(group) is tuple:
-                rule, path = index[group[1]], _clean(group[2])
-                record = fresh_head + _FRESH_COUNTS[rule]
-                if path != "-":
-                    record += "\t" + path
-                lines.append(f"={key}\t{rule}\t{path}\t{record}")
+        for subject, group in groups.items():
+            h = hash_copy()
+            h.update(subject.encode())
+            key = h.hexdigest()
+            if single_ok and type(group) is tuple:
+                pair = (group[1], group[2])
+                record = fresh_record.get(pair)
+                if record is None:
+                    record = fresh_record[pair] = _first_counter(stamp, *pair)
+                lines.append(f"={key} {record}")
                 continue
             items = (group,) if type(group) is tuple else group
-            parts = [key, old.hex() if old else "-"]
+            old = keyring.previous_key(subject, now) if overlap else None
+            counts = [0] * len(RULES)
+            paths: list[str] = []
             for _, rule, path in items:
-                parts += (index[rule], _clean(path))
-            lines.append("\t".join(parts))
+                counts[_RULE_INDEX[rule]] += 1
+                path = _clean(path)
+                if path and path not in paths:
+                    paths.append(path)
+            lines.append(f"{key} {old.hex() if old else '-'} {','.join(map(str, counts))}"
+                         + "".join(f"\t{p}" for p in paths[:MAX_EVIDENCE_PATHS]))
+        order = list(groups)
         replies = self._script(keys=[], args=[
-            int(now), limits.window_seconds, limits.threshold, 2 * limits.window_seconds + 1,
+            stamp, limits.window_seconds, limits.threshold, 2 * limits.window_seconds + 1,
             MAX_EVIDENCE_PATHS, f"{self.prefix}:c:", "\n".join(lines)])
-        crossed: dict[str, Evidence] = {}
-        for position, value in replies:
-            crossed[order[int(position) - 1]] = _evidence(value, now)
-        return crossed
+        return {order[int(position) - 1]: _evidence(value, now) for position, value in replies}
 
 
-_RULE_INDEX = {rule: str(i + 1) for i, rule in enumerate(RULES)}
-# The rule counts of a counter with one signal of rule number i.
-_FRESH_COUNTS = {str(i + 1): ",".join("1" if j == i else "0" for j in range(len(RULES)))
-                 for i in range(len(RULES))}
+_RULE_INDEX = {rule: i for i, rule in enumerate(RULES)}
 
 
 def _clean(path: str) -> str:
-    # Tabs and newlines separate fields in the script's input; a dash means "no path".
-    return path.replace("\t", " ").replace("\n", " ")[:200] or "-"
+    # Tabs and newlines separate fields and lines in the script's input.
+    return path.replace("\t", " ").replace("\n", " ").replace("\r", " ")[:200]
+
+
+def _first_counter(stamp: int, rule: str, path: str) -> str:
+    """The counter of a subject's first signal: window starts now, one signal of `rule`."""
+    counts = " ".join("1" if r == rule else "0" for r in RULES)
+    path = _clean(path)
+    return (f"{stamp} 1 0 {stamp} {counts} 1\t{path}\t" if path
+            else f"{stamp} 1 0 {stamp} {counts} 0\t")
 
 
 def _evidence(value: bytes | str, now: float) -> Evidence:
     text = value.decode() if isinstance(value, bytes) else value
-    fields = text.split("\t")
-    counts = [int(c) for c in fields[4].split(",")]
+    head, _, tail = text.partition("\t")
+    fields = head.split(" ")
+    counts = [int(c) for c in fields[4:12]]
     return Evidence(rules={RULES[i]: c for i, c in enumerate(counts) if c},
-                    first_seen=float(fields[3]), last_seen=float(now), paths=fields[5:])
+                    first_seen=float(fields[3]), last_seen=float(now),
+                    paths=[p for p in tail.split("\t") if p])
