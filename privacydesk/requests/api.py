@@ -18,7 +18,6 @@ from ninja import Field, Router, Schema
 from privacydesk.api.auth import require_permission
 from privacydesk.api.errors import NotFound
 from privacydesk.api.schemas import ERRORS, ERRORS_404
-from privacydesk.register.services import raw_read
 from privacydesk.requests import actions, clock, intake, report, verification
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.vault import audit
@@ -104,7 +103,7 @@ def _out(r: DataSubjectRequest) -> RequestOut:
 
 
 def _get(uid: UUID) -> DataSubjectRequest:
-    found = raw_read.load_one(DataSubjectRequest, "uid", uid)  # per call: no ORM compile
+    found = DataSubjectRequest.objects.filter(uid=uid).first()
     if found is None:
         raise NotFound("uid", "no request has this uid")
     return found

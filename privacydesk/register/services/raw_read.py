@@ -14,7 +14,7 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -25,7 +25,6 @@ from privacydesk.register.models import DATUM_MODELS, Agreement, Organisation, R
 from privacydesk.vault import crypto
 from privacydesk.vault.models import sealed_aad_for
 
-M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 # The columns every datum row is read with, after its plain fields.
 COMMON = ("id", "source", "purpose", "legal_basis", "created_at", "updated_at",
@@ -140,11 +139,6 @@ def _column(model: type[Model], name: str) -> str:
     return str(field.column)
 
 
-def _null(model: type[Model], name: str, db: BaseDatabaseWrapper, typed: bool) -> str:
-    field: Any = model._meta.get_field(name)
-    return f"CAST(NULL AS {field.db_type(db)})" if typed else "NULL"
-
-
 def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
     """One SELECT ... UNION ALL ... over every datum table, and how to read its rows."""
     found = _UNION.get(db.vendor)
@@ -154,20 +148,14 @@ def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
     agreements = q(Agreement._meta.db_table)
     slots: list[tuple[str, str]] = [(c, f) for c, m in DATUM_MODELS.items()
                                     for f in plain_fields(c)]
-    # PostgreSQL types an untyped NULL column of a union as text; name the real type.
-    typed = db.vendor == "postgresql"
-    sealed_model = next(m for c, m in DATUM_MODELS.items() if sealed_fields(c))
-    null = {f"{c}.{f}": _null(DATUM_MODELS[c], f, db, typed) for c, f in slots}
-    null.update({n: _null(sealed_model, n, db, typed) for n in ("key_id", "ciphertext")})
     selects, branches = [], []
     for number, (category, model) in enumerate(DATUM_MODELS.items()):
         sealed = bool(sealed_fields(category))
         cols = [str(number), *(f"d.{q(_column(model, n))}" for n in COMMON),
                 f"d.{q('agreement_id')}", f"a.{q('reference')}",
-                f"d.{q('key_id')}" if sealed else null["key_id"],
-                f"d.{q('ciphertext')}" if sealed else null["ciphertext"]]
-        cols += [f"d.{q(_column(model, f))}" if c == category else null[f"{c}.{f}"]
-                 for c, f in slots]
+                f"d.{q('key_id')}" if sealed else "NULL",
+                f"d.{q('ciphertext')}" if sealed else "NULL"]
+        cols += [f"d.{q(_column(model, f))}" if c == category else "NULL" for c, f in slots]
         selects.append(f"SELECT {', '.join(cols)} "  # noqa: S608
                        f"FROM {q(model._meta.db_table)} d LEFT JOIN {agreements} a "
                        f"ON a.{q('id')} = d.{q('agreement_id')} "
@@ -271,28 +259,3 @@ def decision_rows(person_id: int) -> dict[str, list[DecisionRow]]:
         category = categories[row[0]]
         found.setdefault(category, []).append(DecisionRow(category, *row[1:]))
     return found
-
-
-_LOADERS: dict[tuple[str, str, str], tuple[str, list[tuple[int, list[Converter], Any]]]] = {}
-
-
-def load_one(model: type[M], field_name: str, value: Any) -> M | None:
-    """The `model` row whose unique `field_name` equals `value`, loaded as the ORM loads
-    it (every concrete field, Django's converters), else None. For per-request lookups
-    (the API's request and person by uid/ref), where compiling the query cost more than
-    running it."""
-    db = connections[DEFAULT_DB_ALIAS]
-    key = (db.vendor, model._meta.label_lower, field_name)
-    entry = _LOADERS.get(key)
-    fields = model._meta.concrete_fields
-    if entry is None:
-        q = db.ops.quote_name
-        sql = (f"SELECT {', '.join(q(f.column) for f in fields)} "  # noqa: S608
-               f"FROM {q(model._meta.db_table)} "
-               f"WHERE {q(_column(model, field_name))} = %s LIMIT 1")
-        entry = _LOADERS[key] = (sql, converters(model, [f.name for f in fields], db))
-    field: Any = model._meta.get_field(field_name)
-    rows = convert(fetch_all(entry[0], (field.get_db_prep_value(value, db),), db), entry[1], db)
-    if not rows:
-        return None
-    return model.from_db(db.alias, [f.attname for f in fields], rows[0])
