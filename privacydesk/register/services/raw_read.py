@@ -139,6 +139,11 @@ def _column(model: type[Model], name: str) -> str:
     return str(field.column)
 
 
+def _null(model: type[Model], name: str, db: BaseDatabaseWrapper, typed: bool) -> str:
+    field: Any = model._meta.get_field(name)
+    return f"CAST(NULL AS {field.db_type(db)})" if typed else "NULL"
+
+
 def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
     """One SELECT ... UNION ALL ... over every datum table, and how to read its rows."""
     found = _UNION.get(db.vendor)
@@ -148,14 +153,20 @@ def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
     agreements = q(Agreement._meta.db_table)
     slots: list[tuple[str, str]] = [(c, f) for c, m in DATUM_MODELS.items()
                                     for f in plain_fields(c)]
+    # PostgreSQL types an untyped NULL column of a union as text; name the real type.
+    typed = db.vendor == "postgresql"
+    sealed_model = next(m for c, m in DATUM_MODELS.items() if sealed_fields(c))
+    null = {f"{c}.{f}": _null(DATUM_MODELS[c], f, db, typed) for c, f in slots}
+    null.update({n: _null(sealed_model, n, db, typed) for n in ("key_id", "ciphertext")})
     selects, branches = [], []
     for number, (category, model) in enumerate(DATUM_MODELS.items()):
         sealed = bool(sealed_fields(category))
         cols = [str(number), *(f"d.{q(_column(model, n))}" for n in COMMON),
                 f"d.{q('agreement_id')}", f"a.{q('reference')}",
-                f"d.{q('key_id')}" if sealed else "NULL",
-                f"d.{q('ciphertext')}" if sealed else "NULL"]
-        cols += [f"d.{q(_column(model, f))}" if c == category else "NULL" for c, f in slots]
+                f"d.{q('key_id')}" if sealed else null["key_id"],
+                f"d.{q('ciphertext')}" if sealed else null["ciphertext"]]
+        cols += [f"d.{q(_column(model, f))}" if c == category else null[f"{c}.{f}"]
+                 for c, f in slots]
         selects.append(f"SELECT {', '.join(cols)} "  # noqa: S608
                        f"FROM {q(model._meta.db_table)} d LEFT JOIN {agreements} a "
                        f"ON a.{q('id')} = d.{q('agreement_id')} "
@@ -259,3 +270,4 @@ def decision_rows(person_id: int) -> dict[str, list[DecisionRow]]:
         category = categories[row[0]]
         found.setdefault(category, []).append(DecisionRow(category, *row[1:]))
     return found
+
