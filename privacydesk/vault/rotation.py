@@ -30,8 +30,10 @@ from privacydesk.vault.models import SealedMixin, sealed_aad_for
 
 BatchHook = Callable[[type[Model], int], None]
 # Fields per transaction: large enough that commits and statements are a small share of the
-# work, small enough for one PostgreSQL statement (4 parameters a row, limit 65,535).
+# work, small enough for one SQLite UPDATE ... FROM (VALUES) (4 parameters a row, < 32,766).
 BATCH = 2000
+# Per-batch staging table on PostgreSQL (dropped at commit), suffixed with the pk type.
+ROTATION_TABLE = "privacydesk_rotation"
 
 
 @dataclass(frozen=True)
@@ -149,14 +151,24 @@ def _write_batch(model: type[SealedMixin], conn: BaseDatabaseWrapper,
                 f"UPDATE {table} SET {q('key_id')} = %s, {q('ciphertext')} = %s "
                 f"WHERE {pk_col} = %s AND {q('key_id')} = %s", updates)
             return
-        # PostgreSQL: one statement per batch instead of one network round trip per row.
-        pk_type = model._meta.pk.db_type(conn)
-        row = f"(%s::varchar, %s::bytea, %s::{pk_type}, %s::varchar)"
+        # PostgreSQL: COPY the batch into a temporary table and update from it — one
+        # round trip each, and no bytea literals built into a huge statement text (Django's
+        # psycopg cursors bind on the client side).
+        pk_field: Any = model._meta.pk
+        pk_type = str(pk_field.rel_db_type(conn))
+        # One staging table per pk type; emptied first, as an enclosing transaction (a
+        # caller's atomic block) may still hold the previous batch's rows.
+        staging = q(f"{ROTATION_TABLE}_{''.join(c for c in pk_type if c.isalnum())}")
+        cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (new_id varchar, "
+                    f"blob bytea, pk {pk_type}, old_id varchar) ON COMMIT DROP")
+        cur.execute(f"DELETE FROM {staging}")
+        with conn.wrap_database_errors, cur.cursor.copy(
+                f"COPY {staging} (new_id, blob, pk, old_id) FROM STDIN") as copy:
+            for update in updates:
+                copy.write_row(update)
         cur.execute(
             f"UPDATE {table} AS t SET {q('key_id')} = v.new_id, {q('ciphertext')} = v.blob "
-            f"FROM (VALUES {', '.join([row] * len(updates))}) AS v(new_id, blob, pk, old_id) "
-            f"WHERE t.{pk_col} = v.pk AND t.{q('key_id')} = v.old_id",
-            [value for update in updates for value in update])
+            f"FROM {staging} AS v WHERE t.{pk_col} = v.pk AND t.{q('key_id')} = v.old_id")
 
 
 def _rotate_model(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int, bar: tqdm,
