@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Protocol
 
 from privacydesk.guard.rules import RULE_BIT
@@ -96,9 +97,9 @@ class Detector:
     def signal_many(self, signals: Iterable[tuple[str, str, str]]) -> list[Crossing]:
         """Count a batch of (subject, rule, path) signals at once (pipelined where the store
         can); return the crossings, in the order the subjects first appear in the batch."""
-        batch = list(signals)
-        for _, rule, _ in batch:
-            if rule not in RULE_BIT:
-                raise ValueError(f"rule: unknown break-in rule {rule!r}")
+        batch = signals if isinstance(signals, list) else list(signals)
+        unknown = set(map(itemgetter(1), batch)).difference(RULE_BIT)
+        if unknown:
+            raise ValueError(f"rule: unknown break-in rule {sorted(unknown)[0]!r}")
         crossed = self.store.add_many(batch, self.clock())
         return [Crossing(subject, evidence) for subject, evidence in crossed.items()]

@@ -135,6 +135,7 @@ class MemoryStore:
         overlap = keyring.in_overlap(now)
         window, threshold, bits = limits.window_seconds, limits.threshold, RULE_BIT
         from_bytes, pop, path_ids = int.from_bytes, counts.pop, self._path_ids
+        max_suspects = self.max_suspects
         fresh = t | 1 << 28 if threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
         ev: list[Any]
@@ -152,9 +153,10 @@ class MemoryStore:
                     pid = self._path_id(group[2])
                 counts[k] = fresh | bits[group[1]] << 40 | pid << 48
                 continue
-            items = (group,) if type(group) is tuple else group
+            one = type(group) is tuple
+            first = group if one else group[0]
             if v is None:  # a new subject with several signals (or a threshold of 1)
-                v = t | bits[items[0][1]] << 40 | self._path_id(items[0][2]) << 48
+                v = t | bits[first[1]] << 40 | self._path_id(first[2]) << 48
                 ev = [now, {}, []]
             else:
                 known = suspects.pop(k, None)
@@ -167,22 +169,23 @@ class MemoryStore:
                 else:
                     prev, ws, elapsed = 0, t, 0
                 cur = 0
-            cur = min(cur + len(items), 63)
-            mask = v >> 40 & 255
-            rules, paths = ev[1], ev[2]
-            for _, rule, path in items:
+            mask, rules, paths = v >> 40 & 255, ev[1], ev[2]
+            for _, rule, path in (group,) if one else group:
+                cur += 1
                 mask |= bits[rule]
                 rules[rule] = rules.get(rule, 0) + 1
                 if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
                     paths.append(path[:200])
+            if cur > 63:
+                cur = 63
             # cur + prev * (share of the previous window still inside) >= threshold, in ints.
             if cur * window + prev * (window - elapsed) >= threshold * window:
                 crossed[subject] = Evidence(rules=rules, first_seen=float(ev[0]),
                                             last_seen=now, paths=paths)
                 continue  # forgotten: the next signal starts afresh
             counts[k] = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
-            if len(suspects) >= self.max_suspects:
-                for victim in list(islice(suspects, max(1, self.max_suspects // 16))):
+            if len(suspects) >= max_suspects:
+                for victim in list(islice(suspects, max(1, max_suspects // 16))):
                     del suspects[victim]
             suspects[k] = ev
         return crossed
