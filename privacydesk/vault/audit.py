@@ -108,7 +108,10 @@ def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], 
     with transaction.atomic(using=conn.alias), conn.cursor() as cur:
         chain.lock_appends(conn)
         cur.execute(head_sql)
-        head = cur.fetchone()
+        # fetchall, not fetchone: an unfinished SQLite statement keeps its read snapshot
+        # open past COMMIT, and the next BEGIN IMMEDIATE then fails as "locked".
+        found = cur.fetchall()
+        head = found[0] if found else None
         seq, prev = (head[0], head[1]) if head else (0, chain.GENESIS)
         now = timezone.now()
         at = chain.at_text(now)
