@@ -28,7 +28,7 @@ from privacydesk.guard.stores.memory import fold
 
 # ARGV: now, window, threshold, ttl, max paths, key prefix, then the batch, one line per
 # subject, "\n"-separated:
-#   "=<key hex> <counter>"                 one signal, no older generation: the new counter
+#   "=<key hex> <rule 1-8> <counter>"      one signal, no older generation: the new counter
 #   "<key hex> <old key hex or -> c1,…,c8<TAB>path<TAB>…"   everything else (counts summed)
 _ADD = """
 local now, w, th = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -50,12 +50,12 @@ for i = 1, #lines do
   local line, k, raw = lines[i], keys[i], raws[i]
   local fresh = string.byte(line, 1) == 61
   if fresh and not raw then
-    redis.call('SET', k, string.sub(line, 19), 'EX', ttl)  -- the common case of a flood
+    redis.call('SET', k, string.sub(line, 21), 'EX', ttl)  -- the common case of a flood
   else
     local old, counts, paths
-    if fresh then
-      local c = {string.match(string.sub(line, 19), HEAD)}
-      counts = {c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12]}
+    if fresh then  -- one signal of a subject with a counter: only its rule number is needed
+      counts = {0, 0, 0, 0, 0, 0, 0, 0}
+      counts[string.byte(line, 19) - 48] = 1
       paths = string.match(line, '(\\t.*)$') or ''
       old = '-'
     else
@@ -155,7 +155,7 @@ class RedisStore:
                 record = fresh_record.get(pair)
                 if record is None:
                     record = fresh_record[pair] = _first_counter(stamp, *pair)
-                lines.append(f"={key} {record}")
+                lines.append(f"={key} {record}")  # record starts "<rule> <counter>"
                 continue
             items = (group,) if type(group) is tuple else group
             old = keyring.previous_key(subject, now) if overlap else None
@@ -184,11 +184,12 @@ def _clean(path: str) -> str:
 
 
 def _first_counter(stamp: int, rule: str, path: str) -> str:
-    """The counter of a subject's first signal: window starts now, one signal of `rule`."""
+    """"<rule number> <counter>" for a subject's first signal: the counter starts its window
+    now with one signal of `rule`; the number lets the script count it into an existing one."""
     counts = " ".join("1" if r == rule else "0" for r in RULES)
-    path = _clean(path)
-    return (f"{stamp} 1 0 {stamp} {counts} 1\t{path}\t" if path
-            else f"{stamp} 1 0 {stamp} {counts} 0\t")
+    path, number = _clean(path), _RULE_INDEX[rule] + 1
+    return (f"{number} {stamp} 1 0 {stamp} {counts} 1\t{path}\t" if path
+            else f"{number} {stamp} 1 0 {stamp} {counts} 0\t")
 
 
 def _evidence(value: bytes | str, now: float) -> Evidence:
