@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -63,7 +64,8 @@ def list_persons(request: HttpRequest, email: str | None = None) -> Any:
         found = services.find_person_by_email(email)
         if found is None:
             return []
-        return list(Person.objects.filter(pk=found.pk).prefetch_related("roles"))
+        prefetch_related_objects([found], "roles")  # one query: the person is loaded
+        return [found]
     return Person.objects.order_by("id").prefetch_related("roles")
 
 
