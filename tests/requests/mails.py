@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
-FIXTURES = "/work/shared/fixtures/request-mail"
+# A copy of shared/fixtures/request-mail (the labelled sample mails), kept with the tests so
+# a clone runs them wherever it is checked out.
+FIXTURES = str(Path(__file__).resolve().parent / "fixtures" / "request-mail")
 
 
 def eml(sender: str, subject: str, body: str, *, name: str = "",

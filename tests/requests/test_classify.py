@@ -12,7 +12,7 @@ import pytest
 from privacydesk.requests import kinds
 from privacydesk.requests.classify import CONCERN, classify, language_of
 
-FIXTURES = Path("/work/shared/fixtures/request-mail")
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "request-mail"  # shared/ copy
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
 
 # Messages written for these tests (not the shared fixtures), as people really write.
