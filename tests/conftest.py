@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from itertools import count
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,3 +29,32 @@ def fresh_guard():
     runtime.reset()
     yield
     runtime.reset()
+
+
+_staff_numbers = count(1)
+
+
+@pytest.fixture
+def staff_client(db: Any) -> Callable[[str], Any]:
+    """A test client signed in as a new staff member of `staff_role` who has done MFA and
+    accepted the current protocol (packages with richer needs override this fixture)."""
+    from django.test import Client
+
+    from privacydesk.staff import mfa, protocol
+    from privacydesk.staff.models import StaffUser
+
+    def make(staff_role: str = "sales") -> Client:
+        user = StaffUser.objects.create_user(
+            username=f"{staff_role}-{next(_staff_numbers)}", password=None,
+            staff_role=staff_role)
+        user.mfa_enabled = True
+        user.save()
+        user.accept_protocol(protocol.PROTOCOL_VERSION)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[mfa.MFA_VERIFIED] = user.pk
+        session.save()
+        return client
+
+    return make

@@ -7,23 +7,18 @@ import socket
 from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from itertools import count
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.test import Client
 
 from privacydesk.callbacks.models import CallbackRequest
 from privacydesk.public import services as public
 from privacydesk.register import services as register
-from privacydesk.staff import mfa, protocol
-from privacydesk.staff.models import StaffUser
 
 BRAM = {"given_names": "Bram", "family_name": "Bakker", "phone": "+31612345678",
         "email": "bram.bakker@example.nl", "organisation": "",
         "message": "Bel mij over een onderhoudscontract."}
-_names = count(1)
 
 
 class Mailbox:
@@ -66,21 +61,3 @@ def with_address() -> Callable[[CallbackRequest], None]:
                            source="staff", purpose="written_contact",
                            basis="legitimate_interests", actor="seed")
     return add
-
-
-@pytest.fixture
-def staff_client(db: Any) -> Callable[[str], Client]:
-    """A client signed in as a staff member of `staff_role`, with MFA and the protocol."""
-    def make(staff_role: str = "sales") -> Client:
-        user = StaffUser.objects.create_user(username=f"{staff_role}-{next(_names)}",
-                                             password=None, staff_role=staff_role)
-        user.mfa_enabled = True
-        user.save()
-        user.accept_protocol(protocol.PROTOCOL_VERSION)
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[mfa.MFA_VERIFIED] = user.pk
-        session.save()
-        return client
-    return make

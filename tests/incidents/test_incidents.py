@@ -7,27 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from privacydesk.incidents import services
 from privacydesk.incidents.models import Incident
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.staff import mfa, protocol
-from privacydesk.staff.models import StaffUser
-
-
-def _officer() -> Client:
-    user = StaffUser.objects.create_user(username="officer", password=None,
-                                         staff_role="privacy_officer")
-    user.mfa_enabled = True
-    user.save()
-    user.accept_protocol(protocol.PROTOCOL_VERSION)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[mfa.MFA_VERIFIED] = user.pk
-    session.save()
-    return client
 
 
 @pytest.mark.django_db
@@ -52,9 +35,9 @@ def test_an_empty_concern_is_refused() -> None:
 
 
 @pytest.mark.django_db
-def test_the_privacy_officer_sees_the_incident_and_marks_a_breach() -> None:
+def test_the_privacy_officer_sees_the_incident_and_marks_a_breach(staff_client: Any) -> None:
     incident = services.file_concern("Someone else's invoice reached me.")
-    client = _officer()
+    client = staff_client("privacy_officer")
     assert "Someone else" in client.get("/staff/incidents/").content.decode()
     response = client.post(f"/staff/incidents/{incident.pk}/breach/")
     assert response.status_code == 302
@@ -63,17 +46,9 @@ def test_the_privacy_officer_sees_the_incident_and_marks_a_breach() -> None:
 
 
 @pytest.mark.django_db
-def test_staff_without_manage_incidents_are_refused(settings: Any) -> None:
+def test_staff_without_manage_incidents_are_refused(staff_client: Any) -> None:
     services.file_concern("x")
-    user = StaffUser.objects.create_user(username="seller", password=None, staff_role="sales")
-    user.mfa_enabled = True
-    user.save()
-    user.accept_protocol(protocol.PROTOCOL_VERSION)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[mfa.MFA_VERIFIED] = user.pk
-    session.save()
+    client = staff_client("sales")
     assert client.get("/staff/incidents/").status_code == 403
 
 
@@ -112,8 +87,10 @@ def test_only_a_breach_is_reported_and_only_with_a_reference() -> None:
 
 
 @pytest.mark.django_db
-def test_the_officer_records_the_notification_and_closes_the_incident_on_the_page() -> None:
-    client = _officer()
+def test_the_officer_records_the_notification_and_closes_the_incident_on_the_page(
+    staff_client: Any,
+) -> None:
+    client = staff_client("privacy_officer")
     incident = services.mark_breach(
         services.file_concern("Backup disk missing.", actor="public"), actor="officer")
     response = client.post(f"/staff/incidents/{incident.pk}/reported/",
