@@ -15,48 +15,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+from common import setup  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 BATCH = 20_000
-
-
-def configure(database: str) -> str | None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "privacydesk.settings"
-    os.environ["PRIVACYDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-retention-")
-    os.environ["PRIVACYDESK_ENV"] = "development"
-    os.environ["PRIVACYDESK_SCHEDULER"] = "off"
-    os.environ.pop("PRIVACYDESK_KEYS", None)
-    os.environ.pop("PRIVACYDESK_KEY_FILE", None)
-    if database != "postgres":
-        os.environ.pop("DATABASE_URL", None)
-        return None
-    import psycopg
-
-    name = f"bench_retention_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return name
-
-
-def drop(name: str | None) -> None:
-    if name is None:
-        return
-    from django.db import connections
-
-    connections.close_all()
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def populate(count: int, due: int, start_id: int) -> None:
@@ -124,14 +93,8 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
-    name = configure(args.database)
+    env = setup(args.database, "bench_retention")
     try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
         populate(args.due, args.due, 1)
         small, small_n = timed_sweep()
         t0 = time.perf_counter()
@@ -147,7 +110,7 @@ def main() -> None:
         print(f"ratio large/small register: {ratio:.2f}x (goal <= 2x) "
               f"{'OK' if ratio <= 2 else 'MISSED'}")
     finally:
-        drop(name)
+        env.close()
 
 
 if __name__ == "__main__":

@@ -20,44 +20,13 @@ import hmac
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
-
-def configure(database: str) -> str | None:
-    """Point Django at a fresh data folder (and PostgreSQL database); return its name."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "privacydesk.settings"
-    os.environ["PRIVACYDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-vault-")
-    os.environ["PRIVACYDESK_ENV"] = "development"
-    os.environ.pop("PRIVACYDESK_KEYS", None)
-    os.environ.pop("PRIVACYDESK_KEY_FILE", None)
-    if database != "postgres":
-        os.environ.pop("DATABASE_URL", None)
-        return None
-    import psycopg
-
-    name = f"bench_vault_{os.getpid()}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-    return name
-
-
-def drop(name: str | None) -> None:
-    if name is None:
-        return
-    from django.db import connections
-
-    connections.close_all()
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from common import setup  # noqa: E402  (bench/ is on sys.path when run as a script)
 
 
 class Clock:
@@ -158,16 +127,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="entries and fields")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
-    name = configure(args.database)
+    env = setup(args.database, "bench_vault")
     try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
         results = bench_audit(args.rows) + bench_rotation(args.rows)
     finally:
-        drop(name)
+        env.close()
 
     print(f"\nvault benchmark: {args.rows:,} rows on {args.database} "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n")

@@ -48,6 +48,7 @@ def setup(database: str, prefix: str) -> BenchEnv:
     os.environ["DJANGO_SETTINGS_MODULE"] = "privacydesk.settings"
     os.environ["PRIVACYDESK_DATA_DIR"] = env.data_dir
     os.environ["PRIVACYDESK_ENV"] = "development"
+    os.environ["PRIVACYDESK_SCHEDULER"] = "off"  # no daily sweep inside a measurement
     for name in ("PRIVACYDESK_KEYS", "PRIVACYDESK_KEY_FILE", "PRIVACYDESK_POLICY"):
         os.environ.pop(name, None)
     if database == "postgres":

@@ -43,17 +43,13 @@ def _child(root: Path, args: list[str]) -> dict[str, Any]:
 def vault_child(database: str, rows: int) -> None:
     """(child) Call the vault engineer's bench_vault functions; print their results as JSON."""
     import bench_vault
+    from common import setup
 
-    name = bench_vault.configure(database)
+    env = setup(database, "bench_vault")
     try:
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", interactive=False, verbosity=0)
         results = bench_vault.bench_audit(rows) + bench_vault.bench_rotation(rows)
     finally:
-        bench_vault.drop(name)
+        env.close()
     rates = {}
     for label, n, timing in results:
         # Older versions return seconds; newer a Clock with wall and CPU seconds.
