@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median_p95, setup  # noqa: E402
+from common import median_p95, populated  # noqa: E402
 
 
 def sample_addresses(count: int, seed: int = 1) -> list[tuple[str, int]]:
@@ -161,16 +161,17 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=3000, help="e-mail addresses looked up")
     parser.add_argument("--http-samples", type=int, default=2000)
+    parser.add_argument("--reuse-population", action="store_true",
+                        help="copy a cached population of this size if there is one (and "
+                        "cache the one generated); its generation is then not timed")
     args = parser.parse_args()
-    env = setup(args.database, "bench_lookup")
+    env, generation = populated(args.database, "bench_lookup", args.people,
+                                reuse=args.reuse_population)
     try:
-        from privacydesk.demo import population
+        from privacydesk.register.models import Person
 
-        start = time.perf_counter()
-        made = population.generate(args.people, progress=True)
-        generation = time.perf_counter() - start
         addresses = sample_addresses(args.samples)
-        result = {"database": args.database, "people": made.people,
+        result = {"database": args.database, "people": Person.objects.count(),
                   "generation_seconds": generation, **bench_lookup(addresses),
                   **bench_http(addresses[:args.http_samples])}
     finally:

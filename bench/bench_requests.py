@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_lookup import _free_port, _wait_for  # noqa: E402
-from common import median_p95, setup  # noqa: E402
+from common import median_p95, populated  # noqa: E402
 
 
 def sample_people(count: int, seed: int = 7) -> list[int]:
@@ -189,19 +189,21 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=500)
+    parser.add_argument("--reuse-population", action="store_true",
+                        help="copy a cached population of this size if there is one (and "
+                        "cache the one generated); its generation is then not timed")
     args = parser.parse_args()
-    env = setup(args.database, "bench_requests")
+    env, generation = populated(args.database, "bench_requests", args.people,
+                                reuse=args.reuse_population)
     try:
-        from privacydesk.demo import population
+        from privacydesk.register.models import Person
 
-        start = time.perf_counter()
-        made = population.generate(args.people, progress=True)
-        generation = time.perf_counter() - start
+        people = Person.objects.count()
         sample = sample_people(args.samples * 3)
         third = len(sample) // 3
         access = bench_access(sample[:third])
-        result = {"database": args.database, "people": made.people,
-                  "generation_seconds": round(generation, 1), **access,
+        result = {"database": args.database, "people": people,
+                  "generation_seconds": generation, **access,
                   "access_ratio": access["access"][0] / access["access_baseline"][0],
                   **bench_http(sample[third:2 * third]),
                   **bench_erasure(sample[2 * third:])}

@@ -68,10 +68,12 @@ def _us(seconds: float) -> str:
 def lookup_rows(db: str, r: dict[str, Any]) -> list[Row]:
     (s_med, s_p95), (b_med, b_p95) = r["service"], r["baseline"]
     h_med, h_p95 = r["http"]
-    rate = r["people"] / r["generation_seconds"]
-    return [
-        Row(db, f"demo population, {r['people']:,} people", f"{rate:,.0f} people/s", "—",
-            "—", "1M in ≤ 10 min (≥ 1,667/s)", rate >= GENERATION_GOAL),
+    rows = []
+    if r["generation_seconds"] is not None:  # None: a cached population (--reuse-population)
+        rate = r["people"] / r["generation_seconds"]
+        rows.append(Row(db, f"demo population, {r['people']:,} people", f"{rate:,.0f} people/s",
+                        "—", "—", "1M in ≤ 10 min (≥ 1,667/s)", rate >= GENERATION_GOAL))
+    return rows + [
         Row(db, f"e-mail lookup, service layer, median ({r['samples']:,} addresses)",
             _us(s_med), _us(b_med), f"{s_med / b_med:.2f}×", "≤ 3× bare HMAC + SELECT",
             s_med / b_med <= 3),
@@ -119,6 +121,9 @@ def main() -> None:
     parser.add_argument("--vault-rows", type=int, default=100_000,
                         help="audit entries and sealed fields for the vault benchmark")
     parser.add_argument("--no-vault", action="store_true", help="skip bench_vault.py")
+    parser.add_argument("--reuse-population", action="store_true",
+                        help="copy a cached population (bench/common.py `populated`) instead of "
+                        "generating one; generation is then not measured")
     parser.add_argument("--from-head", action="store_true",
                         help="benchmark the committed code, not the working tree")
     parser.add_argument("--vault-child", nargs=2, metavar=("DATABASE", "ROWS"),
@@ -136,7 +141,8 @@ def main() -> None:
             try:
                 result = _child(root, ["bench/bench_lookup.py", "--database", db, "--people",
                                        str(people), "--samples", str(args.samples),
-                                       "--http-samples", str(args.http_samples)])
+                                       "--http-samples", str(args.http_samples)]
+                                + (["--reuse-population"] if args.reuse_population else []))
                 rows += lookup_rows(db, result)
             except subprocess.CalledProcessError:
                 rows.append(Row(db, "register benchmark failed (see stderr)", "—", "—", "—",
