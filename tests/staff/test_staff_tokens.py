@@ -30,6 +30,22 @@ def test_a_valid_token_authenticates_its_user_and_records_its_use(make_staff):
     assert ApiToken.objects.get(user=user).last_used_at is not None
 
 
+def test_the_authenticated_account_is_the_whole_account_as_the_orm_loads_it(make_staff):
+    # authenticate_token reads token and account in one hand-written join (a hot path);
+    # what it returns must be indistinguishable from the ORM's own instance.
+    user = make_staff("finance")
+    raw = create_token(user, "ledger", days=3)
+    authenticate_token(raw)  # first use writes last_used_at
+    found = authenticate_token(raw)
+    assert found is not None
+    loaded = type(user).objects.get(pk=user.pk)
+    for field in type(user)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(loaded, field.attname), field.name
+    assert found.get_deferred_fields() == set()
+    token = ApiToken.objects.get(user=user)
+    assert token.expires_at is not None and token.expires_at.tzinfo is not None
+
+
 @pytest.mark.parametrize("raw", [None, "", "pd_", "pd_unknown-token", "Bearer x", "x" * 500])
 def test_unknown_or_malformed_tokens_are_refused(db, raw):
     assert authenticate_token(raw) is None
