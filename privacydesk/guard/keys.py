@@ -8,24 +8,71 @@ generation g to an address. Where the salt is shared (Redis with a TTL, or the d
 the pepper keeps a copy of that store alone from reversing the hashes by trying all 2**32
 IPv4 addresses.
 
-The hash is keyed BLAKE2b (RFC 7693 keyed mode, a MAC/PRF like HMAC-SHA256 but about three
-times faster here, which matters under a flood), 8 bytes of output: collisions among even
-10**7 tracked subjects are about 1 in 400,000.
+The keyed function is AES-256 under the generation's secret, applied to a 16-byte encoding
+of the subject, truncated to its first 8 bytes. AES is a pseudorandom permutation, so on
+distinct inputs it is a pseudorandom function (a MAC, like HMAC-SHA256): without the secret
+the 8 bytes say nothing about the address, and because only half of the block is kept even
+the secret cannot decrypt a stored key (it can only test guesses, like any keyed hash, until
+it is thrown away). The encoding is injective: a subject of at most 16 ASCII characters
+without NUL (every IPv4 address, short IPv6 /64 forms) is padded with NUL bytes; any other
+subject becomes 0xFF followed by 15 bytes of BLAKE2b of it (computed in memory, never kept).
+
+Why AES rather than keyed BLAKE2b: a whole batch of subjects is keyed with one call into
+OpenSSL (each 16-byte block enciphered on its own: ECB over independent blocks is exactly a
+keyed function applied per subject; there is no message here whose pattern could leak), about
+0.15 µs per subject with AES-NI instead of 1 µs for a BLAKE2b object per subject in CPython.
+Collisions of the 60-bit keys (the memory store) among 10**6 tracked subjects: about 1 in
+2,000,000, and a collision only merges two counters.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import struct
+from collections.abc import Callable, Collection
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
 SaltSource = Callable[[int], bytes]
+
+BLOCK = 16
 
 
 def random_salt(generation: int) -> bytes:
     """A fresh salt that exists only in this process's memory."""
     return os.urandom(32)
+
+
+def blocks(subjects: Collection[str]) -> bytes:
+    """The injective 16-byte encoding of each subject, concatenated (see the module doc)."""
+    raw = "".join(subjects)
+    joined = "".join([s.ljust(BLOCK, "\0") for s in subjects])
+    if len(joined) == BLOCK * len(subjects) and raw.isascii() and "\0" not in raw:
+        return joined.encode("ascii")  # the common case: every subject short and plain
+    return b"".join(map(_block, subjects))
+
+
+def _block(subject: str) -> bytes:
+    data = subject.encode("utf-8", "surrogatepass")
+    if len(data) <= BLOCK and data.isascii() and b"\0" not in data:
+        return data.ljust(BLOCK, b"\0")
+    # Bytes >= 0x80 never start an ASCII subject: the two kinds of block cannot meet.
+    return b"\xff" + hashlib.blake2b(data, digest_size=BLOCK - 1, person=b"pd-guard-long").digest()
+
+
+_UNPACKERS: dict[int, struct.Struct] = {}
+
+
+def _unpacker(n: int) -> struct.Struct:
+    """Reads the first 8 bytes (little-endian) of each of n 16-byte blocks in one C call."""
+    unpacker = _UNPACKERS.get(n)
+    if unpacker is None:
+        if len(_UNPACKERS) > 64:
+            _UNPACKERS.clear()
+        unpacker = _UNPACKERS[n] = struct.Struct("<" + "Q8x" * n)
+    return unpacker
 
 
 class KeyRing:
@@ -39,7 +86,7 @@ class KeyRing:
         self.window_seconds = window_seconds
         self._salt_source = salt_source
         self._pepper = hashlib.blake2b(pepper, digest_size=32).digest()
-        self._hashers: dict[int, Any] = {}
+        self._ciphers: dict[int, Any] = {}
 
     def generation(self, now: float) -> int:
         return int(now // self.rotate_seconds)
@@ -48,35 +95,51 @@ class KeyRing:
         """True in the first window of a generation, while the previous one still counts."""
         return now % self.rotate_seconds < self.window_seconds
 
-    def hasher(self, generation: int) -> Any:
-        """The keyed BLAKE2b object of `generation`, to be `.copy()`-ed per subject (keying
-        costs a compression; a copy does not)."""
-        hasher = self._hashers.get(generation)
-        if hasher is None:
+    def _encipher(self, generation: int) -> Callable[[bytes], bytes]:
+        """AES-256 of generation's secret over independent 16-byte blocks (never finalized:
+        each block is enciphered on its own, so the object can be used for ever)."""
+        update = self._ciphers.get(generation)
+        if update is None:
             secret = hashlib.blake2b(self._salt_source(generation), key=self._pepper,
                                      digest_size=32).digest()
-            hasher = hashlib.blake2b(key=secret, digest_size=8)
-            self._hashers[generation] = hasher
-            for old in [g for g in self._hashers if g < generation - 1]:
-                del self._hashers[old]  # thrown away: old counters become unlinkable
-        return hasher
+            # ECB on purpose (S305): each block is one subject and the cipher is the keyed
+            # function itself; nothing longer than a block is ever encrypted with it.
+            cipher = Cipher(algorithms.AES(secret), modes.ECB())  # noqa: S305
+            update = cipher.encryptor().update
+            self._ciphers[generation] = update
+            for old in [g for g in self._ciphers if g < generation - 1]:
+                del self._ciphers[old]  # thrown away: old counters become unlinkable
+        return update  # type: ignore[no-any-return]
+
+    def _generation_at(self, now: float, previous: bool) -> int:
+        return int(now // self.rotate_seconds) - (1 if previous else 0)
+
+    def ints(self, subjects: Collection[str], now: float, previous: bool = False) -> list[int]:
+        """The keyed hash of each subject (in order) as a 60-bit int (a 32-byte int in
+        CPython: the memory store's budget), in the current or the previous generation."""
+        if not subjects:
+            return []
+        out = self._encipher(self._generation_at(now, previous))(blocks(subjects))
+        return [k >> 4 for k in _unpacker(len(subjects)).unpack(out)]
+
+    def hexes(self, subjects: Collection[str], now: float, previous: bool = False) -> list[str]:
+        """The keyed hash of each subject (in order) as 16 hex digits (64 bits)."""
+        if not subjects:
+            return []
+        out = self._encipher(self._generation_at(now, previous))(blocks(subjects)).hex()
+        return [out[i:i + 16] for i in range(0, len(out), 2 * BLOCK)]
 
     def key(self, subject: str, now: float) -> bytes:
         """The 8-byte keyed hash of `subject` in the generation current at `now`."""
-        h = self.hasher(int(now // self.rotate_seconds)).copy()
-        h.update(subject.encode())
-        return h.digest()
+        return self._encipher(self._generation_at(now, False))(blocks((subject,)))[:8]
 
     def previous_key(self, subject: str, now: float) -> bytes | None:
         """The hash in the previous generation while its counters may still matter
         (the first window of a generation); None otherwise."""
-        generation = int(now // self.rotate_seconds)
-        if now - generation * self.rotate_seconds >= self.window_seconds:
+        if not self.in_overlap(now):
             return None
-        h = self.hasher(generation - 1).copy()
-        h.update(subject.encode())
-        return h.digest()
+        return self._encipher(self._generation_at(now, True))(blocks((subject,)))[:8]
 
     def forget_all(self) -> None:
         """Throw every secret away (tests, and a worker that shuts down)."""
-        self._hashers.clear()
+        self._ciphers.clear()

@@ -115,9 +115,9 @@ class MemoryStore:
                  now: float) -> dict[str, Evidence]:
         """Count a batch; return the evidence of each subject this batch made an offender.
 
-        The batch is folded per subject, so a subject is hashed (one `.copy()` of the
-        pre-keyed BLAKE2b object) and updated once however many signals it sent; the loop
-        below is the hot path of a flood, so it is written out inline.
+        The batch is folded per subject, so a subject is keyed (one AES call for the whole
+        batch) and updated once however many signals it sent; the loop below is the hot path
+        of a flood, so it is written out inline.
         """
         groups = fold(signals)
         counts, suspects, keyring, limits = self._counts, self._suspects, self.keyring, self.limits
@@ -131,21 +131,19 @@ class MemoryStore:
         room = self.max_entries - len(counts) - len(groups)
         if room < 0:  # make room for the whole batch at once, least recently touched first
             self._evict(-room)
-        hash_copy = keyring.hasher(keyring.generation(now)).copy
-        overlap = keyring.in_overlap(now)
+        keys = keyring.ints(groups, now)  # one AES call for the whole batch
+        olds = keyring.ints(groups, now, previous=True) if keyring.in_overlap(now) else None
         window, threshold, bits = limits.window_seconds, limits.threshold, RULE_BIT
-        from_bytes, pop, path_ids = int.from_bytes, counts.pop, self._path_ids
+        pop, path_ids = counts.pop, self._path_ids
         max_suspects = self.max_suspects
         fresh = t | 1 << 28 if threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
         ev: list[Any]
-        for subject, group in groups.items():
-            h = hash_copy()
-            h.update(subject.encode())
-            k = from_bytes(h.digest(), "little") >> 4
+        for i, (subject, group) in enumerate(groups.items()):
+            k = keys[i]
             v = pop(k, None)
-            if v is None and overlap:
-                v = self._carry_over(subject, k, now)
+            if v is None and olds is not None:
+                v = self._carry_over(olds[i], k)
             if v is None and fresh >= 0 and type(group) is tuple:
                 # The common case under a flood: a new subject with one signal.
                 pid = path_ids.get(group[2])
@@ -190,12 +188,8 @@ class MemoryStore:
             suspects[k] = ev
         return crossed
 
-    def _carry_over(self, subject: str, k: int, now: float) -> int | None:
+    def _carry_over(self, ok: int, k: int) -> int | None:
         # First signal in a new generation: carry the old generation's counter over.
-        old = self.keyring.previous_key(subject, now)
-        if old is None:
-            return None
-        ok = int.from_bytes(old, "little") >> 4
         if ok in self._suspects:
             self._suspects[k] = self._suspects.pop(ok)
         return self._counts.pop(ok, None)

@@ -139,17 +139,16 @@ class RedisStore:
             return {}
         groups = fold(signals)
         keyring, limits = self.keyring, self.limits
-        hash_copy = keyring.hasher(keyring.generation(now)).copy
+        keys = keyring.hexes(groups, now)  # one AES call for the whole batch
         overlap = keyring.in_overlap(now)
+        olds = keyring.hexes(groups, now, previous=True) if overlap else None
         stamp = int(now)
         # The counter of one signal, per (rule, path) pair: made once per batch.
         fresh_record: dict[tuple[str, str], str] = {}
         single_ok = limits.threshold > 1 and not overlap
         lines = []
-        for subject, group in groups.items():
-            h = hash_copy()
-            h.update(subject.encode())
-            key = h.hexdigest()
+        for i, group in enumerate(groups.values()):
+            key = keys[i]
             if single_ok and type(group) is tuple:
                 pair = (group[1], group[2])
                 record = fresh_record.get(pair)
@@ -158,7 +157,7 @@ class RedisStore:
                 lines.append(f"={key} {record}")  # record starts "<rule> <counter>"
                 continue
             items = (group,) if type(group) is tuple else group
-            old = keyring.previous_key(subject, now) if overlap else None
+            old = olds[i] if olds is not None else "-"
             counts = [0] * len(RULES)
             paths: list[str] = []
             for _, rule, path in items:
@@ -166,7 +165,7 @@ class RedisStore:
                 path = _clean(path)
                 if path and path not in paths:
                     paths.append(path)
-            lines.append(f"{key} {old.hex() if old else '-'} {','.join(map(str, counts))}"
+            lines.append(f"{key} {old} {','.join(map(str, counts))}"
                          + "".join(f"\t{p}" for p in paths[:MAX_EVIDENCE_PATHS]))
         order = list(groups)
         replies = self._script(keys=[], args=[
