@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from privacydesk.policy import Policy, RetentionDecision
 from privacydesk.policy.active import get_policy
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
@@ -26,7 +27,7 @@ from privacydesk.register.models import Person
 from privacydesk.requests.report_rows import RecipientRow, agreement_rows
 from privacydesk.requests.texts import RIGHTS
 from privacydesk.retention.facts import PersonFacts, row_facts
-from privacydesk.retention.person_read import facts_and_holds
+from privacydesk.retention.facts import _facts as person_facts_from
 
 SCHEMA = "privacydesk.access-report/1"
 # Art. 15(1)(c) hook: functions (person) -> list of {"recipient", "categories", "on",
@@ -64,44 +65,93 @@ class _Facts:
     agreement_ids: dict[str, int]
 
 
-def _retention(view: register.DatumView, known: _Facts, lang: str) -> dict[str, Any]:
-    policy = get_policy()
-    agreement_id = known.agreement_ids.get(view.agreement) if view.agreement else None
-    decision = policy.retention_decision(view.category, view.purpose, view.legal_basis,
-                                         row_facts(agreement_id, view.created_at, known.facts))
-    until = view.delete_after or decision.date
-    return {"until": _iso(until), "rule": decision.rule_id, "law": decision.law.get(lang),
-            "held": decision.held, "known": until is not None}
+class _Labels:
+    """The policy's words for one language, looked up once per (policy, language) rather
+    than per datum: category labels and field labels, and the labels of every source,
+    purpose and legal basis. The policy is immutable once loaded; a reload is a new object,
+    so the cache is keyed by the object itself."""
+
+    def __init__(self, policy: Policy, lang: str) -> None:
+        self.policy, self.lang = policy, lang
+        self.categories = {key: c.label(lang) for key, c in policy.categories.items()}
+        self.fields = {category: {f.name: (f.label_en if lang == "en" else f.label_nl)
+                                  for f in specs} for category, specs in FIELDS.items()}
+        self.sources = {key: s.label(lang) for key, s in policy.sources.items()}
+        self.purposes = {key: p.label(lang) for key, p in policy.purposes.items()}
+        self.bases = {key: (b.label(lang), b.article) for key, b in policy.legal_bases.items()}
 
 
-def _datum(view: register.DatumView, known: _Facts, recipients: list[dict[str, Any]],
-           lang: str) -> dict[str, Any]:
+_LABELS: dict[str, _Labels] = {}
+
+
+def _labels(policy: Policy, lang: str) -> _Labels:
+    found = _LABELS.get(lang)
+    if found is None or found.policy is not policy:
+        found = _LABELS[lang] = _Labels(policy, lang)
+    return found
+
+
+class _Retention:
+    """Art. 15(1)(d) per datum. The policy's decision is a pure function of (category,
+    purpose, basis, facts), and a datum's facts differ from its person's only by its own
+    agreement and its collection day, so one decision serves every datum that shares them
+    (a person's data are mostly collected together): decided once per key, per report."""
+
+    def __init__(self, policy: Policy, known: _Facts, lang: str) -> None:
+        self.policy, self.known, self.lang = policy, known, lang
+        self.decided: dict[tuple[Any, ...], RetentionDecision] = {}
+
+    def of(self, view: register.DatumView) -> dict[str, Any]:
+        agreement_id = (self.known.agreement_ids.get(view.agreement) if view.agreement
+                        else None)
+        collected = view.created_at.date()
+        key = (view.category, view.purpose, view.legal_basis, agreement_id, collected)
+        decision = self.decided.get(key)
+        if decision is None:
+            decision = self.decided[key] = self.policy.retention_decision(
+                view.category, view.purpose, view.legal_basis,
+                row_facts(agreement_id, view.created_at, self.known.facts))
+        until = view.delete_after or decision.date
+        return {"until": _iso(until), "rule": decision.rule_id,
+                "law": decision.law.get(self.lang), "held": decision.held,
+                "known": until is not None}
+
+
+def _data(view: register.PersonView, known: _Facts, recipients: list[dict[str, Any]],
+          lang: str) -> list[dict[str, Any]]:
+    """One entry per datum, in the read's order (category, then id)."""
     policy = get_policy()
-    labels = {f.name: (f.label_en if lang == "en" else f.label_nl)
-              for f in FIELDS.get(view.category, ())}
-    basis = policy.legal_bases.get(view.legal_basis)
-    return {
-        "category": view.category, "category_label": policy.categories[view.category].label(lang),
-        "id": view.id,
-        "values": {name: value for name, value in view.values.items()},
-        "field_labels": labels,
-        "source": view.source,
-        "source_label": policy.sources[view.source].label(lang)
-        if view.source in policy.sources else view.source,
-        "purpose": view.purpose,
-        "purpose_label": policy.purposes[view.purpose].label(lang)
-        if view.purpose in policy.purposes else view.purpose,
-        "legal_basis": view.legal_basis,
-        "legal_basis_label": basis.label(lang) if basis else view.legal_basis,
-        "legal_basis_article": basis.article if basis else "",
-        "agreement": view.agreement,
-        "collected_on": view.created_at.date().isoformat(),
-        "updated_on": view.updated_at.date().isoformat(),
-        "retention": _retention(view, known, lang),
-        "recipients": sorted({r["recipient"] for r in recipients
-                              if view.category in r["categories"]}),
-        "restricted": view.restricted,
-    }
+    words = _labels(policy, lang)
+    retention = _Retention(policy, known, lang)
+    data = []
+    for category, items in view.data.items():
+        # Per category, not per datum: its label, its field labels and who receives it.
+        category_label = words.categories[category]
+        field_labels = words.fields.get(category, {})
+        receivers = sorted({r["recipient"] for r in recipients
+                            if category in r["categories"]})
+        for d in items:
+            basis = words.bases.get(d.legal_basis)
+            data.append({
+                "category": category, "category_label": category_label,
+                "id": d.id,
+                "values": dict(d.values),
+                "field_labels": dict(field_labels),
+                "source": d.source,
+                "source_label": words.sources.get(d.source, d.source),
+                "purpose": d.purpose,
+                "purpose_label": words.purposes.get(d.purpose, d.purpose),
+                "legal_basis": d.legal_basis,
+                "legal_basis_label": basis[0] if basis else d.legal_basis,
+                "legal_basis_article": basis[1] if basis else "",
+                "agreement": d.agreement,
+                "collected_on": d.created_at.date().isoformat(),
+                "updated_on": d.updated_at.date().isoformat(),
+                "retention": retention.of(d),
+                "recipients": list(receivers),
+                "restricted": d.restricted,
+            })
+    return data
 
 
 def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
@@ -110,11 +160,14 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     policy = get_policy()
     view = register.read_person(person, actor=actor, purpose=register.ACCESS_REQUEST)
     rows = agreement_rows(person.pk)
-    facts, holds = facts_and_holds(
-        person.pk, [(r.kind, r.started_on, r.ended_on) for r in view.roles], rows.ends())
+    # The retention facts by retention's own rules (one rule-keeper for what ends when),
+    # from the roles the read gave and the rows read above.
+    facts = person_facts_from(
+        [(r.kind, r.started_on, r.ended_on) for r in view.roles], rows.ends(),
+        [h.until for h in rows.holds], rows.last_contact_on)
     known = _Facts(facts, {ref: aid for ref, (aid, _) in rows.agreements.items()})
     recipients = _recipients(rows.recipients, lang)
-    data = [_datum(d, known, recipients, lang) for items in view.data.values() for d in items]
+    data = _data(view, known, recipients, lang)
     c = policy.controller
     return {
         "schema": SCHEMA, "language": lang,
@@ -133,8 +186,8 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "categories": sorted({(d["category"], d["category_label"]) for d in data}),
         "recipients": recipients,
         "disclosures": [row for source in DISCLOSURE_SOURCES for row in source(person)],
-        "legal_holds": [{"reason": h.reason, "since": _iso(h.since), "until": _iso(h.until)}
-                        for h in holds],
+        "legal_holds": [{"reason": h.reason, "since": _iso(h.created_at.date()),
+                         "until": _iso(h.until)} for h in rows.holds],
         "rights": RIGHTS[lang],
         "complaint": {"authority": c.authority.name, "url": c.authority.url},
         "automated_decisions": RIGHTS[lang + "_automated"],

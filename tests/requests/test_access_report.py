@@ -84,3 +84,33 @@ def test_html_escapes_what_people_typed(personas):
         basis="consent", actor="seed")
     html = render.html(report.build(personas.bram, actor="po", lang="nl"))
     assert "<script>x" not in html and "&lt;script&gt;" in html
+
+
+def test_the_reports_holds_and_dates_are_the_retention_modules_own(personas):
+    """Art. 15(1)(d): the report reads holds, contact and agreements in one query of its
+    own; what it shows must equal the retention module's ORM path (holds_for, and the
+    policy's decision on person_facts) for every datum."""
+    from privacydesk.policy.active import get_policy
+    from privacydesk.register.models import DATUM_MODELS
+    from privacydesk.retention.facts import datum_facts, person_facts
+    from privacydesk.retention.services import holds_for, lift_hold, note_contact
+
+    carla = personas.carla
+    create_hold(carla, "Eerste geschil", actor="po", until=date.today() + timedelta(days=30))
+    lifted = create_hold(carla, "Opgeheven geschil", actor="po")
+    lift_hold(lifted, actor="po")
+    create_hold(carla, "Tweede geschil", actor="po", until=date.today() + timedelta(days=400))
+    note_contact(carla, date.today() - timedelta(days=3))
+    doc = report.build(carla, actor="po", lang="en")
+    assert [h["reason"] for h in doc["legal_holds"]] == [
+        h.reason for h in holds_for(carla)] == ["Tweede geschil", "Eerste geschil"]
+    facts = person_facts(carla)
+    policy = get_policy()
+    for entry in doc["data"]:
+        datum = DATUM_MODELS[entry["category"]].objects.get(pk=entry["id"])
+        decision = policy.retention_decision(entry["category"], datum.purpose,
+                                             datum.legal_basis, datum_facts(datum, facts))
+        until = datum.delete_after or decision.date
+        assert entry["retention"] == {
+            "until": until.isoformat() if until else None, "rule": decision.rule_id,
+            "law": decision.law.get("en"), "held": decision.held, "known": until is not None}
