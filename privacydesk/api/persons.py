@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
-from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.renderers import JSONRenderer
 
 from privacydesk.api import lookup
 from privacydesk.api.auth import staff_user
@@ -28,6 +28,7 @@ from privacydesk.api.schemas import (
 from privacydesk.register import services
 from privacydesk.register.models import Datum, Person
 from privacydesk.register.services import DatumView
+from privacydesk.register.services.listing import role_summaries
 from privacydesk.staff.permissions import visible_categories
 
 router = Router(tags=["persons"])
@@ -53,20 +54,47 @@ def datum_view_out(view: DatumView) -> DatumOut:
                     restricted=view.restricted)
 
 
-@router.get("", response={200: list[PersonOut], **ERRORS}, summary="List or find persons")
-@paginate(LimitOffsetPagination, max_limit=200)
-def list_persons(request: HttpRequest, email: str | None = None) -> Any:
+class PagedPersonOut(Schema):
+    """One page of persons and how many there are in all."""
+
+    items: list[PersonOut]
+    count: int
+
+
+MAX_LIMIT = 200
+
+
+@router.get("", response={200: PagedPersonOut, **ERRORS}, summary="List or find persons")
+def list_persons(request: HttpRequest, email: str | None = None,
+                 limit: int = Query(settings.NINJA_PAGINATION_PER_PAGE, ge=1),  # type: ignore[type-arg]
+                 offset: int = Query(0, ge=0)) -> Any:  # type: ignore[type-arg]
     """All persons (refs and roles), or the one with `email` (found through the blind
     index, never a scan; an empty list when nobody has it)."""
     staff_user(request)
-    if email is not None:
-        # A hot path (bench/): a list, so the paginator counts with len(), not a COUNT query.
-        found = services.find_person_by_email(email)
-        if found is None:
-            return []
-        prefetch_related_objects([found], "roles")  # one query: the person is loaded
-        return [found]
-    return Person.objects.order_by("id").prefetch_related("roles")
+    limit = min(limit, MAX_LIMIT)
+    if email is None:
+        persons = Person.objects.order_by("id").prefetch_related("roles")
+        return {"items": list(persons[offset:offset + limit]), "count": persons.count()}
+    # A hot path (bench/: median goal 5 ms): the person and roles come from prepared
+    # queries and the page is rendered from plain values, the same JSON the schema gives
+    # (tests/api prove it equal), without validating objects field by field.
+    found = services.find_person_by_email(email)
+    items = [] if found is None else [_summary(found)]
+    page = {"items": items[offset:offset + limit], "count": len(items)}
+    return HttpResponse(_JSON.render(request, page, response_status=200),
+                        content_type=f"{_JSON.media_type}; charset={_JSON.charset}")
+
+
+_JSON = JSONRenderer()  # the API's renderer (NinjaAPI's default)
+
+
+def _summary(person: Person) -> dict[str, Any]:
+    """PersonOut's fields as the schema's model_dump would give them."""
+    roles = [{"id": r.id, "kind": r.kind, "organisation": r.organisation_id,
+              "started_on": r.started_on, "ended_on": r.ended_on}
+             for r in role_summaries(person.pk)]
+    return {"ref": person.ref, "created_at": person.created_at,
+            "restricted": person.restricted, "roles": roles}
 
 
 @router.get("/{uuid:ref}", response={200: PersonDetailOut, **ERRORS_404},

@@ -82,9 +82,9 @@ def authenticate_token(raw: str | None) -> StaffUser | None:
     return user
 
 
-_TOKEN_FIELDS = [ApiToken._meta.get_field(name) for name in
+_TOKEN_FIELDS: list[Any] = [ApiToken._meta.get_field(name) for name in
                  ("id", "user", "token_hash", "expires_at", "revoked_at", "last_used_at")]
-_USER_FIELDS = list(StaffUser._meta.concrete_fields)
+_USER_FIELDS: list[Any] = list(StaffUser._meta.concrete_fields)
 
 
 def _token_sql() -> str:

@@ -52,6 +52,35 @@ def test_anna_is_found_by_her_email_address_in_any_case(api_as: Any, personas: A
     assert [p["ref"] for p in response.json()["items"]] == [str(personas.anna.ref)]
 
 
+def test_the_email_lookup_answers_exactly_what_the_list_shows(api_as: Any,
+                                                              personas: Any) -> None:
+    # The lookup renders its page from prepared queries (a hot path); the list goes through
+    # the schema. Eva is a contact of Acme and gets a second, ended role: every field,
+    # type and the role order must be the same either way.
+    from datetime import date, timedelta
+
+    from privacydesk.register import services
+
+    eva = personas.eva
+    services.add_datum(eva, "email", {"address": "eva@acme.example"}, source="staff",
+                       purpose="callback", basis="consent", actor="test")
+    role = services.add_role(eva, "prospect", actor="test",
+                             started_on=date.today() - timedelta(days=400))
+    services.end_role(role, actor="test", ended_on=date.today() - timedelta(days=30))
+    listed = api_as("sales").get("/persons", limit=200).json()["items"]
+    expected = next(item for item in listed if item["ref"] == str(eva.ref))
+    found = api_as("sales").get("/persons", email="EVA@acme.example")
+    assert found.status_code == 200
+    assert found["Content-Type"] == "application/json; charset=utf-8"
+    assert found.json() == {"items": [expected], "count": 1}
+    roles = {r["kind"]: r for r in expected["roles"]}
+    assert expected["roles"] == sorted(expected["roles"], key=lambda r: (r["started_on"], r["id"]))
+    assert roles["contact"]["organisation"] == personas.acme.pk
+    assert roles["prospect"]["ended_on"] is not None
+    beyond = api_as("sales").get("/persons", email="eva@acme.example", offset=1)
+    assert beyond.json() == {"items": [], "count": 1}
+
+
 def test_an_unknown_email_address_finds_nobody(api_as: Any, personas: Any) -> None:
     response = api_as("sales").get("/persons", email="nobody@example.nl")
     assert response.json() == {"items": [], "count": 0}
