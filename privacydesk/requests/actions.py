@@ -16,6 +16,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
 from privacydesk.requests import delivery, events, kinds, notify, portability, render, report
+from privacydesk.requests.loading import load_one
 from privacydesk.requests.models import DataSubjectRequest, Status
 
 
@@ -24,7 +25,7 @@ def person_of(request: DataSubjectRequest) -> Person:
     if request.status != Status.VERIFIED or not request.person_ref:
         raise RuleViolation("status", "Art12", "verify the requester's identity first "
                             f"(this request is {request.status})")
-    person = Person.objects.filter(ref=request.person_ref).first()
+    person = load_one(Person, "ref", request.person_ref)
     if person is None:
         raise RuleViolation("person_ref", "exists", "the person of this request is no longer "
                             "in the register")

@@ -11,18 +11,21 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.renderers import JSONRenderer
 
 from privacydesk.api.auth import require_permission
 from privacydesk.api.errors import NotFound
 from privacydesk.api.schemas import ERRORS, ERRORS_404
 from privacydesk.requests import actions, clock, intake, report, verification
+from privacydesk.requests.loading import load_one
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.vault import audit
 
 router = Router(tags=["requests"])
+_JSON = JSONRenderer()  # the API's renderer (NinjaAPI's default)
 PERMISSION = "handle_requests"
 
 
@@ -103,7 +106,7 @@ def _out(r: DataSubjectRequest) -> RequestOut:
 
 
 def _get(uid: UUID) -> DataSubjectRequest:
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
+    found = load_one(DataSubjectRequest, "uid", uid)  # no ORM compile per call
     if found is None:
         raise NotFound("uid", "no request has this uid")
     return found
@@ -169,7 +172,12 @@ def verify(request: HttpRequest, uid: UUID, payload: VerifyIn) -> Any:
 def access_report(request: HttpRequest, uid: UUID) -> Any:
     actor = _actor(request)
     r = _get(uid)
-    return report.build(actions.person_of(r), actor=actor, lang=r.language)
+    document = report.build(actions.person_of(r), actor=actor, lang=r.language)
+    # Rendered by the API's own renderer, as ninja would after checking the response
+    # against dict[str, Any] — a check that only re-walks a plain JSON-ready dict and cost
+    # a tenth of the endpoint (bench/bench_requests.py); the bytes are the same.
+    return HttpResponse(_JSON.render(request, document, response_status=200),
+                        content_type=f"{_JSON.media_type}; charset={_JSON.charset}")
 
 
 @router.post("/{uuid:uid}/export", response={200: RequestOut, **ERRORS_404},
