@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from privacydesk.register import services
-from privacydesk.register.models import Email, Financial, Identity
+from privacydesk.register.models import Email, Financial, Identity, Person
 
 from .conftest import ACTOR
 
@@ -67,6 +67,27 @@ def test_anna_is_found_by_email_in_any_case(personas):
         found = services.find_person_by_email(spelling)
         assert found is not None and found.pk == personas.anna.pk
         assert found.ref == personas.anna.ref
+
+
+def test_the_person_found_by_email_is_the_person_the_orm_loads(personas):
+    # The lookup builds the Person from its one query (a hot path); it must be the same
+    # object as the ORM's, with only restricted_reason left to load on use.
+    services.set_restricted(personas.anna, True, reason="Art. 18(1)(a)", actor="test")
+    found = services.find_person_by_email("anna.de.vries@example.nl")
+    loaded = Person.objects.get(pk=personas.anna.pk)
+    assert found is not None and found._state.adding is False and found._state.db == "default"
+    assert found.get_deferred_fields() == {"restricted_reason"}
+    for field in ("id", "ref", "created_at", "restricted"):
+        assert getattr(found, field) == getattr(loaded, field), field
+    assert found.created_at.tzinfo is not None and found.restricted is True
+    assert found.restricted_reason == loaded.restricted_reason  # loaded on use
+    assert found == loaded
+
+
+def test_with_two_people_sharing_an_address_the_earliest_datum_wins(personas):
+    services.add_datum(personas.daan, "email", {"address": "ANNA.de.vries@example.nl"},
+                       source="staff", purpose="callback", basis="consent", actor="test")
+    assert services.find_person_by_email("anna.de.vries@example.nl") == personas.anna
 
 
 def test_an_unknown_address_finds_nobody(personas):
