@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from privacydesk.guard.rules import RULE_BIT
 
@@ -38,7 +38,7 @@ class Limits:
             raise ValueError("window_seconds must be at least 1")
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     """What an offender did: rules fired with counts, first/last signal (epoch seconds), the
     paths asked for (no query values, no bodies, no passwords)."""
@@ -53,9 +53,9 @@ class Evidence:
                 "last_seen": self.last_seen, "paths": list(self.paths)}
 
 
-@dataclass(frozen=True)
-class Crossing:
-    """A subject has just crossed the threshold: the one moment its address may be stored."""
+class Crossing(NamedTuple):
+    """A subject has just crossed the threshold: the one moment its address may be stored.
+    (An immutable pair; a named tuple because an attack makes many of them.)"""
 
     subject: str
     evidence: Evidence
@@ -102,4 +102,4 @@ class Detector:
         if unknown:
             raise ValueError(f"rule: unknown break-in rule {sorted(unknown)[0]!r}")
         crossed = self.store.add_many(batch, self.clock())
-        return [Crossing(subject, evidence) for subject, evidence in crossed.items()]
+        return list(map(Crossing._make, crossed.items()))

@@ -63,7 +63,7 @@ class MemoryStore:
         self.max_entries = entries_for(max_bytes - suspects_share - 200 * self.max_paths)
         self.max_suspects = max(16, suspects_share // BUDGET_PER_SUSPECT)
         self._counts: dict[int, int] = {}
-        self._suspects: dict[int, list[Any]] = {}
+        self._suspects: dict[int, Any] = {}  # key -> [first seen, rule counts, paths]
         self._path_ids: dict[str, int] = {}
         self._paths: list[str] = [""]
         # Set by the first signal, a little in the past so a clock that steps back slightly
@@ -132,67 +132,89 @@ class MemoryStore:
         if room < 0:  # make room for the whole batch at once, least recently touched first
             self._evict(-room)
         keys = keyring.ints(groups, now)  # one AES call for the whole batch
-        olds = keyring.ints(groups, now, previous=True) if keyring.in_overlap(now) else None
-        window, threshold, bits = limits.window_seconds, limits.threshold, RULE_BIT
-        pop, path_ids = counts.pop, self._path_ids
+        if keyring.in_overlap(now):  # a new secret: carry counters of the old one over
+            for k, ok in zip(keys, keyring.ints(groups, now, previous=True), strict=True):
+                if k not in counts:
+                    self._carry_over(ok, k)
+        window, limit, bits = limits.window_seconds, limits.threshold * limits.window_seconds, \
+            RULE_BIT
+        pop, path_ids, evidence_of = counts.pop, self._path_ids, self._evidence_of
         max_suspects = self.max_suspects
-        fresh = t | 1 << 28 if threshold > 1 else -1  # the record of a first signal
+        fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
         ev: list[Any]
-        for i, (subject, group) in enumerate(groups.items()):
-            k = keys[i]
+        for k, (subject, group) in zip(keys, groups.items(), strict=True):
             v = pop(k, None)
-            if v is None and olds is not None:
-                v = self._carry_over(olds[i], k)
-            if v is None and fresh >= 0 and type(group) is tuple:
-                # The common case under a flood: a new subject with one signal.
-                pid = path_ids.get(group[2])
-                if pid is None:
-                    pid = self._path_id(group[2])
-                counts[k] = fresh | bits[group[1]] << 40 | pid << 48
-                continue
-            one = type(group) is tuple
-            first = group if one else group[0]
-            if v is None:  # a new subject with several signals (or a threshold of 1)
-                v = t | bits[first[1]] << 40 | self._path_id(first[2]) << 48
-                ev = [now, {}, []]
-            else:
-                known = suspects.pop(k, None)
-                ev = known if known is not None else self._evidence_of(v)
-            ws, cur, prev = v & _M28, v >> 28 & 63, v >> 34 & 63
-            elapsed = t - ws
-            if elapsed >= window:
-                if elapsed < 2 * window:
-                    prev, ws, elapsed = cur, ws + window, elapsed - window
+            if type(group) is tuple:  # one signal from this subject in this batch
+                rule, path = group[1], group[2]
+                if v is None:
+                    if fresh >= 0:  # the common case under a flood: a new subject
+                        pid = path_ids.get(path)
+                        if pid is None:
+                            pid = self._path_id(path)
+                        counts[k] = fresh | bits[rule] << 40 | pid << 48
+                        continue
+                    v, ev = t | bits[rule] << 40 | self._path_id(path) << 48, [now, {}, []]
+                else:  # a subject seen before (the common case of an attack)
+                    ev = suspects.pop(k, None) or evidence_of(v)
+                ws = v & _M28
+                elapsed = t - ws
+                if elapsed < window:
+                    cur, prev = (v >> 28 & 63) + 1, v >> 34 & 63
+                elif elapsed < 2 * window:
+                    cur, prev, ws, elapsed = 1, v >> 28 & 63, ws + window, elapsed - window
                 else:
-                    prev, ws, elapsed = 0, t, 0
-                cur = 0
-            mask, rules, paths = v >> 40 & 255, ev[1], ev[2]
-            for _, rule, path in (group,) if one else group:
-                cur += 1
-                mask |= bits[rule]
+                    cur, prev, ws, elapsed = 1, 0, t, 0
+                rules = ev[1]
                 rules[rule] = rules.get(rule, 0) + 1
-                if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                    paths.append(path[:200])
+                if path:
+                    paths = ev[2]
+                    if path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                        paths.append(path[:200])
+                mask = bits[rule]
+            else:  # several signals from this subject in this batch
+                if v is None:
+                    first = group[0]
+                    v, ev = t | bits[first[1]] << 40 | self._path_id(first[2]) << 48, \
+                        [now, {}, []]
+                else:
+                    ev = suspects.pop(k, None) or evidence_of(v)
+                ws, cur, prev = v & _M28, v >> 28 & 63, v >> 34 & 63
+                elapsed = t - ws
+                if elapsed >= window:
+                    if elapsed < 2 * window:
+                        prev, ws, elapsed = cur, ws + window, elapsed - window
+                    else:
+                        prev, ws, elapsed = 0, t, 0
+                    cur = 0
+                mask, rules, paths = 0, ev[1], ev[2]
+                for _, rule, path in group:
+                    cur += 1
+                    mask |= bits[rule]
+                    rules[rule] = rules.get(rule, 0) + 1
+                    if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                        paths.append(path[:200])
             if cur > 63:
                 cur = 63
             # cur + prev * (share of the previous window still inside) >= threshold, in ints.
-            if cur * window + prev * (window - elapsed) >= threshold * window:
-                crossed[subject] = Evidence(rules=rules, first_seen=float(ev[0]),
-                                            last_seen=now, paths=paths)
+            if cur * window + prev * (window - elapsed) >= limit:
+                crossed[subject] = Evidence(rules, float(ev[0]), now, ev[2])
                 continue  # forgotten: the next signal starts afresh
-            counts[k] = ws | cur << 28 | prev << 34 | mask << 40 | (v >> 48) << 48
+            # Bits 40 and up (rule mask, first path) are kept; this batch's rules are added.
+            counts[k] = v >> 40 << 40 | mask << 40 | ws | cur << 28 | prev << 34
             if len(suspects) >= max_suspects:
                 for victim in list(islice(suspects, max(1, max_suspects // 16))):
                     del suspects[victim]
             suspects[k] = ev
         return crossed
 
-    def _carry_over(self, ok: int, k: int) -> int | None:
-        # First signal in a new generation: carry the old generation's counter over.
-        if ok in self._suspects:
-            self._suspects[k] = self._suspects.pop(ok)
-        return self._counts.pop(ok, None)
+    def _carry_over(self, ok: int, k: int) -> None:
+        # First signal in a new generation: the old generation's counter moves to the new key.
+        v = self._counts.pop(ok, None)
+        if v is not None:
+            self._counts[k] = v
+            if ok in self._suspects:
+                self._suspects[k] = self._suspects.pop(ok)
 
     def _evidence_of(self, v: int) -> list[Any]:
         """Evidence [first seen, rule counts, paths] rebuilt from a compact record (a subject
