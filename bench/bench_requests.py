@@ -8,6 +8,8 @@ Prints one JSON object. Measured in one run, on a register filled by
   datum decrypted, retention decision per datum, recipients, holds) against the baseline —
   bare SELECTs of the same rows on the DB-API connection plus AES-GCM decryption of the same
   sealed fields — alternating per sampled person; medians and their ratio (goal <= 3x);
+  for the same people, the register's audited read alone (`read_person`, which the report
+  calls) and one audit append alone, to show where the rest of the time goes;
 - http: `GET /api/v1/requests/{uid}/report` with a bearer token through gunicorn on
   loopback, one worker (goal: median <= 5 ms);
 - erasure: `retention.erasure.erase_person` of other sampled people, rows really deleted
@@ -78,17 +80,37 @@ def _baseline():  # type: ignore[no-untyped-def]
     return run
 
 
+def _parts() -> Any:
+    """Where report.build's time goes, for the same person: the register's audited read
+    (`register.services.read_person`, which the report calls) and, inside it, one audit
+    append alone (`vault.audit.record`). The rest of a build is the report's own work."""
+    from privacydesk.register import services as register
+    from privacydesk.vault import audit
+
+    def run(person: Any, clock: Any) -> tuple[float, float]:
+        start = clock()
+        register.read_person(person, actor="bench", purpose=register.ACCESS_REQUEST)
+        middle = clock()
+        audit.record(actor="bench", action="read", object_type="register.person",
+                     object_id=str(person.pk), person_ref=str(person.ref),
+                     purpose="access_request", detail={"categories": [], "staff_role": None})
+        return middle - start, clock() - middle
+
+    return run
+
+
 def bench_access(person_ids: list[int]) -> dict[str, Any]:
     from privacydesk.register.models import Person
     from privacydesk.requests import report
 
     people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids)}
-    baseline = _baseline()
+    baseline, parts = _baseline(), _parts()
+    clock = time.perf_counter
     for pid in person_ids[:50]:
         report.build(people[pid], actor="bench", lang="nl")
         baseline(pid, str(people[pid].ref))
-    service_t, base_t = [], []
-    clock = time.perf_counter
+        parts(people[pid], clock)
+    service_t, base_t, read_t, audit_t = [], [], [], []
     for pid in person_ids:
         person = people[pid]
         start = clock()
@@ -99,8 +121,13 @@ def bench_access(person_ids: list[int]) -> dict[str, Any]:
         assert len(doc["data"]) == rows, (pid, len(doc["data"]), rows)
         service_t.append(middle - start)
         base_t.append(end - middle)
+        read, append = parts(person, clock)
+        read_t.append(read)
+        audit_t.append(append)
     return {"access": median_p95(service_t), "access_baseline": median_p95(base_t),
-            "access_samples": len(person_ids)}
+            "access_samples": len(person_ids),
+            # Medians of the parts, measured on the same people in the same loop.
+            "access_read_person": median_p95(read_t), "access_audit_append": median_p95(audit_t)}
 
 
 def _requests_for(person_ids: list[int]) -> tuple[str, list[str]]:
