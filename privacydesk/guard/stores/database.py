@@ -80,8 +80,9 @@ class DatabaseStore:
                 if elapsed < 2 * window:
                     row.previous, row.window_start = row.current, row.window_start + window
                     elapsed -= window
-                else:
+                else:  # both windows over: the old counter says nothing any more
                     row.previous, row.window_start, elapsed = 0, t, 0
+                    row.rules, row.paths, row.first_seen = {}, [], now
                 row.current = 0
             row.current += len(items)
             for _, rule, path in items:

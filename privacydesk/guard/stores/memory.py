@@ -136,8 +136,8 @@ class MemoryStore:
             for k, ok in zip(keys, keyring.ints(groups, now, previous=True), strict=True):
                 if k not in counts:
                     self._carry_over(ok, k)
-        window, limit, bits = limits.window_seconds, limits.threshold * limits.window_seconds, \
-            RULE_BIT
+        window, bits = limits.window_seconds, RULE_BIT
+        window2, limit = 2 * window, limits.threshold * window
         pop, path_ids, evidence_of = counts.pop, self._path_ids, self._evidence_of
         max_suspects = self.max_suspects
         fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
@@ -147,6 +147,18 @@ class MemoryStore:
             v = pop(k, None)
             if type(group) is tuple:  # one signal from this subject in this batch
                 rule, path = group[1], group[2]
+                if v is not None:  # a subject seen before (the common case of an attack)
+                    ws = v & _M28
+                    elapsed = t - ws
+                    if elapsed < window:
+                        cur, prev = (v >> 28 & 63) + 1, v >> 34 & 63
+                        ev = suspects.pop(k, None) or evidence_of(v)
+                    elif elapsed < window2:
+                        cur, prev, ws, elapsed = 1, v >> 28 & 63, ws + window, elapsed - window
+                        ev = suspects.pop(k, None) or evidence_of(v)
+                    else:  # both windows over: the old counter says nothing any more
+                        suspects.pop(k, None)
+                        v = None
                 if v is None:
                     if fresh >= 0:  # the common case under a flood: a new subject
                         pid = path_ids.get(path)
@@ -155,15 +167,6 @@ class MemoryStore:
                         counts[k] = fresh | bits[rule] << 40 | pid << 48
                         continue
                     v, ev = t | bits[rule] << 40 | self._path_id(path) << 48, [now, {}, []]
-                else:  # a subject seen before (the common case of an attack)
-                    ev = suspects.pop(k, None) or evidence_of(v)
-                ws = v & _M28
-                elapsed = t - ws
-                if elapsed < window:
-                    cur, prev = (v >> 28 & 63) + 1, v >> 34 & 63
-                elif elapsed < 2 * window:
-                    cur, prev, ws, elapsed = 1, v >> 28 & 63, ws + window, elapsed - window
-                else:
                     cur, prev, ws, elapsed = 1, 0, t, 0
                 rules = ev[1]
                 rules[rule] = rules.get(rule, 0) + 1
@@ -173,6 +176,9 @@ class MemoryStore:
                         paths.append(path[:200])
                 mask = bits[rule]
             else:  # several signals from this subject in this batch
+                if v is not None and t - (v & _M28) >= window2:  # both windows over
+                    suspects.pop(k, None)
+                    v = None
                 if v is None:
                     first = group[0]
                     v, ev = t | bits[first[1]] << 40 | self._path_id(first[2]) << 48, \
@@ -182,11 +188,7 @@ class MemoryStore:
                 ws, cur, prev = v & _M28, v >> 28 & 63, v >> 34 & 63
                 elapsed = t - ws
                 if elapsed >= window:
-                    if elapsed < 2 * window:
-                        prev, ws, elapsed = cur, ws + window, elapsed - window
-                    else:
-                        prev, ws, elapsed = 0, t, 0
-                    cur = 0
+                    prev, ws, elapsed, cur = cur, ws + window, elapsed - window, 0
                 mask, rules, paths = 0, ev[1], ev[2]
                 for _, rule, path in group:
                     cur += 1

@@ -1,17 +1,26 @@
 """Counters in Redis, shared by every worker and machine (W2 item 3; no Django).
 
-One string per keyed subject, `<prefix>:c:<hex>`, with a TTL of two windows: a non-offender's
-counter disappears by itself. A whole batch is one Lua script call (one round trip), so the
-roll of the window, the increment and the threshold test are atomic: of all workers, exactly
-one sees a crossing. The batch is folded per subject in Python first (one hash, one line and
-aggregated rule counts per subject); the script reads every counter of the batch with one
-MGET and writes each with one SET … EX (or DEL on a crossing).
+Counters live in one hash per window-sized time bucket, `<prefix>:c:<floor(now / window)>`,
+one field per keyed subject (16 hex digits). A bucket expires two windows after its own end,
+so a non-offender's counter disappears by itself between two and three windows after its
+last signal (Redis 7.0 has no per-field expiry; a key per subject with its own TTL cost one
+key creation per subject, about 5 µs each inside the script, 80% of the store's time under a
+flood). A subject's record is the newest of the buckets b, b-1 and b-2; it is moved into
+bucket b when it is written, and a record whose two windows are both over counts as absent
+(exactly as in the memory store), so nothing older than b-2 is ever needed.
+
+A whole batch is one Lua script call (one round trip): one HMGET per bucket for all the
+batch's subjects, the roll of the window, the increment and the threshold test per subject,
+then one HSET (and EXPIRE) of the new records and one HDEL per bucket for moved or crossed
+ones. The script is atomic, so of all workers exactly one sees a crossing. The batch is
+folded per subject in Python first (one key, one line and aggregated rule counts per
+subject).
 
 The salt of each generation is shared through `<prefix>:salt:<generation>` (SET NX with a
 TTL), so all workers hash alike; the pepper (SECRET_KEY) never goes to Redis, so a copy of
 Redis alone cannot turn a counter back into an address.
 
-A counter is "ws cur prev first c1 … c8 npaths" followed by "\\t<path>" per path and a final
+A record is "ws cur prev first c1 … c8 npaths" followed by "\\t<path>" per path and a final
 tab, e.g. "1800000000 2 0 1800000000 0 0 0 2 0 0 0 0 1\\t/.env\\t".
 """
 
@@ -26,61 +35,94 @@ from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULES
 from privacydesk.guard.stores.memory import fold
 
-# ARGV: now, window, threshold, ttl, max paths, key prefix, then the batch, one line per
+# ARGV: now, window, threshold, max paths, bucket prefix, then the batch, one line per
 # subject, "\n"-separated:
-#   "=<key hex> <rule 1-8> <counter>"      one signal, no older generation: the new counter
+#   "=<key hex> <rule 1-8> <record>"      one signal, no older generation: the new record
 #   "<key hex> <old key hex or -> c1,…,c8<TAB>path<TAB>…"   everything else (counts summed)
 _ADD = """
 local now, w, th = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local ttl, maxp, prefix = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local maxp, prefix = tonumber(ARGV[4]), ARGV[5]
 local HEAD = '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+)'
-local lines, keys = {}, {}
-for line in string.gmatch(ARGV[7], '[^\\n]+') do
-  lines[#lines + 1] = line
-  local at = string.byte(line, 1) == 61 and 2 or 1  -- '='
-  keys[#keys + 1] = prefix .. string.sub(line, at, at + 15)
+local b = math.floor(now / w)
+local names = {prefix .. b, prefix .. (b - 1), prefix .. (b - 2)}
+local function chunked(cmd, name, list)  -- Lua's stack holds a few thousand arguments
+  local out = {}
+  for i = 1, #list, 1000 do
+    local part = redis.call(cmd, name, unpack(list, i, math.min(i + 999, #list)))
+    if type(part) == 'table' then for j = 1, #part do out[i + j - 1] = part[j] end end
+  end
+  return out
 end
-local raws = {}
-for i = 1, #keys, 1000 do
-  local part = redis.call('MGET', unpack(keys, i, math.min(i + 999, #keys)))
-  for j = 1, #part do raws[i + j - 1] = part[j] end
+-- The newest record of each field and the bucket (1 = b) it was found in.
+local function newest(fields, positions, raws, at)
+  for j = 1, 3 do
+    if #positions == 0 then return end
+    local ask = {}
+    for n = 1, #positions do ask[n] = fields[positions[n]] end
+    local got, still = chunked('HMGET', names[j], ask), {}
+    for n = 1, #positions do
+      local i = positions[n]
+      if got[n] then raws[i] = got[n]; at[i] = j else still[#still + 1] = i end
+    end
+    positions = still
+  end
 end
-local out = {}
+local lines, keys, all = {}, {}, {}
+for line in string.gmatch(ARGV[6], '[^\\n]+') do
+  local i = #lines + 1
+  lines[i] = line
+  local o = string.byte(line, 1) == 61 and 2 or 1  -- '='
+  keys[i] = string.sub(line, o, o + 15)
+  all[i] = i
+end
+local raws, at = {}, {}
+newest(keys, all, raws, at)
+-- Rotation of the secret: a subject without a record may have one under its old key.
+local olds, oldpos, oldraws, oldat = {}, {}, {}, {}
+for i = 1, #lines do
+  if not raws[i] and string.byte(lines[i], 1) ~= 61 then
+    local old = string.sub(lines[i], 18, 33)
+    if string.byte(old, 1) ~= 45 then olds[i] = old; oldpos[#oldpos + 1] = i end  -- '-'
+  end
+end
+newest(olds, oldpos, oldraws, oldat)
+local sets, dels, out = {}, {{}, {}, {}}, {}
 for i = 1, #lines do
   local line, k, raw = lines[i], keys[i], raws[i]
+  if at[i] and at[i] > 1 then table.insert(dels[at[i]], k) end  -- moved into bucket b
+  if not raw and oldraws[i] then
+    raw = oldraws[i]
+    table.insert(dels[oldat[i]], olds[i])
+  end
+  local ws = raw and tonumber(string.match(raw, '^(%d+)'))
+  if ws and now - ws >= 2 * w then raw = nil end  -- both windows over: it says nothing
   local fresh = string.byte(line, 1) == 61
   if fresh and not raw then
-    redis.call('SET', k, string.sub(line, 21), 'EX', ttl)  -- the common case of a flood
+    sets[#sets + 1] = k; sets[#sets + 1] = string.sub(line, 21)  -- the common case of a flood
   else
-    local old, counts, paths
-    if fresh then  -- one signal of a subject with a counter: only its rule number is needed
+    local counts, paths
+    if fresh then  -- one signal of a subject with a record: only its rule number is needed
       counts = {0, 0, 0, 0, 0, 0, 0, 0}
       counts[string.byte(line, 19) - 48] = 1
       paths = string.match(line, '(\\t.*)$') or ''
-      old = '-'
     else
       local cs
-      old, cs, paths = string.match(line, '^%x+ ([%x-]+) ([%d,]+)(.*)$')
+      cs, paths = string.match(line, '^%x+ [%x-]+ ([%d,]+)(.*)$')
       counts = {string.match(cs, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+)$')}
-      if not raw and old ~= '-' then
-        raw = redis.call('GET', prefix .. old)
-        if raw then redis.call('DEL', prefix .. old) end
-      end
     end
-    local ws, cur, prev, first, np, have = now, 0, 0, now, 0, '\\t'
+    local cur, prev, first, np, have = 0, 0, now, 0, '\\t'
     local c = {0, 0, 0, 0, 0, 0, 0, 0}
     if raw then
       local f = {string.match(raw, HEAD)}
-      ws, cur, prev, first = tonumber(f[1]), tonumber(f[2]), tonumber(f[3]), tonumber(f[4])
+      cur, prev, first = tonumber(f[2]), tonumber(f[3]), tonumber(f[4])
       for r = 1, 8 do c[r] = tonumber(f[r + 4]) end
       np = tonumber(f[13])
       have = string.match(raw, '(\\t.*)$') or '\\t'
+    else
+      ws = now
     end
     local el = now - ws
-    if el >= w then
-      if el < 2 * w then prev = cur; ws = ws + w; el = el - w else prev = 0; ws = now; el = 0 end
-      cur = 0
-    end
+    if el >= w then prev = cur; ws = ws + w; el = el - w; cur = 0 end
     for r = 1, 8 do
       local n = tonumber(counts[r])
       c[r] = c[r] + n
@@ -95,12 +137,19 @@ for i = 1, #lines do
     local value = ws .. ' ' .. cur .. ' ' .. prev .. ' ' .. first .. ' ' ..
       table.concat(c, ' ') .. ' ' .. np .. have
     if cur * w + prev * (w - el) >= th * w then
-      if raw then redis.call('DEL', k) end
+      if at[i] == 1 then table.insert(dels[1], k) end
       out[#out + 1] = {i, value}
     else
-      redis.call('SET', k, value, 'EX', ttl)
+      sets[#sets + 1] = k; sets[#sets + 1] = value
     end
   end
+end
+for j = 1, 3 do
+  if #dels[j] > 0 then chunked('HDEL', names[j], dels[j]) end
+end
+if #sets > 0 then
+  chunked('HSET', names[1], sets)
+  redis.call('EXPIRE', names[1], (b + 3) * w - now)  -- two windows after the bucket ends
 end
 return out
 """
@@ -126,7 +175,9 @@ class RedisStore:
         return bytes(salt)
 
     def tracked(self) -> int:
-        return sum(1 for _ in self.client.scan_iter(match=f"{self.prefix}:c:*", count=1000))
+        """Records held (those of the last three buckets; some may be over and unread)."""
+        return sum(self.client.hlen(name)
+                   for name in self.client.scan_iter(match=f"{self.prefix}:c:*", count=1000))
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
         return self.add_many([(subject, rule, path)], now).get(subject)
@@ -169,8 +220,8 @@ class RedisStore:
                          + "".join(f"\t{p}" for p in paths[:MAX_EVIDENCE_PATHS]))
         order = list(groups)
         replies = self._script(keys=[], args=[
-            stamp, limits.window_seconds, limits.threshold, 2 * limits.window_seconds + 1,
-            MAX_EVIDENCE_PATHS, f"{self.prefix}:c:", "\n".join(lines)])
+            stamp, limits.window_seconds, limits.threshold, MAX_EVIDENCE_PATHS,
+            f"{self.prefix}:c:", "\n".join(lines)])
         return {order[int(position) - 1]: _evidence(value, now) for position, value in replies}
 
 
