@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "privacydesk.public",
     "privacydesk.retention",
     "privacydesk.requests",
+    "privacydesk.access",
 ]
 
 MIDDLEWARE = [

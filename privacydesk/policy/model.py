@@ -23,6 +23,8 @@ PERMISSIONS: tuple[str, ...] = (
     "manage_incidents",   # Sec5: the incident register, the 72-hour breach deadline
     "manage_agreements",  # P3, D2: agreements and their recipients
     "grant_access",       # A1, A2: approve access to a client's servers
+    "request_access",     # A1, A2: ask for (short-lived) access to a client's server
+    "disclose_data",      # D1-D3: pass data to a third party through the gate, ask consent
 )
 
 

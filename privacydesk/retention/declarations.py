@@ -78,6 +78,15 @@ RETENTION: dict[str, Declaration] = {
     "requests.delivery": _d(OWNER, "sealed export files deleted on download or at "
                             "expires_at (requests.delivery.expire, run by the clock tick)"),
     "requests.filedmail": _d(NONE, "sha256 of a Message-ID and the day it was filed"),
+    # server access (A1, A2): security records under the policy's rule for purpose
+    # "security" / legitimate interests ("break-in-registrations": 30 days), counted from the
+    # end of the grant; pruned by access.grants.prune_expired
+    **{f"access.{m}": _d(SYSTEM, "server-access security record; access.grants."
+                         "prune_expired", "security", "legitimate_interests")
+       for m in ("accessrequest", "grant", "grantuse")},
+    "access.clientserver": _d(NONE, "a client company's server: host name and host key"),
+    "access.staffkey": _d(OWNER, "a staff member's SSH public key; replaced on upload, "
+                          "deleted with the staff account (CASCADE)"),
     # retention itself
     "retention.legalhold": _PERSON,
     "retention.contactmark": _PERSON,
