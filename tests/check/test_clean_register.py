@@ -12,7 +12,7 @@ from privacydesk.policy import render_statement
 from privacydesk.policy.active import get_policy
 
 # Not verifiable here, each for a stated reason (see docs/check.md).
-UNVERIFIABLE = {"D3", "A1", "A2", "Sec2"}
+UNVERIFIABLE = {"D3", "Sec2"}
 
 
 def test_every_promise_of_the_statement_has_a_check():

@@ -1,4 +1,4 @@
-"""W1–W3, Rt1–Rt6, Sec1–Sec5, A1/A2, Id1: configuration and records as they are now."""
+"""W1–W3, Rt1–Rt6, Sec1–Sec5, Id1: configuration and records as they are now."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from privacydesk.check import FAIL, NOT_VERIFIABLE, PASS, run_checks
+from privacydesk.check import FAIL, PASS, run_checks
 from privacydesk.guard.models import Offender
 from privacydesk.incidents.models import Incident
 from privacydesk.policy import active
@@ -151,12 +151,6 @@ def test_sec5_a_breach_past_72_hours_fails(personas):
 def test_sec5_a_breach_without_its_deadline_fails(personas):
     Incident.objects.filter(pk=personas.breach.pk).update(authority_deadline=None)
     assert status_of("Sec5") == FAIL
-
-
-def test_server_access_is_not_verifiable_and_never_passes(personas):
-    for promise in ("A1", "A2"):
-        assert status_of(promise) == NOT_VERIFIABLE
-        assert "server-access register" in details_of(promise)
 
 
 def test_sec5_a_breach_reported_in_time_passes_even_after_the_deadline(personas):
