@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "privacydesk.retention",
     "privacydesk.requests",
     "privacydesk.access",
+    "privacydesk.disclosure",
 ]
 
 MIDDLEWARE = [

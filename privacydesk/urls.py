@@ -12,6 +12,8 @@ urlpatterns = [
     path("staff/retention/", include("privacydesk.retention.urls")),
     path("staff/requests/", include("privacydesk.requests.urls")),
     path("requests/", include("privacydesk.requests.public_urls")),
+    path("staff/disclosures/", include("privacydesk.disclosure.urls")),
+    path("consent/", include("privacydesk.disclosure.public_urls")),
     path("staff/", include("privacydesk.staff.urls")),
     path("", include("privacydesk.public.urls")),
 ]

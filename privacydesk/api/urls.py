@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 
 from privacydesk.api import agreements, data, errors, organisations, persons, roles
 from privacydesk.api.auth import StaffToken
+from privacydesk.disclosure import api as disclosure_api
 from privacydesk.requests import api as requests_api
 from privacydesk.staff.access import public_view
 
@@ -39,3 +40,4 @@ api.add_router("/persons", data.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/agreements", agreements.router)
 api.add_router("/requests", requests_api.router)
+api.add_router("/disclosures", disclosure_api.router)

@@ -1,12 +1,17 @@
 """D1–D3: third parties receive data only for an agreement or a legal obligation, as the
-agreement states, and otherwise only with the person's consent."""
+agreement states, and otherwise only with the person's consent.
+
+Each promise is checked twice: on what the agreements allow (their recipient rows) and on
+what actually left (the disclosure log written by privacydesk.disclosure.gate).
+"""
 
 from __future__ import annotations
 
-from django.apps import apps
-
 from privacydesk.check.common import plural
-from privacydesk.check.registry import CheckResult, check, not_verifiable, verdict
+from privacydesk.check.registry import CheckResult, check, verdict
+from privacydesk.disclosure import coverage
+from privacydesk.disclosure.common import same_recipient
+from privacydesk.disclosure.models import Basis, ConsentRequest, Disclosure
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import AgreementRecipient
 
@@ -26,9 +31,42 @@ def recipient_basis() -> CheckResult:
     no_purpose = AgreementRecipient.objects.filter(purpose="").count()
     if no_purpose:
         failures.append(f"{plural(no_purpose, 'recipient')} without a stated purpose")
+    failures += _logged_bases()
     total = AgreementRecipient.objects.count()
+    logged = Disclosure.objects.count()
     return verdict("D1", failures, f"{plural(total, 'recipient')}, each on a contract or a "
-                   "legal obligation with a purpose", "recipients without a lawful basis")
+                   f"legal obligation with a purpose; {plural(logged, 'disclosure')} logged, "
+                   "each on an agreement, a stated legal obligation or a consent",
+                   "recipients or disclosures without a lawful basis")
+
+
+# The legal bases each road of the gate may rest on (D1: agreement or law; D3: consent).
+_ROAD_BASES = {Basis.AGREEMENT: set(DISCLOSURE_BASES),
+               Basis.LEGAL_OBLIGATION: {"legal_obligation"}, Basis.CONSENT: {"consent"}}
+
+
+def _logged_bases() -> list[str]:
+    """D1 on the log: every disclosure names a road, that road's reference, and a legal
+    basis and purpose the policy allows together (Art. 5(1)(b), 6(1))."""
+    policy, failures = get_policy(), []
+    for pk, basis, legal, purpose, agreement, obligation, consent in (
+            Disclosure.objects.order_by("id").values_list(
+                "pk", "basis", "legal_basis", "purpose", "agreement_id", "obligation",
+                "consent_id").iterator()):
+        if basis not in _ROAD_BASES or legal not in _ROAD_BASES[basis]:
+            failures.append(f"disclosure #{pk}: basis {basis!r} on legal basis {legal!r} is "
+                            "neither an agreement, a legal obligation nor a consent")
+            continue
+        reference = {Basis.AGREEMENT: agreement, Basis.LEGAL_OBLIGATION: obligation.strip(),
+                     Basis.CONSENT: consent}[basis]
+        if not reference:
+            failures.append(f"disclosure #{pk}: basis {basis} without its reference")
+        purpose_spec = policy.purposes.get(purpose)
+        if purpose_spec is None or legal not in purpose_spec.bases:
+            failures.append(f"disclosure #{pk}: purpose {purpose!r} may not rest on {legal!r}")
+        if len(failures) >= 25:
+            break
+    return failures
 
 
 @check("D2", "The necessity is stated in the agreement: recipient and categories")
@@ -49,15 +87,49 @@ def recipient_categories() -> CheckResult:
         if unknown:
             failures.append(f"recipient #{pk} of agreement #{ag} names categories the policy "
                             f"does not declare: {', '.join(map(str, unknown[:5]))}")
+    failures += _logged_agreements()
     return verdict("D2", failures, f"{plural(total, 'recipient')}, each named with declared "
-                   "categories in its agreement", "recipients not stated in their agreement")
+                   "categories in its agreement; every disclosure on an agreement is named "
+                   "in it", "recipients not stated in their agreement")
+
+
+def _logged_agreements() -> list[str]:
+    """D2 on the log: a disclosure on an agreement went to a recipient that agreement
+    names, for categories it names that recipient for, of a party to it."""
+    failures = []
+    rows = (Disclosure.objects.filter(basis=Basis.AGREEMENT).select_related("agreement")
+            .prefetch_related("agreement__recipients", "agreement__parties"))
+    for d in rows.order_by("id").iterator(chunk_size=500):
+        named = [r for r in d.agreement.recipients.all()
+                 if same_recipient(r.recipient, d.recipient)
+                 and set(d.categories) <= set(r.categories or [])]
+        if not named:
+            failures.append(f"disclosure #{d.pk}: agreement {d.agreement.reference} does not "
+                            f"name {d.recipient} for {', '.join(d.categories)}")
+        elif d.person_id is not None and d.person_id not in {
+                p.person_id for p in d.agreement.parties.all()}:
+            failures.append(f"disclosure #{d.pk}: the person is not a party to "
+                            f"{d.agreement.reference}")
+        if len(failures) >= 25:
+            break
+    return failures
 
 
 @check("D3", "Any other sharing only after the person's consent")
 def consent_log() -> CheckResult:
-    for label in ("disclosures", "consents"):
-        if apps.is_installed(f"privacydesk.{label}"):
-            return not_verifiable("D3", f"privacydesk.{label} exists but its check has not "
-                                  "been written yet")
-    return not_verifiable("D3", "there is no consent or disclosure log yet: sharing outside "
-                          "an agreement leaves no record that could be checked")
+    """Every disclosure on consent rests on the same person's consent, granted before it,
+    not withdrawn or expired by then, covering its recipient, categories and purpose."""
+    failures = []
+    rows = Disclosure.objects.filter(basis=Basis.CONSENT).select_related("consent")
+    total = 0
+    for d in rows.order_by("id").iterator(chunk_size=500):
+        total += 1
+        why = ("no consent" if d.consent is None else coverage.gap(
+            d.consent, d.person_ref, d.recipient, d.categories, d.purpose, d.disclosed_at))
+        if why is not None and len(failures) < 25:
+            failures.append(f"disclosure #{d.pk} to {d.recipient}: {why}")
+    granted = ConsentRequest.objects.filter(answered_at__isnull=False).count()
+    return verdict("D3", failures, f"{plural(total, 'disclosure')} on consent, each covered "
+                   f"by a consent granted before it and not withdrawn; "
+                   f"{plural(granted, 'answered consent request')} on record",
+                   "disclosures without a covering consent")

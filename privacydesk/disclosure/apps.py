@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class DisclosureConfig(AppConfig):
+    name = "privacydesk.disclosure"
+    label = "disclosure"
+    verbose_name = "Disclosures and consent"
+
+    def ready(self) -> None:
+        # Art. 15(1)(c) and Art. 19: the access report and the correction/erasure notices
+        # learn the recipients from the disclosure log through the hooks requests offers.
+        from privacydesk.disclosure import hooks
+
+        hooks.connect()

@@ -1,0 +1,83 @@
+"""Back-office forms: register a disclosure (through the gate) and ask a person's consent.
+
+The forms only shape input; every rule is the gate's or the consent service's, and their
+RuleViolation is shown on the field it names (`staff.forms.violations.show_violation`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from privacydesk.policy.active import get_policy
+from privacydesk.staff.views.common import lang
+
+AUTO = "auto"
+BASIS_CHOICES = (
+    (AUTO, "Find the basis: a running agreement, else a granted consent"),
+    ("agreement", "An agreement that names the recipient (D1, D2)"),
+    ("legal_obligation", "A legal obligation (D1)"),
+    ("consent", "The person's consent (D3)"),
+)
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    return [(key, c.label(lang())) for key, c in get_policy().categories.items()]
+
+
+def _purpose_choices() -> list[tuple[str, str]]:
+    return [(key, p.label(lang())) for key, p in get_policy().purposes.items()]
+
+
+class _Base(forms.Form):
+    person = forms.UUIDField(label="Person (pseudonymous ref)")
+    recipient = forms.CharField(max_length=200, label="Recipient (organisation)")
+    categories = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
+    purpose = forms.ChoiceField(choices=())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = _category_choices()
+        self.fields["purpose"].choices = _purpose_choices()
+
+
+class DisclosureForm(_Base):
+    """One disclosure: who, to whom, what, why, and on which basis."""
+
+    basis = forms.ChoiceField(choices=BASIS_CHOICES, initial=AUTO, widget=forms.RadioSelect)
+    agreement = forms.CharField(max_length=64, required=False,
+                                label="Agreement reference (basis: agreement)")
+    legal_obligation = forms.CharField(
+        max_length=300, required=False, label="Statute and authority (basis: legal obligation)",
+        help_text="e.g. Belastingdienst, art. 53 Algemene wet inzake rijksbelastingen")
+    consent = forms.UUIDField(required=False, label="Consent id (basis: consent)")
+
+    def basis_kwargs(self) -> dict[str, Any]:
+        """The gate's keyword for the chosen basis (none for "find the basis")."""
+        data, basis = self.cleaned_data, self.cleaned_data["basis"]
+        if basis == "agreement":
+            return {"agreement": data.get("agreement") or ""}
+        if basis == "legal_obligation":
+            return {"legal_obligation": data.get("legal_obligation") or ""}
+        if basis == "consent":
+            return {"consent": str(data["consent"]) if data.get("consent") else ""}
+        return {}
+
+
+class ConsentForm(_Base):
+    """A consent request (D3): the person receives it by e-mail in `language`."""
+
+    explanation = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                                  label="What the recipient does with the data (shown to "
+                                        "the person)")
+    language = forms.ChoiceField(choices=(("nl", "Nederlands"), ("en", "English")),
+                                 initial="nl")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Art. 6(1)(a): only purposes the policy lets rest on consent can be asked for.
+        policy = get_policy()
+        self.fields["purpose"].choices = [
+            (key, p.label(lang())) for key, p in policy.purposes.items()
+            if "consent" in p.bases]
