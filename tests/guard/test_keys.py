@@ -9,7 +9,7 @@ from privacydesk.guard.keys import KeyRing, blocks
 NOW = 1_800_000_000.0 - 1_800_000_000.0 % 3600 + 1200  # 20 minutes into a generation
 SUBJECTS = ["203.0.113.66", "198.51.100.7", "2001:db8::/64",
             "2001:db8:aaaa:bbbb::/64",  # longer than one block: hashed into it
-            "1.2.3.4", "1.2.3.4\0", "ünïcode", "x" * 16, "x" * 17, ""]
+            "1.2.3.4", "1.2.3.4 ", "1.2.3.4\0", "ünïcode", "x" * 16, "x" * 17, ""]
 
 
 def test_every_subject_gets_its_own_block_and_its_own_key():

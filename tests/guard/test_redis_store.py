@@ -49,7 +49,7 @@ def test_redis_holds_keyed_hashes_with_a_lifetime_never_an_address(redis_prefix)
     detector.signal(ANNA, rules.LOGIN_FAILED, "/staff/login/")
     client = redis.Redis.from_url(REDIS_URL)
     keys = list(client.scan_iter(match=f"{redis_prefix}:*"))
-    [bucket] = [k for k in keys if b":c:" in k]  # the counters of this time bucket
+    [bucket] = [k for k in keys if b":w:" in k]  # the counters of this time bucket
     [(field, record)] = client.hgetall(bucket).items()  # one counter: Anna's
     assert len(field) == 16 and int(field, 16) >= 0  # 64 bits of keyed hash
     assert ANNA.encode() not in field and ANNA.encode() not in record

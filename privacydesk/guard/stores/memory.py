@@ -34,6 +34,7 @@ DICT_BYTES_PER_SLOT = 20
 BUDGET_PER_SUSPECT = 600
 MAX_PATHS = 4095
 _M28 = (1 << 28) - 1
+_RULE_OF_BIT = {bit: rule for rule, bit in RULE_BIT.items()}
 
 
 def entries_for(budget: int) -> int:
@@ -222,7 +223,9 @@ class MemoryStore:
         """Evidence [first seen, rule counts, paths] rebuilt from a compact record (a subject
         with one signal so far, or whose evidence was evicted)."""
         mask, first_path = v >> 40 & 255, self._paths[v >> 48]
-        return [(self._base or 0) + (v & _M28), {r: 1 for r in RULES if mask & RULE_BIT[r]},
+        rule = _RULE_OF_BIT.get(mask)  # after one signal: exactly one rule
+        return [(self._base or 0) + (v & _M28),
+                {rule: 1} if rule else {r: 1 for r in RULES if mask & RULE_BIT[r]},
                 [first_path] if first_path else []]
 
 

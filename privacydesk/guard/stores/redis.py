@@ -1,13 +1,14 @@
 """Counters in Redis, shared by every worker and machine (W2 item 3; no Django).
 
-Counters live in one hash per window-sized time bucket, `<prefix>:c:<floor(now / window)>`,
+Counters live in one hash per window-sized time bucket, `<prefix>:w:<floor(now / window)>`,
 one field per keyed subject (16 hex digits). A bucket expires two windows after its own end,
 so a non-offender's counter disappears by itself between two and three windows after its
 last signal (Redis 7.0 has no per-field expiry; a key per subject with its own TTL cost one
 key creation per subject, about 5 µs each inside the script, 80% of the store's time under a
 flood). A subject's record is the newest of the buckets b, b-1 and b-2; it is moved into
 bucket b when it is written, and a record whose two windows are both over counts as absent
-(exactly as in the memory store), so nothing older than b-2 is ever needed.
+(exactly as in the memory store), so nothing older than b-2 is ever needed. (The earlier
+layout, a string `<prefix>:c:<key>` per subject, used other names; left-overs expire.)
 
 A whole batch is one Lua script call (one round trip): one HMGET per bucket for all the
 batch's subjects, the roll of the window, the increment and the threshold test per subject,
@@ -177,7 +178,7 @@ class RedisStore:
     def tracked(self) -> int:
         """Records held (those of the last three buckets; some may be over and unread)."""
         return sum(self.client.hlen(name)
-                   for name in self.client.scan_iter(match=f"{self.prefix}:c:*", count=1000))
+                   for name in self.client.scan_iter(match=f"{self.prefix}:w:*", count=1000))
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
         return self.add_many([(subject, rule, path)], now).get(subject)
@@ -221,7 +222,7 @@ class RedisStore:
         order = list(groups)
         replies = self._script(keys=[], args=[
             stamp, limits.window_seconds, limits.threshold, MAX_EVIDENCE_PATHS,
-            f"{self.prefix}:c:", "\n".join(lines)])
+            f"{self.prefix}:w:", "\n".join(lines)])
         return {order[int(position) - 1]: _evidence(value, now) for position, value in replies}
 
 
