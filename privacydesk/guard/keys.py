@@ -30,9 +30,9 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+from collections.abc import Callable, Collection
 from itertools import repeat
 from operator import rshift
-from collections.abc import Callable, Collection
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
