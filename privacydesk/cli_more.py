@@ -60,6 +60,7 @@ def check(fmt: str, pdf_path: str | None, only: tuple[str, ...]) -> None:
 
 def register_more(main: click.Group) -> None:
     """Attach the remaining command groups to the main group."""
+    from privacydesk.access.cli import access
     from privacydesk.cli_demo import demo
     from privacydesk.guard.cli import guard
     from privacydesk.requests.cli import requests
@@ -72,3 +73,4 @@ def register_more(main: click.Group) -> None:
     main.add_command(check)
     main.add_command(requests)
     main.add_command(guard)
+    main.add_command(access)

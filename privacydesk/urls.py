@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/guard/", include("privacydesk.guard.urls")),
     path("staff/retention/", include("privacydesk.retention.urls")),
     path("staff/requests/", include("privacydesk.requests.urls")),
+    path("staff/access/", include("privacydesk.access.urls")),
     path("requests/", include("privacydesk.requests.public_urls")),
     path("staff/disclosures/", include("privacydesk.disclosure.urls")),
     path("consent/", include("privacydesk.disclosure.public_urls")),

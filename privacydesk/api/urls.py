@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from privacydesk.access import api as access_api
 from privacydesk.api import agreements, data, errors, organisations, persons, roles
 from privacydesk.api.auth import StaffToken
 from privacydesk.disclosure import api as disclosure_api
@@ -40,4 +41,5 @@ api.add_router("/persons", data.router)
 api.add_router("/organisations", organisations.router)
 api.add_router("/agreements", agreements.router)
 api.add_router("/requests", requests_api.router)
+api.add_router("/access", access_api.router)
 api.add_router("/disclosures", disclosure_api.router)

@@ -1,0 +1,151 @@
+"""Back-office pages for server access (A1, A2). Views only translate: every rule is in
+access.requests / access.grants, which raise RuleViolation(field, rule, message).
+
+request_access: ask for access, upload a key, see and download one's own grants, give one's
+own grant up. grant_access: decide on pending requests, all grants, revoke, client servers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from privacydesk.access import grants, rules
+from privacydesk.access import requests as access
+from privacydesk.access.models import AccessRequest, ClientServer, Grant, StaffKey
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register.models import Agreement, Organisation
+from privacydesk.staff.access import require_permission
+
+ASK, DECIDE = "request_access", "grant_access"
+
+
+def _error(request: HttpRequest, error: RuleViolation) -> None:
+    messages.error(request, f"{error.field}: {error.message} ({error.rule})")
+
+
+def _pick(model: Any, value: str | None) -> Any:
+    text = value or ""
+    return model.objects.filter(pk=int(text)).first() if text.isdigit() else None
+
+
+@require_GET
+@require_permission(ASK)
+def home(request: HttpRequest) -> HttpResponse:
+    me = request.user.pk  # signed in: the middleware lets no anonymous visitor this far
+    mine = AccessRequest.objects.filter(requester_id=me).select_related(
+        "server", "agreement").prefetch_related("grant")[:100]
+    return render(request, "access/home.html", {
+        "key": StaffKey.objects.filter(user_id=me).first(), "requests": mine,
+        "servers": ClientServer.objects.all()[:500],
+        "agreements": Agreement.objects.order_by("reference")[:500],
+        "default_minutes": rules.default_minutes(), "max_minutes": rules.max_minutes()})
+
+
+@require_POST
+@require_permission(ASK)
+def upload_key(request: HttpRequest) -> HttpResponse:
+    try:
+        access.upload_key(request.user, request.POST.get("public_key", ""))
+        messages.success(request, "Your SSH public key is stored.")
+    except RuleViolation as error:
+        _error(request, error)
+    return redirect("access:home")
+
+
+@require_POST
+@require_permission(ASK)
+def new_request(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    server = _pick(ClientServer, post.get("server"))
+    try:
+        if server is None:
+            raise RuleViolation("server", "A1", "choose the client server")
+        minutes = post.get("minutes", "")
+        access.request_access(
+            request.user, server=server, principal=post.get("principal", "").strip(),
+            action=post.get("action", ""), minutes=int(minutes) if minutes.isdigit() else None,
+            agreement=_pick(Agreement, post.get("agreement")),
+            repair_reference=post.get("repair_reference", ""),
+            repair_contact_ref=post.get("repair_contact_ref", ""),
+            force_command=post.get("force_command", ""))
+        messages.success(request, "Access requested; a colleague must approve it.")
+    except RuleViolation as error:
+        _error(request, error)
+    return redirect("access:home")
+
+
+@require_GET
+@require_permission(ASK)
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The requester's own certificate, as the -cert.pub file ssh reads."""
+    grant = get_object_or_404(Grant, pk=pk)
+    if grant.request.requester_id != request.user.pk:
+        raise Http404
+    response = HttpResponse(grant.certificate + "\n", content_type="text/plain; charset=ascii")
+    response["Content-Disposition"] = f'attachment; filename="{grant.key_id}-cert.pub"'
+    return response
+
+
+@require_POST
+@require_permission(ASK)
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        grants.revoke(get_object_or_404(Grant, pk=pk), request.user,
+                      request.POST.get("reason", ""))
+    except RuleViolation as error:
+        _error(request, error)
+    return redirect(request.POST.get("next") == "all" and "access:all" or "access:home")
+
+
+@require_GET
+@require_permission(DECIDE)
+def all_grants(request: HttpRequest) -> HttpResponse:
+    return render(request, "access/all.html", {
+        "pending": AccessRequest.objects.filter(status=AccessRequest.PENDING)
+        .select_related("server", "agreement")[:200],
+        "grants": Grant.objects.select_related("request", "request__server")[:200],
+        "servers": ClientServer.objects.select_related("organisation", "agreement")[:500],
+        "organisations": Organisation.objects.order_by("name")[:500],
+        "agreements": Agreement.objects.order_by("reference")[:500]})
+
+
+@require_POST
+@require_permission(DECIDE)
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        grant = grants.approve(get_object_or_404(AccessRequest, pk=pk), request.user)
+        messages.success(request, f"Approved: certificate serial {grant.serial}.")
+    except RuleViolation as error:
+        _error(request, error)
+    return redirect("access:all")
+
+
+@require_POST
+@require_permission(DECIDE)
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        grants.refuse(get_object_or_404(AccessRequest, pk=pk), request.user,
+                      request.POST.get("reason", ""))
+    except RuleViolation as error:
+        _error(request, error)
+    return redirect("access:all")
+
+
+@require_POST
+@require_permission(DECIDE)
+def add_server(request: HttpRequest) -> HttpResponse:
+    post = request.POST
+    try:
+        access.add_server(post.get("host", ""), organisation=_pick(Organisation,
+                                                                   post.get("organisation")),
+                          agreement=_pick(Agreement, post.get("agreement")),
+                          host_key_fingerprint=post.get("host_key_fingerprint", ""),
+                          actor=request.user)
+    except RuleViolation as error:
+        _error(request, error)
+    return redirect("access:all")
