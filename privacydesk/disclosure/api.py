@@ -6,8 +6,8 @@ are the gate's and the consent service's; this router only translates. Mounted b
 privacydesk/api/urls.py under the API's default token auth.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja reads the query parameters' types (UUID)
+# at runtime through the pagination wrapper.
 from datetime import datetime
 from typing import Any
 from uuid import UUID

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from privacydesk.check import FAIL, NOT_VERIFIABLE
+from privacydesk.check import FAIL
 from privacydesk.register import services
 from privacydesk.register.models import AgreementRecipient, Email, Name, Phone
 
@@ -52,7 +52,3 @@ def test_d2_a_recipient_without_categories_fails(personas):
 def test_d2_a_recipient_of_an_undeclared_category_fails(personas):
     AgreementRecipient.objects.update(categories=["names", "medical"])
     assert status_of("D2") == FAIL
-
-
-def test_d3_is_not_verifiable_without_a_consent_log(personas):
-    assert status_of("D3") == NOT_VERIFIABLE
