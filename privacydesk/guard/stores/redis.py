@@ -47,6 +47,7 @@ local HEAD = '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+)
 local b = math.floor(now / w)
 local names = {prefix .. b, prefix .. (b - 1), prefix .. (b - 2)}
 local function chunked(cmd, name, list)  -- Lua's stack holds a few thousand arguments
+  if #list <= 1000 then return redis.call(cmd, name, unpack(list)) end
   local out = {}
   for i = 1, #list, 1000 do
     local part = redis.call(cmd, name, unpack(list, i, math.min(i + 999, #list)))
@@ -54,7 +55,7 @@ local function chunked(cmd, name, list)  -- Lua's stack holds a few thousand arg
   end
   return out
 end
--- The newest record of each field and the bucket (1 = b) it was found in.
+-- The newest record of each of `fields` at `positions` and the bucket (1 = b) it was in.
 local function newest(fields, positions, raws, at)
   for j = 1, 3 do
     if #positions == 0 then return end
@@ -68,16 +69,28 @@ local function newest(fields, positions, raws, at)
     positions = still
   end
 end
-local lines, keys, all = {}, {}, {}
-for line in string.gmatch(ARGV[6], '[^\\n]+') do
-  local i = #lines + 1
+local lines, keys = {}, {}
+local batch, from, i = ARGV[6], 1, 0
+while true do  -- split at each newline (a plain find: much cheaper than a pattern)
+  local to = string.find(batch, '\\n', from, true)
+  local line = string.sub(batch, from, (to or 0) - 1)
+  i = i + 1
   lines[i] = line
   local o = string.byte(line, 1) == 61 and 2 or 1  -- '='
   keys[i] = string.sub(line, o, o + 15)
-  all[i] = i
+  if not to then break end
+  from = to + 1
 end
+-- The newest record of each subject: one HMGET per bucket for the whole batch.
+local got = {chunked('HMGET', names[1], keys), chunked('HMGET', names[2], keys),
+             chunked('HMGET', names[3], keys)}
 local raws, at = {}, {}
-newest(keys, all, raws, at)
+for j = 3, 1, -1 do
+  local g = got[j]
+  for i = 1, #keys do
+    if g[i] then raws[i] = g[i]; at[i] = j end
+  end
+end
 -- Rotation of the secret: a subject without a record may have one under its old key.
 local olds, oldpos, oldraws, oldat = {}, {}, {}, {}
 for i = 1, #lines do
