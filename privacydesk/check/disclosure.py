@@ -41,14 +41,15 @@ def recipient_basis() -> CheckResult:
 
 
 # The legal bases each road of the gate may rest on (D1: agreement or law; D3: consent).
-_ROAD_BASES = {Basis.AGREEMENT: set(DISCLOSURE_BASES),
-               Basis.LEGAL_OBLIGATION: {"legal_obligation"}, Basis.CONSENT: {"consent"}}
+_ROAD_BASES: dict[str, set[str]] = {
+    Basis.AGREEMENT.value: set(DISCLOSURE_BASES),
+    Basis.LEGAL_OBLIGATION.value: {"legal_obligation"}, Basis.CONSENT.value: {"consent"}}
 
 
 def _logged_bases() -> list[str]:
     """D1 on the log: every disclosure names a road, that road's reference, and a legal
     basis and purpose the policy allows together (Art. 5(1)(b), 6(1))."""
-    policy, failures = get_policy(), []
+    policy, failures = get_policy(), list[str]()
     for pk, basis, legal, purpose, agreement, obligation, consent in (
             Disclosure.objects.order_by("id").values_list(
                 "pk", "basis", "legal_basis", "purpose", "agreement_id", "obligation",
@@ -57,8 +58,8 @@ def _logged_bases() -> list[str]:
             failures.append(f"disclosure #{pk}: basis {basis!r} on legal basis {legal!r} is "
                             "neither an agreement, a legal obligation nor a consent")
             continue
-        reference = {Basis.AGREEMENT: agreement, Basis.LEGAL_OBLIGATION: obligation.strip(),
-                     Basis.CONSENT: consent}[basis]
+        reference = {Basis.AGREEMENT.value: agreement, Basis.CONSENT.value: consent,
+                     Basis.LEGAL_OBLIGATION.value: obligation.strip()}[basis]
         if not reference:
             failures.append(f"disclosure #{pk}: basis {basis} without its reference")
         purpose_spec = policy.purposes.get(purpose)
@@ -100,16 +101,20 @@ def _logged_agreements() -> list[str]:
     rows = (Disclosure.objects.filter(basis=Basis.AGREEMENT).select_related("agreement")
             .prefetch_related("agreement__recipients", "agreement__parties"))
     for d in rows.order_by("id").iterator(chunk_size=500):
-        named = [r for r in d.agreement.recipients.all()
+        agreement = d.agreement
+        if agreement is None:   # the database's check constraint forbids this
+            failures.append(f"disclosure #{d.pk}: on an agreement without one")
+            continue
+        named = [r for r in agreement.recipients.all()
                  if same_recipient(r.recipient, d.recipient)
                  and set(d.categories) <= set(r.categories or [])]
         if not named:
-            failures.append(f"disclosure #{d.pk}: agreement {d.agreement.reference} does not "
+            failures.append(f"disclosure #{d.pk}: agreement {agreement.reference} does not "
                             f"name {d.recipient} for {', '.join(d.categories)}")
         elif d.person_id is not None and d.person_id not in {
-                p.person_id for p in d.agreement.parties.all()}:
+                p.person_id for p in agreement.parties.all()}:
             failures.append(f"disclosure #{d.pk}: the person is not a party to "
-                            f"{d.agreement.reference}")
+                            f"{agreement.reference}")
         if len(failures) >= 25:
             break
     return failures
@@ -119,7 +124,7 @@ def _logged_agreements() -> list[str]:
 def consent_log() -> CheckResult:
     """Every disclosure on consent rests on the same person's consent, granted before it,
     not withdrawn or expired by then, covering its recipient, categories and purpose."""
-    failures = []
+    failures: list[str] = []
     rows = Disclosure.objects.filter(basis=Basis.CONSENT).select_related("consent")
     total = 0
     for d in rows.order_by("id").iterator(chunk_size=500):

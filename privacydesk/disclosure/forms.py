@@ -6,7 +6,7 @@ RuleViolation is shown on the field it names (`staff.forms.violations.show_viola
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -38,8 +38,8 @@ class _Base(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = _category_choices()
-        self.fields["purpose"].choices = _purpose_choices()
+        cast(forms.ChoiceField, self.fields["categories"]).choices = _category_choices()
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = _purpose_choices()
 
 
 class DisclosureForm(_Base):
@@ -78,6 +78,6 @@ class ConsentForm(_Base):
         super().__init__(*args, **kwargs)
         # Art. 6(1)(a): only purposes the policy lets rest on consent can be asked for.
         policy = get_policy()
-        self.fields["purpose"].choices = [
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = [
             (key, p.label(lang())) for key, p in policy.purposes.items()
             if "consent" in p.bases]

@@ -18,7 +18,7 @@ privacydesk.retention.declarations.RETENTION.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,7 +54,7 @@ def _due(anchor: date | None, today: date) -> bool:
     return when is not None and when <= today
 
 
-def _receipt(model: str, ids: list[int], at: object) -> DeletionReceipt:
+def _receipt(model: str, ids: list[int], at: datetime) -> DeletionReceipt:
     decision = get_policy().retention_decision(None, PURPOSE, BASIS,
                                                RetentionFacts(collected_on=timezone.localdate()))
     return DeletionReceipt(kind=DeletionReceipt.SYSTEM, at=at, model=model, category="",

@@ -39,6 +39,10 @@ def _person(form: Any) -> Person | None:
     return person
 
 
+def _role(request: HttpRequest) -> str:
+    return str(getattr(request.user, "staff_role", ""))
+
+
 def _ref(value: str) -> UUID | None:
     try:
         return UUID(value.strip())
@@ -73,7 +77,7 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
         if person is not None:
             data = form.cleaned_data
             try:
-                staff_may_disclose(request.user.staff_role, data["categories"])
+                staff_may_disclose(_role(request), data["categories"])
                 row = gate.disclose(person, data["recipient"], data["categories"],
                                     data["purpose"], actor=actor(request),
                                     **form.basis_kwargs())
@@ -108,7 +112,7 @@ def consent_new(request: HttpRequest) -> HttpResponse:
         if person is not None:
             data = form.cleaned_data
             try:
-                staff_may_disclose(request.user.staff_role, data["categories"])
+                staff_may_disclose(_role(request), data["categories"])
                 asked = consents.request_consent(
                     person, data["recipient"], data["categories"], data["purpose"],
                     data["explanation"], actor=actor(request), language=data["language"])

@@ -26,7 +26,7 @@ def _share(person, consent=None, **kw):
 
 
 def _granted(person, smtp, **kw):
-    asked = ask(person, **kw)
+    ask(person, **kw)
     consent, withdraw_token = consents.answer(token_of(smtp.link()), grant=True)
     return consent, withdraw_token
 
