@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from privacydesk.guard import rules  # noqa: E402
 from privacydesk.guard.detector import Detector, Limits  # noqa: E402
 from privacydesk.guard.keys import KeyRing  # noqa: E402
-from privacydesk.guard.stores.memory import MemoryStore  # noqa: E402
+from privacydesk.guard.stores.memory import MemoryStore, fold  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMITS = Limits(5, 600)
@@ -187,6 +188,34 @@ def memory_batched(events: list[tuple[str, str, str]]) -> tuple[float, float]:
             len(events) / (time.process_time() - cpu))
 
 
+def memory_breakdown(events: list[tuple[str, str, str]], repeat: int) -> dict[str, float]:
+    """Where the in-memory detector's time goes: CPU nanoseconds per event, best of `repeat`."""
+    now = time.time()
+    batches = [events[i:i + 1000] for i in range(0, len(events), 1000)]
+    best: dict[str, float] = {}
+
+    def timed(name: str, work: Callable[[], object]) -> None:
+        started = time.process_time()
+        work()
+        best[name] = min(best.get(name, float("inf")),
+                         (time.process_time() - started) / len(events) * 1e9)
+
+    for _ in range(repeat):
+        groups = [fold(batch) for batch in batches]
+        ring = KeyRing(3600, 600)
+        store = MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=1 << 30)
+        detector = Detector(MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=1 << 30),
+                            clock=lambda: now)
+        timed("fold", lambda: [fold(batch) for batch in batches])
+        timed("keys", lambda: [ring.ints(group, now) for group in groups])
+        timed("store", lambda: [store.add_many(batch, now) for batch in batches])
+        timed("detector", lambda: [detector.signal_many(batch) for batch in batches])
+    return {"grouping by address": best["fold"], "keyed hash (AES, whole batch)": best["keys"],
+            "counters and evidence": best["store"] - best["fold"] - best["keys"],
+            "detector (rule check, crossings)": best["detector"] - best["store"],
+            "total": best["detector"]}
+
+
 def redis_batched(events: list[tuple[str, str, str]]) -> float | None:
     import uuid
 
@@ -289,6 +318,13 @@ def events_table(args: argparse.Namespace, folder: Path) -> None:
         print(f"| {kind} | {base or 0:,.0f} | {runs['single']:,.0f} | {runs['memory']:,.0f} "
               f"| {runs['redis']:,.0f} | {ratio(runs['memory'], base)} "
               f"| {ratio(runs['redis'], base)} |")
+    print("\n## Where the in-memory detector's time goes (CPU ns per event, batches of 1000, "
+          f"best of {args.repeat})\n")
+    parts = {kind: memory_breakdown(stream(kind, args.events), args.repeat) for kind in best}
+    print("| part | " + " | ".join(parts) + " |")
+    print("|---|" + "---|" * len(parts))
+    for name in parts["attack"]:
+        print(f"| {name} | " + " | ".join(f"{p[name]:.0f}" for p in parts.values()) + " |")
     if not have_f2b:
         return
     print("\n## fail2ban-regex measured every way, and the goal ratios against each\n")

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import struct
 from collections.abc import Callable, Collection
 from itertools import repeat
 from operator import rshift
@@ -52,7 +51,7 @@ def blocks(subjects: Collection[str]) -> bytes:
     raw = "".join(subjects)
     n = len(subjects)
     if raw.isascii() and " " not in raw:  # every IP subject: pad all at once, one C call
-        joined = _padder(n) % tuple(subjects)
+        joined = ("%-16s" * n) % tuple(subjects)  # pads all in one formatting call
         if len(joined) == BLOCK * n:  # no subject longer than a block
             return joined.encode("ascii")
     return b"".join(map(_block, subjects))
@@ -64,32 +63,6 @@ def _block(subject: str) -> bytes:
         return data.ljust(BLOCK, b" ")
     # Bytes >= 0x80 never start an ASCII subject: the two kinds of block cannot meet.
     return b"\xff" + hashlib.blake2b(data, digest_size=BLOCK - 1, person=b"pd-guard-long").digest()
-
-
-_PADDERS: dict[int, str] = {}
-
-
-def _padder(n: int) -> str:
-    """"%-16s" n times: pads n subjects to 16 characters each in one formatting call."""
-    padder = _PADDERS.get(n)
-    if padder is None:
-        if len(_PADDERS) > 64:
-            _PADDERS.clear()
-        padder = _PADDERS[n] = "%-16s" * n
-    return padder
-
-
-_UNPACKERS: dict[int, struct.Struct] = {}
-
-
-def _unpacker(n: int) -> struct.Struct:
-    """Reads the first 8 bytes (little-endian) of each of n 16-byte blocks in one C call."""
-    unpacker = _UNPACKERS.get(n)
-    if unpacker is None:
-        if len(_UNPACKERS) > 64:
-            _UNPACKERS.clear()
-        unpacker = _UNPACKERS[n] = struct.Struct("<" + "Q8x" * n)
-    return unpacker
 
 
 class KeyRing:
@@ -137,7 +110,9 @@ class KeyRing:
         if not subjects:
             return []
         out = self._encipher(self._generation_at(now, previous))(blocks(subjects))
-        return list(map(rshift, _unpacker(len(subjects)).unpack(out), repeat(4)))
+        # The first 8 bytes of each 16-byte block as an int (native byte order: the keys
+        # never leave this process), in one C call.
+        return list(map(rshift, memoryview(out).cast("Q")[::2].tolist(), repeat(4)))
 
     def hexes(self, subjects: Collection[str], now: float, previous: bool = False) -> list[str]:
         """The keyed hash of each subject (in order) as 16 hex digits (64 bits)."""

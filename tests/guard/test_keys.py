@@ -4,6 +4,8 @@ a key because of how they are encoded."""
 
 from __future__ import annotations
 
+import sys
+
 from privacydesk.guard.keys import KeyRing, blocks
 
 NOW = 1_800_000_000.0 - 1_800_000_000.0 % 3600 + 1200  # 20 minutes into a generation
@@ -24,7 +26,7 @@ def test_a_batch_is_keyed_like_each_subject_alone():
     ring = KeyRing(3600, 600)
     singles = [ring.key(s, NOW) for s in SUBJECTS]
     assert ring.hexes(SUBJECTS, NOW) == [k.hex() for k in singles]
-    assert ring.ints(SUBJECTS, NOW) == [int.from_bytes(k, "little") >> 4 for k in singles]
+    assert ring.ints(SUBJECTS, NOW) == [int.from_bytes(k, sys.byteorder) >> 4 for k in singles]
     assert blocks(SUBJECTS) == b"".join(blocks([s]) for s in SUBJECTS)
 
 
