@@ -64,11 +64,15 @@ class RequestDetailOut(RequestOut):
 class RequestIn(Schema):
     kind: str = Field(description="access | rectification | erasure | portability | "
                       "objection | restriction")
+    channel: str = Field("staff", description="letter | phone | in_person (staff: not said)")
     name: str = Field("", max_length=200)
-    email: str = Field(max_length=254)
+    email: str = Field("", max_length=254, description="e-mail or postal address needed "
+                       "for letter, phone and in_person")
+    address: str = Field("", max_length=500, description="postal address (a letter)")
     message: str = Field("", max_length=20000)
     language: str = Field("nl", pattern="^(nl|en)$")
-    received_at: datetime | None = Field(None, description="when the letter or call came in")
+    received_at: datetime | None = Field(None, description="when the letter, call or visit "
+                                         "came in (not in the future; the clocks run from it)")
 
 
 class KindIn(Schema):
@@ -122,11 +126,13 @@ def list_requests(request: HttpRequest) -> Any:
     return [_out(r) for r in clock.open_requests()[:500]]
 
 
-@router.post("", response={201: RequestOut, **ERRORS}, summary="File a request (letter, call)")
+@router.post("", response={201: RequestOut, **ERRORS},
+             summary="File a request (letter, call, visit)")
 def file_request(request: HttpRequest, payload: RequestIn) -> Any:
     filed = intake.file_staff_request(
         kind=payload.kind, name=payload.name, email=payload.email, message=payload.message,
-        language=payload.language, actor=_actor(request), received_at=payload.received_at)
+        language=payload.language, actor=_actor(request), received_at=payload.received_at,
+        channel=payload.channel, address=payload.address)
     return 201, _out(filed)
 
 

@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,14 +20,21 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import classify, events, kinds, verification
 from privacydesk.requests.mailparse import ParsedMail
-from privacydesk.requests.models import Channel, DataSubjectRequest, FiledMail, Status
+from privacydesk.requests.models import (
+    STAFF_CHANNELS,
+    Channel,
+    DataSubjectRequest,
+    FiledMail,
+    Status,
+)
 
 log = logging.getLogger("privacydesk.requests")
 
 
 def _new(kind: str, channel: str, *, name: str, email: str, subject: str, message: str,
          language: str, received_at: datetime, actor: str, note: str = "",
-         classified: classify.Classification | None = None) -> DataSubjectRequest:
+         classified: classify.Classification | None = None,
+         address: str = "") -> DataSubjectRequest:
     if kind not in kinds.ALL_KINDS:
         raise RuleViolation("kind", "Rt5", f"{kind!r} is not a kind of request; one of "
                             f"{', '.join(kinds.ALL_KINDS)}")
@@ -37,7 +46,7 @@ def _new(kind: str, channel: str, *, name: str, email: str, subject: str, messag
         confidence=classified.confidence if classified else 1.0,
         detail={"scores": classified.scores} if classified and classified.scores else {})
     request.set_contact(name=name[:200], email=email[:254], subject=subject[:300],
-                        message=message)
+                        message=message, address=address[:500])
     request.save()
     events.log(request, "received", actor=actor, at=received_at,
                note=f"{channel}: {kind}" + (f" ({note})" if note else ""))
@@ -45,8 +54,13 @@ def _new(kind: str, channel: str, *, name: str, email: str, subject: str, messag
 
 
 def start(request: DataSubjectRequest, *, actor: str) -> None:
-    """Run the identity step if the kind is known; a failed mail leaves the request new."""
+    """Run the identity step if the kind is known; a failed mail leaves the request new.
+    A request without an e-mail address (a letter with a postal address) has no address
+    to search the register for or to send a link to: staff verify it another way
+    (`verification.verify_by_staff`), so nothing is tried, now or on the clock's tick."""
     if request.kind not in kinds.REQUEST_KINDS or request.status != Status.NEW:
+        return
+    if not request.contact()["email"]:
         return
     try:
         verification.begin(request, actor=actor)
@@ -70,16 +84,52 @@ def file_web_request(*, kind: str, name: str, email: str, message: str = "",
 
 
 def file_staff_request(*, kind: str, name: str, email: str, message: str, language: str,
-                       actor: str, received_at: datetime | None = None) -> DataSubjectRequest:
-    """A request that came by letter or telephone, entered by staff; the clock runs from
-    when it was received, which staff may date back."""
+                       actor: str, received_at: datetime | None = None,
+                       channel: str = Channel.STAFF, address: str = "") -> DataSubjectRequest:
+    """A request that came by letter, telephone or in person, entered by staff.
+
+    The clocks run from when it was received (Rt6), which staff may date back but not
+    ahead. The requester must be reachable: an e-mail address or a postal address. Bad
+    input raises RuleViolation(field, rule, message) and stores nothing; the filing is one
+    transaction (request, timeline, audit entry). With an e-mail address the identity step
+    follows (the register search and the confirmation link, `start`); without one, staff
+    verify the requester another way.
+    """
+    now = timezone.now()
+    when = received_at or now
+    _check_staff_filing(channel=channel, name=name, email=email, address=address,
+                        received_at=when, now=now)
     with transaction.atomic():
-        request = _new(kind, Channel.STAFF, name=name, email=email, subject="",
-                       message=message, language=language,
-                       received_at=received_at or timezone.now(), actor=actor)
+        request = _new(kind, channel, name=name.strip(), email=email.strip(), subject="",
+                       message=message, language=language, received_at=when, actor=actor,
+                       address=address.strip(),
+                       note="" if email.strip() else "no e-mail address: verify by other means")
     start(request, actor=actor)
     request.refresh_from_db()
     return request
+
+
+def _check_staff_filing(*, channel: str, name: str, email: str, address: str,
+                        received_at: datetime, now: datetime) -> None:
+    """The rules of a staff filing, each naming its field (nothing is stored on failure)."""
+    if channel not in (Channel.STAFF, *STAFF_CHANNELS):
+        raise RuleViolation("channel", "Rt5", "the channel is one of "
+                            f"{', '.join(c.value for c in STAFF_CHANNELS)}")
+    if len(name) > 200:
+        raise RuleViolation("name", "length", "the name is at most 200 characters")
+    if len(address) > 500:
+        raise RuleViolation("address", "length", "the postal address is at most 500 characters")
+    if email.strip():
+        try:
+            validate_email(email.strip())
+        except ValidationError:
+            raise RuleViolation("email", "format", "this is not an e-mail address") from None
+    elif channel in STAFF_CHANNELS and not address.strip():
+        raise RuleViolation("email", "Rt5", "give the requester's e-mail address or postal "
+                            "address: the answer has to reach them")
+    if received_at > now:
+        raise RuleViolation("received_at", "Rt6", "a request cannot be received in the "
+                            "future; the clocks run from the day it came in")
 
 
 @dataclass(frozen=True)

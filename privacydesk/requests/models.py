@@ -33,20 +33,31 @@ OPEN_STATUSES = (Status.NEW, Status.AWAITING_VERIFICATION, Status.VERIFIED)
 
 
 class Channel(models.TextChoices):
+    """How the request reached the company (Rt5). Staff enter the last four; "staff" is
+    what the API files when no channel is named (and what older staff entries carry)."""
+
     WEB = "web", "web form"
     EMAIL = "email", "e-mail"
     STAFF = "staff", "entered by staff"
+    LETTER = "letter", "letter"
+    PHONE = "phone", "telephone"
+    IN_PERSON = "in_person", "in person"
+
+
+# The channels staff may name when they register a request that did not come in online.
+STAFF_CHANNELS = (Channel.LETTER, Channel.PHONE, Channel.IN_PERSON)
 
 
 class DataSubjectRequest(SealedMixin):
-    """One request. The sealed secret is JSON {name, email, subject, message}."""
+    """One request. The sealed secret is JSON {name, email, subject, message, address}
+    (`address`: the postal address of a request by letter, "" otherwise)."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=16, choices=[(k, k) for k in kinds.ALL_KINDS],
                             db_index=True)
     classified_kind = models.CharField(max_length=16, blank=True)  # the classifier's guess
     confidence = models.FloatField(default=1.0)
-    channel = models.CharField(max_length=8, choices=Channel.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
     language = models.CharField(max_length=2, default="nl")
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW,
                               db_index=True)
@@ -80,16 +91,19 @@ class DataSubjectRequest(SealedMixin):
         return "VZ-" + self.uid.hex[:8].upper()
 
     def contact(self) -> dict[str, str]:
-        """The requester's {name, email, subject, message}; empty strings once cleared."""
+        """The requester's {name, email, subject, message, address}; empty strings once
+        cleared (and "address" for requests sealed before it existed)."""
+        empty = {"name": "", "email": "", "subject": "", "message": "", "address": ""}
         if not self.ciphertext:
-            return {"name": "", "email": "", "subject": "", "message": ""}
+            return empty
         data: dict[str, str] = json.loads(self.get_secret())
-        return data
+        return {**empty, **data}
 
     def set_contact(self, *, name: str, email: str, subject: str = "",
-                    message: str = "") -> None:
+                    message: str = "", address: str = "") -> None:
         self.set_secret(json.dumps({"name": name, "email": email, "subject": subject,
-                                    "message": message}, ensure_ascii=False))
+                                    "message": message, "address": address},
+                                   ensure_ascii=False))
 
     @property
     def is_open(self) -> bool:

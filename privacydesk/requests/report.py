@@ -30,9 +30,10 @@ from privacydesk.retention.facts import PersonFacts, row_facts
 from privacydesk.retention.facts import _facts as person_facts_from
 
 SCHEMA = "privacydesk.access-report/1"
-# Art. 15(1)(c) hook: functions (person) -> list of {"recipient", "categories", "on",
-# "basis"} dicts. The disclosure log registers itself here when it exists.
-DISCLOSURE_SOURCES: list[Callable[[Person], list[dict[str, Any]]]] = []
+# Art. 15(1)(c) hook: functions (person, lang) -> list of JSON-ready dicts, one per
+# disclosure (recipient, categories, purpose, basis, date), with labels in the report's
+# language. The disclosure log registers itself here (disclosure.hooks.access_rows).
+DISCLOSURE_SOURCES: list[Callable[[Person, str], list[dict[str, Any]]]] = []
 
 
 def _iso(day: date | None) -> str | None:
@@ -185,7 +186,7 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "purposes": sorted({(d["purpose"], d["purpose_label"]) for d in data}),
         "categories": sorted({(d["category"], d["category_label"]) for d in data}),
         "recipients": recipients,
-        "disclosures": [row for source in DISCLOSURE_SOURCES for row in source(person)],
+        "disclosures": [row for source in DISCLOSURE_SOURCES for row in source(person, lang)],
         "legal_holds": [{"reason": h.reason, "since": _iso(h.created_at.date()),
                          "until": _iso(h.until)} for h in rows.holds],
         "rights": RIGHTS[lang],

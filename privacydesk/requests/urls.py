@@ -7,6 +7,7 @@ from privacydesk.requests import views
 app_name = "requests"
 urlpatterns = [
     path("", views.request_list, name="list"),
+    path("new/", views.request_new, name="new"),
     path("<uuid:uid>/", views.request_detail, name="detail"),
     path("<uuid:uid>/review/", views.request_review, name="review"),
     path("<uuid:uid>/kind/", views.set_kind, name="kind"),

@@ -1,5 +1,6 @@
-"""Back-office pages for requests (Rt1–Rt6): the list by days left and one page per request
-with its timeline and every step (verify, export, review, send, correct, erase, restrict,
+"""Back-office pages for requests (Rt1–Rt6): the list by days left, a form to register a
+request that came in by letter, telephone or in person, and one page per request with its
+timeline and every step (verify, export, review, send, correct, erase, restrict,
 object, close). Staff with "handle_requests" only; every step is audited by the services.
 Views translate between HTTP and the services; a RuleViolation is shown on the page.
 """
@@ -14,13 +15,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import actions, clock, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
+from privacydesk.requests.forms import CTX, StaffRequestForm, received_at
 from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.staff.access import require_permission
+from privacydesk.staff.forms.violations import show_violation
+from privacydesk.staff.views.common import lang
 from privacydesk.vault import audit
 
 PERMISSION = "handle_requests"
@@ -46,6 +51,29 @@ def request_list(request: HttpRequest) -> HttpResponse:
     done = DataSubjectRequest.objects.exclude(status__in=[
         Status.NEW, Status.AWAITING_VERIFICATION, Status.VERIFIED]).order_by("-received_at")[:50]
     return render(request, "requests/list.html", {"rows": rows, "done": done})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(PERMISSION)
+def request_new(request: HttpRequest) -> HttpResponse:
+    """Register a request that came in by letter, telephone or in person (Rt5, Rt6): one
+    transaction, audited ("request.received"); a broken rule is shown on its field."""
+    form = StaffRequestForm(request.POST or None, lang=lang())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            filed = intake.file_staff_request(
+                kind=data["kind"], channel=data["channel"], name=data["name"],
+                email=data["email"], address=data["address"], message=data["notes"],
+                language=data["language"], actor=_actor(request),
+                received_at=received_at(data["received_on"]))
+        except RuleViolation as error:
+            show_violation(form, error, {"received_at": "received_on", "message": "notes"})
+        else:
+            messages.success(request, pgettext(CTX, "%(reference)s is registered.")
+                             % {"reference": filed.reference})
+            return redirect("requests:detail", uid=filed.uid)
+    return render(request, "requests/new.html", {"form": form})
 
 
 @require_GET

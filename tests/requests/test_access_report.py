@@ -114,3 +114,18 @@ def test_the_reports_holds_and_dates_are_the_retention_modules_own(personas):
         assert entry["retention"] == {
             "until": until.isoformat() if until else None, "rule": decision.rule_id,
             "law": decision.law.get("en"), "held": decision.held, "known": until is not None}
+
+
+def test_disclosure_sources_answer_in_the_reports_language(personas, monkeypatch):
+    """Art. 15(1)(c): each registered disclosure source is asked for the person's rows in
+    the language of the report, so the labels match the rest of it."""
+    asked = []
+
+    def source(person, lang):
+        asked.append((person.pk, lang))
+        return [{"recipient": "Boekhoud BV", "lang": lang}]
+
+    monkeypatch.setattr(report, "DISCLOSURE_SOURCES", [source])
+    doc = report.build(personas.anna, actor="po", lang="en")
+    assert asked == [(personas.anna.pk, "en")]
+    assert doc["disclosures"] == [{"recipient": "Boekhoud BV", "lang": "en"}]

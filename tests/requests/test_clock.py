@@ -94,5 +94,6 @@ def test_contact_details_of_a_closed_request_go_after_the_contact_period(smtp, p
     assert clock.tick(timezone.now() + timedelta(days=30)).cleared == 0
     assert clock.tick(timezone.now() + timedelta(days=200)).cleared == 1
     filed.refresh_from_db()
-    assert filed.contact() == {"name": "", "email": "", "subject": "", "message": ""}
+    assert filed.contact() == {"name": "", "email": "", "subject": "", "message": "",
+                               "address": ""}
     assert filed.answered_at is not None  # the record of the answer stays (Rt6)

@@ -1,0 +1,65 @@
+"""The back-office form for a request that came in by letter, telephone or in person (Rt5).
+
+The form only parses (a date, an e-mail shape, lengths); every rule is in
+`intake.file_staff_request`, which the view calls, so the page and the API refuse the same
+things with the same field and rule. Labels are in Dutch and English (the requests app's
+own catalogue, context "request intake", so no other page's words change).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from privacydesk.requests import kinds
+from privacydesk.requests.models import Channel
+
+CTX = "request intake"
+CHANNELS = [(Channel.LETTER.value, pgettext_lazy(CTX, "Letter")),
+            (Channel.PHONE.value, pgettext_lazy(CTX, "Telephone")),
+            (Channel.IN_PERSON.value, pgettext_lazy(CTX, "In person"))]
+
+
+class StaffRequestForm(forms.Form):
+    """Kind, channel, the day it came in, who asked and how to reach them, notes."""
+
+    kind = forms.ChoiceField(label=pgettext_lazy(CTX, "What does the person ask?"))
+    channel = forms.ChoiceField(label=pgettext_lazy(CTX, "How did the request come in?"),
+                                choices=CHANNELS)
+    received_on = forms.DateField(
+        label=pgettext_lazy(CTX, "Received on"),
+        help_text=pgettext_lazy(CTX, "The day the letter, call or visit came in; the clocks "
+                                "(one week, one month) run from it."),
+        widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(label=pgettext_lazy(CTX, "Answer in"),
+                                 choices=[("nl", "Nederlands"), ("en", "English")])
+    name = forms.CharField(label=pgettext_lazy(CTX, "Name of the requester"), max_length=200)
+    email = forms.EmailField(label=pgettext_lazy(CTX, "E-mail address"), required=False,
+                             max_length=254)
+    address = forms.CharField(
+        label=pgettext_lazy(CTX, "Postal address"), required=False, max_length=500,
+        help_text=pgettext_lazy(CTX, "An e-mail address or a postal address is needed to "
+                                "answer."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=pgettext_lazy(CTX, "Notes (what was asked, how)"),
+                            required=False, max_length=20000,
+                            widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, lang: str = "nl", **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"received_on": timezone.localdate(), "language": lang})
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (k, f"{kinds.label(k, lang)} ({kinds.ARTICLES[k]})") for k in kinds.REQUEST_KINDS]
+
+
+def received_at(day: date) -> datetime:
+    """When a request received on `day` counts as received (Rt6): now for today; else the
+    start of that day in the local time zone — the earliest reading, so the clocks never
+    run later than the person may expect."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time.min))
