@@ -31,6 +31,7 @@ class Setting:
     help: str
     choices: tuple[str, ...] = ()
     secret: bool = False
+    minimum: int | None = None  # ints: the smallest value that makes sense
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -85,10 +86,20 @@ SETTINGS: tuple[Setting, ...] = (
             "mail intake.", secret=True),
     Setting("PRIVACYDESK_IMAP_MAX_BYTES", "int", "10485760",
             "Messages larger than this are not downloaded; their headers become a triage "
-            "item."),
+            "item.", minimum=1),
     Setting("PRIVACYDESK_REQUEST_LINK_DAYS", "int", "7",
             "Days a download link of an access or portability export works (once); then "
-            "the file is deleted."),
+            "the file is deleted.", minimum=1),
+    Setting("PRIVACYDESK_ACCESS_CA_KEY", "path", "",
+            "Private key of the CA that signs staff SSH certificates for client servers "
+            "(A2). Empty: `$PRIVACYDESK_DATA_DIR/access/ca_ed25519`, generated on first use "
+            "(mode 0600)."),
+    Setting("PRIVACYDESK_ACCESS_MAX_MINUTES", "int", "240",
+            "Longest validity of a server-access certificate, in minutes (A2); never past "
+            "the end of the agreement.", minimum=1),
+    Setting("PRIVACYDESK_ACCESS_DEFAULT_MINUTES", "int", "60",
+            "Validity of a server-access certificate when the request names none "
+            "(capped by the maximum).", minimum=1),
 )
 
 
@@ -102,9 +113,12 @@ def _parse(setting: Setting, raw: str) -> Any:
         raise ConfigError(f"{setting.name}: must be true or false, got {raw!r}")
     if setting.kind == "int":
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
             raise ConfigError(f"{setting.name}: must be a whole number, got {raw!r}")
+        if setting.minimum is not None and number < setting.minimum:
+            raise ConfigError(f"{setting.name}: must be at least {setting.minimum}, got {number}")
+        return number
     if setting.kind == "choice":
         if raw not in setting.choices:
             raise ConfigError(

@@ -87,6 +87,17 @@ RETENTION: dict[str, Declaration] = {
     "access.clientserver": _d(NONE, "a client company's server: host name and host key"),
     "access.staffkey": _d(OWNER, "a staff member's SSH public key; replaced on upload, "
                           "deleted with the staff account (CASCADE)"),
+    # disclosures (D1-D3): evidence of lawful sharing, pruned by
+    # disclosure.retention.prune_expired
+    "disclosure.disclosure": _d(SYSTEM, "evidence of lawful sharing: kept while the person "
+                                "is, then pseudonymous (ref only) for the accountability "
+                                "period; disclosure.retention.prune_expired",
+                                "legal_obligation", "legal_obligation"),
+    "disclosure.consentrequest": _d(SYSTEM, "proof of consent (Art. 7(1)): kept while "
+                                    "pending or in force, then for the accountability "
+                                    "period and as long as a disclosure rests on it; "
+                                    "disclosure.retention.prune_expired",
+                                    "legal_obligation", "legal_obligation"),
     # retention itself
     "retention.legalhold": _PERSON,
     "retention.contactmark": _PERSON,

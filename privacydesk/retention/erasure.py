@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
@@ -114,7 +115,14 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
                                            actor=actor))
         else:
             for table, field in person_tables():
-                table._default_manager.filter(**{field: pid}).delete()
+                rows = table._default_manager.filter(**{field: pid})
+                link: Any = table._meta.get_field(field)
+                if link.remote_field.on_delete is models.SET_NULL:
+                    # As if the person row were deleted: a model that declared its rows
+                    # outlive the person (disclosure evidence, D1-D3) keeps them, by ref.
+                    rows.update(**{field: None})
+                else:
+                    rows.delete()
             person.restricted, person.restricted_reason = True, "erasure: kept by law only"
             person.save(update_fields=["restricted", "restricted_reason"])
         if ledger:   # a replayed erasure is proven by the receipts it merged back

@@ -1,5 +1,6 @@
 """Retention of the system's own data (R1): audit entries, backups, guard registrations,
-and the replay data of receipts and the erasure ledger once no older backup needs them.
+disclosure and consent records, server-access grants, and the replay data of receipts and
+the erasure ledger once no older backup needs them.
 
 Each period comes from the policy (records outside the register: category None), never
 from a copy here. `prune_system` runs after every sweep (CLI and daily scheduler).
@@ -107,5 +108,9 @@ def prune_guard() -> int:
 def prune_system(today: date | None = None) -> dict[str, int]:
     """Run every system prune hook; return counts by kind."""
     day = today or timezone.localdate()
+    from privacydesk.access.grants import prune_expired as prune_access
+    from privacydesk.disclosure.retention import prune_expired as prune_disclosures
+
     return {"guard registrations": prune_guard(), "audit entries": prune_audit(day),
-            "backups": expire_backups(day), "replay refs": forget_replay_data()}
+            "backups": expire_backups(day), "replay refs": forget_replay_data(),
+            "disclosure records": prune_disclosures(day), "access records": prune_access(day)}

@@ -50,6 +50,9 @@ def test_production_starts_with_real_secrets() -> None:
         ("PRIVACYDESK_SECURE_COOKIES", "maybe", "true or false"),
         ("DATABASE_URL", "localhost/db", "must be a URL"),
         ("PRIVACYDESK_LOG_LEVEL", "LOUD", "must be one of"),
+        ("PRIVACYDESK_ACCESS_MAX_MINUTES", "soon", "whole number"),
+        ("PRIVACYDESK_ACCESS_MAX_MINUTES", "0", "at least 1"),
+        ("PRIVACYDESK_REQUEST_LINK_DAYS", "-3", "at least 1"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_rule(name: str, value: str, rule: str) -> None:

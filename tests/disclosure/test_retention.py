@@ -96,3 +96,18 @@ def test_a_person_kept_by_law_can_still_be_erased(personas, smtp):
     # Either gone or detached from the person: never a row that still uses her data.
     assert not Disclosure.objects.filter(person=personas.carla).exists()
     assert not ConsentRequest.objects.filter(person=personas.carla).exists()
+    # The evidence of lawful sharing stays, by ref only, as if the person had gone.
+    assert Disclosure.objects.filter(person_ref=personas.carla.ref).count() == 2
+    assert ConsentRequest.objects.filter(person_ref=personas.carla.ref).count() == 1
+
+
+def test_the_daily_prune_runs_the_disclosure_and_access_prunes(personas, smtp):
+    from privacydesk.retention.prune import prune_system
+
+    consent, _ = _granted_and_used(personas.bram, smtp)
+    erase_person(personas.bram, actor=ACTOR)
+    today = timezone.localdate()
+    assert prune_system(today)["disclosure records"] == 0   # the period starts now
+    counts = prune_system(due_on(today))
+    assert counts["disclosure records"] == 2 and counts["access records"] == 0
+    assert not Disclosure.objects.exists()
