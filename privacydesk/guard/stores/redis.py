@@ -39,13 +39,26 @@ from privacydesk.guard.stores.memory import fold
 # ARGV: now, window, threshold, max paths, bucket prefix, then the batch, one line per
 # subject, "\n"-separated:
 #   "=<key hex> <rule 1-8> <record>"      one signal, no older generation: the new record
-#   "<key hex> <old key hex or -> c1,…,c8<TAB>path<TAB>…"   everything else (counts summed)
+#   "<key hex> <old key hex or -> r:n,…<TAB>path<TAB>…"   everything else: n signals of
+#   rule number r (1-8) per rule that fired, summed over the batch
 _ADD = """
 local now, w, th = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local maxp, prefix = tonumber(ARGV[4]), ARGV[5]
-local HEAD = '^(%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+) (%d+)'
 local b = math.floor(now / w)
 local names = {prefix .. b, prefix .. (b - 1), prefix .. (b - 2)}
+local find, sub = string.find, string.sub
+local function spaces(s, n)  -- the position of the n-th space in s
+  local at = 0
+  for _ = 1, n do at = find(s, ' ', at + 1, true) end
+  return at
+end
+local function bump(rest, token, n)  -- add n to the token-th number of rest (1 = first)
+  local a = spaces(rest, token)
+  local b = find(rest, ' ', a + 1, true)
+  local t = find(rest, '\\t', a + 1, true)
+  if not b or t < b then b = t end
+  return sub(rest, 1, a) .. (tonumber(sub(rest, a + 1, b - 1)) + n) .. sub(rest, b)
+end
 local function chunked(cmd, name, list)  -- Lua's stack holds a few thousand arguments
   if #list <= 1000 then return redis.call(cmd, name, unpack(list)) end
   local out = {}
@@ -108,48 +121,52 @@ for i = 1, #lines do
     raw = oldraws[i]
     table.insert(dels[oldat[i]], olds[i])
   end
-  local ws = raw and tonumber(string.match(raw, '^(%d+)'))
+  local ws = raw and tonumber(sub(raw, 1, find(raw, ' ', 1, true) - 1))
   if ws and now - ws >= 2 * w then raw = nil end  -- both windows over: it says nothing
   local fresh = string.byte(line, 1) == 61
   if fresh and not raw then
     sets[#sets + 1] = k; sets[#sets + 1] = string.sub(line, 21)  -- the common case of a flood
   else
-    local counts, paths
-    if fresh then  -- one signal of a subject with a record: only its rule number is needed
-      counts = {0, 0, 0, 0, 0, 0, 0, 0}
-      counts[string.byte(line, 19) - 48] = 1
-      paths = string.match(line, '(\\t.*)$') or ''
-    else
-      local cs
-      cs, paths = string.match(line, '^%x+ [%x-]+ ([%d,]+)(.*)$')
-      counts = {string.match(cs, '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+),(%d+)$')}
-    end
-    local cur, prev, first, np, have = 0, 0, now, 0, '\\t'
-    local c = {0, 0, 0, 0, 0, 0, 0, 0}
+    -- The record is spliced, never parsed whole: "ws cur prev" are read, then only the
+    -- counts that change are rewritten inside `rest` = " first c1 … c8 npaths\\t<paths>".
+    local cur, prev, rest, paths = 0, 0, nil, nil
     if raw then
-      local f = {string.match(raw, HEAD)}
-      cur, prev, first = tonumber(f[2]), tonumber(f[3]), tonumber(f[4])
-      for r = 1, 8 do c[r] = tonumber(f[r + 4]) end
-      np = tonumber(f[13])
-      have = string.match(raw, '(\\t.*)$') or '\\t'
+      local s1 = find(raw, ' ', 1, true)
+      local s2 = find(raw, ' ', s1 + 1, true)
+      local s3 = find(raw, ' ', s2 + 1, true)
+      cur, prev, rest = tonumber(sub(raw, s1 + 1, s2 - 1)), tonumber(sub(raw, s2 + 1, s3 - 1)),
+        sub(raw, s3)
     else
-      ws = now
+      ws, rest = now, ' ' .. now .. ' 0 0 0 0 0 0 0 0 0\\t'
     end
     local el = now - ws
-    if el >= w then prev = cur; ws = ws + w; el = el - w; cur = 0 end
-    for r = 1, 8 do
-      local n = tonumber(counts[r])
-      c[r] = c[r] + n
-      cur = cur + n
+    if el >= w then prev = cur; ws = ws + w; el = el - w; cur = 0 end  -- a new window
+    if fresh then  -- one signal of a subject with a record: its rule's count goes up by one
+      rest = bump(rest, string.byte(line, 19) - 47, 1)
+      cur = cur + 1
+      local t = find(line, '\\t', 21, true)
+      paths = t and sub(line, t) or ''
+    else  -- "r:n" per rule that fired in this batch
+      local counts
+      counts, paths = string.match(line, '^%x+ [%x-]+ ([%d:,]+)(.*)$')
+      for r, n in string.gmatch(counts, '(%d+):(%d+)') do
+        n = tonumber(n)
+        rest = bump(rest, tonumber(r) + 1, n)
+        cur = cur + n
+      end
     end
+    local tab = find(rest, '\\t', 1, true)
+    local have, npat = sub(rest, tab), spaces(rest, 10)
+    local np0 = tonumber(sub(rest, npat + 1, tab - 1))
+    local np = np0
     for p in string.gmatch(paths, '[^\\t]+') do
-      if np < maxp and not string.find(have, '\\t' .. p .. '\\t', 1, true) then
+      if np < maxp and not find(have, '\\t' .. p .. '\\t', 1, true) then
         have = have .. p .. '\\t'
         np = np + 1
       end
     end
-    local value = ws .. ' ' .. cur .. ' ' .. prev .. ' ' .. first .. ' ' ..
-      table.concat(c, ' ') .. ' ' .. np .. have
+    if np ~= np0 then rest = sub(rest, 1, npat) .. np .. have end
+    local value = ws .. ' ' .. cur .. ' ' .. prev .. rest
     if cur * w + prev * (w - el) >= th * w then
       if at[i] == 1 then table.insert(dels[1], k) end
       out[#out + 1] = {i, value}
@@ -223,14 +240,15 @@ class RedisStore:
                 continue
             items = (group,) if type(group) is tuple else group
             old = olds[i] if olds is not None else "-"
-            counts = [0] * len(RULES)
+            counts: dict[int, int] = {}
             paths: list[str] = []
             for _, rule, path in items:
-                counts[_RULE_INDEX[rule]] += 1
+                number = _RULE_INDEX[rule] + 1
+                counts[number] = counts.get(number, 0) + 1
                 path = _clean(path)
                 if path and path not in paths:
                     paths.append(path)
-            lines.append(f"{key} {old} {','.join(map(str, counts))}"
+            lines.append(f"{key} {old} {','.join(f'{r}:{n}' for r, n in counts.items())}"
                          + "".join(f"\t{p}" for p in paths[:MAX_EVIDENCE_PATHS]))
         order = list(groups)
         replies = self._script(keys=[], args=[
