@@ -169,7 +169,7 @@ for i = 1, #lines do
     local value = ws .. ' ' .. cur .. ' ' .. prev .. rest
     if cur * w + prev * (w - el) >= th * w then
       if at[i] == 1 then table.insert(dels[1], k) end
-      out[#out + 1] = {i, value}
+      out[#out + 1] = i .. ' ' .. value
     else
       sets[#sets + 1] = k; sets[#sets + 1] = value
     end
@@ -182,7 +182,9 @@ if #sets > 0 then
   chunked('HSET', names[1], sets)
   redis.call('EXPIRE', names[1], (b + 3) * w - now)  -- two windows after the bucket ends
 end
-return out
+-- One string, "<line number> <record>" per crossing, newline-separated: a reply of
+-- nested arrays costs more to parse in redis-py than the whole script's arithmetic.
+return table.concat(out, '\\n')
 """
 
 
@@ -227,6 +229,7 @@ class RedisStore:
         stamp = int(now)
         # The counter of one signal, per (rule, path) pair: made once per batch.
         fresh_record: dict[tuple[str, str], str] = {}
+        cleaned: dict[str, str] = {}  # path -> as sent, per batch
         single_ok = limits.threshold > 1 and not overlap
         lines = []
         for i, group in enumerate(groups.values()):
@@ -240,24 +243,33 @@ class RedisStore:
                 continue
             items = (group,) if type(group) is tuple else group
             old = olds[i] if olds is not None else "-"
-            counts: dict[int, int] = {}
+            counts: dict[str, int] = {}
             paths: list[str] = []
             for _, rule, path in items:
-                number = _RULE_INDEX[rule] + 1
-                counts[number] = counts.get(number, 0) + 1
-                path = _clean(path)
-                if path and path not in paths:
-                    paths.append(path)
-            lines.append(f"{key} {old} {','.join(f'{r}:{n}' for r, n in counts.items())}"
-                         + "".join(f"\t{p}" for p in paths[:MAX_EVIDENCE_PATHS]))
+                counts[rule] = counts.get(rule, 0) + 1
+                if path:
+                    clean = cleaned.get(path)
+                    if clean is None:
+                        clean = cleaned[path] = _clean(path)
+                    if clean not in paths:
+                        paths.append(clean)
+            fired = ",".join([f"{_RULE_NUMBER[r]}:{n}" for r, n in counts.items()])
+            lines.append(f"{key} {old} {fired}\t" + "\t".join(paths[:MAX_EVIDENCE_PATHS])
+                         if paths else f"{key} {old} {fired}")
         order = list(groups)
         replies = self._script(keys=[], args=[
             stamp, limits.window_seconds, limits.threshold, MAX_EVIDENCE_PATHS,
             f"{self.prefix}:w:", "\n".join(lines)])
-        return {order[int(position) - 1]: _evidence(value, now) for position, value in replies}
+        crossed: dict[str, Evidence] = {}
+        text = replies.decode() if isinstance(replies, bytes) else replies
+        for reply in text.split("\n") if text else ():
+            position, _, value = reply.partition(" ")
+            crossed[order[int(position) - 1]] = _evidence(value, now)
+        return crossed
 
 
 _RULE_INDEX = {rule: i for i, rule in enumerate(RULES)}
+_RULE_NUMBER = {rule: str(i + 1) for i, rule in enumerate(RULES)}
 
 
 def _clean(path: str) -> str:
@@ -278,7 +290,7 @@ def _evidence(value: bytes | str, now: float) -> Evidence:
     text = value.decode() if isinstance(value, bytes) else value
     head, _, tail = text.partition("\t")
     fields = head.split(" ")
-    counts = [int(c) for c in fields[4:12]]
-    return Evidence(rules={RULES[i]: c for i, c in enumerate(counts) if c},
+    return Evidence(rules={rule: int(c) for rule, c in zip(RULES, fields[4:12], strict=True)
+                           if c != "0"},
                     first_seen=float(fields[3]), last_seen=float(now),
                     paths=[p for p in tail.split("\t") if p])
