@@ -37,8 +37,9 @@ from privacydesk.guard.rules import RULES
 from privacydesk.guard.stores.memory import fold
 
 # ARGV: now, window, threshold, max paths, bucket prefix, then the batch, one line per
-# subject, "\n"-separated:
-#   "=<key hex> <rule 1-8> <record>"      one signal, no older generation: the new record
+# subject, "\n"-separated, then the first records, "\n"-separated: "<rule 1-8> <record>" of
+# one signal per (rule, path) pair that occurs in the batch (sent once, not once per line):
+#   "=<key hex> <first record number>"   one signal, no older generation
 #   "<key hex> <old key hex or -> r:n,…<TAB>path<TAB>…"   everything else: n signals of
 #   rule number r (1-8) per rule that fired, summed over the batch
 _ADD = """
@@ -82,17 +83,19 @@ local function newest(fields, positions, raws, at)
     positions = still
   end
 end
-local lines, keys = {}, {}
-local batch, from, i = ARGV[6], 1, 0
-while true do  -- split at each newline (a plain find: much cheaper than a pattern)
-  local to = string.find(batch, '\\n', from, true)
-  local line = string.sub(batch, from, (to or 0) - 1)
-  i = i + 1
-  lines[i] = line
-  local o = string.byte(line, 1) == 61 and 2 or 1  -- '='
-  keys[i] = string.sub(line, o, o + 15)
-  if not to then break end
-  from = to + 1
+local function split(text)  -- at each newline (a plain find: much cheaper than a pattern)
+  local parts, from = {}, 1
+  while true do
+    local to = find(text, '\\n', from, true)
+    parts[#parts + 1] = sub(text, from, (to or 0) - 1)
+    if not to then return parts end
+    from = to + 1
+  end
+end
+local lines, firsts, keys = split(ARGV[6]), split(ARGV[7]), {}
+for i = 1, #lines do
+  local o = string.byte(lines[i], 1) == 61 and 2 or 1  -- '='
+  keys[i] = sub(lines[i], o, o + 15)
 end
 -- The newest record of each subject: one HMGET per bucket for the whole batch.
 local got = {chunked('HMGET', names[1], keys), chunked('HMGET', names[2], keys),
@@ -123,9 +126,9 @@ for i = 1, #lines do
   end
   local ws = raw and tonumber(sub(raw, 1, find(raw, ' ', 1, true) - 1))
   if ws and now - ws >= 2 * w then raw = nil end  -- both windows over: it says nothing
-  local fresh = string.byte(line, 1) == 61
+  local fresh = string.byte(line, 1) == 61 and firsts[tonumber(sub(line, 19))]
   if fresh and not raw then
-    sets[#sets + 1] = k; sets[#sets + 1] = string.sub(line, 21)  -- the common case of a flood
+    sets[#sets + 1] = k; sets[#sets + 1] = sub(fresh, 3)  -- the common case of a flood
   else
     -- The record is spliced, never parsed whole: "ws cur prev" are read, then only the
     -- counts that change are rewritten inside `rest` = " first c1 … c8 npaths\\t<paths>".
@@ -142,10 +145,10 @@ for i = 1, #lines do
     local el = now - ws
     if el >= w then prev = cur; ws = ws + w; el = el - w; cur = 0 end  -- a new window
     if fresh then  -- one signal of a subject with a record: its rule's count goes up by one
-      rest = bump(rest, string.byte(line, 19) - 47, 1)
+      rest = bump(rest, string.byte(fresh, 1) - 47, 1)
       cur = cur + 1
-      local t = find(line, '\\t', 21, true)
-      paths = t and sub(line, t) or ''
+      local t = find(fresh, '\\t', 3, true)
+      paths = t and sub(fresh, t) or ''
     else  -- "r:n" per rule that fired in this batch
       local counts
       counts, paths = string.match(line, '^%x+ [%x-]+ ([%d:,]+)(.*)$')
@@ -227,8 +230,9 @@ class RedisStore:
         overlap = keyring.in_overlap(now)
         olds = keyring.hexes(groups, now, previous=True) if overlap else None
         stamp = int(now)
-        # The counter of one signal, per (rule, path) pair: made once per batch.
-        fresh_record: dict[tuple[str, str], str] = {}
+        # The record of one signal per (rule, path) pair: made and sent once per batch.
+        first_number: dict[tuple[str, str], int] = {}
+        firsts: list[str] = []
         cleaned: dict[str, str] = {}  # path -> as sent, per batch
         single_ok = limits.threshold > 1 and not overlap
         lines = []
@@ -236,10 +240,11 @@ class RedisStore:
             key = keys[i]
             if single_ok and type(group) is tuple:
                 pair = (group[1], group[2])
-                record = fresh_record.get(pair)
-                if record is None:
-                    record = fresh_record[pair] = _first_counter(stamp, *pair)
-                lines.append(f"={key} {record}")  # record starts "<rule> <counter>"
+                number = first_number.get(pair)
+                if number is None:
+                    firsts.append(_first_counter(stamp, *pair))
+                    number = first_number[pair] = len(firsts)
+                lines.append(f"={key} {number}")
                 continue
             items = (group,) if type(group) is tuple else group
             old = olds[i] if olds is not None else "-"
@@ -259,7 +264,7 @@ class RedisStore:
         order = list(groups)
         replies = self._script(keys=[], args=[
             stamp, limits.window_seconds, limits.threshold, MAX_EVIDENCE_PATHS,
-            f"{self.prefix}:w:", "\n".join(lines)])
+            f"{self.prefix}:w:", "\n".join(lines), "\n".join(firsts)])
         crossed: dict[str, Evidence] = {}
         text = replies.decode() if isinstance(replies, bytes) else replies
         for reply in text.split("\n") if text else ():
