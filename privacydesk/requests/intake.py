@@ -97,8 +97,10 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
     """
     now = timezone.now()
     when = received_at or now
-    _check_staff_filing(channel=channel, name=name, email=email, address=address,
-                        received_at=when, now=now)
+    problems = staff_filing_problems(channel=channel, name=name, email=email,
+                                     address=address, received_at=when, now=now)
+    if problems:
+        raise problems[0]
     with transaction.atomic():
         request = _new(kind, channel, name=name.strip(), email=email.strip(), subject="",
                        message=message, language=language, received_at=when, actor=actor,
@@ -109,27 +111,33 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
     return request
 
 
-def _check_staff_filing(*, channel: str, name: str, email: str, address: str,
-                        received_at: datetime, now: datetime) -> None:
-    """The rules of a staff filing, each naming its field (nothing is stored on failure)."""
+def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
+                          received_at: datetime, now: datetime | None = None
+                          ) -> list[RuleViolation]:
+    """Every rule a staff filing breaks, each naming its field (the back-office form shows
+    them all at once; `file_staff_request` refuses with the first)."""
+    now = now or timezone.now()
+    found = []
     if channel not in (Channel.STAFF, *STAFF_CHANNELS):
-        raise RuleViolation("channel", "Rt5", "the channel is one of "
-                            f"{', '.join(c.value for c in STAFF_CHANNELS)}")
+        found.append(RuleViolation("channel", "Rt5", "the channel is one of "
+                                   f"{', '.join(c.value for c in STAFF_CHANNELS)}"))
     if len(name) > 200:
-        raise RuleViolation("name", "length", "the name is at most 200 characters")
+        found.append(RuleViolation("name", "length", "the name is at most 200 characters"))
     if len(address) > 500:
-        raise RuleViolation("address", "length", "the postal address is at most 500 characters")
+        found.append(RuleViolation("address", "length",
+                                   "the postal address is at most 500 characters"))
     if email.strip():
         try:
             validate_email(email.strip())
         except ValidationError:
-            raise RuleViolation("email", "format", "this is not an e-mail address") from None
+            found.append(RuleViolation("email", "format", "this is not an e-mail address"))
     elif channel in STAFF_CHANNELS and not address.strip():
-        raise RuleViolation("email", "Rt5", "give the requester's e-mail address or postal "
-                            "address: the answer has to reach them")
+        found.append(RuleViolation("email", "Rt5", "give the requester's e-mail address or "
+                                   "postal address: the answer has to reach them"))
     if received_at > now:
-        raise RuleViolation("received_at", "Rt6", "a request cannot be received in the "
-                            "future; the clocks run from the day it came in")
+        found.append(RuleViolation("received_at", "Rt6", "a request cannot be received in "
+                                   "the future; the clocks run from the day it came in"))
+    return found
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """Register a request that came in by letter, telephone or in person (Rt5, Rt6): one
     transaction, audited ("request.received"); a broken rule is shown on its field."""
     form = StaffRequestForm(request.POST or None, lang=lang())
+    aliases = {"received_at": "received_on", "message": "notes"}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # Every broken rule at once, each on its field (the service refuses the first).
+        for problem in intake.staff_filing_problems(
+                channel=data["channel"], name=data["name"], email=data["email"],
+                address=data["address"], received_at=received_at(data["received_on"])):
+            show_violation(form, problem, aliases)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -68,7 +76,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 language=data["language"], actor=_actor(request),
                 received_at=received_at(data["received_on"]))
         except RuleViolation as error:
-            show_violation(form, error, {"received_at": "received_on", "message": "notes"})
+            show_violation(form, error, aliases)
         else:
             messages.success(request, pgettext(CTX, "%(reference)s is registered.")
                              % {"reference": filed.reference})

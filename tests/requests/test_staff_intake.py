@@ -79,6 +79,14 @@ def test_a_broken_rule_names_its_field_and_nothing_is_stored(smtp, personas, sta
     assert not AuditEntry.objects.filter(action="request.received").exists()
 
 
+def test_every_broken_rule_is_shown_at_once(smtp, personas, staff_client):
+    client = staff_client("privacy_officer")
+    response = _post(client, {**LETTER, "address": "", "received_on": "2999-01-01"})
+    errors = response.context["form"].errors
+    assert "[Rt5]" in errors["email"][0] and "[Rt6]" in errors["received_on"][0]
+    assert DataSubjectRequest.objects.count() == 0
+
+
 def test_nothing_is_half_written_when_the_audit_append_fails(smtp, personas, staff_client,
                                                              monkeypatch):
     from privacydesk.requests import events
