@@ -157,16 +157,21 @@ def iter_pages(connection: BaseDatabaseWrapper, after_seq: int, upto_seq: int,
             after_seq = rows[-1][0]
 
 
+def message_text_sql(vendor: str) -> str:
+    """Return the SQL text expression of an entry's canonical message (the fields joined
+    by U+001F, NULL if any field is NULL) for "sqlite" or "postgresql"."""
+    parts = ['"prev_mac"', _MSG_TEXT[vendor], AT_SQL[vendor],
+             *(f'"{c}"' for c in COLUMNS[2:9])]
+    return f" || {_US[vendor]} || ".join(parts)
+
+
 def message_sql(connection: BaseDatabaseWrapper) -> str | None:
     """Return the SQL expression of an entry's canonical message as UTF-8 bytes, or None
     where the database cannot build it (verification then joins the fields in Python)."""
     vendor = connection.vendor
     if vendor not in MSG_SQL:
         return None
-    q = connection.ops.quote_name
-    parts = [q("prev_mac"), _MSG_TEXT[vendor], AT_SQL[vendor],
-             *(q(c) for c in COLUMNS[2:9])]
-    return MSG_SQL[vendor].format(fields=f" || {_US[vendor]} || ".join(parts))
+    return MSG_SQL[vendor].format(fields=message_text_sql(vendor))
 
 
 def iter_links(connection: BaseDatabaseWrapper, after_seq: int, upto_seq: int,
