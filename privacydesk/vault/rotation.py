@@ -1,10 +1,11 @@
 """Key rotation: re-encrypt every sealed field under the current key (Sec1).
 
 `rotate_all` visits every concrete SealedMixin model and re-encrypts the rows whose key_id
-is not the current one, in batches ordered by pk. Each batch is one transaction (rows
-locked FOR UPDATE on PostgreSQL), so an interrupted run (even kill -9) loses nothing: every
-row is either still under its old key, which stays in the keyring, or already under the
-new one. Because selection is `key_id != current`, simply running it again finishes the job.
+is not the current one, in batches ordered by pk. Each batch is written in one transaction,
+and a row is written only if it still holds what was read, so an interrupted run (even
+kill -9) loses nothing and never encrypts twice: every row is either still under its old
+key, which stays in the keyring, or already under the new one. Because selection is
+`key_id != current`, simply running it again finishes the job.
 
 Processes cache the keyring: after a new key is made current, restart the web workers, then
 run `privacydesk keys rotate --no-new-key` once more to catch rows they sealed meanwhile.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +32,10 @@ from privacydesk.vault.models import SealedMixin, sealed_aad_for
 
 BatchHook = Callable[[type[Model], int], None]
 # Fields per transaction: large enough that commits and statements are a small share of the
-# work, small enough for one SQLite UPDATE ... FROM (VALUES) (4 parameters a row, < 32,766).
-BATCH = 2000
+# work, small enough to keep two batches in memory (one being written, one re-encrypted).
+BATCH = 5000
+# Rows per SQLite UPDATE ... FROM (VALUES): 4 parameters a row, 1 + 4 * 6000 < 32,766.
+SQLITE_ROWS = 6000
 # Per-batch staging table on PostgreSQL (dropped at commit), suffixed with the pk type.
 ROTATION_TABLE = "privacydesk_rotation"
 
@@ -71,11 +75,10 @@ def _select_sql(model: type[SealedMixin], conn: BaseDatabaseWrapper,
         owner_ref = f"o.{q(related.get_field('ref').column)}"
         join = (f" LEFT JOIN {q(related.db_table)} o "
                 f"ON o.{q(related.pk.column)} = t.{q(owner.column)}")
-    lock = " FOR UPDATE OF t" if conn.vendor == "postgresql" else ""
     after = "" if first else f" AND t.{pk_col} > %s"
     return (f"SELECT t.{pk_col}, t.{q('key_id')}, t.{q('ciphertext')}, {owner_ref} "
             f"FROM {table} t{join} WHERE t.{q('key_id')} <> %s{after} "
-            f"ORDER BY t.{pk_col} LIMIT %s{lock}")
+            f"ORDER BY t.{pk_col} LIMIT %s")
 
 
 class _Aads:
@@ -97,62 +100,71 @@ class _Aads:
         return aad
 
 
-def _rotate_batch(model: type[SealedMixin], reseal: crypto.Resealer, after_pk: object,
-                  batch_size: int, aads: _Aads | None = None
-                  ) -> tuple[list[tuple[Any, ...]], object]:
-    """Return (updates, last pk) for the next batch; locks the rows on PostgreSQL."""
-    current = reseal.key_id
-    updates: list[tuple[Any, ...]] = []
-    if _fast_path(model):
-        conn = connections[router.db_for_write(model)]
-        aad_of = aads or _Aads(model)
-        params: list[Any] = ([current, batch_size] if after_pk is None
-                             else [current, after_pk, batch_size])
-        with conn.cursor() as cur:
-            cur.execute(_select_sql(model, conn, after_pk is None), params)
-            rows = cur.fetchall()
-        updates = [(current, reseal(key_id, blob, aad_of(ref)), pk, key_id)
-                   for pk, key_id, blob, ref in rows]
-        return updates, (updates[-1][2] if updates else after_pk)
-    qs = model._base_manager.exclude(key_id=current).order_by("pk")
+Update = tuple[bytes, Any, str, bytes]  # (new ciphertext, pk, old key_id, old ciphertext)
+
+
+def _read_batch(model: type[SealedMixin], current: str, after_pk: object,
+                batch_size: int) -> list[tuple[Any, ...]]:
+    """The next rows not under `current`, by pk: (pk, key_id, ciphertext, owner ref)."""
+    conn = connections[router.db_for_write(model)]
+    params: list[Any] = ([current, batch_size] if after_pk is None
+                         else [current, after_pk, batch_size])
+    with conn.cursor() as cur:
+        cur.execute(_select_sql(model, conn, after_pk is None), params)
+        return [(pk, key_id, bytes(blob), ref) for pk, key_id, blob, ref in cur.fetchall()]
+
+
+def _reseal_rows(reseal: crypto.Resealer, aad_of: _Aads,
+                 rows: list[tuple[Any, ...]]) -> list[Update]:
+    """Re-encrypt read rows (runs in the crypto thread; touches no database)."""
+    return [(reseal(key_id, blob, aad_of(ref)), pk, key_id, blob)
+            for pk, key_id, blob, ref in rows]
+
+
+def _instances_batch(model: type[SealedMixin], reseal: crypto.Resealer, after_pk: object,
+                     batch_size: int) -> list[Update]:
+    """The next batch of a model with its own sealed_aad(): whole instances, by pk."""
+    qs = model._base_manager.exclude(key_id=reseal.key_id).order_by("pk")
     if after_pk is not None:
         qs = qs.filter(pk__gt=after_pk)
-    if connections[qs.db].vendor == "postgresql":
-        qs = qs.select_for_update(of=("self",))
     owner_field = model.sealed_owner_field if model.sealed_owner_path() else None
     if owner_field:
         qs = qs.select_related(owner_field)
-    for obj in qs[:batch_size]:
-        blob = reseal(obj.key_id, obj.ciphertext, obj.sealed_aad())
-        updates.append((current, blob, obj.pk, obj.key_id))
-    return updates, (updates[-1][2] if updates else after_pk)
+    return [(reseal(obj.key_id, obj.ciphertext, obj.sealed_aad()), obj.pk, obj.key_id,
+             bytes(obj.ciphertext)) for obj in qs[:batch_size]]
 
 
-def _write_batch(model: type[SealedMixin], conn: BaseDatabaseWrapper,
-                 updates: list[tuple[Any, ...]]) -> None:
-    """Store (key_id, ciphertext, pk, old key_id) rows; a row changed meanwhile is left."""
+def _write_batch(model: type[SealedMixin], conn: BaseDatabaseWrapper, new_id: str,
+                 updates: list[Update]) -> int:
+    """Store the new ciphertexts under `new_id` and return how many rows changed. A row is
+    written only if it still holds the key_id and ciphertext that were read: one changed
+    meanwhile (saved again by the application) is left as it is, never overwritten with
+    a re-encryption of its stale value; a later `keys rotate --no-new-key` takes it."""
     q = conn.ops.quote_name
     table, pk_col = q(model._meta.db_table), q(model._meta.pk.column)
+    key_id, blob = q("key_id"), q("ciphertext")
+    changed = 0
     with conn.cursor() as cur:
         if conn.vendor == "sqlite":
             # One UPDATE ... FROM (VALUES ...) per slice (SQLite >= 3.33): the B-tree work
             # stays, the per-row statement overhead goes. Written with "?" on the DB-API
             # connection: Django's wrapper would rewrite thousands of "%s" per statement.
-            for start in range(0, len(updates), 2000):
-                part = updates[start:start + 2000]
+            for start in range(0, len(updates), SQLITE_ROWS):
+                part = updates[start:start + SQLITE_ROWS]
                 with conn.wrap_database_errors:
-                    conn.connection.execute(
-                        f"UPDATE {table} AS t SET {q('key_id')} = v.column1, "
-                        f"{q('ciphertext')} = v.column2 "
+                    changed += conn.connection.execute(
+                        f"UPDATE {table} AS t SET {key_id} = ?, {blob} = v.column1 "
                         f"FROM (VALUES {', '.join(['(?, ?, ?, ?)'] * len(part))}) AS v "
-                        f"WHERE t.{pk_col} = v.column3 AND t.{q('key_id')} = v.column4",
-                        [value for update in part for value in update])
-            return
+                        f"WHERE t.{pk_col} = v.column2 AND t.{key_id} = v.column3 "
+                        f"AND t.{blob} = v.column4",
+                        [new_id, *(value for update in part for value in update)]).rowcount
+            return changed
         if conn.vendor != "postgresql":
-            cur.executemany(
-                f"UPDATE {table} SET {q('key_id')} = %s, {q('ciphertext')} = %s "
-                f"WHERE {pk_col} = %s AND {q('key_id')} = %s", updates)
-            return
+            for new, pk, old_id, old in updates:
+                cur.execute(f"UPDATE {table} SET {key_id} = %s, {blob} = %s WHERE {pk_col} = %s "
+                            f"AND {key_id} = %s AND {blob} = %s", [new_id, new, pk, old_id, old])
+                changed += cur.rowcount
+            return changed
         # PostgreSQL: COPY the batch into a temporary table and update from it — one
         # round trip each, and no bytea literals built into a huge statement text (Django's
         # psycopg cursors bind on the client side).
@@ -161,33 +173,52 @@ def _write_batch(model: type[SealedMixin], conn: BaseDatabaseWrapper,
         # One staging table per pk type; emptied first, as an enclosing transaction (a
         # caller's atomic block) may still hold the previous batch's rows.
         staging = q(f"{ROTATION_TABLE}_{''.join(c for c in pk_type if c.isalnum())}")
-        cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (new_id varchar, "
-                    f"blob bytea, pk {pk_type}, old_id varchar) ON COMMIT DROP")
+        cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (blob bytea, "
+                    f"pk {pk_type}, old_id varchar, old_blob bytea) ON COMMIT DROP")
         cur.execute(f"DELETE FROM {staging}")
         with conn.wrap_database_errors, cur.cursor.copy(
-                f"COPY {staging} (new_id, blob, pk, old_id) FROM STDIN") as copy:
+                f"COPY {staging} (blob, pk, old_id, old_blob) FROM STDIN") as copy:
             for update in updates:
                 copy.write_row(update)
         cur.execute(
-            f"UPDATE {table} AS t SET {q('key_id')} = v.new_id, {q('ciphertext')} = v.blob "
-            f"FROM {staging} AS v WHERE t.{pk_col} = v.pk AND t.{q('key_id')} = v.old_id")
+            f"UPDATE {table} AS t SET {key_id} = %s, {blob} = v.blob FROM {staging} AS v "
+            f"WHERE t.{pk_col} = v.pk AND t.{key_id} = v.old_id AND t.{blob} = v.old_blob",
+            [new_id])
+        return cur.rowcount
 
 
 def _rotate_model(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int, bar: tqdm,
                   on_batch: BatchHook | None) -> int:
+    """Rotate one model, batch by batch, each batch written in its own transaction.
+
+    Pipelined: while the database writes batch N (SQLite and psycopg release the GIL
+    there), a second thread re-encrypts batch N+1, which was read just before. Reads are
+    plain reads; the write's guard (see _write_batch) makes that safe."""
     alias = router.db_for_write(model)
     conn = connections[alias]
-    done, after_pk, aads = 0, None, _Aads(model)
-    while True:
-        with transaction.atomic(using=alias):
-            updates, after_pk = _rotate_batch(model, reseal, after_pk, batch_size, aads)
+    current = reseal.key_id
+    aads = _Aads(model)
+    done = 0
+    with ThreadPoolExecutor(1, thread_name_prefix="privacydesk-reseal") as crypto_thread:
+
+        def next_batch(after_pk: object) -> Future[list[Update]] | list[Update]:
+            if not _fast_path(model):
+                return _instances_batch(model, reseal, after_pk, batch_size)
+            rows = _read_batch(model, current, after_pk, batch_size)
+            return crypto_thread.submit(_reseal_rows, reseal, aads, rows)
+
+        pending = next_batch(None)
+        while True:
+            updates = pending.result() if isinstance(pending, Future) else pending
             if not updates:
                 return done
-            _write_batch(model, conn, updates)
-            if on_batch is not None:
-                on_batch(model, len(updates))  # inside the transaction: raising undoes it
-        done += len(updates)
-        bar.update(len(updates))
+            pending = next_batch(updates[-1][1])
+            with transaction.atomic(using=alias):
+                changed = _write_batch(model, conn, current, updates)
+                if on_batch is not None:
+                    on_batch(model, changed)  # inside the transaction: raising undoes it
+            done += changed
+            bar.update(changed)
 
 
 def rotate_all(progress: bool = True, batch_size: int = BATCH,

@@ -139,3 +139,25 @@ def test_keys_from_the_environment_are_never_generated(settings, sealed_data, ke
     settings.PRIVACYDESK_KEYS = "k1:" + "A" * 43 + "="
     with pytest.raises(VaultError, match="append a new id:base64key entry"):
         rotation.rotate_keys(progress=False)
+
+
+def test_a_row_saved_again_during_rotation_is_not_overwritten(sealed_data, key_file):
+    """Rows are read, re-encrypted, then written; one the application changed in between
+    keeps its new value (a later `keys rotate --no-new-key` takes it)."""
+    from privacydesk.vault import crypto
+
+    keyring.generate_key(key_file)
+    reseal = crypto.Resealer()
+    rows = rotation._read_batch(Financial, reseal.key_id, None, 10)
+    updates = rotation._reseal_rows(reseal, rotation._Aads(Financial), rows)
+    changed = Financial.objects.get(pk=rows[0][0])
+    keyring.reset()
+    with pytest.MonkeyPatch.context() as mp:  # an old web worker, still on the old key
+        mp.setattr(keyring.get(), "current_id", rows[0][1])
+        changed.set_values({"kind": "iban", "value": "NL02RABO0123456789"})
+    changed.save()
+    keyring.reset()
+    assert rotation._write_batch(Financial, connection, reseal.key_id, updates) == 1
+    changed.refresh_from_db()
+    assert (changed.key_id, changed.get_values()["value"]) == (rows[0][1], "NL02RABO0123456789")
+    assert rotation.rotate_all(progress=False).fields_rotated == 6
