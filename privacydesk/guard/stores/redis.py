@@ -40,8 +40,7 @@ from privacydesk.guard.stores.memory import fold
 # subject, "\n"-separated, then the first records, "\n"-separated: "<rule 1-8> <record>" of
 # one signal per (rule, path) pair that occurs in the batch (sent once, not once per line):
 #   "=<key hex> <first record number>"   one signal, no older generation
-#   "<key hex> <old key hex or -> r:n,…<TAB>path<TAB>…"   everything else: n signals of
-#   rule number r (1-8) per rule that fired, summed over the batch
+#   "<key hex> <old key hex or -> r:n,…<TAB>path<TAB>…"   else: n signals of rule r (1-8)
 _ADD = """
 local now, w, th = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local maxp, prefix = tonumber(ARGV[4]), ARGV[5]
