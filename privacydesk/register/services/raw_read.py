@@ -63,26 +63,10 @@ def fetch_all(sql: str, params: Sequence[Any],
     mine = _cursor
     with db.wrap_database_errors:
         if mine.raw_connection is not db.connection:
-            mine.raw_connection, mine.cursor = db.connection, raw_cursor(db)
-        if db.vendor == "postgresql":
-            # A prepared statement: planning the seven-table UNION cost more than running
-            # it (EXPLAIN: ~3 ms). PostgreSQL re-plans it itself after a schema change.
-            mine.cursor.execute(sql, params, prepare=True)
-        else:
-            mine.cursor.execute(sql, params)
+            mine.raw_connection, mine.cursor = db.connection, db.connection.cursor()
+        mine.cursor.execute(sql, params)
         # fetchall, not fetchone: an unfinished SQLite statement would hold a read lock.
         return list(mine.cursor.fetchall())
-
-
-def raw_cursor(db: BaseDatabaseWrapper) -> Any:
-    """A DB-API cursor on `db`'s connection for the hot paths. On PostgreSQL a psycopg
-    cursor with server-side binding, so statements can be prepared (Django's own cursors
-    bind on the client, where nothing can be prepared)."""
-    if db.vendor == "postgresql":
-        import psycopg
-
-        return psycopg.Cursor(db.connection)
-    return db.connection.cursor()
 
 
 def converters(model: type[Model], names: Sequence[str],
