@@ -100,30 +100,42 @@ def _clean(item: Mapping[str, Any]) -> tuple[str, ...]:
 def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], str, datetime]:
     """Append entries in order in one transaction; return their rows (in chain.COLUMNS
     order), the database alias and the timestamp they carry."""
+    cleaned = [_clean(item) for item in items]  # bad input raises before any statement
     key = keyring.get().audit_key
     macer = chain.EntryMac(key)
     conn = _connection()
-    head_sql, move_sql = _head_sql(conn)
-    # The head is read and moved on a plain cursor: the ORM's query compilation cost more
-    # than the rest of an append (bench/bench_requests.py, one audited read per request).
-    with transaction.atomic(using=conn.alias), conn.cursor() as cur:
-        chain.lock_appends(conn)
-        cur.execute(head_sql)
-        # fetchall, not fetchone: an unfinished SQLite statement keeps its read snapshot
-        # open past COMMIT, and the next BEGIN IMMEDIATE then fails as "locked".
-        found = cur.fetchall()
+    head_sql, move_sql, lock_head_sql, insert_move_sql = _head_sql(conn)
+    # Every audited read appends here (bench/bench_requests.py), so an append is as few
+    # statements as it can be: the head is read and moved on a plain cursor (the ORM's
+    # query compilation cost more than the rest); inside a caller's transaction no
+    # savepoint (validation happened above, and a failed append must fail the caller's
+    # work anyway); on PostgreSQL the head row's lock serialises appenders in the same
+    # round trip that reads it, and the entry and the head move travel in one statement.
+    with transaction.atomic(using=conn.alias, savepoint=False), conn.cursor() as cur:
+        found: list[Any] = []
+        if lock_head_sql:
+            cur.execute(lock_head_sql)
+            found = cur.fetchall()
+        if not found:
+            chain.lock_appends(conn)
+            cur.execute(head_sql)
+            # fetchall, not fetchone: an unfinished SQLite statement keeps its read snapshot
+            # open past COMMIT, and the next BEGIN IMMEDIATE then fails as "locked".
+            found = cur.fetchall()
         head = found[0] if found else None
         seq, prev = (head[0], head[1]) if head else (0, chain.GENESIS)
         now = timezone.now()
         at = chain.at_text(now)
         at_param = chain.at_param(conn, now, at)
         rows = []
-        for item in items:
-            fields = _clean(item)
+        for fields in cleaned:
             seq += 1
             mac = chain.entry_mac(macer, prev, seq, at, *fields)
             rows.append((seq, at_param, *fields, prev, mac))
             prev = mac
+        if len(rows) == 1 and head is not None and insert_move_sql:
+            cur.execute(insert_move_sql, [*rows[0], seq, prev, chain.head_mac(key, seq, prev)])
+            return rows, conn.alias, now
         if len(rows) == 1:
             cur.execute(chain.insert_sql(conn), rows[0])
         elif rows:
@@ -135,13 +147,18 @@ def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], 
     return rows, conn.alias, now
 
 
-def _head_sql(conn: BaseDatabaseWrapper) -> tuple[str, str]:
-    """(SELECT of the head's seq and mac, UPDATE of its seq, mac and head_mac)."""
+def _head_sql(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
+    """(SELECT of the head's seq and mac, UPDATE of its seq, mac and head_mac, and on
+    PostgreSQL: the SELECT taking the head row's lock, and one INSERT of an entry with the
+    head's UPDATE; "" elsewhere)."""
     q = conn.ops.quote_name
     table, where = q(AuditHead._meta.db_table), f"WHERE {q('id')} = 1"
-    return (f"SELECT {q('seq')}, {q('mac')} FROM {table} {where}",  # noqa: S608
-            f"UPDATE {table} SET {q('seq')} = %s, {q('mac')} = %s, "  # noqa: S608
+    select = f"SELECT {q('seq')}, {q('mac')} FROM {table} {where}"  # noqa: S608
+    move = (f"UPDATE {table} SET {q('seq')} = %s, {q('mac')} = %s, "  # noqa: S608
             f"{q('head_mac')} = %s {where}")
+    if conn.vendor != "postgresql":
+        return select, move, "", ""
+    return select, move, f"{select} FOR UPDATE", f"WITH e AS ({chain.insert_sql(conn)}) {move}"
 
 
 def record_many(items: Iterable[Mapping[str, Any]]) -> int:

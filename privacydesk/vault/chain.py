@@ -96,13 +96,17 @@ def checkpoint_mac(key: bytes, seq: int, mac: str, pruned: int) -> str:
 def lock_appends(connection: BaseDatabaseWrapper) -> None:
     """Serialise appenders until the end of the current transaction.
 
-    PostgreSQL: a transaction-scoped advisory lock (also covers the very first append,
-    when there is no head row to lock yet). SQLite: the settings open every transaction
+    PostgreSQL: a transaction-scoped advisory lock (it also covers the very first
+    append, when there is no head row to lock yet) and the head row's lock, which is what
+    an ordinary append takes alone (`audit._append`: SELECT ... FOR UPDATE), so pruning
+    and appending exclude each other. SQLite: the settings open every transaction
     IMMEDIATE, which already takes the single writer lock. Others: lock the head row.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_ID])
+            cur.execute(f"SELECT 1 FROM {connection.ops.quote_name(AuditHead._meta.db_table)} "  # noqa: S608
+                        "WHERE id = 1 FOR UPDATE")
     elif connection.vendor != "sqlite":
         list(AuditHead.objects.using(connection.alias).select_for_update().filter(pk=1))
 
