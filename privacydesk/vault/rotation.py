@@ -180,10 +180,13 @@ def _write_batch(model: type[SealedMixin], conn: BaseDatabaseWrapper, new_id: st
                 f"COPY {staging} (blob, pk, old_id, old_blob) FROM STDIN") as copy:
             for update in updates:
                 copy.write_row(update)
+        # The batch's pk range lets the planner walk the primary key of just that range
+        # (the staging table has no statistics; without it, it may scan the whole table).
+        pks = [update[1] for update in updates]
         cur.execute(
             f"UPDATE {table} AS t SET {key_id} = %s, {blob} = v.blob FROM {staging} AS v "
-            f"WHERE t.{pk_col} = v.pk AND t.{key_id} = v.old_id AND t.{blob} = v.old_blob",
-            [new_id])
+            f"WHERE t.{pk_col} = v.pk AND t.{key_id} = v.old_id AND t.{blob} = v.old_blob "
+            f"AND t.{pk_col} BETWEEN %s AND %s", [new_id, min(pks), max(pks)])
         return cur.rowcount
 
 
