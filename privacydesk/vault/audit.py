@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -102,16 +103,16 @@ def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], 
     order), the database alias and the timestamp they carry."""
     cleaned = [_clean(item) for item in items]  # bad input raises before any statement
     key = keyring.get().audit_key
-    macer = chain.EntryMac(key)
+    macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
     conn = _connection()
-    head_sql, move_sql, lock_head_sql, insert_move_sql = _head_sql(conn)
+    head_sql, move_sql, lock_head_sql, insert_move_sql = _statements(conn)
     # Every audited read appends here (bench/bench_requests.py), so an append is as few
     # statements as it can be: the head is read and moved on a plain cursor (the ORM's
     # query compilation cost more than the rest); inside a caller's transaction no
     # savepoint (validation happened above, and a failed append must fail the caller's
     # work anyway); on PostgreSQL the head row's lock serialises appenders in the same
     # round trip that reads it, and the entry and the head move travel in one statement.
-    with transaction.atomic(using=conn.alias, savepoint=False), conn.cursor() as cur:
+    with transaction.atomic(using=conn.alias, savepoint=False), _cursor(conn) as cur:
         found: list[Any] = []
         if lock_head_sql:
             cur.execute(lock_head_sql)
@@ -137,14 +138,69 @@ def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], 
             cur.execute(insert_move_sql, [*rows[0], seq, prev, chain.head_mac(key, seq, prev)])
             return rows, conn.alias, now
         if len(rows) == 1:
-            cur.execute(chain.insert_sql(conn), rows[0])
+            cur.execute(_insert_sql(conn), rows[0])
         elif rows:
-            cur.executemany(chain.insert_sql(conn), rows)
+            cur.executemany(_insert_sql(conn), rows)
         if rows and head is not None:
             cur.execute(move_sql, [seq, prev, chain.head_mac(key, seq, prev)])
         elif rows:
             chain.write_head(conn, key, seq, prev, exists=False)
     return rows, conn.alias, now
+
+
+_MACERS: dict[bytes, chain.EntryMac] = {}  # the pre-keyed HMAC states, per audit key
+_STATEMENTS: dict[str, tuple[str, str, str, str]] = {}
+_INSERTS: dict[str, str] = {}
+
+
+def _statements(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
+    """`_head_sql` for this database, built once."""
+    found = _STATEMENTS.get(conn.vendor)
+    if found is None:
+        found = _STATEMENTS[conn.vendor] = _head_sql(conn)
+    return found
+
+
+def _insert_sql(conn: BaseDatabaseWrapper) -> str:
+    found = _INSERTS.get(conn.vendor)
+    if found is None:
+        found = _INSERTS[conn.vendor] = chain.insert_sql(conn)
+    return found
+
+
+@contextmanager
+def _cursor(conn: BaseDatabaseWrapper) -> Iterator[Any]:
+    """A cursor for the append: the DB-API cursor itself ("%s" turned into SQLite's "?"),
+    inside Django's error translation, since Django's wrapper cost as much as the small
+    statements it runs; Django's own cursor while queries are logged (DEBUG, tests that
+    count queries), so they stay visible there."""
+    if conn.queries_logged:
+        with conn.cursor() as cur:
+            yield cur
+        return
+    conn.ensure_connection()
+    raw = conn.connection.cursor()
+    try:
+        with conn.wrap_database_errors:
+            yield _QmarkCursor(raw) if conn.vendor == "sqlite" else raw
+    finally:
+        raw.close()
+
+
+class _QmarkCursor:
+    """SQLite's DB-API cursor taking Django's "%s" placeholders."""
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+
+    def execute(self, sql: str, params: Any = ()) -> None:
+        self._raw.execute(sql.replace("%s", "?"), params)
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        self._raw.executemany(sql.replace("%s", "?"), rows)
+
+    def fetchall(self) -> list[Any]:
+        return list(self._raw.fetchall())
 
 
 def _head_sql(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
