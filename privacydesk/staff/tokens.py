@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from privacydesk import rawsql
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.models import ApiToken, StaffUser
 
@@ -82,33 +83,42 @@ def authenticate_token(raw: str | None) -> StaffUser | None:
     return user
 
 
-_TOKEN_FIELDS: list[Any] = [ApiToken._meta.get_field(name) for name in
-                 ("id", "user", "token_hash", "expires_at", "revoked_at", "last_used_at")]
+_TOKEN_NAMES = ["id", "user", "token_hash", "expires_at", "revoked_at", "last_used_at"]
+_TOKEN_FIELDS: list[Any] = [ApiToken._meta.get_field(name) for name in _TOKEN_NAMES]
 _USER_FIELDS: list[Any] = list(StaffUser._meta.concrete_fields)
+_SQL: dict[str, tuple[str, Any]] = {}
 
 
-def _token_sql() -> str:
-    columns = [f't."{f.column}"' for f in _TOKEN_FIELDS]
-    columns += [f'u."{f.column}"' for f in _USER_FIELDS]
-    return (f'SELECT {", ".join(columns)} FROM "{ApiToken._meta.db_table}" t '  # noqa: S608
-            f'JOIN "{StaffUser._meta.db_table}" u ON u."id" = t."user_id" '
-            'WHERE t."token_hash" = %s')
+def _token_sql(db: Any) -> tuple[str, Any]:
+    """The join of token and account, and the converters of its columns, per database."""
+    found = _SQL.get(db.vendor)
+    if found is None:
+        q = db.ops.quote_name
+        columns = [f"t.{q(f.column)}" for f in _TOKEN_FIELDS]
+        columns += [f"u.{q(f.column)}" for f in _USER_FIELDS]
+        sql = (f"SELECT {', '.join(columns)} FROM {q(ApiToken._meta.db_table)} t "  # noqa: S608
+               f"JOIN {q(StaffUser._meta.db_table)} u ON u.{q('id')} = t.{q('user_id')} "
+               f"WHERE t.{q('token_hash')} = %s")
+        split = len(_TOKEN_FIELDS)
+        plan = rawsql.converters(ApiToken, _TOKEN_NAMES, db) + [
+            (split + i, funcs, col) for i, funcs, col
+            in rawsql.converters(StaffUser, [f.name for f in _USER_FIELDS], db)]
+        found = _SQL[db.vendor] = (sql, plan)
+    return found
 
 
 def _token_row(digest: str) -> tuple[ApiToken, StaffUser] | None:
     """The token with this digest and its account, both complete, in one query.
 
     Every API call starts here (bench/: the API median goal is 5 ms), and the ORM's query
-    building cost more than the indexed query itself; so one prepared join on Django's
-    cursor, with each column converted by the field's own database converters.
+    building cost more than the indexed query itself; so one prepared join
+    (`privacydesk.rawsql`), each column converted as the ORM would.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_token_sql(), [digest])
-        row = cursor.fetchone()
-    if row is None:
+    sql, plan = _token_sql(connection)
+    rows = rawsql.fetch_all(sql, (digest,), connection)
+    if not rows:
         return None
-    values = [_convert(value, col, converters) for value, (col, converters)
-              in zip(row, _converters(connection.vendor), strict=True)]
+    values = rawsql.convert(rows[:1], plan, connection)[0]
     split = len(_TOKEN_FIELDS)
     token = ApiToken.from_db(connection.alias, [f.attname for f in _TOKEN_FIELDS],
                              values[:split])
@@ -116,30 +126,6 @@ def _token_row(digest: str) -> tuple[ApiToken, StaffUser] | None:
                              values[split:])
     token.user = user  # the join already loaded it
     return token, user
-
-
-_CONVERTERS: dict[str, list[tuple[Any, list[Any]]]] = {}
-
-
-def _converters(vendor: str) -> list[tuple[Any, list[Any]]]:
-    """Per selected column: (its Col expression, the converters the ORM would apply)."""
-    if vendor not in _CONVERTERS:
-        found = []
-        for field in _TOKEN_FIELDS + _USER_FIELDS:
-            col = field.get_col(field.model._meta.db_table)
-            found.append((col, connection.ops.get_db_converters(col)
-                          + field.get_db_converters(connection)))
-        _CONVERTERS[vendor] = found
-    return _CONVERTERS[vendor]
-
-
-def _convert(value: Any, col: Any, converters: list[Any]) -> Any:
-    """`value` as the ORM would have returned it (e.g. SQLite's datetime text → datetime)."""
-    if value is None:
-        return None
-    for converter in converters:
-        value = converter(value, col, connection)
-    return value
 
 
 def revoke_token(token: ApiToken) -> None:

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +28,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from tqdm import tqdm
 
+from privacydesk import rawsql
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault import VaultError, chain, keyring
 from privacydesk.vault import verify as verify_walk
@@ -112,7 +112,7 @@ def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], 
     # savepoint (validation happened above, and a failed append must fail the caller's
     # work anyway); on PostgreSQL the head row's lock serialises appenders in the same
     # round trip that reads it, and the entry and the head move travel in one statement.
-    with transaction.atomic(using=conn.alias, savepoint=False), _cursor(conn) as cur:
+    with transaction.atomic(using=conn.alias, savepoint=False), rawsql.cursor(conn) as cur:
         found: list[Any] = []
         if lock_head_sql:
             cur.execute(lock_head_sql)
@@ -166,41 +166,6 @@ def _insert_sql(conn: BaseDatabaseWrapper) -> str:
     if found is None:
         found = _INSERTS[conn.vendor] = chain.insert_sql(conn)
     return found
-
-
-@contextmanager
-def _cursor(conn: BaseDatabaseWrapper) -> Iterator[Any]:
-    """A cursor for the append: the DB-API cursor itself ("%s" turned into SQLite's "?"),
-    inside Django's error translation, since Django's wrapper cost as much as the small
-    statements it runs; Django's own cursor while queries are logged (DEBUG, tests that
-    count queries), so they stay visible there."""
-    if conn.queries_logged:
-        with conn.cursor() as cur:
-            yield cur
-        return
-    conn.ensure_connection()
-    raw = conn.connection.cursor()
-    try:
-        with conn.wrap_database_errors:
-            yield _QmarkCursor(raw) if conn.vendor == "sqlite" else raw
-    finally:
-        raw.close()
-
-
-class _QmarkCursor:
-    """SQLite's DB-API cursor taking Django's "%s" placeholders."""
-
-    def __init__(self, raw: Any) -> None:
-        self._raw = raw
-
-    def execute(self, sql: str, params: Any = ()) -> None:
-        self._raw.execute(sql.replace("%s", "?"), params)
-
-    def executemany(self, sql: str, rows: Any) -> None:
-        self._raw.executemany(sql.replace("%s", "?"), rows)
-
-    def fetchall(self) -> list[Any]:
-        return list(self._raw.fetchall())
 
 
 def _head_sql(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:

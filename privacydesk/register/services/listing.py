@@ -3,7 +3,7 @@
 Roles are not personal data of a category (they say how the company knows someone, S1),
 so listing them is not an audited read. `GET /api/v1/persons?email=` is a hot path
 (bench/: median goal 5 ms) and the ORM's prefetch cost more than the indexed query itself;
-this reads them with one prepared SELECT through `raw_read.fetch_all`, converted exactly
+this reads them with one prepared SELECT through `privacydesk.rawsql`, converted exactly
 as the ORM would, in the model's order.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from privacydesk import rawsql
 from privacydesk.register.models import Role
-from privacydesk.register.services import raw_read
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,6 @@ def role_summaries(person_id: int) -> list[RoleSummary]:
         columns = ", ".join(q(f.column) for f in fields)
         sql = (f"SELECT {columns} FROM {q(Role._meta.db_table)} "  # noqa: S608
                f"WHERE {q('person_id')} = %s ORDER BY {q('started_on')}, {q('id')}")
-        entry = _SQL[db.vendor] = (sql, raw_read.converters(Role, _COLUMNS, db))
-    rows = raw_read.convert(raw_read.fetch_all(entry[0], (person_id,), db), entry[1], db)
+        entry = _SQL[db.vendor] = (sql, rawsql.converters(Role, _COLUMNS, db))
+    rows = rawsql.convert(rawsql.fetch_all(entry[0], (person_id,), db), entry[1], db)
     return [RoleSummary(*row) for row in rows]

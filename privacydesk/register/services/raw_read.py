@@ -11,8 +11,7 @@ The result equals what the ORM would load; `read_person` keeps every rule and th
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,83 +19,15 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
+from privacydesk.rawsql import Converter, convert, converters, fetch_all
 from privacydesk.register.fields import plain_fields, sealed_fields
 from privacydesk.register.models import DATUM_MODELS, Agreement, Organisation, Role
 from privacydesk.vault import crypto
 from privacydesk.vault.models import sealed_aad_for
 
-Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 # The columns every datum row is read with, after its plain fields.
 COMMON = ("id", "source", "purpose", "legal_basis", "created_at", "updated_at",
           "delete_after", "restricted")
-
-
-class _Cursor(threading.local):
-    """This thread's DB-API cursor and the DB-API connection it belongs to."""
-
-    raw_connection: Any = None
-    cursor: Any = None
-
-
-_cursor = _Cursor()
-
-
-def fetch_all(sql: str, params: Sequence[Any],
-              db: BaseDatabaseWrapper | None = None) -> list[tuple[Any, ...]]:
-    """Run `sql` ("%s" placeholders) and return every row, through the DB-API cursor.
-
-    Django's cursor wrapper costs about as much as a small indexed query itself, so the
-    DB-API cursor runs directly (one per thread and connection; a reconnect gets a new
-    one), inside Django's error translation and the caller's transaction. While queries
-    are being logged (DEBUG, assertNumQueries) the ordinary cursor runs, so they show.
-    """
-    if db is None:
-        db = connections[DEFAULT_DB_ALIAS]
-    if db.queries_logged:
-        with db.cursor() as cursor:
-            cursor.execute(sql, list(params))
-            return list(cursor.fetchall())
-    if db.connection is None:
-        db.ensure_connection()
-    if db.vendor == "sqlite":
-        sql = sql.replace("%s", "?")
-    mine = _cursor
-    with db.wrap_database_errors:
-        if mine.raw_connection is not db.connection:
-            mine.raw_connection, mine.cursor = db.connection, db.connection.cursor()
-        mine.cursor.execute(sql, params)
-        # fetchall, not fetchone: an unfinished SQLite statement would hold a read lock.
-        return list(mine.cursor.fetchall())
-
-
-def converters(model: type[Model], names: Sequence[str],
-               db: BaseDatabaseWrapper) -> list[tuple[int, list[Converter], Any]]:
-    """(column position, converters, expression) for every column that Django converts
-    after loading it (SQLite datetimes, booleans, JSON), exactly as a queryset would."""
-    table = model._meta.db_table
-    found = []
-    for i, name in enumerate(names):
-        field: Any = model._meta.get_field(name)
-        col = field.get_col(table)
-        funcs = [*db.ops.get_db_converters(col), *field.get_db_converters(db)]
-        if funcs:
-            found.append((i, funcs, col))
-    return found
-
-
-def convert(rows: list[tuple[Any, ...]], plan: list[tuple[int, list[Converter], Any]],
-            db: BaseDatabaseWrapper) -> list[list[Any]]:
-    """`rows` as lists with each planned column converted."""
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, funcs, col in plan:
-            value = values[i]
-            for func in funcs:
-                value = func(value, col, db)
-            values[i] = value
-        out.append(values)
-    return out
 
 
 @dataclass(frozen=True)
