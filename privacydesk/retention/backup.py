@@ -8,6 +8,9 @@ current key (sealed_file.py). It restores into any migrated database, SQLite or 
 ledger, deletion receipts and backup records made after the backup (from the database
 being replaced and from the erasure journal file) and re-applies them: every erased person
 is erased again, every row a receipt names is deleted again. A sweep for today follows.
+The audit entries appended since the backup (its header names the chain's head then) are
+put back verbatim when they continue the restored chain (vault.carry), so the log of what
+happened meanwhile survives; entries of another history are set aside in a file.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.retention import journal, replay
 from privacydesk.retention.models import BackupRecord
 from privacydesk.retention.sealed_file import SealedWriter, read_header, read_lines
-from privacydesk.vault import VaultError, audit, keyring
+from privacydesk.vault import VaultError, audit, carry, keyring
 
 # Recreated identically by `migrate`; sessions are not worth restoring (people sign in again).
 EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
@@ -96,7 +99,7 @@ def create(progress: bool = False) -> BackupRecord:
         record.save(update_fields=["file_name"])
         header = {"uid": str(record.uid), "generation": record.generation,
                   "taken_at": now.isoformat(), "key_id": keyring.get().current_id,
-                  "vendor": connection.vendor}
+                  "vendor": connection.vendor, "audit_head": carry.head()}
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -188,22 +191,44 @@ def _reset_sequences(models_: list[type[models.Model]]) -> None:
             cur.execute(sql)
 
 
+def _set_aside(rows: list[dict[str, Any]], generation: int) -> int:
+    """Keep audit entries that do not continue the restored chain (a backup of another
+    history) in a file beside the backups, as JSON lines; they hold no personal data.
+    Return how many."""
+    name = f"audit-set-aside-{generation:05d}-{timezone.now():%Y%m%dT%H%M%S}.jsonl"
+    target = journal.backup_dir() / name
+    with open(target, "w", encoding="utf-8", opener=_private) as fh:
+        for row in rows:
+            fh.write(json.dumps(row, cls=_ExactEncoder, sort_keys=True) + "\n")
+    return len(rows)
+
+
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
 def restore(path: Path, *, progress: bool = False, today: date | None = None) -> RestoreReport:
     """Replace the database by the backup at `path`, then re-apply what came after it."""
     header = _verify(Path(path))
     if not isinstance(header.get("generation"), int):
         raise VaultError("backup header has no generation")
     survivors = replay.collect()
+    # Sec1: what the audit log recorded after the backup outlives the restore.
+    backed_up_head = header.get("audit_head")
+    later = carry.entries_after(backed_up_head[0]) if backed_up_head else []
     models_ = dumped_models()
     with transaction.atomic():
         _wipe(models_)
         objects = _load(Path(path), progress)
         _reset_sequences(models_)
+        kept = carry.adopt(later)   # before the replay appends its own entries
         erasures, receipts = replay.apply(survivors, header["generation"], today=today)
         _reset_sequences(models_)
+        set_aside = _set_aside(later, header["generation"]) if later and not kept else 0
         audit.record(actor="system", action="restore", object_type="retention.backuprecord",
                      object_id=str(header["generation"]),
-                     detail={"erasures": erasures, "receipts": receipts})
+                     detail={"erasures": erasures, "receipts": receipts,
+                             "audit_entries_kept": kept, "audit_entries_set_aside": set_aside})
     from privacydesk.retention import sweep
 
     swept = sweep.run(today).data

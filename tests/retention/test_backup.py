@@ -110,3 +110,53 @@ def test_replay_refs_are_forgotten_once_no_older_backup_exists(
     assert prune.forget_replay_data() > 0
     assert not ErasureLedger.objects.exists() and journal.read() == []
     assert not DeletionReceipt.objects.exclude(person_ref="").filter(kind="erasure").exists()
+
+
+def test_what_the_audit_log_recorded_after_the_backup_outlives_the_restore(personas):
+    # Sec1, Art. 5(2): restoring yesterday's backup must not erase the record of what
+    # staff did since — Anna's data were read after the backup was taken.
+    from privacydesk.register import services
+    from privacydesk.vault.models import AuditEntry
+
+    record = backup.create()
+    services.read_person(personas.anna, actor="support", purpose="agreement")
+    later = list(AuditEntry.objects.filter(
+        seq__gt=AuditEntry.objects.filter(action="backup").get().seq - 1)
+        .values_list("seq", "action", "person_ref", "mac"))
+    assert [row[1] for row in later] == ["backup", "read"]
+
+    backup.restore(journal.backup_dir() / record.file_name, today=TODAY)
+
+    kept = AuditEntry.objects.filter(seq__in=[row[0] for row in later])
+    assert sorted(kept.values_list("seq", "action", "person_ref", "mac")) == later
+    restore_entry = AuditEntry.objects.filter(action="restore").get()
+    assert restore_entry.seq > later[-1][0]
+    assert restore_entry.detail_data["audit_entries_kept"] == 2
+    assert audit.verify().ok
+
+
+def test_audit_entries_of_another_history_are_set_aside_not_lost(personas):
+    from privacydesk.register import services
+    from privacydesk.vault.models import AuditEntry
+
+    record = backup.create()
+    services.read_person(personas.anna, actor="support", purpose="agreement")
+    # A chain that no longer continues the backup's head (as after restoring a backup
+    # of another history): the entries cannot be linked in, so they go to a file.
+    first = AuditEntry.objects.filter(action="backup").get().seq
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE vault_auditentry SET prev_mac = %s WHERE seq = %s",
+                       ["0" * 64, first])
+
+    backup.restore(journal.backup_dir() / record.file_name, today=TODAY)
+
+    assert not AuditEntry.objects.filter(action="read", actor="support").exists()
+    files = list(journal.backup_dir().glob("audit-set-aside-*.jsonl"))
+    assert len(files) == 1 and oct(files[0].stat().st_mode & 0o777) == "0o600"
+    lines = files[0].read_text().splitlines()
+    assert len(lines) == 2 and '"actor": "support"' in lines[1]
+    assert "Anna" not in files[0].read_text()
+    assert AuditEntry.objects.get(action="restore").detail_data["audit_entries_set_aside"] == 2
+    assert audit.verify().ok
