@@ -10,16 +10,15 @@ Contract for callers:
   categories only. Strings containing "@" are refused as a guard against stray addresses.
 - `record()` joins the caller's transaction: if the caller rolls back, the entry goes too.
 Retention prunes old entries only through `prune_before(seq)`, which leaves a signed
-checkpoint so the remaining chain still verifies.
+checkpoint so the remaining chain still verifies. Appending itself is `append.py`;
+walking the chain for `verify()` is `verify.py`; carrying it across a restore `carry.py`.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -28,16 +27,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from tqdm import tqdm
 
-from privacydesk import rawsql
-from privacydesk.policy.errors import RuleViolation
-from privacydesk.vault import VaultError, chain, keyring
+from privacydesk.vault import VaultError, append, chain, keyring
 from privacydesk.vault import verify as verify_walk
 from privacydesk.vault.models import AuditCheckpoint, AuditEntry, AuditHead
-
-_LIMITS = {"actor": 150, "action": 32, "object_type": 100, "object_id": 64,
-           "person_ref": 64, "purpose": 64}
-_REQUIRED = frozenset({"actor", "action", "object_type"})
-_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -54,138 +46,10 @@ def _connection() -> BaseDatabaseWrapper:
     return connections[router.db_for_write(AuditEntry)]
 
 
-def _personal_path(value: Any, path: str) -> str | None:
-    """Return the path of the first string holding "@" inside `value` (error messages)."""
-    if isinstance(value, str):
-        return path if "@" in value else None
-    items = (value.items() if isinstance(value, Mapping)
-             else enumerate(value) if isinstance(value, list | tuple) else ())
-    for k, v in items:
-        found = _personal_path(v, f"{path}.{k}" if isinstance(value, Mapping) else f"{path}[{k}]")
-        if found:
-            return found
-    return None
-
-
-def _clean(item: Mapping[str, Any]) -> tuple[str, ...]:
-    """Return the entry's string fields and canonical detail; RuleViolation names the field."""
-    fields = []
-    for name, limit in _LIMITS.items():
-        value = item.get(name) or ""
-        if not isinstance(value, str):
-            value = str(value)
-        if not value and name in _REQUIRED:
-            raise RuleViolation(name, "audit", f"{name} is required")
-        if len(value) > limit:
-            raise RuleViolation(name, "audit", f"{name} is longer than {limit} characters")
-        if chain.SEP in value:
-            raise RuleViolation(name, "audit", f"{name} must not contain control characters")
-        fields.append(value)
-    if "@" in fields[4] or " " in fields[4]:
-        raise RuleViolation("person_ref", "Sec1",
-                            "person_ref is the pseudonymous ref, never a name or e-mail")
-    detail = item.get("detail") or {}
-    if not isinstance(detail, dict):
-        raise RuleViolation("detail", "audit", "detail must be a JSON object")
-    try:
-        text = _dumps(detail)
-    except (TypeError, ValueError) as exc:
-        raise RuleViolation("detail", "audit", f"detail is not plain JSON ({exc})")
-    if "@" in text:  # cheap screen on the text; the walk only runs to name the field
-        raise RuleViolation(_personal_path(detail, "detail") or "detail", "Sec1",
-                            "audit detail must not contain personal data such as an e-mail "
-                            "address; refer to the person by person_ref")
-    return (*fields, text)
-
-
-def _append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], str, datetime]:
-    """Append entries in order in one transaction; return their rows (in chain.COLUMNS
-    order), the database alias and the timestamp they carry."""
-    cleaned = [_clean(item) for item in items]  # bad input raises before any statement
-    key = keyring.get().audit_key
-    macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
-    conn = _connection()
-    head_sql, move_sql, lock_head_sql, insert_move_sql = _statements(conn)
-    # Every audited read appends here (bench/bench_requests.py), so an append is as few
-    # statements as it can be: the head is read and moved on a plain cursor (the ORM's
-    # query compilation cost more than the rest); inside a caller's transaction no
-    # savepoint (validation happened above, and a failed append must fail the caller's
-    # work anyway); on PostgreSQL the head row's lock serialises appenders in the same
-    # round trip that reads it, and the entry and the head move travel in one statement.
-    with transaction.atomic(using=conn.alias, savepoint=False), rawsql.cursor(conn) as cur:
-        found: list[Any] = []
-        if lock_head_sql:
-            cur.execute(lock_head_sql)
-            found = cur.fetchall()
-        if not found:
-            chain.lock_appends(conn)
-            cur.execute(head_sql)
-            # fetchall, not fetchone: an unfinished SQLite statement keeps its read snapshot
-            # open past COMMIT, and the next BEGIN IMMEDIATE then fails as "locked".
-            found = cur.fetchall()
-        head = found[0] if found else None
-        seq, prev = (head[0], head[1]) if head else (0, chain.GENESIS)
-        now = timezone.now()
-        at = chain.at_text(now)
-        at_param = chain.at_param(conn, now, at)
-        rows = []
-        for fields in cleaned:
-            seq += 1
-            mac = chain.entry_mac(macer, prev, seq, at, *fields)
-            rows.append((seq, at_param, *fields, prev, mac))
-            prev = mac
-        if len(rows) == 1 and head is not None and insert_move_sql:
-            cur.execute(insert_move_sql, [*rows[0], seq, prev, chain.head_mac(key, seq, prev)])
-            return rows, conn.alias, now
-        if len(rows) == 1:
-            cur.execute(_insert_sql(conn), rows[0])
-        elif rows:
-            cur.executemany(_insert_sql(conn), rows)
-        if rows and head is not None:
-            cur.execute(move_sql, [seq, prev, chain.head_mac(key, seq, prev)])
-        elif rows:
-            chain.write_head(conn, key, seq, prev, exists=False)
-    return rows, conn.alias, now
-
-
-_MACERS: dict[bytes, chain.EntryMac] = {}  # the pre-keyed HMAC states, per audit key
-_STATEMENTS: dict[str, tuple[str, str, str, str]] = {}
-_INSERTS: dict[str, str] = {}
-
-
-def _statements(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
-    """`_head_sql` for this database, built once."""
-    found = _STATEMENTS.get(conn.vendor)
-    if found is None:
-        found = _STATEMENTS[conn.vendor] = _head_sql(conn)
-    return found
-
-
-def _insert_sql(conn: BaseDatabaseWrapper) -> str:
-    found = _INSERTS.get(conn.vendor)
-    if found is None:
-        found = _INSERTS[conn.vendor] = chain.insert_sql(conn)
-    return found
-
-
-def _head_sql(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
-    """(SELECT of the head's seq and mac, UPDATE of its seq, mac and head_mac, and on
-    PostgreSQL: the SELECT taking the head row's lock, and one INSERT of an entry with the
-    head's UPDATE; "" elsewhere)."""
-    q = conn.ops.quote_name
-    table, where = q(AuditHead._meta.db_table), f"WHERE {q('id')} = 1"
-    select = f"SELECT {q('seq')}, {q('mac')} FROM {table} {where}"  # noqa: S608
-    move = (f"UPDATE {table} SET {q('seq')} = %s, {q('mac')} = %s, "  # noqa: S608
-            f"{q('head_mac')} = %s {where}")
-    if conn.vendor != "postgresql":
-        return select, move, "", ""
-    return select, move, f"{select} FOR UPDATE", f"WITH e AS ({chain.insert_sql(conn)}) {move}"
-
-
 def record_many(items: Iterable[Mapping[str, Any]]) -> int:
     """Append entries (dicts with record()'s keyword names) in order, in one transaction
     (imports, bulk erasure); return how many were appended. All or nothing."""
-    return len(_append(items)[0])
+    return len(append.append(items)[0])
 
 
 def record(*, actor: str, action: str, object_type: str, object_id: str = "",
@@ -196,7 +60,7 @@ def record(*, actor: str, action: str, object_type: str, object_id: str = "",
     `actor` is a staff username or "system"/"public"; `action` e.g. create, read, update,
     delete, export, erase, login; `object_type` e.g. "register.email".
     """
-    rows, alias, at = _append([{
+    rows, alias, at = append.append([{
         "actor": actor, "action": action, "object_type": object_type,
         "object_id": object_id, "person_ref": person_ref, "purpose": purpose,
         "detail": detail,

@@ -98,7 +98,7 @@ def lock_appends(connection: BaseDatabaseWrapper) -> None:
 
     PostgreSQL: a transaction-scoped advisory lock (it also covers the very first
     append, when there is no head row to lock yet) and the head row's lock, which is what
-    an ordinary append takes alone (`audit._append`: SELECT ... FOR UPDATE), so pruning
+    an ordinary append takes alone (`append.append`: SELECT ... FOR UPDATE), so pruning
     and appending exclude each other. SQLite: the settings open every transaction
     IMMEDIATE, which already takes the single writer lock. Others: lock the head row.
     """
