@@ -3,14 +3,10 @@ staff (password + MFA + protocol, as the middleware demands), and a real SMTP se
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from privacydesk.callbacks.models import CallbackRequest
 from privacydesk.public import services as public
@@ -21,29 +17,10 @@ BRAM = {"given_names": "Bram", "family_name": "Bakker", "phone": "+31612345678",
         "message": "Bel mij over een onderhoudscontract."}
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp(settings: Any) -> Iterator[Mailbox]:
-    """A real SMTP server (aiosmtpd) on loopback that Django sends to."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield box
-    controller.stop()
+def smtp(smtp_server: Any) -> Any:
+    """A real SMTP server (aiosmtpd) on loopback that Django sends to (tests/conftest.py)."""
+    return smtp_server
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ or datum). Mail goes to an aiosmtpd server on 127.0.0.1, as in tests/requests.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from itertools import count
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from privacydesk.register import services
 from privacydesk.register.models import Person
@@ -42,21 +39,11 @@ def isolated_keys(settings: Any, tmp_path: Any) -> Iterator[None]:
     keyring.reset()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Mailbox:
-    """Every message the SMTP server received, parsed."""
+    """The SMTP server's messages (tests/conftest.py `smtp_server`), with consent links."""
 
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
+    def __init__(self, messages: list[EmailMessage]) -> None:
+        self.messages = messages
 
     def body(self, index: int = -1) -> str:
         return str(self.messages[index].get_content())
@@ -69,17 +56,9 @@ class Mailbox:
 
 
 @pytest.fixture
-def smtp(settings: Any) -> Iterator[Mailbox]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+def smtp(smtp_server: Any, settings: Any) -> Mailbox:
     settings.PRIVACYDESK_PUBLIC_URL = "http://testserver"
-    yield box
-    controller.stop()
+    return Mailbox(smtp_server.messages)
 
 
 def _person(kind: str | None, given: str, family: str) -> Person:

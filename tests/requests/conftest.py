@@ -18,7 +18,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from itertools import count
 from pathlib import Path
@@ -26,7 +25,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 
 from privacydesk.register import services
@@ -49,14 +47,10 @@ def free_port() -> int:
 
 
 class Mailbox:
-    """Every message the SMTP server received, parsed."""
+    """The SMTP server's messages (tests/conftest.py `smtp_server`), with request links."""
 
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
+    def __init__(self, messages: list[EmailMessage]) -> None:
+        self.messages = messages
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
@@ -69,19 +63,12 @@ class Mailbox:
 
 
 @pytest.fixture
-def smtp(settings: Any, tmp_path: Path) -> Iterator[Mailbox]:
-    """A real SMTP server on 127.0.0.1 that Django sends to; links point at the test client."""
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+def smtp(smtp_server: Any, settings: Any, tmp_path: Path) -> Mailbox:
+    """A real SMTP server on 127.0.0.1 that Django sends to (tests/conftest.py); links point
+    at the test client."""
     settings.PRIVACYDESK_PUBLIC_URL = "http://testserver"
     settings.DATA_DIR = tmp_path  # exports are sealed here
-    yield box
-    controller.stop()
+    return Mailbox(smtp_server.messages)
 
 
 DOVECOT_CONF = """\
