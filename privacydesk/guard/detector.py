@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 from privacydesk.guard.rules import RULE_BIT
 
 MAX_EVIDENCE_PATHS = 10
+_KNOWN_RULES = frozenset(RULE_BIT)
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,8 @@ class Detector:
         """Count a batch of (subject, rule, path) signals at once (pipelined where the store
         can); return the crossings, in the order the subjects first appear in the batch."""
         batch = signals if isinstance(signals, list) else list(signals)
-        unknown = set(map(itemgetter(1), batch)).difference(RULE_BIT)
-        if unknown:
-            raise ValueError(f"rule: unknown break-in rule {sorted(unknown)[0]!r}")
+        if not _KNOWN_RULES.issuperset(map(itemgetter(1), batch)):
+            unknown = sorted(set(map(itemgetter(1), batch)).difference(RULE_BIT))
+            raise ValueError(f"rule: unknown break-in rule {unknown[0]!r}")
         crossed = self.store.add_many(batch, self.clock())
         return list(map(Crossing._make, crossed.items()))

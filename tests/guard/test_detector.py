@@ -127,3 +127,22 @@ def test_the_store_holds_no_address_only_keyed_hashes():
     assert isinstance(store, MemoryStore)
     assert all(isinstance(k, int) and isinstance(v, int) for k, v in store._counts.items())
     assert ANNA not in repr(store.__dict__)
+
+
+def test_too_many_suspects_are_packed_small_and_still_counted_to_the_threshold():
+    clock = Clock()
+    store = MemoryStore(Limits(5, 600), KeyRing(3600, 600), max_bytes=64 << 10)
+    detector = Detector(store, clock=clock)
+    scanners = [f"192.0.2.{i}" for i in range(4 * store.max_suspects)]
+    for scanner in scanners:  # every scanner a suspect: two signals each
+        detector.signal_many([(scanner, rules.ATTACK_PATH, "/.env")] * 2)
+    suspects = sum(type(v) is list for v in store._counts.values())
+    assert suspects == store._suspects <= store.max_suspects
+    assert store.tracked() == len(scanners)  # packed, not forgotten
+    first = scanners[0]  # the least recently seen: its detailed evidence was given up
+    assert type(next(iter(store._counts.values()))) is int
+    assert detector.signal_many([(first, rules.LOGIN_FAILED, "/staff/login/")] * 2) == []
+    [crossing] = detector.signal_many([(first, rules.LOGIN_FAILED, "/staff/login/")])
+    assert crossing.subject == first
+    assert crossing.evidence.rules == {"attack_path": 1, "login_failed": 3}
+    assert crossing.evidence.paths == ["/.env", "/staff/login/"]

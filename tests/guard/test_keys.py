@@ -26,7 +26,9 @@ def test_a_batch_is_keyed_like_each_subject_alone():
     ring = KeyRing(3600, 600)
     singles = [ring.key(s, NOW) for s in SUBJECTS]
     assert ring.hexes(SUBJECTS, NOW) == [k.hex() for k in singles]
-    assert ring.ints(SUBJECTS, NOW) == [int.from_bytes(k, sys.byteorder) >> 4 for k in singles]
+    assert ring.ints(SUBJECTS, NOW) == [int.from_bytes(k, sys.byteorder) & (1 << 60) - 1
+                                         for k in singles]
+    assert all(k < 1 << 60 for k in ring.ints(SUBJECTS, NOW))  # a 32-byte int each
     assert blocks(SUBJECTS) == b"".join(blocks([s]) for s in SUBJECTS)
 
 

@@ -1,20 +1,25 @@
 """A bounded in-memory counter store (W2 item 5: bounded under flood; W1: memory only).
 
 Each tracked subject costs one dict entry: a 60-bit key (the keyed hash, a 32-byte int) and
-a 60-bit packed record (another 32-byte int):
+a record. A subject with one signal (every address of a flood) has a compact record, a 60-bit
+int (another 32 bytes):
 
     bits  0-27  window start, seconds since the store started (8.5 years)
-    bits 28-33  signals in the current window (saturates at 63)
+    bits 28-33  signals in the current window (below the threshold, so at most 59)
     bits 34-39  signals in the previous window
     bits 40-47  which rules fired (one bit per rule, rules.RULE_BIT)
     bits 48-59  the first path asked for, as an index into a small shared path table
 
 With the dict's own slots that is about 124 bytes per tracked subject (see `entries_for`;
-measured by bench/bench_guard.py). The dict's insertion order is the recency order: a touched
-entry is moved to the end, and when the table is full the least recently touched entries are evicted
-first, in batches. An offender touches its entry on every signal, so a flood of one-off
-addresses evicts the flood, not the offender. Subjects that signalled twice or more also get
-a small evidence list (rule counts, paths) in a second, separately bounded dict.
+measured by bench/bench_guard.py). A suspect (two signals or more) has a list record instead,
+updated in place: [window start, current, previous, first seen, rule counts, paths]. Suspects
+are bounded separately (`max_suspects`); past the bound the least recently touched are
+packed back into compact records, keeping their counts and losing their detailed evidence.
+
+The dict's insertion order is the recency order: a touched entry is moved to the end, and when
+the table is full the least recently touched entries are evicted first, in batches. An
+offender touches its entry on every signal, so a flood of one-off addresses evicts the flood,
+not the offender.
 """
 
 from __future__ import annotations
@@ -63,8 +68,9 @@ class MemoryStore:
         self.max_paths = min(MAX_PATHS, max(16, max_bytes // 4096))
         self.max_entries = entries_for(max_bytes - suspects_share - 200 * self.max_paths)
         self.max_suspects = max(16, suspects_share // BUDGET_PER_SUSPECT)
-        self._counts: dict[int, int] = {}
-        self._suspects: dict[int, Any] = {}  # key -> [first seen, rule counts, paths]
+        # key -> compact int record, or a suspect's list record (see the module doc)
+        self._counts: dict[int, Any] = {}
+        self._suspects = 0  # how many records are suspects' lists
         self._path_ids: dict[str, int] = {}
         self._paths: list[str] = [""]
         # Set by the first signal, a little in the past so a clock that steps back slightly
@@ -89,25 +95,26 @@ class MemoryStore:
 
     def _evict(self, needed: int) -> None:
         # The least recently touched entries go first, at least 1/64 of the table at a time.
-        counts, suspects = self._counts, self._suspects
+        counts = self._counts
         victims = list(islice(counts, max(needed, self.max_entries // 64)))
-        for k in victims:
-            del counts[k]
-            suspects.pop(k, None)
+        self._drop(victims)
         self.evicted += len(victims)
 
     def _sweep(self, t: int) -> None:
-        # Counters whose windows have both passed say nothing any more: drop them (W1).
-        counts, suspects = self._counts, self._suspects
-        horizon = 2 * self.limits.window_seconds
-        dead = []
-        for k, v in counts.items():
-            if t - (v & _M28) < horizon:
+        # Records whose windows have both passed say nothing any more: drop them (W1).
+        horizon, dead = 2 * self.limits.window_seconds, []
+        for k, v in self._counts.items():
+            if t - (v & _M28 if type(v) is int else v[0]) < horizon:
                 break
             dead.append(k)
-        for k in dead:
-            del counts[k]
-            suspects.pop(k, None)
+        self._drop(dead)
+
+    def _drop(self, keys: list[int]) -> None:
+        counts, suspects = self._counts, 0
+        for k in keys:
+            if type(counts.pop(k)) is list:
+                suspects += 1
+        self._suspects -= suspects
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
         return self.add_many(((subject, rule, path),), now).get(subject)
@@ -118,13 +125,15 @@ class MemoryStore:
 
         The batch is folded per subject, so a subject is keyed (one AES call for the whole
         batch) and updated once however many signals it sent; the loop below is the hot path
-        of a flood, so it is written out inline.
+        of an attack and of a flood, so it is written out inline (see the module doc for the
+        two kinds of record).
         """
         groups = fold(signals)
-        counts, suspects, keyring, limits = self._counts, self._suspects, self.keyring, self.limits
+        counts, limits = self._counts, self.limits
         if self._base is None:
             self._base = int(now) - 4 * limits.window_seconds
-        t = max(0, int(now) - self._base)
+        base = self._base
+        t = max(0, int(now) - base)
         self._adds += len(groups)
         if self._adds >= self._next_sweep:
             self._next_sweep = self._adds + 8192
@@ -132,101 +141,148 @@ class MemoryStore:
         room = self.max_entries - len(counts) - len(groups)
         if room < 0:  # make room for the whole batch at once, least recently touched first
             self._evict(-room)
-        keys = keyring.ints(groups, now)  # one AES call for the whole batch
-        if keyring.in_overlap(now):  # a new secret: carry counters of the old one over
-            for k, ok in zip(keys, keyring.ints(groups, now, previous=True), strict=True):
+        keys = self.keyring.ints(groups, now)  # one AES call for the whole batch
+        if self.keyring.in_overlap(now):  # a new secret: carry counters of the old one over
+            for k, ok in zip(keys, self.keyring.ints(groups, now, previous=True), strict=True):
                 if k not in counts:
                     self._carry_over(ok, k)
         window, bits = limits.window_seconds, RULE_BIT
         window2, limit = 2 * window, limits.threshold * window
-        pop, path_ids, evidence_of = counts.pop, self._path_ids, self._evidence_of
-        max_suspects = self.max_suspects
+        pop, path_ids, rules_of = counts.pop, self._path_ids, self._rules_of
         fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
-        ev: list[Any]
+        suspects = 0  # suspect records made minus suspect records ended, in this batch
         for k, (subject, group) in zip(keys, groups.items(), strict=True):
             v = pop(k, None)
             if type(group) is tuple:  # one signal from this subject in this batch
-                rule, path = group[1], group[2]
-                if v is not None:  # a subject seen before (the common case of an attack)
-                    ws = v & _M28
-                    elapsed = t - ws
-                    if elapsed < window:
-                        cur, prev = (v >> 28 & 63) + 1, v >> 34 & 63
-                        ev = suspects.pop(k, None) or evidence_of(v)
-                    elif elapsed < window2:
-                        cur, prev, ws, elapsed = 1, v >> 28 & 63, ws + window, elapsed - window
-                        ev = suspects.pop(k, None) or evidence_of(v)
-                    else:  # both windows over: the old counter says nothing any more
-                        suspects.pop(k, None)
-                        v = None
-                if v is None:
-                    if fresh >= 0:  # the common case under a flood: a new subject
-                        pid = path_ids.get(path)
-                        if pid is None:
-                            pid = self._path_id(path)
-                        counts[k] = fresh | bits[rule] << 40 | pid << 48
-                        continue
-                    v, ev = t | bits[rule] << 40 | self._path_id(path) << 48, [now, {}, []]
-                    cur, prev, ws, elapsed = 1, 0, t, 0
-                rules = ev[1]
-                rules[rule] = rules.get(rule, 0) + 1
-                if path:
-                    paths = ev[2]
-                    if path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                        paths.append(path[:200])
-                mask = bits[rule]
-            else:  # several signals from this subject in this batch
-                if v is not None and t - (v & _M28) >= window2:  # both windows over
-                    suspects.pop(k, None)
+                if v is not None:
+                    if type(v) is list:  # a suspect signalling again: the common case of an attack
+                        ws = v[0]
+                        elapsed = t - ws
+                        if elapsed < window:
+                            cur, prev = v[1] + 1, v[2]
+                        elif elapsed < window2:  # a new window; the last one still weighs in
+                            cur, prev, ws, elapsed = 1, v[1], ws + window, elapsed - window
+                        else:  # both windows over: the old record says nothing any more
+                            suspects -= 1
+                            v = None
+                        if v is not None:
+                            rule, path, found = group[1], group[2], v[4]
+                            found[rule] = found.get(rule, 0) + 1
+                            if path:
+                                paths = v[5]
+                                if path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                                    paths.append(path[:200])
+                            # cur + prev * (share of the last window still inside) >= threshold
+                            if cur * window + prev * (window - elapsed) >= limit:
+                                suspects -= 1
+                                crossed[subject] = Evidence(found, v[3], now, v[5])
+                                continue  # forgotten: the next signal starts afresh
+                            v[0], v[1], v[2] = ws, cur, prev
+                            counts[k] = v
+                            continue
+                    else:  # a compact record: this subject's second signal
+                        ws = v & _M28
+                        elapsed = t - ws
+                        if elapsed < window2:
+                            first = float(base + ws)
+                            if elapsed < window:
+                                cur, prev = (v >> 28 & 63) + 1, v >> 34 & 63
+                            else:
+                                cur, prev = 1, v >> 28 & 63
+                                ws, elapsed = ws + window, elapsed - window
+                            rule, path = group[1], group[2]
+                            found, paths = rules_of(v)
+                            found[rule] = found.get(rule, 0) + 1
+                            if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                                paths.append(path[:200])
+                            if cur * window + prev * (window - elapsed) >= limit:
+                                crossed[subject] = Evidence(found, first, now, paths)
+                                continue
+                            counts[k] = [ws, cur, prev, first, found, paths]
+                            suspects += 1
+                            continue
+                path = group[2]  # a new subject (or one whose windows are both over)
+                pid = path_ids.get(path)
+                if pid is None:
+                    pid = self._path_id(path)
+                if fresh >= 0:  # the common case under a flood
+                    counts[k] = fresh | bits[group[1]] << 40 | pid << 48
+                else:  # a threshold of one: the first signal crosses it
+                    crossed[subject] = Evidence({group[1]: 1}, float(now), now,
+                                                [path[:200]] if path else [])
+                continue
+            # Several signals from this subject in this batch.
+            if type(v) is list:
+                if t - v[0] >= window2:
+                    suspects -= 1
                     v = None
-                if v is None:
-                    first = group[0]
-                    v, ev = t | bits[first[1]] << 40 | self._path_id(first[2]) << 48, \
-                        [now, {}, []]
+            elif v is not None:
+                if t - (v & _M28) < window2:
+                    found, paths = rules_of(v)
+                    v = [v & _M28, v >> 28 & 63, v >> 34 & 63, float(base + (v & _M28)),
+                         found, paths]
+                    suspects += 1
                 else:
-                    ev = suspects.pop(k, None) or evidence_of(v)
-                ws, cur, prev = v & _M28, v >> 28 & 63, v >> 34 & 63
-                elapsed = t - ws
-                if elapsed >= window:
-                    prev, ws, elapsed, cur = cur, ws + window, elapsed - window, 0
-                mask, rules, paths = 0, ev[1], ev[2]
-                for _, rule, path in group:
-                    cur += 1
-                    mask |= bits[rule]
-                    rules[rule] = rules.get(rule, 0) + 1
-                    if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                        paths.append(path[:200])
-            if cur > 63:
-                cur = 63
-            # cur + prev * (share of the previous window still inside) >= threshold, in ints.
+                    v = None
+            if v is None:
+                v = [t, 0, 0, float(now), {}, []]
+                suspects += 1
+            ws, cur, prev = v[0], v[1], v[2]
+            elapsed = t - ws
+            if elapsed >= window:
+                prev, ws, elapsed, cur = cur, ws + window, elapsed - window, 0
+            found, paths = v[4], v[5]
+            for _, rule, path in group:
+                cur += 1
+                found[rule] = found.get(rule, 0) + 1
+                if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+                    paths.append(path[:200])
             if cur * window + prev * (window - elapsed) >= limit:
-                crossed[subject] = Evidence(rules, float(ev[0]), now, ev[2])
-                continue  # forgotten: the next signal starts afresh
-            # Bits 40 and up (rule mask, first path) are kept; this batch's rules are added.
-            counts[k] = v >> 40 << 40 | mask << 40 | ws | cur << 28 | prev << 34
-            if len(suspects) >= max_suspects:
-                for victim in list(islice(suspects, max(1, max_suspects // 16))):
-                    del suspects[victim]
-            suspects[k] = ev
+                suspects -= 1
+                crossed[subject] = Evidence(found, v[3], now, paths)
+                continue
+            v[0], v[1], v[2] = ws, cur, prev
+            counts[k] = v
+        self._suspects += suspects
+        if self._suspects > self.max_suspects:
+            self._demote(self._suspects - self.max_suspects + self.max_suspects // 16)
         return crossed
 
     def _carry_over(self, ok: int, k: int) -> None:
-        # First signal in a new generation: the old generation's counter moves to the new key.
+        # First signal in a new generation: the old generation's record moves to the new key.
         v = self._counts.pop(ok, None)
         if v is not None:
             self._counts[k] = v
-            if ok in self._suspects:
-                self._suspects[k] = self._suspects.pop(ok)
 
-    def _evidence_of(self, v: int) -> list[Any]:
-        """Evidence [first seen, rule counts, paths] rebuilt from a compact record (a subject
-        with one signal so far, or whose evidence was evicted)."""
+    def _rules_of(self, v: int) -> tuple[dict[str, int], list[str]]:
+        """The rule counts and paths of a compact record (a subject with one signal so far, or
+        a suspect demoted to save memory: then each rule it fired counts once)."""
         mask, first_path = v >> 40 & 255, self._paths[v >> 48]
         rule = _RULE_OF_BIT.get(mask)  # after one signal: exactly one rule
-        return [(self._base or 0) + (v & _M28),
-                {rule: 1} if rule else {r: 1 for r in RULES if mask & RULE_BIT[r]},
-                [first_path] if first_path else []]
+        return ({rule: 1} if rule else {r: 1 for r in RULES if mask & RULE_BIT[r]},
+                [first_path] if first_path else [])
+
+    def _compact(self, v: list[Any]) -> int:
+        """A suspect's record packed into an int: counts kept, evidence cut to rules fired
+        and the first path."""
+        mask = 0
+        for rule in v[4]:
+            mask |= RULE_BIT[rule]
+        pid = self._path_id(v[5][0]) if v[5] else 0
+        return int(v[0]) | v[1] << 28 | v[2] << 34 | mask << 40 | pid << 48
+
+    def _demote(self, count: int) -> None:
+        # Too many suspects: the least recently touched keep their counts, not their evidence.
+        counts, demoted = self._counts, []
+        for k, v in counts.items():
+            if type(v) is list:
+                demoted.append(k)
+                if len(demoted) >= count:
+                    break
+        for k in demoted:
+            counts[k] = self._compact(counts[k])
+        self._suspects -= len(demoted)
 
 
 def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
