@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
@@ -39,15 +40,15 @@ class Limits:
             raise ValueError("window_seconds must be at least 1")
 
 
-@dataclass(slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What an offender did: rules fired with counts, first/last signal (epoch seconds), the
-    paths asked for (no query values, no bodies, no passwords)."""
+    paths asked for (no query values, no bodies, no passwords). A named tuple: an attack makes
+    many of them, and stores build them in C with `evidence_of`."""
 
-    rules: dict[str, int] = field(default_factory=dict)
-    first_seen: float = 0.0
-    last_seen: float = 0.0
-    paths: list[str] = field(default_factory=list)
+    rules: dict[str, int]
+    first_seen: float
+    last_seen: float
+    paths: list[str]
 
     def as_json(self) -> dict[str, Any]:
         return {"rules": dict(self.rules), "first_seen": self.first_seen,
@@ -55,11 +56,16 @@ class Evidence:
 
 
 class Crossing(NamedTuple):
-    """A subject has just crossed the threshold: the one moment its address may be stored.
-    (An immutable pair; a named tuple because an attack makes many of them.)"""
+    """A subject has just crossed the threshold: the one moment its address may be stored."""
 
     subject: str
     evidence: Evidence
+
+
+#: Evidence((rules, first_seen, last_seen, paths)) and Crossing((subject, evidence)) without
+#: a Python-level constructor call (the hot path of an attack makes one per crossing).
+evidence_of = partial(tuple.__new__, Evidence)
+crossing_of = partial(tuple.__new__, Crossing)
 
 
 class CounterStore(Protocol):
@@ -103,4 +109,4 @@ class Detector:
             unknown = sorted(set(map(itemgetter(1), batch)).difference(RULE_BIT))
             raise ValueError(f"rule: unknown break-in rule {unknown[0]!r}")
         crossed = self.store.add_many(batch, self.clock())
-        return list(map(Crossing._make, crossed.items()))
+        return list(map(crossing_of, crossed.items()))

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, evidence_of
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULE_BIT, RULES
 
@@ -176,7 +176,7 @@ class MemoryStore:
                             # cur + prev * (share of the last window still inside) >= threshold
                             if cur * window + prev * (window - elapsed) >= limit:
                                 suspects -= 1
-                                crossed[subject] = Evidence(found, v[3], now, v[5])
+                                crossed[subject] = evidence_of((found, v[3], now, v[5]))
                                 continue  # forgotten: the next signal starts afresh
                             v[0], v[1], v[2] = ws, cur, prev
                             counts[k] = v
@@ -197,7 +197,7 @@ class MemoryStore:
                             if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
                                 paths.append(path[:200])
                             if cur * window + prev * (window - elapsed) >= limit:
-                                crossed[subject] = Evidence(found, first, now, paths)
+                                crossed[subject] = evidence_of((found, first, now, paths))
                                 continue
                             counts[k] = [ws, cur, prev, first, found, paths]
                             suspects += 1
@@ -240,7 +240,7 @@ class MemoryStore:
                     paths.append(path[:200])
             if cur * window + prev * (window - elapsed) >= limit:
                 suspects -= 1
-                crossed[subject] = Evidence(found, v[3], now, paths)
+                crossed[subject] = evidence_of((found, v[3], now, paths))
                 continue
             v[0], v[1], v[2] = ws, cur, prev
             counts[k] = v
