@@ -40,6 +40,7 @@ BUDGET_PER_SUSPECT = 600
 MAX_PATHS = 4095
 _M28 = (1 << 28) - 1
 _RULE_OF_BIT = {bit: rule for rule, bit in RULE_BIT.items()}
+_RULE_BITS = {rule: bit << 40 for rule, bit in RULE_BIT.items()}  # each rule's bit in place
 
 
 def entries_for(budget: int) -> int:
@@ -72,6 +73,7 @@ class MemoryStore:
         self._counts: dict[int, Any] = {}
         self._suspects = 0  # how many records are suspects' lists
         self._path_ids: dict[str, int] = {}
+        self._path_bits: dict[str, int] = {"": 0}  # path -> its id in place (bits 48-59)
         self._paths: list[str] = [""]
         # Set by the first signal, a little in the past so a clock that steps back slightly
         # never makes a window start negative.
@@ -91,6 +93,7 @@ class MemoryStore:
             pid = len(self._paths)
             self._paths.append(path[:200])
             self._path_ids[path] = pid
+            self._path_bits[path] = pid << 48
         return pid
 
     def _evict(self, needed: int) -> None:
@@ -146,9 +149,10 @@ class MemoryStore:
             for k, ok in zip(keys, self.keyring.ints(groups, now, previous=True), strict=True):
                 if k not in counts:
                     self._carry_over(ok, k)
-        window, bits = limits.window_seconds, RULE_BIT
+        window = limits.window_seconds
         window2, limit = 2 * window, limits.threshold * window
-        pop, path_ids, rules_of = counts.pop, self._path_ids, self._rules_of
+        pop, path_bits, rules_of = counts.pop, self._path_bits, self._rules_of
+        rule_of_bit, rule_bits, path_table = _RULE_OF_BIT, _RULE_BITS, self._paths
         fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
         suspects = 0  # suspect records made minus suspect records ended, in this batch
@@ -157,12 +161,13 @@ class MemoryStore:
             if type(group) is tuple:  # one signal from this subject in this batch
                 if v is not None:
                     if type(v) is list:  # a suspect signalling again: the common case of an attack
-                        ws = v[0]
-                        elapsed = t - ws
-                        if elapsed < window:
-                            cur, prev = v[1] + 1, v[2]
+                        elapsed = t - v[0]
+                        if elapsed < window:  # only the count moves (the record is updated
+                            cur = v[1] = v[1] + 1  # in place, and moved to the end below)
+                            prev = v[2]
                         elif elapsed < window2:  # a new window; the last one still weighs in
-                            cur, prev, ws, elapsed = 1, v[1], ws + window, elapsed - window
+                            cur, prev, elapsed = 1, v[1], elapsed - window
+                            v[0], v[1], v[2] = v[0] + window, cur, prev
                         else:  # both windows over: the old record says nothing any more
                             suspects -= 1
                             v = None
@@ -178,7 +183,6 @@ class MemoryStore:
                                 suspects -= 1
                                 crossed[subject] = evidence_of((found, v[3], now, v[5]))
                                 continue  # forgotten: the next signal starts afresh
-                            v[0], v[1], v[2] = ws, cur, prev
                             counts[k] = v
                             continue
                     else:  # a compact record: this subject's second signal
@@ -192,10 +196,18 @@ class MemoryStore:
                                 cur, prev = 1, v >> 28 & 63
                                 ws, elapsed = ws + window, elapsed - window
                             rule, path = group[1], group[2]
-                            found, paths = rules_of(v)
-                            found[rule] = found.get(rule, 0) + 1
-                            if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                                paths.append(path[:200])
+                            first_rule = rule_of_bit.get(v >> 40 & 255)
+                            if first_rule is not None:  # one signal so far (written out: an
+                                found = {first_rule: 1, rule: (rule == first_rule) + 1}
+                                first_path = path_table[v >> 48]  # attack makes many)
+                                paths = [first_path] if first_path else []
+                                if path and path != first_path:
+                                    paths.append(path[:200])
+                            else:  # a suspect packed small earlier (see _demote)
+                                found, paths = rules_of(v)
+                                found[rule] = found.get(rule, 0) + 1
+                                if path and path not in paths:
+                                    paths.append(path[:200])
                             if cur * window + prev * (window - elapsed) >= limit:
                                 crossed[subject] = evidence_of((found, first, now, paths))
                                 continue
@@ -203,11 +215,11 @@ class MemoryStore:
                             suspects += 1
                             continue
                 path = group[2]  # a new subject (or one whose windows are both over)
-                pid = path_ids.get(path)
-                if pid is None:
-                    pid = self._path_id(path)
                 if fresh >= 0:  # the common case under a flood
-                    counts[k] = fresh | bits[group[1]] << 40 | pid << 48
+                    in_place = path_bits.get(path)
+                    if in_place is None:
+                        in_place = self._path_id(path) << 48
+                    counts[k] = fresh | rule_bits[group[1]] | in_place
                 else:  # a threshold of one: the first signal crosses it
                     crossed[subject] = Evidence({group[1]: 1}, float(now), now,
                                                 [path[:200]] if path else [])
