@@ -7,6 +7,12 @@ driver's cursor, inside Django's error translation and the caller's transaction,
 value converted by the same converters a queryset applies. While queries are being logged
 (DEBUG, `assertNumQueries`) Django's own cursor runs instead, so they stay visible.
 Statements use Django's "%s" placeholders; SQLite's "?" is substituted here.
+On PostgreSQL the statements are prepared once per connection (psycopg's protocol-level
+prepared statements, server-side binding): planning a small indexed SELECT cost more than
+running it (the datum UNION: 0.4 ms planning, 0.1 ms execution at 1M people), and
+`fetch_many` / `pipelined` send several statements in one round trip (pipeline mode).
+Django leaves preparing off by default for transaction-mode poolers: PgBouncer needs
+`max_prepared_statements` (1.21+) in front of privacydesk.
 """
 
 from __future__ import annotations
@@ -24,23 +30,27 @@ Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
 
 class _Cursor(threading.local):
-    """This thread's DB-API cursor and the DB-API connection it belongs to."""
+    """This thread's DB-API cursor(s) and the DB-API connection they belong to."""
 
     raw_connection: Any = None
     cursor: Any = None
+    pipe_connection: Any = None
+    pipe_cursors: list[Any] = []  # noqa: RUF012 - set per thread in `pipelined`
 
 
 _cursor = _Cursor()
 
 
-def fetch_all(sql: str, params: Sequence[Any],
-              db: BaseDatabaseWrapper | None = None) -> list[tuple[Any, ...]]:
+def fetch_all(sql: str, params: Sequence[Any], db: BaseDatabaseWrapper | None = None,
+              *, prepare: bool = True) -> list[tuple[Any, ...]]:
     """Run `sql` ("%s" placeholders) and return every row, through the DB-API cursor.
 
     Django's cursor wrapper costs about as much as a small indexed query itself, so the
     DB-API cursor runs directly (one per thread and connection; a reconnect gets a new
-    one), inside Django's error translation and the caller's transaction. While queries
-    are being logged (DEBUG, assertNumQueries) the ordinary cursor runs, so they show.
+    one), inside Django's error translation and the caller's transaction; on PostgreSQL
+    the statement is prepared on first use (`prepare=False`: statements of varying text,
+    such as an IN list). While queries are being logged (DEBUG, assertNumQueries) the
+    ordinary cursor runs, so they show.
     """
     if db is None:
         db = connections[DEFAULT_DB_ALIAS]
@@ -50,15 +60,71 @@ def fetch_all(sql: str, params: Sequence[Any],
             return list(cursor.fetchall())
     if db.connection is None:
         db.ensure_connection()
-    if db.vendor == "sqlite":
-        sql = sql.replace("%s", "?")
     mine = _cursor
     with db.wrap_database_errors:
         if mine.raw_connection is not db.connection:
-            mine.raw_connection, mine.cursor = db.connection, db.connection.cursor()
-        mine.cursor.execute(sql, params)
+            mine.raw_connection, mine.cursor = db.connection, _new_cursor(db)
+        if db.vendor == "postgresql":
+            mine.cursor.execute(sql, params, prepare=prepare)
+        else:
+            mine.cursor.execute(sql.replace("%s", "?"), params)
         # fetchall, not fetchone: an unfinished SQLite statement would hold a read lock.
         return list(mine.cursor.fetchall())
+
+
+def _new_cursor(db: BaseDatabaseWrapper) -> Any:
+    """A DB-API cursor on `db`'s connection; on PostgreSQL one that binds on the server and
+    may prepare (Django's own cursors bind on the client and never prepare, so allowing
+    statements to be prepared changes nothing for them)."""
+    conn = db.connection
+    if db.vendor != "postgresql":
+        return conn.cursor()
+    import psycopg
+
+    if conn.prepare_threshold is None:  # Django's default: prepare only when asked to
+        conn.prepare_threshold = 1 << 30
+    return psycopg.Cursor(conn)
+
+
+_UNPREPARED = frozenset({"BEGIN", "COMMIT", "ROLLBACK"})
+
+
+def fetch_many(statements: Sequence[tuple[str, Sequence[Any]]],
+               db: BaseDatabaseWrapper | None = None) -> list[list[tuple[Any, ...]]]:
+    """Run the SELECT `statements` ((sql, params) pairs) and return each one's rows, in order.
+
+    On PostgreSQL they travel in one round trip (`pipelined`); elsewhere, or while queries
+    are being logged (so they stay visible one by one), `fetch_all` runs each in turn. As
+    `fetch_all`: inside the caller's transaction, with Django's error translation."""
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or db.queries_logged or len(statements) < 2:
+        return [fetch_all(sql, params, db) for sql, params in statements]
+    return pipelined(db, statements)
+
+
+def pipelined(db: BaseDatabaseWrapper, statements: Sequence[tuple[str, Sequence[Any]]]
+              ) -> list[list[tuple[Any, ...]]]:
+    """PostgreSQL only: send `statements` in one round trip (pipeline mode, one Sync) on
+    the DB-API connection, each prepared on first use as in `fetch_all`, and return each
+    one's rows ([] for a statement without a result, such as BEGIN or COMMIT). The first
+    failing statement raises, translated by Django; the statements after it were not run
+    (the server skips to the Sync). Never while queries are logged: callers use
+    `fetch_many`, or their own logged path."""
+    db.ensure_connection()
+    conn = db.connection
+    mine = _cursor
+    if mine.pipe_connection is not conn:
+        mine.pipe_connection, mine.pipe_cursors = conn, []
+    cursors = mine.pipe_cursors
+    while len(cursors) < len(statements):
+        cursors.append(_new_cursor(db))
+    with db.wrap_database_errors:
+        with conn.pipeline():
+            for cur, (sql, params) in zip(cursors, statements, strict=False):
+                cur.execute(sql, params, prepare=sql not in _UNPREPARED)
+        return [list(cur.fetchall()) if cur.description is not None else []
+                for cur, _ in zip(cursors, statements, strict=False)]
 
 
 def converters(model: type[Model], names: Sequence[str],

@@ -108,13 +108,24 @@ def _statement() -> tuple[str, list[list[Any]]]:
     return found
 
 
+def statement(person_id: int) -> tuple[str, tuple[Any, ...]]:
+    """The UNION of `agreement_rows` for `person_id`: (sql, params), for `rows_from` (the
+    report runs it with the register's read: `read_person_with`)."""
+    return _statement()[0], (person_id,) * 3
+
+
 def agreement_rows(person_id: int) -> AgreementRows:
     """The person's agreements and their recipients (in recipient id order, as
     `AgreementRecipient`'s ordering lists them), active holds and contact mark."""
-    sql, plans = _statement()
+    return rows_from(raw_read.fetch_all(*statement(person_id), connections[DEFAULT_DB_ALIAS]))
+
+
+def rows_from(found: list[tuple[Any, ...]]) -> AgreementRows:
+    """`agreement_rows` from the rows of `statement`."""
+    _, plans = _statement()
     db = connections[DEFAULT_DB_ALIAS]
     parts: list[list[tuple[Any, ...]]] = [[], [], []]
-    for row in raw_read.fetch_all(sql, (person_id,) * 3, db):
+    for row in found:
         parts[row[0]].append(row)
     agreed, held, marked = (raw_read.convert(rows, plan, db) for rows, plan in zip(
         parts, plans, strict=True))

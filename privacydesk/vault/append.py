@@ -11,11 +11,11 @@ same round trip that reads it, and the entry and the head move travel in one sta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -116,6 +116,69 @@ def append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], s
         elif rows:
             chain.write_head(conn, key, seq, prev, exists=False)
     return rows, conn.alias, now
+
+
+T = TypeVar("T")
+Statement = tuple[str, Sequence[Any]]
+
+
+def append_after(statements: Sequence[Statement],
+                 entry_of: Callable[[list[list[tuple[Any, ...]]]], tuple[T, Mapping[str, Any]]]
+                 ) -> T:
+    """Run the SELECT `statements`, give their rows to `entry_of`, which returns (result,
+    the audit entry of this read as `append` takes it), append that entry and return the
+    result: a read and its audit entry as one unit (Sec4). If `entry_of` raises, nothing
+    is appended; if the append fails, its error propagates and the result is not returned.
+
+    PostgreSQL outside a caller's transaction: BEGIN, the reads and the head row's lock
+    travel in one round trip (`rawsql.pipelined`), the entry + head move and COMMIT in a
+    second, so the reads are in the append's transaction (an audited read was six round
+    trips: reads, BEGIN, lock, write, COMMIT). Elsewhere — SQLite, whose write lock should
+    not wait for the reads; a caller's transaction; queries being logged — the reads run
+    first (`rawsql.fetch_many`) and then `append`, as before.
+    """
+    conn = connections[router.db_for_write(AuditEntry)]
+    if (conn.vendor != "postgresql" or conn.in_atomic_block or conn.queries_logged
+            or conn.alias != DEFAULT_DB_ALIAS or not conn.get_autocommit()):
+        result, item = entry_of(rawsql.fetch_many(statements, connections[DEFAULT_DB_ALIAS]))
+        append([item])
+        return result
+    key = keyring.get().audit_key
+    macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
+    _, _, lock_head_sql, insert_move_sql = _statements(conn)
+    try:
+        found = rawsql.pipelined(conn, [("BEGIN", ()), *statements, (lock_head_sql, ())])
+        result, item = entry_of(found[1:-1])
+        fields = _clean(item)
+        if not found[-1]:  # no chain yet: the ordinary append writes its first entry
+            rawsql.pipelined(conn, [("ROLLBACK", ())])
+            append([item])
+            return result
+        seq, prev = found[-1][0][0] + 1, found[-1][0][1]
+        now = timezone.now()
+        at = chain.at_text(now)
+        mac = chain.entry_mac(macer, prev, seq, at, *fields)
+        rawsql.pipelined(conn, [
+            (insert_move_sql, [seq, chain.at_param(conn, now, at), *fields, prev, mac,
+                               seq, mac, chain.head_mac(key, seq, mac)]),
+            ("COMMIT", ())])
+    except BaseException:
+        _roll_back(conn)
+        raise
+    return result
+
+
+def _roll_back(conn: BaseDatabaseWrapper) -> None:
+    """End the transaction `append_after` began, if it is still open (PostgreSQL)."""
+    from psycopg.pq import TransactionStatus
+
+    raw = conn.connection
+    try:
+        if (raw is not None and not raw.closed
+                and raw.info.transaction_status != TransactionStatus.IDLE):
+            raw.execute("ROLLBACK")
+    except Exception:  # noqa: S110 - the original error is the one to report
+        pass
 
 
 _MACERS: dict[bytes, chain.EntryMac] = {}  # the pre-keyed HMAC states, per audit key

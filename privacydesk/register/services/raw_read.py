@@ -21,7 +21,13 @@ from django.db.models import Model
 
 from privacydesk.rawsql import Converter, convert, converters, fetch_all
 from privacydesk.register.fields import plain_fields, sealed_fields
-from privacydesk.register.models import DATUM_MODELS, Agreement, Organisation, Role
+from privacydesk.register.models import (
+    DATUM_MODELS,
+    Agreement,
+    AgreementParty,
+    Organisation,
+    Role,
+)
 from privacydesk.vault import crypto
 from privacydesk.vault.models import sealed_aad_for
 
@@ -116,6 +122,28 @@ def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
     return found
 
 
+Statement = tuple[str, tuple[Any, ...]]
+
+
+def datum_statement(person_id: int, db: BaseDatabaseWrapper) -> Statement:
+    """The datum UNION of `person_id`: (sql, params), for `datums_from`."""
+    sql, branches = _union(db)
+    return sql, (person_id,) * len(branches)
+
+
+def reference_statement(person_id: int, db: BaseDatabaseWrapper) -> Statement | None:
+    """PostgreSQL: the references of the person's agreements (as a party), which cover
+    the data's agreements in practice, read alongside the union instead of after it
+    (`datums_from` looks up any other); None elsewhere (SQLite joins them in the union)."""
+    if db.vendor == "sqlite":
+        return None
+    q = db.ops.quote_name
+    return (f"SELECT a.{q('id')}, a.{q('reference')} "  # noqa: S608
+            f"FROM {q(AgreementParty._meta.db_table)} p JOIN {q(Agreement._meta.db_table)} a "
+            f"ON a.{q('id')} = p.{q('agreement_id')} WHERE p.{q('person_id')} = %s",
+            (person_id,))
+
+
 def datum_rows(person_id: int, ref: str, categories: Sequence[str] | None = None
                ) -> dict[str, list[DatumRow]]:
     """Every datum of the person by category (in `DATUM_MODELS` order, by id), sealed
@@ -123,10 +151,18 @@ def datum_rows(person_id: int, ref: str, categories: Sequence[str] | None = None
     category tables). DecryptionError if a value was altered or moved to another person
     (AAD), as `get_secret` would raise."""
     db = connections[DEFAULT_DB_ALIAS]
-    sql, branches = _union(db)
+    return datums_from(fetch_all(*datum_statement(person_id, db), db), ref, categories, db)
+
+
+def datums_from(raws: list[tuple[Any, ...]], ref: str, categories: Sequence[str] | None,
+                db: BaseDatabaseWrapper, references: dict[int, str] | None = None
+                ) -> dict[str, list[DatumRow]]:
+    """`datum_rows` from the rows of `datum_statement`; on PostgreSQL the agreements'
+    references from `references` (id -> reference), any other looked up (one SELECT)."""
+    _, branches = _union(db)
     wanted = None if categories is None else frozenset(categories)
     found: dict[str, list[DatumRow]] = {}
-    for raw in fetch_all(sql, (person_id,) * len(branches), db):
+    for raw in raws:
         branch = branches[raw[0]]
         if wanted is not None and branch.category not in wanted:
             continue
@@ -143,21 +179,24 @@ def datum_rows(person_id: int, ref: str, categories: Sequence[str] | None = None
         found.setdefault(branch.category, []).append(DatumRow(
             branch.category, row[1], values, row[2], row[3], row[4], row[5], row[6],
             row[7], row[8], row[9], row[10]))
-    return found if db.vendor == "sqlite" else _with_references(found, db)
+    return found if db.vendor == "sqlite" else _with_references(found, db, references or {})
 
 
-def _with_references(found: dict[str, list[DatumRow]],
-                     db: BaseDatabaseWrapper) -> dict[str, list[DatumRow]]:
-    """`found` with each row's agreement reference (one SELECT, only if any row has one)."""
+def _with_references(found: dict[str, list[DatumRow]], db: BaseDatabaseWrapper,
+                     known: dict[int, str]) -> dict[str, list[DatumRow]]:
+    """`found` with each row's agreement reference: from `known`, else one SELECT of the
+    rest (only if a row has an agreement that `known` lacks)."""
     ids = sorted({r.agreement_id for rows in found.values() for r in rows
-                  if r.agreement_id is not None})
-    if not ids:
+                  if r.agreement_id is not None and r.agreement_id not in known})
+    if not ids and not known:
         return found
-    q = db.ops.quote_name
-    marks = ", ".join(["%s"] * len(ids))
-    references = dict(fetch_all(
-        f"SELECT {q('id')}, {q('reference')} FROM {q(Agreement._meta.db_table)} "  # noqa: S608
-        f"WHERE {q('id')} IN ({marks})", ids, db))
+    references = dict(known)
+    if ids:
+        q = db.ops.quote_name
+        marks = ", ".join(["%s"] * len(ids))
+        references.update(fetch_all(
+            f"SELECT {q('id')}, {q('reference')} FROM {q(Agreement._meta.db_table)} "  # noqa: S608
+            f"WHERE {q('id')} IN ({marks})", ids, db, prepare=False))
     return {category: [replace(r, agreement=references.get(r.agreement_id))
                        if r.agreement_id is not None else r for r in rows]
             for category, rows in found.items()}
@@ -166,10 +205,24 @@ def _with_references(found: dict[str, list[DatumRow]],
 _ROLE_SQL: dict[str, tuple[str, list[tuple[int, list[Converter], Any]]]] = {}
 
 
+def role_statement(person_id: int, db: BaseDatabaseWrapper) -> Statement:
+    """The SELECT of the person's roles: (sql, params), for `roles_from`."""
+    return _role_sql(db)[0], (person_id,)
+
+
 def role_rows(person_id: int) -> list[list[Any]]:
     """The person's roles as [kind, organisation id, started_on, ended_on, organisation
     name], in the model's order (started_on, id)."""
     db = connections[DEFAULT_DB_ALIAS]
+    return roles_from(fetch_all(*role_statement(person_id, db), db), db)
+
+
+def roles_from(rows: list[tuple[Any, ...]], db: BaseDatabaseWrapper) -> list[list[Any]]:
+    """`role_rows` from the rows of `role_statement`."""
+    return convert(rows, _role_sql(db)[1], db)
+
+
+def _role_sql(db: BaseDatabaseWrapper) -> tuple[str, list[tuple[int, list[Converter], Any]]]:
     entry = _ROLE_SQL.get(db.vendor)
     if entry is None:
         q = db.ops.quote_name
@@ -180,7 +233,7 @@ def role_rows(person_id: int) -> list[list[Any]]:
                f"ON o.{q('id')} = r.{q('organisation_id')} "
                f"WHERE r.{q('person_id')} = %s ORDER BY r.{q('started_on')}, r.{q('id')}")
         entry = _ROLE_SQL[db.vendor] = (sql, converters(Role, names, db))
-    return convert(fetch_all(entry[0], (person_id,), db), entry[1], db)
+    return entry
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import MappingProxyType
@@ -22,8 +22,9 @@ from privacydesk.register.services.common import (
     check_actor,
     check_use_purpose,
     ensure_usable,
-    record,
 )
+from privacydesk.register.services.raw_read import Statement
+from privacydesk.vault.append import append_after
 from privacydesk.vault.blind import blind_index
 
 
@@ -78,11 +79,47 @@ def read_person(person: Person, *, actor: str, purpose: str,
     without, every category (system use such as an access report). A restricted person may
     only be read for an Art. 18(2) use (e.g. "access_request"); else RestrictedError.
     One SELECT for every category's data and one for the roles, on the DB-API cursor
-    (`raw_read`); the audit append is the only transaction.
+    (`raw_read`), and the audit entry appended with them as one unit
+    (`vault.append.append_after`: on PostgreSQL in two round trips, one transaction).
     """
+    return read_person_with(person, actor=actor, purpose=purpose, staff_role=staff_role)[0]
+
+
+def read_person_with(person: Person, *, actor: str, purpose: str,
+                     staff_role: str | None = None, also: Sequence[Statement] = ()
+                     ) -> tuple[PersonView, list[list[tuple[Any, ...]]]]:
+    """`read_person`, and the rows of the further SELECT `also` statements ((sql, params),
+    the caller's own reads about this person, e.g. the access report's), read with the
+    person's data: on PostgreSQL in the same round trip and the same transaction as the
+    audit entry. Every rule and the audit entry are `read_person`'s."""
     check_actor(actor)
     check_use_purpose(purpose)
     ensure_usable(person, purpose)
+    db = connections[DEFAULT_DB_ALIAS]
+    statements = [raw_read.datum_statement(person.pk, db), raw_read.role_statement(person.pk, db)]
+    references = raw_read.reference_statement(person.pk, db)
+    if references is not None:
+        statements.append(references)
+    own = len(statements)
+
+    def entry_of(found: list[list[tuple[Any, ...]]]) -> tuple[Any, dict[str, Any]]:
+        view = _view(person, purpose, staff_role, found, db)
+        return (view, found[own:]), {
+            "actor": actor, "action": "read", "object_type": _PERSON_LABEL,
+            "object_id": str(person.pk), "person_ref": str(person.ref), "purpose": purpose,
+            "detail": {"categories": sorted(view.data), "staff_role": staff_role}}
+
+    result: tuple[PersonView, list[list[tuple[Any, ...]]]] = append_after(
+        [*statements, *also], entry_of)
+    return result
+
+
+_PERSON_LABEL = Person._meta.label_lower
+
+
+def _view(person: Person, purpose: str, staff_role: str | None,
+          found: list[list[tuple[Any, ...]]], db: Any) -> PersonView:
+    """The PersonView of the rows `read_person_with` read (data, roles, references)."""
     policy = get_policy()
     today = date.today()
     if staff_role is None:
@@ -96,9 +133,9 @@ def read_person(person: Person, *, actor: str, purpose: str,
     rights_use = purpose in USES_ALLOWED_WHILE_RESTRICTED
     shown: dict[str, tuple[DatumView, ...]] = {}
     withheld = 0
-    # No transaction of its own: the reads change nothing, and the audit append is one
-    # (a nested one would cost a savepoint per read).
-    for category, rows in raw_read.datum_rows(person.pk, str(person.ref), wanted).items():
+    references = dict(found[2]) if len(found) > 2 and db.vendor != "sqlite" else None
+    for category, rows in raw_read.datums_from(found[0], str(person.ref), wanted, db,
+                                               references).items():
         views = []
         for row in rows:
             if row.restricted and not rights_use:
@@ -116,11 +153,9 @@ def read_person(person: Person, *, actor: str, purpose: str,
         RoleView(kind=kind, organisation=org_name, organisation_id=org_id,
                  started_on=start, ended_on=end,
                  active=start <= today and (end is None or end >= today))
-        for kind, org_id, start, end, org_name in raw_read.role_rows(person.pk))
+        for kind, org_id, start, end, org_name in raw_read.roles_from(found[1], db))
     names = shown.get("names")
     display = Name.compose(dict(names[0].values)) if names else str(person.ref)
-    record("read", person, actor=actor, person=person, purpose=purpose,
-           detail={"categories": sorted(shown), "staff_role": staff_role})
     return PersonView(person_id=person.pk, ref=person.ref, created_at=person.created_at,
                       restricted=person.restricted, display_name=display, roles=roles,
                       data=MappingProxyType(shown), hidden_categories=tuple(hidden),
