@@ -17,7 +17,10 @@
    with ISO dates, no syslog prefix) and Debian's own `sshd` filter on an auth.log with the
    same addresses (the kind of filter the anchor's figure comes from).
    Each contender runs --repeat times, interleaved, and its best run counts (timeit's rule:
-   on a shared machine the slower runs measure the other load, not the code).
+   on a shared machine the slower runs measure the other load, not the code). The detectors
+   run on a fixed clock in the middle of a generation of the hashing secret; the attack
+   stream is also measured in a generation's first window, when every subject is hashed
+   under both secrets and counters are carried over (`moment`).
 2. Memory under a flood of distinct addresses (tracemalloc): bytes per tracked address, and
    the peak against the configured cap.
 3. Added latency per ordinary request through the Django test client: median with and without
@@ -43,7 +46,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fail2ban_baseline import Fail2banRunner, ensure_fail2ban  # noqa: E402
+from fail2ban_baseline import Fail2banRunner, ensure_fail2ban, print_every_way, ratio  # noqa: E402
 
 from privacydesk.guard import rules  # noqa: E402
 from privacydesk.guard.detector import Detector, Limits  # noqa: E402
@@ -52,6 +55,10 @@ from privacydesk.guard.stores.memory import MemoryStore, fold  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMITS = Limits(5, 600)
+ROTATE = 3600  # seconds per generation of the hashing secret
+# label -> (stream, measured in the first minute of a generation of the secret)
+STREAMS = {"attack": ("attack", False), "flood": ("flood", False),
+           "attack, first window after a rotation": ("attack", True)}
 RULE_PATHS = [(rules.LOGIN_FAILED, "/staff/login/"), (rules.ATTACK_PATH, "/wp-login.php"),
               (rules.ATTACK_PATH, "/.env"), (rules.SQL_INJECTION, "/contact/?q="),
               (rules.CSRF_FAILED, "/staff/login/"), (rules.TRAVERSAL, "/static/")]
@@ -71,9 +78,17 @@ def stream(kind: str, n: int, seed: int = 7) -> list[tuple[str, str, str]]:
     return events
 
 
-def memory_single(events: list[tuple[str, str, str]]) -> float:
-    now = time.time()
-    detector = Detector(MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=1 << 30),
+def moment(rotation: bool) -> float:
+    """A fixed clock for a run: the middle of a generation of the hashing secret, or (when
+    `rotation`) its first minute, when the previous generation's counters are carried over
+    and every subject is hashed twice. A clock that runs freely would make the figures
+    depend on the minute of the hour."""
+    start = time.time() // ROTATE * ROTATE
+    return start + (60 if rotation else ROTATE // 2)
+
+
+def memory_single(events: list[tuple[str, str, str]], now: float) -> float:
+    detector = Detector(MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=1 << 30),
                         clock=lambda: now)
     started = time.perf_counter()
     for address, rule, path in events:
@@ -81,10 +96,9 @@ def memory_single(events: list[tuple[str, str, str]]) -> float:
     return len(events) / (time.perf_counter() - started)
 
 
-def memory_batched(events: list[tuple[str, str, str]]) -> tuple[float, float]:
+def memory_batched(events: list[tuple[str, str, str]], now: float) -> tuple[float, float]:
     """(events per wall second, events per CPU second) in batches of 1000."""
-    now = time.time()
-    detector = Detector(MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=1 << 30),
+    detector = Detector(MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=1 << 30),
                         clock=lambda: now)
     started, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(events), 1000):
@@ -95,7 +109,7 @@ def memory_batched(events: list[tuple[str, str, str]]) -> tuple[float, float]:
 
 def memory_breakdown(events: list[tuple[str, str, str]], repeat: int) -> dict[str, float]:
     """Where the in-memory detector's time goes: CPU nanoseconds per event, best of `repeat`."""
-    now = time.time()
+    now = moment(rotation=False)
     batches = [events[i:i + 1000] for i in range(0, len(events), 1000)]
     best: dict[str, float] = {}
 
@@ -109,14 +123,14 @@ def memory_breakdown(events: list[tuple[str, str, str]], repeat: int) -> dict[st
                          (time.process_time() - started) / len(events) * 1e9)
 
     def detector() -> Detector:
-        return Detector(MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=1 << 30),
+        return Detector(MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=1 << 30),
                         clock=lambda: now)
 
     for _ in range(repeat):
         timed("fold", lambda: None, lambda _: [fold(batch) for batch in batches])
-        timed("keys", lambda: (KeyRing(3600, 600), [fold(batch) for batch in batches]),
+        timed("keys", lambda: (KeyRing(ROTATE, 600), [fold(batch) for batch in batches]),
               lambda made: [made[0].ints(group, now) for group in made[1]])
-        timed("store", lambda: MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=1 << 30),
+        timed("store", lambda: MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=1 << 30),
               lambda store: [store.add_many(batch, now) for batch in batches])
         timed("detector", detector, lambda d: [d.signal_many(batch) for batch in batches])
     return {"grouping by address": best["fold"], "keyed hash (AES, whole batch)": best["keys"],
@@ -125,7 +139,7 @@ def memory_breakdown(events: list[tuple[str, str, str]], repeat: int) -> dict[st
             "total": best["detector"]}
 
 
-def redis_batched(events: list[tuple[str, str, str]]) -> float | None:
+def redis_batched(events: list[tuple[str, str, str]], now: float) -> float | None:
     import uuid
 
     import redis
@@ -138,7 +152,8 @@ def redis_batched(events: list[tuple[str, str, str]]) -> float | None:
     except redis.RedisError:
         return None
     prefix = f"pdbench:guard:{uuid.uuid4().hex}"
-    detector = Detector(RedisStore(LIMITS, client, prefix, b"bench pepper", 3600))
+    detector = Detector(RedisStore(LIMITS, client, prefix, b"bench pepper", ROTATE),
+                        clock=lambda: now)
     try:
         started = time.perf_counter()
         for i in range(0, len(events), 1000):
@@ -151,8 +166,7 @@ def redis_batched(events: list[tuple[str, str, str]]) -> float | None:
 
 def memory_under_flood(n: int, cap: int) -> tuple[float, float, int, int]:
     """(bytes per tracked address, peak bytes, tracked, cap) after n distinct addresses."""
-    now = time.time()
-    store = MemoryStore(LIMITS, KeyRing(3600, 600), max_bytes=cap)
+    store, now = MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=cap), moment(False)
     tracemalloc.start()
     for i in range(0, n, 10_000):
         store.add_many([(f"10.{j >> 16 & 255}.{j >> 8 & 255}.{j & 255}", rules.ATTACK_PATH,
@@ -190,68 +204,51 @@ def latency(samples: int) -> tuple[float, float]:
     return statistics.median(timings[True]), statistics.median(timings[False])
 
 
-def ratio(value: float | None, base: float | None) -> str:
-    return f"{value / base:.1f}x" if value and base else "n/a"
-
-
 def events_table(args: argparse.Namespace, folder: Path) -> None:
     have_f2b = ensure_fail2ban()
     best: dict[str, dict[str, float]] = {}
     f2b: dict[str, Fail2banRunner] = {}
-    for kind in ("attack", "flood"):
-        events = stream(kind, args.events)
-        runs = best[kind] = {"single": 0.0, "memory": 0.0, "memory cpu": 0.0, "redis": 0.0}
-        if have_f2b:
+    for label, (kind, rotation) in STREAMS.items():
+        events, now = stream(kind, args.events), moment(rotation)
+        runs = best[label] = {"single": 0.0, "memory": 0.0, "memory cpu": 0.0, "redis": 0.0}
+        if have_f2b and not rotation:  # fail2ban has no secret to rotate: one run per stream
             kinds = ["syslog", "bare"] + (["sshd"] if kind == "attack" else [])
             (folder / kind).mkdir()
             f2b[kind] = Fail2banRunner(events, folder / kind, kinds)
         for repeat in range(args.repeat):  # interleaved, so every contender sees every load
-            if have_f2b:
+            if have_f2b and not rotation:
                 f2b[kind].run("syslog")
                 f2b[kind].run("bare")
                 if kind == "attack" and repeat == 0:
                     f2b[kind].run("sshd")
-            runs["single"] = max(runs["single"], memory_single(events))
-            wall, cpu = memory_batched(events)
+            runs["single"] = max(runs["single"], memory_single(events, now))
+            wall, cpu = memory_batched(events, now)
             runs["memory"], runs["memory cpu"] = max(runs["memory"], wall), \
                 max(runs["memory cpu"], cpu)
-            runs["redis"] = max(runs["redis"], redis_batched(events) or 0.0)
+            runs["redis"] = max(runs["redis"], redis_batched(events, now) or 0.0)
     print(f"## Events per second ({args.events:,} events per stream, best of {args.repeat})\n")
     print("fail2ban-regex: the whole command `fail2ban-regex <log> <filter>` with a syslog "
           "filter written like Debian's (start-up included, as its rate is usually quoted).\n")
     print("| stream | fail2ban-regex | memory, per signal | memory, batches of 1000 "
           "| Redis, batches of 1000 | memory/fail2ban | Redis/fail2ban |")
     print("|---|---|---|---|---|---|---|")
-    for kind, runs in best.items():
+    for label, runs in best.items():
+        kind = STREAMS[label][0]
         base = f2b[kind].results["syslog"].rates()["wall"] if have_f2b else None
-        print(f"| {kind} | {base or 0:,.0f} | {runs['single']:,.0f} | {runs['memory']:,.0f} "
+        print(f"| {label} | {base or 0:,.0f} | {runs['single']:,.0f} | {runs['memory']:,.0f} "
               f"| {runs['redis']:,.0f} | {ratio(runs['memory'], base)} "
               f"| {ratio(runs['redis'], base)} |")
     print("\n## Where the in-memory detector's time goes (CPU ns per event, batches of 1000, "
           f"best of {args.repeat})\n")
-    parts = {kind: memory_breakdown(stream(kind, args.events), args.repeat) for kind in best}
+    parts = {kind: memory_breakdown(stream(kind, args.events), args.repeat)
+             for kind in ("attack", "flood")}
     print("| part | " + " | ".join(parts) + " |")
     print("|---|" + "---|" * len(parts))
     for name in parts["attack"]:
         print(f"| {name} | " + " | ".join(f"{p[name]:.0f}" for p in parts.values()) + " |")
     if not have_f2b:
         return
-    print("\n## fail2ban-regex measured every way, and the goal ratios against each\n")
-    print("| stream | filter | measured | fail2ban lines/s | memory/fail2ban | Redis/fail2ban |")
-    print("|---|---|---|---|---|---|")
-    for kind, runs in best.items():
-        for name, result in f2b[kind].results.items():
-            rates = result.rates()
-            shown = [("wall", f"whole command ({result.wall:.2f} s)"),
-                     ("no start-up", f"without start-up ({result.startup:.2f} s)"),
-                     ("processed in", f"its own \"processed in\" ({result.processed:.2f} s)")]
-            for key, label in shown if name == "syslog" else shown[:1]:
-                print(f"| {kind} | {name} | {label} | {rates[key]:,.0f} "
-                      f"| {ratio(runs['memory'], rates[key])} "
-                      f"| {ratio(runs['redis'], rates[key])} |")
-            if name == "syslog":
-                print(f"| {kind} | {name} | CPU seconds (memory: {runs['memory cpu']:,.0f}/s) "
-                      f"| {rates['cpu']:,.0f} | {ratio(runs['memory cpu'], rates['cpu'])} | |")
+    print_every_way(f2b, best)
 
 
 def main() -> None:

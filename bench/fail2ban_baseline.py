@@ -90,7 +90,8 @@ def run_fail2ban(command: list[str], lines: int) -> tuple[float, float, float]:
     matched = re.search(r"Lines: (\d+) lines, \d+ ignored, (\d+) matched", done.stdout)
     if not matched or int(matched.group(1)) != lines or int(matched.group(2)) != lines:
         raise RuntimeError(f"fail2ban-regex did not match every line:\n{done.stdout[-2000:]}")
-    processed = float(re.search(r"processed in ([\d.]+) sec", done.stdout).group(1))
+    seconds = re.search(r"processed in ([\d.]+) sec", done.stdout)
+    processed = float(seconds.group(1)) if seconds else wall
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return wall, cpu, processed
 
@@ -109,3 +110,29 @@ class Fail2banRunner:
         r.wall, r.cpu, r.processed = min(r.wall, wall), min(r.cpu, cpu), min(r.processed,
                                                                                 processed)
         r.startup = min(r.startup, run_fail2ban(self.one_line[kind], 1)[0])
+
+
+def ratio(value: float | None, base: float | None) -> str:
+    return f"{value / base:.1f}x" if value and base else "n/a"
+
+
+def print_every_way(f2b: dict[str, Fail2banRunner], best: dict[str, dict[str, float]]) -> None:
+    """The table of fail2ban-regex's rate measured every way, against the detectors' best
+    rates per stream (`best[stream]`: "memory", "memory cpu", "redis")."""
+    print("\n## fail2ban-regex measured every way, and the goal ratios against each\n")
+    print("| stream | filter | measured | fail2ban lines/s | memory/fail2ban | Redis/fail2ban |")
+    print("|---|---|---|---|---|---|")
+    for kind in f2b:
+        runs = best[kind]
+        for name, result in f2b[kind].results.items():
+            rates = result.rates()
+            shown = [("wall", f"whole command ({result.wall:.2f} s)"),
+                     ("no start-up", f"without start-up ({result.startup:.2f} s)"),
+                     ("processed in", f"its own \"processed in\" ({result.processed:.2f} s)")]
+            for key, label in shown if name == "syslog" else shown[:1]:
+                print(f"| {kind} | {name} | {label} | {rates[key]:,.0f} "
+                      f"| {ratio(runs['memory'], rates[key])} "
+                      f"| {ratio(runs['redis'], rates[key])} |")
+            if name == "syslog":
+                print(f"| {kind} | {name} | CPU seconds (memory: {runs['memory cpu']:,.0f}/s) "
+                      f"| {rates['cpu']:,.0f} | {ratio(runs['memory cpu'], rates['cpu'])} | |")

@@ -147,8 +147,8 @@ class MemoryStore:
         keys = self.keyring.ints(groups, now)  # one AES call for the whole batch
         if self.keyring.in_overlap(now):  # a new secret: carry counters of the old one over
             for k, ok in zip(keys, self.keyring.ints(groups, now, previous=True), strict=True):
-                if k not in counts:
-                    self._carry_over(ok, k)
+                if ok in counts and k not in counts:  # its record moves to the new key
+                    counts[k] = counts.pop(ok)
         window = limits.window_seconds
         window2, limit = 2 * window, limits.threshold * window
         pop, path_bits, rules_of = counts.pop, self._path_bits, self._rules_of
@@ -260,12 +260,6 @@ class MemoryStore:
         if self._suspects > self.max_suspects:
             self._demote(self._suspects - self.max_suspects + self.max_suspects // 16)
         return crossed
-
-    def _carry_over(self, ok: int, k: int) -> None:
-        # First signal in a new generation: the old generation's record moves to the new key.
-        v = self._counts.pop(ok, None)
-        if v is not None:
-            self._counts[k] = v
 
     def _rules_of(self, v: int) -> tuple[dict[str, int], list[str]]:
         """The rule counts and paths of a compact record (a subject with one signal so far, or

@@ -7,15 +7,13 @@ last signal (Redis 7.0 has no per-field expiry; a key per subject with its own T
 key creation per subject, about 5 µs each inside the script, 80% of the store's time under a
 flood). A subject's record is the newest of the buckets b, b-1 and b-2; it is moved into
 bucket b when it is written, and a record whose two windows are both over counts as absent
-(exactly as in the memory store), so nothing older than b-2 is ever needed. (The earlier
-layout, a string `<prefix>:c:<key>` per subject, used other names; left-overs expire.)
+(exactly as in the memory store), so nothing older than b-2 is ever needed.
 
 A whole batch is one Lua script call (one round trip): one HMGET per bucket for all the
 batch's subjects, the roll of the window, the increment and the threshold test per subject,
 then one HSET (and EXPIRE) of the new records and one HDEL per bucket for moved or crossed
 ones. The script is atomic, so of all workers exactly one sees a crossing. The batch is
-folded per subject in Python first (one key, one line and aggregated rule counts per
-subject).
+folded per subject in Python first (one key, one line, summed rule counts per subject).
 
 The salt of each generation is shared through `<prefix>:salt:<generation>` (SET NX with a
 TTL), so all workers hash alike; the pepper (SECRET_KEY) never goes to Redis, so a copy of
@@ -39,7 +37,9 @@ from privacydesk.guard.stores.memory import fold
 # ARGV: now, window, threshold, max paths, bucket prefix, then the batch, one line per
 # subject, "\n"-separated, then the first records, "\n"-separated: "<rule 1-8> <record>" of
 # one signal per (rule, path) pair that occurs in the batch (sent once, not once per line):
-#   "=<key hex> <first record number>"   one signal, no older generation
+#   "=<key hex> <first record number>"   one signal
+#   "=<key hex> <old key hex> <first record number>"   the same in the first window after a
+#                                                      rotation of the secret
 #   "<key hex> <old key hex or -> r:n,…<TAB>path<TAB>…"   else: n signals of rule r (1-8)
 _ADD = """
 local now, w, th = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -109,8 +109,10 @@ end
 -- Rotation of the secret: a subject without a record may have one under its old key.
 local olds, oldpos, oldraws, oldat = {}, {}, {}, {}
 for i = 1, #lines do
-  if not raws[i] and string.byte(lines[i], 1) ~= 61 then
-    local old = string.sub(lines[i], 18, 33)
+  local line = lines[i]
+  if not raws[i] and (string.byte(line, 1) ~= 61 or #line > 34) then
+    local o = string.byte(line, 1) == 61 and 2 or 1
+    local old = sub(line, o + 17, o + 32)
     if string.byte(old, 1) ~= 45 then olds[i] = old; oldpos[#oldpos + 1] = i end  -- '-'
   end
 end
@@ -125,7 +127,7 @@ for i = 1, #lines do
   end
   local ws = raw and tonumber(sub(raw, 1, find(raw, ' ', 1, true) - 1))
   if ws and now - ws >= 2 * w then raw = nil end  -- both windows over: it says nothing
-  local fresh = string.byte(line, 1) == 61 and firsts[tonumber(sub(line, 19))]
+  local fresh = string.byte(line, 1) == 61 and firsts[tonumber(sub(line, #line > 34 and 36 or 19))]
   if fresh and not raw then
     sets[#sets + 1] = k; sets[#sets + 1] = sub(fresh, 3)  -- the common case of a flood
   else
@@ -184,9 +186,7 @@ if #sets > 0 then
   chunked('HSET', names[1], sets)
   redis.call('EXPIRE', names[1], (b + 3) * w - now)  -- two windows after the bucket ends
 end
--- One string, "<line number> <record>" per crossing, newline-separated: a reply of
--- nested arrays costs more to parse in redis-py than the whole script's arithmetic.
-return table.concat(out, '\\n')
+return table.concat(out, '\\n')  -- one string: nested arrays cost more to parse in redis-py
 """
 
 
@@ -233,7 +233,7 @@ class RedisStore:
         first_number: dict[tuple[str, str], int] = {}
         firsts: list[str] = []
         cleaned: dict[str, str] = {}  # path -> as sent, per batch
-        single_ok = limits.threshold > 1 and not overlap
+        single_ok = limits.threshold > 1
         lines = []
         for i, group in enumerate(groups.values()):
             key = keys[i]
@@ -243,11 +243,11 @@ class RedisStore:
                 if number is None:
                     firsts.append(_first_counter(stamp, *pair))
                     number = first_number[pair] = len(firsts)
-                lines.append(f"={key} {number}")
-                continue
+                lines.append(f"={key} {number}" if olds is None else f"={key} {olds[i]} {number}")
+                continue  # one signal: the script starts or bumps its record
             items = (group,) if type(group) is tuple else group
             old = olds[i] if olds is not None else "-"
-            counts: dict[str, int] = {}
+            counts: dict[str, int] = {}  # rule -> signals in this batch
             paths: list[str] = []
             for _, rule, path in items:
                 counts[rule] = counts.get(rule, 0) + 1
@@ -260,12 +260,11 @@ class RedisStore:
             fired = ",".join([f"{_RULE_NUMBER[r]}:{n}" for r, n in counts.items()])
             lines.append(f"{key} {old} {fired}\t" + "\t".join(paths[:MAX_EVIDENCE_PATHS])
                          if paths else f"{key} {old} {fired}")
-        order = list(groups)
-        replies = self._script(keys=[], args=[
+        order, replies = list(groups), self._script(keys=[], args=[
             stamp, limits.window_seconds, limits.threshold, MAX_EVIDENCE_PATHS,
             f"{self.prefix}:w:", "\n".join(lines), "\n".join(firsts)])
         crossed: dict[str, Evidence] = {}
-        text = replies.decode() if isinstance(replies, bytes) else replies
+        text = replies.decode() if isinstance(replies, bytes) else replies  # "<line> <record>"
         for reply in text.split("\n") if text else ():
             position, _, value = reply.partition(" ")
             crossed[order[int(position) - 1]] = _evidence(value, now)
