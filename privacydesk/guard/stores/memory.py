@@ -244,9 +244,8 @@ class MemoryStore:
             elapsed = t - ws
             if elapsed >= window:
                 prev, ws, elapsed, cur = cur, ws + window, elapsed - window, 0
-            found, paths = v[4], v[5]
+            found, paths, cur = v[4], v[5], cur + len(group)
             for _, rule, path in group:
-                cur += 1
                 found[rule] = found.get(rule, 0) + 1
                 if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
                     paths.append(path[:200])
