@@ -16,6 +16,8 @@ from privacydesk.vault import DecryptionError, keyring
 
 NONCE_BYTES = 12
 TAG_BYTES = 16
+# Nonces drawn from the OS per getrandom call by the Resealer (48 KiB).
+NONCE_POOL = 4096
 
 
 def seal_bytes(data: bytes, *, aad: str) -> tuple[str, bytes]:
@@ -62,26 +64,47 @@ def reseal(key_id: str, blob: bytes | memoryview, *, aad: str) -> tuple[str, byt
 
 
 class Resealer:
-    """`reseal` for many values in a row (key rotation): the keyring and the current
-    cipher are looked up once, not per value. Same errors as `unseal`."""
+    """`reseal` for many values in a row (key rotation): the keyring and the ciphers are
+    looked up once, not per value. Same errors as `unseal`.
+
+    Nonces: still a fresh 96-bit random nonce per value, but drawn from the OS generator
+    NONCE_POOL at a time (one getrandom call, not one per value; the call cost as much as
+    decrypting). `list.pop` hands each one out exactly once, also across threads. A
+    Resealer must not be used on both sides of a fork (the pool would be shared).
+    """
 
     def __init__(self) -> None:
         ring = keyring.get()
         self.key_id = ring.current_id
         self._encrypt = ring.aead(ring.current_id).encrypt
         self._decrypts = {kid: ring.aead(kid).decrypt for kid in ring.keys}
+        self._nonces: list[bytes] = []
+
+    def nonce(self) -> bytes:
+        """A fresh random nonce, never handed out before."""
+        while True:
+            try:
+                return self._nonces.pop()
+            except IndexError:
+                pool = os.urandom(NONCE_BYTES * NONCE_POOL)
+                self._nonces = [pool[i:i + NONCE_BYTES]
+                                for i in range(0, len(pool), NONCE_BYTES)]
 
     def __call__(self, key_id: str, blob: bytes | memoryview, aad: str) -> bytes:
         """Return the blob re-encrypted under `self.key_id`."""
-        decrypt = self._decrypts.get(key_id)
-        raw = bytes(blob)
-        if decrypt is None or len(raw) < NONCE_BYTES + TAG_BYTES:
-            unseal_bytes(key_id, raw, aad=aad)  # raises the precise DecryptionError
-        associated = aad.encode("utf-8")
+        return self.with_aad(key_id, blob, aad.encode("utf-8"))
+
+    def with_aad(self, key_id: str, blob: bytes | memoryview, aad: bytes) -> bytes:
+        """`__call__` with the AAD already encoded (rotation caches it per owner)."""
         try:
-            plain = decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], associated)  # type: ignore[misc]
-        except InvalidTag:
-            unseal_bytes(key_id, raw, aad=aad)
+            plain = self._decrypts[key_id](blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
+        except (KeyError, ValueError, InvalidTag):
+            # Unknown key, too short (a nonce under 8 bytes is a ValueError) or altered:
+            # unseal_bytes names which, as DecryptionError.
+            unseal_bytes(key_id, blob, aad=aad.decode("utf-8"))
             raise  # not reached: unseal_bytes raised DecryptionError
-        nonce = os.urandom(NONCE_BYTES)
-        return nonce + self._encrypt(nonce, plain, associated)
+        try:
+            nonce = self._nonces.pop()
+        except IndexError:
+            nonce = self.nonce()
+        return nonce + self._encrypt(nonce, plain, aad)

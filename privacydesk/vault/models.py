@@ -16,6 +16,16 @@ def sealed_aad_for(label: str, owner_ref: object | None) -> str:
     return f"{label}:{owner_ref}" if owner_ref is not None else label
 
 
+def key_id_field(*, index: bool = True) -> models.CharField:  # type: ignore[type-arg]
+    """The `key_id` column of a sealed model. A model whose table is large passes
+    `index=False` (the register's sealed categories): no query selects rows by key id
+    (key rotation walks the primary key), and `keys rotate` rewrites key_id on every row,
+    so an index on it only costs — on SQLite a second B-tree write per row (~1 µs of the
+    ~4 µs a rotated row costs at 1M rows), on PostgreSQL it makes every such update
+    touch all the table's indexes (no HOT update). See docs/bench.md."""
+    return models.CharField(max_length=40, db_index=index, editable=False)
+
+
 class SealedMixin(models.Model):
     """An abstract model holding one encrypted value (Sec1).
 
@@ -33,7 +43,7 @@ class SealedMixin(models.Model):
 
     sealed_owner_field: ClassVar[str] = "person"
 
-    key_id = models.CharField(max_length=40, db_index=True, editable=False)
+    key_id = key_id_field()
     ciphertext = models.BinaryField(editable=False)
 
     class Meta:

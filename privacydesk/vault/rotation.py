@@ -27,8 +27,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from tqdm import tqdm
 
-from privacydesk.vault import VaultError, audit, crypto, keyring
-from privacydesk.vault.models import SealedMixin, sealed_aad_for
+from privacydesk.vault import VaultError, audit, crypto, keyring, rotation_sqlite
+from privacydesk.vault.models import SealedMixin
 
 BatchHook = Callable[[type[Model], int], None]
 # Fields per transaction: large enough that commits and statements are a small share of the
@@ -81,23 +81,7 @@ def _select_sql(model: type[SealedMixin], conn: BaseDatabaseWrapper,
             f"ORDER BY t.{pk_col} LIMIT %s")
 
 
-class _Aads:
-    """AAD text per owner ref as the database returns it, converted once per owner."""
-
-    def __init__(self, model: type[SealedMixin]) -> None:
-        self.label = model._meta.label_lower
-        owner = model.sealed_owner_path()
-        self.to_ref = (model._meta.get_field(model.sealed_owner_field)
-                       .related_model._meta.get_field("ref").to_python  # type: ignore[union-attr]
-                       if owner else None)
-        self.cache: dict[Any, str] = {}
-
-    def __call__(self, raw: Any) -> str:
-        aad = self.cache.get(raw)
-        if aad is None:
-            ref = self.to_ref(raw) if self.to_ref is not None and raw is not None else None
-            aad = self.cache[raw] = sealed_aad_for(self.label, ref)
-        return aad
+_Aads = rotation_sqlite.Aads  # AAD per owner ref, converted once per owner
 
 
 Update = tuple[bytes, Any, str, bytes]  # (new ciphertext, pk, old key_id, old ciphertext)
@@ -117,7 +101,8 @@ def _read_batch(model: type[SealedMixin], current: str, after_pk: object,
 def _reseal_rows(reseal: crypto.Resealer, aad_of: _Aads,
                  rows: list[tuple[Any, ...]]) -> list[Update]:
     """Re-encrypt read rows (runs in the crypto thread; touches no database)."""
-    return [(reseal(key_id, blob, aad_of(ref)), pk, key_id, blob)
+    with_aad, encoded = reseal.with_aad, aad_of.encoded
+    return [(with_aad(key_id, blob, encoded(ref)), pk, key_id, blob)
             for pk, key_id, blob, ref in rows]
 
 
@@ -199,6 +184,8 @@ def _rotate_model(model: type[SealedMixin], reseal: crypto.Resealer, batch_size:
     plain reads; the write's guard (see _write_batch) makes that safe."""
     alias = router.db_for_write(model)
     conn = connections[alias]
+    if conn.vendor == "sqlite" and _fast_path(model):
+        return rotation_sqlite.rotate(model, reseal, batch_size, on_batch, bar.update)
     current = reseal.key_id
     aads = _Aads(model)
     done = 0
@@ -238,7 +225,9 @@ def rotate_all(progress: bool = True, batch_size: int = BATCH,
     reseal = crypto.Resealer()
     current = reseal.key_id
     models = sealed_models()
-    total = sum(m._base_manager.exclude(key_id=current).count() for m in models)
+    # The count is for the progress bar only (a scan of every sealed table).
+    total = (sum(m._base_manager.exclude(key_id=current).count() for m in models)
+             if progress else None)
     per_model: dict[str, int] = {}
     with tqdm(total=total, unit="fields", file=sys.stderr, disable=not progress,
               desc=f"re-encrypting under {current}") as bar:

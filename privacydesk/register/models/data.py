@@ -17,7 +17,7 @@ from privacydesk.register.fields import plain_fields, sealed_fields
 from privacydesk.register.models.agreements import Agreement
 from privacydesk.register.models.people import Person
 from privacydesk.vault.blind import blind_index
-from privacydesk.vault.models import SealedMixin
+from privacydesk.vault.models import SealedMixin, key_id_field
 
 
 class Datum(models.Model):
@@ -101,6 +101,7 @@ class Email(Datum, SealedMixin):
     """An e-mail address, encrypted; found again only through `address_index` (no scan)."""
 
     CATEGORY = "email"
+    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
 
     address_index = models.CharField(max_length=128, db_index=True)
 
@@ -113,6 +114,7 @@ class Financial(Datum, SealedMixin):
     """C3: IBAN, VAT number, payment terms, ... — only for customers, prospects, employees."""
 
     CATEGORY = "financial"
+    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
 
     kind = models.CharField(max_length=32)
 
@@ -121,6 +123,7 @@ class Account(Datum, SealedMixin):
     """C4: an administrator account of a customer, prospect or employee."""
 
     CATEGORY = "account"
+    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
 
     system = models.CharField(max_length=100)
     is_admin_account = models.BooleanField(default=False)
@@ -130,5 +133,6 @@ class Identity(Datum, SealedMixin):
     """C5: an identity document number — only for employees and former employees."""
 
     CATEGORY = "identity"
+    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
 
     kind = models.CharField(max_length=32)
