@@ -34,8 +34,23 @@ from privacydesk.retention.facts import _facts as person_facts_from
 SCHEMA = "privacydesk.access-report/1"
 # Art. 15(1)(c) hook: functions (person, lang) -> list of JSON-ready dicts, one per
 # disclosure (recipient, categories, purpose, basis, date), with labels in the report's
-# language. The disclosure log registers itself here (disclosure.hooks.access_rows).
+# language.
 DISCLOSURE_SOURCES: list[Callable[[Person, str], list[dict[str, Any]]]] = []
+
+
+@dataclass(frozen=True)
+class DisclosureRead:
+    """A disclosure source in two halves, so its SELECT runs with the report's other reads
+    (one round trip on PostgreSQL): `statement(person)` -> (sql, params) and
+    `rows(person, lang, found rows)` -> what a DISCLOSURE_SOURCES function returns."""
+
+    statement: Callable[[Person], tuple[str, tuple[Any, ...]]]
+    rows: Callable[[Person, str, list[tuple[Any, ...]]], list[dict[str, Any]]]
+
+
+# Listed in the report before DISCLOSURE_SOURCES' rows. The disclosure log registers itself
+# here (disclosure.hooks: access_statement, access_rows_from).
+DISCLOSURE_READS: list[DisclosureRead] = []
 
 
 def _iso(day: date | None) -> str | None:
@@ -163,8 +178,10 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     policy = get_policy()
     # The report's own reads go with the register's audited read (on PostgreSQL one
     # round trip for all of them, in the transaction of the audit entry).
-    view, (found,) = read_person_with(person, actor=actor, purpose=register.ACCESS_REQUEST,
-                                      also=[report_rows.statement(person.pk)])
+    reads = list(DISCLOSURE_READS)
+    view, (found, *logged) = read_person_with(
+        person, actor=actor, purpose=register.ACCESS_REQUEST,
+        also=[report_rows.statement(person.pk), *(r.statement(person) for r in reads)])
     rows = report_rows.rows_from(found)
     # The retention facts by retention's own rules (one rule-keeper for what ends when),
     # from the roles the read gave and the rows read above.
@@ -191,7 +208,9 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "purposes": sorted({(d["purpose"], d["purpose_label"]) for d in data}),
         "categories": sorted({(d["category"], d["category_label"]) for d in data}),
         "recipients": recipients,
-        "disclosures": [row for source in DISCLOSURE_SOURCES for row in source(person, lang)],
+        "disclosures": [*(row for read, got in zip(reads, logged, strict=True)
+                          for row in read.rows(person, lang, got)),
+                        *(row for source in DISCLOSURE_SOURCES for row in source(person, lang))],
         "legal_holds": [{"reason": h.reason, "since": _iso(h.created_at.date()),
                          "until": _iso(h.until)} for h in rows.holds],
         "rights": RIGHTS[lang],
