@@ -14,7 +14,7 @@ workers share one store. Non-offenders are never reported and their counters sim
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -102,11 +102,30 @@ class Detector:
         return Crossing(subject, evidence) if evidence is not None else None
 
     def signal_many(self, signals: Iterable[tuple[str, str, str]]) -> list[Crossing]:
-        """Count a batch of (subject, rule, path) signals at once (pipelined where the store
-        can); return the crossings, in the order the subjects first appear in the batch."""
+        """Count a batch of (subject, rule, path) signals at once (one script call on Redis);
+        return the crossings, in the order the subjects first appear in the batch."""
+        crossed = self.store.add_many(self._checked(signals), self.clock())
+        return list(map(crossing_of, crossed.items()))
+
+    def signal_stream(self, batches: Iterable[Sequence[tuple[str, str, str]]]
+                      ) -> Iterator[list[Crossing]]:
+        """Count batch after batch (a log being read, say); yield each batch's crossings in
+        order. A store that can pipeline (Redis: `add_stream`) prepares the next batch while
+        the previous one is counted; each batch is still counted whole and atomically."""
+        checked = map(self._checked, batches)
+        stream = getattr(self.store, "add_stream", None)
+        if stream is None:
+            for batch in checked:
+                yield list(map(crossing_of, self.store.add_many(batch, self.clock()).items()))
+            return
+        for crossed in stream(checked, self.clock):
+            yield list(map(crossing_of, crossed.items()))
+
+    @staticmethod
+    def _checked(signals: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+        """The batch as a list, refused whole (nothing counted) if it names an unknown rule."""
         batch = signals if isinstance(signals, list) else list(signals)
         if not _KNOWN_RULES.issuperset(map(itemgetter(1), batch)):
             unknown = sorted(set(map(itemgetter(1), batch)).difference(RULE_BIT))
             raise ValueError(f"rule: unknown break-in rule {unknown[0]!r}")
-        crossed = self.store.add_many(batch, self.clock())
-        return list(map(crossing_of, crossed.items()))
+        return batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 import redis
 from hypothesis import given
 from hypothesis import strategies as st
@@ -114,3 +115,44 @@ def test_redis_counts_exactly_like_the_memory_store(batches):
         client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(match=f"{prefix}:*"):
             client.delete(key)
+
+
+def _stream_batches() -> list[list[tuple[str, str, str]]]:
+    scanners = [f"192.0.2.{i}" for i in range(40)]
+    return [[(scanners[(7 * b + i) % 40], rules.RULES[(b + i) % 8], f"/p{i % 3}")
+             for i in range(30)] + [(OLAF, rules.LOGIN_FAILED, "/staff/login/")]
+            for b in range(12)]
+
+
+def test_a_pipelined_stream_counts_exactly_like_batch_after_batch(redis_prefix):
+    now = 3600.0 * 500_000 + 1800
+    one_by_one = Detector(worker(f"{redis_prefix}:a").store, clock=lambda: now)
+    streamed = Detector(worker(f"{redis_prefix}:b").store, clock=lambda: now)
+    expected = [one_by_one.signal_many(batch) for batch in _stream_batches()]
+    got = list(streamed.signal_stream(_stream_batches()))
+    assert got == expected
+    assert sum(c.subject == OLAF for crossings in got for c in crossings) == 2  # 5th, 10th
+
+
+def test_a_stream_left_half_way_leaves_the_connection_clean(redis_prefix):
+    detector = worker(redis_prefix)
+    for _ in detector.signal_stream(_stream_batches()):
+        break  # two batches are in flight: their replies must not reach the next command
+    assert detector.store.client.ping() is True
+    assert detector.signal(ANNA, rules.CSRF_FAILED, "/") is None
+
+
+def test_a_stream_refuses_a_batch_with_an_unknown_rule_and_counts_none_of_it(redis_prefix):
+    detector = worker(redis_prefix)
+    batches = [[(OLAF, rules.LOGIN_FAILED, "/")] * 4, [(OLAF, "looks_odd", "/")] * 5]
+    with pytest.raises(ValueError, match="rule: unknown break-in rule 'looks_odd'"):
+        list(detector.signal_stream(batches))
+    assert detector.signal(OLAF, rules.LOGIN_FAILED, "/") is not None  # the 5th counted one
+
+
+def test_the_memory_store_streams_batch_after_batch_too():
+    now = 1_800_000_000.0
+    stream = Detector(MemoryStore(Limits(5, 600), KeyRing(3600, 600)), clock=lambda: now)
+    single = Detector(MemoryStore(Limits(5, 600), KeyRing(3600, 600)), clock=lambda: now)
+    got = [[c.subject for c in cs] for cs in stream.signal_stream(_stream_batches())]
+    assert got == [[c.subject for c in single.signal_many(b)] for b in _stream_batches()]
