@@ -20,8 +20,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
@@ -35,6 +37,8 @@ class _Cursor(threading.local):
     raw_connection: Any = None
     cursor: Any = None
     pipe_connection: Any = None
+    statement_connection: Any = None
+    statement_cursor: Any = None
     pipe_cursors: list[Any] = []  # noqa: RUF012 - set per thread in `pipelined`
 
 
@@ -54,22 +58,40 @@ def fetch_all(sql: str, params: Sequence[Any], db: BaseDatabaseWrapper | None = 
     """
     if db is None:
         db = connections[DEFAULT_DB_ALIAS]
+    elif not isinstance(db, BaseDatabaseWrapper):  # django.db.connection: resolve it once
+        db = connections[db.alias]
     if db.queries_logged:
         with db.cursor() as cursor:
             cursor.execute(sql, list(params))
             return list(cursor.fetchall())
-    if db.connection is None:
+    raw = db.connection
+    if raw is None:
         db.ensure_connection()
+        raw = db.connection
     mine = _cursor
     with db.wrap_database_errors:
-        if mine.raw_connection is not db.connection:
-            mine.raw_connection, mine.cursor = db.connection, _new_cursor(db)
+        if mine.raw_connection is not raw:
+            mine.raw_connection, mine.cursor = raw, _new_cursor(db)
         if db.vendor == "postgresql":
             mine.cursor.execute(sql, params, prepare=prepare)
         else:
-            mine.cursor.execute(sql.replace("%s", "?"), params)
+            mine.cursor.execute(_qmark(sql), params)
         # fetchall, not fetchone: an unfinished SQLite statement would hold a read lock.
         return list(mine.cursor.fetchall())
+
+
+_QMARKS: dict[str, str] = {}
+
+
+def _qmark(sql: str) -> str:
+    """`sql` with SQLite's "?" placeholders: converted once per statement text (the hot
+    statements are built once, so their hash is cached and the lookup is cheap)."""
+    found = _QMARKS.get(sql)
+    if found is None:
+        found = sql.replace("%s", "?")
+        if len(_QMARKS) < 512:  # statements of varying text (IN lists) are not kept
+            _QMARKS[sql] = found
+    return found
 
 
 def _new_cursor(db: BaseDatabaseWrapper) -> Any:
@@ -136,10 +158,58 @@ def converters(model: type[Model], names: Sequence[str],
     for i, name in enumerate(names):
         field: Any = model._meta.get_field(name)
         col = field.get_col(table)
-        funcs = [*db.ops.get_db_converters(col), *field.get_db_converters(db)]
+        funcs = [_faster(f) for f in (*db.ops.get_db_converters(col),
+                                      *field.get_db_converters(db))]
         if funcs:
             found.append((i, funcs, col))
     return found
+
+
+def _faster(func: Converter) -> Converter:
+    """`func`, or an equal but cheaper converter for SQLite's dates and datetimes: text
+    through the standard library's ISO parser straight away (Django's `parse_datetime`
+    tries it first too), a naive datetime given the connection's time zone as
+    `timezone.make_aware` would; anything else goes to Django's own converter."""
+    name = getattr(getattr(func, "__func__", None), "__qualname__", "")
+    if name == "DatabaseOperations.convert_datetimefield_value" and func.__module__ == (
+            "django.db.backends.sqlite3.operations"):
+        return _converter(func, _sqlite_datetime)
+    if name == "DatabaseOperations.convert_datefield_value" and func.__module__ == (
+            "django.db.backends.sqlite3.operations"):
+        return _converter(func, _sqlite_date)
+    return func
+
+
+def _converter(django: Converter, fast: Callable[[Any, Converter, Any, Any], Any]
+               ) -> Converter:
+    def convert_value(value: Any, expression: Any, db: BaseDatabaseWrapper) -> Any:
+        return fast(value, django, expression, db)
+    return convert_value
+
+
+def _sqlite_datetime(value: Any, django: Converter, expression: Any, db: Any) -> Any:
+    # sqlite3 itself may have parsed it already (a column declared "datetime").
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return django(value, expression, db)
+    else:
+        return django(value, expression, db)
+    if settings.USE_TZ and parsed.utcoffset() is None:
+        return parsed.replace(tzinfo=db.timezone)
+    return parsed
+
+
+def _sqlite_date(value: Any, django: Converter, expression: Any, db: Any) -> Any:
+    if not isinstance(value, str):
+        return django(value, expression, db)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return django(value, expression, db)
 
 
 def convert(rows: list[tuple[Any, ...]], plan: list[tuple[int, list[Converter], Any]],
@@ -155,6 +225,18 @@ def convert(rows: list[tuple[Any, ...]], plan: list[tuple[int, list[Converter], 
             values[i] = value
         out.append(values)
     return out
+
+
+def statement_cursor(db: BaseDatabaseWrapper) -> Any:
+    """This thread's reusable SQLite cursor taking "%s" placeholders, for a few statements
+    in a row outside Django's cursor (`vault.append`'s SQLite transaction); the caller
+    holds Django's error translation and fetches every result (`fetch_all`'s reason)."""
+    db.ensure_connection()
+    mine = _cursor
+    if mine.statement_connection is not db.connection:
+        mine.statement_connection = db.connection
+        mine.statement_cursor = _QmarkCursor(db.connection.cursor())
+    return mine.statement_cursor
 
 
 @contextmanager

@@ -131,24 +131,19 @@ def _view(person: Person, purpose: str, staff_role: str | None,
     # The person passed ensure_usable, so a datum is usable unless it is restricted
     # itself and the purpose is not an Art. 18(2) use (is_usable's rule for a datum).
     rights_use = purpose in USES_ALLOWED_WHILE_RESTRICTED
-    shown: dict[str, tuple[DatumView, ...]] = {}
+    shown: dict[str, list[DatumView]] = {}
     withheld = 0
     references = dict(found[2]) if len(found) > 2 and db.vendor != "sqlite" else None
-    for category, rows in raw_read.datums_from(found[0], str(person.ref), wanted, db,
-                                               references).items():
-        views = []
-        for row in rows:
-            if row.restricted and not rights_use:
-                withheld += 1
-                continue
-            views.append(DatumView(
-                id=row.id, category=category, values=MappingProxyType(row.values),
-                source=row.source, purpose=row.purpose, legal_basis=row.legal_basis,
-                agreement=row.agreement, created_at=row.created_at,
-                updated_at=row.updated_at, delete_after=row.delete_after,
-                restricted=row.restricted))
-        if views:
-            shown[category] = tuple(views)
+    for (category, pk, values, source, use, basis, created_at, updated_at, delete_after,
+         restricted, _, agreement) in raw_read.datum_fields(found[0], str(person.ref), wanted,
+                                                            db, references):
+        if restricted and not rights_use:
+            withheld += 1
+            continue
+        shown.setdefault(category, []).append(DatumView(
+            id=pk, category=category, values=MappingProxyType(values), source=source,
+            purpose=use, legal_basis=basis, agreement=agreement, created_at=created_at,
+            updated_at=updated_at, delete_after=delete_after, restricted=restricted))
     roles = tuple(
         RoleView(kind=kind, organisation=org_name, organisation_id=org_id,
                  started_on=start, ended_on=end,
@@ -158,7 +153,8 @@ def _view(person: Person, purpose: str, staff_role: str | None,
     display = Name.compose(dict(names[0].values)) if names else str(person.ref)
     return PersonView(person_id=person.pk, ref=person.ref, created_at=person.created_at,
                       restricted=person.restricted, display_name=display, roles=roles,
-                      data=MappingProxyType(shown), hidden_categories=tuple(hidden),
+                      data=MappingProxyType({c: tuple(v) for c, v in shown.items()}),
+                      hidden_categories=tuple(hidden),
                       withheld_restricted=withheld)
 
 
