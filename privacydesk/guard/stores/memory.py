@@ -156,7 +156,7 @@ class MemoryStore:
         fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
         crossed: dict[str, Evidence] = {}
         suspects = 0  # suspect records made minus suspect records ended, in this batch
-        for k, (subject, group) in zip(keys, groups.items(), strict=True):
+        for k, subject, group in zip(keys, groups, groups.values(), strict=True):
             v = pop(k, None)
             if type(group) is tuple:  # one signal from this subject in this batch
                 if v is not None:
