@@ -23,7 +23,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
@@ -198,8 +197,11 @@ def _sqlite_datetime(value: Any, django: Converter, expression: Any, db: Any) ->
             return django(value, expression, db)
     else:
         return django(value, expression, db)
-    if settings.USE_TZ and parsed.utcoffset() is None:
-        return parsed.replace(tzinfo=db.timezone)
+    # `db.timezone` is None exactly when USE_TZ is off (Django resets it when the setting
+    # changes), and reading it skips the lazy settings object's per-access cost.
+    zone = db.timezone
+    if zone is not None and parsed.utcoffset() is None:
+        return parsed.replace(tzinfo=zone)
     return parsed
 
 
@@ -263,10 +265,10 @@ class _QmarkCursor:
         self._raw = raw
 
     def execute(self, sql: str, params: Any = ()) -> None:
-        self._raw.execute(sql.replace("%s", "?"), params)
+        self._raw.execute(_qmark(sql), params)
 
     def executemany(self, sql: str, rows: Any) -> None:
-        self._raw.executemany(sql.replace("%s", "?"), rows)
+        self._raw.executemany(_qmark(sql), rows)
 
     def fetchall(self) -> list[Any]:
         return list(self._raw.fetchall())

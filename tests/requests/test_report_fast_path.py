@@ -194,3 +194,38 @@ def test_concurrent_audited_reads_make_one_unbroken_chain(personas):
     assert errors == []
     reads = AuditEntry.objects.filter(action="read", purpose="access_request")
     assert reads.count() == 40 and audit.verify().ok
+
+
+@pytest.mark.parametrize("value", [
+    None, "2026-11-25 16:12:01.123456", "2026-11-25 16:12:01", "2026-11-25T16:12:01+01:00",
+    "2026-11-25", "2026-1-5 6:02:01"])
+def test_the_cheaper_sqlite_converters_equal_djangos(value):
+    from datetime import datetime
+
+    from django.db.models import DateField, DateTimeField
+
+    from privacydesk.rawsql import _faster
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's converters")
+    ops = connection.ops
+    for django, field in ((ops.convert_datetimefield_value, DateTimeField()),
+                          (ops.convert_datefield_value, DateField())):
+        fast = _faster(django)
+        assert fast is not django
+        inputs = [value]
+        if isinstance(value, str) and field.get_internal_type() == "DateTimeField":
+            try:
+                inputs.append(datetime.fromisoformat(value))  # as sqlite3 may hand it over
+            except ValueError:
+                pass
+        for given in inputs:
+            try:
+                expected: Any = django(given, field, connection)
+            except Exception as exc:  # noqa: BLE001 - the same error is expected
+                with pytest.raises(type(exc)):
+                    fast(given, field, connection)
+                continue
+            got = fast(given, field, connection)
+            assert got == expected and type(got) is type(expected)
+            assert getattr(got, "tzinfo", None) == getattr(expected, "tzinfo", None)
