@@ -9,6 +9,7 @@ byte or naming the wrong key makes `unseal` raise DecryptionError; it never retu
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 
 from cryptography.exceptions import InvalidTag
 
@@ -16,6 +17,7 @@ from privacydesk.vault import DecryptionError, keyring
 
 NONCE_BYTES = 12
 TAG_BYTES = 16
+Cipher = Callable[[bytes, bytes, bytes], bytes]  # AESGCM.encrypt/decrypt(nonce, data, aad)
 # Nonces drawn from the OS per getrandom call by the Resealer (48 KiB).
 NONCE_POOL = 4096
 
@@ -85,10 +87,16 @@ class Resealer:
         while True:
             try:
                 return self._nonces.pop()
-            except IndexError:
+            except IndexError:  # refilled in place: callers may hold `self._nonces.pop`
                 pool = os.urandom(NONCE_BYTES * NONCE_POOL)
-                self._nonces = [pool[i:i + NONCE_BYTES]
-                                for i in range(0, len(pool), NONCE_BYTES)]
+                self._nonces.extend(pool[i:i + NONCE_BYTES]
+                                    for i in range(0, len(pool), NONCE_BYTES))
+
+    def parts(self) -> tuple[Mapping[str, Cipher], Cipher, Callable[..., bytes]]:
+        """(decrypt per key id, encrypt under `key_id`, pop a pooled nonce — IndexError when
+        the pool is empty): for a caller's inlined loop, which must fall back to
+        `with_aad` on any exception (it raises the precise error, or refills the pool)."""
+        return self._decrypts, self._encrypt, self._nonces.pop
 
     def __call__(self, key_id: str, blob: bytes | memoryview, aad: str) -> bytes:
         """Return the blob re-encrypted under `self.key_id`."""
