@@ -5,7 +5,7 @@ report; schema "privacydesk.access-report/1", documented in docs/requests.md). T
 from one audited read (`register.services.read_person`, purpose "access_request", which
 Art. 18(2) allows even for restricted data); every fact comes from the policy or the
 register: purposes, categories, legal bases, sources, recipients (the agreements' D2
-recipients; the disclosure log joins through `DISCLOSURE_SOURCES` once it exists),
+recipients; the disclosure log's rows through `DISCLOSURE_READS`),
 retention per datum (stored `delete_after`, else the policy's decision), legal holds, the
 person's rights and the supervisory authority. `render.html / render.pdf` make it readable.
 """
