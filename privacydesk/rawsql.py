@@ -119,9 +119,21 @@ def fetch_many(statements: Sequence[tuple[str, Sequence[Any]]],
     `fetch_all`: inside the caller's transaction, with Django's error translation."""
     if db is None:
         db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql" or db.queries_logged or len(statements) < 2:
+    if db.queries_logged or len(statements) < 2:
         return [fetch_all(sql, params, db) for sql, params in statements]
-    return pipelined(db, statements)
+    if db.vendor == "postgresql":
+        return pipelined(db, statements)
+    db.ensure_connection()
+    raw, mine = db.connection, _cursor
+    with db.wrap_database_errors:  # fetch_all's steps, checked once for all statements
+        if mine.raw_connection is not raw:
+            mine.raw_connection, mine.cursor = raw, _new_cursor(db)
+        cur = mine.cursor
+        found = []
+        for sql, params in statements:
+            cur.execute(_qmark(sql) if db.vendor == "sqlite" else sql, params)
+            found.append(list(cur.fetchall()))
+        return found
 
 
 def pipelined(db: BaseDatabaseWrapper, statements: Sequence[tuple[str, Sequence[Any]]]

@@ -166,7 +166,9 @@ def append_after(statements: Sequence[Statement],
     second, so the reads are in the append's transaction (an audited read was six round
     trips: reads, BEGIN, lock, write, COMMIT). Elsewhere — SQLite, whose write lock should
     not wait for the reads; a caller's transaction; queries being logged — the reads run
-    first (`rawsql.fetch_many`) and then `append`, as before.
+    first (`rawsql.fetch_many`) and then `append`, as before. `entry_of` runs inside that
+    transaction on PostgreSQL: it may read, but must not open a transaction of its own
+    (Django believes the connection is in autocommit meanwhile).
     """
     conn = connections[router.db_for_write(AuditEntry)]
     if (conn.vendor != "postgresql" or conn.in_atomic_block or conn.queries_logged
