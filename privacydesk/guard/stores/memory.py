@@ -154,6 +154,7 @@ class MemoryStore:
         pop, path_bits, rules_of = counts.pop, self._path_bits, self._rules_of
         rule_of_bit, rule_bits, path_table = _RULE_OF_BIT, _RULE_BITS, self._paths
         fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
+        fnow = float(now)
         crossed: dict[str, Evidence] = {}
         suspects = 0  # suspect records made minus suspect records ended, in this batch
         for k, subject, group in zip(keys, groups, groups.values(), strict=True):
@@ -221,7 +222,7 @@ class MemoryStore:
                         in_place = self._path_id(path) << 48
                     counts[k] = fresh | rule_bits[group[1]] | in_place
                 else:  # a threshold of one: the first signal crosses it
-                    crossed[subject] = Evidence({group[1]: 1}, float(now), now,
+                    crossed[subject] = Evidence({group[1]: 1}, fnow, now,
                                                 [path[:200]] if path else [])
                 continue
             # Several signals from this subject in this batch.
@@ -230,15 +231,15 @@ class MemoryStore:
                     suspects -= 1
                     v = None
             elif v is not None:
-                if t - (v & _M28) < window2:
+                ws = v & _M28
+                if t - ws < window2:
                     found, paths = rules_of(v)
-                    v = [v & _M28, v >> 28 & 63, v >> 34 & 63, float(base + (v & _M28)),
-                         found, paths]
+                    v = [ws, v >> 28 & 63, v >> 34 & 63, float(base + ws), found, paths]
                     suspects += 1
                 else:
                     v = None
             if v is None:
-                v = [t, 0, 0, float(now), {}, []]
+                v = [t, 0, 0, fnow, {}, []]
                 suspects += 1
             ws, cur, prev = v[0], v[1], v[2]
             elapsed = t - ws
