@@ -180,7 +180,9 @@ def revoke(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
 @router.post("/uses", response={201: dict[str, Any], **ERRORS_404},
              summary="A server's login hook reports the use of a certificate serial")
 def record_use(request: HttpRequest, payload: UseIn) -> Any:
-    use = grants.record_use(payload.serial, payload.host, staff_user(request))
+    # A2: only an account of the access roles reports uses (the hook's own token), so no
+    # other staff member can write a login into a grant's history.
+    use = grants.record_use(payload.serial, payload.host, require_permission(request, ASK))
     return 201, {"grant": use.grant_id, "at": use.at.isoformat()}
 
 

@@ -88,6 +88,10 @@ def test_the_api_runs_the_same_workflow(world, tmp_path):
     assert lies("get", f"/grants/{grant}/certificate").status_code == 403
     used = hook("post", "/uses", {"serial": granted.json()["serial"], "host": "srv1.acme.example"})
     assert used.status_code == 201 and GrantUse.objects.count() == 1
+    sales = _api(create_token(make_staff("sales", "sam"), "laptop"))
+    assert sales("post", "/uses", {"serial": granted.json()["serial"],
+                                   "host": "srv1.acme.example"}).status_code == 403
+    assert GrantUse.objects.count() == 1  # nobody outside the access roles writes a use
     assert lies("post", f"/grants/{grant}/revoke", {"reason": "done"}).status_code == 200
     krl = tmp_path / "api.krl"
     krl.write_bytes(hook("get", "/krl").content)
