@@ -58,12 +58,30 @@ def request_and_person(uid: Any) -> tuple[DataSubjectRequest | None, Person | No
     and `actions.person_of` loads it as before (its rules and errors unchanged). Both
     instances equal `load_one`'s (`Model.from_db`, every column converted alike)."""
     db = connections[DEFAULT_DB_ALIAS]
+    return request_and_person_from(raw_read.fetch_all(*request_statement(uid), db))
+
+
+def request_statement(uid: Any) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT of `request_and_person` for `uid`: (sql, params); a caller may run it
+    with other reads (the report endpoint: with the token) and finish with
+    `request_and_person_from`."""
+    db = connections[DEFAULT_DB_ALIAS]
+    field: Any = DataSubjectRequest._meta.get_field("uid")
+    return _joined(db)[0], (field.get_db_prep_value(uid, db),)
+
+
+def _joined(db: Any) -> tuple[str, list[Any]]:
     entry = _JOINED.get(db.vendor)
     if entry is None:
         entry = _JOINED[db.vendor] = _joined_sql(db)
-    sql, plan = entry
-    field: Any = DataSubjectRequest._meta.get_field("uid")
-    rows = raw_read.fetch_all(sql, (field.get_db_prep_value(uid, db),), db)
+    return entry
+
+
+def request_and_person_from(rows: list[tuple[Any, ...]]
+                            ) -> tuple[DataSubjectRequest | None, Person | None]:
+    """`request_and_person` from the rows of `request_statement`."""
+    db = connections[DEFAULT_DB_ALIAS]
+    plan = _joined(db)[1]
     if not rows:
         return None, None
     split = len(DataSubjectRequest._meta.concrete_fields)

@@ -229,3 +229,38 @@ def test_the_cheaper_sqlite_converters_equal_djangos(value):
             got = fast(given, field, connection)
             assert got == expected and type(got) is type(expected)
             assert getattr(got, "tzinfo", None) == getattr(expected, "tzinfo", None)
+
+
+def test_the_report_endpoint_reads_the_request_with_the_token_and_refuses_as_before(
+        personas, api_token):
+    from django.test import Client
+
+    from privacydesk.api import auth
+
+    filed = _request(str(personas.anna.ref), "en")
+    token = api_token("privacy_officer")
+    url = f"/api/v1/requests/{filed.uid}/report"
+    seen: list[Any] = []
+    real = auth.prefetched
+
+    def spy(request: Any) -> Any:
+        seen.append(real(request))
+        return real(request)
+
+    import privacydesk.requests.api as requests_api
+
+    original = requests_api.prefetched
+    requests_api.prefetched = spy
+    try:
+        served = Client().get(url, headers={"Authorization": f"Bearer {token}"})
+    finally:
+        requests_api.prefetched = original
+    assert served.status_code == 200 and _same(served.json(), _plain(personas.anna, "en"))
+    assert seen and seen[0] and seen[0][0], "the request was read with the token"
+    bad = Client().get(url, headers={"Authorization": "Bearer pd_" + "x" * 43})
+    assert bad.status_code == 401
+    missing = Client().get("/api/v1/requests/00000000-0000-4000-8000-000000000009/report",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert missing.status_code == 404 and missing.json()["errors"][0]["rule"] == "exists"
+    sales = Client().get(url, headers={"Authorization": f"Bearer {api_token('sales')}"})
+    assert sales.status_code == 403
