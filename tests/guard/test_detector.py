@@ -4,6 +4,8 @@ crossing is reported once, and a flood of one-off addresses cannot hide a real o
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from privacydesk.guard import rules
 from privacydesk.guard.detector import Detector, Limits
@@ -146,3 +148,29 @@ def test_too_many_suspects_are_packed_small_and_still_counted_to_the_threshold()
     assert crossing.subject == first
     assert crossing.evidence.rules == {"attack_path": 1, "login_failed": 3}
     assert crossing.evidence.paths == ["/.env", "/staff/login/"]
+
+
+# The store's bookkeeping under any mix of batches, clocks and a tiny cap: the suspects'
+# count is exact and bounded, the table stays bounded, and an address that sends the whole
+# threshold in one batch is always reported (whatever was evicted or packed meanwhile).
+_subjects = st.sampled_from([f"192.0.2.{i}" for i in range(150)] + [OLAF, ANNA])
+_signals = st.lists(st.tuples(_subjects, st.sampled_from(rules.RULES),
+                              st.sampled_from(["/.env", "/staff/login/", ""])),
+                    min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from([0, 1, 299, 601, 1300, 3000]), _signals),
+                      min_size=1, max_size=25))
+def test_the_memory_stores_bookkeeping_holds_under_any_batches(steps):
+    clock = Clock(3600.0 * 500_000 - 900)  # the steps cross a rotation of the secret
+    store = MemoryStore(Limits(5, 600), KeyRing(3600, 600), max_bytes=24 << 10)
+    detector = Detector(store, clock=clock)
+    for step, batch in steps:
+        clock.now += step
+        detector.signal_many(batch)
+        lists = sum(type(v) is list for v in store._counts.values())
+        assert lists == store._suspects <= store.max_suspects
+        assert store.tracked() <= store.max_entries
+    [crossing] = detector.signal_many([(OLAF, rules.LOGIN_FAILED, "/staff/login/")] * 5)
+    assert crossing.subject == OLAF and crossing.evidence.rules["login_failed"] >= 5
