@@ -25,10 +25,13 @@ from django.db import connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
-from privacydesk.vault import crypto
+from privacydesk.vault import crypto, reseal_worker
 from privacydesk.vault.models import SealedMixin, sealed_aad_for
 
 FUNCTION = "privacydesk_reseal"
+PICK = "privacydesk_prepared"
+# Off: every batch re-encrypted inside its statement only (tests compare both ways).
+USE_WORKER = True
 
 
 class Aads:
@@ -147,55 +150,132 @@ class Checkpointer:
         self.conn.connection.execute(f"PRAGMA wal_autocheckpoint = {int(self.autocheckpoint)}")
 
 
+def _pick_function(prepared: dict[Any, tuple[str, bytes, bytes]]
+                   ) -> Callable[[Any, str, bytes], bytes | None]:
+    """The SQL function that hands out the worker's ciphertext for a row, or NULL unless
+    the row holds exactly the key_id and ciphertext the worker re-encrypted."""
+
+    def pick(pk: Any, key_id: str, blob: bytes) -> bytes | None:
+        found = prepared.get(pk)
+        if found is not None and found[1] == blob and found[0] == key_id:
+            return found[2]
+        return None
+
+    return pick
+
+
+def _may_use_worker(conn: BaseDatabaseWrapper, checkpointer: Checkpointer) -> bool:
+    # The worker must see what this process sees: a database file (WAL: the checkpointer
+    # runs), committed data only (no caller's transaction around the rotation).
+    return USE_WORKER and checkpointer.thread is not None and not conn.in_atomic_block
+
+
 def rotate(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int,
            on_batch: Callable[[type[Model], int], None] | None,
            progress: Callable[[int], object]) -> int:
     """Rotate `model` batch by batch, each batch one transaction and one UPDATE; return
-    how many rows changed. `on_batch(model, n)` runs inside the batch's transaction."""
+    how many rows changed. `on_batch(model, n)` runs inside the batch's transaction.
+
+    With more than one batch to do, on a database file in WAL mode and outside a caller's
+    transaction, a worker process (reseal_worker.py) prepares one batch ahead while this
+    process rotates the batches before it; when the worker's batch is ready it is written
+    next. The UPDATE takes the worker's ciphertext for a row only if the row still holds
+    what the worker read (coalesce() runs the in-statement re-encryption only where not).
+    Batches may therefore commit out of pk order; each is still whole or not at all."""
     alias = router.db_for_write(model)
     conn = connections[alias]
     q = conn.ops.quote_name
     table, pk, key_id, blob = (q(model._meta.db_table), q(model._meta.pk.column), q("key_id"),
                                q("ciphertext"))
+    ref = owner_ref_sql(model, conn)
 
-    def statements(first: bool) -> tuple[str, str]:
-        # The batch's last pk (a walk along the primary key, reading no row), the UPDATE.
-        after = "" if first else f" AND t.{pk} > ?"
-        return (f"SELECT max({pk}) FROM (SELECT t.{pk} FROM {table} t WHERE t.{key_id} <> ?"
-                f"{after} ORDER BY t.{pk} LIMIT ?)",
-                f"UPDATE {table} AS t SET {key_id} = ?, {blob} = {FUNCTION}(t.{key_id}, "
-                f"t.{blob}, {owner_ref_sql(model, conn)}) WHERE t.{key_id} <> ?{after} "
-                f"AND t.{pk} <= ?")
+    def rows(first: bool) -> str:
+        return f"FROM {table} t WHERE t.{key_id} <> ?" + ("" if first else f" AND t.{pk} > ?")
+
+    def update_sql(first: bool) -> str:
+        return (f"UPDATE {table} AS t SET {key_id} = ?, {blob} = coalesce({PICK}(t.{pk}, "
+                f"t.{key_id}, t.{blob}), {FUNCTION}(t.{key_id}, t.{blob}, {ref})) "
+                f"{rows(first).removeprefix(f'FROM {table} t ')} AND t.{pk} <= ?")
 
     errors: list[BaseException] = []
+    aads = Aads(model)
+    prepared: dict[Any, tuple[str, bytes, bytes]] = {}
     conn.ensure_connection()
     db = conn.connection
-    db.create_function(FUNCTION, 3, _function(reseal, Aads(model), errors),
-                       deterministic=False)
-    new, after, done = reseal.key_id, None, 0
+    db.create_function(FUNCTION, 3, _function(reseal, aads, errors), deterministic=False)
+    db.create_function(PICK, 3, _pick_function(prepared), deterministic=False)
+    new = reseal.key_id
+    state: dict[str, Any] = {"frontier": None, "exhausted": False, "done": 0}
+
+    def next_range() -> tuple[Any, Any, int] | None:
+        # The next batch's pk range (a walk along the primary key, reading no row).
+        if state["exhausted"]:
+            return None
+        lo = state["frontier"]
+        with conn.wrap_database_errors:
+            hi, count = db.execute(
+                f"SELECT max({pk}), count(*) FROM (SELECT t.{pk} {rows(lo is None)} "
+                f"ORDER BY t.{pk} LIMIT ?)", (new, *([] if lo is None else [lo]), batch_size)
+            ).fetchone()
+        if hi is None:
+            state["exhausted"] = True
+            return None
+        state["frontier"] = hi
+        return lo, hi, count
+
+    def write(lo: Any, hi: Any, ready: reseal_worker.Prepared | None) -> None:
+        if ready is not None and all(aads.encoded(raw) == aad
+                                     for raw, aad in ready.aads.items()):
+            prepared.update(zip(ready.pks, zip(ready.key_ids, ready.olds, ready.news,
+                                               strict=True), strict=True))
+        with transaction.atomic(using=alias):
+            try:
+                with conn.wrap_database_errors:
+                    changed = db.execute(update_sql(lo is None), (
+                        new, new, *([] if lo is None else [lo]), hi)).rowcount
+            except Exception as exc:
+                if errors:  # what the function raised, not SQLite's summary of it
+                    raise errors[0] from exc
+                raise
+            finally:
+                prepared.clear()
+            if on_batch is not None:
+                on_batch(model, changed)  # inside the transaction: raising undoes it
+        checkpointer.committed()
+        state["done"] += changed
+        progress(changed)
+
+    worker: reseal_worker.Worker | None = None
+    outstanding: tuple[Any, Any] | None = None  # the batch the worker is preparing
     try:
         with Checkpointer(conn) as checkpointer:
             while True:
-                last_sql, update_sql = statements(after is None)
-                lower = () if after is None else (after,)
-                with conn.wrap_database_errors:
-                    last = db.execute(last_sql, (new, *lower, batch_size)).fetchone()[0]
-                if last is None:
-                    return done
-                with transaction.atomic(using=alias):
-                    try:
-                        with conn.wrap_database_errors:
-                            changed = db.execute(update_sql, (new, new, *lower, last)).rowcount
-                    except Exception as exc:
-                        if errors:  # what the function raised, not SQLite's summary of it
-                            raise errors[0] from exc
-                        raise
-                    if on_batch is not None:
-                        on_batch(model, changed)  # inside the transaction: raising undoes it
-                checkpointer.committed()
-                done += changed
-                progress(changed)
-                after = last
+                if outstanding is not None and worker is not None and worker.ready():
+                    write(*outstanding, worker.take())
+                    outstanding = None
+                if worker is not None and worker.alive and outstanding is None:
+                    ahead = next_range()
+                    if ahead is not None:
+                        outstanding = ahead[:2]
+                        worker.ask(*outstanding)  # if it died, take() gives None
+                mine = next_range()
+                if mine is None:
+                    if outstanding is None:
+                        return int(state["done"])
+                    write(*outstanding, worker.take() if worker is not None else None)
+                    outstanding = None
+                    continue
+                if worker is None and mine[2] == batch_size and _may_use_worker(
+                        conn, checkpointer):
+                    worker = reseal_worker.Worker(reseal_worker.Setup(
+                        conn.settings_dict["NAME"],
+                        f"SELECT t.{pk}, t.{key_id}, t.{blob}, {ref} {rows(False)} "
+                        f"AND t.{pk} <= ?",
+                        f"SELECT t.{pk}, t.{key_id}, t.{blob}, {ref} {rows(True)} "
+                        f"AND t.{pk} <= ?", aads.label, reseal.keys, new))
+                write(*mine[:2], None)
     finally:
+        if worker is not None:
+            worker.close()
         db.create_function(FUNCTION, 3, None)
-
+        db.create_function(PICK, 3, None)

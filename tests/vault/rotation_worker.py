@@ -3,6 +3,8 @@ in the data folder given as argv[1], so it can be killed with SIGKILL mid-rotati
 
     python rotation_worker.py DATA_DIR setup     # migrate, seal N values, make a new key
     python rotation_worker.py DATA_DIR rotate    # rotate slowly, printing after each batch
+    python rotation_worker.py DATA_DIR workers   # rotate at full speed; print how many
+                                                 # re-encryption worker processes ran
     python rotation_worker.py DATA_DIR finish    # check, rotate again, check: each check
                                                  # prints "<new-key rows> <old-key rows>" and
                                                  # fails unless every value still opens
@@ -50,6 +52,19 @@ def main() -> None:
 
         rotation.rotate_all(progress=False, batch_size=5, on_batch=slowly)
         print("done", flush=True)
+    elif mode == "workers":
+        from privacydesk.vault import reseal_worker
+
+        started = []
+        real = reseal_worker.Worker
+
+        def counted(setup):
+            started.append(real(setup))
+            return started[-1]
+
+        reseal_worker.Worker = counted
+        report = rotation.rotate_all(progress=False, batch_size=5)
+        print(len(started), report.fields_rotated, flush=True)
     elif mode == "finish":
         def check() -> None:
             current = keyring.get().current_id

@@ -39,3 +39,12 @@ def test_a_rotation_killed_with_sigkill_loses_nothing_and_a_rerun_finishes(tmp_p
     rotated, waiting = map(int, after_kill.split())
     assert rotated + waiting == 60 and 10 <= rotated < 60  # stopped part-way, nothing lost
     assert after_rerun.split() == ["60", "0"]  # every value opens, all under the new key
+
+
+@pytest.mark.slow
+def test_a_rotation_with_its_worker_process_opens_every_value_under_the_new_key(tmp_path):
+    """On a database file the batches ahead are re-encrypted by a worker process."""
+    worker(tmp_path, "setup")
+    assert worker(tmp_path, "workers").stdout.split() == ["1", "60"]
+    after, after_rerun = worker(tmp_path, "finish").stdout.splitlines()
+    assert after.split() == after_rerun.split() == ["60", "0"]
