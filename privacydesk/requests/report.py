@@ -14,17 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
 
 from privacydesk.policy import Policy, RetentionDecision
 from privacydesk.policy.active import get_policy
+from privacydesk.policy.retention import CONTACT_PERIOD, matching_rules
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
 from privacydesk.register.models import Person
-from privacydesk.register.services.reading import read_person_with
+from privacydesk.register.services.reading import read_person_rows
 from privacydesk.requests import report_rows
 from privacydesk.requests.report_rows import RecipientRow, agreement_rows
 from privacydesk.requests.texts import RIGHTS
@@ -74,15 +75,6 @@ def _recipients(rows: list[RecipientRow], lang: str) -> list[dict[str, Any]]:
              "purpose": r.purpose} for r in rows]
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """The person's retention facts and agreement ids (every datum needs its rule and law
-    for Art. 15(1)(d)); read once per report."""
-
-    facts: PersonFacts
-    agreement_ids: dict[str, int]
-
-
 class _Labels:
     """The policy's words for one language, looked up once per (policy, language) rather
     than per datum: category labels and field labels, and the labels of every source,
@@ -112,63 +104,81 @@ def _labels(policy: Policy, lang: str) -> _Labels:
 class _Retention:
     """Art. 15(1)(d) per datum. The policy's decision is a pure function of (category,
     purpose, basis, facts), and a datum's facts differ from its person's only by its own
-    agreement and its collection day, so one decision serves every datum that shares them
-    (a person's data are mostly collected together): decided once per key, per report."""
+    agreement and its collection day, so one decision serves every datum that shares them:
+    decided once per key, per report. Most decisions do not read the collection day at all
+    (a datum's days differ, so keyed by day almost every datum was decided anew): by
+    `policy.retention`'s contract only a rule anchored at "collected" and the contact
+    period (R2) count from it, so a decision by neither serves every day."""
 
-    def __init__(self, policy: Policy, known: _Facts, lang: str) -> None:
+    def __init__(self, policy: Policy, known: PersonFacts, lang: str) -> None:
         self.policy, self.known, self.lang = policy, known, lang
         self.decided: dict[tuple[Any, ...], RetentionDecision] = {}
+        self.any_day: dict[tuple[Any, ...], RetentionDecision] = {}
 
-    def of(self, view: register.DatumView) -> dict[str, Any]:
-        agreement_id = (self.known.agreement_ids.get(view.agreement) if view.agreement
-                        else None)
-        collected = view.created_at.date()
-        key = (view.category, view.purpose, view.legal_basis, agreement_id, collected)
-        decision = self.decided.get(key)
+    def of(self, category: str, purpose: str, basis: str, agreement_id: int | None,
+           created_at: datetime, delete_after: date | None) -> dict[str, Any]:
+        if agreement_id not in self.known.agreements:
+            agreement_id = None  # row_facts: then the person's agreements count
+        general = (category, purpose, basis, agreement_id)
+        decision = self.any_day.get(general)
         if decision is None:
-            decision = self.decided[key] = self.policy.retention_decision(
-                view.category, view.purpose, view.legal_basis,
-                row_facts(agreement_id, view.created_at, self.known.facts))
-        until = view.delete_after or decision.date
+            key = (*general, created_at.date())
+            decision = self.decided.get(key)
+            if decision is None:
+                decision = self.decided[key] = self.policy.retention_decision(
+                    category, purpose, basis, row_facts(agreement_id, created_at, self.known))
+                if decision.rule_id != CONTACT_PERIOD and not any(
+                        rule.anchor == "collected" for rule in matching_rules(
+                            self.policy.retention, category, purpose, basis)):
+                    self.any_day[general] = decision
+        until = delete_after or decision.date
         return {"until": _iso(until), "rule": decision.rule_id,
                 "law": decision.law.get(self.lang), "held": decision.held,
                 "known": until is not None}
 
 
-def _data(view: register.PersonView, known: _Facts, recipients: list[dict[str, Any]],
+def _data(found: list[tuple[Any, ...]], known: PersonFacts, recipients: list[dict[str, Any]],
           lang: str) -> list[dict[str, Any]]:
-    """One entry per datum, in the read's order (category, then id)."""
+    """One entry per datum, in the read's order (category, then id), straight from the
+    read's row fields (`register.services.read_person_rows`)."""
     policy = get_policy()
     words = _labels(policy, lang)
     retention = _Retention(policy, known, lang)
     data = []
-    for category, items in view.data.items():
-        # Per category, not per datum: its label, its field labels and who receives it.
-        category_label = words.categories[category]
-        field_labels = words.fields.get(category, {})
-        receivers = sorted({r["recipient"] for r in recipients
-                            if category in r["categories"]})
-        for d in items:
-            basis = words.bases.get(d.legal_basis)
-            data.append({
-                "category": category, "category_label": category_label,
-                "id": d.id,
-                "values": dict(d.values),
-                "field_labels": dict(field_labels),
-                "source": d.source,
-                "source_label": words.sources.get(d.source, d.source),
-                "purpose": d.purpose,
-                "purpose_label": words.purposes.get(d.purpose, d.purpose),
-                "legal_basis": d.legal_basis,
-                "legal_basis_label": basis[0] if basis else d.legal_basis,
-                "legal_basis_article": basis[1] if basis else "",
-                "agreement": d.agreement,
-                "collected_on": d.created_at.date().isoformat(),
-                "updated_on": d.updated_at.date().isoformat(),
-                "retention": retention.of(d),
-                "recipients": list(receivers),
-                "restricted": d.restricted,
-            })
+    category_label: str = ""
+    field_labels: dict[str, str] = {}
+    receivers: list[str] = []
+    current = None
+    for (category, pk, values, source, purpose, basis, created_at, updated_at, delete_after,
+         restricted, agreement_id, agreement) in found:
+        if category != current:
+            # Per category, not per datum: its label, its field labels and who receives it.
+            current = category
+            category_label = words.categories[category]
+            field_labels = words.fields.get(category, {})
+            receivers = sorted({r["recipient"] for r in recipients
+                                if category in r["categories"]})
+        labelled = words.bases.get(basis)
+        data.append({
+            "category": category, "category_label": category_label,
+            "id": pk,
+            "values": values,  # a fresh dict per datum (raw_read.datum_fields)
+            "field_labels": dict(field_labels),
+            "source": source,
+            "source_label": words.sources.get(source, source),
+            "purpose": purpose,
+            "purpose_label": words.purposes.get(purpose, purpose),
+            "legal_basis": basis,
+            "legal_basis_label": labelled[0] if labelled else basis,
+            "legal_basis_article": labelled[1] if labelled else "",
+            "agreement": agreement,
+            "collected_on": created_at.date().isoformat(),
+            "updated_on": updated_at.date().isoformat(),
+            "retention": retention.of(category, purpose, basis, agreement_id, created_at,
+                                      delete_after),
+            "recipients": list(receivers),
+            "restricted": restricted,
+        })
     return data
 
 
@@ -179,18 +189,16 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     # The report's own reads go with the register's audited read (on PostgreSQL one
     # round trip for all of them, in the transaction of the audit entry).
     reads = list(DISCLOSURE_READS)
-    view, (found, *logged) = read_person_with(
+    read, (found, *logged) = read_person_rows(
         person, actor=actor, purpose=register.ACCESS_REQUEST,
         also=[report_rows.statement(person.pk), *(r.statement(person) for r in reads)])
     rows = report_rows.rows_from(found)
     # The retention facts by retention's own rules (one rule-keeper for what ends when),
     # from the roles the read gave and the rows read above.
-    facts = person_facts_from(
-        [(r.kind, r.started_on, r.ended_on) for r in view.roles], rows.ends(),
-        [h.until for h in rows.holds], rows.last_contact_on)
-    known = _Facts(facts, {ref: aid for ref, (aid, _) in rows.agreements.items()})
+    facts = person_facts_from([(kind, start, end) for kind, _, start, end, _ in read.roles],
+                              rows.ends(), [h.until for h in rows.holds], rows.last_contact_on)
     recipients = _recipients(rows.recipients, lang)
-    data = _data(view, known, recipients, lang)
+    data = _data(read.data, facts, recipients, lang)
     c = policy.controller
     return {
         "schema": SCHEMA, "language": lang,
@@ -198,12 +206,12 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "controller": {"name": c.name, "street": c.street, "postcode": c.postcode,
                        "city": c.city, "country": c.country, "phone": c.phone,
                        "email": c.email, "website": c.website},
-        "person": {"ref": str(person.ref), "restricted": view.restricted,
-                   "roles": [{"role": r.kind, "role_label": policy.roles[r.kind].label(lang)
-                              if r.kind in policy.roles else r.kind,
-                              "organisation": r.organisation,
-                              "since": _iso(r.started_on), "until": _iso(r.ended_on)}
-                             for r in view.roles]},
+        "person": {"ref": str(person.ref), "restricted": read.restricted,
+                   "roles": [{"role": kind, "role_label": policy.roles[kind].label(lang)
+                              if kind in policy.roles else kind,
+                              "organisation": organisation,
+                              "since": _iso(start), "until": _iso(end)}
+                             for kind, _, start, end, organisation in read.roles]},
         "data": data,
         "purposes": sorted({(d["purpose"], d["purpose_label"]) for d in data}),
         "categories": sorted({(d["category"], d["category_label"]) for d in data}),

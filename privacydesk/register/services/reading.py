@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -92,6 +92,59 @@ def read_person_with(person: Person, *, actor: str, purpose: str,
     the caller's own reads about this person, e.g. the access report's), read with the
     person's data: on PostgreSQL in the same round trip and the same transaction as the
     audit entry. Every rule and the audit entry are `read_person`'s."""
+    def shape(found: list[list[tuple[Any, ...]]], db: Any) -> tuple[PersonView, list[str]]:
+        view = _view(person, purpose, staff_role, found, db)
+        return view, sorted(view.data)
+
+    return _audited_read(person, actor, purpose, staff_role, also, shape)
+
+
+@dataclass(frozen=True)
+class PersonRows:
+    """What `read_person_rows` read of a person, without the views: `data` holds
+    `raw_read.datum_fields`' tuples of the data shown (category in `DATUM_MODELS` order,
+    then id; values decrypted), `roles` `raw_read.roles_from`'s lists ([kind, organisation
+    id, started_on, ended_on, organisation name], by started_on, id)."""
+
+    restricted: bool
+    roles: list[list[Any]]
+    data: list[tuple[Any, ...]]
+
+
+def read_person_rows(person: Person, *, actor: str, purpose: str,
+                     also: Sequence[Statement] = ()
+                     ) -> tuple[PersonRows, list[list[tuple[Any, ...]]]]:
+    """`read_person_with` for a system use that sees every category (no staff role), for
+    a caller that builds its own document from the row fields (the access report: one
+    datum view per datum cost as much as its SQL, bench/bench_requests.py). The same rules
+    (a restricted datum shown only for an Art. 18(2) use), the same SELECTs and the same
+    audit entry (Sec4) as `read_person_with` with `staff_role=None`."""
+    def shape(found: list[list[tuple[Any, ...]]], db: Any) -> tuple[PersonRows, list[str]]:
+        fields = raw_read.datum_fields(found[0], str(person.ref), None, db, _references(found, db))
+        if purpose not in USES_ALLOWED_WHILE_RESTRICTED:
+            fields = [f for f in fields if not f[9]]  # is_usable's rule for a datum
+        rows = PersonRows(person.restricted, raw_read.roles_from(found[1], db), fields)
+        return rows, sorted({f[0] for f in fields})
+
+    return _audited_read(person, actor, purpose, None, also, shape)
+
+
+def _references(found: list[list[tuple[Any, ...]]], db: Any) -> dict[int, str] | None:
+    """PostgreSQL: the agreement references read beside the data (`reference_statement`)."""
+    return dict(found[2]) if len(found) > 2 and db.vendor != "sqlite" else None
+
+
+T = TypeVar("T")
+
+
+def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | None,
+                  also: Sequence[Statement],
+                  shape: Callable[[list[list[tuple[Any, ...]]], Any], tuple[T, list[str]]]
+                  ) -> tuple[T, list[list[tuple[Any, ...]]]]:
+    """Check the read, run the person's SELECTs and `also` with the audit entry as one unit
+    (`vault.append.append_after`, Sec4) and return (`shape`'s result from the person's
+    rows, the rows of `also`). `shape` returns its result and the categories shown, which
+    the entry records."""
     check_actor(actor)
     check_use_purpose(purpose)
     ensure_usable(person, purpose)
@@ -102,15 +155,15 @@ def read_person_with(person: Person, *, actor: str, purpose: str,
         statements.append(references)
     own = len(statements)
 
-    def entry_of(found: list[list[tuple[Any, ...]]]) -> tuple[Any, dict[str, Any]]:
-        view = _view(person, purpose, staff_role, found, db)
-        return (view, found[own:]), {
+    def entry_of(found: list[list[tuple[Any, ...]]]
+                 ) -> tuple[tuple[T, list[list[tuple[Any, ...]]]], dict[str, Any]]:
+        result, categories = shape(found, db)
+        return (result, found[own:]), {
             "actor": actor, "action": "read", "object_type": _PERSON_LABEL,
             "object_id": str(person.pk), "person_ref": str(person.ref), "purpose": purpose,
-            "detail": {"categories": sorted(view.data), "staff_role": staff_role}}
+            "detail": {"categories": categories, "staff_role": staff_role}}
 
-    result: tuple[PersonView, list[list[tuple[Any, ...]]]] = append_after(
-        [*statements, *also], entry_of)
+    result: tuple[T, list[list[tuple[Any, ...]]]] = append_after([*statements, *also], entry_of)
     return result
 
 
@@ -133,7 +186,7 @@ def _view(person: Person, purpose: str, staff_role: str | None,
     rights_use = purpose in USES_ALLOWED_WHILE_RESTRICTED
     shown: dict[str, list[DatumView]] = {}
     withheld = 0
-    references = dict(found[2]) if len(found) > 2 and db.vendor != "sqlite" else None
+    references = _references(found, db)
     for (category, pk, values, source, use, basis, created_at, updated_at, delete_after,
          restricted, _, agreement) in raw_read.datum_fields(found[0], str(person.ref), wanted,
                                                             db, references):

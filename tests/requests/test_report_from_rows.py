@@ -1,0 +1,92 @@
+"""The access report builds its data straight from the read's row fields
+(`register.services.read_person_rows`, bench/bench_requests.py): what it shows equals what
+the register's views (`read_person`) and the policy's own retention decision per datum
+show, and the rows read is audited exactly as `read_person` audits (Sec4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from privacydesk.policy.active import get_policy
+from privacydesk.register import services as register
+from privacydesk.register.models import Agreement, Person, Phone
+from privacydesk.register.services.reading import read_person_rows
+from privacydesk.requests import report
+from privacydesk.retention.facts import person_facts, row_facts
+from privacydesk.vault.models import AuditEntry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _expected_data(person: Person, lang: str) -> list[dict[str, Any]]:
+    """The report's data entries built independently: the register's views, the ORM's
+    facts and one policy decision per datum (no caching)."""
+    policy = get_policy()
+    view = register.read_person(person, actor="po", purpose=register.ACCESS_REQUEST)
+    facts = person_facts(person)
+    ids = dict(Agreement.objects.values_list("reference", "id"))
+    out = []
+    for category, items in view.data.items():
+        for d in items:
+            agreement_id = ids[d.agreement] if d.agreement else None
+            decision = policy.retention_decision(category, d.purpose, d.legal_basis,
+                                                 row_facts(agreement_id, d.created_at, facts))
+            until = d.delete_after or decision.date
+            out.append({
+                "category": category, "id": d.id, "values": dict(d.values),
+                "source": d.source, "purpose": d.purpose, "legal_basis": d.legal_basis,
+                "agreement": d.agreement, "restricted": d.restricted,
+                "collected_on": d.created_at.date().isoformat(),
+                "updated_on": d.updated_at.date().isoformat(),
+                "retention": {"until": until.isoformat() if until else None,
+                              "rule": decision.rule_id, "law": decision.law.get(lang),
+                              "held": decision.held, "known": until is not None}})
+    return out
+
+
+def test_the_reports_data_equal_the_views_and_the_policys_decisions(personas):
+    for person in (personas.anna, personas.carla, personas.daan, personas.bram):
+        for lang in ("nl", "en"):
+            doc = report.build(person, actor="po", lang=lang)
+            shown = [{k: entry[k] for k in ("category", "id", "values", "source", "purpose",
+                                            "legal_basis", "agreement", "restricted",
+                                            "collected_on", "updated_on", "retention")}
+                     for entry in doc["data"]]
+            assert shown == _expected_data(person, lang)
+
+
+def test_entries_of_one_category_do_not_share_their_dicts(personas):
+    register.add_datum(personas.anna, "phone", {"number": "+31612345679"}, source="staff",
+                       purpose="callback", basis="consent", actor="po")
+    doc = report.build(personas.anna, actor="po", lang="en")
+    phones = [d for d in doc["data"] if d["category"] == "phone"]
+    assert len(phones) == 2
+    assert phones[0]["values"] is not phones[1]["values"]
+    assert phones[0]["field_labels"] is not phones[1]["field_labels"]
+    assert phones[0]["recipients"] is not phones[1]["recipients"]
+
+
+@pytest.mark.parametrize("purpose", [register.ACCESS_REQUEST, "callback"])
+def test_the_rows_read_shows_and_audits_what_read_person_does(personas, purpose):
+    # A restricted datum: shown for an Art. 18(2) use only.
+    Phone.objects.filter(person=personas.anna).update(restricted=True)
+    anna = Person.objects.get(pk=personas.anna.pk)
+    view = register.read_person(anna, actor="po", purpose=purpose)
+    viewed = AuditEntry.objects.order_by("-seq").first()
+    rows, also = read_person_rows(anna, actor="po", purpose=purpose)
+    read = AuditEntry.objects.order_by("-seq").first()
+    assert also == [] and read is not None and viewed is not None and read.seq == viewed.seq + 1
+    assert [(d[0], d[1], d[2], d[9], d[11]) for d in rows.data] == [
+        (d.category, d.id, dict(d.values), d.restricted, d.agreement)
+        for items in view.data.values() for d in items]
+    assert (purpose == register.ACCESS_REQUEST) == any(d[0] == "phone" for d in rows.data)
+    assert [(kind, org, start, end) for kind, _, start, end, org in rows.roles] == [
+        (r.kind, r.organisation, r.started_on, r.ended_on) for r in view.roles]
+    assert rows.restricted == view.restricted
+    for field in ("actor", "action", "object_type", "object_id", "person_ref", "purpose",
+                  "detail"):
+        assert getattr(read, field) == getattr(viewed, field), field
+    assert connection.in_atomic_block is False
