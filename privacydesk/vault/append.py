@@ -164,16 +164,24 @@ def append_after(statements: Sequence[Statement],
     PostgreSQL outside a caller's transaction: BEGIN, the reads and the head row's lock
     travel in one round trip (`rawsql.pipelined`), the entry + head move and COMMIT in a
     second, so the reads are in the append's transaction (an audited read was six round
-    trips: reads, BEGIN, lock, write, COMMIT). Elsewhere — SQLite, whose write lock should
-    not wait for the reads; a caller's transaction; queries being logged — the reads run
-    first (`rawsql.fetch_many`) and then `append`, as before. `entry_of` runs inside that
-    transaction on PostgreSQL: it may read, but must not open a transaction of its own
-    (Django believes the connection is in autocommit meanwhile).
+    trips: reads, BEGIN, lock, write, COMMIT). SQLite outside a caller's transaction: one
+    BEGIN IMMEDIATE ... COMMIT on the DB-API cursor holds the reads, `entry_of` and the
+    entry (`_after_sqlite`). Elsewhere — a caller's transaction, queries being logged,
+    another database — the reads run first (`rawsql.fetch_many`) and then `append`.
+    `entry_of` runs inside the append's transaction on PostgreSQL and SQLite: it may read,
+    but must not open a transaction of its own (Django believes the connection is in
+    autocommit meanwhile).
     """
     conn = connections[router.db_for_write(AuditEntry)]
-    if (conn.vendor != "postgresql" or conn.in_atomic_block or conn.queries_logged
-            or conn.alias != DEFAULT_DB_ALIAS or not conn.get_autocommit()):
+    if (conn.in_atomic_block or conn.queries_logged or conn.alias != DEFAULT_DB_ALIAS
+            or not conn.get_autocommit()):
         result, item = entry_of(rawsql.fetch_many(statements, connections[DEFAULT_DB_ALIAS]))
+        append([item])
+        return result
+    if conn.vendor == "sqlite":
+        return _after_sqlite(conn, statements, entry_of)
+    if conn.vendor != "postgresql":
+        result, item = entry_of(rawsql.fetch_many(statements, conn))
         append([item])
         return result
     key = keyring.get().audit_key
@@ -198,6 +206,37 @@ def append_after(statements: Sequence[Statement],
     except BaseException:
         _roll_back(conn)
         raise
+    return result
+
+
+def _after_sqlite(conn: BaseDatabaseWrapper, statements: Sequence[Statement],
+                  entry_of: Callable[[list[list[tuple[Any, ...]]]],
+                                     tuple[T, Mapping[str, Any]]]) -> T:
+    """`append_after` on SQLite outside any transaction: BEGIN IMMEDIATE, the reads, the
+    entry and COMMIT on the DB-API cursor, as `_append_sqlite` does for an append alone.
+    In WAL mode every statement outside a transaction opens and closes a read transaction
+    of its own; one transaction for the reads and the write saves those (bench/: 4 reads
+    and the append 123 -> 113 µs at 1M people) and puts the reads inside the entry's
+    transaction (Sec4), as on PostgreSQL. The write lock is held meanwhile (about a
+    quarter of a millisecond); other writers wait for it (busy_timeout)."""
+    key = keyring.get().audit_key
+    macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
+    conn.ensure_connection()
+    with conn.wrap_database_errors:
+        cur = rawsql.statement_cursor(conn)
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            found = []
+            for sql, params in statements:
+                cur.execute(sql, params)
+                found.append(cur.fetchall())
+            result, item = entry_of(found)
+            _write(conn, cur, [_clean(item)], key, macer)
+            cur.execute("COMMIT")
+        except BaseException:
+            if conn.connection.in_transaction:
+                cur.execute("ROLLBACK")
+            raise
     return result
 
 

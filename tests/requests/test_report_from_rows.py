@@ -90,3 +90,32 @@ def test_the_rows_read_shows_and_audits_what_read_person_does(personas, purpose)
                   "detail"):
         assert getattr(read, field) == getattr(viewed, field), field
     assert connection.in_atomic_block is False
+
+
+def test_on_sqlite_the_reads_and_their_entry_are_one_transaction(personas, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own transaction (PostgreSQL: test_report_fast_path)")
+    from privacydesk.register.services import raw_read
+    from privacydesk.vault import DecryptionError
+
+    seen: list[bool] = []
+    real = raw_read.datum_fields
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(connection.connection.in_transaction)  # the rows are being shaped
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(raw_read, "datum_fields", spy)
+    before = AuditEntry.objects.count()
+    report.build(personas.anna, actor="po", lang="nl")
+    assert seen == [True] and not connection.connection.in_transaction
+    assert AuditEntry.objects.count() == before + 1
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise DecryptionError("altered")
+
+    monkeypatch.setattr(raw_read, "datum_fields", fail)
+    with pytest.raises(DecryptionError):
+        report.build(personas.anna, actor="po", lang="nl")
+    assert not connection.connection.in_transaction
+    assert AuditEntry.objects.count() == before + 1
