@@ -184,17 +184,33 @@ def _faster(func: Converter) -> Converter:
     name = getattr(getattr(func, "__func__", None), "__qualname__", "")
     if name == "DatabaseOperations.convert_datetimefield_value" and func.__module__ == (
             "django.db.backends.sqlite3.operations"):
-        return _converter(func, _sqlite_datetime)
+        return _datetime_converter(func)
     if name == "DatabaseOperations.convert_datefield_value" and func.__module__ == (
             "django.db.backends.sqlite3.operations"):
-        return _converter(func, _sqlite_date)
+        return _date_converter(func)
     return func
 
 
-def _converter(django: Converter, fast: Callable[[Any, Converter, Any, Any], Any]
-               ) -> Converter:
+def _datetime_converter(django: Converter) -> Converter:
     def convert_value(value: Any, expression: Any, db: BaseDatabaseWrapper) -> Any:
-        return fast(value, django, expression, db)
+        # The usual case inline (a value per datum and column on the report's hot path):
+        # sqlite3 parsed it already (column declared "datetime"), naive, in the zone.
+        if value.__class__ is datetime:
+            zone = db.timezone
+            if zone is not None and value.utcoffset() is None:
+                return value.replace(tzinfo=zone)
+            return value
+        return _sqlite_datetime(value, django, expression, db)
+    return convert_value
+
+
+def _date_converter(django: Converter) -> Converter:
+    def convert_value(value: Any, expression: Any, db: BaseDatabaseWrapper) -> Any:
+        # sqlite3 parsed it already (column declared "date"), or NULL: Django returns it
+        # as it is.
+        if value is None or value.__class__ is date:
+            return value
+        return _sqlite_date(value, django, expression, db)
     return convert_value
 
 

@@ -45,7 +45,8 @@ class _Branch:
     label: str
     plain: tuple[tuple[str, int], ...]  # (field name, slot in the row)
     sealed: bool
-    plan: list[tuple[int, list[Converter], Any]]
+    # (slot, converter, expression): each column's converters in turn, one step each.
+    steps: tuple[tuple[int, Converter, Any], ...]
 
 
 @dataclass(frozen=True)
@@ -117,8 +118,9 @@ def _union(db: BaseDatabaseWrapper) -> tuple[str, list[_Branch]]:
         plain = tuple((f, _FIXED + i) for i, (c, f) in enumerate(slots) if c == category)
         names = [*COMMON, *(f for f, _ in plain)]
         where = [*range(1, 1 + len(COMMON)), *(i for _, i in plain)]
-        plan = [(where[i], funcs, col) for i, funcs, col in converters(model, names, db)]
-        branches.append(_Branch(category, model._meta.label_lower, plain, sealed, plan))
+        steps = tuple((where[i], func, col) for i, funcs, col in converters(model, names, db)
+                      for func in funcs)
+        branches.append(_Branch(category, model._meta.label_lower, plain, sealed, steps))
     # No ORDER BY: `datum_fields` sorts the few rows by (category, id) itself, cheaper than
     # SQLite's temporary sort B-tree (bench/: 12 of the union's 60 µs).
     found = _UNION[db.vendor] = (" UNION ALL ".join(selects), branches)
@@ -177,35 +179,32 @@ def datum_fields(raws: list[tuple[Any, ...]], ref: str, categories: Sequence[str
     other looked up (one SELECT). DecryptionError as `datum_rows`."""
     _, branches = _union(db)
     wanted = None if categories is None else frozenset(categories)
-    found: list[list[Any]] = []
+    found: list[tuple[Any, ...]] = []
     for raw in sorted(raws, key=_BY_CATEGORY_AND_ID):
         branch = branches[raw[0]]
         if wanted is not None and branch.category not in wanted:
             continue
         row = list(raw)
-        for i, funcs, col in branch.plan:
-            value = row[i]
-            for func in funcs:
-                value = func(value, col, db)
-            row[i] = value
+        for i, func, col in branch.steps:
+            row[i] = func(row[i], col, db)
         values = {name: row[i] for name, i in branch.plain}
         if branch.sealed:
             values.update(json.loads(crypto.unseal(
                 row[11], row[12], aad=sealed_aad_for(branch.label, ref))))
-        found.append([branch.category, row[1], values, row[2], row[3], row[4], row[5],
-                      row[6], row[7], row[8], row[9], row[10]])
+        found.append((branch.category, row[1], values, row[2], row[3], row[4], row[5],
+                      row[6], row[7], row[8], row[9], row[10]))
     if db.vendor != "sqlite":
-        _with_references(found, db, references or {})
-    return [tuple(f) for f in found]
+        return _with_references(found, db, references or {})
+    return found
 
 
 _BY_CATEGORY_AND_ID = itemgetter(0, 1)
 
 
-def _with_references(found: list[list[Any]], db: BaseDatabaseWrapper,
-                     known: dict[int, str]) -> None:
-    """Set each row's agreement reference (its last field) from `known`, else from one
-    SELECT of the rest (only if a row has an agreement that `known` lacks)."""
+def _with_references(found: list[tuple[Any, ...]], db: BaseDatabaseWrapper,
+                     known: dict[int, str]) -> list[tuple[Any, ...]]:
+    """`found` with each row's agreement reference (its last field) from `known`, else
+    from one SELECT of the rest (only if a row has an agreement that `known` lacks)."""
     ids = sorted({r[10] for r in found if r[10] is not None and r[10] not in known})
     references = dict(known)
     if ids:
@@ -214,9 +213,7 @@ def _with_references(found: list[list[Any]], db: BaseDatabaseWrapper,
         references.update(fetch_all(
             f"SELECT {q('id')}, {q('reference')} FROM {q(Agreement._meta.db_table)} "  # noqa: S608
             f"WHERE {q('id')} IN ({marks})", ids, db, prepare=False))
-    for r in found:
-        if r[10] is not None:
-            r[11] = references.get(r[10])
+    return [(*r[:11], references.get(r[10])) if r[10] is not None else r for r in found]
 
 
 _ROLE_SQL: dict[str, tuple[str, list[tuple[int, list[Converter], Any]]]] = {}
