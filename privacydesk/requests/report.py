@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from privacydesk.policy import Policy, RetentionDecision
 from privacydesk.policy.active import get_policy
-from privacydesk.policy.retention import CONTACT_PERIOD, matching_rules
+from privacydesk.policy.retention import matching_rules
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
 from privacydesk.register.models import Person
@@ -101,36 +101,53 @@ def _labels(policy: Policy, lang: str) -> _Labels:
     return found
 
 
+_RULE_SETS: dict[int, tuple[Policy, dict[tuple[str, str, str], tuple[str, ...]]]] = {}
+
+
+def _rule_set(policy: Policy, category: str, purpose: str, basis: str) -> tuple[str, ...]:
+    """The ids of the retention rules matching (category, purpose, basis), looked up once
+    per policy (immutable once loaded; a reload is a new object)."""
+    found = _RULE_SETS.get(id(policy))
+    if found is None or found[0] is not policy:
+        found = _RULE_SETS[id(policy)] = (policy, {})
+    triple = (category, purpose, basis)
+    ids = found[1].get(triple)
+    if ids is None:
+        ids = found[1][triple] = tuple(rule.id for rule in matching_rules(
+            policy.retention, category, purpose, basis))
+    return ids
+
+
 class _Retention:
-    """Art. 15(1)(d) per datum. The policy's decision is a pure function of (category,
-    purpose, basis, facts), and a datum's facts differ from its person's only by its own
-    agreement and its collection day, so one decision serves every datum that shares them:
-    decided once per key, per report. Most decisions do not read the collection day at all
-    (a datum's days differ, so keyed by day almost every datum was decided anew): by
-    `policy.retention`'s contract only a rule anchored at "collected" and the contact
-    period (R2) count from it, so a decision by neither serves every day."""
+    """Art. 15(1)(d) per datum. By `policy.retention`'s contract a decision depends on
+    (category, purpose, basis) only through the rules that match them, and on the datum
+    only through its facts, which differ from its person's by the datum's own agreement
+    and collection day; so one decision serves every datum of the report that shares
+    (matching rules, agreement, collection day) — a person's data are mostly collected
+    together, under the same rules (often none: R2), in different categories. Decided
+    once per such key, per report; a category, purpose or basis the policy does not know
+    goes to `retention_decision` every time (which refuses it, as before)."""
 
     def __init__(self, policy: Policy, known: PersonFacts, lang: str) -> None:
         self.policy, self.known, self.lang = policy, known, lang
         self.decided: dict[tuple[Any, ...], RetentionDecision] = {}
-        self.any_day: dict[tuple[Any, ...], RetentionDecision] = {}
 
     def of(self, category: str, purpose: str, basis: str, agreement_id: int | None,
            created_at: datetime, delete_after: date | None) -> dict[str, Any]:
+        policy = self.policy
         if agreement_id not in self.known.agreements:
             agreement_id = None  # row_facts: then the person's agreements count
-        general = (category, purpose, basis, agreement_id)
-        decision = self.any_day.get(general)
-        if decision is None:
-            key = (*general, created_at.date())
+        if (category in policy.categories and purpose in policy.purposes
+                and basis in policy.legal_bases):
+            key = (_rule_set(policy, category, purpose, basis), agreement_id,
+                   created_at.date())
             decision = self.decided.get(key)
             if decision is None:
-                decision = self.decided[key] = self.policy.retention_decision(
+                decision = self.decided[key] = policy.retention_decision(
                     category, purpose, basis, row_facts(agreement_id, created_at, self.known))
-                if decision.rule_id != CONTACT_PERIOD and not any(
-                        rule.anchor == "collected" for rule in matching_rules(
-                            self.policy.retention, category, purpose, basis)):
-                    self.any_day[general] = decision
+        else:
+            decision = policy.retention_decision(
+                category, purpose, basis, row_facts(agreement_id, created_at, self.known))
         until = delete_after or decision.date
         return {"until": _iso(until), "rule": decision.rule_id,
                 "law": decision.law.get(self.lang), "held": decision.held,

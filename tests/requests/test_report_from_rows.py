@@ -58,6 +58,40 @@ def test_the_reports_data_equal_the_views_and_the_policys_decisions(personas):
             assert shown == _expected_data(person, lang)
 
 
+def test_data_sharing_rules_but_not_agreement_or_day_are_decided_each_on_their_own(personas):
+    # Per report one decision serves the data with the same matching rules, agreement and
+    # collection day; here they share the rules (agreement, contract) and differ in the rest.
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from privacydesk.register.models import Address, Email
+
+    bram, today = personas.bram, date.today()
+    ended = register.create_agreement("sla", "SLA-2020-001", "Oud", today - timedelta(days=900),
+                                      ends_on=today - timedelta(days=400), parties=[bram],
+                                      actor="po")
+    running = register.create_agreement("sla", "SLA-2026-002", "Nieuw", today, parties=[bram],
+                                        actor="po")
+    for category, values, agreement in (
+            ("address", {"street": "Markt", "house_number": "1", "postcode": "9711 LM",
+                         "city": "Groningen", "country": "NL"}, ended),
+            ("phone", {"number": "+31612345670"}, running),
+            ("email", {"address": "bram@example.org"}, running)):
+        register.add_datum(bram, category, values, source="service", purpose="agreement",
+                           basis="contract", actor="po", agreement=agreement)
+    Address.objects.filter(person=bram).update(created_at=timezone.now() - timedelta(days=30))
+    Email.objects.filter(person=bram).update(created_at=timezone.now() - timedelta(days=3000))
+    for lang in ("nl", "en"):
+        doc = report.build(bram, actor="po", lang=lang)
+        shown = [{k: entry[k] for k in ("category", "id", "values", "source", "purpose",
+                                        "legal_basis", "agreement", "restricted",
+                                        "collected_on", "updated_on", "retention")}
+                 for entry in doc["data"]]
+        assert shown == _expected_data(bram, lang)
+        assert len({str(d["retention"]) for d in doc["data"]}) >= 2
+
+
 def test_entries_of_one_category_do_not_share_their_dicts(personas):
     register.add_datum(personas.anna, "phone", {"number": "+31612345679"}, source="staff",
                        purpose="callback", basis="consent", actor="po")
