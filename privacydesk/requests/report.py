@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from privacydesk.policy import Policy, RetentionDecision
@@ -206,10 +207,11 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     # The report's own reads go with the register's audited read (on PostgreSQL one
     # round trip for all of them, in the transaction of the audit entry).
     reads = list(DISCLOSURE_READS)
+    db = connections[DEFAULT_DB_ALIAS]
     read, (found, *logged) = read_person_rows(
         person, actor=actor, purpose=register.ACCESS_REQUEST,
-        also=[report_rows.statement(person.pk), *(r.statement(person) for r in reads)])
-    rows = report_rows.rows_from(found)
+        also=[report_rows.statement(person.pk, db), *(r.statement(person) for r in reads)])
+    rows = report_rows.rows_from(found, db)
     # The retention facts by retention's own rules (one rule-keeper for what ends when),
     # from the roles the read gave and the rows read above.
     facts = person_facts_from([(kind, start, end) for kind, _, start, end, _ in read.roles],
@@ -223,7 +225,7 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "controller": {"name": c.name, "street": c.street, "postcode": c.postcode,
                        "city": c.city, "country": c.country, "phone": c.phone,
                        "email": c.email, "website": c.website},
-        "person": {"ref": str(person.ref), "restricted": read.restricted,
+        "person": {"ref": read.ref, "restricted": read.restricted,
                    "roles": [{"role": kind, "role_label": policy.roles[kind].label(lang)
                               if kind in policy.roles else kind,
                               "organisation": organisation,

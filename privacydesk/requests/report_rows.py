@@ -65,8 +65,7 @@ def _null(model: type[Model], name: str, db: BaseDatabaseWrapper) -> str:
     return f"CAST(NULL AS {field.db_type(db)})" if db.vendor == "postgresql" else "NULL"
 
 
-def _statement() -> tuple[str, list[list[Any]]]:
-    db = connections[DEFAULT_DB_ALIAS]
+def _statement(db: BaseDatabaseWrapper) -> tuple[str, list[list[Any]]]:
     found = _SQL.get(db.vendor)
     if found is None:
         q = db.ops.quote_name
@@ -108,10 +107,12 @@ def _statement() -> tuple[str, list[list[Any]]]:
     return found
 
 
-def statement(person_id: int) -> tuple[str, tuple[Any, ...]]:
+def statement(person_id: int, db: BaseDatabaseWrapper | None = None
+              ) -> tuple[str, tuple[Any, ...]]:
     """The UNION of `agreement_rows` for `person_id`: (sql, params), for `rows_from` (the
-    report runs it with the register's read: `read_person_with`)."""
-    return _statement()[0], (person_id,) * 3
+    report runs it with the register's read: `read_person_rows`); `db` the default
+    database's connection (looked up when not given)."""
+    return _statement(db or connections[DEFAULT_DB_ALIAS])[0], (person_id,) * 3
 
 
 def agreement_rows(person_id: int) -> AgreementRows:
@@ -120,10 +121,11 @@ def agreement_rows(person_id: int) -> AgreementRows:
     return rows_from(raw_read.fetch_all(*statement(person_id), connections[DEFAULT_DB_ALIAS]))
 
 
-def rows_from(found: list[tuple[Any, ...]]) -> AgreementRows:
+def rows_from(found: list[tuple[Any, ...]], db: BaseDatabaseWrapper | None = None
+              ) -> AgreementRows:
     """`agreement_rows` from the rows of `statement`."""
-    _, plans = _statement()
-    db = connections[DEFAULT_DB_ALIAS]
+    db = db or connections[DEFAULT_DB_ALIAS]
+    _, plans = _statement(db)
     parts: list[list[tuple[Any, ...]]] = [[], [], []]
     for row in found:
         parts[row[0]].append(row)

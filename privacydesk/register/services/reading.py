@@ -106,6 +106,7 @@ class PersonRows:
     then id; values decrypted), `roles` `raw_read.roles_from`'s lists ([kind, organisation
     id, started_on, ended_on, organisation name], by started_on, id)."""
 
+    ref: str  # the person's ref, as text
     restricted: bool
     roles: list[list[Any]]
     data: list[tuple[Any, ...]]
@@ -119,14 +120,16 @@ def read_person_rows(person: Person, *, actor: str, purpose: str,
     datum view per datum cost as much as its SQL, bench/bench_requests.py). The same rules
     (a restricted datum shown only for an Art. 18(2) use), the same SELECTs and the same
     audit entry (Sec4) as `read_person_with` with `staff_role=None`."""
+    ref = str(person.ref)
+
     def shape(found: list[list[tuple[Any, ...]]], db: Any) -> tuple[PersonRows, list[str]]:
-        fields = raw_read.datum_fields(found[0], str(person.ref), None, db, _references(found, db))
+        fields = raw_read.datum_fields(found[0], ref, None, db, _references(found, db))
         if purpose not in USES_ALLOWED_WHILE_RESTRICTED:
             fields = [f for f in fields if not f[9]]  # is_usable's rule for a datum
-        rows = PersonRows(person.restricted, raw_read.roles_from(found[1], db), fields)
+        rows = PersonRows(ref, person.restricted, raw_read.roles_from(found[1], db), fields)
         return rows, sorted({f[0] for f in fields})
 
-    return _audited_read(person, actor, purpose, None, also, shape)
+    return _audited_read(person, actor, purpose, None, also, shape, ref)
 
 
 def _references(found: list[list[tuple[Any, ...]]], db: Any) -> dict[int, str] | None:
@@ -139,8 +142,8 @@ T = TypeVar("T")
 
 def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | None,
                   also: Sequence[Statement],
-                  shape: Callable[[list[list[tuple[Any, ...]]], Any], tuple[T, list[str]]]
-                  ) -> tuple[T, list[list[tuple[Any, ...]]]]:
+                  shape: Callable[[list[list[tuple[Any, ...]]], Any], tuple[T, list[str]]],
+                  ref: str | None = None) -> tuple[T, list[list[tuple[Any, ...]]]]:
     """Check the read, run the person's SELECTs and `also` with the audit entry as one unit
     (`vault.append.append_after`, Sec4) and return (`shape`'s result from the person's
     rows, the rows of `also`). `shape` returns its result and the categories shown, which
@@ -160,7 +163,8 @@ def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | No
         result, categories = shape(found, db)
         return (result, found[own:]), {
             "actor": actor, "action": "read", "object_type": _PERSON_LABEL,
-            "object_id": str(person.pk), "person_ref": str(person.ref), "purpose": purpose,
+            "object_id": str(person.pk), "person_ref": ref or str(person.ref),
+            "purpose": purpose,
             "detail": {"categories": categories, "staff_role": staff_role}}
 
     result: tuple[T, list[list[tuple[Any, ...]]]] = append_after([*statements, *also], entry_of)
