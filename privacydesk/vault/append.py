@@ -136,14 +136,14 @@ def _write(conn: BaseDatabaseWrapper, cur: Any, cleaned: list[tuple[str, ...]], 
         rows.append((seq, at_param, *fields, prev, mac))
         prev = mac
     if len(rows) == 1 and head is not None and insert_move_sql:
-        cur.execute(insert_move_sql, [*rows[0], seq, prev, chain.head_mac(key, seq, prev)])
+        cur.execute(insert_move_sql, [*rows[0], seq, prev, _head_mac(macer, seq, prev)])
         return rows, now
     if len(rows) == 1:
         cur.execute(_insert_sql(conn), rows[0])
     elif rows:
         cur.executemany(_insert_sql(conn), rows)
     if rows and head is not None:
-        cur.execute(move_sql, [seq, prev, chain.head_mac(key, seq, prev)])
+        cur.execute(move_sql, [seq, prev, _head_mac(macer, seq, prev)])
     elif rows:
         chain.write_head(conn, key, seq, prev, exists=False)
     return rows, now
@@ -201,7 +201,7 @@ def append_after(statements: Sequence[Statement],
         mac = chain.entry_mac(macer, prev, seq, at, *fields)
         rawsql.pipelined(conn, [
             (insert_move_sql, [seq, chain.at_param(conn, now, at), *fields, prev, mac,
-                               seq, mac, chain.head_mac(key, seq, mac)]),
+                               seq, mac, _head_mac(macer, seq, mac)]),
             ("COMMIT", ())])
     except BaseException:
         _roll_back(conn)
@@ -251,6 +251,12 @@ def _roll_back(conn: BaseDatabaseWrapper) -> None:
             raw.execute("ROLLBACK")
     except Exception:  # noqa: S110 - the original error is the one to report
         pass
+
+
+def _head_mac(macer: chain.EntryMac, seq: int, mac: str) -> str:
+    """`chain.head_mac` under the audit key, from its pre-keyed states (`chain.EntryMac`
+    equals `hmac.digest`; OpenSSL 3's one-shot HMAC looks the digest up on every call)."""
+    return macer.hexdigest(f"head{chain.SEP}{seq}{chain.SEP}{mac}".encode())
 
 
 _MACERS: dict[bytes, chain.EntryMac] = {}  # the pre-keyed HMAC states, per audit key
