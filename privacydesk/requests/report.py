@@ -102,21 +102,17 @@ def _labels(policy: Policy, lang: str) -> _Labels:
     return found
 
 
-_RULE_SETS: dict[int, tuple[Policy, dict[tuple[str, str, str], tuple[str, ...]]]] = {}
+_RULE_SETS: dict[int, tuple[Policy, dict[tuple[str, str, str], tuple[str, ...] | None]]] = {}
 
 
-def _rule_set(policy: Policy, category: str, purpose: str, basis: str) -> tuple[str, ...]:
-    """The ids of the retention rules matching (category, purpose, basis), looked up once
-    per policy (immutable once loaded; a reload is a new object)."""
+def _rule_sets(policy: Policy) -> dict[tuple[str, str, str], tuple[str, ...] | None]:
+    """(category, purpose, basis) -> the ids of the retention rules matching them, or None
+    when the policy does not know one of them; filled as met, once per policy (immutable
+    once loaded; a reload is a new object)."""
     found = _RULE_SETS.get(id(policy))
     if found is None or found[0] is not policy:
         found = _RULE_SETS[id(policy)] = (policy, {})
-    triple = (category, purpose, basis)
-    ids = found[1].get(triple)
-    if ids is None:
-        ids = found[1][triple] = tuple(rule.id for rule in matching_rules(
-            policy.retention, category, purpose, basis))
-    return ids
+    return found[1]
 
 
 class _Retention:
@@ -131,17 +127,26 @@ class _Retention:
 
     def __init__(self, policy: Policy, known: PersonFacts, lang: str) -> None:
         self.policy, self.known, self.lang = policy, known, lang
+        self.rule_sets = _rule_sets(policy)
         self.decided: dict[tuple[Any, ...], RetentionDecision] = {}
 
     def of(self, category: str, purpose: str, basis: str, agreement_id: int | None,
-           created_at: datetime, delete_after: date | None) -> dict[str, Any]:
+           created_at: datetime, collected: date, delete_after: date | None
+           ) -> dict[str, Any]:
+        """The retention entry of a datum collected at `created_at` (on day `collected`)."""
         policy = self.policy
         if agreement_id not in self.known.agreements:
             agreement_id = None  # row_facts: then the person's agreements count
-        if (category in policy.categories and purpose in policy.purposes
-                and basis in policy.legal_bases):
-            key = (_rule_set(policy, category, purpose, basis), agreement_id,
-                   created_at.date())
+        triple = (category, purpose, basis)
+        try:
+            rules = self.rule_sets[triple]
+        except KeyError:
+            rules = self.rule_sets[triple] = (
+                tuple(rule.id for rule in matching_rules(policy.retention, *triple))
+                if (category in policy.categories and purpose in policy.purposes
+                    and basis in policy.legal_bases) else None)
+        if rules is not None:
+            key = (rules, agreement_id, collected)
             decision = self.decided.get(key)
             if decision is None:
                 decision = self.decided[key] = policy.retention_decision(
@@ -150,7 +155,7 @@ class _Retention:
             decision = policy.retention_decision(
                 category, purpose, basis, row_facts(agreement_id, created_at, self.known))
         until = delete_after or decision.date
-        return {"until": _iso(until), "rule": decision.rule_id,
+        return {"until": until.isoformat() if until else None, "rule": decision.rule_id,
                 "law": decision.law.get(self.lang), "held": decision.held,
                 "known": until is not None}
 
@@ -177,6 +182,7 @@ def _data(found: list[tuple[Any, ...]], known: PersonFacts, recipients: list[dic
             receivers = sorted({r["recipient"] for r in recipients
                                 if category in r["categories"]})
         labelled = words.bases.get(basis)
+        collected = created_at.date()
         data.append({
             "category": category, "category_label": category_label,
             "id": pk,
@@ -190,10 +196,10 @@ def _data(found: list[tuple[Any, ...]], known: PersonFacts, recipients: list[dic
             "legal_basis_label": labelled[0] if labelled else basis,
             "legal_basis_article": labelled[1] if labelled else "",
             "agreement": agreement,
-            "collected_on": created_at.date().isoformat(),
+            "collected_on": collected.isoformat(),
             "updated_on": updated_at.date().isoformat(),
             "retention": retention.of(category, purpose, basis, agreement_id, created_at,
-                                      delete_after),
+                                      collected, delete_after),
             "recipients": list(receivers),
             "restricted": restricted,
         })

@@ -153,3 +153,13 @@ def test_on_sqlite_the_reads_and_their_entry_are_one_transaction(personas, monke
         report.build(personas.anna, actor="po", lang="nl")
     assert not connection.connection.in_transaction
     assert AuditEntry.objects.count() == before + 1
+
+
+def test_a_datum_whose_purpose_the_policy_does_not_know_is_refused_as_before(personas):
+    from privacydesk.policy.errors import RuleViolation
+
+    Phone.objects.filter(person=personas.anna).update(purpose="no_such_purpose")
+    for _ in range(2):  # the second time with the report's lookups filled
+        with pytest.raises(RuleViolation) as refused:
+            report.build(personas.anna, actor="po", lang="nl")
+        assert refused.value.rule == "Art5"
