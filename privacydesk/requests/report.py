@@ -216,7 +216,8 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     db = connections[DEFAULT_DB_ALIAS]
     read, (found, *logged) = read_person_rows(
         person, actor=actor, purpose=register.ACCESS_REQUEST,
-        also=[report_rows.statement(person.pk, db), *(r.statement(person) for r in reads)])
+        also=[report_rows.statement(person.pk, db), *(r.statement(person) for r in reads)],
+        db=db)
     rows = report_rows.rows_from(found, db)
     # The retention facts by retention's own rules (one rule-keeper for what ends when),
     # from the roles the read gave and the rows read above.

@@ -154,8 +154,8 @@ Statement = tuple[str, Sequence[Any]]
 
 
 def append_after(statements: Sequence[Statement],
-                 entry_of: Callable[[list[list[tuple[Any, ...]]]], tuple[T, Mapping[str, Any]]]
-                 ) -> T:
+                 entry_of: Callable[[list[list[tuple[Any, ...]]]], tuple[T, Mapping[str, Any]]],
+                 db: BaseDatabaseWrapper | None = None) -> T:
     """Run the SELECT `statements`, give their rows to `entry_of`, which returns (result,
     the audit entry of this read as `append` takes it), append that entry and return the
     result: a read and its audit entry as one unit (Sec4). If `entry_of` raises, nothing
@@ -170,9 +170,11 @@ def append_after(statements: Sequence[Statement],
     another database — the reads run first (`rawsql.fetch_many`) and then `append`.
     `entry_of` runs inside the append's transaction on PostgreSQL and SQLite: it may read,
     but must not open a transaction of its own (Django believes the connection is in
-    autocommit meanwhile).
+    autocommit meanwhile). `db`: the connection the caller already holds, used when it is
+    the audit's database (saves looking it up again).
     """
-    conn = connections[router.db_for_write(AuditEntry)]
+    alias = router.db_for_write(AuditEntry)
+    conn = db if db is not None and db.alias == alias else connections[alias]
     if (conn.in_atomic_block or conn.queries_logged or conn.alias != DEFAULT_DB_ALIAS
             or not conn.get_autocommit()):
         result, item = entry_of(rawsql.fetch_many(statements, connections[DEFAULT_DB_ALIAS]))
@@ -221,9 +223,8 @@ def _after_sqlite(conn: BaseDatabaseWrapper, statements: Sequence[Statement],
     quarter of a millisecond); other writers wait for it (busy_timeout)."""
     key = keyring.get().audit_key
     macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
-    conn.ensure_connection()
     with conn.wrap_database_errors:
-        cur = rawsql.statement_cursor(conn)
+        cur = rawsql.statement_cursor(conn)  # connects if need be
         cur.execute("BEGIN IMMEDIATE")
         try:
             found = []

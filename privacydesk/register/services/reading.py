@@ -113,13 +113,14 @@ class PersonRows:
 
 
 def read_person_rows(person: Person, *, actor: str, purpose: str,
-                     also: Sequence[Statement] = ()
+                     also: Sequence[Statement] = (), db: Any = None
                      ) -> tuple[PersonRows, list[list[tuple[Any, ...]]]]:
     """`read_person_with` for a system use that sees every category (no staff role), for
     a caller that builds its own document from the row fields (the access report: one
     datum view per datum cost as much as its SQL, bench/bench_requests.py). The same rules
     (a restricted datum shown only for an Art. 18(2) use), the same SELECTs and the same
-    audit entry (Sec4) as `read_person_with` with `staff_role=None`."""
+    audit entry (Sec4) as `read_person_with` with `staff_role=None`. `db`: the default
+    database's connection, if the caller holds it already."""
     ref = str(person.ref)
 
     def shape(found: list[list[tuple[Any, ...]]], db: Any) -> tuple[PersonRows, list[str]]:
@@ -129,7 +130,7 @@ def read_person_rows(person: Person, *, actor: str, purpose: str,
         rows = PersonRows(ref, person.restricted, raw_read.roles_from(found[1], db), fields)
         return rows, sorted({f[0] for f in fields})
 
-    return _audited_read(person, actor, purpose, None, also, shape, ref)
+    return _audited_read(person, actor, purpose, None, also, shape, ref, db)
 
 
 def _references(found: list[list[tuple[Any, ...]]], db: Any) -> dict[int, str] | None:
@@ -143,7 +144,8 @@ T = TypeVar("T")
 def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | None,
                   also: Sequence[Statement],
                   shape: Callable[[list[list[tuple[Any, ...]]], Any], tuple[T, list[str]]],
-                  ref: str | None = None) -> tuple[T, list[list[tuple[Any, ...]]]]:
+                  ref: str | None = None, db: Any = None
+                  ) -> tuple[T, list[list[tuple[Any, ...]]]]:
     """Check the read, run the person's SELECTs and `also` with the audit entry as one unit
     (`vault.append.append_after`, Sec4) and return (`shape`'s result from the person's
     rows, the rows of `also`). `shape` returns its result and the categories shown, which
@@ -151,7 +153,8 @@ def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | No
     check_actor(actor)
     check_use_purpose(purpose)
     ensure_usable(person, purpose)
-    db = connections[DEFAULT_DB_ALIAS]
+    if db is None:
+        db = connections[DEFAULT_DB_ALIAS]
     statements = [raw_read.datum_statement(person.pk, db), raw_read.role_statement(person.pk, db)]
     references = raw_read.reference_statement(person.pk, db)
     if references is not None:
@@ -167,7 +170,8 @@ def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | No
             "purpose": purpose,
             "detail": {"categories": categories, "staff_role": staff_role}}
 
-    result: tuple[T, list[list[tuple[Any, ...]]]] = append_after([*statements, *also], entry_of)
+    result: tuple[T, list[list[tuple[Any, ...]]]] = append_after([*statements, *also], entry_of,
+                                                                 db)
     return result
 
 
