@@ -80,6 +80,7 @@ class Resealer:
         self.key_id = ring.current_id
         self._encrypt = ring.aead(ring.current_id).encrypt
         self._decrypts = {kid: ring.aead(kid).decrypt for kid in ring.keys}
+        self.keys = ring.keys  # for rotation's worker process (vault/reseal_worker.py)
         self._nonces: list[bytes] = []
 
     def nonce(self) -> bytes:

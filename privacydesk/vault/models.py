@@ -20,8 +20,8 @@ def key_id_field(*, index: bool = True) -> models.CharField:  # type: ignore[typ
     """The `key_id` column of a sealed model. A model whose table is large passes
     `index=False` (the register's sealed categories): no query selects rows by key id
     (key rotation walks the primary key), and `keys rotate` rewrites key_id on every row,
-    so an index on it only costs — on SQLite a second B-tree write per row (~1 µs of the
-    ~4 µs a rotated row costs at 1M rows), on PostgreSQL it makes every such update
+    so an index on it only costs — on SQLite a second B-tree write per row (~1.3 of the
+    ~5 µs a rotated row cost at 1M rows), on PostgreSQL it makes every such update
     touch all the table's indexes (no HOT update). See docs/bench.md."""
     return models.CharField(max_length=40, db_index=index, editable=False)
 

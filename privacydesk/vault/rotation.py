@@ -5,7 +5,9 @@ is not the current one, in batches ordered by pk. Each batch is written in one t
 and a row is written only if it still holds what was read, so an interrupted run (even
 kill -9) loses nothing and never encrypts twice: every row is either still under its old
 key, which stays in the keyring, or already under the new one. Because selection is
-`key_id != current`, simply running it again finishes the job.
+`key_id != current`, simply running it again finishes the job. On SQLite the batches are
+re-encrypted inside their UPDATE (rotation_sqlite.py); elsewhere they are read, re-encrypted
+in a second thread and written back here.
 
 Processes cache the keyring: after a new key is made current, restart the web workers, then
 run `privacydesk keys rotate --no-new-key` once more to catch rows they sealed meanwhile.
