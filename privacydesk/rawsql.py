@@ -299,4 +299,4 @@ class _QmarkCursor:
         self._raw.executemany(_qmark(sql), rows)
 
     def fetchall(self) -> list[Any]:
-        return list(self._raw.fetchall())
+        return self._raw.fetchall()  # a new list each call

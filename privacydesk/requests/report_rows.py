@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -129,14 +130,20 @@ def rows_from(found: list[tuple[Any, ...]], db: BaseDatabaseWrapper | None = Non
     parts: list[list[tuple[Any, ...]]] = [[], [], []]
     for row in found:
         parts[row[0]].append(row)
-    agreed, held, marked = (raw_read.convert(rows, plan, db) for rows, plan in zip(
-        parts, plans, strict=True))
+    # Most people have no agreement and no hold: those parts cost nothing then.
+    agreed, held, marked = (raw_read.convert(rows, plan, db) if rows else []
+                            for rows, plan in zip(parts, plans, strict=True))
     agreements = {ref: (aid, ends) for _, aid, ref, ends, *_ in agreed}
     recipients = [RecipientRow(name, ref, list(cats), basis, purpose)
                   for _, _, ref, _, _, name, cats, basis, purpose, _ in
-                  sorted((r for r in agreed if r[4] is not None), key=lambda r: r[4])]
-    # Newest first, then by id: LegalHold's ordering (stable sorts, id first).
-    by_id = sorted(held, key=lambda r: r[1])
-    holds = [HoldRow(r[2], r[9], r[3]) for r in sorted(by_id, key=lambda r: r[9],
-                                                        reverse=True)]
+                  sorted((r for r in agreed if r[4] is not None), key=_FOURTH)] if agreed else []
+    holds: list[HoldRow] = []
+    if held:
+        # Newest first, then by id: LegalHold's ordering (stable sorts, id first).
+        by_id = sorted(held, key=lambda r: r[1])
+        holds = [HoldRow(r[2], r[9], r[3]) for r in sorted(by_id, key=lambda r: r[9],
+                                                            reverse=True)]
     return AgreementRows(agreements, recipients, holds, marked[0][3] if marked else None)
+
+
+_FOURTH = itemgetter(4)
