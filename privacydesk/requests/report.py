@@ -2,8 +2,10 @@
 
 `build(person, *, actor, lang)` returns a plain, JSON-ready dict (the machine-readable
 report; schema "privacydesk.access-report/1", documented in docs/requests.md). The data come
-from one audited read (`register.services.read_person`, purpose "access_request", which
-Art. 18(2) allows even for restricted data); every fact comes from the policy or the
+from one audited read (`register.services.read_person_rows`: `read_person`'s rules and
+audit entry, the rows without the views; purpose "access_request", which Art. 18(2)
+allows even for restricted data), with the report's own SELECTs in the same transaction
+as the audit entry (Sec4); every fact comes from the policy or the
 register: purposes, categories, legal bases, sources, recipients (the agreements' D2
 recipients; the disclosure log's rows through `DISCLOSURE_READS`),
 retention per datum (stored `delete_after`, else the policy's decision), legal holds, the

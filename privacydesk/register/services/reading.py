@@ -80,7 +80,8 @@ def read_person(person: Person, *, actor: str, purpose: str,
     only be read for an Art. 18(2) use (e.g. "access_request"); else RestrictedError.
     One SELECT for every category's data and one for the roles, on the DB-API cursor
     (`raw_read`), and the audit entry appended with them as one unit
-    (`vault.append.append_after`: on PostgreSQL in two round trips, one transaction).
+    (`vault.append.append_after`: on PostgreSQL in two round trips, one transaction; on
+    SQLite in one BEGIN IMMEDIATE ... COMMIT).
     """
     return read_person_with(person, actor=actor, purpose=purpose, staff_role=staff_role)[0]
 
