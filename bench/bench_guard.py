@@ -49,9 +49,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fail2ban_baseline import Fail2banRunner, ensure_fail2ban, print_every_way, ratio  # noqa: E402
 
 from privacydesk.guard import rules  # noqa: E402
-from privacydesk.guard.detector import Detector, Limits  # noqa: E402
+from privacydesk.guard.detector import Detector, Limits, fold  # noqa: E402
 from privacydesk.guard.keys import KeyRing  # noqa: E402
-from privacydesk.guard.stores.memory import MemoryStore, fold  # noqa: E402
+from privacydesk.guard.stores.memory import MemoryStore  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMITS = Limits(5, 600)

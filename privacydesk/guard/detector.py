@@ -129,3 +129,20 @@ class Detector:
             unknown = sorted(set(map(itemgetter(1), batch)).difference(RULE_BIT))
             raise ValueError(f"rule: unknown break-in rule {unknown[0]!r}")
         return batch
+
+
+def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """Group a batch by subject: the signal tuple itself for a subject seen once, else the
+    list of its signals in order (stores then hash and update each subject once)."""
+    groups: dict[str, Any] = {}
+    get = groups.get
+    for sig in signals:
+        subject = sig[0]
+        group = get(subject)
+        if group is None:
+            groups[subject] = sig
+        elif type(group) is tuple:
+            groups[subject] = [group, sig]
+        else:
+            group.append(sig)
+    return groups

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
-from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, fold
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.models import Counter, Salt
-from privacydesk.guard.stores.memory import fold
 
 
 class DatabaseStore:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, evidence_of
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, evidence_of, fold
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULE_BIT, RULES
 
@@ -289,20 +289,3 @@ class MemoryStore:
         for k in demoted:
             counts[k] = self._compact(counts[k])
         self._suspects -= len(demoted)
-
-
-def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
-    """Group a batch by subject: the signal tuple itself for a subject seen once, else the
-    list of its signals in order (stores then hash and update each subject once)."""
-    groups: dict[str, Any] = {}
-    get = groups.get
-    for sig in signals:
-        subject = sig[0]
-        group = get(subject)
-        if group is None:
-            groups[subject] = sig
-        elif type(group) is tuple:
-            groups[subject] = [group, sig]
-        else:
-            group.append(sig)
-    return groups

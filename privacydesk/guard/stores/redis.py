@@ -29,10 +29,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, fold
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULES
-from privacydesk.guard.stores.memory import fold
 from privacydesk.guard.stores.redis_script import ADD_SCRIPT
 
 
