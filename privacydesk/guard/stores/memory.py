@@ -20,10 +20,15 @@ The dict's insertion order is the recency order: a touched entry is moved to the
 the table is full the least recently touched entries are evicted first, in batches. An
 offender touches its entry on every signal, so a flood of one-off addresses evicts the flood,
 not the offender.
+
+The loop that counts a batch into the table is counting.count_batch; _counting.c is the same
+loop in C, on the same dict and records (issue #4: the in-memory detector's speed), used when
+it was built at install time unless PRIVACYDESK_GUARD_PURE=1 or `accelerated=False`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from itertools import islice
 from typing import Any
@@ -31,6 +36,12 @@ from typing import Any
 from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, evidence_of, fold
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULE_BIT, RULES
+from privacydesk.guard.stores.counting import count_batch
+
+try:
+    from privacydesk.guard.stores import _counting
+except ImportError:  # not built (no compiler at install time): the Python loop counts the same
+    _counting = None  # type: ignore[assignment]
 
 #: The key and the record of one entry: two ints below 2**60, 32 bytes each.
 INT_BYTES_PER_ENTRY = 64
@@ -41,6 +52,12 @@ MAX_PATHS = 4095
 _M28 = (1 << 28) - 1
 _RULE_OF_BIT = {bit: rule for rule, bit in RULE_BIT.items()}
 _RULE_BITS = {rule: bit << 40 for rule, bit in RULE_BIT.items()}  # each rule's bit in place
+_C_RANGE, _C_BASE = 1 << 40, 1 << 52  # where the C loop's 64-bit arithmetic is exact
+
+
+def accelerator_built() -> bool:
+    """True when the C counting loop was compiled at install time (tests check this here)."""
+    return _counting is not None
 
 
 def entries_for(budget: int) -> int:
@@ -62,7 +79,15 @@ class MemoryStore:
     """Counters in this process's memory, never more than about `max_bytes` of them."""
 
     def __init__(self, limits: Limits, keyring: KeyRing, max_bytes: int = 64 << 20,
-                 clock_base: float | None = None) -> None:
+                 clock_base: float | None = None, accelerated: bool | None = None) -> None:
+        """`accelerated`: count in C (True: required, an error if not built), in Python
+        (False), or in C when built unless PRIVACYDESK_GUARD_PURE=1 (None)."""
+        if accelerated is None:
+            accelerated = accelerator_built() and os.environ.get("PRIVACYDESK_GUARD_PURE") != "1"
+        if accelerated and _counting is None:
+            raise RuntimeError("the guard's C counting loop is not built: pip install -e .")
+        self.accelerated = accelerated
+        self._count = _counting.count_batch if accelerated else count_batch
         self.limits = limits
         self.keyring = keyring
         suspects_share = max_bytes // 8
@@ -127,9 +152,9 @@ class MemoryStore:
         """Count a batch; return the evidence of each subject this batch made an offender.
 
         The batch is folded per subject, so a subject is keyed (one AES call for the whole
-        batch) and updated once however many signals it sent; the loop below is the hot path
-        of an attack and of a flood, so it is written out inline (see the module doc for the
-        two kinds of record).
+        batch) and updated once however many signals it sent. The loop over the subjects is
+        the hot path of an attack and of a flood: `counting.count_batch` in Python, or the
+        same loop in C (`_counting`, see the module doc).
         """
         groups = fold(signals)
         counts, limits = self._counts, self.limits
@@ -150,112 +175,15 @@ class MemoryStore:
                 if ok in counts and k not in counts:  # its record moves to the new key
                     counts[k] = counts.pop(ok)
         window = limits.window_seconds
-        window2, limit = 2 * window, limits.threshold * window
-        pop, path_bits, rules_of = counts.pop, self._path_bits, self._rules_of
-        rule_of_bit, rule_bits, path_table = _RULE_OF_BIT, _RULE_BITS, self._paths
-        fresh = t | 1 << 28 if limits.threshold > 1 else -1  # the record of a first signal
-        fnow = float(now)
-        crossed: dict[str, Evidence] = {}
-        suspects = 0  # suspect records made minus suspect records ended, in this batch
-        for k, subject, group in zip(keys, groups, groups.values(), strict=True):
-            v = pop(k, None)
-            if type(group) is tuple:  # one signal from this subject in this batch
-                if v is not None:
-                    if type(v) is list:  # a suspect signalling again: the common case of an attack
-                        elapsed = t - v[0]
-                        if elapsed < window:  # only the count moves (the record is updated
-                            cur = v[1] = v[1] + 1  # in place, and moved to the end below)
-                            prev = v[2]
-                        elif elapsed < window2:  # a new window; the last one still weighs in
-                            cur, prev, elapsed = 1, v[1], elapsed - window
-                            v[0], v[1], v[2] = v[0] + window, cur, prev
-                        else:  # both windows over: the old record says nothing any more
-                            suspects -= 1
-                            v = None
-                        if v is not None:
-                            rule, path, found = group[1], group[2], v[4]
-                            found[rule] = found.get(rule, 0) + 1
-                            if path:
-                                paths = v[5]
-                                if path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                                    paths.append(path[:200])
-                            # cur + prev * (share of the last window still inside) >= threshold
-                            if cur * window + prev * (window - elapsed) >= limit:
-                                suspects -= 1
-                                crossed[subject] = evidence_of((found, v[3], now, v[5]))
-                                continue  # forgotten: the next signal starts afresh
-                            counts[k] = v
-                            continue
-                    else:  # a compact record: this subject's second signal
-                        ws = v & _M28
-                        elapsed = t - ws
-                        if elapsed < window2:
-                            first = float(base + ws)
-                            if elapsed < window:
-                                cur, prev = (v >> 28 & 63) + 1, v >> 34 & 63
-                            else:
-                                cur, prev = 1, v >> 28 & 63
-                                ws, elapsed = ws + window, elapsed - window
-                            rule, path = group[1], group[2]
-                            first_rule = rule_of_bit.get(v >> 40 & 255)
-                            if first_rule is not None:  # one signal so far (written out: an
-                                found = {first_rule: 1, rule: (rule == first_rule) + 1}
-                                first_path = path_table[v >> 48]  # attack makes many)
-                                paths = [first_path] if first_path else []
-                                if path and path != first_path:
-                                    paths.append(path[:200])
-                            else:  # a suspect packed small earlier (see _demote)
-                                found, paths = rules_of(v)
-                                found[rule] = found.get(rule, 0) + 1
-                                if path and path not in paths:
-                                    paths.append(path[:200])
-                            if cur * window + prev * (window - elapsed) >= limit:
-                                crossed[subject] = evidence_of((found, first, now, paths))
-                                continue
-                            counts[k] = [ws, cur, prev, first, found, paths]
-                            suspects += 1
-                            continue
-                path = group[2]  # a new subject (or one whose windows are both over)
-                if fresh >= 0:  # the common case under a flood
-                    in_place = path_bits.get(path)
-                    if in_place is None:
-                        in_place = self._path_id(path) << 48
-                    counts[k] = fresh | rule_bits[group[1]] | in_place
-                else:  # a threshold of one: the first signal crosses it
-                    crossed[subject] = Evidence({group[1]: 1}, fnow, now,
-                                                [path[:200]] if path else [])
-                continue
-            # Several signals from this subject in this batch.
-            if type(v) is list:
-                if t - v[0] >= window2:
-                    suspects -= 1
-                    v = None
-            elif v is not None:
-                ws = v & _M28
-                if t - ws < window2:
-                    found, paths = rules_of(v)
-                    v = [ws, v >> 28 & 63, v >> 34 & 63, float(base + ws), found, paths]
-                    suspects += 1
-                else:
-                    v = None
-            if v is None:
-                v = [t, 0, 0, fnow, {}, []]
-                suspects += 1
-            ws, cur, prev = v[0], v[1], v[2]
-            elapsed = t - ws
-            if elapsed >= window:
-                prev, ws, elapsed, cur = cur, ws + window, elapsed - window, 0
-            found, paths, cur = v[4], v[5], cur + len(group)
-            for _, rule, path in group:
-                found[rule] = found.get(rule, 0) + 1
-                if path and path not in paths and len(paths) < MAX_EVIDENCE_PATHS:
-                    paths.append(path[:200])
-            if cur * window + prev * (window - elapsed) >= limit:
-                suspects -= 1
-                crossed[subject] = evidence_of((found, v[3], now, paths))
-                continue
-            v[0], v[1], v[2] = ws, cur, prev
-            counts[k] = v
+        # The C loop where it is built and its 64-bit arithmetic is exact (always, short of a
+        # clock 35,000 years past the store's start); else the reference loop, same results.
+        count = self._count if t < _C_RANGE and window < _C_RANGE and \
+            -_C_BASE <= base < _C_BASE else count_batch
+        crossed, suspects = count(
+            counts, keys, groups, t, base, window, limits.threshold * window,
+            t | 1 << 28 if limits.threshold > 1 else -1,  # the record of a first signal
+            _RULE_BITS, self._path_bits, _RULE_OF_BIT, self._paths, MAX_EVIDENCE_PATHS,
+            evidence_of, now, float(now), self._path_id, self._rules_of)
         self._suspects += suspects
         if self._suspects > self.max_suspects:
             self._demote(self._suspects - self.max_suspects + self.max_suspects // 16)
