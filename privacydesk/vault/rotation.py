@@ -6,8 +6,10 @@ and a row is written only if it still holds what was read, so an interrupted run
 kill -9) loses nothing and never encrypts twice: every row is either still under its old
 key, which stays in the keyring, or already under the new one. Because selection is
 `key_id != current`, simply running it again finishes the job. On SQLite the batches are
-re-encrypted inside their UPDATE (rotation_sqlite.py); elsewhere they are read, re-encrypted
-in a second thread and written back here.
+re-encrypted inside their UPDATE (rotation_sqlite.py). On PostgreSQL (outside a caller's
+transaction) the table is swept page by page in stripes, so that updates stay on their page
+(rotation_pg.py), and only what that sweep leaves comes here. Here batches are read,
+re-encrypted in a second thread and written back.
 
 Processes cache the keyring: after a new key is made current, restart the web workers, then
 run `privacydesk keys rotate --no-new-key` once more to catch rows they sealed meanwhile.
@@ -29,7 +31,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from tqdm import tqdm
 
-from privacydesk.vault import VaultError, audit, crypto, keyring, rotation_sqlite
+from privacydesk.vault import VaultError, audit, crypto, keyring, rotation_pg, rotation_sqlite
 from privacydesk.vault.models import SealedMixin
 
 BatchHook = Callable[[type[Model], int], None]
@@ -188,9 +190,13 @@ def _rotate_model(model: type[SealedMixin], reseal: crypto.Resealer, batch_size:
     conn = connections[alias]
     if conn.vendor == "sqlite" and _fast_path(model):
         return rotation_sqlite.rotate(model, reseal, batch_size, on_batch, bar.update)
+    done = 0
+    if _fast_path(model) and rotation_pg.applies(model, conn):
+        done, left = rotation_pg.rotate(model, reseal, on_batch, bar.update)
+        if not left:
+            return done
     current = reseal.key_id
     aads = _Aads(model)
-    done = 0
     with ThreadPoolExecutor(1, thread_name_prefix="privacydesk-reseal") as crypto_thread:
 
         def next_batch(after_pk: object) -> Future[list[Update]] | list[Update]:
