@@ -2,8 +2,9 @@
 
 1. Events per second on one synthetic stream: fail2ban-regex reading it as a log file (the
    Debian package fail2ban; installed with apt-get when missing and running as root), the
-   in-memory detector (signal by signal, and in batches), and the Redis-shared detector
-   (batches: one script call per batch). Two streams: "attack" (most events from a few
+   in-memory detector (signal by signal, and in batches; its counting loop in C where built,
+   with the Python loop timed beside it, and the bench says which ran), and the Redis-shared
+   detector (batches: one script call per batch). Two streams: "attack" (most events from a few
    hundred repeating addresses, the rest one-off) and "flood" (every event a new address).
 
    fail2ban is measured the way its rate is usually quoted (the issue's anchor, "about 9,400
@@ -54,6 +55,12 @@ from privacydesk.guard.keys import KeyRing  # noqa: E402
 from privacydesk.guard.stores.memory import MemoryStore  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Which counting loop the in-memory detector runs here (MemoryStore's default choice).
+ACCELERATED = MemoryStore(Limits(5, 600), KeyRing(3600, 600)).accelerated
+IMPLEMENTATION = ("counting loop in C (privacydesk/guard/stores/_counting.c); the Python loop "
+                  "(counting.py) timed beside it" if ACCELERATED else
+                  "Python counting loop (counting.py: the C loop is not built, or "
+                  "PRIVACYDESK_GUARD_PURE=1)")
 LIMITS = Limits(5, 600)
 ROTATE = 3600  # seconds per generation of the hashing secret
 # label -> (stream, measured in the first minute of a generation of the secret)
@@ -96,10 +103,12 @@ def memory_single(events: list[tuple[str, str, str]], now: float) -> float:
     return len(events) / (time.perf_counter() - started)
 
 
-def memory_batched(events: list[tuple[str, str, str]], now: float) -> tuple[float, float]:
-    """(events per wall second, events per CPU second) in batches of 1000."""
-    detector = Detector(MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=1 << 30),
-                        clock=lambda: now)
+def memory_batched(events: list[tuple[str, str, str]], now: float,
+                   accelerated: bool | None = None) -> tuple[float, float]:
+    """(events per wall second, events per CPU second) in batches of 1000; `accelerated`
+    False: the store's Python counting loop (the reference the C loop replaces)."""
+    detector = Detector(MemoryStore(LIMITS, KeyRing(ROTATE, 600), max_bytes=1 << 30,
+                                    accelerated=accelerated), clock=lambda: now)
     started, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(events), 1000):
         detector.signal_many(events[i:i + 1000])
@@ -219,8 +228,8 @@ def events_table(args: argparse.Namespace, folder: Path) -> None:
     f2b: dict[str, Fail2banRunner] = {}
     for label, (kind, rotation) in STREAMS.items():
         events, now = stream(kind, args.events), moment(rotation)
-        runs = best[label] = dict.fromkeys(("single", "memory", "memory cpu", "redis",
-                                             "redis pipelined"), 0.0)
+        runs = best[label] = dict.fromkeys(("single", "memory", "memory cpu", "memory python",
+                                             "redis", "redis pipelined"), 0.0)
         if have_f2b and not rotation:  # fail2ban has no secret to rotate: one run per stream
             kinds = ["syslog", "bare"] + (["sshd"] if kind == "attack" else [])
             (folder / kind).mkdir()
@@ -235,25 +244,30 @@ def events_table(args: argparse.Namespace, folder: Path) -> None:
             wall, cpu = memory_batched(events, now)
             runs["memory"], runs["memory cpu"] = max(runs["memory"], wall), \
                 max(runs["memory cpu"], cpu)
+            if ACCELERATED:  # the same run with the Python loop, for the A/B in the table
+                runs["memory python"] = max(runs["memory python"],
+                                            memory_batched(events, now, accelerated=False)[0])
             runs["redis"] = max(runs["redis"], redis_batched(events, now) or 0.0)
             runs["redis pipelined"] = max(runs["redis pipelined"],
                                           redis_batched(events, now, pipelined=True) or 0.0)
     print(f"## Events per second ({args.events:,} events per stream, best of {args.repeat})\n")
     print("fail2ban-regex: the whole command `fail2ban-regex <log> <filter>` with a syslog "
           "filter written like Debian's (start-up included, as its rate is usually quoted).\n")
+    print(f"In-memory detector: {IMPLEMENTATION}.\n")
     print("| stream | fail2ban-regex | memory, per signal | memory, batches of 1000 "
-          "| Redis, batches of 1000 | Redis, pipelined | memory/fail2ban | Redis/fail2ban "
-          "| Redis pipelined/fail2ban |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| memory, Python loop | Redis, batches of 1000 | Redis, pipelined | memory/fail2ban "
+          "| memory Python loop/fail2ban | Redis/fail2ban | Redis pipelined/fail2ban |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for label, runs in best.items():
         kind = STREAMS[label][0]
         base = f2b[kind].results["syslog"].rates()["wall"] if have_f2b else None
+        python = runs["memory python"] if ACCELERATED else runs["memory"]
         print(f"| {label} | {base or 0:,.0f} | {runs['single']:,.0f} | {runs['memory']:,.0f} "
-              f"| {runs['redis']:,.0f} | {runs['redis pipelined']:,.0f} "
-              f"| {ratio(runs['memory'], base)} | {ratio(runs['redis'], base)} "
-              f"| {ratio(runs['redis pipelined'], base)} |")
+              f"| {python:,.0f} | {runs['redis']:,.0f} | {runs['redis pipelined']:,.0f} "
+              f"| {ratio(runs['memory'], base)} | {ratio(python, base)} "
+              f"| {ratio(runs['redis'], base)} | {ratio(runs['redis pipelined'], base)} |")
     print("\n## Where the in-memory detector's time goes (CPU ns per event, batches of 1000, "
-          f"best of {args.repeat})\n")
+          f"best of {args.repeat}; {'C' if ACCELERATED else 'Python'} counting loop)\n")
     parts = {kind: memory_breakdown(stream(kind, args.events), args.repeat)
              for kind in ("attack", "flood")}
     print("| part | " + " | ".join(parts) + " |")
