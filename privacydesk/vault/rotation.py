@@ -72,13 +72,7 @@ def _select_sql(model: type[SealedMixin], conn: BaseDatabaseWrapper,
     cursor: no model instances and no ORM query building per batch (rotation hot path)."""
     q, meta = conn.ops.quote_name, model._meta
     table, pk_col = q(meta.db_table), q(meta.pk.column)
-    owner_ref, join = "NULL", ""
-    if model.sealed_owner_path() is not None:
-        owner: Any = meta.get_field(model.sealed_owner_field)
-        related: Any = owner.related_model._meta
-        owner_ref = f"o.{q(related.get_field('ref').column)}"
-        join = (f" LEFT JOIN {q(related.db_table)} o "
-                f"ON o.{q(related.pk.column)} = t.{q(owner.column)}")
+    owner_ref, join = rotation_sqlite.owner_join(model, conn)
     after = "" if first else f" AND t.{pk_col} > %s"
     return (f"SELECT t.{pk_col}, t.{q('key_id')}, t.{q('ciphertext')}, {owner_ref} "
             f"FROM {table} t{join} WHERE t.{q('key_id')} <> %s{after} "

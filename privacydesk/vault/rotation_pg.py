@@ -40,7 +40,7 @@ from django.db.models import Model
 
 from privacydesk.vault import crypto
 from privacydesk.vault.models import SealedMixin
-from privacydesk.vault.rotation_sqlite import Aads
+from privacydesk.vault.rotation_sqlite import Aads, owner_join
 
 STRIPES = 10
 STRIPE_ROWS = 5000  # rows a stripe aims at: one transaction, one COPY, one UPDATE
@@ -83,13 +83,7 @@ class _Sweep:
         self.conn = connections[self.alias]
         q, meta = self.conn.ops.quote_name, model._meta
         self.table = q(meta.db_table)
-        owner_ref, join = "NULL", ""
-        if model.sealed_owner_path() is not None:
-            owner: Any = meta.get_field(model.sealed_owner_field)
-            related: Any = owner.related_model._meta
-            owner_ref = f"o.{q(related.get_field('ref').column)}::text"
-            join = (f" LEFT JOIN {q(related.db_table)} o "
-                    f"ON o.{q(related.pk.column)} = t.{q(owner.column)}")
+        owner_ref, join = owner_join(model, self.conn, cast="::text")
         pk = q(meta.pk.column)  # type: ignore[union-attr]
         self.read_sql = (
             f"SELECT t.ctid, t.xmin, t.key_id, t.ciphertext, {owner_ref} FROM {self.table} t"
