@@ -100,6 +100,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRIVACYDESK_ACCESS_DEFAULT_MINUTES", "int", "60",
             "Validity of a server-access certificate when the request names none "
             "(capped by the maximum).", minimum=1),
+    Setting("PRIVACYDESK_GUARD_PURE", "bool", "false",
+            "Count break-in signals in the guard's Python loop even where its C loop is "
+            "built (same results, slower; for comparison and debugging)."),
 )
 
 
@@ -168,6 +171,15 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
                 "PRIVACYDESK_KEYS: production mode needs encryption keys from "
                 "PRIVACYDESK_KEYS or PRIVACYDESK_KEY_FILE; they are never generated silently")
     return Config(values)
+
+
+def setting(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One declared variable's value, parsed and checked as `load_config` does, for code
+    that runs without Django's settings (the guard's stores, the benchmarks). KeyError for
+    an undeclared name."""
+    declared = {s.name: s for s in SETTINGS}[name]
+    env = os.environ if environ is None else environ
+    return _parse(declared, env.get(name, declared.default))
 
 
 def markdown_table(settings: tuple[Setting, ...] = SETTINGS) -> str:

@@ -193,3 +193,17 @@ def test_odd_signals_go_the_same_way_in_both_loops(group):
         except (IndexError, ValueError) as exc:
             results.append((type(exc), str(exc), counts))
     assert results[0] == results[1]
+
+
+def test_the_pure_switch_is_a_declared_setting(monkeypatch):
+    """PRIVACYDESK_GUARD_PURE reads like every other boolean variable, and a value that is
+    not one is refused with the variable's name, as at start-up."""
+    from privacydesk.config import ConfigError
+
+    monkeypatch.setenv("PRIVACYDESK_GUARD_PURE", "true")
+    assert not MemoryStore(Limits(5, 600), KeyRing(3600, 600)).accelerated
+    monkeypatch.setenv("PRIVACYDESK_GUARD_PURE", "off")
+    assert MemoryStore(Limits(5, 600), KeyRing(3600, 600)).accelerated == accelerator_built()
+    monkeypatch.setenv("PRIVACYDESK_GUARD_PURE", "perhaps")
+    with pytest.raises(ConfigError, match="PRIVACYDESK_GUARD_PURE: must be true or false"):
+        MemoryStore(Limits(5, 600), KeyRing(3600, 600))

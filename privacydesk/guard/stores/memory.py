@@ -28,11 +28,11 @@ it was built at install time unless PRIVACYDESK_GUARD_PURE=1 or `accelerated=Fal
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
+from privacydesk import config
 from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, evidence_of, fold
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULE_BIT, RULES
@@ -83,7 +83,7 @@ class MemoryStore:
         """`accelerated`: count in C (True: required, an error if not built), in Python
         (False), or in C when built unless PRIVACYDESK_GUARD_PURE=1 (None)."""
         if accelerated is None:
-            accelerated = accelerator_built() and os.environ.get("PRIVACYDESK_GUARD_PURE") != "1"
+            accelerated = accelerator_built() and not config.setting("PRIVACYDESK_GUARD_PURE")
         if accelerated and _counting is None:
             raise RuntimeError("the guard's C counting loop is not built: pip install -e .")
         self.accelerated = accelerated
