@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from privacydesk import rawsql
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.vault import chain, keyring
-from privacydesk.vault.models import AuditEntry, AuditHead
+from privacydesk.vault import append_sql, chain, keyring
+from privacydesk.vault.models import AuditEntry
 
 _LIMITS = {"actor": 150, "action": 32, "object_type": 100, "object_id": 64,
            "person_ref": 64, "purpose": 64}
@@ -113,7 +113,7 @@ def _write(conn: BaseDatabaseWrapper, cur: Any, cleaned: list[tuple[str, ...]], 
            macer: chain.EntryMac) -> tuple[list[tuple[Any, ...]], datetime]:
     """Lock and read the head, insert the entries and move the head, on `cur`, inside the
     caller's transaction."""
-    head_sql, move_sql, lock_head_sql, insert_move_sql = _statements(conn)
+    head_sql, move_sql, lock_head_sql, insert_move_sql = append_sql.head_statements(conn)
     found: list[Any] = []
     if lock_head_sql:
         cur.execute(lock_head_sql)
@@ -139,9 +139,9 @@ def _write(conn: BaseDatabaseWrapper, cur: Any, cleaned: list[tuple[str, ...]], 
         cur.execute(insert_move_sql, [*rows[0], seq, prev, _head_mac(macer, seq, prev)])
         return rows, now
     if len(rows) == 1:
-        cur.execute(_insert_sql(conn), rows[0])
+        cur.execute(append_sql.insert_statement(conn), rows[0])
     elif rows:
-        cur.executemany(_insert_sql(conn), rows)
+        cur.executemany(append_sql.insert_statement(conn), rows)
     if rows and head is not None:
         cur.execute(move_sql, [seq, prev, _head_mac(macer, seq, prev)])
     elif rows:
@@ -188,7 +188,7 @@ def append_after(statements: Sequence[Statement],
         return result
     key = keyring.get().audit_key
     macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
-    _, _, lock_head_sql, insert_move_sql = _statements(conn)
+    _, _, lock_head_sql, insert_move_sql = append_sql.head_statements(conn)
     try:
         found = rawsql.pipelined(conn, [("BEGIN", ()), *statements, (lock_head_sql, ())])
         result, item = entry_of(found[1:-1])
@@ -271,34 +271,3 @@ def _head_mac(macer: chain.EntryMac, seq: int, mac: str) -> str:
 
 
 _MACERS: dict[bytes, chain.EntryMac] = {}  # the pre-keyed HMAC states, per audit key
-_STATEMENTS: dict[str, tuple[str, str, str, str]] = {}
-_INSERTS: dict[str, str] = {}
-
-
-def _statements(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
-    """`_head_sql` for this database, built once."""
-    found = _STATEMENTS.get(conn.vendor)
-    if found is None:
-        found = _STATEMENTS[conn.vendor] = _head_sql(conn)
-    return found
-
-
-def _insert_sql(conn: BaseDatabaseWrapper) -> str:
-    found = _INSERTS.get(conn.vendor)
-    if found is None:
-        found = _INSERTS[conn.vendor] = chain.insert_sql(conn)
-    return found
-
-
-def _head_sql(conn: BaseDatabaseWrapper) -> tuple[str, str, str, str]:
-    """(SELECT of the head's seq and mac, UPDATE of its seq, mac and head_mac, and on
-    PostgreSQL: the SELECT taking the head row's lock, and one INSERT of an entry with the
-    head's UPDATE; "" elsewhere)."""
-    q = conn.ops.quote_name
-    table, where = q(AuditHead._meta.db_table), f"WHERE {q('id')} = 1"
-    select = f"SELECT {q('seq')}, {q('mac')} FROM {table} {where}"  # noqa: S608
-    move = (f"UPDATE {table} SET {q('seq')} = %s, {q('mac')} = %s, "  # noqa: S608
-            f"{q('head_mac')} = %s {where}")
-    if conn.vendor != "postgresql":
-        return select, move, "", ""
-    return select, move, f"{select} FOR UPDATE", f"WITH e AS ({chain.insert_sql(conn)}) {move}"

@@ -204,7 +204,7 @@ def test_the_cheaper_sqlite_converters_equal_djangos(value):
 
     from django.db.models import DateField, DateTimeField
 
-    from privacydesk.rawsql import _faster
+    from privacydesk.rawconvert import _faster
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's converters")
