@@ -37,7 +37,8 @@ WORKER_AHEAD = 2
 # While the worker works, this process re-encrypts batches of a fifth of the size itself
 # and looks for the worker's answer after each: writing a prepared batch costs it about
 # 2.2 µs a row, re-encrypting in its own UPDATE 3.5, so it should mostly write the
-# worker's (measured at 1M rows: from half of the batches to about 80%, 50% -> 57% of raw).
+# worker's (measured at 1M rows: from half of the batches to about 80%, and from 47-50%
+# to 58-59% of raw).
 OWN_SHARE = 5
 MIN_OWN = 100  # below it (tiny test batches) a batch of its own stays whole
 
@@ -149,10 +150,11 @@ def rotate(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int,
     how many rows changed. `on_batch(model, n)` runs inside the batch's transaction.
 
     With more than one batch to do, on a database file in WAL mode and outside a caller's
-    transaction, a worker process (reseal_worker.py) prepares one batch ahead while this
-    process rotates the batches before it; when the worker's batch is ready it is written
-    next. The UPDATE takes the worker's ciphertext for a row only if the row still holds
-    what the worker read (coalesce() runs the in-statement re-encryption only where not).
+    transaction, a worker process (reseal_worker.py) prepares batches ahead (`WORKER_AHEAD`
+    queued) while this process re-encrypts smaller batches of its own in their UPDATE; a
+    batch the worker has ready is written before the next one of its own. The UPDATE takes
+    the worker's ciphertext for a row only if the row still holds what the worker read
+    (coalesce() runs the in-statement re-encryption only where not).
     Batches may therefore commit out of pk order; each is still whole or not at all."""
     alias = router.db_for_write(model)
     conn = connections[alias]
@@ -161,13 +163,13 @@ def rotate(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int,
                                q("ciphertext"))
     ref = owner_ref_sql(model, conn)
 
-    def rows(first: bool) -> str:
-        return f"FROM {table} t WHERE t.{key_id} <> ?" + ("" if first else f" AND t.{pk} > ?")
+    def where(first: bool) -> str:  # rows still under another key, after the last batch
+        return f"WHERE t.{key_id} <> ?" + ("" if first else f" AND t.{pk} > ?")
 
     def update_sql(first: bool) -> str:
         return (f"UPDATE {table} AS t SET {key_id} = ?, {blob} = coalesce({PICK}(t.{pk}, "
                 f"t.{key_id}, t.{blob}), {FUNCTION}(t.{key_id}, t.{blob}, {ref})) "
-                f"{rows(first).removeprefix(f'FROM {table} t ')} AND t.{pk} <= ?")
+                f"{where(first)} AND t.{pk} <= ?")
 
     errors: list[BaseException] = []
     aads = Aads(model)
@@ -186,7 +188,8 @@ def rotate(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int,
         lo = state["frontier"]
         with conn.wrap_database_errors:
             hi, count = db.execute(
-                f"SELECT max({pk}), count(*) FROM (SELECT t.{pk} {rows(lo is None)} "
+                f"SELECT max({pk}), count(*) FROM (SELECT t.{pk} FROM {table} t "
+                f"{where(lo is None)} "
                 f"ORDER BY t.{pk} LIMIT ?)", (new, *([] if lo is None else [lo]), size)
             ).fetchone()
         if hi is None:
@@ -252,7 +255,7 @@ def rotate(model: type[SealedMixin], reseal: crypto.Resealer, batch_size: int,
 
                     def worker_sql(first: bool, owner: str = owner, join: str = join) -> str:
                         return (f"SELECT t.{pk}, t.{key_id}, t.{blob}, {owner} "
-                                f"{rows(first).replace(' t ', f' t{join} ', 1)} "
+                                f"FROM {table} t{join} {where(first)} "
                                 f"AND t.{pk} <= ?")
 
                     worker = reseal_worker.Worker(reseal_worker.Setup(
