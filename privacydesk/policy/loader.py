@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from privacydesk.policy._reader import Table
 from privacydesk.policy.errors import PolicyError
@@ -141,9 +142,15 @@ def _controller(t: Table) -> Controller:
     if not re.fullmatch(r"https://\S+", authority.url):
         a.fail("url", "must be an https:// address")
     a.close()
+    time_zone = t.text("time_zone", 64) if t.has("time_zone") else Controller.time_zone
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        t.fail("time_zone", f"must be an IANA time zone such as Europe/Amsterdam; "
+               f"{time_zone!r} is not")
     t.close()
     return Controller(country=country, email=email, website=website, authority=authority,
-                      **fields)
+                      time_zone=time_zone, **fields)
 
 
 def _role(key: str, t: Table) -> RoleDef:

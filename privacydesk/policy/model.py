@@ -85,6 +85,8 @@ class Controller:
     email: str
     website: str
     authority: SupervisoryAuthority
+    # The zone whose calendar day is "today" for every deadline, deletion date and report.
+    time_zone: str = "Europe/Amsterdam"
 
     @property
     def address_line(self) -> str:
