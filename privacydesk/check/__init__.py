@@ -1,12 +1,13 @@
 """privacydesk check: verify every promise of the privacy statement on live data.
 
 Public API: `run_checks(only=None) -> list[CheckResult]`, `any_failed(results)`, the
-statuses PASS / FAIL / WARN / NOT_VERIFIABLE, and `report.render(results, fmt)` /
+statuses PASS / IDLE / WARN / FAIL / NOT_VERIFIABLE, and `report.render(results, fmt)` /
 `report.write_pdf(results, path)`. See docs/check.md.
 """
 
 from privacydesk.check.registry import (
     FAIL,
+    IDLE,
     NOT_VERIFIABLE,
     PASS,
     PROMISES,
@@ -15,5 +16,5 @@ from privacydesk.check.registry import (
 )
 from privacydesk.check.runner import any_failed, run_checks
 
-__all__ = ["FAIL", "NOT_VERIFIABLE", "PASS", "PROMISES", "WARN", "CheckResult", "any_failed",
-           "run_checks"]
+__all__ = ["FAIL", "IDLE", "NOT_VERIFIABLE", "PASS", "PROMISES", "WARN", "CheckResult",
+           "any_failed", "run_checks"]

@@ -5,7 +5,10 @@ on a function taking no arguments and returning a `CheckResult`. A check reads t
 database and configuration, asks the policy for every rule (never a copy of one), and
 reports only pseudonymous refs, ids and counts in `details` — never a name, address or value.
 A check that cannot look at what its promise needs says so with NOT_VERIFIABLE and a reason:
-nothing that was not checked is ever reported as passing.
+nothing that was not checked is ever reported as passing. A check whose population is empty
+(0 callbacks, 0 requests, 0 grants …) says so with IDLE ("nothing to check yet") — the
+promise was not contradicted, but nothing proved it either (`idle()` / `verdict(...,
+examined=0)`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ PASS = "pass"
 FAIL = "fail"
 WARN = "warn"
 NOT_VERIFIABLE = "not-verifiable"
-STATUSES = (PASS, FAIL, WARN, NOT_VERIFIABLE)
+#: Nothing to examine yet: the check ran, but its population (requests, grants, …) is empty.
+IDLE = "idle"
+#: In the order the reports count them (summary line): pass, idle, warn, fail, not-verifiable.
+STATUSES = (PASS, IDLE, WARN, FAIL, NOT_VERIFIABLE)
 
 #: The promise ids of the privacy statement, in the statement's order (promises.md).
 PROMISES: tuple[str, ...] = (
@@ -85,11 +91,24 @@ def result(promise: str, status: str, summary: str,
 
 
 def verdict(promise: str, failures: list[str], ok_summary: str,
-            fail_summary: str, info: Iterable[str] = ()) -> CheckResult:
-    """PASS with `ok_summary` when `failures` is empty, else FAIL listing them first."""
+            fail_summary: str, info: Iterable[str] = (),
+            examined: int | None = None, idle_summary: str = "") -> CheckResult:
+    """PASS with `ok_summary` when `failures` is empty, else FAIL listing them first.
+
+    `examined`: how many things the check looked at; 0 (with no failures) makes the result
+    IDLE with `idle_summary` (default "nothing to check yet") instead of PASS.
+    """
     if failures:
         return result(promise, FAIL, fail_summary, [*failures, *info])
+    if examined == 0:
+        return idle(promise, idle_summary or "nothing to check yet", info)
     return result(promise, PASS, ok_summary, info)
+
+
+def idle(promise: str, summary: str = "nothing to check yet",
+         details: Iterable[str] = ()) -> CheckResult:
+    """IDLE: the check ran and found nothing to examine (`summary` says what is empty)."""
+    return result(promise, IDLE, summary, details)
 
 
 def not_verifiable(promise: str, reason: str) -> CheckResult:
