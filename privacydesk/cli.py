@@ -30,7 +30,36 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _unmigrated() -> bool:
+    """True when Django is set up and the database lacks applied migrations."""
+    try:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except Exception:  # no Django, no database: nothing to say about migrations
+        return False
+
+
+class _Commands(click.Group):
+    """The command group; a database without its tables ends a command with a sentence
+    saying to migrate first, not a traceback about a missing table (#13, 5.11)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from django.db import DatabaseError
+
+        try:
+            return super().invoke(ctx)
+        except DatabaseError:
+            if _unmigrated():
+                raise click.ClickException(
+                    "the database is not set up or not up to date: run `privacydesk migrate` "
+                    "first")
+            raise
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="privacydesk")
 def main() -> None:
     """privacydesk: makes a company's privacy statement true in software, and proves it."""

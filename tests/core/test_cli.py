@@ -73,3 +73,20 @@ def test_keys_generate_makes_a_new_current_key_and_keeps_the_old(tmp_path) -> No
     data = json.loads(key_file.read_text())
     assert len(data["keys"]) == 2 and data["current"] == data["keys"][1]["id"]
     assert data["current"] in second
+
+
+def test_a_command_before_migrate_says_to_migrate_first(tmp_path) -> None:
+    """A new user who skips `privacydesk migrate` is told what to do, not shown a traceback
+    about a missing table (#13, 5.11)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["PRIVACYDESK_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "privacydesk.cli", "staff", "create", "--username", "ria",
+         "--role", "privacy_officer"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "run `privacydesk migrate` first" in done.stderr
+    assert "Traceback" not in done.stderr and "no such table" not in done.stderr
