@@ -193,7 +193,7 @@ else:
     # No SMTP configured (development, the demo): mail goes to files in the data folder, the
     # outbox, so confirmation links can be followed — and never to stdout, where a process
     # supervisor would keep names and addresses in its logs.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "privacydesk.outbox.OutboxBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 DEFAULT_FROM_EMAIL = "privacydesk@localhost"
 
