@@ -6,26 +6,18 @@ exist so a visitor sees which field is wrong, in Dutch or English, before anythi
 
 from __future__ import annotations
 
-import unicodedata
-
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Control characters, lone surrogates, line separators and bidi overrides can hide or
-# disguise text for the staff member reading it later.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_REFUSED = frozenset({"Cc", "Cs", "Zl", "Zp"})
-_MULTILINE_OK = frozenset("\n\r\t")
+from privacydesk.register.formats import forbidden_character
 
 
 def _has_control(value: str, multiline: bool) -> bool:
-    for ch in value:
-        if multiline and ch in _MULTILINE_OK:
-            continue
-        if ch in _BIDI or unicodedata.category(ch) in _REFUSED:
-            return True
-    return False
+    # One rule for the forms and the register (`formats.forbidden_character`): control
+    # characters, bidi overrides and text that was not valid UTF-8 can hide or disguise
+    # text for the staff member reading it later.
+    return forbidden_character(value, multiline=multiline) is not None
 
 
 def no_control_characters(value: str) -> None:

@@ -26,6 +26,26 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 # Control characters (incl. NUL, which PostgreSQL refuses), lone surrogates (not encodable
 # as UTF-8) and line/paragraph separators (a value is one line).
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# U+FFFD is what a decoder puts where a client sent bytes that are not UTF-8 (%ff%fe): storing
+# it would keep a garbled value as if the person had typed it (#13, 5.7).
+_REPLACEMENT = "\ufffd"
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+def forbidden_character(value: str, *, multiline: bool = False) -> str | None:
+    """Return the first character `value` may not hold, or None.
+
+    Refused: control characters (CR and LF too, unless `multiline`: a header built from a
+    one-line value must never gain a line), lone surrogates, line separators, bidi overrides
+    and U+FFFD (input that was not valid UTF-8). `multiline` allows CR, LF and tab.
+    """
+    for ch in value:
+        if multiline and ch in _LINE_BREAKS:
+            continue
+        if (ch in _BIDI_CONTROLS or ch == _REPLACEMENT
+                or unicodedata.category(ch) in _REFUSED_CATEGORIES):
+            return ch
+    return None
 
 
 def fail(field: str, message: str, rule: str = FORMAT) -> RuleViolation:
@@ -43,9 +63,11 @@ def text(value: Any, field: str, *, max_length: int, required: bool = True) -> s
         value = ""
     if not isinstance(value, str):
         raise fail(field, "must be text")
-    for ch in value:
-        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in _REFUSED_CATEGORIES:
-            raise fail(field, f"contains a control character (U+{ord(ch):04X})")
+    bad = forbidden_character(value)
+    if bad == _REPLACEMENT:
+        raise fail(field, "is not valid UTF-8 text (U+FFFD)")
+    if bad is not None:
+        raise fail(field, f"contains a control character (U+{ord(bad):04X})")
     cleaned = unicodedata.normalize("NFC", value).strip()
     if not cleaned and required:
         raise fail(field, "is required", REQUIRED)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.register.formats import forbidden_character
 from privacydesk.requests import classify, events, kinds, verification
 from privacydesk.requests.mailparse import ParsedMail
 from privacydesk.requests.models import (
@@ -98,7 +99,8 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
     now = timezone.now()
     when = received_at or now
     problems = staff_filing_problems(channel=channel, name=name, email=email,
-                                     address=address, received_at=when, now=now)
+                                     address=address, received_at=when, now=now,
+                                     message=message)
     if problems:
         raise problems[0]
     with transaction.atomic():
@@ -112,8 +114,8 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
 
 
 def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
-                          received_at: datetime, now: datetime | None = None
-                          ) -> list[RuleViolation]:
+                          received_at: datetime, now: datetime | None = None,
+                          message: str = "") -> list[RuleViolation]:
     """Every rule a staff filing breaks, each naming its field (the back-office form shows
     them all at once; `file_staff_request` refuses with the first)."""
     now = now or timezone.now()
@@ -126,6 +128,12 @@ def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
     if len(address) > 500:
         found.append(RuleViolation("address", "length",
                                    "the postal address is at most 500 characters"))
+    # The name goes into mail headers and greetings: one line, valid text (#13, 5.7).
+    for field, value, multiline in (("name", name, False), ("email", email, False),
+                                    ("address", address, True), ("message", message, True)):
+        if forbidden_character(value, multiline=multiline) is not None:
+            found.append(RuleViolation(field, "format", "contains a line break, a control "
+                                       "character or text that is not valid UTF-8"))
     if email.strip():
         try:
             validate_email(email.strip())

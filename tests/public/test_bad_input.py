@@ -83,3 +83,20 @@ def test_no_text_at_all_crashes_the_contact_form(text: str) -> None:
         form = ContactForm({**GOOD, field: text})
         form.is_valid()  # valid or with messages; never an exception
         assert form.is_bound
+
+
+@pytest.mark.django_db
+def test_bytes_that_are_not_utf8_are_refused_not_stored_as_replacement_characters(
+        client: Client) -> None:
+    """A form posted with %ff%fe in a name would otherwise be kept as "��" as if the person
+    had typed it (#13, 5.7)."""
+    body = ("given_names=%ff%fe&family_name=Bakker&phone=050+525+90+60&email=bram%40example.nl"
+            "&message=Bel+mij&callback=on&website=")
+    for lang, expected in (("nl", "tekens die niet zijn toegestaan"), ("en", "not allowed")):
+        response = client.post(f"/{lang}/contact/", body,
+                               content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 400
+        form = response.context["form"]
+        assert list(form.errors) == ["given_names"]
+        assert expected in " ".join(form.errors["given_names"])
+    assert _stored_rows() == 0

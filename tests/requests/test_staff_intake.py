@@ -158,3 +158,22 @@ def test_the_api_registers_a_letter_with_the_same_rules(smtp, personas, api_toke
                          "received_at": (timezone.now() + timedelta(days=1)).isoformat()})
     assert ahead.status_code == 422 and ahead.json()["errors"][0]["rule"] == "Rt6"
     assert DataSubjectRequest.objects.count() == 1
+
+
+def test_a_name_with_a_line_break_never_reaches_a_mail_header(smtp, personas, api_token):
+    """"x\r\nBcc: …" through the API is refused with a field error, not stored and mailed
+    (#13, 5.7); a postal address may have lines."""
+    token = api_token("privacy_officer")
+    for field, value in (("name", "Bram\r\nBcc: olaf@example.org"),
+                         ("email", "bram@example.nl\r\nBcc: olaf@example.org"),
+                         ("name", "Br\ufffd\ufffdm")):
+        refused = _api(token, {"kind": "access", "channel": "letter", "name": "Bram",
+                               "address": "Vismarkt 3\nGroningen", field: value})
+        assert refused.status_code == 422, refused.content
+        error = refused.json()["errors"][0]
+        assert (error["field"], error["rule"]) == (field, "format")
+    assert DataSubjectRequest.objects.count() == 0
+    assert smtp.messages == []
+    filed = _api(token, {"kind": "access", "channel": "letter", "name": "Bram Visser",
+                         "address": "Vismarkt 3\nGroningen"})
+    assert filed.status_code == 201, filed.content
