@@ -27,6 +27,7 @@ from privacydesk.api.schemas import (
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services
 from privacydesk.register.models import Agreement, Person
+from privacydesk.register.services.agreements import MAX_PARTIES, check_limit
 
 router = Router(tags=["agreements"])
 MANAGE = "manage_agreements"
@@ -64,6 +65,7 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> Any:
              summary="Record an agreement with its parties and recipients")
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
     user = require_permission(request, MANAGE)
+    check_limit("parties", payload.parties, MAX_PARTIES)   # before a lookup per ref (5.9)
     parties = [_party(ref, f"parties[{i}]") for i, ref in enumerate(payload.parties)]
     agreement = services.create_agreement(
         kind=payload.kind, reference=payload.reference, title=payload.title,

@@ -36,18 +36,24 @@ def same_recipient(a: str, b: str) -> bool:
 
 
 def clean_categories(value: Any, field: str = "categories") -> list[str]:
-    """A non-empty list of the policy's categories (C2), sorted, without repeats."""
+    """A non-empty list of the policy's categories (C2), sorted. A category named twice is
+    refused (rule "unique"), so the list is never longer than the policy's categories
+    (#13 5.9: lists have limits); the first defect stops the reading."""
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise formats.fail(field, "must list at least one category")
-    items = list(value)
-    if not items:
-        raise formats.fail(field, "must list at least one category")
     known = get_policy().categories
-    for item in items:
+    items: list[str] = []
+    for item in value:
         if item not in known:
             raise RuleViolation(field, "C2", f"{item!r} is not a category of personal data "
                                 f"this policy allows (C2); allowed: {', '.join(known)}")
-    return sorted(set(items))
+        if item in items:
+            raise RuleViolation(field, "unique", f"names {item!r} twice; name each "
+                                "category once")
+        items.append(item)
+    if not items:
+        raise formats.fail(field, "must list at least one category")
+    return sorted(items)
 
 
 def clean_purpose(value: Any, field: str = "purpose") -> str:
@@ -73,7 +79,9 @@ def ensure_shareable(person: Person, categories: list[str], purpose: str) -> Non
 def staff_may_disclose(staff_role: str, categories: list[str]) -> None:
     """Sec1: a staff member passes on only the categories their role may see."""
     policy = get_policy()
-    hidden = [c for c in categories if not policy.staff_may_see(staff_role, c)]
+    # The list is cleaned first: a known, bounded list before the role is asked (5.9).
+    hidden = [c for c in clean_categories(categories)
+              if not policy.staff_may_see(staff_role, c)]
     if hidden:
         raise RuleViolation("categories", "Sec1", f"your staff role may not see "
                             f"{', '.join(hidden)} data, so it may not disclose them")

@@ -93,3 +93,41 @@ def test_an_unknown_agreement_is_404(api_as: Any, personas: Any) -> None:
     response = api_as("sales").get("/agreements/999999")
     assert response.status_code == 404
     assert only_error(response)["field"] == "agreement_id"
+
+
+def test_ten_thousand_identical_recipients_are_refused_with_422(api_as: Any,
+                                                                personas: Any) -> None:
+    # #13 5.9: this body was once stored whole; the second copy is already refused.
+    body = {**ASSIGNMENT, "recipients": [RECIPIENT] * 10_000}
+    response = api_as("privacy_officer").post("/agreements", body)
+    assert response.status_code == 422
+    assert (only_error(response)["field"], only_error(response)["rule"]) == (
+        "recipients[1].recipient", "unique")
+    assert not Agreement.objects.filter(reference="OPD-2025-017").exists()
+
+
+def test_more_than_fifty_different_recipients_are_refused_with_422(api_as: Any,
+                                                                   personas: Any) -> None:
+    many = [{**RECIPIENT, "recipient": f"Leverancier {i}"} for i in range(51)]
+    response = api_as("privacy_officer").post("/agreements", {**ASSIGNMENT, "recipients": many})
+    assert response.status_code == 422
+    assert (only_error(response)["field"], only_error(response)["rule"]) == ("recipients",
+                                                                            "limit")
+    assert not Agreement.objects.filter(reference="OPD-2025-017").exists()
+
+
+def test_a_recipient_named_twice_is_refused_with_422(api_as: Any, personas: Any) -> None:
+    body = {**ASSIGNMENT, "recipients": [RECIPIENT, RECIPIENT]}
+    response = api_as("privacy_officer").post("/agreements", body)
+    assert response.status_code == 422
+    assert (only_error(response)["field"], only_error(response)["rule"]) == (
+        "recipients[1].recipient", "unique")
+    assert not Agreement.objects.filter(reference="OPD-2025-017").exists()
+
+
+def test_too_many_parties_are_refused_before_any_lookup(api_as: Any, personas: Any) -> None:
+    body = {**ASSIGNMENT, "parties": [str(personas.bram.ref)] * 101}
+    response = api_as("privacy_officer").post("/agreements", body)
+    assert response.status_code == 422
+    assert (only_error(response)["field"], only_error(response)["rule"]) == ("parties",
+                                                                            "limit")

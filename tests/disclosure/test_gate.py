@@ -129,3 +129,12 @@ def test_a_restricted_datum_stops_only_its_own_category(personas):
         disclose(personas.anna, HOSTING, ["names", "email"], "agreement", actor=ACTOR)
     assert caught.value.field == "categories" and caught.value.rule == "Art18"
     assert disclose(personas.anna, HOSTING, ["names"], "agreement", actor=ACTOR).pk
+
+
+def test_a_category_named_twice_is_refused_and_nothing_is_logged(personas):
+    # #13 5.9: lists have limits; a repeated category is named, not silently folded.
+    with pytest.raises(RuleViolation) as caught:
+        disclose(personas.anna, HOSTING, ["names"] * 10_000, "agreement", actor=ACTOR,
+                 agreement=personas.anna_sla)
+    assert (caught.value.field, caught.value.rule) == ("categories", "unique")
+    assert not Disclosure.objects.exists()

@@ -78,3 +78,44 @@ def test_a_party_is_added_once(personas):
         services.add_party(personas.anna_sla, personas.eva, actor=ACTOR)
     assert caught.value.rule == "unique"
     assert personas.anna_sla.parties.count() == 2
+
+
+# --- #13 5.9: one agreement once accepted 10,000 identical recipients -----------------------
+
+def test_the_same_recipient_twice_on_one_basis_is_refused_and_nothing_is_stored(personas):
+    twice = [ACCOUNTANT, {**ACCOUNTANT, "recipient": "  accountantskantoor   NOORD "}]
+    with pytest.raises(RuleViolation) as caught:
+        services.create_agreement("sla", "SLA-DUP", "d", date(2025, 1, 1),
+                                  parties=[personas.anna], recipients=twice, actor=ACTOR)
+    assert (caught.value.field, caught.value.rule) == ("recipients[1].recipient", "unique")
+    assert "recipients[0]" in caught.value.message
+    assert not Agreement.objects.filter(reference="SLA-DUP").exists()
+    assert not AgreementRecipient.objects.exists()
+
+
+def test_one_recipient_on_two_bases_is_two_rows(personas):
+    hosting = {**ACCOUNTANT, "legal_basis": "contract", "categories": ["names"]}
+    agreement = services.create_agreement("sla", "SLA-TWO", "t", date(2025, 1, 1),
+                                          recipients=[ACCOUNTANT, hosting], actor=ACTOR)
+    assert agreement.recipients.count() == 2
+
+
+def test_ten_thousand_identical_recipients_are_refused_by_the_limit(personas):
+    from privacydesk.register.services.agreements import MAX_RECIPIENTS
+
+    many = ({**ACCOUNTANT, "recipient": f"Leverancier {i}"} for i in range(10_000))
+    with pytest.raises(RuleViolation) as caught:
+        services.create_agreement("sla", "SLA-MANY", "m", date(2025, 1, 1), recipients=many,
+                                  actor=ACTOR)
+    assert (caught.value.field, caught.value.rule) == ("recipients", "limit")
+    assert str(MAX_RECIPIENTS) in caught.value.message
+    assert not AgreementRecipient.objects.exists()
+
+
+def test_a_category_named_twice_in_a_recipient_row_is_refused(personas):
+    row = {**ACCOUNTANT, "categories": ["names", "financial", "names"]}
+    with pytest.raises(RuleViolation) as caught:
+        services.create_agreement("sla", "SLA-CAT", "c", date(2025, 1, 1), recipients=[row],
+                                  actor=ACTOR)
+    assert (caught.value.field, caught.value.rule) == ("recipients[0].categories", "unique")
+    assert not Agreement.objects.filter(reference="SLA-CAT").exists()

@@ -22,6 +22,19 @@ from privacydesk.register.services.common import check_actor, record
 
 _KINDS = tuple(k for k, _ in Agreement.KINDS)
 _RECIPIENT_BASES = tuple(k for k, _ in AgreementRecipient.BASES)
+# #13 5.9: one agreement once took 10,000 identical recipients. An agreement names a handful
+# of third parties (D2) and its parties are the people it was concluded with (P3); these
+# bounds keep a request from filling the register, and are far above any real agreement.
+MAX_RECIPIENTS = 50
+MAX_PARTIES = 100
+
+
+def check_limit(field: str, items: Any, limit: int) -> None:
+    """Refuse a list `field` longer than `limit` (RuleViolation rule "limit"). Callers that
+    look each item up (the API's parties) call it first, so nothing is looked up in vain."""
+    if len(items) > limit:
+        raise RuleViolation(field, "limit", f"may list at most {limit} items; "
+                            f"{len(items)} were given")
 
 
 def _check_dates(starts_on: Any, ends_on: Any) -> None:
@@ -40,10 +53,13 @@ def _clean_recipient(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
     if not isinstance(categories, list | tuple) or not categories:
         raise formats.fail(f"{field}.categories", "must list at least one category")
     policy = get_policy()
-    for category in categories:
+    for i, category in enumerate(categories):
         if category not in policy.categories:
             raise RuleViolation(f"{field}.categories", "C2",
                                 f"{category!r} is not a category of this policy")
+        if category in categories[:i]:   # bounds the list by the policy's categories
+            raise RuleViolation(f"{field}.categories", "unique",
+                                f"names {category!r} twice; name each category once")
     basis = raw.get("legal_basis")
     if basis not in _RECIPIENT_BASES:
         raise RuleViolation(f"{field}.legal_basis", "D1", "data go to third parties only "
@@ -57,6 +73,33 @@ def _clean_recipient(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
     }
 
 
+def _same_name(name: str) -> str:
+    # The gate matches recipients ignoring case and spacing (disclosure.common.same_recipient).
+    return " ".join(name.split()).casefold()
+
+
+def _clean_recipients(recipients: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The agreement's recipient rows: at most MAX_RECIPIENTS, and no recipient twice on
+    the same legal basis (one row lists all its categories; D2). Stops at the first defect,
+    so a list of 10,000 is refused without reading it all."""
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, raw in enumerate(recipients):
+        if i >= MAX_RECIPIENTS:
+            raise RuleViolation("recipients", "limit", f"an agreement may name at most "
+                                f"{MAX_RECIPIENTS} recipients")
+        row = _clean_recipient(raw, i)
+        key = (_same_name(row["recipient"]), row["legal_basis"])
+        if key in seen:
+            raise RuleViolation(f"recipients[{i}].recipient", "unique",
+                                f"{row['recipient']} is already named on the same legal "
+                                f"basis (recipients[{seen[key]}]); list all its categories "
+                                "in that one row")
+        seen[key] = i
+        rows.append(row)
+    return rows
+
+
 def create_agreement(kind: str, reference: str, title: str, starts_on: date,
                      ends_on: date | None = None, parties: Iterable[Person] = (),
                      recipients: Iterable[Mapping[str, Any]] = (),
@@ -66,6 +109,8 @@ def create_agreement(kind: str, reference: str, title: str, starts_on: date,
 
     `kind` is "one_off" or "sla" (P3); `recipients` are dicts with recipient, categories
     (policy category keys), legal_basis ("contract" | "legal_obligation") and purpose (D2).
+    At most MAX_RECIPIENTS recipients (rule "limit"), none named twice on one basis and no
+    category twice in a row (rule "unique"); at most MAX_PARTIES parties ("limit").
     """
     check_actor(actor)
     if kind not in _KINDS:
@@ -73,8 +118,9 @@ def create_agreement(kind: str, reference: str, title: str, starts_on: date,
     ref = formats.text(reference, "reference", max_length=64)
     clean_title = formats.text(title, "title", max_length=200)
     _check_dates(starts_on, ends_on)
-    rows = [_clean_recipient(r, i) for i, r in enumerate(recipients)]
+    rows = _clean_recipients(recipients)
     people = list(parties)
+    check_limit("parties", people, MAX_PARTIES)
     with transaction.atomic():
         if Agreement.objects.filter(reference=ref).exists():
             raise RuleViolation("reference", "unique", f"agreement {ref} already exists")
