@@ -13,6 +13,7 @@ import dj_database_url
 
 from privacydesk.config import load_config
 from privacydesk.policy import active as _active_policy
+from privacydesk.policy.errors import PolicyError
 
 CONFIG = load_config()
 BASE_DIR = Path(__file__).resolve().parent
@@ -43,6 +44,17 @@ PRIVACYDESK_ACCESS_MAX_MINUTES = CONFIG["PRIVACYDESK_ACCESS_MAX_MINUTES"]
 PRIVACYDESK_ACCESS_DEFAULT_MINUTES = CONFIG["PRIVACYDESK_ACCESS_DEFAULT_MINUTES"]
 
 _active_policy.configure(PRIVACYDESK_POLICY or None)
+
+
+def _policy_time_zone() -> str:
+    """The policy's `controller.time_zone`, so Django's dates (templates, forms) and
+    `privacydesk.policy.clock` name the same day (#13.1). A defective policy is refused at its
+    first use by `get_policy()`; settings must still load for the command that says so."""
+    try:
+        return _active_policy.get_policy().controller.time_zone
+    except (PolicyError, OSError):
+        return "Europe/Amsterdam"
+
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -138,7 +150,7 @@ LOGIN_REDIRECT_URL = "/staff/"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Europe/Amsterdam"
+TIME_ZONE = _policy_time_zone()
 USE_I18N = True
 USE_TZ = True
 

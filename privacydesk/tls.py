@@ -25,6 +25,7 @@ def self_signed(data_dir: Path, days: int = 30) -> tuple[str, str]:
     cert_path, key_path = folder / "selfsigned.crt", folder / "selfsigned.key"
     if cert_path.exists() and key_path.exists():
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        # Moments, not calendar days (X.509 validity is UTC): no policy clock needed here.
         if cert.not_valid_after_utc > dt.datetime.now(dt.UTC) + dt.timedelta(days=1):
             return str(cert_path), str(key_path)
     folder.mkdir(parents=True, exist_ok=True)

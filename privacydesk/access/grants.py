@@ -10,7 +10,7 @@ the grant. Revoking adds the serial to the KRL at once (`krl_path()`).
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from privacydesk.access import ca, rules
 from privacydesk.access.models import AccessRequest, Grant, GrantUse, StaffKey
 from privacydesk.access.requests import require
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.permissions import has_permission
 from privacydesk.vault import audit
@@ -41,7 +42,7 @@ def _decidable(req: AccessRequest, approver: Any) -> None:
 def approve(req: AccessRequest, approver: Any) -> Grant:
     """Approve `req` and issue its certificate; RuleViolation names what stands in the way."""
     _decidable(req, approver)
-    problem = rules.basis_problem(req, timezone.localdate())
+    problem = rules.basis_problem(req, clock.today())
     if problem:
         raise RuleViolation(problem[0], "A1", problem[1])
     key = StaffKey.objects.filter(user_id=req.requester_id).first()
@@ -152,10 +153,13 @@ def prune_expired(today: date | None = None) -> int:
     filing) of a request that got none. Returns how many requests went."""
     from privacydesk.access.retention import cutoff
 
-    last = cutoff(today or timezone.localdate())
+    last = cutoff(today or clock.today())
+    # A moment is "on or before `last`" when it is before the start of the next day in the
+    # policy's zone: a `__date` lookup would take the database's day (#13.1).
+    after_last = clock.start_of(last + timedelta(days=1))
     old = AccessRequest.objects.filter(grant__isnull=True).exclude(
-        decided_at__date__gt=last).filter(requested_at__date__lte=last)
-    done = list(Grant.objects.filter(valid_before__date__lte=last)
+        decided_at__gte=after_last).filter(requested_at__lt=after_last)
+    done = list(Grant.objects.filter(valid_before__lt=after_last)
                 .values_list("pk", "request_id"))
     with transaction.atomic():
         GrantUse.objects.filter(grant_id__in=[g for g, _ in done]).delete()

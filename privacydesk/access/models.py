@@ -7,13 +7,14 @@ named by their username (as in the audit chain).
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.register.models import Agreement, Organisation
 
 
@@ -22,8 +23,7 @@ def agreement_end_instant(agreement: Agreement) -> datetime | None:
     None while it has no end date."""
     if agreement.ends_on is None:
         return None
-    midnight = datetime.combine(agreement.ends_on + timedelta(days=1), time.min)
-    return timezone.make_aware(midnight, timezone.get_default_timezone())
+    return clock.start_of(agreement.ends_on + timedelta(days=1))
 
 
 class ClientServer(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from privacydesk.access import keys, rules
 from privacydesk.access.models import AccessRequest, ClientServer, StaffKey
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Agreement, Organisation, Person
 from privacydesk.staff.permissions import has_permission
@@ -130,7 +131,7 @@ def _validated(user: Any, server: ClientServer, *, principal: str, action: str,
     elif agreement is None:
         raise RuleViolation("agreement", "A1", "no agreement is named and no urgent repair "
                             "the client asked for is given")
-    problem = rules.basis_problem(req, timezone.localdate())
+    problem = rules.basis_problem(req, clock.today())
     if problem:
         raise RuleViolation(problem[0], "A1", problem[1])
     return req

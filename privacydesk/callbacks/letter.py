@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from privacydesk.callbacks.contact import ContactDetails
+from privacydesk.policy import clock
 
 _MONTHS = {
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -61,7 +62,7 @@ def render(policy: object, details: ContactDetails, *, body: str, lang: str,
     for line in details.address_lines:
         pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(12)
-    pdf.cell(0, 6, _latin1(f"{controller.city}, {long_date(today or date.today(), lang)}"),
+    pdf.cell(0, 6, _latin1(f"{controller.city}, {long_date(today or clock.today(), lang)}"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "B", 11)

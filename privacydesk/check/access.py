@@ -10,10 +10,10 @@ issue is in the audit chain. The rules themselves live in privacydesk.access.rul
 from __future__ import annotations
 
 from django.apps import apps
-from django.utils import timezone
 
 from privacydesk.check.common import plural
 from privacydesk.check.registry import CheckResult, check, not_verifiable, verdict
+from privacydesk.policy import clock
 
 _MISSING = "privacydesk.access is not installed: server access is not recorded here"
 
@@ -36,7 +36,7 @@ def access_basis() -> CheckResult:
         total += 1
         req = grant.request
         repairs += req.basis == AccessRequest.REPAIR
-        problem = rules.basis_problem(req, timezone.localdate(grant.issued_at))
+        problem = rules.basis_problem(req, clock.day_of(grant.issued_at))
         if problem:
             failures.append(f"grant #{grant.pk} (serial {grant.serial}): {problem[1]}")
     return verdict("A1", failures,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
 from privacydesk.check.registry import MAX_DETAILS
+from privacydesk.policy import clock
 
 
 def today() -> date:
-    """The local date the checks judge by (Europe/Amsterdam)."""
-    return timezone.localdate()
+    """The day the checks judge by: `privacydesk.policy.clock.today()` (the policy's zone)."""
+    return clock.today()
 
 
 def per_person(qs: QuerySet, label: str, limit: int = MAX_DETAILS) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from privacydesk.demo import numbers
@@ -25,6 +25,7 @@ from privacydesk.demo.profiles import (
     FORMER_EMPLOYEE,
     PROSPECT,
 )
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.retention.facts import _facts as facts_from_rows
 from privacydesk.retention.facts import row_facts
@@ -98,7 +99,7 @@ class PersonBuilder(Base):
         # R1: each datum is dated by the same policy decision the retention app makes.
         ends = self.tables.agreement_ends
         facts = facts_from_rows(me.role_rows, {a: ends[a] for a in me.agreements}, [], None)
-        collected = datetime.combine(self.today, time(12))
+        collected = clock.start_of(self.today)   # a moment on `today` in the policy's zone
         policy = get_policy()
         for category, use, agreement_id, values in me.data:
             if not self._allowed(me, category, use, agreement_id, values):

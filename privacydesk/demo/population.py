@@ -31,6 +31,7 @@ from privacydesk.demo.people import IdCounter, Org, OrganisationBuilder, forget_
 from privacydesk.demo.person import PersonBuilder
 from privacydesk.demo.profiles import PROFILES
 from privacydesk.demo.rows import RegisterTables
+from privacydesk.policy import clock
 from privacydesk.register.models import (
     DATUM_MODELS,
     Agreement,
@@ -76,7 +77,7 @@ def generate(n: int, progress: bool = True, *, seed: int = DEFAULT_SEED,
     rng = random.Random(f"privacydesk-demo/{seed}/{existing}")
     ids = IdCounter(next_ids(Person), next_ids(Organisation), next_ids(Agreement))
     tables = RegisterTables()
-    shared = (rng, today or date.today(), ids, tables)
+    shared = (rng, today or clock.today(), ids, tables)
     people, orgs = PersonBuilder(*shared), OrganisationBuilder(*shared)
     # A new register starts with one person of every profile, so every role is shown.
     first = [p.roles for p in PROFILES] if existing == 0 else []

@@ -29,6 +29,7 @@ from privacydesk.disclosure.common import (
     ensure_shareable,
 )
 from privacydesk.disclosure.models import ConsentRequest, ConsentStatus
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.dates import add_period
 from privacydesk.policy.errors import RuleViolation
@@ -63,7 +64,7 @@ def _consent_purpose(purpose: Any) -> str:
 
 def expiry(granted_at: datetime) -> datetime:
     """When a consent granted at `granted_at` ends (CONSENT_VALIDITY later)."""
-    day = timezone.localdate(granted_at)
+    day = clock.day_of(granted_at)
     return granted_at + timedelta(days=(add_period(day, CONSENT_VALIDITY) - day).days)
 
 

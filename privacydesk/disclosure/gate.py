@@ -34,6 +34,7 @@ from privacydesk.disclosure.common import (
     same_recipient,
 )
 from privacydesk.disclosure.models import Basis, ConsentRequest, ConsentStatus, Disclosure
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import formats
@@ -94,7 +95,7 @@ def _by_agreement(person: Person, agreement: Agreement, recipient: str,
         raise RuleViolation("agreement", "D2", f"this person is not a party to "
                             f"{agreement.reference}; an agreement allows disclosures of its "
                             "parties' data only")
-    if not agreement.is_running_on(timezone.localdate()):
+    if not agreement.is_running_on(clock.today()):
         raise RuleViolation("agreement", "D1", f"agreement {agreement.reference} is not "
                             "running; it no longer allows a disclosure")
     row, why = _covering_row(agreement, recipient, categories)
@@ -114,7 +115,7 @@ def _by_consent(person: Person, consent: ConsentRequest, recipient: str,
 
 def _find(person: Person, recipient: str, categories: list[str], purpose: str) -> _Road:
     """No basis named: a covering running agreement, else a covering consent, else D1."""
-    today, now = timezone.localdate(), timezone.now()
+    today, now = clock.today(), timezone.now()
     for agreement in Agreement.objects.filter(parties__person=person).order_by("id"):
         if agreement.is_running_on(today) and _covering_row(agreement, recipient,
                                                             categories)[0] is not None:

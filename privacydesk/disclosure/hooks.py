@@ -20,6 +20,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 
 from privacydesk.disclosure.models import Basis, ConsentRequest, Disclosure
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Person
 from privacydesk.register.services import raw_read
@@ -118,7 +119,7 @@ def access_rows_from(person: Person, lang: str | None,
             if purpose in policy.purposes else purpose,
             "basis": basis_key, "legal_basis": legal_basis,
             "legal_basis_label": basis.label(lang) if basis else legal_basis,
-            "agreement": reference.strip(), "on": disclosed_at.date().isoformat(),
+            "agreement": reference.strip(), "on": clock.day_of(disclosed_at).isoformat(),
         })
     return rows
 

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from privacydesk.disclosure.models import ConsentRequest, ConsentStatus, Disclosure
-from privacydesk.policy import RetentionFacts
+from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.retention.declarations import SYSTEM, Declaration
 from privacydesk.retention.models import DeletionReceipt
@@ -56,7 +56,7 @@ def _due(anchor: date | None, today: date) -> bool:
 
 def _receipt(model: str, ids: list[int], at: datetime) -> DeletionReceipt:
     decision = get_policy().retention_decision(None, PURPOSE, BASIS,
-                                               RetentionFacts(collected_on=timezone.localdate()))
+                                               RetentionFacts(collected_on=clock.today()))
     return DeletionReceipt(kind=DeletionReceipt.SYSTEM, at=at, model=model, category="",
                            rule_id=decision.rule_id, law_nl=decision.law.get("nl"),
                            law_en=decision.law.get("en"), promise=decision.promise,
@@ -65,7 +65,7 @@ def _receipt(model: str, ids: list[int], at: datetime) -> DeletionReceipt:
 
 def _consent_anchor(consent: ConsentRequest) -> date | None:
     ended = consent.ended_at()
-    days = [d for d in (timezone.localdate(ended) if ended else None, consent.person_gone_on)
+    days = [d for d in (clock.day_of(ended) if ended else None, consent.person_gone_on)
             if d is not None]
     return min(days) if days else None
 
@@ -73,7 +73,7 @@ def _consent_anchor(consent: ConsentRequest) -> date | None:
 def prune_expired(today: date | None = None) -> int:
     """Delete the disclosure and consent rows past their period, with a receipt each
     kind (no personal data); return how many rows went. One transaction."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     now = timezone.now()
     with transaction.atomic():
         # The day a person's deletion is first seen starts their rows' period.

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from privacydesk.policy import RetentionFacts
+from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.requests import delivery, events, intake, kinds, notify
 from privacydesk.requests.models import OPEN_STATUSES, DataSubjectRequest, Status
@@ -96,8 +96,8 @@ def _clear_contacts(now: datetime) -> int:
             status__in=FINISHED, contact_cleared_at__isnull=True):
         finished = request.closed_at or request.answered_at or request.received_at
         until = policy.retention_decision(None, CONTACT_PURPOSE, CONTACT_BASIS, RetentionFacts(
-            collected_on=timezone.localdate(finished))).date
-        if until is None or until > timezone.localdate(now):
+            collected_on=clock.day_of(finished))).date
+        if until is None or until > clock.day_of(now):
             continue
         with transaction.atomic():
             request.key_id, request.ciphertext = "", b""

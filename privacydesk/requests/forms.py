@@ -8,13 +8,14 @@ own catalogue, context "request intake", so no other page's words change).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from privacydesk.policy import clock
 from privacydesk.requests import kinds
 from privacydesk.requests.models import Channel
 
@@ -50,7 +51,7 @@ class StaffRequestForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, lang: str = "nl", **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"received_on": timezone.localdate(), "language": lang})
+        kwargs.setdefault("initial", {"received_on": clock.today(), "language": lang})
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             (k, f"{kinds.label(k, lang)} ({kinds.ARTICLES[k]})") for k in kinds.REQUEST_KINDS]
@@ -60,6 +61,6 @@ def received_at(day: date) -> datetime:
     """When a request received on `day` counts as received (Rt6): now for today; else the
     start of that day in the local time zone — the earliest reading, so the clocks never
     run later than the person may expect."""
-    if day == timezone.localdate():
+    if day == clock.today():
         return timezone.now()
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return clock.start_of(day)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
 from privacydesk.register.models import Person
@@ -33,7 +34,7 @@ def collect(person: Person, *, actor: str) -> dict[str, Any]:
     data: dict[str, list[dict[str, Any]]] = {}
     for category, items in view.data.items():
         rows = [{"id": d.id, "source": d.source,
-                 "provided_on": d.created_at.date().isoformat(), **dict(d.values)}
+                 "provided_on": clock.day_of(d.created_at).isoformat(), **dict(d.values)}
                 for d in items if d.source in PROVIDED_SOURCES]
         if rows:
             data[category] = rows

@@ -22,7 +22,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from privacydesk.policy import Policy, RetentionDecision
+from privacydesk.policy import Policy, RetentionDecision, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.retention import matching_rules
 from privacydesk.register import services as register
@@ -184,7 +184,7 @@ def _data(found: list[tuple[Any, ...]], known: PersonFacts, recipients: list[dic
             receivers = sorted({r["recipient"] for r in recipients
                                 if category in r["categories"]})
         labelled = words.bases.get(basis)
-        collected = created_at.date()
+        collected = clock.day_of(created_at)
         data.append({
             "category": category, "category_label": category_label,
             "id": pk,
@@ -199,7 +199,7 @@ def _data(found: list[tuple[Any, ...]], known: PersonFacts, recipients: list[dic
             "legal_basis_article": labelled[1] if labelled else "",
             "agreement": agreement,
             "collected_on": collected.isoformat(),
-            "updated_on": updated_at.date().isoformat(),
+            "updated_on": clock.day_of(updated_at).isoformat(),
             "retention": retention.of(category, purpose, basis, agreement_id, created_at,
                                       collected, delete_after),
             "recipients": list(receivers),
@@ -247,7 +247,7 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "disclosures": [*(row for read, got in zip(reads, logged, strict=True)
                           for row in read.rows(person, lang, got)),
                         *(row for source in DISCLOSURE_SOURCES for row in source(person, lang))],
-        "legal_holds": [{"reason": h.reason, "since": _iso(h.created_at.date()),
+        "legal_holds": [{"reason": h.reason, "since": _iso(clock.day_of(h.created_at)),
                          "until": _iso(h.until)} for h in rows.holds],
         "rights": RIGHTS[lang],
         "complaint": {"authority": c.authority.name, "url": c.authority.url},

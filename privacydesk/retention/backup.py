@@ -32,7 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from privacydesk.policy import RetentionFacts
+from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.retention import journal, replay
 from privacydesk.retention.models import BackupRecord
@@ -92,7 +92,7 @@ def create(progress: bool = False) -> BackupRecord:
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         now = timezone.now()
-        expires_on, rule = expiry(timezone.localdate(now))
+        expires_on, rule = expiry(clock.day_of(now))
         record = BackupRecord.objects.create(taken_at=now, file_name="", expires_on=expires_on,
                                              rule_id=rule)
         record.file_name = f"privacydesk-{record.generation:05d}-{now:%Y%m%dT%H%M%S}.pdbk"

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
-from privacydesk.policy import CONTACT_PERIOD, RetentionDecision
+from privacydesk.policy import CONTACT_PERIOD, RetentionDecision, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.model import Label
 from privacydesk.register.models import DATUM_MODELS, AgreementParty, Person, Role
@@ -73,7 +73,7 @@ def erase_person(person: Person, *, actor: str, request_ref: str | None = None,
 
 def _erase(person: Person, *, actor: str, request_ref: str | None, today: date | None,
            ledger: bool) -> ErasureReceipt:
-    day = today or timezone.localdate()
+    day = today or clock.today()
     now, generation, policy = timezone.now(), current_generation(), get_policy()
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)

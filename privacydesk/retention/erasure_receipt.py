@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 
 TEXT = {
@@ -83,7 +84,7 @@ class ErasureReceipt:
             return cats[key].label(lang) if key in cats else key
 
         lines = [t["title"], f"{t['ref']}: {self.request_ref or self.person_ref}",
-                 f"{t['on']}: {self.erased_at.date().isoformat()}", "", f"{t['deleted']}:"]
+                 f"{t['on']}: {clock.day_of(self.erased_at).isoformat()}", "", f"{t['deleted']}:"]
         lines += [f"- {label(d.category)}: {d.count}" for d in self.deleted] or \
             [f"- {t['nothing_deleted']}"]
         lines += ["", f"{t['kept']}:"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from privacydesk.policy import RetentionDecision, RetentionFacts
+from privacydesk.policy import RetentionDecision, RetentionFacts, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import AgreementParty, Datum, Person, Role
 
@@ -114,7 +114,7 @@ def row_facts(agreement_id: int | None, created_at: datetime | None,
         agreement_end, agreement_running = end, end is None
     else:
         agreement_end, agreement_running = facts.agreement_end, facts.agreement_running
-    collected = created_at.date() if created_at else date.today()
+    collected = clock.day_of(created_at) if created_at else clock.today()
     return RetentionFacts(
         collected_on=collected, last_contact_on=facts.last_contact_on,
         agreement_end=agreement_end, agreement_running=agreement_running,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from privacydesk.policy import clock
 from privacydesk.register.models import Agreement, AgreementParty
 from privacydesk.register.services import raw_read
 from privacydesk.retention import facts
@@ -54,7 +55,8 @@ def facts_and_holds(person_id: int, roles: Iterable[tuple[str, date, date | None
     marks = raw_read.convert(raw_read.fetch_all(contact_sql, (person_id,)), contact_plan, db)
     person = facts._facts(list(roles), dict(agreements), [until for _, _, until in holds],
                           marks[0][0] if marks else None)
-    return person, [HoldView(reason, created.date(), until) for reason, created, until in holds]
+    return person, [HoldView(reason, clock.day_of(created), until)
+                    for reason, created, until in holds]
 
 
 def agreement_ends(person_id: int) -> dict[int, date | None]:

@@ -13,8 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils import timezone
-
+from privacydesk.policy import clock
 from privacydesk.register.models import DATUM_MODELS, Person
 from privacydesk.retention.facts import decide, person_facts
 from privacydesk.retention.services import DECISION_FIELDS
@@ -36,7 +35,7 @@ class PlanRow:
 
 def plan(days: int = 30, today: date | None = None, lang: str = "en") -> list[PlanRow]:
     """Every deletion due within `days` from `today` (overdue ones included), sorted."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     until = day + timedelta(days=max(days, 0))
     due: dict[int, list] = {}
     for category, model in DATUM_MODELS.items():

@@ -15,7 +15,7 @@ from importlib import import_module
 from django.db import transaction
 from django.utils import timezone
 
-from privacydesk.policy import RetentionFacts
+from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.retention import journal
 from privacydesk.retention.models import BackupRecord, DeletionReceipt, ErasureLedger
@@ -49,7 +49,9 @@ def prune_audit(today: date) -> int:
     last_day = latest_due_collection(AUDIT_PURPOSE, AUDIT_BASIS, today)
     if last_day is None:
         return 0
-    first_kept = (AuditEntry.objects.filter(at__date__gt=last_day).order_by("seq")
+    # "After last_day" in the policy's zone, not the database's UTC date (#13.1).
+    first_kept = (AuditEntry.objects.filter(at__gte=clock.start_of(last_day + timedelta(days=1)))
+                  .order_by("seq")
                   .values_list("seq", flat=True).first())
     if first_kept is None:
         return 0
@@ -107,7 +109,7 @@ def prune_guard() -> int:
 
 def prune_system(today: date | None = None) -> dict[str, int]:
     """Run every system prune hook; return counts by kind."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     from privacydesk.access.grants import prune_expired as prune_access
     from privacydesk.disclosure.retention import prune_expired as prune_disclosures
 

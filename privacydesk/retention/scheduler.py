@@ -24,6 +24,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.retention.models import SchedulerLease
 
 log = logging.getLogger("privacydesk.retention")
@@ -37,7 +38,7 @@ HOLDER = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 def claim(holder: str = HOLDER, today: date | None = None) -> bool:
     """Claim today's run: True for exactly one caller per day while the lease is free."""
     now = timezone.now()
-    day = today or timezone.localdate(now)
+    day = today or clock.day_of(now)
     with transaction.atomic():
         SchedulerLease.objects.get_or_create(name=JOB)
         claimed = (SchedulerLease.objects.filter(name=JOB)
@@ -51,7 +52,7 @@ def run_if_due(holder: str = HOLDER, today: date | None = None) -> bool:
     """Run the sweep and system prunes if this process claims today's run; True if it ran."""
     from privacydesk.retention import prune, sweep
 
-    day = today or timezone.localdate()
+    day = today or clock.today()
     if not claim(holder, day):
         return False
     result = sweep.run(day)

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from tqdm import tqdm
 
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import DATUM_MODELS, Datum, Person
 from privacydesk.retention.facts import PersonFacts, decide, person_facts
@@ -69,7 +70,7 @@ def recompute_all(progress: bool = False, batch: int = 1000) -> int:
 
 def note_contact(person: Person, on: date | None = None) -> None:
     """R2: the person was in contact on `on` (a callback, a request); dates move with it."""
-    day = on or timezone.localdate()
+    day = on or clock.today()
     with transaction.atomic():
         mark, created = ContactMark.objects.get_or_create(person=person,
                                                           defaults={"last_contact_on": day})
@@ -95,7 +96,7 @@ def create_hold(person: Person, reason: str, *, actor: str,
     if not text or len(text) > 200:
         raise RuleViolation("reason", "Art17(3)(e)", "a legal hold needs a reason of at most "
                             "200 characters (the claim or dispute, without personal details)")
-    if until is not None and (not isinstance(until, date) or until < timezone.localdate()):
+    if until is not None and (not isinstance(until, date) or until < clock.today()):
         raise RuleViolation("until", "Art17(3)(e)", "a hold ends today or later, or is "
                             "open-ended until lifted")
     with transaction.atomic():
@@ -123,5 +124,5 @@ def lift_hold(hold: LegalHold, *, actor: str) -> LegalHold:
 
 def holds_for(person: Person) -> list[HoldView]:
     """The person's active holds, for the access report (Art. 15)."""
-    return [HoldView(h.reason, h.created_at.date(), h.until)
+    return [HoldView(h.reason, clock.day_of(h.created_at), h.until)
             for h in LegalHold.objects.filter(person=person, lifted_at__isnull=True)]

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from privacydesk.policy import RetentionDecision
+from privacydesk.policy import RetentionDecision, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Datum, Person
 from privacydesk.retention.facts import chunks, facts_for_people, row_facts
@@ -193,7 +193,7 @@ def run(today: date | None = None, *, batch: int = BATCH, progress: bool = False
         actor: str = "system", on_batch: BatchHook | None = None) -> SweepResult:
     """Delete everything due on `today` (default: today) in batches of `batch` people,
     each batch one transaction; return the totals. `on_batch` as in `sweep_people`."""
-    day = today or timezone.localdate()
+    day = today or clock.today()
     due = due_person_ids(day)
     ids = list(due)
     total = SweepResult()

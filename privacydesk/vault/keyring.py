@@ -143,6 +143,7 @@ def parse_key_file(path: Path) -> Keyring:
 
 def _new_key_id(taken: set[str] | dict[str, bytes]) -> str:
     while True:
+        # The UTC date is only a readable part of a unique label, never a deadline (#13.1).
         key_id = f"k{datetime.now(UTC):%Y%m%d}{secrets.token_hex(2)}"
         if key_id not in taken:
             return key_id

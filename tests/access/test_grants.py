@@ -13,6 +13,7 @@ from django.utils import timezone
 from privacydesk.access import ca, grants
 from privacydesk.access import requests as access
 from privacydesk.access.models import AccessRequest, Grant, GrantUse, agreement_end_instant
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault.models import AuditEntry
 

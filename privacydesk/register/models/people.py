@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
+from privacydesk.policy import clock
+
 if TYPE_CHECKING:
     from privacydesk.register.models.data import Name
 
@@ -60,7 +62,7 @@ class Person(models.Model):
 class RoleQuerySet(models.QuerySet["Role"]):
     def active_on(self, on: date | None = None) -> RoleQuerySet:
         """Roles started on or before `on` (today by default) and not ended before it."""
-        day = on or date.today()
+        day = on or clock.today()
         return self.filter(started_on__lte=day).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import formats
@@ -65,7 +66,7 @@ def add_role(person: Person, kind: str, *, actor: str,
     if kind == CONTACT and organisation is None:
         raise RuleViolation("organisation", "S1", "a contact is the representative of an "
                             "organisation; name the organisation")
-    start = _date(started_on or date.today(), "started_on")
+    start = _date(started_on or clock.today(), "started_on")
     with transaction.atomic():
         role = Role.objects.create(person=person, kind=kind, organisation=organisation,
                                    started_on=start)

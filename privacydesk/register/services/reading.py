@@ -14,6 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.base import ModelState
 
 from privacydesk import rawsql
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Email, Name, Person
 from privacydesk.register.services import raw_read
@@ -183,7 +184,7 @@ def _view(person: Person, purpose: str, staff_role: str | None,
           found: list[list[tuple[Any, ...]]], db: Any) -> PersonView:
     """The PersonView of the rows `read_person_with` read (data, roles, references)."""
     policy = get_policy()
-    today = date.today()
+    today = clock.today()
     if staff_role is None:
         hidden: list[str] = []
         wanted = None

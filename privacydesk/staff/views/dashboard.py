@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Agreement, Organisation, Person, Role
 from privacydesk.staff.charts import bar_chart
@@ -19,7 +18,7 @@ from privacydesk.staff.views.common import lang
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Persons by active role, running agreements, and a bar chart of the roles."""
-    today = date.today()
+    today = clock.today()
     counts = dict(
         Role.objects.active_on(today).values_list("kind").annotate(n=Count("person",
                                                                           distinct=True)))
