@@ -45,7 +45,7 @@ class KeyIn(Schema):
     public_key: str
 
 
-class RequestIn(Schema):
+class AccessRequestIn(Schema):
     server: int
     principal: str
     action: str = Field(description="the action the access is for (A2), required")
@@ -56,7 +56,7 @@ class RequestIn(Schema):
     force_command: str = ""
 
 
-class RequestOut(Schema):
+class AccessRequestOut(Schema):
     id: int
     server: int = Field(alias="server_id")
     principal: str
@@ -121,8 +121,8 @@ def upload_key(request: HttpRequest, payload: KeyIn) -> Any:
     return {"type": key.key_type, "bits": key.bits, "fingerprint": key.fingerprint}
 
 
-@router.post("/requests", response={201: RequestOut, **ERRORS})
-def new_request(request: HttpRequest, payload: RequestIn) -> Any:
+@router.post("/requests", response={201: AccessRequestOut, **ERRORS})
+def new_request(request: HttpRequest, payload: AccessRequestIn) -> Any:
     user = require_permission(request, ASK)
     return 201, access.request_access(
         user, server=_get(ClientServer, payload.server, "server"), principal=payload.principal,
@@ -132,7 +132,7 @@ def new_request(request: HttpRequest, payload: RequestIn) -> Any:
         repair_contact_ref=payload.repair_contact_ref, force_command=payload.force_command)
 
 
-@router.get("/requests", response={200: list[RequestOut], **ERRORS}, summary="Pending requests")
+@router.get("/requests", response={200: list[AccessRequestOut], **ERRORS}, summary="Pending requests")
 def pending(request: HttpRequest) -> Any:
     require_permission(request, DECIDE)
     return list(AccessRequest.objects.filter(status=AccessRequest.PENDING)[:500])
@@ -144,7 +144,7 @@ def approve(request: HttpRequest, pk: int) -> Any:
     return 201, grants.approve(_get(AccessRequest, pk, "pk"), user)
 
 
-@router.post("/requests/{int:pk}/refuse", response={200: RequestOut, **ERRORS_404})
+@router.post("/requests/{int:pk}/refuse", response={200: AccessRequestOut, **ERRORS_404})
 def refuse(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     user = require_permission(request, DECIDE)
     return grants.refuse(_get(AccessRequest, pk, "pk"), user, payload.reason)
