@@ -177,17 +177,47 @@ def audit() -> None:
               help="Worker processes for a long chain (default: one per CPU from 200,000 "
                    "entries; 1: none). The report is the same either way.")
 def audit_verify(jobs: int | None) -> None:
-    """Walk the audit chain; report the first broken link. Exit 1 if broken."""
+    """Walk the audit chain and compare it with its last anchor; report the first broken
+    link, or a wipe, truncation or rollback. Exit 1 if broken. An intact chain is anchored
+    anew (the anchor file, and the configured append-only places)."""
     _django()
+    from privacydesk.vault import anchor
     from privacydesk.vault import audit as chain
 
     report = chain.verify(progress=sys.stderr.isatty(), jobs=jobs)
     if report.ok:
-        click.echo(f"audit chain intact: {report.checked} entries verified")
+        compared = f"; matches {report.anchored}" if report.anchored else "; no anchor yet"
+        click.echo(f"audit chain intact: {report.checked} entries verified{compared}")
+        _anchor_now(anchor.VERIFY)
         return
     click.echo(f"audit chain BROKEN at entry {report.first_broken_seq}: {report.reason} "
                f"({report.checked} entries checked before it)", err=True)
     sys.exit(1)
+
+
+@audit.command("anchor")
+def audit_anchor() -> None:
+    """Anchor the audit chain's head now (cron, where the served app's ten-minute anchor
+    does not run). Exit 1, writing nothing, if the table no longer holds the last anchor."""
+    _django()
+    from privacydesk.vault import anchor
+
+    _anchor_now(anchor.MANUAL)
+
+
+def _anchor_now(reason: str) -> None:
+    from privacydesk.vault import anchor
+
+    try:
+        written = anchor.refresh(reason)
+    except anchor.AnchorRefused as exc:
+        click.echo(f"audit chain NOT anchored: {exc.finding.message}", err=True)
+        sys.exit(1)
+    if written is None:
+        click.echo("audit chain NOT anchored: its head's seal does not check "
+                   "(run `privacydesk audit verify`)", err=True)
+        sys.exit(1)
+    click.echo(f"anchored: {written.describe()} in {anchor.anchor_file()}")
 
 
 @main.group()

@@ -9,10 +9,12 @@ documentation cannot drift from the code.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from privacydesk.policy.errors import PrivacydeskError
 
@@ -26,12 +28,13 @@ class ConfigError(PrivacydeskError):
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # "str" | "bool" | "int" | "path" | "url" | "choice" | "list"
+    kind: str  # "str" | "bool" | "int" | "path" | "url" | "choice" | "list" | "email"
     default: str
     help: str
     choices: tuple[str, ...] = ()
     secret: bool = False
     minimum: int | None = None  # ints: the smallest value that makes sense
+    schemes: tuple[str, ...] = ()  # urls: the schemes accepted (empty: any scheme://host)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -103,7 +106,35 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRIVACYDESK_GUARD_PURE", "bool", "false",
             "Count break-in signals in the guard's Python loop even where its C loop is "
             "built (same results, slower; for comparison and debugging)."),
+    Setting("PRIVACYDESK_AUDIT_ANCHOR_DIR", "path", "",
+            "A second, append-only place for the audit chain's anchors (Sec1): a folder the "
+            "database administrator cannot write, e.g. another host's mount or a write-once "
+            "(`chattr +a`) folder. Every anchor becomes a new read-only file there, never "
+            "overwritten; `audit verify` reads the newest. Empty: only the anchor file "
+            "`$PRIVACYDESK_DATA_DIR/audit-anchors.jsonl`."),
+    Setting("PRIVACYDESK_AUDIT_ANCHOR_EMAIL", "email", "",
+            "The privacy officer's address: every anchor of a verification, backup, daily "
+            "sweep or restore is mailed there (not the ten-minute ones). Empty: no mail."),
+    Setting("PRIVACYDESK_AUDIT_ANCHOR_SYSLOG", "url", "",
+            "A syslog collector for every audit anchor, as `udp://host:514` (RFC 5424 over "
+            "UDP, facility authpriv). Empty: none.", schemes=("udp",)),
 )
+
+
+# One address, no display name, no spaces or line breaks (it becomes a mail header).
+_EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
+
+
+def _check_scheme(setting: Setting, raw: str) -> None:
+    """A URL of one of `setting.schemes`, with a host and a valid port."""
+    url = urlsplit(raw)
+    try:
+        port = url.port
+    except ValueError:
+        port = -1
+    if url.scheme not in setting.schemes or not url.hostname or port == -1:
+        shown = " or ".join(f"{s}://host:port" for s in setting.schemes)
+        raise ConfigError(f"{setting.name}: must be a URL like {shown}, got {raw!r}")
 
 
 def _parse(setting: Setting, raw: str) -> Any:
@@ -132,6 +163,13 @@ def _parse(setting: Setting, raw: str) -> Any:
     if setting.kind == "url":
         if raw and "://" not in raw:
             raise ConfigError(f"{setting.name}: must be a URL like scheme://host, got {raw!r}")
+        if raw and setting.schemes:
+            _check_scheme(setting, raw)
+        return raw
+    if setting.kind == "email":
+        if raw and not _EMAIL.fullmatch(raw):
+            raise ConfigError(f"{setting.name}: must be one e-mail address like "
+                              f"privacy@example.nl, got {raw!r}")
         return raw
     if setting.kind == "path":
         return Path(raw).expanduser() if raw else None

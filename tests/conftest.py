@@ -31,6 +31,20 @@ def fresh_guard():
     runtime.reset()
 
 
+_anchor_files = count(1)
+
+
+@pytest.fixture(autouse=True)
+def own_audit_anchors(settings: Any, tmp_path_factory: Any) -> None:
+    """Every test has its own audit anchor file and no anchor sinks (Sec1, vault/anchor.py):
+    an anchor written in one test must never be compared with another test's database."""
+    base = tmp_path_factory.getbasetemp()
+    settings.PRIVACYDESK_AUDIT_ANCHOR_FILE = base / f"audit-anchors-{next(_anchor_files)}.jsonl"
+    settings.PRIVACYDESK_AUDIT_ANCHOR_DIR = None
+    settings.PRIVACYDESK_AUDIT_ANCHOR_EMAIL = ""
+    settings.PRIVACYDESK_AUDIT_ANCHOR_SYSLOG = ""
+
+
 _staff_numbers = count(1)
 
 

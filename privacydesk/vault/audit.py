@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from tqdm import tqdm
 
-from privacydesk.vault import VaultError, append, chain, keyring
+from privacydesk.vault import VaultError, anchor, append, chain, keyring
 from privacydesk.vault import verify as verify_walk
 from privacydesk.vault.models import AuditCheckpoint, AuditEntry, AuditHead
 
@@ -40,6 +40,10 @@ class VerifyReport:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    # The anchor the table was compared with ("" if none yet) and, when the table no longer
+    # holds it, what happened: anchor.WIPE, TRUNCATION or ROLLBACK.
+    anchored: str = ""
+    tampering: str = ""
 
 
 def _connection() -> BaseDatabaseWrapper:
@@ -92,13 +96,34 @@ def verify(progress: bool = False, jobs: int | None = None) -> VerifyReport:
     prune ran meanwhile (new checkpoint), the walk is repeated once from that checkpoint.
     `jobs` is the number of worker processes for a long chain (None: one per CPU once the
     chain is long enough; 1: none); the report is the same whatever `jobs` is.
+
+    Then the table is compared with the last anchor kept outside it (anchor.py): a wiped,
+    truncated or rolled-back chain walks clean, the anchor names it (`tampering`).
     """
     conn = _connection()
     report, used = _walk(conn, progress, jobs)
     latest = chain.latest_checkpoint(conn)
     if not report.ok and (latest.seq if latest else None) != used:
         report, _ = _walk(conn, progress, jobs)
-    return report
+    return _against_anchor(conn, report)
+
+
+def _against_anchor(conn: BaseDatabaseWrapper, report: VerifyReport) -> VerifyReport:
+    """Sec1: the walk proves the rows agree with each other and with the head in the
+    table; only the anchor, outside the database, shows that rows or the head were
+    deleted or put back together."""
+    last, finding = anchor.check_table(conn)
+    if last is None:
+        return report
+    seen = last.describe()
+    if finding is None:
+        return replace(report, anchored=seen)
+    if report.ok:
+        return VerifyReport(False, report.checked, finding.seq, finding.message, seen,
+                            finding.kind)
+    first = min(report.first_broken_seq or finding.seq, finding.seq)
+    return VerifyReport(False, report.checked, first, f"{finding.message}; {report.reason}",
+                        seen, finding.kind)
 
 
 def _walk(conn: BaseDatabaseWrapper, progress: bool,
