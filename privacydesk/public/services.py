@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from privacydesk.callbacks import services as callbacks
 from privacydesk.callbacks.models import CallbackRequest
 from privacydesk.incidents import services as incidents
 from privacydesk.incidents.models import Incident
-from privacydesk.public.mail import confirm_after_commit
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.public.mail import confirm_after_commit, may_confirm
 from privacydesk.register import services as register
 from privacydesk.requests import intake
 from privacydesk.requests.models import DataSubjectRequest
@@ -53,15 +56,23 @@ def file_contact(data: dict[str, Any], lang: str) -> CallbackRequest:
         callback = callbacks.request_callback(person, phone=phone_datum,
                                               message=data["message"], language=lang,
                                               actor=ACTOR)
-        confirm_after_commit("public/mail/callback.txt", data["email"], lang,
-                             {"name": data["given_names"]})
+        # 5.12: the greeting quotes nothing the visitor typed
+        confirm_after_commit("public/mail/callback.txt", data["email"], lang)
     return callback
 
 
 def file_request(data: dict[str, Any], lang: str) -> DataSubjectRequest:
     """File a data-subject request (Rt5) in the request workflow: its clocks start now and
     the person is e-mailed the identity step (a confirmation link to the address in the
-    register, or the answer that no data are held). A mail that fails loses nothing."""
+    register, or the answer that no data are held). A mail that fails loses nothing.
+
+    An address that had its day's share of our mail (`mail.may_confirm`, 5.12) is refused
+    with RuleViolation("email", "limit"): nothing is filed, the visitor is asked to call."""
+    if not may_confirm(data["email"]):
+        phone = get_policy().controller.phone
+        raise RuleViolation("email", "limit", gettext(
+            "this e-mail address has received several messages from us today; please try "
+            "again tomorrow or call us at %(phone)s") % {"phone": phone})
     return intake.file_web_request(kind=data["kind"], name=data["name"],
                                    email=data["email"], message=data["message"],
                                    language=lang)
@@ -73,6 +84,5 @@ def file_concern(data: dict[str, Any], lang: str) -> Incident:
         incident = incidents.file_concern(data["description"], reporter_name=data["name"],
                                           reporter_email=data["email"], language=lang)
         if data["email"]:
-            confirm_after_commit("public/mail/concern.txt", data["email"], lang,
-                                 {"name": data["name"]})
+            confirm_after_commit("public/mail/concern.txt", data["email"], lang)
     return incident
