@@ -40,6 +40,7 @@ from privacydesk.policy.model import (
     SupervisoryAuthority,
 )
 from privacydesk.policy.policy import Policy
+from privacydesk.policy.staff_accounts import staff_accounts_section
 
 _EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\Z")
 _WEBSITE = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/\S*)?\Z")
@@ -92,11 +93,13 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
     requests = requests_section(root.table("requests"))
     callbacks = callbacks_section(root.table("callbacks"))
     guard = guard_section(root.table("guard"))
+    staff_accounts = staff_accounts_section(
+        root.table("staff_accounts") if root.has("staff_accounts") else None)
     root.close()
     return Policy(file=file, statement=statement, controller=controller, roles=roles,
                   categories=categories, legal_bases=bases, purposes=purposes, sources=sources,
                   staff_roles=staff, retention=retention, requests=requests,
-                  callbacks=callbacks, guard=guard)
+                  callbacks=callbacks, guard=guard, staff_accounts=staff_accounts)
 
 
 def _frozen(items: dict[str, T]) -> Mapping[str, T]:

@@ -27,6 +27,7 @@ from privacydesk.policy.model import (
     StatementMeta,
 )
 from privacydesk.policy.retention import RetentionDecision, RetentionFacts
+from privacydesk.policy.staff_accounts import StaffAccountPolicy
 
 
 def _or_list(words: list[str]) -> str:
@@ -50,6 +51,7 @@ class Policy:
     requests: RequestPolicy
     callbacks: CallbackPolicy
     guard: GuardPolicy
+    staff_accounts: StaffAccountPolicy   # sign-in delays per account, token lifetime
 
     # -- C2..C5: which data may be held for whom -------------------------------------------
     def check_may_hold(self, category: str, roles: Iterable[str],
