@@ -12,10 +12,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from privacydesk.api import lookup
 from privacydesk.api.auth import require_permission, staff_user
+from privacydesk.api.paging import Paged
 from privacydesk.api.schemas import (
     ERRORS,
     ERRORS_404,
@@ -48,7 +49,7 @@ def _party(ref: UUID, field: str) -> Person:
 
 
 @router.get("", response={200: list[AgreementOut], **ERRORS}, summary="List agreements")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Paged)
 def list_agreements(request: HttpRequest) -> Any:
     staff_user(request)
     return Agreement.objects.order_by("id").prefetch_related("parties__person", "recipients")

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from privacydesk.api import lookup
 from privacydesk.api.auth import staff_user
+from privacydesk.api.paging import Paged
 from privacydesk.api.schemas import ERRORS, ERRORS_404, OrganisationIn, OrganisationOut
 from privacydesk.register import services
 from privacydesk.register.models import Organisation
@@ -21,7 +22,7 @@ router = Router(tags=["organisations"])
 
 
 @router.get("", response={200: list[OrganisationOut], **ERRORS}, summary="List organisations")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Paged)
 def list_organisations(request: HttpRequest) -> Any:
     staff_user(request)
     return Organisation.objects.order_by("name", "id")

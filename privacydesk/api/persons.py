@@ -17,6 +17,7 @@ from ninja.renderers import JSONRenderer
 
 from privacydesk.api import lookup
 from privacydesk.api.auth import staff_user
+from privacydesk.api.paging import MAX_LIMIT, MAX_OFFSET
 from privacydesk.api.schemas import (
     ERRORS,
     ERRORS_404,
@@ -61,17 +62,14 @@ class PagedPersonOut(Schema):
     count: int
 
 
-MAX_LIMIT = 200
-
-
 @router.get("", response={200: PagedPersonOut, **ERRORS}, summary="List or find persons")
 def list_persons(request: HttpRequest, email: str | None = None,
-                 limit: int = Query(settings.NINJA_PAGINATION_PER_PAGE, ge=1),  # type: ignore[type-arg]
-                 offset: int = Query(0, ge=0)) -> Any:  # type: ignore[type-arg]
+                 limit: int = Query(settings.NINJA_PAGINATION_PER_PAGE, ge=1,  # type: ignore[type-arg]
+                                    le=MAX_LIMIT),
+                 offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> Any:  # type: ignore[type-arg]
     """All persons (refs and roles), or the one with `email` (found through the blind
     index, never a scan; an empty list when nobody has it)."""
     staff_user(request)
-    limit = min(limit, MAX_LIMIT)
     if email is None:
         persons = Person.objects.order_by("id").prefetch_related("roles")
         return {"items": list(persons[offset:offset + limit]), "count": persons.count()}

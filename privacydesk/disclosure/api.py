@@ -14,10 +14,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from privacydesk.api.auth import require_permission
 from privacydesk.api.errors import NotFound
+from privacydesk.api.paging import Paged
 from privacydesk.api.schemas import ERRORS, ERRORS_404
 from privacydesk.disclosure import consent as consents
 from privacydesk.disclosure import gate
@@ -36,7 +37,10 @@ class DisclosureIn(Schema):
     categories: list[str]
     purpose: str = Field(description="a policy purpose key")
     agreement: str | None = Field(None, description="basis: an agreement's reference (D2)")
-    legal_obligation: str | None = Field(None, description="basis: statute and authority")
+    legal_obligation: str | None = Field(
+        None, max_length=64, description="basis: the id of a legal obligation the policy "
+        "declares ([legal_obligations.<id>], D1); its recipients, categories and roles must "
+        "cover this disclosure")
     consent: UUID | None = Field(None, description="basis: a granted consent's id (D3)")
 
 
@@ -48,7 +52,8 @@ class DisclosureOut(Schema):
     purpose: str
     basis: str
     legal_basis: str
-    reference: str = Field(description="agreement reference, legal obligation or consent id")
+    reference: str = Field(description="agreement reference, legal obligation id or "
+                                       "consent id")
     actor: str
     disclosed_at: datetime
 
@@ -99,7 +104,7 @@ def _consent(uid: UUID) -> ConsentRequest:
 
 @router.get("", response={200: list[DisclosureOut], **ERRORS},
             summary="The disclosure log, newest first (filter: person ref, recipient)")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Paged)
 def list_disclosures(request: HttpRequest, person: UUID | None = None,
                      recipient: str | None = None) -> Any:
     require_permission(request, PERMISSION)
@@ -125,7 +130,7 @@ def disclose(request: HttpRequest, payload: DisclosureIn) -> Any:
 
 @router.get("/consents", response={200: list[ConsentOut], **ERRORS},
             summary="Consent requests, newest first (filter: person ref)")
-@paginate(LimitOffsetPagination, max_limit=200)
+@paginate(Paged)
 def list_consents(request: HttpRequest, person: UUID | None = None) -> Any:
     require_permission(request, PERMISSION)
     rows = ConsentRequest.objects.all()
