@@ -1,7 +1,9 @@
 """/api/v1/access: server access for API clients and servers' login hooks (A1, A2).
 
 Routers only translate: the rules are in access.requests / access.grants (RuleViolation ->
-422, unknown id -> 404). request_access: key, requests, own grants and certificates;
+422, unknown id -> 404). A certificate leaves privacydesk only to its requester (A2): in
+`/grants/mine` and `/grants/{id}/certificate`; every other grant response leaves it out.
+request_access: key, requests, own grants and certificates;
 grant_access: decisions, all grants, revocation, client servers. Any staff token may report
 the use of a certificate serial (a server's login hook) and fetch the KRL.
 """
@@ -73,6 +75,8 @@ class AccessRequestOut(Schema):
 
 
 class GrantOut(Schema):
+    """A grant as deciders see it: no certificate (A2: only the requester holds that)."""
+
     id: int
     request: int = Field(alias="request_id")
     key_id: str
@@ -81,6 +85,11 @@ class GrantOut(Schema):
     valid_after: datetime
     valid_before: datetime
     revoked_at: datetime | None
+
+
+class OwnGrantOut(GrantOut):
+    """One of the caller's own grants, with the certificate to log in with."""
+
     certificate: str
 
 
@@ -150,7 +159,7 @@ def refuse(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     return grants.refuse(_get(AccessRequest, pk, "pk"), user, payload.reason)
 
 
-@router.get("/grants/mine", response={200: list[GrantOut], **ERRORS})
+@router.get("/grants/mine", response={200: list[OwnGrantOut], **ERRORS})
 def my_grants(request: HttpRequest) -> Any:
     user = require_permission(request, ASK)
     return list(Grant.objects.filter(request__requester=user)[:200])

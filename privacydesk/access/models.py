@@ -67,6 +67,12 @@ class StaffKey(models.Model):
     fingerprint = models.CharField(max_length=100)
     added_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        # A2: one key, one person. The service says so first (field error); the constraint
+        # holds when two accounts upload the same key at the same moment.
+        constraints = [models.UniqueConstraint(fields=["fingerprint"],
+                                               name="access_staffkey_one_account")]
+
     def __str__(self) -> str:
         return self.fingerprint
 

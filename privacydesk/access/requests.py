@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from privacydesk.access import keys, rules
@@ -56,14 +56,27 @@ def upload_key(user: Any, text: str) -> StaffKey:
     """Store (or replace) `user`'s SSH public key after validating it (A2)."""
     require(user, "request_access", "public_key")
     parsed = keys.parse_public_key(text)
-    with transaction.atomic():
-        row, _ = StaffKey.objects.update_or_create(user=user, defaults={
-            "public_key": parsed.line, "key_type": parsed.key_type, "bits": parsed.bits,
-            "fingerprint": parsed.fingerprint, "added_at": timezone.now()})
-        audit.record(actor=user.get_username(), action="upload_key", object_type="access.staffkey",
-                     object_id=str(row.pk), purpose="security",
-                     detail={"type": parsed.key_type, "bits": parsed.bits})
+    # A2: a certificate must name the one person who logs in with it; a key two accounts
+    # share would let either use the other's grants.
+    if StaffKey.objects.filter(fingerprint=parsed.fingerprint).exclude(user=user).exists():
+        raise _shared_key()
+    try:
+        with transaction.atomic():
+            row, _ = StaffKey.objects.update_or_create(user=user, defaults={
+                "public_key": parsed.line, "key_type": parsed.key_type, "bits": parsed.bits,
+                "fingerprint": parsed.fingerprint, "added_at": timezone.now()})
+            audit.record(actor=user.get_username(), action="upload_key",
+                         object_type="access.staffkey", object_id=str(row.pk),
+                         purpose="security",
+                         detail={"type": parsed.key_type, "bits": parsed.bits})
+    except IntegrityError:  # the same key stored for another account at the same moment
+        raise _shared_key() from None
     return row
+
+
+def _shared_key() -> RuleViolation:
+    return RuleViolation("public_key", "A2", "this public key is registered for another staff "
+                         "account; every account needs a key of its own (A2)")
 
 
 def _contact_ref(text: str) -> str:
