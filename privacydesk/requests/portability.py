@@ -10,7 +10,6 @@ docs/requests.md.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -18,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from privacydesk import csvsafe
 from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
@@ -46,8 +46,9 @@ def collect(person: Person, *, actor: str) -> dict[str, Any]:
 def _csv(category: str, rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     columns = [*META, *(f.name for f in FIELDS[category])]
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\r\n")
+    # Neutralised cells (csvsafe): a name like "=HYPERLINK(...)" is text, not a formula.
+    writer = csvsafe.DictWriter(out, fieldnames=columns, extrasaction="ignore",
+                                lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: ("true" if v is True else "false" if v is False else v)
@@ -72,5 +73,7 @@ data.json   every datum you provided, schema "privacydesk.portability/1":
             {"schema", "person_ref", "generated_at", "fields": {category: [field, ...]},
              "data": {category: [{"id", "source", "provided_on", <fields>...}, ...]}}
 <category>.csv  the same rows per category; columns id, source, provided_on, then the
-            category's fields; UTF-8, comma-separated, RFC 4180 quoting.
+            category's fields; UTF-8, comma-separated, RFC 4180 quoting. A text that
+            starts with = + - @ (a formula to a spreadsheet) begins with ' in the CSV;
+            data.json has every value exactly as stored.
 """
