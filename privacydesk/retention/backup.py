@@ -37,7 +37,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.retention import journal, replay
 from privacydesk.retention.models import BackupRecord
 from privacydesk.retention.sealed_file import SealedWriter, read_header, read_lines
-from privacydesk.vault import VaultError, audit, carry, keyring
+from privacydesk.vault import VaultError, anchor, audit, carry, keyring
 
 # Recreated identically by `migrate`; sessions are not worth restoring (people sign in again).
 EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
@@ -99,7 +99,9 @@ def create(progress: bool = False) -> BackupRecord:
         record.save(update_fields=["file_name"])
         header = {"uid": str(record.uid), "generation": record.generation,
                   "taken_at": now.isoformat(), "key_id": keyring.get().current_id,
-                  "vendor": connection.vendor, "audit_head": carry.head()}
+                  "vendor": connection.vendor, "audit_head": carry.head(),
+                  # Sec1: the chain's anchor travels with every backup (vault/anchor.py).
+                  "audit_anchor": anchor.current(reason=anchor.BACKUP).as_dict()}
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -118,6 +120,7 @@ def create(progress: bool = False) -> BackupRecord:
             raise
         audit.record(actor="system", action="backup", object_type="retention.backuprecord",
                      object_id=str(record.generation), detail={"rule": rule})
+        anchor.after_commit(anchor.BACKUP)
     return record
 
 
@@ -229,6 +232,9 @@ def restore(path: Path, *, progress: bool = False, today: date | None = None) ->
                      object_id=str(header["generation"]),
                      detail={"erasures": erasures, "receipts": receipts,
                              "audit_entries_kept": kept, "audit_entries_set_aside": set_aside})
+    # A restore is the operator's deliberate return to an earlier chain: anchor it anew
+    # (the earlier anchors stay in the anchor file and the sinks, Sec1).
+    anchor.after_commit(anchor.RESTORE, anchor.rebase)
     from privacydesk.retention import sweep
 
     swept = sweep.run(today).data

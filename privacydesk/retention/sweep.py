@@ -30,7 +30,7 @@ from privacydesk.register.models import DATUM_MODELS, Datum, Person
 from privacydesk.retention.facts import chunks, facts_for_people, row_facts
 from privacydesk.retention.models import DeletionReceipt
 from privacydesk.retention.receipts import current_generation, insert_rows, person_row, receipt_row
-from privacydesk.vault import audit
+from privacydesk.vault import anchor, audit
 
 BATCH = 500
 ROW_FIELDS = ("id", "person_id", "agreement_id", "created_at", "purpose", "legal_basis")
@@ -209,4 +209,5 @@ def run(today: date | None = None, *, batch: int = BATCH, progress: bool = False
             bar.update(len(part))
     finally:
         bar.close()
+    anchor.after_commit(anchor.SWEEP)  # Sec1: every daily sweep anchors the audit chain
     return total

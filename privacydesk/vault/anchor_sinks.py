@@ -32,12 +32,22 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from privacydesk.vault import anchor as anchors
 
 log = logging.getLogger("privacydesk.vault")
 PREFIX, SUFFIX = "anchor-", ".json"
 SYSLOG_PRI = 10 * 8 + 5  # facility authpriv (10), severity notice (5): RFC 5424 6.2.1
+# What the privacy officer reads for an anchor's occasion (never the code).
+OCCASIONS = {
+    anchors.VERIFY: gettext_lazy("a verification of the audit log"),
+    anchors.BACKUP: gettext_lazy("a backup"),
+    anchors.SWEEP: gettext_lazy("the daily retention sweep"),
+    anchors.RESTORE: gettext_lazy("a restore from a backup"),
+    anchors.MANUAL: gettext_lazy("by hand (privacydesk audit anchor)"),
+    anchors.PERIODIC: gettext_lazy("the periodic anchor"),
+}
 
 
 def _folder() -> Path | None:
@@ -94,8 +104,8 @@ def to_mail(anchor: anchors.Anchor, address: str) -> None:
             "or another last entry, than a message like this one names, the log was "
             "deleted, cut off or put back after this moment.\n\nThe anchor, signed with "
             "the audit key:\n%(line)s\n") % {
-            "reason": anchor.reason, "at": anchor.at, "seq": anchor.seq,
-            "count": anchor.count, "line": anchor.line()}
+            "reason": OCCASIONS.get(anchor.reason, anchor.reason), "at": anchor.at,
+            "seq": anchor.seq, "count": anchor.count, "line": anchor.line()}
     EmailMessage(subject=subject, body=body, to=[address]).send(fail_silently=False)
 
 
