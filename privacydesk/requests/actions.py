@@ -56,6 +56,11 @@ def send_export(request: DataSubjectRequest, *, actor: str,
     """Export, seal and e-mail the single-use link to the verified address; the request is
     answered. Returns the link (for the staff timeline only shown once)."""
     when = now or timezone.now()
+    if not request.contact()["email"]:
+        # Refused before anything is built or sealed: the link can only go by e-mail, and
+        # an action either happens and says so, or does not happen at all (#13, 5.11).
+        raise RuleViolation("email", "Rt5", "this request has no e-mail address to send a "
+                            "download link to; ask the requester for one")
     kind, files = export_files(request, actor=actor)
     payload = files["export.zip"] if kind == "portability" else delivery.bundle(files)
     found, link = delivery.create(request, kind, payload, actor=actor, now=when)
@@ -83,12 +88,23 @@ def _done(request: DataSubjectRequest, summary: str, how: str, *, actor: str,
 
 
 def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
-    """Rt3: erase through the retention engine; the person gets the receipt (nl/en)."""
+    """Rt3: erase through the retention engine; the person gets the receipt (nl/en).
+
+    Returns the receipt (`ErasureReceipt.as_dict()`) plus `"answer"`: {"by": "e-mail" |
+    "post", "answered": bool}. A request without an e-mail address (a letter, Rt5) is
+    erased all the same — the erasure, its receipt and timeline entry are one transaction —
+    and is NOT marked answered: the receipt has to go by post, and staff record that with
+    `answered_by_post` once the letter has left (Rt6 keeps running until then). A receipt
+    mail that fails raises RuleViolation("email", "delivery"); repeating the step resends
+    it without erasing again."""
     from privacydesk.retention.erasure import erase_person
     from privacydesk.retention.erasure_receipt import ErasureReceipt
 
     if request.kind != kinds.ERASURE:
         raise RuleViolation("kind", "Rt3", "only an erasure request erases")
+    if request.status != Status.VERIFIED:  # answered already: never a second answer
+        raise RuleViolation("status", "Art12", f"a {request.status} request is not erased "
+                            "(again)")
     if "receipt" in request.detail:  # erased before, but the receipt mail failed: resend
         receipt = ErasureReceipt.from_dict(request.detail["receipt"])
     else:
@@ -101,8 +117,39 @@ def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
                        note=f"deleted {sum(d.count for d in receipt.deleted)}, kept "
                             f"{sum(k.count for k in receipt.kept)}")
     data = receipt.as_dict()
+    if not request.contact()["email"]:
+        return {**data, "answer": {"by": "post", "answered": False}}
     _done(request, receipt.render(request.language), "e-mail: erasure receipt", actor=actor)
-    return data
+    return {**data, "answer": {"by": "e-mail", "answered": True}}
+
+
+#: Kinds whose answer can go by post: the substantive step is recorded on the request
+#: (receipt, corrections, restriction, objection). Access and portability answer with a
+#: download link, which needs an e-mail address (send_export).
+BY_POST = (kinds.ERASURE, kinds.RECTIFICATION, kinds.RESTRICTION, kinds.OBJECTION)
+
+
+def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "") -> None:
+    """Record that the answer to a request without an e-mail address (a letter, Rt5) was
+    sent by post: the request is answered now (Rt6: the moment the letter left, said by
+    staff). An erasure request needs its receipt first (`erase`). `note`: optional, what
+    was sent (≤ 200 characters, no addresses)."""
+    if request.kind not in BY_POST:
+        raise RuleViolation("kind", "Rt5", "access and portability are answered with a "
+                            "download link; ask the requester for an e-mail address")
+    if request.status != Status.VERIFIED:
+        raise RuleViolation("status", "Art12", f"a {request.status} request cannot be "
+                            "answered now")
+    if request.contact()["email"]:
+        raise RuleViolation("email", "Rt5", "this request has an e-mail address: answer by "
+                            "e-mail (the step sends it)")
+    if request.kind == kinds.ERASURE and "receipt" not in request.detail:
+        raise RuleViolation("status", "Rt3", "erase first: the letter carries the receipt")
+    what = (note or "").strip()
+    if len(what) > 200 or "@" in what:
+        raise RuleViolation("note", "format", "the note is at most 200 characters and holds "
+                            "no addresses")
+    _answered(request, "post: letter sent" + (f" ({what})" if what else ""), actor=actor)
 
 
 def correct(request: DataSubjectRequest, category: str, datum_id: int,
@@ -179,13 +226,30 @@ def confirm_done(request: DataSubjectRequest, summary: str, *, actor: str) -> No
 
 
 def close(request: DataSubjectRequest, *, actor: str, note: str = "") -> None:
-    """Close an answered request, or reject one that is not a request (kind none)."""
+    """Close an answered request, or reject one that is not a request (kind none).
+
+    Rejecting means closing without an answer to the person, which needs `note` as its
+    reason (≤ 300 characters, no addresses): it is kept in `detail["closed_without_answer"]`
+    ({reason, at, by}) and shown by `check` Rt6, with the kinds the request had before."""
     if request.status in (Status.CLOSED, Status.REJECTED):
         raise RuleViolation("status", "Rt6", "this request is already closed")
     if request.status != Status.ANSWERED and request.kind != kinds.NONE:
         raise RuleViolation("status", "Rt6", "answer the request before closing it")
+    why = (note or "").strip()
+    unanswered = request.status != Status.ANSWERED
+    if unanswered and not why:
+        raise RuleViolation("note", "Rt6", "say why this is closed without an answer to the "
+                            "person (e.g. not a privacy request but a sales question)")
+    if len(why) > 300 or "@" in why:
+        raise RuleViolation("note", "format", "the reason is at most 300 characters and holds "
+                            "no addresses")
+    when = timezone.now()
     with transaction.atomic():
-        request.status = Status.CLOSED if request.status == Status.ANSWERED else Status.REJECTED
-        request.closed_at = timezone.now()
-        request.save(update_fields=["status", "closed_at"])
-        events.log(request, "closed", actor=actor, note=note[:300])
+        request.status = Status.REJECTED if unanswered else Status.CLOSED
+        request.closed_at = when
+        if unanswered:
+            request.detail = {**request.detail, "closed_without_answer": {
+                "reason": why, "at": when.isoformat(), "by": actor[:150]}}
+        request.save(update_fields=["status", "closed_at", "detail"])
+        events.log(request, "closed", actor=actor, at=when,
+                   note=("without an answer: " if unanswered else "") + why)

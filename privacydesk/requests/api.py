@@ -83,6 +83,8 @@ class RequestIn(Schema):
 
 class KindIn(Schema):
     kind: str
+    reason: str = Field("", max_length=300, description="why the kind of a request changes "
+                        "(required unless it was triage or none)")
 
 
 class VerifyIn(Schema):
@@ -163,7 +165,8 @@ def _then(uid: UUID) -> RequestOut:
 
 @router.post("/{uuid:uid}/kind", response={200: RequestOut, **ERRORS_404})
 def set_kind(request: HttpRequest, uid: UUID, payload: KindIn) -> Any:
-    return _out(intake.set_kind(_get(uid), payload.kind, actor=_actor(request)))
+    return _out(intake.set_kind(_get(uid), payload.kind, actor=_actor(request),
+                                reason=payload.reason))
 
 
 @router.post("/{uuid:uid}/verification", response={200: RequestOut, **ERRORS_404},
@@ -221,9 +224,19 @@ def send_export(request: HttpRequest, uid: UUID) -> Any:
 
 
 @router.post("/{uuid:uid}/erase", response={200: dict[str, Any], **ERRORS_404},
-             summary="Erase the person (Art. 17) and send the receipt")
+             summary="Erase the person (Art. 17) and send the receipt",
+             description="The receipt, plus `answer`: {by: e-mail | post, answered}. A "
+             "request without an e-mail address is erased and answered by post: send the "
+             "receipt as a letter, then `POST /{uid}/posted`.")
 def erase(request: HttpRequest, uid: UUID) -> Any:
     return actions.erase(_get(uid), actor=_actor(request))
+
+
+@router.post("/{uuid:uid}/posted", response={200: RequestOut, **ERRORS_404},
+             summary="Record that the answer to a letter request was sent by post")
+def posted(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
+    actions.answered_by_post(_get(uid), actor=_actor(request), note=payload.text)
+    return _then(uid)
 
 
 @router.post("/{uuid:uid}/correct", response={200: dict[str, list[str]], **ERRORS_404},

@@ -205,18 +205,44 @@ def file_mail(mail: ParsedMail, *, received_at: datetime | None = None,
     return MailOutcome(outcome, request)
 
 
-def set_kind(request: DataSubjectRequest, kind: str, *, actor: str) -> DataSubjectRequest:
-    """Staff correct or set the kind (triage); a request kind starts the identity step."""
+def set_kind(request: DataSubjectRequest, kind: str, *, actor: str,
+             reason: str = "") -> DataSubjectRequest:
+    """Staff set the kind of a triage item, or change the kind of a request (Rt5, Rt6).
+
+    The clocks are never touched: a re-typed request keeps `received_at` and both deadlines
+    (Rt6 runs from receipt, whatever the kind turns out to be). Changing the kind of a
+    data-subject request (access, erasure, …) needs `reason` (≤ 300 characters, no
+    addresses): an access request re-typed to "none" and closed must not vanish from view;
+    a triage item or a message classified "none" gets its kind without one. Every
+    change is kept in `detail["kind_changes"]` ({from, to, at, by, reason}), on the
+    timeline and in the audit chain, in one transaction; `check` Rt6 reads it. A request
+    kind then starts the identity step. RuleViolation(field, rule, message) stores nothing.
+    """
     if kind not in kinds.ALL_KINDS or kind == kinds.TRIAGE:
         raise RuleViolation("kind", "Rt5", f"choose one of {', '.join(kinds.REQUEST_KINDS)} "
                             "or none")
     if not request.is_open:
         raise RuleViolation("status", "Rt5", f"a {request.status} request keeps its kind")
+    old = request.kind
+    if kind == old:
+        raise RuleViolation("kind", "Rt5", f"this request is already of kind {kind}")
+    why = (reason or "").strip()
+    if old in kinds.REQUEST_KINDS and not why:
+        raise RuleViolation("reason", "Rt6", f"say why this {old} request is changed to "
+                            f"{kind}; its clocks keep running from receipt")
+    if len(why) > 300 or "@" in why:
+        raise RuleViolation("reason", "format", "the reason is at most 300 characters and "
+                            "holds no addresses")
+    when = timezone.now()
     with transaction.atomic():
-        old = request.kind
         request.kind = kind
-        request.save(update_fields=["kind"])
-        events.log(request, "kind_set", actor=actor, note=f"{old} -> {kind}")
+        request.detail = {**request.detail, "kind_changes": [
+            *request.detail.get("kind_changes", []),
+            {"from": old, "to": kind, "at": when.isoformat(), "by": actor[:150],
+             "reason": why}]}
+        request.save(update_fields=["kind", "detail"])
+        events.log(request, "kind_set", actor=actor, at=when,
+                   note=f"{old} -> {kind}" + (f": {why}" if why else ""))
     start(request, actor=actor)
     request.refresh_from_db()
     return request

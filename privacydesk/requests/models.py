@@ -47,6 +47,11 @@ class Channel(models.TextChoices):
 # The channels staff may name when they register a request that did not come in online.
 STAFF_CHANNELS = (Channel.LETTER, Channel.PHONE, Channel.IN_PERSON)
 
+#: `detail["outcome"]` of a request answered "we hold no data about you": the register was
+#: searched for the requester's address and held nothing (Art. 15(1): confirming that no
+#: data are processed IS the answer). Rt1/Rt3/Rt4 accept it in place of an export or receipt.
+NO_DATA_HELD = "no_data_held"
+
 
 class DataSubjectRequest(SealedMixin):
     """One request. The sealed secret is JSON {name, email, subject, message, address}

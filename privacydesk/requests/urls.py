@@ -20,4 +20,5 @@ urlpatterns = [
     path("<uuid:uid>/objection/", views.objection, name="objection"),
     path("<uuid:uid>/done/", views.confirm_done, name="done"),
     path("<uuid:uid>/close/", views.close, name="close"),
+    path("<uuid:uid>/posted/", views.posted, name="posted"),
 ]

@@ -19,7 +19,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services as register
 from privacydesk.requests import events, kinds, notify, tokens
-from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
 
 SALT = "privacydesk.requests.confirm"
 
@@ -65,7 +65,8 @@ def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime,
         request.status = Status.ANSWERED
         request.answered_at = now
         request.answered_how = "e-mail: no data held (register searched by address)"
-        request.detail = {**request.detail, "register_search": {
+        # A distinct outcome, not a missing export: Rt1/Rt3/Rt4 accept it (check/rights.py).
+        request.detail = {**request.detail, "outcome": NO_DATA_HELD, "register_search": {
             "by": "e-mail blind index", "found": False, "at": now.isoformat()}}
         request.save(update_fields=["status", "answered_at", "answered_how", "detail"])
         events.log(request, "answered", actor=actor, at=now,

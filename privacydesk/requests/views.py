@@ -8,14 +8,14 @@ Views translate between HTTP and the services; a RuleViolation is shown on the p
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
@@ -23,10 +23,14 @@ from privacydesk.requests import actions, clock, intake, kinds, report, verifica
 from privacydesk.requests import render as report_render
 from privacydesk.requests.forms import CTX, StaffRequestForm, received_at
 from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.retention.erasure_receipt import ErasureReceipt
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.forms.violations import show_violation
 from privacydesk.staff.views.common import lang
 from privacydesk.vault import audit
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 PERMISSION = "handle_requests"
 
@@ -92,8 +96,16 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
     audit.record(actor=_actor(request), action="read", object_type="requests.datasubjectrequest",
                  object_id=str(found.pk), person_ref=found.person_ref,
                  purpose="data_subject_request", detail={"request": found.reference})
+    contact = found.contact()
+    receipt = found.detail.get("receipt")
     return render(request, "requests/detail.html", {
-        "r": found, "contact": found.contact(), "days_left": found.days_left(timezone.now()),
+        "r": found, "contact": contact, "days_left": found.days_left(timezone.now()),
+        # A letter request (no e-mail address) is answered by post: the page shows what to
+        # send (the erasure receipt in the requester's language) and the step to record it.
+        "by_post": found.status == Status.VERIFIED and not contact["email"]
+        and found.kind in actions.BY_POST,
+        "receipt_text": ErasureReceipt.from_dict(receipt).render(found.language)
+        if receipt else "",
         "events": found.events.all(), "deliveries": found.deliveries.all(),
         "kinds": kinds.ALL_KINDS[:-2] + (kinds.NONE,), "request_kinds": kinds.REQUEST_KINDS})
 
@@ -125,7 +137,7 @@ def _parse_values(text: str) -> dict[str, str]:
 
 
 def _step(name: str, run: Callable[[HttpRequest, DataSubjectRequest], Any],
-          done: str) -> Callable[..., HttpResponse]:
+          done: str | StrPromise) -> Callable[..., HttpResponse]:
     @require_POST
     @require_permission(PERMISSION)
     def view(request: HttpRequest, uid: UUID) -> HttpResponse:
@@ -142,8 +154,9 @@ def _step(name: str, run: Callable[[HttpRequest, DataSubjectRequest], Any],
     return view
 
 
-set_kind = _step("kind", lambda q, r: intake.set_kind(r, q.POST.get("kind", ""),
-                                                      actor=_actor(q)), "Kind set.")
+set_kind = _step("kind", lambda q, r: intake.set_kind(
+    r, q.POST.get("kind", ""), actor=_actor(q), reason=q.POST.get("reason", "")),
+    gettext_lazy("Kind set; the clocks keep running from receipt."))
 send_verification = _step("verify_send", lambda q, r: verification.begin(r, actor=_actor(q)),
                           "Identity step done.")
 verify_by_staff = _step("verify_staff", lambda q, r: verification.verify_by_staff(
@@ -151,8 +164,27 @@ verify_by_staff = _step("verify_staff", lambda q, r: verification.verify_by_staf
     "Verified.")
 send_export = _step("export", lambda q, r: actions.send_export(r, actor=_actor(q)),
                     "Export sent as a single-use download link.")
-erase = _step("erase", lambda q, r: actions.erase(r, actor=_actor(q)),
-              "Erased; the receipt was sent.")
+@require_POST
+@require_permission(PERMISSION)
+def erase(request: HttpRequest, uid: UUID) -> HttpResponse:
+    """Erase (Rt3). Without an e-mail address the receipt goes by post: the page says so,
+    and the request stays open until staff record the letter (`posted`)."""
+    found = _get(uid)
+    try:
+        done = actions.erase(found, actor=_actor(request))
+    except RuleViolation as exc:
+        messages.error(request, f"{exc.field}: {exc.message} ({exc.rule})")
+    else:
+        messages.success(request, gettext(
+            "Erased; the receipt was sent by e-mail.") if done["answer"]["answered"]
+            else gettext("Erased. This request has no e-mail address: send the receipt "
+                         "below by post, then record that it was sent."))
+    return redirect("requests:detail", uid=uid)
+
+
+posted = _step("posted", lambda q, r: actions.answered_by_post(
+    r, actor=_actor(q), note=q.POST.get("note", "")),
+    gettext_lazy("Recorded: the answer was sent by post."))
 correct = _step("correct", lambda q, r: actions.correct(
     r, q.POST.get("category", ""), int(q.POST.get("datum") or 0),
     _parse_values(q.POST.get("values", "")), actor=_actor(q)), "Corrected.")
