@@ -2,16 +2,21 @@
 
 The allowed roles of every category, its admin-account requirement and whether it is
 encrypted are read from the policy; the check finds the rows that slipped past the write
-path (a raw insert, an import, a role that ended without the data following it).
+path (a raw insert, an import, a role that ended without the data following it). Data of a
+role-limited category (C3..C5) whose last allowing role ended are judged by the policy's
+retention decision, as the retention plan and the sweep judge them.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from privacydesk.check.common import per_person, plural, today
 from privacydesk.check.registry import CheckResult, check, verdict
+from privacydesk.policy import CONTACT_PERIOD, ROLE_ENDED
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Datum, Role
 from privacydesk.vault.models import SealedMixin
@@ -80,10 +85,14 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
                                     ended_on__lt=day)
         qs = model._default_manager.all()
         total += qs.count()
-        # A legally required record of someone who HELD an allowed role may outlive it (R3).
-        wrong_role = (qs.annotate(_active=Exists(active), _ended=Exists(ended))
-                      .filter(_active=False)
-                      .exclude(Q(legal_basis=LEGAL_OBLIGATION) & Q(_ended=True)))
+        without = qs.annotate(_active=Exists(active)).filter(_active=False)
+        if policy.role_limit(key) is not None:
+            # C3..C5: the policy's retention decision says which rows outlive the role.
+            wrong_role = without.filter(pk__in=_not_kept(model, key, without, day))
+        else:
+            # A legally required record of someone who HELD a role may outlive it (R3).
+            wrong_role = (without.annotate(_ended=Exists(ended))
+                          .exclude(Q(legal_basis=LEGAL_OBLIGATION) & Q(_ended=True)))
         n = wrong_role.count()
         if n:
             failures.append(f"{key}: {plural(n, 'row')} held for a person without an active "
@@ -105,6 +114,31 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
                 if n:
                     failures.append(f"{key}: {plural(n, 'row')} stored without encryption")
     return failures, total
+
+
+def _not_kept(model: type[Datum], key: str, without: QuerySet, day: date) -> list[int]:
+    """The ids among `without` (rows of a role-limited category whose person has no
+    allowing role today) that nothing keeps: the same policy decision as the plan and the
+    sweep (`Policy.retention_decision`, rule ROLE_ENDED) decides each row. Kept are rows a
+    legal rule keeps (basis legal obligation, Art. 17(3)(b)) or a legal hold holds
+    (Art. 17(3)(e)) — and only until their date; every other row is past its due date:
+    due on the last allowing role's end day, which lies before today."""
+    from privacydesk.retention.facts import facts_for_people, row_facts
+
+    policy = get_policy()
+    rows = list(without.order_by().values_list("id", "person_id", "agreement_id",
+                                               "created_at", "purpose", "legal_basis"))
+    facts = facts_for_people({pid for _, pid, *_ in rows})
+    bad = []
+    for pk, pid, agreement_id, created_at, purpose, basis in rows:
+        decision = policy.retention_decision(key, purpose, basis,
+                                             row_facts(agreement_id, created_at, facts[pid]))
+        by_law = (basis == LEGAL_OBLIGATION
+                  and decision.rule_id not in (CONTACT_PERIOD, ROLE_ENDED))
+        in_time = decision.date is None or decision.date >= day
+        if not ((by_law or decision.held) and in_time):
+            bad.append(pk)
+    return bad
 
 
 @check("C2", "Only the categories the statement lists")

@@ -31,7 +31,13 @@ from privacydesk.policy.model import (
     SupervisoryAuthority,
 )
 from privacydesk.policy.policy import Policy
-from privacydesk.policy.retention import CONTACT_PERIOD, RetentionDecision, RetentionFacts
+from privacydesk.policy.retention import (
+    CONTACT_PERIOD,
+    ROLE_ENDED,
+    RetentionDecision,
+    RetentionFacts,
+    RoleSpan,
+)
 from privacydesk.policy.statement import render_statement
 
 __all__ = [
@@ -50,6 +56,7 @@ __all__ = [
     "PolicyError",
     "PrivacydeskError",
     "Purpose",
+    "ROLE_ENDED",
     "RequestPolicy",
     "RestrictedError",
     "RetentionDecision",
@@ -57,6 +64,7 @@ __all__ = [
     "RetentionPolicy",
     "RetentionRule",
     "RoleDef",
+    "RoleSpan",
     "RuleViolation",
     "Source",
     "StaffRole",

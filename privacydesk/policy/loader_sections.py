@@ -22,7 +22,7 @@ from privacydesk.policy.model import (
     RetentionPolicy,
     RetentionRule,
 )
-from privacydesk.policy.retention import CONTACT_PERIOD
+from privacydesk.policy.retention import CONTACT_PERIOD, ROLE_ENDED
 
 _RULE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
 # Upper bounds keep every computed date inside the calendar and out of absurd territory.
@@ -51,6 +51,8 @@ def retention_section(t: Table, categories: Mapping[str, Category],
         rule = _rule(rt, categories, purposes, bases)
         if rule.id == CONTACT_PERIOD:
             rt.fail("id", f"{CONTACT_PERIOD!r} is reserved for the contact period")
+        if rule.id == ROLE_ENDED:
+            rt.fail("id", f"{ROLE_ENDED!r} is reserved for data whose allowing role ended")
         if any(r.id == rule.id for r in rules):
             rt.fail("id", f"must be unique; {rule.id!r} is used by an earlier rule")
         rules.append(rule)

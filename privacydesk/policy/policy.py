@@ -26,7 +26,7 @@ from privacydesk.policy.model import (
     StaffRole,
     StatementMeta,
 )
-from privacydesk.policy.retention import RetentionDecision, RetentionFacts
+from privacydesk.policy.retention import RetentionDecision, RetentionFacts, RoleLimit
 from privacydesk.policy.staff_accounts import StaffAccountPolicy
 
 
@@ -135,11 +135,22 @@ class Policy:
         Unknown category/purpose/basis raise RuleViolation (C2 / Art5 / Art6). The contract
         is in `privacydesk.policy.retention`.
         """
+        limit = None
         if category is not None:
-            self._category(category)
+            limit = self.role_limit(category)
         if purpose not in self.purposes or basis not in self.legal_bases:
             self.check_purpose(purpose, basis, has_agreement=True)
-        return retention.decide(self.retention, category, purpose, basis, facts)
+        return retention.decide(self.retention, category, purpose, basis, facts, limit)
+
+    def role_limit(self, category: str) -> RoleLimit | None:
+        """The roles that allow `category` when not every role does (C3..C5), else None.
+
+        Data of a role-limited category fall due when the last allowing role ends
+        (`policy.retention`); unknown category: RuleViolation C2."""
+        cat = self._category(category)
+        if cat.allowed_roles >= frozenset(self.roles):
+            return None
+        return RoleLimit(cat.allowed_roles, cat.promise)
 
     def deletion_date(self, category: str | None, purpose: str, basis: str,
                       facts: RetentionFacts) -> date | None:

@@ -14,6 +14,13 @@ datum. Contract:
   obligation must be met. Any candidate still running makes the whole decision None.
 * No applicable rule: the data were gathered for contact and no agreement came about (R2),
   so the contact period counts from the later of collection and last contact.
+* C3/C4/C5 after a role ends: data of a role-limited category (one whose `allowed_roles` is
+  not every role) may be held only while a role that allows it holds. When the last such role
+  has ended (its `ended_on`, even one still ahead), the data are due on that role's end day
+  (rule id ROLE_ENDED) — unless the datum rests on a legal obligation (basis
+  LEGAL_OBLIGATION) and a retention rule (not the contact period) dates it: the law keeps it
+  until that rule's own date (Art. 17(3)(b) GDPR). An earlier ordinary date stays. Applied
+  only when the facts list the person's roles (`roles` not None).
 * A legal hold pushes the date to the day after the hold ends; an open-ended hold makes it
   None while it lasts.
 """
@@ -28,6 +35,34 @@ from privacydesk.policy.model import Label, RetentionPolicy, RetentionRule
 
 #: The rule id a decision carries when the contact period (R2) decided.
 CONTACT_PERIOD = "contact_period"
+
+#: The rule id a decision carries when the end of the last role that allows the category
+#: decided (C3/C4/C5): the data may not outlive the role that allowed them.
+ROLE_ENDED = "role_ended"
+ROLE_ENDED_LAW = Label(nl="art. 5 lid 1 sub c en e AVG, alleen zolang een rol die deze "
+                          "gegevens toestaat loopt",
+                       en="Art. 5(1)(c) and (e) GDPR, only while a role that allows these "
+                          "data lasts")
+
+#: The legal basis id of Art. 6(1)(c) GDPR: data the law obliges the controller to keep.
+LEGAL_OBLIGATION = "legal_obligation"
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    """One role a person holds or held: `ended_on` None while it runs (inclusive end)."""
+
+    kind: str
+    started_on: date
+    ended_on: date | None = None
+
+
+@dataclass(frozen=True)
+class RoleLimit:
+    """A role-limited category: the roles that allow it and the promise that says so."""
+
+    allowed_roles: frozenset[str]
+    promise: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +83,8 @@ class RetentionFacts:
     legal_hold_until: date | None = None
     role_running: bool = False
     legal_hold_open: bool = False   # a hold without an end date (e.g. a pending lawsuit)
+    # Every role of the person; None: not known to the caller (no role limit is applied).
+    roles: tuple[RoleSpan, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +132,10 @@ def matching_rules(retention: RetentionPolicy, category: str | None, purpose: st
 
 
 def decide(retention: RetentionPolicy, category: str | None, purpose: str, basis: str,
-           facts: RetentionFacts) -> RetentionDecision:
-    """The retention decision for one datum; see the module docstring for the contract."""
+           facts: RetentionFacts, limit: RoleLimit | None = None) -> RetentionDecision:
+    """The retention decision for one datum; see the module docstring for the contract.
+
+    `limit`: the category's allowed roles when it is role-limited (C3..C5), else None."""
     best: RetentionDecision | None = None
     for rule in matching_rules(retention, category, purpose, basis):
         anchor = _anchor(rule, facts)
@@ -114,7 +153,36 @@ def decide(retention: RetentionPolicy, category: str | None, purpose: str, basis
         start = max(facts.collected_on, facts.last_contact_on or facts.collected_on)
         best = RetentionDecision(add_period(start, retention.contact_period), CONTACT_PERIOD,
                                  retention.contact_law, "R2")
-    return _apply_hold(best, facts)
+    return _apply_hold(_apply_role_limit(best, basis, facts, limit), facts)
+
+
+def allowed_until(allowed_roles: frozenset[str], roles: tuple[RoleSpan, ...],
+                  collected_on: date) -> date | None:
+    """The last day a role in `allowed_roles` holds; None while one runs (no end date).
+
+    A person who never held such a role (data that slipped past the write path) gets the
+    collection day: the data were never allowed (C3..C5).
+    """
+    ends = [r.ended_on for r in roles if r.kind in allowed_roles]
+    if not ends:
+        return collected_on
+    if any(end is None for end in ends):
+        return None
+    return max(end for end in ends if end is not None)
+
+
+def _apply_role_limit(decision: RetentionDecision, basis: str, facts: RetentionFacts,
+                      limit: RoleLimit | None) -> RetentionDecision:
+    if limit is None or facts.roles is None:
+        return decision
+    end = allowed_until(limit.allowed_roles, facts.roles, facts.collected_on)
+    if end is None:
+        return decision                           # an allowing role still runs
+    if basis == LEGAL_OBLIGATION and decision.rule_id != CONTACT_PERIOD:
+        return decision                           # Art. 17(3)(b): the law keeps it to its date
+    if decision.date is not None and decision.date <= end:
+        return decision                           # already due by then
+    return RetentionDecision(end, ROLE_ENDED, ROLE_ENDED_LAW, limit.promise)
 
 
 def _apply_hold(decision: RetentionDecision, facts: RetentionFacts) -> RetentionDecision:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from privacydesk.policy import RetentionDecision, RetentionFacts, clock
 from privacydesk.policy.active import get_policy
+from privacydesk.policy.retention import RoleSpan
 from privacydesk.register.models import AgreementParty, Datum, Person, Role
 
 EMPLOYEE = "employee"
@@ -35,6 +36,8 @@ class PersonFacts:
     hold_until: date | None = None
     hold_open: bool = False
     last_contact_on: date | None = None
+    # Every role, for the role limit of C3..C5; None: not gathered (no limit applied).
+    roles: tuple[RoleSpan, ...] | None = None
 
 
 def _ends(ends: list[date | None]) -> tuple[date | None, bool]:
@@ -96,9 +99,11 @@ def _facts(roles: list[tuple[str, date, date | None]], agreements: dict[int, dat
     role_end, role_running = _ends([end for _, _, end in roles])
     agreement_end, agreement_running = _ends(list(agreements.values()))
     hold_until, hold_open = _ends(holds)
+    spans = tuple(sorted((RoleSpan(kind, start, end) for kind, start, end in roles),
+                         key=lambda r: (r.kind, r.started_on, r.ended_on or date.max)))
     return PersonFacts(employment_end, employment_running, role_end, role_running,
                        agreement_end, agreement_running, agreements, hold_until, hold_open,
-                       contact)
+                       contact, spans)
 
 
 def datum_facts(datum: Datum, facts: PersonFacts) -> RetentionFacts:
@@ -120,7 +125,8 @@ def row_facts(agreement_id: int | None, created_at: datetime | None,
         agreement_end=agreement_end, agreement_running=agreement_running,
         employment_end=facts.employment_end, employment_running=facts.employment_running,
         role_end=facts.role_end, role_running=facts.role_running,
-        legal_hold_until=facts.hold_until, legal_hold_open=facts.hold_open)
+        legal_hold_until=facts.hold_until, legal_hold_open=facts.hold_open,
+        roles=facts.roles)
 
 
 def decide(datum: Datum, facts: PersonFacts) -> RetentionDecision:
