@@ -43,7 +43,9 @@ def access_basis() -> CheckResult:
                    f"{plural(total, 'grant')}, each under a running agreement covering its "
                    f"server or an urgent repair the client asked for",
                    "grants without an agreement or a client's repair request",
-                   [f"{plural(repairs, 'grant')} for urgent repairs"] if repairs else [])
+                   [f"{plural(repairs, 'grant')} for urgent repairs"] if repairs else [],
+                   examined=total, idle_summary="nothing to check yet: no server access "
+                   "granted")
 
 
 @check("A2", "Server access used only for the described action")
@@ -65,4 +67,5 @@ def access_scope() -> CheckResult:
     return verdict("A2", failures,
                    f"{plural(total, 'grant')}, each approved by someone else for a described "
                    f"action, at most {rules.max_minutes()} minutes, within its agreement, "
-                   "and logged", "grants beyond what was approved")
+                   "and logged", "grants beyond what was approved", examined=total,
+                   idle_summary="nothing to check yet: no server access granted")

@@ -37,7 +37,9 @@ def recipient_basis() -> CheckResult:
     return verdict("D1", failures, f"{plural(total, 'recipient')}, each on a contract or a "
                    f"legal obligation with a purpose; {plural(logged, 'disclosure')} logged, "
                    "each on an agreement, a stated legal obligation or a consent",
-                   "recipients or disclosures without a lawful basis")
+                   "recipients or disclosures without a lawful basis", examined=total + logged,
+                   idle_summary="nothing to check yet: no agreement names a recipient and "
+                   "nothing was disclosed")
 
 
 # The legal bases each road of the gate may rest on (D1: agreement or law; D3: consent).
@@ -91,7 +93,10 @@ def recipient_categories() -> CheckResult:
     failures += _logged_agreements()
     return verdict("D2", failures, f"{plural(total, 'recipient')}, each named with declared "
                    "categories in its agreement; every disclosure on an agreement is named "
-                   "in it", "recipients not stated in their agreement")
+                   "in it", "recipients not stated in their agreement",
+                   examined=total + Disclosure.objects.filter(basis=Basis.AGREEMENT).count(),
+                   idle_summary="nothing to check yet: no agreement names a recipient and "
+                   "nothing was disclosed on an agreement")
 
 
 def _logged_agreements() -> list[str]:
@@ -137,4 +142,6 @@ def consent_log() -> CheckResult:
     return verdict("D3", failures, f"{plural(total, 'disclosure')} on consent, each covered "
                    f"by a consent granted before it and not withdrawn; "
                    f"{plural(granted, 'answered consent request')} on record",
-                   "disclosures without a covering consent")
+                   "disclosures without a covering consent", examined=total,
+                   idle_summary="nothing to check yet: nothing was disclosed on consent "
+                   f"({plural(granted, 'answered consent request')} on record)")

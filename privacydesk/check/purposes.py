@@ -44,7 +44,9 @@ def callbacks_followed() -> CheckResult:
     info = [f"{plural(open_.count(), 'open callback request')}, "
             f"{open_.filter(attempts__isnull=True).distinct().count()} not yet called"]
     return verdict("P1", failures, "every closed callback request has its call or letter "
-                   "on record", "callback requests closed without the call on record", info)
+                   "on record", "callback requests closed without the call on record", info,
+                   examined=CallbackRequest.objects.count(),
+                   idle_summary="nothing to check yet: no callback requests")
 
 
 @check("P2", "Written contact only when phone contact failed")
@@ -64,7 +66,8 @@ def written_after_calls() -> CheckResult:
     total = WrittenContact.objects.count()
     return verdict("P2", failures,
                    f"{plural(total, 'written contact')}, each after at least {needed} failed "
-                   "calls", "written contact made before phone contact had failed")
+                   "calls", "written contact made before phone contact had failed",
+                   examined=total, idle_summary="nothing to check yet: no written contacts")
 
 
 @check("P3", "Data used for executing agreements have an agreement the person is party to")
@@ -100,4 +103,5 @@ def agreements_linked() -> CheckResult:
             failures += per_person(stranger, f"{category} row(s) of a foreign agreement")
     return verdict("P3", failures, f"{plural(total, 'datum')}: purposes and bases allowed, "
                    "agreement data linked to the person's own agreement",
-                   "data used outside their purpose or agreement")
+                   "data used outside their purpose or agreement", examined=total,
+                   idle_summary="nothing to check yet: the register holds no data")

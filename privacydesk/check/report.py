@@ -21,12 +21,17 @@ FORMATS = ("table", "json", "md")
 
 
 def totals(results: Sequence[CheckResult]) -> dict[str, int]:
+    """How many results have each status, every status present (0 too), in STATUSES order:
+    pass, idle, warn, fail, not-verifiable."""
     counts = Counter(r.status for r in results)
     return {status: counts.get(status, 0) for status in STATUSES}
 
 
-def _totals_line(results: Sequence[CheckResult]) -> str:
-    return ", ".join(f"{n} {status}" for status, n in totals(results).items())
+def summary_line(results: Sequence[CheckResult]) -> str:
+    """"32 promises: 20 pass, 5 idle, 1 warn, 0 fail, 6 not-verifiable" — idle (nothing to
+    check yet) is counted apart from pass, so an empty register never reads as proven."""
+    counts = ", ".join(f"{n} {status}" for status, n in totals(results).items())
+    return f"{len(results)} {'promise' if len(results) == 1 else 'promises'}: {counts}"
 
 
 def as_table(results: Sequence[CheckResult]) -> str:
@@ -37,14 +42,15 @@ def as_table(results: Sequence[CheckResult]) -> str:
     for r in results:
         lines.append(f"{r.promise:<{width}}  {r.status:<14}  {r.summary}")
         lines += [f"{'':<{width}}  {'':<14}    - {d}" for d in r.details]
-    lines.append(_totals_line(results))
+    lines.append(f"summary: {summary_line(results)}")
     return "\n".join(lines)
 
 
 def as_json(results: Sequence[CheckResult], at: datetime | None = None) -> str:
     document = {"controller": get_policy().controller.name,
                 "checked_at": (at or timezone.now()).isoformat(),
-                "totals": totals(results), "results": [r.as_dict() for r in results]}
+                "totals": totals(results), "summary": summary_line(results),
+                "results": [r.as_dict() for r in results]}
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
@@ -55,7 +61,7 @@ def _md_cell(text: str) -> str:
 def as_markdown(results: Sequence[CheckResult], at: datetime | None = None) -> str:
     when = (at or timezone.now()).strftime("%Y-%m-%d %H:%M")
     lines = [f"# privacydesk check — {get_policy().controller.name}", "",
-             f"Checked at {when}: {_totals_line(results)}.", "",
+             f"Checked at {when}: {summary_line(results)}.", "",
              "| promise | status | summary |", "|---|---|---|"]
     lines += [f"| {r.promise} | {r.status} | {_md_cell(r.summary)} |" for r in results]
     for r in results:
@@ -95,7 +101,7 @@ def write_pdf(results: Sequence[CheckResult], path: str | Path,
     pdf.multi_cell(0, 8, _latin1(f"privacydesk check - {get_policy().controller.name}"),
                    new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 6, _latin1(f"Checked at {when}: {_totals_line(results)}."),
+    pdf.multi_cell(0, 6, _latin1(f"Checked at {when}: {summary_line(results)}."),
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     for r in results:

@@ -92,7 +92,9 @@ def deletion_dates() -> CheckResult:
     info = [f"{plural(undated, 'row')} undated while an agreement, employment, role or "
             "legal hold runs", f"last daily sweep: {last.isoformat() if last else 'never'}"]
     return verdict("R1", failures, f"{plural(total, 'datum')}: every one dated or running, "
-                   "none overdue", "data kept past their date or without one", info)
+                   "none overdue", "data kept past their date or without one", info,
+                   examined=total, idle_summary="nothing to check yet: the register holds "
+                   "no data")
 
 
 def _contact_only(model: type[Datum], category: str) -> QuerySet:
@@ -127,7 +129,9 @@ def contact_period() -> CheckResult:
                 failures.append(f"{category}: {plural(n, 'contact-only row')} {what}")
                 failures += per_person(bad, f"{category} row(s) {what}")
     return verdict("R2", failures, f"{plural(total, 'contact-only datum')}, each due within "
-                   "the contact period", "contact data kept beyond the contact period")
+                   "the contact period", "contact data kept beyond the contact period",
+                   examined=total, idle_summary="nothing to check yet: no data held on the "
+                   "contact period alone")
 
 
 @check("R3", "After an agreement ends only legally required records remain, until their date")
@@ -169,4 +173,6 @@ def after_agreement() -> CheckResult:
             failures += [f"person {ref}: {n} {category} row(s) of an ended agreement"
                          for ref, n in bad.most_common(MAX_DETAILS)]
     return verdict("R3", failures, f"{plural(total, 'datum')} of ended agreements, each due "
-                   "by the rule that applies", "data of ended agreements kept too long")
+                   "by the rule that applies", "data of ended agreements kept too long",
+                   examined=total, idle_summary="nothing to check yet: no data of an ended "
+                   "agreement")

@@ -45,8 +45,10 @@ def _exports(promise: str, kind: str, what: str) -> CheckResult:
     unexported = answered.exclude(deliveries__kind=kind).values_list("uid", flat=True)
     failures += [f"request VZ-{uid.hex[:8].upper()} answered without a {kind} export"
                  for uid in unexported[:25]]
-    return verdict(promise, failures, f"{plural(answered.count(), kind + ' request')} "
-                   f"answered, each with {what}", f"{kind} requests answered without {what}")
+    n = answered.count()
+    return verdict(promise, failures, f"{plural(n, kind + ' request')} "
+                   f"answered, each with {what}", f"{kind} requests answered without {what}",
+                   examined=n, idle_summary=f"nothing to check yet: no {kind} request answered")
 
 
 @check("Rt1", "Right of access: a report with the data and the Art. 15 facts")
@@ -60,7 +62,8 @@ def rectification_requests() -> CheckResult:
     total = models.DataSubjectRequest.objects.filter(kind="rectification").count()
     return verdict("Rt2", _answered_unrecorded("rectification"),
                    f"{plural(total, 'rectification request')}, every answer recorded",
-                   "rectifications without a record")
+                   "rectifications without a record", examined=total,
+                   idle_summary="nothing to check yet: no rectification requests")
 
 
 @check("Rt3", "Right to delete, with a receipt of what stays, why and until when")
@@ -92,7 +95,9 @@ def erasures() -> CheckResult:
             failures.append(f"person {ref}: {plural(back, 'datum')} still held after erasure")
     return verdict("Rt3", failures, f"{plural(len(erased), 'erasure')} on the ledger, each "
                    "with a receipt and nothing but legal records left",
-                   "erased data are still held or unreceipted")
+                   "erased data are still held or unreceipted",
+                   examined=len(erased) + answered.count(),
+                   idle_summary="nothing to check yet: no erasure on the ledger or answered")
 
 
 @check("Rt4", "Right to receive the data (machine-readable export)")
@@ -142,4 +147,5 @@ def request_deadlines() -> CheckResult:
         return result("Rt6", WARN, f"no request overdue now; {plural(late, 'request')} were "
                       "answered late", info)
     return verdict("Rt6", failures, f"no open request past its {days}-day deadline",
-                   "requests overdue", info)
+                   "requests overdue", info, examined=qs.count(),
+                   idle_summary="nothing to check yet: no requests")

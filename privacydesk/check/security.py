@@ -19,6 +19,7 @@ from privacydesk.check.registry import (
     verdict,
 )
 from privacydesk.check.runner import need_app
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 
 HSTS_MIN_SECONDS = 180 * 24 * 3600  # a reliable HSTS policy lasts at least half a year
@@ -63,15 +64,42 @@ def chain_keys_mfa() -> CheckResult:
     pending = active.filter(last_login__isnull=True).count()
     if pending:
         info.append(f"{plural(pending, 'new staff account')} will enrol MFA at first sign-in")
-    try:
-        from privacydesk.retention.models import BackupRecord
-
-        last = BackupRecord.objects.filter(deleted_at__isnull=True).order_by("-taken_at").first()
-        info.append(f"latest backup: {last.taken_at.date().isoformat() if last else 'none'}")
-    except (ImportError, LookupError):
-        info.append("backups: not verifiable (no retention package)")
+    backup_failures, backup_info = _backup_state()
+    failures += backup_failures
+    info.append(backup_info)
     return verdict("Sec1", failures, "audit chain intact, every sealed row under a known key, "
-                   "every active staff member with MFA", "security measures broken", info)
+                   "every active staff member with MFA, a recent backup",
+                   "security measures broken", info)
+
+
+def _backup_state() -> tuple[list[str], str]:
+    """Sec1 / Art. 32(1)(c): availability is restorable only from a recent backup. The
+    newest backup whose file is still in the backup folder must be at most the policy's
+    `backups.interval_days` calendar days old (policy time zone). Returns (failures, the
+    info line naming the newest backup's day)."""
+    try:
+        from privacydesk.retention import journal
+        from privacydesk.retention.models import BackupRecord
+    except (ImportError, LookupError):
+        return [], "backups: not verifiable (no retention package)"
+    interval = get_policy().backups.interval_days
+    folder = journal.backup_dir()
+    newest = None
+    for record in (BackupRecord.objects.filter(deleted_at__isnull=True)
+                   .order_by("-taken_at").iterator()):
+        # A record whose file is gone restores nothing: it is no backup.
+        if (folder / record.file_name).is_file():
+            newest = record
+            break
+    if newest is None:
+        return [f"no backup on disk; the policy asks for one at least every "
+                f"{plural(interval, 'day')}"], "latest backup: none"
+    day = clock.day_of(newest.taken_at)
+    age = (clock.today() - day).days
+    failures = [f"the latest backup (generation {newest.generation}, {day.isoformat()}) is "
+                f"{plural(age, 'day')} old; the policy asks for one at least every "
+                f"{plural(interval, 'day')}"] if age > interval else []
+    return failures, f"latest backup: {day.isoformat()} (at most {plural(interval, 'day')} old)"
 
 
 @check("Sec2", "A reliable TLS certificate: HTTPS only, HSTS, secure cookies")
@@ -150,7 +178,9 @@ def protocol_accepted() -> CheckResult:
     info = [f"{plural(pending, 'new account')} will accept at first sign-in"] if pending else []
     return verdict("Sec4", failures, f"{plural(active.count(), 'active staff account')} "
                    f"on protocol {protocol.PROTOCOL_VERSION}",
-                   "staff without the current protocol", info)
+                   "staff without the current protocol", info, examined=active.count(),
+                   idle_summary="nothing to check yet: no active staff account; the "
+                   f"protocol texts match version {protocol.PROTOCOL_VERSION}")
 
 
 @check("Sec5", "Concerns and misuse reported; breaches within 72 hours to the authority")
@@ -186,4 +216,6 @@ def incidents() -> CheckResult:
         return result("Sec5", WARN, f"{plural(untouched, 'concern')} untouched for over a "
                       "week", info)
     return verdict("Sec5", failures, "every breach carries its 72-hour deadline, none "
-                   "overdue", "breaches overdue or undated", info)
+                   "overdue", "breaches overdue or undated", info,
+                   examined=Incident.objects.count(),
+                   idle_summary="nothing to check yet: no concerns or breaches on record")

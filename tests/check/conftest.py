@@ -5,8 +5,8 @@ agreement), Bram (prospect; phone for a callback that reached him), Carla (emplo
 payroll IBAN under legal obligation), Daan (former employee; BSN kept under legal
 obligation), Eva (representative of Acme BV; name only), Olaf (outsider: a person row without
 any datum). Plus a privacy officer with MFA and the current protocol, a marked breach, an open
-data-subject request and one registered offender. Each test then breaks one promise behind
-the services' back and expects its check to fail.
+data-subject request, one registered offender and a backup taken today. Each test then
+breaks one promise behind the services' back and expects its check to fail.
 """
 
 from __future__ import annotations
@@ -105,6 +105,13 @@ def _offender():
         rules={"login_failed": 12}, first_seen=now - 60, last_seen=now, paths=["/staff/login/"]))
 
 
+def _backup():
+    from privacydesk.retention import backup
+
+    # Sec1: the policy asks for a backup every day; a lived-in register has taken one.
+    return backup.create()
+
+
 @pytest.fixture
 def personas(db) -> SimpleNamespace:
     acme = services.create_organisation("Acme BV", actor=ACTOR, coc_number="12345678")
@@ -132,7 +139,7 @@ def personas(db) -> SimpleNamespace:
     return SimpleNamespace(
         acme=acme, anna=anna, anna_sla=sla, bram=bram, bram_phone=phone, carla=carla,
         daan=daan, eva=eva, olaf=olaf, officer=_staff(), callback=_callback(bram, phone),
-        breach=_incident(), request=_request(), offender=_offender())
+        breach=_incident(), request=_request(), offender=_offender(), backup=_backup())
 
 
 def status_of(promise: str) -> str:

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 
-from privacydesk.check import FAIL, PASS
+from privacydesk.check import FAIL, IDLE, PASS
 from privacydesk.disclosure import consent as consents
 from privacydesk.disclosure.gate import disclose
 from privacydesk.disclosure.models import ConsentRequest, ConsentStatus, Disclosure
@@ -98,5 +98,6 @@ def test_d3_a_refused_consent_fails(shared):
     assert status_of("D3") == FAIL
 
 
-def test_d3_with_nothing_shared_on_consent_passes(personas):
-    assert status_of("D3") == PASS
+def test_d3_with_nothing_shared_on_consent_is_idle_not_proven(personas):
+    # Nothing disclosed on consent: nothing proves D3 yet, and nothing contradicts it.
+    assert status_of("D3") == IDLE

@@ -72,12 +72,15 @@ def test_w3_and_id1_follow_the_policy_of_another_company(personas):
 
 
 def test_w3_a_page_template_without_the_controller_fails(personas, settings, tmp_path):
-    (tmp_path / "base.html").write_text("<html><body>{% block content %}{% endblock %}"
-                                        "</body></html>")
+    # A redesign drops the footer: the pages as served no longer say whose site it is.
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public" / "base.html").write_text(
+        "<html><body>{% block content %}{% endblock %}</body></html>")
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
     settings.TEMPLATES = templates
     assert status_of("W3") == FAIL
+    assert "page /en/concern/ does not show the controller's name, phone" in details_of("W3")
 
 
 def test_rt1_an_access_request_answered_without_a_report_fails(personas):
