@@ -4,6 +4,8 @@ the policy's number of failed attempts (P2). Views and the CLI call these and no
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from privacydesk.callbacks.models import (
     WrittenContact,
 )
 from privacydesk.policy.active import get_policy
+from privacydesk.policy.callbacks import Readiness
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person, Phone
 from privacydesk.vault import audit
@@ -64,26 +67,27 @@ def log_attempt(callback: CallbackRequest, outcome: str, *, actor: str,
     return attempt
 
 
-def attempts_needed(callback: CallbackRequest) -> int:
-    """Return how many more failed calls must be logged before writing is allowed (0 = now)."""
-    needed = get_policy().callbacks.attempts_before_written
-    return max(0, needed - callback.failed_attempts())
+def call_log(callback: CallbackRequest) -> list[tuple[datetime, str]]:
+    """The callback's logged calls as (moment, outcome), oldest first."""
+    return list(callback.attempts.order_by("attempted_at", "id")
+                .values_list("attempted_at", "outcome"))
+
+
+def readiness(callback: CallbackRequest) -> Readiness:
+    """How far the call log is from allowing written contact, by the policy's rule (P2)."""
+    return get_policy().written_contact_readiness(call_log(callback))
 
 
 def check_written_contact(callback: CallbackRequest) -> None:
     """Raise RuleViolation (rule P2) unless written contact is allowed for `callback` now.
 
-    # P2: the statement allows written contact only "if you cannot be reached by telephone".
+    # P2: the statement allows written contact only "if you cannot be reached by telephone":
+    # the policy says which outcomes are failed calls and how far apart they must be
+    # (`[callbacks]`, privacydesk.policy.callbacks), so a burst of calls never opens it.
     """
     if callback.status != CallbackStatus.OPEN:
         raise RuleViolation("callback", "P2", "this callback request is already closed")
-    missing = attempts_needed(callback)
-    if missing:
-        needed = get_policy().callbacks.attempts_before_written
-        raise RuleViolation(
-            "channel", "P2",
-            f"written contact is only allowed after {needed} failed calls; "
-            f"{callback.failed_attempts()} logged, {missing} more needed")
+    get_policy().check_written_contact(call_log(callback))
 
 
 def send_email(callback: CallbackRequest, *, subject: str, body: str,

@@ -10,11 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from privacydesk.callbacks import contact, services, texts
 from privacydesk.callbacks.forms import AttemptForm, EmailForm, LetterForm
 from privacydesk.callbacks.models import CallbackRequest, CallbackStatus
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.access import require_category
@@ -44,6 +47,27 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "callbacks/queue.html", {"rows": rows})
 
 
+# The outcomes as staff read them (Dutch for the team; P2's failed calls).
+OUTCOME_LABELS = {"no_answer": gettext_lazy("no answer"), "voicemail": gettext_lazy("voicemail"),
+                  "busy": gettext_lazy("busy"), "wrong_number": gettext_lazy("wrong number")}
+
+
+def _not_yet(callback: CallbackRequest) -> dict[str, object] | None:
+    """Why written contact is not open yet, in the numbers of the policy's P2 rule; None when
+    it is open (or the request is closed, which the page says by itself)."""
+    if callback.status != CallbackStatus.OPEN:
+        return None
+    ready = services.readiness(callback)
+    if ready.allowed:
+        return None
+    rules = get_policy().callbacks
+    return {"ready": ready, "hours": f"{ready.gap_minutes / 60:g}",
+            "outcomes": ", ".join(str(OUTCOME_LABELS.get(o, o))
+                                  for o in sorted(rules.failed_outcomes)),
+            "next": (timezone.localtime(ready.next_counts_from, clock.zone())
+                     if ready.next_counts_from else None)}
+
+
 def _detail(request: HttpRequest, callback: CallbackRequest, **forms: object) -> HttpResponse:
     policy = get_policy()
     refusal = ""
@@ -60,6 +84,7 @@ def _detail(request: HttpRequest, callback: CallbackRequest, **forms: object) ->
     initial = texts.defaults(callback.language, policy.controller.phone)
     context = {
         "callback": callback, "details": details, "refusal": refusal,
+        "not_yet": _not_yet(callback),
         "attempts": callback.attempts.all(), "written": callback.written.all(),
         "needed": policy.callbacks.attempts_before_written,
         "attempt_form": forms.get("attempt_form") or AttemptForm(),

@@ -6,7 +6,10 @@ is asked of the policy once per distinct pair (a GROUP BY), not once per row.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef
 
 from privacydesk.check.common import per_person, plural
 from privacydesk.check.registry import CheckResult, check, verdict
@@ -52,21 +55,34 @@ def callbacks_followed() -> CheckResult:
 @check("P2", "Written contact only when phone contact failed")
 def written_after_calls() -> CheckResult:
     need_app("callbacks", "the call queue (privacydesk.callbacks)")
-    from privacydesk.callbacks.models import Outcome, WrittenContact
+    from privacydesk.callbacks.models import CallAttempt, WrittenContact
 
-    needed = get_policy().callbacks.attempts_before_written
-    # Failed calls made before the written contact; later calls do not justify it.
-    early = (WrittenContact.objects.annotate(
-        failed=Count("callback__attempts", filter=~Q(callback__attempts__outcome=Outcome.REACHED)
-                     & Q(callback__attempts__attempted_at__lte=F("made_at"))))
-        .filter(failed__lt=needed))
-    bad = list(early.values_list("pk", "callback_id", "failed")[:25])
-    failures = [f"written contact #{pk} (callback #{cb}) after {failed} failed call(s); the "
-                f"policy needs {needed}" for pk, cb, failed in bad]
-    total = WrittenContact.objects.count()
+    policy = get_policy()
+    rules = policy.callbacks
+    # The call log of every callback that was answered in writing, read once.
+    logs: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+    answered = WrittenContact.objects.values("callback_id")
+    for cb, at, outcome in (CallAttempt.objects.filter(callback_id__in=answered)
+                            .order_by().values_list("callback_id", "attempted_at", "outcome")):
+        logs[cb].append((at, outcome))
+    failures, total = [], 0
+    for pk, cb, made_at in WrittenContact.objects.order_by("pk").values_list(
+            "pk", "callback_id", "made_at"):
+        total += 1
+        # Only calls made before the written contact justify it, judged by the policy's
+        # rule (P2): failed outcomes, spaced in time, on enough different days.
+        ready = policy.written_contact_readiness(
+            [(at, outcome) for at, outcome in logs[cb] if at <= made_at])
+        if not ready.allowed:
+            failures.append(f"written contact #{pk} (callback #{cb}) after {ready.counted} "
+                            f"failed call(s) that count, on {ready.days} day(s)")
+    rule = (f"{rules.attempts_before_written} failed calls at least {rules.min_gap_minutes} "
+            f"minutes apart on {rules.min_distinct_days}+ days")
+    if failures:
+        failures.insert(0, f"the policy needs {rule}")
     return verdict("P2", failures,
-                   f"{plural(total, 'written contact')}, each after at least {needed} failed "
-                   "calls", "written contact made before phone contact had failed",
+                   f"{plural(total, 'written contact')}, each after {rule}",
+                   "written contact made before phone contact had failed",
                    examined=total, idle_summary="nothing to check yet: no written contacts")
 
 

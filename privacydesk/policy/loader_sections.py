@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from privacydesk.policy._reader import Table
+from privacydesk.policy.callbacks import CALL_OUTCOMES, REACHED
 from privacydesk.policy.model import (
     ANCHORS,
     CallbackPolicy,
@@ -98,10 +99,19 @@ def requests_section(t: Table) -> RequestPolicy:
 
 
 def callbacks_section(t: Table) -> CallbackPolicy:
-    """[callbacks]: failed calls before written contact is proposed (P2)."""
+    """[callbacks]: when phone contact has failed and written contact may follow (P2)."""
     attempts = t.integer("attempts_before_written", 1, 100)
+    # A call that reached the person is never a failed call (P2), so it is not offered.
+    failed = t.refs("failed_outcomes", [o for o in CALL_OUTCOMES if o != REACHED],
+                    "call outcome other than 'reached'")
+    gap = t.integer("min_gap_minutes", 0, 7 * 24 * 60)
+    days = t.integer("min_distinct_days", 1, 14)
+    if days > attempts:
+        t.fail("min_distinct_days", f"must not exceed attempts_before_written ({attempts}); "
+               f"{attempts} call(s) cannot fall on {days} different days")
     t.close()
-    return CallbackPolicy(attempts_before_written=attempts)
+    return CallbackPolicy(attempts_before_written=attempts, failed_outcomes=failed,
+                          min_gap_minutes=gap, min_distinct_days=days)
 
 
 def guard_section(t: Table) -> GuardPolicy:

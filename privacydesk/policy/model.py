@@ -213,6 +213,9 @@ class RequestPolicy:
 @dataclass(frozen=True)
 class CallbackPolicy:
     attempts_before_written: int   # P2: written contact only after this many failed calls
+    failed_outcomes: frozenset[str]  # the call outcomes that count as failed (never "reached")
+    min_gap_minutes: int           # a failed call counts only this long after the previous one
+    min_distinct_days: int         # the counted calls span at least this many days
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from privacydesk.policy import dates, retention
+from privacydesk.policy.callbacks import Readiness, readiness
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.policy.model import (
     CallbackPolicy,
@@ -157,6 +159,21 @@ class Policy:
         """The date the datum must be deleted; None while that cannot be known yet (an
         agreement or employment still runs, or an open-ended legal hold applies)."""
         return self.retention_decision(category, purpose, basis, facts).date
+
+    # -- P2 ---------------------------------------------------------------------------------------
+    def written_contact_readiness(self, attempts: Iterable[tuple[datetime, str]]
+                                  ) -> Readiness:
+        """How far the call log of (moment, outcome) pairs is from allowing written contact
+        (P2): counted failed calls, their days, the next moment a call counts. The contract
+        is in `privacydesk.policy.callbacks`; days are the controller's time zone's."""
+        return readiness(self.callbacks, attempts, ZoneInfo(self.controller.time_zone))
+
+    def check_written_contact(self, attempts: Iterable[tuple[datetime, str]]) -> None:
+        """Refuse written contact (RuleViolation, field "channel", rule "P2") unless phone
+        contact has failed by the policy's rule."""
+        ready = self.written_contact_readiness(attempts)
+        if not ready.allowed:
+            raise RuleViolation("channel", "P2", ready.reason())
 
     # -- Rt6, GDPR Art. 12(3) ---------------------------------------------------------------------
     def request_deadlines(self, received: datetime) -> tuple[datetime, datetime]:

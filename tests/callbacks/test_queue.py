@@ -3,10 +3,13 @@ SMTP, or a letter) is refused until the policy's number of failed calls, then of
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from privacydesk.callbacks import services
 from privacydesk.callbacks.letter import long_date
@@ -20,8 +23,14 @@ NEEDED = get_policy().callbacks.attempts_before_written
 
 
 def _fail_calls(callback: CallbackRequest, n: int) -> None:
-    for _ in range(n):
-        services.log_attempt(callback, "no_answer", actor="sales-1")
+    """Log `n` unanswered calls the way the policy counts them (P2): a day and an hour
+    apart, all in the past days, the request filed before the first."""
+    start = timezone.now() - timedelta(days=n, hours=n)
+    CallbackRequest.objects.filter(pk=callback.pk).update(
+        requested_at=start - timedelta(hours=1))
+    for i in range(n):
+        with time_machine.travel(start + i * timedelta(days=1, hours=1), tick=False):
+            services.log_attempt(callback, "no_answer", actor="sales-1")
 
 
 def test_the_policy_asks_for_at_least_one_failed_call() -> None:
@@ -67,7 +76,8 @@ def test_written_contact_is_refused_before_the_policys_failed_calls(
     _fail_calls(bram_callback, NEEDED - 1)
     client = staff_client("sales")
     page = client.get(f"/staff/callbacks/{bram_callback.pk}/").content.decode()
-    assert "Written contact is not possible yet" in page and "1 more needed" in page
+    assert "Schriftelijk contact is nog niet mogelijk" in page
+    assert f"Belpogingen die tot nu toe tellen: {NEEDED - 1}" in page
     response = client.post(f"/staff/callbacks/{bram_callback.pk}/email/",
                            {"subject": "Hallo", "body": "Wij probeerden u te bellen."})
     assert response.status_code == 400
