@@ -112,7 +112,9 @@ def prune_system(today: date | None = None) -> dict[str, int]:
     day = today or clock.today()
     from privacydesk.access.grants import prune_expired as prune_access
     from privacydesk.disclosure.retention import prune_expired as prune_disclosures
+    from privacydesk.requests.delivery import expire as expire_exports
 
     return {"guard registrations": prune_guard(), "audit entries": prune_audit(day),
             "backups": expire_backups(day), "replay refs": forget_replay_data(),
-            "disclosure records": prune_disclosures(day), "access records": prune_access(day)}
+            "disclosure records": prune_disclosures(day), "access records": prune_access(day),
+            "request export files": expire_exports()}
