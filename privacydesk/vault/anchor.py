@@ -1,34 +1,19 @@
 """Anchors: the audit chain's head, kept outside the database it protects (Sec1).
 
-The chain (chain.py) proves that no entry was altered, removed or inserted, and the signed
-head proves that the tail was not cut off — but only against the head the table holds.
-Whoever controls the database can still delete every row (entries, head, checkpoints) or
-put back an older, genuine state of all three: the table then verifies. An anchor is the
-head as it was at a moment, written where the database administrator cannot reach:
+The chain and its sealed head show any altered, removed or inserted entry — but only
+against the head the table holds. Whoever controls the database can still delete every
+row or put back an older, genuine state of entries, head and checkpoints together: the
+table then walks clean. An anchor is the head as it was at a moment (last seq and mac,
+entry count, pruning checkpoint, time, occasion; `anchor_mac` = HMAC under the audit key
+over all of them), written where the database administrator cannot reach: a line in
+`settings.PRIVACYDESK_AUDIT_ANCHOR_FILE` (the data folder, 0600, appended: the history),
+every backup's header, and the configured sinks (anchor_sinks.py).
 
-- always a line in `settings.PRIVACYDESK_AUDIT_ANCHOR_FILE` (the data folder; 0600,
-  appended and fsync'ed, one JSON object a line: the history of every anchor);
-- where configured, a new read-only file in PRIVACYDESK_AUDIT_ANCHOR_DIR (never
-  overwritten), a mail to the privacy officer, a syslog datagram (anchor_sinks.py);
-- inside every backup's header (retention.backup).
-
-An anchor holds the last entry's seq and mac, the number of entries then in the chain, the
-seq of the latest pruning checkpoint, the time and the occasion, and `anchor_mac`, an HMAC
-under the audit key over all of them: a copy found anywhere can be checked, and a line
-written by someone without the key is ignored.
-
-When (a checkpoint): after every `audit verify` that finds the chain intact, every backup,
-every daily sweep, every restore, and every ten minutes in the served app when the head
-moved (the scheduler's wake-up; `audit anchor` from cron without it). Not on every append:
-an audited read appends in microseconds, a durable file write and a mail cost
-milliseconds. So a rollback to a state after the last anchor goes unnoticed; one to
-before it does not (docs/audit.md: the threat model).
-
-`compare()` says whether the table still holds what the last anchor saw: it names a wipe
-(no entries left, the anchor counted some), a truncation (the table ends before the
-anchored entry) or a rollback (the anchored entry is another one now, the head or the
-pruning checkpoint is older than the anchor). `refresh()` writes a new anchor only when
-the table extends the last one, so an anchor never launders a rollback.
+Checkpoints: every intact `audit verify`, backup, sweep and restore, and every ten minutes
+in the served app when the head moved (`audit anchor` from cron without it) — not every
+append, which costs microseconds where a durable write costs milliseconds. `compare()`
+names a wipe, truncation or rollback against the last anchor; `refresh()` never anchors
+a table that no longer holds the last anchor. Threat model: docs/audit.md.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Every entry is one link of a keyed hash chain (see chain.py). With database access alone
 nobody can alter, remove, insert or cut off entries without `verify()` pointing at the
 first broken link, because the MACs need the audit key, which lives outside the database.
+Deleting the whole chain, or putting an older genuine state back, shows against the
+anchors kept outside the database (anchor.py, docs/audit.md).
 
 Contract for callers:
 - `person_ref` is the person's pseudonymous UUID, never a name or e-mail address.

@@ -220,3 +220,23 @@ def test_an_anchor_waits_for_the_commit_and_a_rollback_leaves_none(settings):
         raise RuntimeError("the work failed")
     assert not settings.PRIVACYDESK_AUDIT_ANCHOR_FILE.exists()
     assert audit.verify().ok
+
+
+def test_a_pruning_undone_is_a_rollback():
+    from privacydesk.vault import carry, chain
+
+    staff_work(6)
+    old_rows = carry.entries_after(0)
+    assert audit.prune_before(4) == 3
+    assert verify_cli().exit_code == 0   # anchors entry 7 (the prune), pruned through 3
+    # The pruned entries come back from an older copy and the checkpoint goes: the chain
+    # walks clean from the start again.
+    with connection.cursor() as cur:
+        cur.executemany(chain.insert_sql(connection), [
+            [chain.at_param(connection, row["at"], chain.at_text(row["at"])) if name == "at"
+             else row[name] for name in chain.COLUMNS] for row in old_rows[:3]])
+        cur.execute("DELETE FROM vault_auditcheckpoint")
+
+    report = audit.verify()
+    assert (report.ok, report.tampering, report.checked) == (False, "rollback", 7)
+    assert "the pruning checkpoint at entry 3" in report.reason
