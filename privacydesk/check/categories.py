@@ -38,7 +38,8 @@ def roles_known() -> CheckResult:
         failures.append(f"{plural(orphans, 'contact role')} without an organisation")
     total = Role.objects.count()
     return verdict("S1", failures, f"all {plural(total, 'role')} are roles the policy declares",
-                   "roles outside the policy found")
+                   "roles outside the policy found", examined=total,
+                   idle_summary="nothing to check yet: the register holds no roles")
 
 
 @check("C1", "Every datum records a source the statement names")
@@ -56,7 +57,8 @@ def sources_known() -> CheckResult:
                             f"{', '.join(repr(k) for k in kinds[:5])}")
             failures += per_person(bad, f"{category} row(s) without a declared source")
     return verdict("C1", failures, f"all {plural(total, 'datum')} have a declared source",
-                   "data without a declared source found")
+                   "data without a declared source found", examined=total,
+                   idle_summary="nothing to check yet: the register holds no data")
 
 
 def _unlisted_models() -> list[str]:
@@ -157,13 +159,16 @@ def categories_declared() -> CheckResult:
     return verdict("C2", failures + held,
                    f"{len(DATUM_MODELS)} categories, all declared; {plural(total, 'row')} of "
                    "general categories held for people with a role",
-                   "data outside the declared categories or roles found")
+                   "data outside the declared categories or roles found", examined=total,
+                   idle_summary=f"nothing to check yet: no data held; the {len(DATUM_MODELS)} "
+                   "categories the register can hold are all declared")
 
 
 def _restricted_category(promise: str, what: str) -> CheckResult:
     failures, total = _holding_failures(promise)
     return verdict(promise, failures, f"{plural(total, 'row')} of {what}, all allowed",
-                   f"{what} held where {promise} forbids it")
+                   f"{what} held where {promise} forbids it", examined=total,
+                   idle_summary=f"nothing to check yet: no {what} held")
 
 
 @check("C3", "Financial data only for customers, prospects and employees")

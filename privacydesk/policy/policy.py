@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from privacydesk.policy import dates, retention
+from privacydesk.policy.backups import BackupPolicy
 from privacydesk.policy.callbacks import Readiness, readiness
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.policy.model import (
@@ -54,6 +55,7 @@ class Policy:
     callbacks: CallbackPolicy
     guard: GuardPolicy
     staff_accounts: StaffAccountPolicy   # sign-in delays per account, token lifetime
+    backups: BackupPolicy = BackupPolicy()   # how recent the newest backup must be (Sec1)
 
     # -- C2..C5: which data may be held for whom -------------------------------------------
     def check_may_hold(self, category: str, roles: Iterable[str],
