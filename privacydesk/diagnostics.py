@@ -4,6 +4,10 @@
 middleware logs what a developer needs and nothing a visitor sent: the exception's type, the
 view that raised it, and the traceback as file:line pairs (no exception message, no
 locals — an IntegrityError's message can quote the values a person typed).
+
+A refusal is not an error: Http404, PermissionDenied (403), BadRequest and
+SuspiciousOperation are answered by Django with their 4xx page and are not logged at all —
+they happen on ordinary visits, and a line per refusal would be a trace of the visit (W1).
 """
 
 from __future__ import annotations
@@ -12,9 +16,14 @@ import logging
 import traceback
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 
 logger = logging.getLogger("privacydesk.errors")
+
+# Exceptions that are answers (404, 403, 400), not failures: never logged (W1).
+REFUSALS: tuple[type[BaseException], ...] = (
+    Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 def describe(exc: BaseException, view_name: str) -> str:
@@ -34,7 +43,15 @@ class ErrorReportMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        match = getattr(request, "resolver_match", None)
-        view_name = match.view_name if match is not None else "?"
-        logger.error(describe(exception, view_name))
+        if isinstance(exception, REFUSALS):
+            return None
+        report(request, exception)
         return None
+
+
+def report(request: HttpRequest, exception: BaseException) -> None:
+    """Log `exception` as an unhandled error of `request`'s view: type, view and code lines
+    only (also used by the API's handler of last resort, which answers the 500 itself)."""
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match is not None else "?"
+    logger.error(describe(exception, view_name))

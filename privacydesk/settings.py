@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "privacydesk.api.middleware.JsonErrorsMiddleware",  # JSON under /api/, even 404/405/500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacydesk.guard.middleware.GuardMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -18,11 +18,17 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from privacydesk import rawsql
-from privacydesk.api.errors import Forbidden
+from privacydesk.api.errors import Forbidden, RateLimited
+from privacydesk.guard.runtime import get_guard
 from privacydesk.policy.active import get_policy
 from privacydesk.staff import permissions, protocol
 from privacydesk.staff.models import StaffUser
-from privacydesk.staff.tokens import authenticate_token, token_statement, token_user
+from privacydesk.staff.tokens import (
+    authenticate_token,
+    hash_token,
+    token_statement,
+    token_user,
+)
 
 
 class StaffToken(HttpBearer):
@@ -50,6 +56,14 @@ class StaffToken(HttpBearer):
             # Sec4: no personal data before the current staff protocol is accepted.
             raise Forbidden("Sec4", "accept the current staff protocol (in the back office) "
                             "before using the API")
+        # Sec3: a busy client is slowed down per token, never banned as an address (W2 is
+        # for break-ins; #13.5.3). Counted only for a good token of an allowed account.
+        verdict = get_guard().token_rate(hash_token(token))
+        if not verdict.allowed:
+            limits = get_policy().api
+            raise RateLimited(verdict.retry_after, (
+                f"this API token made more than {limits.requests_per_window} calls in "
+                f"{limits.window_seconds} seconds; retry after {verdict.retry_after} seconds"))
         request.user = user
         return user
 

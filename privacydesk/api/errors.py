@@ -7,6 +7,8 @@ services, which raise `RuleViolation(field, rule, message)`. The status says wha
     403  the token's staff role may not do this (rule "staff_role", "Sec1", "Sec4")
     404  the person, datum, role, organisation or agreement does not exist (rule "exists")
     409  the person or datum is restricted, GDPR Art. 18 (rule "Art18")
+    429  the token made more calls than the policy's [api] limit (rule "Sec3"), with
+         Retry-After in seconds
     422  a rule was broken (rule C1..C5, P3, Art5, Art6, format, ...) or the request did not
          match the schema (rule "schema")
 
@@ -42,6 +44,15 @@ class Forbidden(Exception):
         self.rule = rule
         self.message = message
         self.field = field
+        super().__init__(message)
+
+
+class RateLimited(Exception):
+    """The token made more calls than the policy's [api] limit allows (Sec3): 429."""
+
+    def __init__(self, retry_after: int, message: str) -> None:
+        self.retry_after = retry_after
+        self.message = message
         super().__init__(message)
 
 
@@ -132,5 +143,12 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, error_body("request", "http", str(exc.message)),
                                    status=exc.status_code)
 
+    def rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = api.create_response(
+            request, error_body("Authorization", "Sec3", exc.message), status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
+    api.add_exception_handler(RateLimited, rate_limited)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)

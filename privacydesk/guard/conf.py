@@ -41,11 +41,14 @@ class GuardConf:
     flood_posts: int
     flood_seconds: int
     trusted_proxies: tuple[str, ...]
+    api_requests: int = 6000          # policy [api]: calls per token per api_window_seconds
+    api_window_seconds: int = 60
 
 
 def load() -> GuardConf:
     """Read the policy's guard rules and the Django knobs now (cheap; cached by runtime)."""
-    rules = get_policy().guard
+    policy = get_policy()
+    rules, api = policy.guard, policy.api
     redis_url = str(getattr(settings, "REDIS_URL", "") or "")
     store = getattr(settings, "GUARD_STORE", "") or ("redis" if redis_url else "database")
     if store not in ("redis", "database", "memory"):
@@ -67,4 +70,6 @@ def load() -> GuardConf:
         flood_posts=int(getattr(settings, "GUARD_FLOOD_POSTS", 30)),
         flood_seconds=int(getattr(settings, "GUARD_FLOOD_SECONDS", 60)),
         trusted_proxies=tuple(getattr(settings, "PRIVACYDESK_TRUSTED_PROXIES", ()) or ()),
+        api_requests=api.requests_per_window,
+        api_window_seconds=api.window_seconds,
     )

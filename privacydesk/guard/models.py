@@ -73,3 +73,16 @@ class Salt(models.Model):
 
     def __str__(self) -> str:
         return f"salt of generation {self.generation}"
+
+
+class ApiRate(models.Model):
+    """The call counts of one API token in the database store (Sec3, guard/tokenrate.py):
+    keyed by a prefix of the token's SHA-256 digest, never by a client address (W1)."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    window = models.BigIntegerField(db_index=True)   # index of the current window
+    current = models.PositiveIntegerField(default=0)
+    previous = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return "API token rate"

@@ -60,6 +60,24 @@ _SUSPECT_CHARS = frozenset("'\"`<>();%\\/=-*:.x")
 _KEYWORDS = re.compile(r"select|sleep|union|drop|delete", re.IGNORECASE)
 
 
+# Search pages: their query parameters named here are free text a person typed (a name,
+# an e-mail address such as d'andrea@example.nl), never evidence of an attack (#13.5.4).
+# Every other query parameter of this site is an id, a page number or a choice.
+SEARCH_PARAMETERS: dict[str, frozenset[str]] = {
+    "/staff/persons/": frozenset({"q"}),
+    "/staff/disclosures/": frozenset({"recipient"}),
+    "/api/v1/persons": frozenset({"email"}),
+}
+_NO_FREE_TEXT: frozenset[str] = frozenset()
+# A path (its ids) of this site never holds these; a path with one is inspected as a value.
+_PATH_SUSPECT = frozenset("'\"<>;(`")
+
+
+def free_text_parameters(path: str) -> frozenset[str]:
+    """The query parameters of `path` that are free text (a search page), else none."""
+    return SEARCH_PARAMETERS.get(path, _NO_FREE_TEXT)
+
+
 def attack_path(path: str) -> bool:
     """True when `path` is one of the well-known targets of scanners."""
     low = path.lower()
@@ -85,7 +103,8 @@ def inspect_request(path: str, raw_path: str, values: Iterable[str]) -> list[str
     """Return the rules a request fires, each at most once; [] for an ordinary request.
 
     `path` is the decoded path, `raw_path` the path as sent (before percent-decoding), and
-    `values` the query and form parameter values.
+    `values` the values that are never free text (query parameters of a page that is not a
+    search page, the User-Agent): never a form's fields.
     """
     fired: list[str] = []
     if attack_path(path):
@@ -93,6 +112,11 @@ def inspect_request(path: str, raw_path: str, values: Iterable[str]) -> list[str
     if ".." in path or "%" in raw_path or "\\" in path:
         if _TRAVERSAL.search(raw_path) or _TRAVERSAL.search(path):
             fired.append(TRAVERSAL)
+    if not _PATH_SUSPECT.isdisjoint(path):
+        # An id in the path carrying a quote or a tag: /staff/persons/1' or 1=1/
+        for rule in inspect_value(path):
+            if rule not in fired:
+                fired.append(rule)
     for value in values:
         for rule in inspect_value(value):
             if rule not in fired:

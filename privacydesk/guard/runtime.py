@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,9 @@ from privacydesk.guard import conf, net, rules
 from privacydesk.guard.bans import BanList
 from privacydesk.guard.detector import Detector, Limits
 from privacydesk.guard.keys import KeyRing
+from privacydesk.guard.resubmit import Resubmissions
 from privacydesk.guard.stores.memory import MemoryStore
+from privacydesk.guard.tokenrate import Verdict
 
 _lock = threading.Lock()
 _guard: Guard | None = None
@@ -39,6 +42,8 @@ class Guard:
         self.flood = Detector(MemoryStore(
             flood_limits, KeyRing(max(c.rotate_seconds, c.flood_seconds), c.flood_seconds),
             max_bytes=4 << 20))
+        self.token_rates = _token_rates(c)
+        self.resubmissions = Resubmissions()
 
     def subject(self, request: HttpRequest) -> str | None:
         meta = request.META
@@ -72,6 +77,27 @@ class Guard:
             return False
         return self.signal(request, rules.FORM_FLOOD)
 
+    def note_refused_form(self, request: HttpRequest) -> None:
+        """The form post was answered with a validation error: its re-submission is free."""
+        subject = self.subject(request)
+        if subject is not None:
+            self.resubmissions.grant(subject, request.path)
+
+    def is_resubmission(self, request: HttpRequest) -> bool:
+        """True (and the pass is used) when this post re-sends a form that validation refused:
+        it is not counted again (#13.5.4). One pass per refusal: a re-submission refused in
+        its turn earns none, so a client sending only refused posts is counted on every
+        other one."""
+        subject = self.subject(request)
+        return subject is not None and self.resubmissions.take(subject, request.path)
+
+    def token_rate(self, token_digest: str) -> Verdict:
+        """Count one authenticated API call of the token with this SHA-256 hex digest
+        against the policy's [api] limit (Sec3); never a break-in signal."""
+        c = self.conf
+        return self.token_rates.hit(token_digest[:32], time.time(), c.api_window_seconds,
+                                    c.api_requests)
+
 
 def _parameter_names(request: HttpRequest) -> list[str]:
     names = list(request.GET.keys())
@@ -83,6 +109,19 @@ def _parameter_names(request: HttpRequest) -> list[str]:
 def _is_form(request: HttpRequest) -> bool:
     return str(request.META.get("CONTENT_TYPE", "")).startswith(
         "application/x-www-form-urlencoded")
+
+
+def _token_rates(c: conf.GuardConf) -> Any:
+    from privacydesk.guard import tokenrate
+
+    if c.store == "redis":
+        import redis
+
+        client = redis.Redis.from_url(c.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        return tokenrate.RedisRates(client, c.redis_prefix)
+    if c.store == "database":
+        return tokenrate.DatabaseRates()
+    return tokenrate.MemoryRates()
 
 
 def _pepper() -> bytes:

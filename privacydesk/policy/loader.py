@@ -19,6 +19,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from privacydesk.policy._reader import Table
+from privacydesk.policy.api_limits import api_section
 from privacydesk.policy.backups import backups_section
 from privacydesk.policy.errors import PolicyError
 from privacydesk.policy.loader_sections import (
@@ -96,13 +97,14 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
     guard = guard_section(root.table("guard"))
     staff_accounts = staff_accounts_section(
         root.table("staff_accounts") if root.has("staff_accounts") else None)
+    api = api_section(root.table("api") if root.has("api") else None)
     backups = backups_section(root.table("backups") if root.has("backups") else None)
     root.close()
     return Policy(file=file, statement=statement, controller=controller, roles=roles,
                   categories=categories, legal_bases=bases, purposes=purposes, sources=sources,
                   staff_roles=staff, retention=retention, requests=requests,
                   callbacks=callbacks, guard=guard, staff_accounts=staff_accounts,
-                  backups=backups)
+                  api=api, backups=backups)
 
 
 def _frozen(items: dict[str, T]) -> Mapping[str, T]:

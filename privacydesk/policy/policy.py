@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from privacydesk.policy import dates, retention
+from privacydesk.policy.api_limits import ApiPolicy
 from privacydesk.policy.backups import BackupPolicy
 from privacydesk.policy.callbacks import Readiness, readiness
 from privacydesk.policy.errors import RuleViolation
@@ -55,6 +56,7 @@ class Policy:
     callbacks: CallbackPolicy
     guard: GuardPolicy
     staff_accounts: StaffAccountPolicy   # sign-in delays per account, token lifetime
+    api: ApiPolicy = ApiPolicy()         # rate limit per API token (Sec3)
     backups: BackupPolicy = BackupPolicy()   # how recent the newest backup must be (Sec1)
 
     # -- C2..C5: which data may be held for whom -------------------------------------------

@@ -39,3 +39,27 @@ def test_the_middleware_logs_no_address_no_agent_no_path(
     assert "ValueError" in caplog.text
     for trace in ("203.0.113.99", "Persona-Browser", "anna@example.nl", "/nl/contact/"):
         assert trace not in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_not_logged_as_an_unhandled_error(
+    staff_client, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """#13.5.11: a 403 (PermissionDenied) is an answer, not a failure; and a line per refusal
+    would be a trace of the visit (W1)."""
+    carla = staff_client("sales")  # a salesperson has no business in the guard's register
+    with caplog.at_level(logging.DEBUG, logger="privacydesk"):
+        assert carla.get("/staff/guard/").status_code == 403
+        assert carla.get("/staff/persons/00000000-0000-0000-0000-000000000000/") \
+            .status_code == 404
+    assert [r.getMessage() for r in caplog.records if r.name == "privacydesk.errors"] == []
+
+
+def test_the_middleware_still_logs_a_real_failure(caplog: pytest.LogCaptureFixture) -> None:
+    middleware = ErrorReportMiddleware(lambda r: None)  # type: ignore[arg-type,return-value]
+    try:
+        _raise_with_typed_data()
+    except ValueError as exc:
+        with caplog.at_level(logging.ERROR, logger="privacydesk.errors"):
+            middleware.process_exception(RequestFactory().get("/"), exc)
+    assert [r.levelno for r in caplog.records] == [logging.ERROR]

@@ -1,8 +1,8 @@
 """W2 item 6: real attack tools against a real gunicorn (three workers) on loopback.
 
-hydra brute-forces the staff login from 127.0.0.2 while sqlmap attacks the public contact form
-from 127.0.0.4, both at once; sqlmap fetches a fresh CSRF token for every attempt (as a real
-attacker would), so its payloads are valid form posts that reach the contact view. Both
+hydra brute-forces the staff login from 127.0.0.2 while sqlmap attacks a query parameter of
+the public contact page from 127.0.0.4, both at once. (Not the form's `message`: what a person
+writes in a form is never evidence of an attack, #13.5.4 — tests/guard/test_free_text.py.) Both
 attackers end up registered and blocked; sqlmap finds no injection. Anna browses from
 127.0.0.3 all the while: she is never blocked and no file of the server (database, WAL, log)
 contains her address (W1).
@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import threading
 import time
-from urllib.parse import urlencode
 
 import pytest
 
@@ -33,10 +32,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.live]
 HYDRA_SOURCE = "127.0.0.2"
 ANNA = "127.0.0.3"
 SQLMAP_SOURCE = "127.0.0.4"
-# What sqlmap posts around its payloads: a contact form that would be accepted as it is.
-CONTACT = {"csrfmiddlewaretoken": "-", "given_names": "Olaf", "family_name": "Outsider",
-           "phone": "050 525 90 60", "email": "olaf@example.org", "organisation": "",
-           "message": "Please call me", "callback": "on", "website": ""}
 
 
 class Browsing(threading.Thread):
@@ -63,10 +58,9 @@ def hydra(port: int, words) -> subprocess.Popen:
 def sqlmap(port: int, output_dir) -> subprocess.Popen:
     # Bounded: one parameter, boolean/error/UNION techniques at level 1 and risk 1, one
     # thread, short timeouts, no retries; fresh session every run.
-    url = f"http://127.0.0.1:{port}/en/contact/"
+    url = f"http://127.0.0.1:{port}/en/contact/?id=1"
     return subprocess.Popen(
-        ["sqlmap", "-u", url, "--data", urlencode(CONTACT), "-p", "message",
-         "--csrf-token", "csrfmiddlewaretoken", "--csrf-url", url,
+        ["sqlmap", "-u", url, "-p", "id",
          "--batch", "--flush-session", "--output-dir", str(output_dir), "--disable-coloring",
          "--level", "1", "--risk", "1", "--technique", "BEU", "--threads", "1",
          "--timeout", "5", "--retries", "0"],
@@ -99,7 +93,7 @@ def test_hydra_and_sqlmap_are_registered_and_blocked_and_anna_leaves_no_trace(li
     assert "is vulnerable" not in sqlmap_out and "might be injectable" not in sqlmap_out
     assert set(offenders) == {HYDRA_SOURCE, SQLMAP_SOURCE}
     assert set(offenders[HYDRA_SOURCE]) == {"csrf_failed"}  # hydra cannot send a CSRF token
-    # sqlmap's posts carried valid tokens: caught by their payloads, not by CSRF failures.
+    # sqlmap is caught by its payloads in a parameter that is no free text.
     assert "sql_injection" in offenders[SQLMAP_SOURCE]
     assert "csrf_failed" not in offenders[SQLMAP_SOURCE]
     assert anna.statuses and 403 not in anna.statuses
