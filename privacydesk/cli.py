@@ -264,7 +264,8 @@ def token() -> None:
 @token.command("create")
 @click.option("--user", "username", required=True, help="Staff username.")
 @click.option("--name", default="cli", show_default=True, help="A label for the token.")
-@click.option("--days", type=click.IntRange(min=1), help="Expire after N days.")
+@click.option("--days", type=click.IntRange(min=1, max=3650),
+              help="Expire after N days (default: the policy's staff_accounts.token_days).")
 def token_create(username: str, name: str, days: int | None) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
     _django()
@@ -275,7 +276,54 @@ def token_create(username: str, name: str, days: int | None) -> None:
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise click.ClickException(f"--user: no active staff account named {username!r}")
-    click.echo(create_token(user, name, days=days))
+    try:
+        click.echo(create_token(user, name, days=days))
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+
+
+@token.command("list")
+@click.option("--user", "username", help="Only this staff account's tokens.")
+def token_list(username: str | None) -> None:
+    """Every API token (newest first): id, short id, name, account, dates, state. Never
+    the secret."""
+    _django()
+    from privacydesk.policy import clock
+    from privacydesk.staff.tokens import state, visible_tokens
+
+    try:
+        found = list(visible_tokens(None, username))
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    if not found:
+        click.echo("no API tokens")
+        return
+    click.echo("id\tshort id\tname\taccount\tcreated\texpires\tlast used\tstate")
+    for t in found:
+        days = (clock.day_of(t.created_at), t.expires_at and clock.day_of(t.expires_at),
+                t.last_used_on)
+        dates = [day.isoformat() if day else "-" for day in days]
+        click.echo("\t".join([str(t.pk), t.short_id, t.name, t.user.username, *dates,
+                              state(t)]))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1))
+def token_revoke(token_id: int) -> None:
+    """Revoke the API token with this id (see `token list`); it is refused from now on."""
+    _django()
+    from privacydesk.staff.models import ApiToken
+    from privacydesk.staff.tokens import revoke_token
+
+    token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
+    if token is None:
+        raise click.ClickException(f"TOKEN_ID: no API token has id {token_id}")
+    try:
+        revoke_token(token, None, actor="cli")
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    click.echo(f"revoked token {token.pk} {token.short_id} ({token.name}) of "
+               f"{token.user.username}")
 
 
 from privacydesk.cli_more import register_more  # noqa: E402

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from privacydesk.access import api as access_api
-from privacydesk.api import agreements, data, errors, organisations, persons, roles
+from privacydesk.api import agreements, data, errors, organisations, persons, roles, tokens
 from privacydesk.api.auth import StaffToken
 from privacydesk.disclosure import api as disclosure_api
 from privacydesk.requests import api as requests_api
@@ -43,3 +43,4 @@ api.add_router("/agreements", agreements.router)
 api.add_router("/requests", requests_api.router)
 api.add_router("/access", access_api.router)
 api.add_router("/disclosures", disclosure_api.router)
+api.add_router("/tokens", tokens.router)

@@ -83,6 +83,9 @@ def complete_sign_in(request: HttpRequest, user: Any) -> str:
         request.session.pop(key, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # rotates key
     request.session[MFA_VERIFIED] = user.pk
+    from privacydesk.staff import signin
+
+    signin.record_success(user)  # Sec1: a complete sign-in forgets the failures
     return str(next_url)
 
 

@@ -13,6 +13,7 @@ from typing import ClassVar
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -30,6 +31,15 @@ class StaffUser(AbstractUser):
     # Sec4: staff see personal data only after accepting the current protocol.
     protocol_version_accepted = models.CharField(max_length=32, blank=True, default="")
     protocol_accepted_at = models.DateTimeField(null=True, blank=True)
+    # Sec1: guessing limited per account, not only per address (staff/signin.py). Wrong
+    # passwords or codes in a row; after the policy's number, sign-ins wait until
+    # `sign_in_delayed_until` (a growing, capped delay, never a permanent lock-out).
+    failed_sign_ins = models.PositiveIntegerField(default=0, editable=False)
+    last_failed_sign_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sign_in_delayed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Part of the session hash: raised when the account is disabled, so sessions from
+    # before do not come back when it is enabled again (issue #13, 5.11).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "staff user"
@@ -39,9 +49,31 @@ class StaffUser(AbstractUser):
         return self.username
 
     def save(self, *args: object, **kwargs: object) -> None:
-        """Store the account; RuleViolation("staff_role") for a role the policy lacks."""
+        """Store the account; RuleViolation("staff_role") for a role the policy lacks.
+
+        Disabling an account (is_active True -> False, by any path) ends all its sessions:
+        `session_epoch` goes up, so no session from before matches the account again, not
+        even after it is enabled again. A new password ends them as well (the password is
+        part of the same hash).
+        """
         self.check_staff_role()
+        if not self.is_active and self.pk is not None and \
+                StaffUser.objects.filter(pk=self.pk, is_active=True).exists():
+            self.session_epoch += 1
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "session_epoch"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session hash (an HMAC of the password hash) with the session epoch:
+        a session carries the hash of its sign-in and is flushed when it no longer matches
+        (django.contrib.auth.get_user). Overrides the one method behind both
+        `get_session_auth_hash` and its SECRET_KEY_FALLBACKS variant."""
+        return salted_hmac(
+            "privacydesk.staff.StaffUser.session",
+            f"{self.session_epoch}:{self.password}", secret=secret, algorithm="sha256",
+        ).hexdigest()
 
     def check_staff_role(self) -> None:
         if self.staff_role and self.staff_role not in get_policy().staff_roles:
@@ -111,13 +143,21 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    # The day only (policy time zone), written at most once a day: enough to spot a stale
+    # token, and no trace of when in the day the API was used.
+    last_used_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.token_prefix}…)"
+        return f"{self.name} ({self.short_id})"
+
+    @property
+    def short_id(self) -> str:
+        """How a token is shown: its first characters, never the secret (30 of its 256
+        random bits: enough to recognise it, useless to guess the rest)."""
+        return f"{self.token_prefix}…"
 
     def is_usable(self, now: object = None) -> bool:
         """True while neither revoked nor expired."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from privacydesk.staff.views import agreements, auth, dashboard, data, persons, users
+from privacydesk.staff.views import agreements, auth, dashboard, data, persons, tokens, users
 
 app_name = "staff"
 
@@ -31,4 +31,7 @@ urlpatterns = [
     path("users/new/", users.user_create, name="user_create"),
     path("users/<int:pk>/", users.user_edit, name="user_edit"),
     path("users/<int:pk>/reset-mfa/", users.user_reset_mfa, name="user_reset_mfa"),
+    path("users/<int:pk>/lift-pause/", users.user_lift_pause, name="user_lift_pause"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

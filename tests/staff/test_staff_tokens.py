@@ -27,7 +27,7 @@ def test_a_valid_token_authenticates_its_user_and_records_its_use(make_staff):
     user = make_staff("sales")
     raw = create_token(user, "export", days=30)
     assert authenticate_token(raw) == user
-    assert ApiToken.objects.get(user=user).last_used_at is not None
+    assert ApiToken.objects.get(user=user).last_used_on is not None
 
 
 def test_the_authenticated_account_is_the_whole_account_as_the_orm_loads_it(make_staff):
@@ -35,7 +35,7 @@ def test_the_authenticated_account_is_the_whole_account_as_the_orm_loads_it(make
     # what it returns must be indistinguishable from the ORM's own instance.
     user = make_staff("finance")
     raw = create_token(user, "ledger", days=3)
-    authenticate_token(raw)  # first use writes last_used_at
+    authenticate_token(raw)  # first use writes last_used_on
     found = authenticate_token(raw)
     assert found is not None
     loaded = type(user).objects.get(pk=user.pk)

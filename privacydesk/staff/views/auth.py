@@ -1,7 +1,10 @@
 """Sign in (password, then TOTP), first-time MFA enrolment, sign out, the staff protocol.
 
 Every refused password or code sends `staff_auth_failed` (the break-in guard counts them, W2)
-and shows one generic message that does not say which part was wrong.
+and shows one generic message that does not say which part was wrong. It also counts for the
+account (staff/signin.py, Sec1): after the policy's number of failures in a row the account
+pauses sign-in for a growing, capped time, and every attempt meanwhile — right or wrong — is
+refused unchecked with a message saying when to try again.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacydesk.policy.active import get_policy
-from privacydesk.staff import mfa, protocol
+from privacydesk.staff import mfa, protocol, signin
 from privacydesk.staff.access import protocol_exempt, public_view
 from privacydesk.staff.forms.auth import CodeForm, LoginForm, ProtocolForm
 from privacydesk.staff.signals import KIND_LOGIN, KIND_MFA, report_auth_failure
@@ -37,11 +40,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: user name and password. On success the second factor is asked next."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        account = signin.account_named(form.cleaned_data["username"])
+        paused = signin.delayed_until(account) if account is not None else None
+        if paused is not None:
+            # Sec1: not even checked, so a guess cannot be confirmed during the pause.
+            report_auth_failure(request, KIND_LOGIN)
+            form.add_error(None, signin.delay_message(paused))
+            return render(request, "staff/login.html", {"form": form})
         user = authenticate(request, username=form.cleaned_data["username"],
                             password=form.cleaned_data["password"])
         if user is None:
             report_auth_failure(request, KIND_LOGIN)
             form.add_error(None, _("User name or password is not correct."))
+            until = signin.record_failure(account) if account is not None else None
+            if until is not None:
+                form.add_error(None, signin.delay_message(until))
         else:
             mfa.start_pending(request, user, _safe_next(request, request.GET.get("next")))
             if not getattr(user, "mfa_enabled", False):
@@ -51,11 +64,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _check_code(request: HttpRequest, user: object, form: CodeForm) -> bool:
+    paused = signin.delayed_until(user)  # type: ignore[arg-type]
+    if paused is not None:
+        # Sec1: a pending session's guesses count for the account, and wait like passwords.
+        report_auth_failure(request, KIND_MFA)
+        form.add_error("code", signin.delay_message(paused))
+        return False
     secret = user.get_totp_secret()  # type: ignore[attr-defined]
     counter = mfa.matching_counter(secret, form.cleaned_data["code"]) if secret else None
     if counter is None or counter <= user.totp_last_counter:  # type: ignore[attr-defined]
         report_auth_failure(request, KIND_MFA)
         form.add_error("code", _("This code is not correct or was already used."))
+        until = signin.record_failure(user)  # type: ignore[arg-type]
+        if until is not None:
+            form.add_error("code", signin.delay_message(until))
         return False
     user.totp_last_counter = counter  # type: ignore[attr-defined]
     return True

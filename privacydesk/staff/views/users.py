@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff import signin
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.forms.users import StaffCreateForm, StaffEditForm
 from privacydesk.staff.forms.violations import show_violation
@@ -27,7 +29,13 @@ def _audit(request: HttpRequest, user: StaffUser, action: str, **detail: object)
 @require_permission("manage_staff")
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = StaffUser.objects.order_by("username")
+    """Every account with its sign-in state: failed attempts in a row and a running pause
+    (Sec1, staff/signin.py), shown in the policy's time zone."""
+    users = list(StaffUser.objects.order_by("username"))
+    now = timezone.now()
+    for user in users:
+        until = user.sign_in_delayed_until
+        user.paused_text = signin.local_time(until) if until and until > now else ""  # type: ignore[attr-defined]
     return render(request, "staff/user_list.html", {"users": users})
 
 
@@ -88,4 +96,17 @@ def user_reset_mfa(request: HttpRequest, pk: int) -> HttpResponse:
         user.reset_mfa()
         _audit(request, user, "reset_mfa")
     messages.success(request, _("The second factor was reset."))
+    return redirect("staff:user_list")
+
+
+@require_permission("manage_staff")
+@require_POST
+def user_lift_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    """End an account's sign-in pause at once, e.g. when its holder confirms the failed
+    attempts were their own; the failures are forgotten too."""
+    user = get_object_or_404(StaffUser, pk=pk)
+    with transaction.atomic():
+        signin.lift_delay(user)
+        _audit(request, user, "lift_sign_in_pause")
+    messages.success(request, _("The sign-in pause was ended."))
     return redirect("staff:user_list")
