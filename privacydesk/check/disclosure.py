@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from privacydesk.check.common import plural
 from privacydesk.check.registry import CheckResult, check, verdict
-from privacydesk.disclosure import coverage
+from privacydesk.disclosure import coverage, obligations
 from privacydesk.disclosure.common import same_recipient
 from privacydesk.disclosure.models import Basis, ConsentRequest, Disclosure
 from privacydesk.policy.active import get_policy
-from privacydesk.register.models import AgreementRecipient
+from privacydesk.register.models import AgreementRecipient, Role
 
 # D1: the only bases on which an agreement's recipient may receive data.
 DISCLOSURE_BASES = (AgreementRecipient.CONTRACT, AgreementRecipient.LEGAL_OBLIGATION)
@@ -36,7 +36,7 @@ def recipient_basis() -> CheckResult:
     logged = Disclosure.objects.count()
     return verdict("D1", failures, f"{plural(total, 'recipient')}, each on a contract or a "
                    f"legal obligation with a purpose; {plural(logged, 'disclosure')} logged, "
-                   "each on an agreement, a stated legal obligation or a consent",
+                   "each on an agreement, a declared legal obligation or a consent",
                    "recipients or disclosures without a lawful basis", examined=total + logged,
                    idle_summary="nothing to check yet: no agreement names a recipient and "
                    "nothing was disclosed")
@@ -50,12 +50,19 @@ _ROAD_BASES: dict[str, set[str]] = {
 
 def _logged_bases() -> list[str]:
     """D1 on the log: every disclosure names a road, that road's reference, and a legal
-    basis and purpose the policy allows together (Art. 5(1)(b), 6(1))."""
+    basis and purpose the policy allows together (Art. 5(1)(b), 6(1)); one on a legal
+    obligation names an obligation the policy declares whose recipients, categories and
+    roles cover it (`disclosure.obligations.gap`; the roles only while the person is in the
+    register)."""
     policy, failures = get_policy(), list[str]()
-    for pk, basis, legal, purpose, agreement, obligation, consent in (
+    roles: dict[int, set[str]] = {}
+    for person_id, kind in Role.objects.filter(
+            person__disclosures__basis=Basis.LEGAL_OBLIGATION).values_list("person_id", "kind"):
+        roles.setdefault(person_id, set()).add(kind)
+    for pk, basis, legal, purpose, agreement, obligation, consent, recipient, cats, who in (
             Disclosure.objects.order_by("id").values_list(
                 "pk", "basis", "legal_basis", "purpose", "agreement_id", "obligation",
-                "consent_id").iterator()):
+                "consent_id", "recipient", "categories", "person_id").iterator()):
         if basis not in _ROAD_BASES or legal not in _ROAD_BASES[basis]:
             failures.append(f"disclosure #{pk}: basis {basis!r} on legal basis {legal!r} is "
                             "neither an agreement, a legal obligation nor a consent")
@@ -64,6 +71,11 @@ def _logged_bases() -> list[str]:
                      Basis.LEGAL_OBLIGATION.value: obligation.strip()}[basis]
         if not reference:
             failures.append(f"disclosure #{pk}: basis {basis} without its reference")
+        elif basis == Basis.LEGAL_OBLIGATION.value:
+            gap = obligations.gap(obligation, recipient, cats or [],
+                                  roles.get(who, set()) if who is not None else None)
+            if gap is not None:
+                failures.append(f"disclosure #{pk} to {recipient}: {gap[1]}")
         purpose_spec = policy.purposes.get(purpose)
         if purpose_spec is None or legal not in purpose_spec.bases:
             failures.append(f"disclosure #{pk}: purpose {purpose!r} may not rest on {legal!r}")

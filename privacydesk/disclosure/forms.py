@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from privacydesk.policy.active import get_policy
 from privacydesk.staff.views.common import lang
@@ -24,6 +25,13 @@ BASIS_CHOICES = (
 
 def _category_choices() -> list[tuple[str, str]]:
     return [(key, c.label(lang())) for key, c in get_policy().categories.items()]
+
+
+def _obligation_choices() -> list[tuple[str, str]]:
+    """D1: only the legal obligations the policy declares can be chosen (by id)."""
+    return [("", "---------")] + [
+        (key, f"{o.label(lang())} ({o.citation})")
+        for key, o in get_policy().legal_obligations.items()]
 
 
 def _purpose_choices() -> list[tuple[str, str]]:
@@ -48,10 +56,16 @@ class DisclosureForm(_Base):
     basis = forms.ChoiceField(choices=BASIS_CHOICES, initial=AUTO, widget=forms.RadioSelect)
     agreement = forms.CharField(max_length=64, required=False,
                                 label="Agreement reference (basis: agreement)")
-    legal_obligation = forms.CharField(
-        max_length=300, required=False, label="Statute and authority (basis: legal obligation)",
-        help_text="e.g. Belastingdienst, art. 53 Algemene wet inzake rijksbelastingen")
+    legal_obligation = forms.ChoiceField(
+        choices=(), required=False, label=_("Legal obligation (basis: legal obligation)"),
+        help_text=_("Only the legal obligations the privacy policy declares; the recipient "
+                    "and the categories must be the ones it names."))
     consent = forms.UUIDField(required=False, label="Consent id (basis: consent)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["legal_obligation"]).choices = \
+            _obligation_choices()
 
     def basis_kwargs(self) -> dict[str, Any]:
         """The gate's keyword for the chosen basis (none for "find the basis")."""

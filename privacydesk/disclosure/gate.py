@@ -5,7 +5,9 @@ with RuleViolation(field, rule, message) and writes nothing:
 
 * agreement (D1, D2) — a running agreement the person is party to names this recipient for
   every one of these categories; the basis is the one the agreement states for it;
-* legal obligation (D1) — the caller names the statute and authority (free text, required);
+* legal obligation (D1) — the caller names an obligation the policy declares, by id
+  (`[legal_obligations.<id>]`); it must name the recipient, cover every category and the
+  person must have or have had one of its roles (`obligations.gap`); the id is logged;
 * consent (D3) — the person's granted, unwithdrawn, unexpired consent covers this recipient,
   these categories and this purpose (`coverage.gap`).
 
@@ -24,7 +26,7 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
-from privacydesk.disclosure import coverage
+from privacydesk.disclosure import coverage, obligations
 from privacydesk.disclosure.common import (
     check_actor,
     clean_categories,
@@ -38,7 +40,7 @@ from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import formats
-from privacydesk.register.models import Agreement, AgreementRecipient, Person
+from privacydesk.register.models import Agreement, AgreementRecipient, Person, Role
 from privacydesk.vault import audit
 
 
@@ -131,13 +133,24 @@ def _find(person: Person, recipient: str, categories: list[str], purpose: str) -
 
 
 def _obligation(value: Any) -> str | None:
+    """The id of the declared obligation the caller named (None: none named). Free text
+    ("because the tax office asked") is refused: only a declared duty is a basis (D1)."""
     if value is None:
         return None
-    text = formats.text(value, "legal_obligation", max_length=300, required=False)
-    if not text:
-        raise RuleViolation("legal_obligation", "D1", "name the statute and the authority "
-                            "that oblige this disclosure, e.g. 'Belastingdienst, art. 53 AWR'")
-    return text
+    key = formats.text(value, "legal_obligation", max_length=64, required=False)
+    if obligations.declared(key) is None:
+        known = ", ".join(get_policy().legal_obligations) or "none"
+        raise RuleViolation("legal_obligation", "D1", f"name a legal obligation the policy "
+                            f"declares, by its id (declared: {known}); {key!r} is not one")
+    return key
+
+
+def _by_obligation(person: Person, key: str, recipient: str, categories: list[str]) -> _Road:
+    roles = set(Role.objects.filter(person=person).values_list("kind", flat=True))
+    why = obligations.gap(key, recipient, categories, roles)
+    if why is not None:
+        raise RuleViolation(why[0], "D1", why[1])
+    return _Road(Basis.LEGAL_OBLIGATION, "legal_obligation", obligation=key)
 
 
 def _check_purpose(purpose: str, road: _Road) -> None:
@@ -160,10 +173,10 @@ def disclose(person: Person, recipient: str, categories: Any, purpose: str, *, a
     name = clean_recipient(recipient)
     cats = clean_categories(categories)
     purpose = clean_purpose(purpose)
-    obligation = _obligation(legal_obligation)
-    if sum(x is not None for x in (agreement, obligation, consent)) > 1:
+    if sum(x is not None for x in (agreement, legal_obligation, consent)) > 1:
         raise RuleViolation("basis", "D1", "name one basis: an agreement, a legal obligation "
                             "or a consent")
+    obligation = _obligation(legal_obligation)
     with transaction.atomic():
         locked = Person.objects.select_for_update().filter(pk=person.pk).first()
         if locked is None:
@@ -172,7 +185,7 @@ def disclose(person: Person, recipient: str, categories: Any, purpose: str, *, a
         if agreement is not None:
             road = _by_agreement(locked, _agreement(agreement), name, cats)
         elif obligation is not None:
-            road = _Road(Basis.LEGAL_OBLIGATION, "legal_obligation", obligation=obligation)
+            road = _by_obligation(locked, obligation, name, cats)
         elif consent is not None:
             road = _by_consent(locked, _consent(consent), name, cats, purpose)
         else:
@@ -188,5 +201,6 @@ def disclose(person: Person, recipient: str, categories: Any, purpose: str, *, a
                      object_id=str(row.pk), person_ref=str(locked.ref), purpose=purpose,
                      detail={"recipient": name, "categories": cats, "basis": road.basis,
                              "agreement": row.agreement_reference,
+                             "obligation": road.obligation,
                              "consent": str(road.consent.uid) if road.consent else ""})
     return row

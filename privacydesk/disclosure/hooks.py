@@ -106,7 +106,10 @@ def access_rows_from(person: Person, lang: str | None,
         if basis_key == Basis.AGREEMENT:
             reference = agreement_reference
         elif basis_key == Basis.LEGAL_OBLIGATION:
-            reference = obligation
+            # Art. 15(1)(c): the person reads which law obliged it, not the policy's id.
+            declared = policy.legal_obligations.get(obligation)
+            reference = (f"{declared.label(lang)}: {declared.citation}" if declared
+                         else obligation)
         else:
             reference = (("toestemming " if lang == "nl" else "consent ")
                          + (f"{answered_at:%Y-%m-%d}" if answered_at else ""))

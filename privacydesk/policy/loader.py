@@ -22,6 +22,7 @@ from privacydesk.policy._reader import Table
 from privacydesk.policy.api_limits import api_section
 from privacydesk.policy.backups import backups_section
 from privacydesk.policy.errors import PolicyError
+from privacydesk.policy.incidents import incidents_section
 from privacydesk.policy.loader_sections import (
     callbacks_section,
     guard_section,
@@ -41,6 +42,7 @@ from privacydesk.policy.model import (
     StatementMeta,
     SupervisoryAuthority,
 )
+from privacydesk.policy.obligations import legal_obligations_section
 from privacydesk.policy.policy import Policy
 from privacydesk.policy.staff_accounts import staff_accounts_section
 
@@ -92,6 +94,10 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
     staff = _frozen({k: _staff_role(k, t, categories) for k, t in
                      root.table("staff_roles").entries("staff role")})
     retention = retention_section(root.table("retention"), categories, purposes, bases)
+    obligations = legal_obligations_section(root.table("legal_obligations") if root.has(
+        "legal_obligations") else None, categories, roles)
+    incidents = incidents_section(root.table("incidents") if root.has("incidents") else None,
+                                  retention.contact_period)
     requests = requests_section(root.table("requests"))
     callbacks = callbacks_section(root.table("callbacks"))
     guard = guard_section(root.table("guard"))
@@ -101,6 +107,7 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
     backups = backups_section(root.table("backups") if root.has("backups") else None)
     root.close()
     return Policy(file=file, statement=statement, controller=controller, roles=roles,
+                  legal_obligations=obligations, incidents=incidents,
                   categories=categories, legal_bases=bases, purposes=purposes, sources=sources,
                   staff_roles=staff, retention=retention, requests=requests,
                   callbacks=callbacks, guard=guard, staff_accounts=staff_accounts,

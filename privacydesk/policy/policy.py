@@ -7,8 +7,9 @@ the promise it defends, so the API and the back office can show it unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from privacydesk.policy import dates, retention
@@ -16,12 +17,14 @@ from privacydesk.policy.api_limits import ApiPolicy
 from privacydesk.policy.backups import BackupPolicy
 from privacydesk.policy.callbacks import Readiness, readiness
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.policy.incidents import IncidentPolicy
 from privacydesk.policy.model import (
     CallbackPolicy,
     Category,
     Controller,
     GuardPolicy,
     LegalBasis,
+    Period,
     Purpose,
     RequestPolicy,
     RetentionPolicy,
@@ -30,6 +33,7 @@ from privacydesk.policy.model import (
     StaffRole,
     StatementMeta,
 )
+from privacydesk.policy.obligations import LegalObligation
 from privacydesk.policy.retention import RetentionDecision, RetentionFacts, RoleLimit
 from privacydesk.policy.staff_accounts import StaffAccountPolicy
 
@@ -58,6 +62,11 @@ class Policy:
     staff_accounts: StaffAccountPolicy   # sign-in delays per account, token lifetime
     api: ApiPolicy = ApiPolicy()         # rate limit per API token (Sec3)
     backups: BackupPolicy = BackupPolicy()   # how recent the newest backup must be (Sec1)
+    # D1: the declared statutory duties to disclose (policy.obligations); none by default.
+    legal_obligations: Mapping[str, LegalObligation] = field(
+        default_factory=lambda: MappingProxyType({}))
+    # Sec5/R1: how long incidents and their reporters' details are kept (policy.incidents).
+    incidents: IncidentPolicy = IncidentPolicy(Period(months=6), Period(months=6))
 
     # -- C2..C5: which data may be held for whom -------------------------------------------
     def check_may_hold(self, category: str, roles: Iterable[str],

@@ -28,7 +28,7 @@ def shared(personas) -> SimpleNamespace:
     on_agreement = disclose(personas.anna, "Hosting BV", ["names", "email"], "agreement",
                             actor=ACTOR)
     by_law = disclose(personas.carla, "Belastingdienst", ["financial"], "legal_obligation",
-                      actor=ACTOR, legal_obligation="Belastingdienst, art. 53 AWR")
+                      actor=ACTOR, legal_obligation="payroll_tax")
     consents.request_consent(personas.anna, PARTNER, ["names"], "callback",
                              "Partner BV belt u terug.", actor=ACTOR)
     token = mail.outbox[-1].body.split("/consent/nl/", 1)[1].split("/", 1)[0]

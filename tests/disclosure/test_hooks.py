@@ -14,9 +14,9 @@ from .conftest import ACTOR, HOSTING
 def _log(personas):
     disclose(personas.anna, HOSTING, ["names", "email"], "agreement", actor=ACTOR)
     disclose(personas.anna, "Belastingdienst", ["names"], "legal_obligation", actor=ACTOR,
-             legal_obligation="Belastingdienst, art. 53 AWR")
+             legal_obligation="tax_inspection")
     disclose(personas.carla, "Belastingdienst", ["financial"], "legal_obligation",
-             actor=ACTOR, legal_obligation="Belastingdienst, art. 53 AWR")
+             actor=ACTOR, legal_obligation="payroll_tax")
 
 
 def test_recipients_of_reads_the_log_per_category(personas):
@@ -43,7 +43,8 @@ def test_the_access_report_lists_every_disclosure_in_the_persons_language(person
         (HOSTING, "agreement"), ("Belastingdienst", "legal_obligation")]
     assert rows[0]["category_labels"] == ["E-mailadressen", "Voor- en achternamen"]
     assert rows[1]["legal_basis_label"] == "wettelijke verplichting"
-    assert "Belastingdienst, art. 53 AWR" in render.html(built)
+    assert ("Inzage in de fiscale administratie door de Belastingdienst: Belastingdienst, "
+            "art. 47 en 52 Algemene wet inzake rijksbelastingen") in render.html(built)
     # The report's hook passes only the person today; the rows take a language too (the
     # lead is asked to pass the report's `lang` in requests/report.py).
     english = access_rows(personas.anna, "en")

@@ -89,7 +89,7 @@ def test_a_person_kept_by_law_can_still_be_erased(personas, smtp):
     services.add_datum(personas.carla, "email", {"address": "carla@example.nl"},
                        source="staff", purpose="callback", basis="consent", actor=ACTOR)
     disclose(personas.carla, "Belastingdienst", ["financial"], "legal_obligation",
-             actor=ACTOR, legal_obligation="Belastingdienst, art. 53 AWR")
+             actor=ACTOR, legal_obligation="payroll_tax")
     _granted_and_used(personas.carla, smtp)
     receipt = erase_person(personas.carla, actor=ACTOR)
     assert not receipt.person_deleted

@@ -45,12 +45,12 @@ def test_staff_disclose_only_categories_their_role_may_see(personas, staff_clien
     page = _post(staff_client("sales"), "/staff/disclosures/new/",
                  person=str(personas.carla.ref), recipient="Belastingdienst",
                  categories=["financial"], purpose="legal_obligation",
-                 basis="legal_obligation", legal_obligation="Belastingdienst, art. 53 AWR")
+                 basis="legal_obligation", legal_obligation="payroll_tax")
     assert "[Sec1]" in page.content.decode() and not Disclosure.objects.exists()
     page = _post(staff_client("finance"), "/staff/disclosures/new/",
                  person=str(personas.carla.ref), recipient="Belastingdienst",
                  categories=["financial"], purpose="legal_obligation",
-                 basis="legal_obligation", legal_obligation="Belastingdienst, art. 53 AWR")
+                 basis="legal_obligation", legal_obligation="payroll_tax")
     assert page.status_code == 302 and Disclosure.objects.get().actor.startswith("finance")
 
 

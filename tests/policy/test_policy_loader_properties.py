@@ -119,6 +119,11 @@ def test_dropping_any_required_key_is_refused_naming_it(
                                                             "staff_roles")
     # [staff_accounts] and each of its keys are optional (defaults in the loader).
     optional = optional or path[0] == "staff_accounts"
+    # [legal_obligations] (D1) and [incidents] (Sec5) are optional, each obligation too, and
+    # so is the incidents' law; an obligation's and the periods' keys are required.
+    optional = optional or path in (("legal_obligations",), ("incidents",),
+                                    ("incidents", "law")) or path[:1] == (
+        "legal_obligations",) and len(path) == 2
     del node[last]
     try:
         load_policy_text(dump_toml(data))

@@ -59,7 +59,7 @@ def _request(person_ref: str, lang: str = "nl") -> DataSubjectRequest:
 
 def _log_a_disclosure(personas: Any) -> None:
     disclose(personas.anna, "Belastingdienst", ["names"], "legal_obligation", actor=ACTOR,
-             legal_obligation="Belastingdienst, art. 53 AWR")
+             legal_obligation="tax_inspection")
 
 
 def test_the_fast_report_is_the_plain_report_for_every_persona(personas):
