@@ -213,6 +213,10 @@ def _anchor_now(reason: str) -> None:
     except anchor.AnchorRefused as exc:
         click.echo(f"audit chain NOT anchored: {exc.finding.message}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        click.echo(f"audit chain NOT anchored: cannot write {anchor.anchor_file()} "
+                   f"({type(exc).__name__}: {exc.strerror})", err=True)
+        sys.exit(1)
     if written is None:
         click.echo("audit chain NOT anchored: its head's seal does not check "
                    "(run `privacydesk audit verify`)", err=True)

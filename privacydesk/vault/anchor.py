@@ -138,7 +138,7 @@ def _last_line_anchor(path: Path, key: bytes) -> Anchor | None:
             if size > _TAIL and b"\n" not in tail[:-1]:
                 fh.seek(0)
                 tail = fh.read()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no anchor file (yet) at that path
         return None
     for raw in reversed(tail.splitlines()):
         try:

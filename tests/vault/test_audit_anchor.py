@@ -240,3 +240,13 @@ def test_a_pruning_undone_is_a_rollback():
     report = audit.verify()
     assert (report.ok, report.tampering, report.checked) == (False, "rollback", 7)
     assert "the pruning checkpoint at entry 3" in report.reason
+
+
+def test_an_anchor_file_that_cannot_be_written_is_a_clear_error(settings, tmp_path):
+    (tmp_path / "not-a-folder").write_text("")
+    settings.PRIVACYDESK_AUDIT_ANCHOR_FILE = tmp_path / "not-a-folder" / "audit-anchors.jsonl"
+    staff_work(1)
+    result = verify_cli()
+    assert result.exit_code == 1
+    assert "audit chain intact: 1 entries verified" in result.output
+    assert "NOT anchored: cannot write" in result.output and "Traceback" not in result.output
