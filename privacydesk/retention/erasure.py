@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
-from privacydesk.policy import CONTACT_PERIOD, RetentionDecision, clock
+from privacydesk.policy import CONTACT_PERIOD, ROLE_ENDED, RetentionDecision, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.model import Label
 from privacydesk.register.models import DATUM_MODELS, AgreementParty, Person, Role
@@ -45,9 +45,10 @@ def _held(facts: PersonFacts, today: date) -> bool:
 
 
 def _kept_by_law(datum: object, decision: RetentionDecision, today: date) -> bool:
-    # Art. 17(3)(b): a legal obligation to keep; only a real rule, never the contact period.
+    # Art. 17(3)(b): a legal obligation to keep; only a real rule, never the contact period
+    # nor the end of the role that allowed the category (C3..C5: that date is no duty).
     return (getattr(datum, "legal_basis", "") == LEGAL_OBLIGATION
-            and decision.rule_id != CONTACT_PERIOD
+            and decision.rule_id not in (CONTACT_PERIOD, ROLE_ENDED)
             and (decision.date is None or decision.date > today))
 
 

@@ -142,3 +142,19 @@ def test_a_former_employees_identity_data_follow_the_payroll_rule_c5(db) -> None
     assert asked.delete_after == day
     sweep.run(day)
     assert run_checks(["C5"])[0].status == PASS
+
+
+def test_an_erasure_does_not_keep_data_whose_only_date_is_the_roles_end(db) -> None:
+    """Rt3: the end of an allowing role is no legal duty. Bram the prospect stops being one
+    next month; an IBAN filed as a 'legal obligation' that no retention rule dates (there is
+    no agreement behind it) is erased now, not kept as if the law required it."""
+    from privacydesk.retention import erasure
+
+    day = clock.today()
+    bram = person("prospect", "Bram", "Visser")
+    iban = add(bram, "financial", IBAN, "legal_obligation", "legal_obligation")
+    services.end_role(bram.roles.get(kind="prospect"), day + timedelta(days=30), actor=ACTOR)
+    iban.refresh_from_db()
+    assert iban.delete_after == day + timedelta(days=30)
+    receipt = erasure.erase_person(bram, actor=ACTOR)
+    assert not _exists(iban) and receipt.kept == ()
