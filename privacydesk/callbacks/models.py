@@ -1,8 +1,9 @@
 """The call queue (P1) and the written fallback (P2).
 
 A `CallbackRequest` is what a person asked for on the contact form: to be called back. Staff
-log every `CallAttempt`; a `WrittenContact` (e-mail or letter) may only follow after the
-policy's number of failed attempts (`policy.callbacks.attempts_before_written`). Everything
+log every `CallAttempt`; a `WrittenContact` (e-mail or letter) may only follow once phone
+contact has failed by the policy's rule (`[callbacks]`: failed outcomes, spacing, days —
+`privacydesk.policy.callbacks`, asked by `services.check_written_contact`). Everything
 hangs off the register's `Person`, so erasing the person erases the queue entries too.
 """
 
@@ -52,7 +53,8 @@ class CallbackRequest(models.Model):
         return f"callback #{self.pk} ({self.status})"
 
     def failed_attempts(self) -> int:
-        """Return the number of logged attempts that did not reach the person."""
+        """Return the number of logged attempts that did not reach the person (for the
+        queue; whether they open written contact is the policy's P2 rule, not this count)."""
         return self.attempts.exclude(outcome=Outcome.REACHED).count()
 
 
