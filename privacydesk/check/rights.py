@@ -6,10 +6,12 @@ their reference (VZ-…) and persons by ref, never by the requester's name or ad
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
+from uuid import UUID
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from privacydesk.check.identity import controller_gaps
 from privacydesk.check.registry import WARN, CheckResult, check, result, verdict
 from privacydesk.check.runner import need_app
 from privacydesk.policy.active import get_policy
+from privacydesk.requests.kinds import REQUEST_KINDS
 
 LEGAL_OBLIGATION = "legal_obligation"
 
@@ -38,16 +41,42 @@ def _answered_unrecorded(kind: str) -> list[str]:
         if n else []
 
 
+def _ref(uid: UUID) -> str:
+    return f"VZ-{uid.hex[:8].upper()}"
+
+
+def _no_data_held(answered: QuerySet) -> tuple[QuerySet, list[str]]:
+    """The requests of `answered` answered "we hold no data" (outcome NO_DATA_HELD, or
+    before it existed the register search's record), and the failures among them.
+
+    "No data held" is a valid answer (Art. 15(1): confirming that nothing is processed),
+    so an access request for an unknown address — which anyone can file — never turns
+    Rt1 red. It stands only on its record: the register searched and nothing found, and
+    no person tied to the request (a verified person always has data to export)."""
+    models = _requests()
+    searched_empty = Q(detail__register_search__found=False)
+    no_data = answered.filter(Q(detail__outcome=models.NO_DATA_HELD) | searched_empty)
+    bad = no_data.filter(~searched_empty | ~Q(person_ref="")).values_list("uid", flat=True)
+    return no_data, [f"request {_ref(uid)} answered 'no data held' without a register "
+                     "search that found nothing" for uid in bad[:25]]
+
+
 def _exports(promise: str, kind: str, what: str) -> CheckResult:
     models = _requests()
     failures = _answered_unrecorded(kind)
     answered = models.DataSubjectRequest.objects.filter(kind=kind, answered_at__isnull=False)
-    unexported = answered.exclude(deliveries__kind=kind).values_list("uid", flat=True)
-    failures += [f"request VZ-{uid.hex[:8].upper()} answered without a {kind} export"
+    no_data, unfounded = _no_data_held(answered)
+    failures += unfounded
+    unexported = (answered.exclude(pk__in=no_data.values("pk"))
+                  .exclude(deliveries__kind=kind).values_list("uid", flat=True))
+    failures += [f"request {_ref(uid)} answered without a {kind} export"
                  for uid in unexported[:25]]
-    n = answered.count()
+    n, empty = answered.count(), no_data.count()
+    info = [f"{plural(empty, kind + ' request')} answered 'no data held' (the register "
+            "searched for the address held nothing)"] if empty else []
     return verdict(promise, failures, f"{plural(n, kind + ' request')} "
-                   f"answered, each with {what}", f"{kind} requests answered without {what}",
+                   f"answered, each with {what} or 'no data held'",
+                   f"{kind} requests answered without {what}", info,
                    examined=n, idle_summary=f"nothing to check yet: no {kind} request answered")
 
 
@@ -76,7 +105,10 @@ def erasures() -> CheckResult:
     failures = _answered_unrecorded("erasure")
     answered = models.DataSubjectRequest.objects.filter(kind="erasure",
                                                         answered_at__isnull=False)
-    no_receipt = [uid for uid, detail in answered.values_list("uid", "detail")
+    no_data, unfounded = _no_data_held(answered)
+    failures += unfounded
+    no_receipt = [uid for uid, detail in answered.exclude(pk__in=no_data.values("pk"))
+                  .values_list("uid", "detail")
                   if not (isinstance(detail, dict) and detail.get("receipt"))]
     failures += [f"erasure request VZ-{uid.hex[:8].upper()} answered without a receipt"
                  for uid in no_receipt[:25]]
@@ -93,9 +125,12 @@ def erasures() -> CheckResult:
                    for model in DATUM_MODELS.values())
         if back:
             failures.append(f"person {ref}: {plural(back, 'datum')} still held after erasure")
+    empty = no_data.count()
+    info = [f"{plural(empty, 'erasure request')} answered 'no data held' (the register "
+            "searched for the address held nothing)"] if empty else []
     return verdict("Rt3", failures, f"{plural(len(erased), 'erasure')} on the ledger, each "
                    "with a receipt and nothing but legal records left",
-                   "erased data are still held or unreceipted",
+                   "erased data are still held or unreceipted", info,
                    examined=len(erased) + answered.count(),
                    idle_summary="nothing to check yet: no erasure on the ledger or answered")
 
@@ -125,27 +160,102 @@ def request_channels() -> CheckResult:
                    "the web form is routed", "", info)
 
 
+def _kind_history(models, pks: list[int] | None = None  # type: ignore[no-untyped-def]
+                  ) -> dict[int, list[tuple[str, str, str]]]:
+    """(from, to, reason) of every kind change per request pk, read from the timeline:
+    `intake.set_kind` writes "old -> new[: reason]" in the same transaction as the change."""
+    events = models.RequestEvent.objects.filter(action="kind_set")
+    if pks is not None:
+        events = events.filter(request_id__in=pks)
+    history: dict[int, list[tuple[str, str, str]]] = {}
+    for rid, note in events.order_by("at", "id").values_list("request_id", "note"):
+        change, _, why = note.partition(": ")
+        old, _, new = change.partition(" -> ")
+        history.setdefault(rid, []).append((old.strip(), new.strip(), why.strip()))
+    return history
+
+
+def _filed_kinds(models, pks: list[int]) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    """The kind each request was filed with ("<channel>: <kind>[ (note)]" on `received`)."""
+    rows = models.RequestEvent.objects.filter(action="received", request_id__in=pks)
+    return {rid: note.partition(": ")[2].split(" ", 1)[0]
+            for rid, note in rows.values_list("request_id", "note")}
+
+
+def _closed_unanswered(models, qs: QuerySet, history  # type: ignore[no-untyped-def]
+                       ) -> tuple[list[str], list[str], int]:
+    """Requests closed or rejected without an answer to the person (Rt6): (failures,
+    warnings, how many were never a data-subject request). No recorded reason fails; a
+    request that was filed as, or re-typed from, a request kind is listed with its reason
+    (warn); a kind that changed without a timeline record fails."""
+    failures, warnings, quiet = [], [], 0
+    unanswered = qs.filter(status__in=(models.Status.CLOSED, models.Status.REJECTED),
+                           answered_at__isnull=True)
+    rows = list(unanswered.values_list("pk", "uid", "kind", "detail"))
+    filed = _filed_kinds(models, [pk for pk, *_ in rows])
+    for pk, uid, kind, detail in rows:
+        detail = detail if isinstance(detail, dict) else {}
+        reason = str((detail.get("closed_without_answer") or {}).get("reason")
+                     or detail.get("rejected") or "").strip()
+        changes = history.get(pk, [])
+        kinds_had = [filed.get(pk, kind), *(new for _, new, _ in changes)]
+        if kinds_had[-1] != kind:
+            failures.append(f"request {_ref(uid)} changed from {kinds_had[-1]} to {kind} "
+                            "without a record on its timeline")
+        was = [k for k in kinds_had[:-1] if k in REQUEST_KINDS] + (
+            [kind] if kind in REQUEST_KINDS else [])
+        if not reason:
+            failures.append(f"request {_ref(uid)} closed without an answer and without a "
+                            "recorded reason")
+        elif was:
+            warnings.append(f"request {_ref(uid)} ({' -> '.join(kinds_had)}) closed without "
+                            f"an answer; reason: {reason[:120]}")
+        else:
+            quiet += 1
+    return failures, warnings, quiet
+
+
 @check("Rt6", "Answered within the statement's deadline (one week)")
 def request_deadlines() -> CheckResult:
+    """Every request, open or finished: none open past its deadline, none answered after
+    it, no deadline moved, every kind change of a request explained, and no request closed
+    without an answer unless a reason is recorded (then listed: warn at most)."""
     models = _requests()
     now = timezone.now()
     days = get_policy().requests.deadline_days
     qs = models.DataSubjectRequest.objects.all()
     failures = []
     overdue = qs.filter(status__in=models.OPEN_STATUSES, statement_deadline__lt=now)
-    failures += [f"request VZ-{uid.hex[:8].upper()} open past its deadline"
+    failures += [f"request {_ref(uid)} open past its deadline"
                  for uid in overdue.values_list("uid", flat=True)[:25]]
     moved = qs.filter(statement_deadline__gt=F("received_at") + timedelta(days=days)).count()
     if moved:
         failures.append(f"{plural(moved, 'request')} with a deadline later than {days} days "
                         "after receipt")
-    late = qs.filter(answered_at__gt=F("statement_deadline")).count()
+    # A late answer broke the promise even though the request is finished now.
+    late = qs.filter(answered_at__gt=F("statement_deadline"))
+    failures += [f"request {_ref(uid)} answered {math.ceil((at - due) / timedelta(days=1))} "
+                 "day(s) after its deadline" for uid, at, due in late.values_list(
+                     "uid", "answered_at", "statement_deadline")[:25]]
+    history = _kind_history(models)
+    unexplained = [(pk, old, new) for pk, changes in history.items()
+                   for old, new, why in changes if old in REQUEST_KINDS and not why]
+    uids = dict(qs.filter(pk__in=[pk for pk, _, _ in unexplained]).values_list("pk", "uid"))
+    failures += [f"request {_ref(uids[pk])} changed from {old} to {new} without a reason"
+                 for pk, old, new in unexplained if pk in uids]
+    closed_failures, warnings, quiet = _closed_unanswered(models, qs, history)
+    failures += closed_failures
     open_n = qs.filter(status__in=models.OPEN_STATUSES).count()
-    info = [f"{plural(open_n, 'open request')}",
-            f"{plural(late, 'request')} answered after the deadline in the past"]
-    if not failures and late:
-        return result("Rt6", WARN, f"no request overdue now; {plural(late, 'request')} were "
-                      "answered late", info)
-    return verdict("Rt6", failures, f"no open request past its {days}-day deadline",
-                   "requests overdue", info, examined=qs.count(),
-                   idle_summary="nothing to check yet: no requests")
+    retyped = sum(1 for changes in history.values()
+                  if any(old in REQUEST_KINDS for old, _, _ in changes))
+    info = [plural(open_n, "open request"),
+            f"{plural(retyped, 'request')} re-typed, each with a reason",
+            f"{plural(quiet, 'message')} that {'was' if quiet == 1 else 'were'} no request, "
+            "closed with a reason"]
+    if not failures and warnings:
+        closed = plural(len(warnings), "request")
+        return result("Rt6", WARN, f"no request overdue or late; {closed} closed without an "
+                      "answer, each with a reason", [*warnings, *info])
+    return verdict("Rt6", failures, f"no request past its {days}-day deadline, open or "
+                   "answered", "requests overdue, answered late or closed unexplained", info,
+                   examined=qs.count(), idle_summary="nothing to check yet: no requests")
