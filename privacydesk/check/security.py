@@ -157,8 +157,11 @@ def defence_in_depth() -> CheckResult:
     if orphan_tokens:
         failures.append(f"{plural(orphan_tokens, 'API token')} still usable for inactive "
                         "accounts")
-    return verdict("Sec3", failures, "guard, CSP, frame and type headers, deny-by-default "
-                   "routes; staff only in policy roles", "security layers missing")
+    # Said plainly: the layers are read from the settings, not from a served response.
+    return verdict("Sec3", failures, "configuration read (settings, not a served response): "
+                   "guard, CSP, frame and type headers, deny-by-default routes; staff "
+                   "accounts: only policy roles, no superusers, no live token of an inactive "
+                   "account", "security layers missing")
 
 
 @check("Sec4", "Staff work by the current protocol")

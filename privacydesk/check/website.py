@@ -74,9 +74,12 @@ def _column_failures() -> list[str]:
 
 @check("W1", "No general visit data: no IP, no time, no browser data")
 def no_visit_data() -> CheckResult:
+    # Said plainly in the summary: this reads configuration and the schema, it does not
+    # watch traffic (a proxy in front of the site is the deployment's to configure, W1).
     return verdict("W1", _config_failures() + _column_failures(),
-                   "no access log in gunicorn or Django, request loggers silenced, no "
-                   "address or browser column outside the offender register",
+                   "configuration and database schema read (no traffic observed): no access "
+                   "log in gunicorn or Django, request loggers silenced, no address or "
+                   "browser column outside the offender register",
                    "visit data could be recorded")
 
 

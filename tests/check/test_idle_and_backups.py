@@ -121,3 +121,11 @@ def test_sec1_takes_the_interval_from_the_policy(personas):
         active.configure(None)
     assert result.status == PASS, result.details
     assert any("at most 7 days old" in line for line in result.details)
+
+
+def test_w1_and_sec3_say_plainly_that_they_read_configuration(personas):
+    by = {r.promise: r for r in run_checks(["W1", "Sec3"])}
+    assert by["W1"].status == PASS and by["W1"].summary.startswith(
+        "configuration and database schema read (no traffic observed): ")
+    assert by["Sec3"].status == PASS and by["Sec3"].summary.startswith(
+        "configuration read (settings, not a served response): ")
