@@ -46,7 +46,7 @@ def operation_urls() -> list[tuple[str, str]]:
 
 def test_the_enumeration_finds_every_router() -> None:
     urls = [url for _name, url in operation_urls()]
-    for prefix in ("/persons", "/organisations", "/agreements", "/data/", "/roles"):
+    for prefix in ("/persons", "/organisations", "/agreements", "/data/", "/roles", "/tokens"):
         assert any(prefix in url for url in urls), prefix
     assert len(urls) >= 10
 
