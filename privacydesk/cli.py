@@ -218,8 +218,8 @@ def _anchor_now(reason: str) -> None:
                    f"({type(exc).__name__}: {exc.strerror})", err=True)
         sys.exit(1)
     if written is None:
-        click.echo("audit chain NOT anchored: its head's seal does not check "
-                   "(run `privacydesk audit verify`)", err=True)
+        click.echo("audit chain NOT anchored: its head is missing or its seal does not "
+                   "check (run `privacydesk audit verify`)", err=True)
         sys.exit(1)
     click.echo(f"anchored: {written.describe()} in {anchor.anchor_file()}")
 

@@ -196,7 +196,10 @@ def compare(conn: BaseDatabaseWrapper, anchor: Anchor) -> Finding | None:
                        f"was put back to before it and written anew")
     head = AuditHead.objects.using(conn.alias).filter(pk=1).values_list("seq", flat=True)
     head_seq = head.first()
-    if head_seq is not None and head_seq < anchor.seq:
+    if head_seq is None:
+        return Finding(ROLLBACK, anchor.pruned_through + 1,
+                       f"rollback: the chain head is missing, {said} names entry {anchor.seq}")
+    if head_seq < anchor.seq:
         return Finding(ROLLBACK, head_seq + 1,
                        f"rollback: the chain head (entry {head_seq}) is older than {said}")
     return None
@@ -244,7 +247,8 @@ def refresh(reason: str, *, only_if_moved: bool = False) -> Anchor | None:
     a wipe, truncation or rollback stays visible to `audit verify` until an operator
     restores a backup (which re-anchors, reason "restore"). With `only_if_moved` (the
     periodic anchor) nothing is written when the head is where the last anchor saw it.
-    A head whose seal does not check is never anchored (verify names it).
+    A missing head (with entries left) or one whose seal does not check is never anchored
+    (None; verify names it).
     """
     conn = _connection()
     key = keyring.get().audit_key
@@ -253,6 +257,8 @@ def refresh(reason: str, *, only_if_moved: bool = False) -> Anchor | None:
         raise AnchorRefused(finding)
     now = current(conn, reason)
     head = AuditHead.objects.using(conn.alias).filter(pk=1).first()
+    if head is None and AuditEntry.objects.using(conn.alias).exists():
+        return None   # entries without a head: verify names it; an anchor of 0 would hide it
     if head is not None and not hmac.compare_digest(
             chain.head_mac(key, head.seq, head.mac), head.head_mac):
         return None

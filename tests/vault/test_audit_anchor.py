@@ -250,3 +250,25 @@ def test_an_anchor_file_that_cannot_be_written_is_a_clear_error(settings, tmp_pa
     assert result.exit_code == 1
     assert "audit chain intact: 1 entries verified" in result.output
     assert "NOT anchored: cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_a_removed_head_is_never_anchored_so_a_later_wipe_still_shows(
+        django_capture_on_commit_callbacks):
+    staff_work(4)
+    assert verify_cli().exit_code == 0   # anchors entry 4
+    raw(("DELETE FROM vault_audithead", []))
+    assert audit.verify().tampering == "rollback"
+    manual = CliRunner().invoke(main, ["audit", "anchor"])
+    assert manual.exit_code == 1 and "rollback: the chain head is missing" in manual.output
+    with django_capture_on_commit_callbacks(execute=True):
+        anchor.periodic()
+    raw(("DELETE FROM vault_auditentry", []))
+    assert audit.verify().tampering == "wipe"
+
+
+def test_entries_without_a_head_and_no_anchor_yet_are_not_anchored(settings):
+    staff_work(2)
+    raw(("DELETE FROM vault_audithead", []))
+    manual = CliRunner().invoke(main, ["audit", "anchor"])
+    assert manual.exit_code == 1 and "head is missing" in manual.output
+    assert not settings.PRIVACYDESK_AUDIT_ANCHOR_FILE.exists()
