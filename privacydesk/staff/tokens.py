@@ -86,6 +86,11 @@ def visible_tokens(viewer: StaffUser | None, username: str | None = None
     """
     found = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
     manager = viewer is None or has_permission(viewer, "manage_staff")
+    if username and (len(username) > 150 or any(ord(c) < 32 or ord(c) == 127
+                                                 for c in username)):
+        # Refused before any query: PostgreSQL cannot even compare a string with NUL in it.
+        raise RuleViolation("user", "format", "a user name of at most 150 characters, "
+                            "without control characters")
     if username:
         if not manager and viewer is not None and username != viewer.get_username():
             raise RuleViolation("user", "Sec3", "you may list only your own tokens; others' "

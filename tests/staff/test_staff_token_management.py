@@ -155,6 +155,14 @@ def test_the_api_refuses_another_accounts_tokens_without_manage_staff(team):
     assert authenticate_token(raw["carla"]) is not None  # nothing happened
 
 
+@pytest.mark.parametrize("name", ["%00", "x" * 151, "eva%0Abcc"])
+def test_a_malformed_user_name_is_a_field_error_not_a_crash(team, name):
+    _carla, _eva, olga, _raw = team
+    answer = _api(create_token(olga, "admin"))("get", f"?user={name}")
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "user"
+
+
 def test_the_api_revokes_own_and_a_manager_revokes_anyones(team):
     _carla, _eva, olga, raw = team
     own = _api(raw["eva"])("post", f"/{_token('crm').pk}/revoke")
