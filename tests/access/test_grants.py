@@ -17,7 +17,7 @@ from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault.models import AuditEntry
 
-from .conftest import ask, make_staff
+from .conftest import ask, keypair, make_staff
 
 
 def _listing(certificate: str, tmp_path) -> str:
@@ -50,11 +50,12 @@ def test_the_ca_key_is_made_once_with_mode_0600(world, own_data_dir):
     assert ca.ca_public_key() == first and first.startswith("ssh-ed25519 ")
 
 
-def test_a_requester_never_approves_their_own_request(world):
+def test_a_requester_never_approves_their_own_request(world, tmp_path):
     with pytest.raises(RuleViolation) as caught:
         grants.approve(ask(world), world.engineer)  # and a service engineer may not at all
     assert caught.value.rule == "Sec3"
-    access.upload_key(world.lead, world.engineer.ssh_key.public_key)
+    # A key of her own: one key is never registered for two accounts (A2, #13.5.8).
+    access.upload_key(world.lead, keypair(tmp_path, "lies_ed25519").with_suffix(".pub").read_text())
     own = access.request_access(world.lead, server=world.server, principal="root",
                                 action="Restart nginx", agreement=world.sla)
     with pytest.raises(RuleViolation) as caught:
