@@ -16,7 +16,7 @@ from privacydesk.retention.erasure import person_tables
 from .conftest import ACTOR, CARLA, DAAN
 from .helpers import verified
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 
 def _rows(table: str, column: str, person_id: int, extra: str = "1") -> list[tuple]:
