@@ -124,6 +124,8 @@ def test_dropping_any_required_key_is_refused_naming_it(
     optional = optional or path in (("legal_obligations",), ("incidents",),
                                     ("incidents", "law")) or path[:1] == (
         "legal_obligations",) and len(path) == 2
+    # [backups] (Sec1) is optional; given, its interval_days is required.
+    optional = optional or path == ("backups",)
     del node[last]
     try:
         load_policy_text(dump_toml(data))
