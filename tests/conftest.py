@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime
 from itertools import count
 from typing import Any
 
@@ -29,6 +30,59 @@ def fresh_guard():
     runtime.reset()
     yield
     runtime.reset()
+
+
+# One notion of today (#13.1): scripts/test.sh runs the tests marked `dates` again with the
+# clock frozen at a moment where a UTC date and the policy's date differ (23:30 in Amsterdam)
+# or a DST change is near. The clock ticks on from there, so timeouts still work.
+def _test_clock() -> datetime | None:
+    text = os.environ.get("PRIVACYDESK_TEST_CLOCK", "")
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise pytest.UsageError("PRIVACYDESK_TEST_CLOCK needs an offset, e.g. "
+                                "2026-12-06T22:30:00+00:00")
+    return moment
+
+
+TEST_CLOCK = _test_clock()
+_session_clock: Any = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With PRIVACYDESK_TEST_CLOCK the clock is moved before collection too, so a module's
+    constant computed at import (a conftest's TODAY) names the frozen day as well."""
+    global _session_clock
+    if TEST_CLOCK is not None:
+        import time_machine
+
+        _session_clock = time_machine.travel(TEST_CLOCK, tick=True)
+        _session_clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _session_clock is not None:
+        _session_clock.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if TEST_CLOCK is None:
+        return None
+    return f"frozen clock: every test marked 'dates' starts at {TEST_CLOCK.isoformat()}"
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request: pytest.FixtureRequest) -> Any:
+    """Move the clock to PRIVACYDESK_TEST_CLOCK (an ISO moment with an offset) at the start of
+    every test marked `dates`; without the variable, or for other tests, nothing changes."""
+    if TEST_CLOCK is None or request.node.get_closest_marker("dates") is None:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(TEST_CLOCK, tick=True) as traveller:
+        yield traveller
 
 
 _anchor_files = count(1)

@@ -47,5 +47,8 @@ def day_of(moment: datetime) -> date:
 
 def start_of(day: date) -> datetime:
     """The first moment of `day` in the policy's time zone (aware), e.g. for a range filter
-    `at >= start_of(d)` that replaces a `__date` lookup."""
+    `at >= start_of(d)` that replaces a `__date` lookup.
+
+    Python adds to and subtracts two such moments by the wall clock (one ZoneInfo): a day is
+    24 hours even on a DST night. To count elapsed hours, convert to UTC first."""
     return datetime.combine(day, time.min, tzinfo=zone())

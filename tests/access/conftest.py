@@ -10,15 +10,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from privacydesk.access import requests as access
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.staff import protocol
 from privacydesk.staff.models import StaffUser
 
 ACTOR = "tester"
-TODAY = timezone.localdate()
+TODAY = clock.today()
 
 
 def keypair(folder: Path, name: str, kind: str = "ed25519", *bits: str) -> Path:

@@ -8,7 +8,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from privacydesk.access import ca, grants
 from privacydesk.access import requests as access
@@ -18,6 +18,9 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault.models import AuditEntry
 
 from .conftest import ask, keypair, make_staff
+
+# Date-sensitive: scripts/test.sh runs these again under frozen clocks (#13.1).
+pytestmark = pytest.mark.dates
 
 
 def _listing(certificate: str, tmp_path) -> str:
@@ -82,7 +85,7 @@ def test_the_window_never_runs_past_the_end_of_the_agreement(world):
 def test_an_agreement_that_ended_after_the_request_blocks_approval(world):
     req = ask(world)
     type(world.sla).objects.filter(pk=world.sla.pk).update(
-        ends_on=timezone.localdate() - timedelta(days=1))
+        ends_on=clock.today() - timedelta(days=1))
     req.refresh_from_db()
     with pytest.raises(RuleViolation) as caught:
         grants.approve(req, world.lead)
@@ -137,7 +140,33 @@ def test_grants_go_after_the_policys_security_period(world):
     grant = grants.approve(ask(world), world.lead)
     stale = ask(world)
     assert retention.rule_id() == "break-in-registrations"
-    ended = grant.valid_before.date()
+    # Each record counts from its own day in the policy's zone: the grant from the end of its
+    # window, the request that got none from its filing (they differ after 23:30 Amsterdam).
+    ended, filed = clock.day_of(grant.valid_before), clock.day_of(stale.requested_at)
+    assert filed <= ended
+    assert grants.prune_expired(retention.deletion_date(filed) - timedelta(days=1)) == 0
+    # On the request's due day it goes; the grant with it only when its window ended that day.
+    assert grants.prune_expired(retention.deletion_date(filed)) == (2 if ended == filed else 1)
+    assert not AccessRequest.objects.filter(pk=stale.pk).exists()
     assert grants.prune_expired(retention.deletion_date(ended) - timedelta(days=1)) == 0
-    assert grants.prune_expired(retention.deletion_date(ended)) == 2
-    assert not Grant.objects.exists() and not AccessRequest.objects.filter(pk=stale.pk).exists()
+    assert grants.prune_expired(retention.deletion_date(ended)) == (1 if ended > filed else 0)
+    assert not Grant.objects.exists() and not AccessRequest.objects.exists()
+
+
+def test_a_grant_ending_after_midnight_in_the_policys_zone_goes_a_day_later(world):
+    # Issue #13: at 23:45 in Amsterdam (22:45 UTC) a 30-minute window ends tomorrow there,
+    # today in UTC. The policy's day decides: the grant goes a day after the request it
+    # outlived, and neither goes before its own day.
+    from privacydesk.access import retention
+
+    evening = clock.start_of(clock.today()) + timedelta(hours=23, minutes=45)
+    with time_machine.travel(evening, tick=False):
+        grant = grants.approve(ask(world, minutes=30), world.lead)
+        stale = ask(world)
+    filed = clock.day_of(stale.requested_at)
+    assert (filed, clock.day_of(grant.valid_before)) == (clock.today(),
+                                                         clock.today() + timedelta(days=1))
+    assert grants.prune_expired(retention.deletion_date(filed)) == 1   # the request alone
+    assert Grant.objects.filter(pk=grant.pk).exists()
+    assert grants.prune_expired(retention.deletion_date(filed + timedelta(days=1))) == 1
+    assert not Grant.objects.exists()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import count
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import DATUM_MODELS, Person
 from privacydesk.staff import protocol
@@ -91,7 +92,7 @@ def _person(kind: str | None, given: str, family: str, *, organisation: Any = No
     if kind is None:
         return person  # Olaf: an outsider, so C2..C5 let us hold nothing about him
     services.add_role(person, kind, actor=ACTOR, organisation=organisation,
-                      started_on=date.today() - timedelta(days=400))
+                      started_on=clock.today() - timedelta(days=400))
     services.add_datum(person, "names", {"given_names": given, "family_name": family},
                        source="service", purpose="callback", basis="consent", actor=ACTOR)
     return person
@@ -103,7 +104,7 @@ def personas(db: Any) -> SimpleNamespace:
     anna = _person("customer", "Anna", "de Vries")
     carla = _person("employee", "Carla", "Jansen")
     sla = services.create_agreement(
-        "sla", "SLA-2024-001", "Beheer kantoornetwerk", date.today() - timedelta(days=100),
+        "sla", "SLA-2024-001", "Beheer kantoornetwerk", clock.today() - timedelta(days=100),
         parties=[anna], actor=ACTOR)
     services.add_datum(anna, "email", {"address": ANNA_EMAIL}, source="contact_form",
                        purpose="agreement", basis="contract", actor=ACTOR, agreement=sla)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from privacydesk.policy import clock
 from privacydesk.register.models import Person
 from privacydesk.vault.models import AuditEntry
 
@@ -57,7 +58,7 @@ def test_the_email_lookup_answers_exactly_what_the_list_shows(api_as: Any,
     # The lookup renders its page from prepared queries (a hot path); the list goes through
     # the schema. Eva is a contact of Acme and gets a second, ended role: every field,
     # type and the role order must be the same either way.
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from privacydesk.register import services
 
@@ -65,8 +66,8 @@ def test_the_email_lookup_answers_exactly_what_the_list_shows(api_as: Any,
     services.add_datum(eva, "email", {"address": "eva@acme.example"}, source="staff",
                        purpose="callback", basis="consent", actor="test")
     role = services.add_role(eva, "prospect", actor="test",
-                             started_on=date.today() - timedelta(days=400))
-    services.end_role(role, actor="test", ended_on=date.today() - timedelta(days=30))
+                             started_on=clock.today() - timedelta(days=400))
+    services.end_role(role, actor="test", ended_on=clock.today() - timedelta(days=30))
     listed = api_as("sales").get("/persons", limit=200).json()["items"]
     expected = next(item for item in listed if item["ref"] == str(eva.ref))
     found = api_as("sales").get("/persons", email="EVA@acme.example")

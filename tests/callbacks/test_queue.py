@@ -19,6 +19,9 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.services import set_restricted
 from privacydesk.vault.models import AuditEntry
 
+# Date-sensitive: scripts/test.sh runs these again under frozen clocks (#13.1).
+pytestmark = pytest.mark.dates
+
 NEEDED = get_policy().callbacks.attempts_before_written
 
 

@@ -18,12 +18,13 @@ import pytest
 from django.utils import timezone
 
 from privacydesk.check import run_checks
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import Person
 from privacydesk.vault import keyring
 
 ACTOR = "tester"
-TODAY = timezone.localdate()
+TODAY = clock.today()
 LONG_AGO = date(TODAY.year - 3, 1, 1)
 IBAN = {"kind": "iban", "value": "NL91ABNA0417164300"}
 BSN = {"kind": "bsn", "number": "111222333"}

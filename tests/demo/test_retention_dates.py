@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from privacydesk.register.models import DATUM_MODELS
 from privacydesk.retention import services as retention
 from privacydesk.retention.facts import decide, person_facts
+
+# Date-sensitive: scripts/test.sh runs these again under frozen clocks (#13.1).
+pytestmark = pytest.mark.dates
 
 
 def test_every_generated_datum_carries_the_date_the_retention_app_would_give(

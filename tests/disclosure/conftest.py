@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from itertools import count
 from types import SimpleNamespace
@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import Person
 from privacydesk.vault import keyring
@@ -65,7 +66,7 @@ def _person(kind: str | None, given: str, family: str) -> Person:
     person = services.create_person(actor=ACTOR, purpose="callback", source="contact_form")
     if kind is None:
         return person
-    services.add_role(person, kind, actor=ACTOR, started_on=date.today() - timedelta(days=400))
+    services.add_role(person, kind, actor=ACTOR, started_on=clock.today() - timedelta(days=400))
     services.add_datum(person, "names", {"given_names": given, "family_name": family},
                        source="contact_form", purpose="callback", basis="consent", actor=ACTOR)
     return person
@@ -76,7 +77,7 @@ def personas(db: Any) -> SimpleNamespace:
     anna = _person("customer", "Anna", "de Vries")
     sla = services.create_agreement(
         "sla", f"SLA-ANNA-{next(_names)}", "Beheer kantoornetwerk",
-        date.today() - timedelta(days=100), parties=[anna], actor=ACTOR,
+        clock.today() - timedelta(days=100), parties=[anna], actor=ACTOR,
         recipients=[{"recipient": HOSTING, "categories": ["names", "email"],
                      "legal_basis": "contract", "purpose": "hosts the customer's mail"}])
     services.add_datum(anna, "email", {"address": ANNA_EMAIL}, source="service",

@@ -14,7 +14,7 @@ from privacydesk.guard.models import AllowListEntry, Offender
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 OLAF = "203.0.113.66"
 
 

@@ -12,6 +12,9 @@ from privacydesk.incidents import services
 from privacydesk.incidents.models import Incident
 from privacydesk.policy.errors import RuleViolation
 
+# Date-sensitive: scripts/test.sh runs these again under frozen clocks (#13.1).
+pytestmark = pytest.mark.dates
+
 
 @pytest.mark.django_db
 def test_a_breach_must_be_reported_within_72_hours_of_the_report() -> None:

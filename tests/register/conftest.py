@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import DATUM_MODELS, Person
 from privacydesk.vault.models import AuditEntry
@@ -26,11 +27,11 @@ def _person(kind: str | None, given: str, family: str, *, organisation=None,
     person = services.create_person(actor=ACTOR, purpose="agreement", source="service")
     if kind is None:
         return person
-    start = date.today() - timedelta(days=400)
+    start = clock.today() - timedelta(days=400)
     role = services.add_role(person, kind, actor=ACTOR, organisation=organisation,
                              started_on=start)
     if ended:
-        services.end_role(role, date.today() - timedelta(days=30), actor=ACTOR)
+        services.end_role(role, clock.today() - timedelta(days=30), actor=ACTOR)
     services.add_datum(person, "names", {"given_names": given, "family_name": family},
                        source="service", purpose="callback", basis="consent", actor=ACTOR)
     return person
@@ -44,10 +45,10 @@ def personas(db) -> SimpleNamespace:
     daan = _person("former_employee", "Daan", "Bakker")
     # Daan's employee role ended; he is a former employee now.
     services.add_role(daan, "employee", actor=ACTOR, started_on=date(2015, 1, 1))
-    services.end_role(daan.roles.get(kind="employee"), date.today() - timedelta(days=400),
+    services.end_role(daan.roles.get(kind="employee"), clock.today() - timedelta(days=400),
                       actor=ACTOR)
     sla = services.create_agreement(
-        "sla", "SLA-2024-001", "Beheer kantoornetwerk", date.today() - timedelta(days=100),
+        "sla", "SLA-2024-001", "Beheer kantoornetwerk", clock.today() - timedelta(days=100),
         parties=[anna], actor=ACTOR)
     ns = SimpleNamespace(
         acme=acme,

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from itertools import count
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import Person
 from privacydesk.staff import mfa, protocol
@@ -192,7 +193,7 @@ def dovecot(dovecot_server: Dovecot) -> Iterator[Dovecot]:
 
 def _person(kind: str, given: str, family: str, email: str | None) -> Person:
     person = services.create_person(actor=ACTOR, purpose="callback", source="contact_form")
-    services.add_role(person, kind, actor=ACTOR, started_on=date.today() - timedelta(days=400))
+    services.add_role(person, kind, actor=ACTOR, started_on=clock.today() - timedelta(days=400))
     services.add_datum(person, "names", {"given_names": given, "family_name": family},
                        source="contact_form", purpose="callback", basis="consent", actor=ACTOR)
     if email:
@@ -207,7 +208,7 @@ def personas(db: Any) -> SimpleNamespace:
     by law), Daan (former employee), Bram (prospect without e-mail)."""
     anna = _person("customer", "Anna", "de Vries", ANNA)
     sla = services.create_agreement(
-        "sla", "SLA-2025-007", "Beheer kantoornetwerk", date.today() - timedelta(days=100),
+        "sla", "SLA-2025-007", "Beheer kantoornetwerk", clock.today() - timedelta(days=100),
         parties=[anna], actor=ACTOR,
         recipients=[{"recipient": "Boekhoud BV", "categories": ["names", "address"],
                      "legal_basis": "contract", "purpose": "facturen versturen"}])

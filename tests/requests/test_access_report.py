@@ -4,10 +4,11 @@ Dutch or English."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.requests import render, report
 from privacydesk.retention.services import create_hold
@@ -15,7 +16,7 @@ from privacydesk.vault.models import AuditEntry
 
 from .conftest import ANNA
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def _by_category(doc):
@@ -64,7 +65,7 @@ def test_a_restricted_person_still_gets_the_report_with_restricted_data_marked(p
 
 def test_a_legal_hold_is_in_the_report(personas):
     create_hold(personas.carla, "Arbeidsgeschil 2026-01", actor="po",
-                until=date.today() + timedelta(days=90))
+                until=clock.today() + timedelta(days=90))
     doc = report.build(personas.carla, actor="po", lang="nl")
     assert doc["legal_holds"][0]["reason"] == "Arbeidsgeschil 2026-01"
     assert "Arbeidsgeschil" in render.html(doc)
@@ -96,11 +97,11 @@ def test_the_reports_holds_and_dates_are_the_retention_modules_own(personas):
     from privacydesk.retention.services import holds_for, lift_hold, note_contact
 
     carla = personas.carla
-    create_hold(carla, "Eerste geschil", actor="po", until=date.today() + timedelta(days=30))
+    create_hold(carla, "Eerste geschil", actor="po", until=clock.today() + timedelta(days=30))
     lifted = create_hold(carla, "Opgeheven geschil", actor="po")
     lift_hold(lifted, actor="po")
-    create_hold(carla, "Tweede geschil", actor="po", until=date.today() + timedelta(days=400))
-    note_contact(carla, date.today() - timedelta(days=3))
+    create_hold(carla, "Tweede geschil", actor="po", until=clock.today() + timedelta(days=400))
+    note_contact(carla, clock.today() - timedelta(days=3))
     doc = report.build(carla, actor="po", lang="en")
     assert [h["reason"] for h in doc["legal_holds"]] == [
         h.reason for h in holds_for(carla)] == ["Tweede geschil", "Eerste geschil"]

@@ -16,7 +16,7 @@ from privacydesk.requests.models import DataSubjectRequest, Status
 
 from .conftest import ANNA, CARLA
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 
 def _staff_mails(smtp, subject_part):

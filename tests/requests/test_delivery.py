@@ -20,7 +20,7 @@ from privacydesk.vault.models import AuditEntry
 from .conftest import ANNA
 from .helpers import verified
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 
 def test_anna_downloads_her_access_report_once_from_the_link_in_her_mail(smtp, personas):

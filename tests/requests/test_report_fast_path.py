@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from privacydesk.disclosure.gate import disclose
+from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.register.models import DATUM_MODELS, Email, Person
 from privacydesk.requests import actions, report
@@ -31,7 +32,7 @@ from privacydesk.vault.models import AuditEntry
 
 from .conftest import ACTOR, ANNA
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 PG = connection.vendor == "postgresql"
 
 
@@ -75,7 +76,7 @@ def test_the_fast_report_shows_the_databases_own_values(personas):
         datum = DATUM_MODELS[entry["category"]].objects.get(pk=entry["id"])
         assert entry["values"] == datum.get_values()
         assert entry["agreement"] == (datum.agreement.reference if datum.agreement_id else None)
-        assert entry["collected_on"] == datum.created_at.date().isoformat()
+        assert entry["collected_on"] == clock.day_of(datum.created_at).isoformat()
 
 
 def test_every_fast_read_appends_one_read_entry_and_the_chain_verifies(personas):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register import services as register
 from privacydesk.register.models import Agreement, Person, Phone
@@ -18,7 +19,7 @@ from privacydesk.requests import report
 from privacydesk.retention.facts import person_facts, row_facts
 from privacydesk.vault.models import AuditEntry
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 
 def _expected_data(person: Person, lang: str) -> list[dict[str, Any]]:
@@ -39,8 +40,8 @@ def _expected_data(person: Person, lang: str) -> list[dict[str, Any]]:
                 "category": category, "id": d.id, "values": dict(d.values),
                 "source": d.source, "purpose": d.purpose, "legal_basis": d.legal_basis,
                 "agreement": d.agreement, "restricted": d.restricted,
-                "collected_on": d.created_at.date().isoformat(),
-                "updated_on": d.updated_at.date().isoformat(),
+                "collected_on": clock.day_of(d.created_at).isoformat(),
+                "updated_on": clock.day_of(d.updated_at).isoformat(),
                 "retention": {"until": until.isoformat() if until else None,
                               "rule": decision.rule_id, "law": decision.law.get(lang),
                               "held": decision.held, "known": until is not None}})
@@ -61,13 +62,13 @@ def test_the_reports_data_equal_the_views_and_the_policys_decisions(personas):
 def test_data_sharing_rules_but_not_agreement_or_day_are_decided_each_on_their_own(personas):
     # Per report one decision serves the data with the same matching rules, agreement and
     # collection day; here they share the rules (agreement, contract) and differ in the rest.
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
     from privacydesk.register.models import Address, Email
 
-    bram, today = personas.bram, date.today()
+    bram, today = personas.bram, clock.today()
     ended = register.create_agreement("sla", "SLA-2020-001", "Oud", today - timedelta(days=900),
                                       ends_on=today - timedelta(days=400), parties=[bram],
                                       actor="po")

@@ -16,7 +16,7 @@ from privacydesk.requests.models import DataSubjectRequest
 from . import mails
 from .conftest import ANNA
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 
 def test_one_worker_per_interval_runs_the_job():

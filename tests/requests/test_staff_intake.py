@@ -11,12 +11,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.vault.models import AuditEntry
 
 from .conftest import ANNA
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 LETTER = {"kind": "access", "channel": "letter", "language": "nl", "name": "Bram Visser",
           "email": "", "address": "Vismarkt 3\n9712 CA Groningen",
@@ -30,7 +31,7 @@ def _post(client: Client, data: dict[str, str], lang: str = "en") -> object:
 def test_a_letter_of_three_days_ago_is_registered_and_its_clocks_run_from_that_day(
         smtp, personas, staff_client):
     client = staff_client("privacy_officer")
-    day = timezone.localdate() - timedelta(days=3)
+    day = clock.today() - timedelta(days=3)
     response = _post(client, {**LETTER, "received_on": day.isoformat()})
     filed = DataSubjectRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/staff/requests/{filed.uid}/"
@@ -49,7 +50,7 @@ def test_a_letter_of_three_days_ago_is_registered_and_its_clocks_run_from_that_d
 def test_a_call_with_an_e_mail_address_starts_the_identity_step(smtp, personas, staff_client):
     client = staff_client("privacy_officer")
     _post(client, {**LETTER, "channel": "phone", "email": ANNA, "address": "",
-                   "received_on": timezone.localdate().isoformat()})
+                   "received_on": clock.today().isoformat()})
     filed = DataSubjectRequest.objects.get()
     assert filed.channel == "phone" and filed.status == Status.AWAITING_VERIFICATION
     assert len(smtp.to(ANNA)) == 1  # the confirmation link to the registered address
@@ -68,7 +69,7 @@ def test_a_call_with_an_e_mail_address_starts_the_identity_step(smtp, personas, 
 def test_a_broken_rule_names_its_field_and_nothing_is_stored(smtp, personas, staff_client,
                                                               change, field, rule):
     client = staff_client("privacy_officer")
-    data = {**LETTER, "received_on": timezone.localdate().isoformat(), **change}
+    data = {**LETTER, "received_on": clock.today().isoformat(), **change}
     response = _post(client, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -97,7 +98,7 @@ def test_nothing_is_half_written_when_the_audit_append_fails(smtp, personas, sta
     monkeypatch.setattr(events.audit, "record", refuse)  # fails after the row is saved
     client = staff_client("privacy_officer")
     client.raise_request_exception = False
-    response = _post(client, {**LETTER, "received_on": timezone.localdate().isoformat()})
+    response = _post(client, {**LETTER, "received_on": clock.today().isoformat()})
     assert response.status_code == 500
     assert DataSubjectRequest.objects.count() == 0
 
@@ -105,7 +106,7 @@ def test_nothing_is_half_written_when_the_audit_append_fails(smtp, personas, sta
 def test_the_registration_is_audited_without_the_requesters_details(smtp, personas,
                                                                      staff_client):
     client = staff_client("privacy_officer")
-    _post(client, {**LETTER, "received_on": timezone.localdate().isoformat()})
+    _post(client, {**LETTER, "received_on": clock.today().isoformat()})
     filed = DataSubjectRequest.objects.get()
     entry = AuditEntry.objects.get(action="request.received")
     assert entry.actor.startswith("privacy_officer-") and entry.object_id == str(filed.pk)
@@ -116,7 +117,7 @@ def test_the_registration_is_audited_without_the_requesters_details(smtp, person
 def test_only_staff_who_handle_requests_may_register_one(smtp, personas, staff_client):
     sales = staff_client("sales")
     assert sales.get("/staff/requests/new/").status_code == 403
-    assert _post(sales, {**LETTER, "received_on": timezone.localdate().isoformat()}
+    assert _post(sales, {**LETTER, "received_on": clock.today().isoformat()}
                  ).status_code == 403
     assert Client().get("/staff/requests/new/").status_code == 302  # to the login
     assert DataSubjectRequest.objects.count() == 0

@@ -16,14 +16,14 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import Person
 from privacydesk.vault import keyring
 
 ACTOR = "tester"
-TODAY = timezone.localdate()
+TODAY = clock.today()
 LONG_AGO = date(TODAY.year - 3, 1, 1)
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 
 from privacydesk.register.models import Person
 from privacydesk.retention import scheduler
 
 from .conftest import TODAY
+
+# Date-sensitive: scripts/test.sh runs these again under frozen clocks (#13.1).
+pytestmark = pytest.mark.dates
 
 
 def test_only_one_worker_claims_the_days_sweep(db):

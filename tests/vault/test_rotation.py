@@ -3,12 +3,13 @@ is interrupted, and finishes when simply run again."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import Email, Financial, Identity
 from privacydesk.vault import DecryptionError, VaultError, keyring, rotation
@@ -22,7 +23,7 @@ ANNA_IBAN = "NL91ABNA0417164300"
 
 def person_with(kind: str):
     person = services.create_person(actor=ACTOR, purpose="agreement", source="service")
-    services.add_role(person, kind, actor=ACTOR, started_on=date.today() - timedelta(days=90))
+    services.add_role(person, kind, actor=ACTOR, started_on=clock.today() - timedelta(days=90))
     return person
 
 
