@@ -13,7 +13,7 @@ still filed; only the mail is not sent.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -39,7 +39,7 @@ def may_confirm(to: str) -> bool:
     now = clock.now()
     flood = guard_conf.load()
     with transaction.atomic():
-        ConfirmationSent.objects.filter(sent_at__lt=now - timedelta(days=2)).delete()
+        prune_confirmations(now)
         sent = ConfirmationSent.objects.filter(recipient=recipient)
         if sent.filter(sent_at__gte=clock.start_of(clock.today())).count() >= PER_ADDRESS_PER_DAY:
             return False
@@ -48,6 +48,16 @@ def may_confirm(to: str) -> bool:
             return False
         ConfirmationSent.objects.create(recipient=recipient, sent_at=now)
     return True
+
+
+def prune_confirmations(now: datetime | None = None) -> int:
+    """Delete the counts older than two days (they only serve today's limit); return how
+    many went. Also run by the daily sweep (`retention.prune.prune_system`), so an address
+    nobody types again is not kept either (R1)."""
+    moment = now or clock.now()
+    deleted, _ = ConfirmationSent.objects.filter(
+        sent_at__lt=moment - timedelta(days=2)).delete()
+    return deleted
 
 
 def _send(template: str, to: str, lang: str, context: dict[str, object]) -> None:
