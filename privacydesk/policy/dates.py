@@ -7,7 +7,7 @@ February. Results that would fall beyond `date.max` are clamped to `date.max` ("
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from privacydesk.policy.model import Period
@@ -46,11 +46,19 @@ def year_end(day: date) -> date:
     return date(day.year, 12, 31)
 
 
-def request_deadlines(received: datetime, deadline_days: int,
-                      legal_limit_months: int) -> tuple[datetime, datetime]:
+def request_deadlines(received: datetime, deadline_days: int, legal_limit_months: int,
+                      zone: tzinfo | None = None) -> tuple[datetime, datetime]:
     """(statement deadline, legal deadline) for a request received at `received`.
 
-    The statement's deadline is `deadline_days` later (Rt6: "within one week"); the legal one
-    is `legal_limit_months` calendar months later, clamped at the month's end (GDPR Art. 12(3)).
+    The statement's deadline is `deadline_days` × 24 hours later (Rt6: "within one week"); the
+    legal one is `legal_limit_months` calendar months later, clamped at the month's end (GDPR
+    Art. 12(3)), on the calendar of `zone` (the policy's time zone) when `received` is aware:
+    received at 00:30 on 31 March in Amsterdam (22:30 UTC on the 30th), the month ends on 30
+    April there, not on 30 April UTC (1 May in Amsterdam).
     """
-    return received + timedelta(days=deadline_days), add_months(received, legal_limit_months)
+    if received.tzinfo is None:
+        return received + timedelta(days=deadline_days), add_months(received, legal_limit_months)
+    # In UTC the week is 7 × 24 hours even across a DST night, as `check` Rt6 measures it.
+    week = received.astimezone(UTC) + timedelta(days=deadline_days)
+    local = received.astimezone(zone) if zone is not None else received
+    return week, add_months(local, legal_limit_months)

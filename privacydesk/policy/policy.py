@@ -190,6 +190,8 @@ class Policy:
 
     # -- Rt6, GDPR Art. 12(3) ---------------------------------------------------------------------
     def request_deadlines(self, received: datetime) -> tuple[datetime, datetime]:
-        """(statement deadline, legal deadline) for a request received at `received`."""
+        """(statement deadline, legal deadline) for a request received at `received`; the
+        legal month on the calendar of `controller.time_zone` (see dates.request_deadlines)."""
         return dates.request_deadlines(received, self.requests.deadline_days,
-                                       self.requests.legal_limit_months)
+                                       self.requests.legal_limit_months,
+                                       ZoneInfo(self.controller.time_zone))

@@ -178,3 +178,22 @@ def test_djangos_time_zone_is_the_policys(tmp_path: Path, default_data: Data,
     shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True, env=env, cwd=ROOT).stdout.split()
     assert shown == ["Asia/Tokyo", "Asia/Tokyo"]
+
+
+# -- the request clocks (Rt6, Art. 12(3)) -------------------------------------------------------
+def test_the_legal_month_ends_on_the_policys_calendar(policy: Any) -> None:
+    # Received at 00:30 on 31 March in Amsterdam (22:30 UTC on the 30th): one month is 30 April
+    # there. Counted on UTC's calendar it would run into 1 May in Amsterdam, past the law.
+    received = utc(2027, 3, 30, 22, 30)
+    _, legal = policy.request_deadlines(received)
+    assert clock.day_of(legal) == date(2027, 4, 30)
+    # Received at 00:30 on 1 March in Amsterdam (23:30 UTC on 28 February): until 1 April,
+    # not 28 March.
+    _, legal = policy.request_deadlines(utc(2027, 2, 28, 23, 30))
+    assert clock.day_of(legal) == date(2027, 4, 1)
+
+
+def test_the_statements_week_is_seven_times_24_hours_across_the_autumn_night(policy: Any) -> None:
+    received = utc(2026, 10, 20, 9, 0)
+    week, _ = policy.request_deadlines(received)
+    assert hours(received, week) == 7 * 24

@@ -4,6 +4,7 @@ purpose and basis (P3, Art. 6), from which source (C1), and which staff may see 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -177,7 +178,10 @@ def test_a_request_is_due_within_one_week_and_legally_within_one_month_Rt6(
     received = datetime(2025, 3, 10, 14, 30, tzinfo=UTC)
     statement, legal = policy.request_deadlines(received)
     assert statement == received + timedelta(days=7)
-    assert legal == datetime(2025, 4, 10, 14, 30, tzinfo=UTC)
+    # The month on the policy's calendar: 15:30 in Amsterdam on 10 March, 15:30 there (now
+    # summer time) on 10 April.
+    assert legal == datetime(2025, 4, 10, 15, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    assert legal == datetime(2025, 4, 10, 13, 30, tzinfo=UTC)
 
 
 def test_the_legal_month_is_clamped_at_the_end_of_a_short_month_Art12(policy: Policy) -> None:
