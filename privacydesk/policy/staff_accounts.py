@@ -52,5 +52,9 @@ def staff_accounts_section(t: Table | None) -> StaffAccountPolicy:
     if found.first_delay_seconds > found.max_delay_seconds:
         t.fail("first_delay_seconds",
                f"must not exceed max_delay_seconds ({found.max_delay_seconds})")
+    if found.failure_memory_seconds < found.max_delay_seconds:
+        # Failures forgotten during a pause would start every burst from the first delay.
+        t.fail("failure_memory_seconds",
+               f"must be at least max_delay_seconds ({found.max_delay_seconds})")
     t.close()
     return found

@@ -67,6 +67,15 @@ def test_the_first_delay_may_not_exceed_the_cap(default_data: Data, load) -> Non
     assert "must not exceed max_delay_seconds" in caught.value.rule
 
 
+def test_failures_are_remembered_at_least_as_long_as_the_longest_pause(default_data: Data,
+                                                                       load) -> None:
+    default_data["staff_accounts"].update(max_delay_seconds=7200, failure_memory_seconds=3600)
+    with pytest.raises(PolicyError) as caught:
+        load(default_data)
+    assert caught.value.key == "staff_accounts.failure_memory_seconds"
+    assert "at least max_delay_seconds" in caught.value.rule
+
+
 def test_the_section_must_be_a_table(default_data: Data, load) -> None:
     default_data["staff_accounts"] = 5
     with pytest.raises(PolicyError) as caught:
