@@ -2,12 +2,22 @@
 
 A breach must be reported to the supervisory authority within 72 hours of becoming aware of
 it (GDPR Art. 33(1)); `authority_deadline` holds that moment once staff mark a breach.
+
+What a person wrote and who they are is sealed (Sec1): the description and the reporter's
+name and e-mail address are one AES-GCM value (`SealedMixin`), never a clear column. The
+register keeps the facts as Art. 33(5) documentation; the policy's `[incidents]` periods
+(R1) decide how long: the reporter's contact data go `reporter_period` after the incident is
+closed, the whole record `documentation_period` after it (incidents.retention).
 """
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 from django.utils import timezone
+
+from privacydesk.vault.models import SealedMixin
 
 
 class IncidentKind(models.TextChoices):
@@ -21,14 +31,13 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "closed"
 
 
-class Incident(models.Model):
-    """One reported concern or breach. The reporter's contact details are optional."""
+class Incident(SealedMixin):
+    """One reported concern or breach. The sealed secret is JSON {description,
+    reporter_name, reporter_email} (the contact details are optional); read it through the
+    properties of the same names, write it with `seal()`."""
 
     kind = models.CharField(max_length=16, choices=IncidentKind.choices,
                             default=IncidentKind.CONCERN, db_index=True)
-    description = models.TextField()
-    reporter_name = models.CharField(max_length=200, blank=True)
-    reporter_email = models.EmailField(max_length=254, blank=True)
     language = models.CharField(max_length=2, default="nl")
     source = models.CharField(max_length=32, default="web_form")  # web_form | mailbox | staff
     received_at = models.DateTimeField(default=timezone.now)
@@ -39,12 +48,48 @@ class Incident(models.Model):
     # Art. 33(1)/(5): when the authority was notified, and its reference, as evidence.
     reported_at = models.DateTimeField(null=True, blank=True)
     authority_reference = models.CharField(max_length=100, blank=True)
+    # R1: the retention periods count from closing; clearing the reporter is recorded.
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reporter_cleared_at = models.DateTimeField(null=True, blank=True)
+
+    # The opened sealed value and the (key_id, ciphertext) it was opened from; not a field.
+    _opened: tuple[tuple[str, bytes], dict[str, str]] | None = None
 
     class Meta:
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
         return f"incident #{self.pk} ({self.kind}, {self.status})"
+
+    def seal(self, *, description: str, reporter_name: str = "",
+             reporter_email: str = "") -> None:
+        """Seal the description and the reporter's details into this row (not saved)."""
+        self.set_secret(json.dumps({"description": description,
+                                    "reporter_name": reporter_name,
+                                    "reporter_email": reporter_email}, ensure_ascii=False))
+
+    def _sealed(self) -> dict[str, str]:
+        # Decrypted once per sealed value (the staff list reads three fields a row).
+        stamp = (self.key_id, bytes(self.ciphertext or b""))
+        cached = getattr(self, "_opened", None)
+        if cached is None or cached[0] != stamp:
+            data = json.loads(self.get_secret()) if stamp[1] else {}
+            cached = (stamp, {k: str(data.get(k, "")) for k in
+                              ("description", "reporter_name", "reporter_email")})
+            self._opened = cached
+        return cached[1]
+
+    @property
+    def description(self) -> str:
+        return self._sealed()["description"]
+
+    @property
+    def reporter_name(self) -> str:
+        return self._sealed()["reporter_name"]
+
+    @property
+    def reporter_email(self) -> str:
+        return self._sealed()["reporter_email"]
 
     @property
     def reported_late(self) -> bool:

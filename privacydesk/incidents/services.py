@@ -18,13 +18,15 @@ AUTHORITY_NOTIFICATION = timedelta(hours=72)
 def file_concern(description: str, *, reporter_name: str = "", reporter_email: str = "",
                  language: str = "nl", source: str = "web_form",
                  actor: str = "public") -> Incident:
-    """File a reported concern as a new incident; the description is required."""
+    """File a reported concern as a new incident; the description is required. The
+    description and the reporter's details are sealed (Sec1), never stored in clear."""
     if not description.strip():
         raise RuleViolation("description", "required", "describe the concern")
+    incident = Incident(language=language, source=source)
+    incident.seal(description=description.strip(), reporter_name=reporter_name.strip(),
+                  reporter_email=reporter_email.strip())
     with transaction.atomic():
-        incident = Incident.objects.create(
-            description=description.strip(), reporter_name=reporter_name.strip(),
-            reporter_email=reporter_email.strip(), language=language, source=source)
+        incident.save()
         _audit("create", incident, actor, {"kind": incident.kind, "source": source})
     return incident
 
@@ -77,12 +79,19 @@ def mark_reported(incident: Incident, *, reference: str, actor: str,
 
 
 def set_status(incident: Incident, status: str, *, actor: str) -> Incident:
-    """Move `incident` to `status` (new | investigating | closed)."""
+    """Move `incident` to `status` (new | investigating | closed). Closing records when
+    (`closed_at`: the retention periods of policy [incidents] count from it, R1); closing
+    again keeps the first moment, re-opening clears it (an open incident is kept)."""
     if status not in IncidentStatus.values:
         raise RuleViolation("status", "choice",
                             f"status must be one of: {', '.join(IncidentStatus.values)}")
     with transaction.atomic():
-        Incident.objects.filter(pk=incident.pk).update(status=status)
+        rows = Incident.objects.filter(pk=incident.pk)
+        if status == IncidentStatus.CLOSED:
+            rows.filter(closed_at__isnull=True).update(closed_at=timezone.now())
+        else:
+            rows.update(closed_at=None)
+        rows.update(status=status)
         incident.refresh_from_db()
         _audit("update", incident, actor, {"status": status})
     return incident

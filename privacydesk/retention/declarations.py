@@ -8,6 +8,9 @@ Kinds:
   `purpose`/`basis`) and a prune hook (prune.py or the owning app).
 - NONE: no personal data (the reason says why), or only the pseudonymous ref.
 - OWNER: personal data whose period is applied by the owning app (the reason names how).
+`prune` names the function (dotted path) that applies a SYSTEM or OWNER period on its own;
+tests/retention/test_personal_fields.py requires one for every model with a field that can
+hold personal data, unless its deletion is a staff action it lists.
 A new model anywhere makes tests/retention/test_declarations.py fail until it is added here.
 """
 
@@ -24,10 +27,12 @@ class Declaration:
     reason: str
     purpose: str = ""   # SYSTEM: the policy purpose and basis of the rule
     basis: str = ""
+    prune: str = ""     # SYSTEM, OWNER: "module.function" that applies the period
 
 
-def _d(kind: str, reason: str, purpose: str = "", basis: str = "") -> Declaration:
-    return Declaration(kind, reason, purpose, basis)
+def _d(kind: str, reason: str, purpose: str = "", basis: str = "",
+       prune: str = "") -> Declaration:
+    return Declaration(kind, reason, purpose, basis, prune)
 
 
 _DATUM = _d(DATUM, "policy rule per category, purpose and basis (R1-R3), swept by date")
@@ -47,14 +52,16 @@ RETENTION: dict[str, Declaration] = {
     # vault (Sec1)
     "vault.auditentry": _d(SYSTEM, "pseudonymous (person_ref only); pruned with a signed "
                            "checkpoint, prune.prune_audit", "legal_obligation",
-                           "legal_obligation"),
+                           "legal_obligation", "privacydesk.retention.prune.prune_audit"),
     "vault.audithead": _d(NONE, "the chain's head: a sequence number and MACs"),
     "vault.auditcheckpoint": _d(NONE, "a pruning checkpoint: sequence number and MACs"),
     # guard (W2)
     "guard.offender": _d(SYSTEM, "break-in registrations; guard.services.prune_expired",
-                         "security", "legitimate_interests"),
+                         "security", "legitimate_interests",
+                         "privacydesk.guard.services.prune_expired"),
     "guard.counter": _d(SYSTEM, "keyed hashes of addresses with an expiry; pruned by "
-                        "guard.services.prune_expired", "security", "legitimate_interests"),
+                        "guard.services.prune_expired", "security", "legitimate_interests",
+                        "privacydesk.guard.services.prune_expired"),
     "guard.salt": _d(NONE, "rotating random salts, no addresses"),
     "guard.allowlistentry": _d(NONE, "networks staff chose to allow, not visitors"),
     # staff (Sec1): staff accounts are the company's own staff administration
@@ -67,22 +74,28 @@ RETENTION: dict[str, Declaration] = {
     "callbacks.callattempt": _d(PERSON, "belongs to a callback request (CASCADE)"),
     "callbacks.writtencontact": _d(PERSON, "belongs to a callback request (CASCADE)"),
     # incidents (Sec5)
-    "incidents.incident": _d(OWNER, "breach documentation (Art. 33(5)); reporter details "
-                             "need a policy rule and prune hook from the incidents owner"),
+    "incidents.incident": _d(OWNER, "breach documentation (Art. 33(5)), description and "
+                             "reporter sealed; the policy's [incidents] periods from closing: "
+                             "reporter details cleared, then the record deleted, by "
+                             "incidents.retention.prune_expired (daily prune)",
+                             prune="privacydesk.incidents.retention.prune_expired"),
     # data-subject requests (Rt1-Rt6)
     "requests.datasubjectrequest": _d(OWNER, "requester details sealed; cleared by "
                                       "requests.clock.tick after the contact period (R2) "
-                                      "from closing; the answer record stays, pseudonymous"),
+                                      "from closing; the answer record stays, pseudonymous",
+                                      prune="privacydesk.requests.clock.tick"),
     "requests.requestevent": _d(NONE, "timeline of a request: actions, staff names, no "
                                 "data of the requester"),
     "requests.delivery": _d(OWNER, "sealed export files deleted on download or at "
-                            "expires_at (requests.delivery.expire, run by the clock tick)"),
+                            "expires_at (requests.delivery.expire, run by the clock tick)",
+                            prune="privacydesk.requests.delivery.expire"),
     "requests.filedmail": _d(NONE, "sha256 of a Message-ID and the day it was filed"),
     # server access (A1, A2): security records under the policy's rule for purpose
     # "security" / legitimate interests ("break-in-registrations": 30 days), counted from the
     # end of the grant; pruned by access.grants.prune_expired
     **{f"access.{m}": _d(SYSTEM, "server-access security record; access.grants."
-                         "prune_expired", "security", "legitimate_interests")
+                         "prune_expired", "security", "legitimate_interests",
+                         "privacydesk.access.grants.prune_expired")
        for m in ("accessrequest", "grant", "grantuse")},
     "access.clientserver": _d(NONE, "a client company's server: host name and host key"),
     "access.staffkey": _d(OWNER, "a staff member's SSH public key; replaced on upload, "
@@ -92,12 +105,14 @@ RETENTION: dict[str, Declaration] = {
     "disclosure.disclosure": _d(SYSTEM, "evidence of lawful sharing: kept while the person "
                                 "is, then pseudonymous (ref only) for the accountability "
                                 "period; disclosure.retention.prune_expired",
-                                "legal_obligation", "legal_obligation"),
+                                "legal_obligation", "legal_obligation",
+                                "privacydesk.disclosure.retention.prune_expired"),
     "disclosure.consentrequest": _d(SYSTEM, "proof of consent (Art. 7(1)): kept while "
                                     "pending or in force, then for the accountability "
                                     "period and as long as a disclosure rests on it; "
                                     "disclosure.retention.prune_expired",
-                                    "legal_obligation", "legal_obligation"),
+                                    "legal_obligation", "legal_obligation",
+                                    "privacydesk.disclosure.retention.prune_expired"),
     # retention itself
     "retention.legalhold": _PERSON,
     "retention.contactmark": _PERSON,
@@ -106,7 +121,8 @@ RETENTION: dict[str, Declaration] = {
                                     "(prune.forget_replay_data)"),
     "retention.erasureledger": _d(SYSTEM, "pseudonymous refs of erased people, deleted once "
                                   "no older backup exists (prune.forget_replay_data)",
-                                  "security", "legal_obligation"),
+                                  "security", "legal_obligation",
+                                  "privacydesk.retention.prune.forget_replay_data"),
     "retention.backuprecord": _d(NONE, "file name and dates; the files expire by the "
                                  "'backups' rule (prune.expire_backups)"),
     "retention.schedulerlease": _d(NONE, "which process runs the daily sweep"),

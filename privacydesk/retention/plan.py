@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from privacydesk import csvsafe
+from privacydesk.incidents import retention as incident_retention
 from privacydesk.policy import clock
+from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Person
 from privacydesk.retention.facts import decide, person_facts
 from privacydesk.retention.services import DECISION_FIELDS
@@ -51,6 +53,11 @@ def plan(days: int = 30, today: date | None = None, lang: str = "en") -> list[Pl
             when = max(datum.delete_after, day)   # overdue data go with the next sweep
             counts[(when, str(refs.get(pid, "")), category, decision.rule_id,
                     decision.law.get(lang))] += 1
+    # The incident register (Sec5): reporters' contact data and whole records by the
+    # policy's [incidents] periods (Art. 33(5)); no person ref, the category says what.
+    law = get_policy().incidents.law.get(lang)
+    for (when, category, rule_id), n in incident_retention.plan_rows(until, day).items():
+        counts[(when, "", category, rule_id, law)] += n
     return sorted(PlanRow(*key, n) for key, n in counts.items())
 
 
@@ -74,6 +81,7 @@ def as_table(rows: list[PlanRow]) -> str:
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*line) for line in lines]
-    out.append(f"{sum(r.count for r in rows)} data of {len({r.person_ref for r in rows})} "
+    out.append(f"{sum(r.count for r in rows)} data of "
+               f"{len({r.person_ref for r in rows if r.person_ref})} "
                f"people due by the end of the window")
     return "\n".join(out)

@@ -112,9 +112,12 @@ def prune_system(today: date | None = None) -> dict[str, int]:
     day = today or clock.today()
     from privacydesk.access.grants import prune_expired as prune_access
     from privacydesk.disclosure.retention import prune_expired as prune_disclosures
+    from privacydesk.incidents.retention import prune_expired as prune_incidents
+    from privacydesk.public.mail import prune_confirmations
     from privacydesk.requests.delivery import expire as expire_exports
 
     return {"guard registrations": prune_guard(), "audit entries": prune_audit(day),
             "backups": expire_backups(day), "replay refs": forget_replay_data(),
             "disclosure records": prune_disclosures(day), "access records": prune_access(day),
-            "request export files": expire_exports()}
+            "request export files": expire_exports(), "incident records": prune_incidents(day),
+            "confirmation counts": prune_confirmations()}
