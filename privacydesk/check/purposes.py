@@ -46,10 +46,13 @@ def callbacks_followed() -> CheckResult:
     open_ = CallbackRequest.objects.filter(status=CallbackStatus.OPEN)
     info = [f"{plural(open_.count(), 'open callback request')}, "
             f"{open_.filter(attempts__isnull=True).distinct().count()} not yet called"]
-    return verdict("P1", failures, "every closed callback request has its call or letter "
-                   "on record", "callback requests closed without the call on record", info,
-                   examined=CallbackRequest.objects.count(),
-                   idle_summary="nothing to check yet: no callback requests")
+    # Only a closed request shows whether the person was called back; open ones are info.
+    closed = CallbackRequest.objects.exclude(status=CallbackStatus.OPEN).count()
+    return verdict("P1", failures, f"{plural(closed, 'closed callback request')}, each with "
+                   "its call or letter on record",
+                   "callback requests closed without the call on record", info,
+                   examined=closed, idle_summary="nothing to check yet: no callback request "
+                   "closed")
 
 
 @check("P2", "Written contact only when phone contact failed")

@@ -129,3 +129,17 @@ def test_w1_and_sec3_say_plainly_that_they_read_configuration(personas):
         "configuration and database schema read (no traffic observed): ")
     assert by["Sec3"].status == PASS and by["Sec3"].summary.startswith(
         "configuration read (settings, not a served response): ")
+
+
+def test_p1_with_only_open_callback_requests_is_idle(db):
+    from privacydesk.callbacks.models import CallbackRequest
+    from privacydesk.register import services
+
+    # Bram asked to be called back and has not been called yet: nothing shows whether the
+    # promise was kept, so P1 is idle (the open request is listed), not "pass".
+    bram = services.create_person(actor="tester", purpose="callback", source="contact_form")
+    CallbackRequest.objects.create(person=bram)
+    (p1,) = run_checks(["P1"])
+    assert p1.status == IDLE
+    assert p1.summary == "nothing to check yet: no callback request closed"
+    assert p1.details == ["1 open callback request, 1 not yet called"]
