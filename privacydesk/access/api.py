@@ -141,7 +141,8 @@ def new_request(request: HttpRequest, payload: AccessRequestIn) -> Any:
         repair_contact_ref=payload.repair_contact_ref, force_command=payload.force_command)
 
 
-@router.get("/requests", response={200: list[AccessRequestOut], **ERRORS}, summary="Pending requests")
+@router.get("/requests", response={200: list[AccessRequestOut], **ERRORS},
+            summary="Pending requests")
 def pending(request: HttpRequest) -> Any:
     require_permission(request, DECIDE)
     return list(AccessRequest.objects.filter(status=AccessRequest.PENDING)[:500])
