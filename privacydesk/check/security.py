@@ -139,6 +139,7 @@ def defence_in_depth() -> CheckResult:
         failures.append("X-Content-Type-Options nosniff is off")
     if getattr(settings, "X_FRAME_OPTIONS", "") != "DENY":
         failures.append("X-Frame-Options is not DENY")
+    where = _served_header_failures(failures)
     staff = _staff()
     roles = list(get_policy().staff_roles)
     active = staff.objects.filter(is_active=True)
@@ -157,11 +158,34 @@ def defence_in_depth() -> CheckResult:
     if orphan_tokens:
         failures.append(f"{plural(orphan_tokens, 'API token')} still usable for inactive "
                         "accounts")
-    # Said plainly: the layers are read from the settings, not from a served response.
-    return verdict("Sec3", failures, "configuration read (settings, not a served response): "
-                   "guard, CSP, frame and type headers, deny-by-default routes; staff "
-                   "accounts: only policy roles, no superusers, no live token of an inactive "
-                   "account", "security layers missing")
+    # Said plainly: the guard and the routes are only read from the settings; the headers
+    # are also seen on a served page.
+    return verdict("Sec3", failures, "configuration read (settings) for the guard and "
+                   "deny-by-default routes; CSP, frame and nosniff headers configured and seen "
+                   f"on the served {where}; staff accounts: only policy roles, no superusers, "
+                   "no live token of an inactive account", "security layers missing")
+
+
+#: Sec3: what a served page must tell the browser (header, required value or None = any).
+SERVED_HEADERS = (("Content-Security-Policy", None), ("X-Frame-Options", "DENY"),
+                  ("X-Content-Type-Options", "nosniff"))
+
+
+def _served_header_failures(failures: list[str]) -> str:
+    """Append to `failures` each security header the served statement page lacks (a view
+    exempted from CSP, a prefix excluded, a middleware that strips a header); return the
+    page's name. The settings alone cannot show this."""
+    from privacydesk.check import served
+
+    where, headers, problem = served.page_headers()
+    if problem:
+        failures.append(f"{where} {problem}")
+    for header, wanted in SERVED_HEADERS:
+        value = headers.get(header, "")
+        if not problem and (not value or wanted and value.lower() != wanted.lower()):
+            failures.append(f"{where} is served without {header}"
+                            + (f": {wanted}" if wanted else ""))
+    return where
 
 
 @check("Sec4", "Staff work by the current protocol")

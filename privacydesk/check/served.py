@@ -111,6 +111,23 @@ def pages(only: tuple[str, ...] = PAGES) -> Iterator[Served]:
             yield Served(page, f"page {url}", visible_text(response.content.decode("utf-8")))
 
 
+def page_headers(page: str = "statement") -> tuple[str, dict[str, str], str]:
+    """(where, response headers, problem) of `page` in the statement's first language, as
+    served: what a browser is told (Sec3), not what the settings intend."""
+    from django.test import Client
+
+    lang = get_policy().statement.languages[0]
+    try:
+        url = reverse(f"public:{page}", kwargs={"lang": lang})
+    except NoReverseMatch:
+        return f"page {page} ({lang})", {}, "is not routed"
+    client = Client(HTTP_HOST=site_host(), raise_request_exception=False)
+    response = client.get(url, secure=True, follow=True)
+    if response.status_code != 200:
+        return f"page {url}", {}, f"answered {response.status_code}"
+    return f"page {url}", dict(response.headers.items()), ""
+
+
 _TJ = re.compile(rb"\(((?:[^\\)]|\\.)*)\)\s*Tj", re.DOTALL)
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}

@@ -128,7 +128,8 @@ def test_w1_and_sec3_say_plainly_that_they_read_configuration(personas):
     assert by["W1"].status == PASS and by["W1"].summary.startswith(
         "configuration and database schema read (no traffic observed): ")
     assert by["Sec3"].status == PASS and by["Sec3"].summary.startswith(
-        "configuration read (settings, not a served response): ")
+        "configuration read (settings) for the guard and deny-by-default routes; CSP, frame "
+        "and nosniff headers configured and seen on the served page /nl/; ")
 
 
 def test_p1_with_only_open_callback_requests_is_idle(db):

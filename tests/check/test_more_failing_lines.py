@@ -72,3 +72,13 @@ def test_sec3_a_usable_token_of_a_disabled_account_fails(personas):
     StaffUser.objects.filter(pk=personas.officer.pk).update(is_active=False)
     assert status_of("Sec3") == FAIL
     assert "1 API token still usable for inactive accounts" in details_of("Sec3")
+
+
+def test_sec3_a_site_excluded_from_its_content_security_policy_fails(personas, settings):
+    # The middleware is installed and configured, but every path is excluded (say, to let a
+    # widget run): only the served page shows that browsers get no CSP.
+    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY,
+                                        "EXCLUDE_URL_PREFIXES": ["/"]}
+    assert status_of("Sec3") == FAIL
+    assert details_of("Sec3").splitlines()[1:] == [
+        "page /nl/ is served without Content-Security-Policy"]
