@@ -88,13 +88,33 @@ def deletion_dates() -> CheckResult:
                 failures.append(f"{category} ({purpose}/{basis}): {plural(n, 'row')} without "
                                 "a deletion date and nothing running that explains it")
                 failures += per_person(unexplained, f"undated {category} row(s)")
+    incidents = _incident_periods(day, failures)
     last = _last_sweep()
     info = [f"{plural(undated, 'row')} undated while an agreement, employment, role or "
-            "legal hold runs", f"last daily sweep: {last.isoformat() if last else 'never'}"]
+            "legal hold runs", f"last daily sweep: {last.isoformat() if last else 'never'}",
+            f"{plural(incidents, 'incident')} in the register, kept by the policy's "
+            "[incidents] periods"]
     return verdict("R1", failures, f"{plural(total, 'datum')}: every one dated or running, "
-                   "none overdue", "data kept past their date or without one", info,
-                   examined=total, idle_summary="nothing to check yet: the register holds "
-                   "no data")
+                   "none overdue; no incident past its periods", "data kept past their date "
+                   "or without one", info, examined=total + incidents,
+                   idle_summary="nothing to check yet: the register holds no data and no "
+                   "incident")
+
+
+def _incident_periods(day: date, failures: list[str]) -> int:
+    """R1 for the incident register (policy [incidents], Art. 33(5)): no reporter's data
+    and no record past its date; returns how many incidents there are."""
+    from privacydesk.incidents.models import Incident
+    from privacydesk.incidents.retention import overdue
+
+    reporters, records = overdue(day)
+    if reporters:
+        failures.append(f"incidents: {plural(reporters, 'reporter')} still held past the "
+                        "policy's reporter_period after closing")
+    if records:
+        failures.append(f"incidents: {plural(records, 'record')} kept past the policy's "
+                        "documentation_period after closing")
+    return Incident.objects.count()
 
 
 def _contact_only(model: type[Datum], category: str) -> QuerySet:

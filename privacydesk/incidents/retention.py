@@ -108,3 +108,19 @@ def plan_rows(until: date, today: date) -> Counter[tuple[date, str, str]]:
         elif cleared is None and when.reporter_on <= until:
             counts[(max(when.reporter_on, today), REPORTER, REPORTER_RULE)] += 1
     return counts
+
+
+def overdue(today: date) -> tuple[int, int]:
+    """For `privacydesk check` (R1): how many closed incidents still hold the reporter's
+    data after their reporter date, and how many records outlived their documentation date
+    (a date before `today` means the daily prune did not run)."""
+    reporters = records = 0
+    for closed_at, cleared in (Incident.objects.filter(status=IncidentStatus.CLOSED,
+                                                       closed_at__isnull=False)
+                               .values_list("closed_at", "reporter_cleared_at")):
+        if closed_at is None:   # excluded by the filter; the type does not know it
+            continue
+        when = due(closed_at)
+        records += when.record_on < today
+        reporters += cleared is None and when.reporter_on < today
+    return reporters, records
