@@ -79,6 +79,15 @@ class Disclosure(models.Model):
             return self.obligation
         return str(self.consent.uid) if self.consent is not None else ""
 
+    def obligation_text(self, lang: str = "nl") -> str:
+        """The declared legal obligation this row names, as staff and the person read it
+        ("<label> (<authority>, <article> <statute>)"); the stored text if the policy no
+        longer declares it (D1: `privacydesk check` then fails the row)."""
+        from privacydesk.policy.active import get_policy
+
+        declared = get_policy().legal_obligations.get(self.obligation)
+        return f"{declared.label(lang)} ({declared.citation})" if declared else self.obligation
+
 
 class ConsentStatus(models.TextChoices):
     PENDING = "pending", "waiting for the person"

@@ -150,3 +150,11 @@ def _api(role: str) -> Client:
 
 def _json(client, path, body):
     return client.post(path, json.dumps(body), content_type="application/json")
+
+
+def test_the_log_page_names_the_obligation_not_its_id(personas, staff_client):
+    disclose(personas.carla, "Belastingdienst", ["financial"], "legal_obligation",
+             actor=ACTOR, legal_obligation="payroll_tax")
+    page = staff_client("finance").get("/staff/disclosures/").content.decode()
+    assert ("Loonadministratie voor de Belastingdienst (Belastingdienst, art. 28 Wet op "
+            "de loonbelasting 1964)") in page
