@@ -83,6 +83,7 @@ class ApiRate(models.Model):
     window = models.BigIntegerField(db_index=True)   # index of the current window
     current = models.PositiveIntegerField(default=0)
     previous = models.PositiveIntegerField(default=0)
+    refused = models.BooleanField(default=False)     # was the last call refused (429)?
 
     def __str__(self) -> str:
         return "API token rate"
