@@ -148,6 +148,22 @@ def policy_check(path: str) -> None:
     click.echo(f"{path}: valid policy for {loaded.controller.name}")
 
 
+@policy.command("schema")
+def policy_schema() -> None:
+    """Print a JSON Schema (draft 2020-12) of the policy file, for editors (docs/policy.md)."""
+    from privacydesk.policy.schema_render import json_schema_text
+
+    click.echo(json_schema_text(), nl=False)
+
+
+@policy.command("reference")
+def policy_reference() -> None:
+    """Print the reference of every policy key as Markdown (the text of docs/policy.md)."""
+    from privacydesk.policy.schema_render import reference
+
+    click.echo(reference(), nl=False)
+
+
 @main.command("config")
 @click.option("--markdown", is_flag=True, help="Print the README table of variables.")
 def config_cmd(markdown: bool) -> None:

@@ -13,9 +13,10 @@ from typing import Any, NoReturn
 
 from privacydesk.policy.errors import PolicyError
 from privacydesk.policy.model import Label
+from privacydesk.policy.schema import PATTERNS
 
-IDENT = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
-PROMISE = re.compile(r"[A-Z][A-Za-z]{0,3}[0-9]{1,2}\Z")
+IDENT = re.compile(PATTERNS["ident"] + r"\Z")
+PROMISE = re.compile(PATTERNS["promise"] + r"\Z")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -98,7 +99,7 @@ class Table:
         return label
 
     def optional_label(self, key: str) -> Label | None:
-        return self.label(key) if key in self.data else None
+        return self.label(key) if self.has(key) else None
 
     def promise(self, key: str) -> str:
         value = self.text(key, max_len=8)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privacydesk.policy._reader import Table
+from privacydesk.policy.schema import bounds
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,8 @@ class ApiPolicy:
     window_seconds: int = 60          # ... within this many seconds
 
 
-# key -> (minimum, maximum)
-_BOUNDS = {
-    "requests_per_window": (1, 1_000_000),
-    "window_seconds": (1, 86400),
-}
+# key -> (minimum, maximum), declared once in the key catalogue (docs/policy.md).
+_BOUNDS = bounds("api")
 
 
 def api_section(t: Table | None) -> ApiPolicy:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privacydesk.policy._reader import Table
+from privacydesk.policy.schema import limits
 
 #: A backup older than a month does not restore availability "in a timely manner".
-MAX_INTERVAL_DAYS = 31
+MIN_INTERVAL_DAYS, MAX_INTERVAL_DAYS = limits("backups", "interval_days")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def backups_section(t: Table | None) -> BackupPolicy:
     key."""
     if t is None:
         return BackupPolicy()
-    policy = BackupPolicy(interval_days=t.integer("interval_days", 1, MAX_INTERVAL_DAYS))
+    policy = BackupPolicy(interval_days=t.integer("interval_days", MIN_INTERVAL_DAYS,
+                                                      MAX_INTERVAL_DAYS))
     t.close()
     return policy

@@ -3,8 +3,8 @@
 The whole file is checked before anything is returned: syntax, unknown and missing keys,
 types, ranges, references between sections (roles, categories, purposes, legal bases) and
 cross-section rules. Any defect raises `PolicyError(file, key, rule)` with a dotted key path
-such as `categories.financial.allowed_roles[2]`; a policy is never half-loaded. The schema is
-documented at the top of `default/infactor.toml`.
+such as `categories.financial.allowed_roles[2]`; a policy is never half-loaded. Every key is
+declared once in `privacydesk.policy.schema` (docs/policy.md is generated from it).
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ from privacydesk.policy.model import (
 )
 from privacydesk.policy.obligations import legal_obligations_section
 from privacydesk.policy.policy import Policy
+from privacydesk.policy.schema import PATTERNS, limits
 from privacydesk.policy.staff_accounts import staff_accounts_section
 
-_EMAIL = re.compile(r"[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\Z")
-_WEBSITE = re.compile(r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/\S*)?\Z")
+_EMAIL = re.compile(PATTERNS["email"] + r"\Z")
+_WEBSITE = re.compile(PATTERNS["website"] + r"\Z")
 _FOOTNOTE_FIELDS = frozenset({"roles", "roles_and", "controller"})
 T = TypeVar("T")
 
@@ -125,7 +126,7 @@ def _section(root: Table, key: str, what: str,
 
 def _statement(t: Table) -> StatementMeta:
     title = t.label("title")
-    year = t.integer("year", 1990, 2200)
+    year = t.integer("year", *limits("statement", "year"))
     langs = t.array("languages")
     if not langs:
         t.fail("languages", "must name at least one language")
@@ -142,7 +143,7 @@ def _statement(t: Table) -> StatementMeta:
 def _controller(t: Table) -> Controller:
     fields = {k: t.text(k, 200) for k in ("name", "street", "postcode", "city", "phone")}
     country = t.text("country", 2)
-    if not re.fullmatch(r"[A-Z]{2}", country):
+    if not re.fullmatch(PATTERNS["country"], country):
         t.fail("country", f"must be an ISO 3166 country code such as NL; {country!r} is not")
     if not any(ch.isdigit() for ch in fields["phone"]):
         t.fail("phone", "must be a telephone number (it has no digits)")
@@ -154,7 +155,7 @@ def _controller(t: Table) -> Controller:
         t.fail("website", f"must be a web address such as www.example.nl; {website!r} is not")
     a = t.table("authority")
     authority = SupervisoryAuthority(name=a.text("name", 200), url=a.text("url", 200))
-    if not re.fullmatch(r"https://\S+", authority.url):
+    if not re.fullmatch(PATTERNS["https"], authority.url):
         a.fail("url", "must be an https:// address")
     a.close()
     time_zone = t.text("time_zone", 64) if t.has("time_zone") else Controller.time_zone

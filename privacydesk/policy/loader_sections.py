@@ -24,10 +24,11 @@ from privacydesk.policy.model import (
     RetentionRule,
 )
 from privacydesk.policy.retention import CONTACT_PERIOD, ROLE_ENDED
+from privacydesk.policy.schema import PATTERNS, PERIOD_PARTS, bounds, limits
 
-_RULE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
+_RULE_ID = re.compile(PATTERNS["rule_id"] + r"\Z")
 # Upper bounds keep every computed date inside the calendar and out of absurd territory.
-_PERIOD_MAX = {"years": 200, "months": 2400, "days": 73000}
+_PERIOD_MAX = PERIOD_PARTS
 
 
 def period(t: Table) -> Period:
@@ -87,8 +88,8 @@ def _rule(t: Table, categories: Mapping[str, Category], purposes: Mapping[str, P
 
 def requests_section(t: Table) -> RequestPolicy:
     """[requests]: the statement's deadline (Rt6) within the legal limit (Art. 12(3))."""
-    legal = t.integer("legal_limit_months", 1, 3)   # Art. 12(3): one month, +2 at most
-    deadline = t.integer("deadline_days", 1, 366)
+    legal = t.integer("legal_limit_months", *limits("requests", "legal_limit_months"))
+    deadline = t.integer("deadline_days", *limits("requests", "deadline_days"))
     if deadline > 28 * legal:
         t.fail("deadline_days", f"must not exceed the legal limit of {legal} month(s) "
                f"(GDPR Art. 12(3)); {deadline} days may")
@@ -100,12 +101,13 @@ def requests_section(t: Table) -> RequestPolicy:
 
 def callbacks_section(t: Table) -> CallbackPolicy:
     """[callbacks]: when phone contact has failed and written contact may follow (P2)."""
-    attempts = t.integer("attempts_before_written", 1, 100)
+    bound = bounds("callbacks")
+    attempts = t.integer("attempts_before_written", *bound["attempts_before_written"])
     # A call that reached the person is never a failed call (P2), so it is not offered.
     failed = t.refs("failed_outcomes", [o for o in CALL_OUTCOMES if o != REACHED],
                     "call outcome other than 'reached'")
-    gap = t.integer("min_gap_minutes", 0, 7 * 24 * 60)
-    days = t.integer("min_distinct_days", 1, 14)
+    gap = t.integer("min_gap_minutes", *bound["min_gap_minutes"])
+    days = t.integer("min_distinct_days", *bound["min_distinct_days"])
     if days > attempts:
         t.fail("min_distinct_days", f"must not exceed attempts_before_written ({attempts}); "
                f"{attempts} call(s) cannot fall on {days} different days")
@@ -116,13 +118,9 @@ def callbacks_section(t: Table) -> CallbackPolicy:
 
 def guard_section(t: Table) -> GuardPolicy:
     """[guard]: the break-in detector's thresholds (W2)."""
-    day = 86400
-    guard = GuardPolicy(threshold=t.integer("threshold", 1, 10_000),
-                        window_seconds=t.integer("window_seconds", 1, day),
-                        ban_seconds=t.integer("ban_seconds", 1, 365 * day),
-                        ban_multiplier=t.integer("ban_multiplier", 1, 100),
-                        max_ban_seconds=t.integer("max_ban_seconds", 1, 365 * day),
-                        registration_days=t.integer("registration_days", 1, 3650))
+    # Bounds from the key catalogue; every key is required, read in catalogue order.
+    guard = GuardPolicy(**{name: t.integer(name, low, high)
+                           for name, (low, high) in bounds("guard").items()})
     if guard.ban_seconds > guard.max_ban_seconds:
         t.fail("ban_seconds", f"must not exceed max_ban_seconds ({guard.max_ban_seconds})")
     t.close()

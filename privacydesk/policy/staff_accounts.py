@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from privacydesk.policy._reader import Table
+from privacydesk.policy.schema import bounds
 
 _DAY = 86400
 
@@ -30,15 +31,8 @@ class StaffAccountPolicy:
     token_days: int = 90                  # API token lifetime when none is given
 
 
-# key -> (minimum, maximum)
-_BOUNDS = {
-    "failures_before_delay": (1, 1000),
-    "first_delay_seconds": (1, _DAY),
-    "delay_multiplier": (1, 100),
-    "max_delay_seconds": (1, 7 * _DAY),
-    "failure_memory_seconds": (60, 90 * _DAY),
-    "token_days": (1, 3650),
-}
+# key -> (minimum, maximum), declared once in the key catalogue (docs/policy.md).
+_BOUNDS = bounds("staff_accounts")
 
 
 def staff_accounts_section(t: Table | None) -> StaffAccountPolicy:

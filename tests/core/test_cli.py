@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -19,7 +21,7 @@ def run(*args: str) -> tuple[int, str]:
     "command",
     [[], ["demo"], ["serve"], ["migrate"], ["statement"], ["audit", "verify"],
      ["keys", "rotate"], ["keys", "generate"], ["token", "create"], ["staff", "create"],
-     ["policy", "check"], ["config"]],
+     ["policy", "check"], ["policy", "schema"], ["policy", "reference"], ["config"]],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     code, output = run(*command, "--help")
@@ -37,6 +39,20 @@ def test_policy_check_names_file_key_and_rule(tmp_path) -> None:
     bad.write_text("[controller]\nname = 3\n", encoding="utf-8")
     code, output = run("policy", "check", str(bad))
     assert code != 0 and "bad.toml" in output
+
+
+def test_policy_schema_prints_the_json_schema_editors_validate_against() -> None:
+    from privacydesk.policy.schema_render import json_schema
+
+    code, output = run("policy", "schema")
+    assert code == 0 and json.loads(output) == json_schema()
+
+
+def test_policy_reference_prints_docs_policy_md() -> None:
+    from privacydesk.policy.schema_render import reference
+
+    code, output = run("policy", "reference")
+    assert code == 0 and output == reference() and "`[guard]`" in output
 
 
 @pytest.mark.django_db
