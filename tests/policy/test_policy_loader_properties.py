@@ -124,8 +124,10 @@ def test_dropping_any_required_key_is_refused_naming_it(
     optional = optional or path in (("legal_obligations",), ("incidents",),
                                     ("incidents", "law")) or path[:1] == (
         "legal_obligations",) and len(path) == 2
-    # [backups] (Sec1) is optional; given, its interval_days is required.
-    optional = optional or path == ("backups",)
+    # [backups] (Sec1) is optional; given, its interval_days is required. The controller's
+    # time zone (#13.1) and [api] with each of its keys (#13.5.3) have defaults too.
+    optional = optional or path in (("backups",), ("controller", "time_zone")) \
+        or path[0] == "api"
     del node[last]
     try:
         load_policy_text(dump_toml(data))
