@@ -15,6 +15,8 @@ import privacydesk.policy
 from privacydesk.policy import active, load_policy, get_default_policy_path, render_statement
 policy = active.get_policy()
 render_statement(policy, "nl", "html")
+from privacydesk.policy.schema_render import json_schema_text, reference
+json_schema_text(), reference()
 leaked = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))
 print(",".join(leaked))
 """
