@@ -67,6 +67,7 @@ SEARCH_PARAMETERS: dict[str, frozenset[str]] = {
     "/staff/persons/": frozenset({"q"}),
     "/staff/disclosures/": frozenset({"recipient"}),
     "/api/v1/persons": frozenset({"email"}),
+    "/api/v1/disclosures": frozenset({"recipient"}),
 }
 _NO_FREE_TEXT: frozenset[str] = frozenset()
 # A path (its ids) of this site never holds these; a path with one is inspected as a value.
