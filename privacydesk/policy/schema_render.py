@@ -49,7 +49,7 @@ def example_value(k: Key) -> Any:
         raise ValueError(f"the example of {k.name} is not a TOML value: {exc}") from None
 
 
-def _key_schema(k: Key) -> dict[str, Any]:
+def _key_schema(k: Key, promise: str) -> dict[str, Any]:
     s: dict[str, Any]
     if k.kind in ("text", "promise"):
         s = {"type": "string", "minLength": 1, "maxLength": k.max_len,
@@ -75,7 +75,7 @@ def _key_schema(k: Key) -> dict[str, Any]:
                        "pattern": _TEXT, "not": {"pattern": "@"}}}
     else:
         raise ValueError(f"unknown kind {k.kind!r} of {k.name}")
-    s["description"] = _meaning(k)
+    s["description"] = _meaning(k) + (f" Promise: {promise}." if promise else "")
     if k.default is not None and k.kind != "label":
         s["default"] = k.default
     s["examples"] = [example_value(k)]
@@ -83,7 +83,7 @@ def _key_schema(k: Key) -> dict[str, Any]:
 
 
 def _object_schema(sec: Section) -> dict[str, Any]:
-    props = {k.name: _key_schema(k) for k in sec.keys}
+    props = {k.name: _key_schema(k, k.promise or sec.promise) for k in sec.keys}
     required = [k.name for k in sec.keys if k.required]
     for child in children(sec.path.removesuffix("[]")):
         props[child_name(child)] = _section_schema(child)
@@ -190,13 +190,15 @@ def _section_md(sec: Section) -> list[str]:
     if sec.form == "entries":
         lines += ["One table per id (a lowercase identifier); at least one.", ""]
     if sec.form == "array":
-        lines += ["Any number of these tables, in order.", ""]
+        lines += [f"Any number of these tables, in order (none: `{child_name(sec)} = []` in "
+                  f"`[{sec.toml_name.rpartition('.')[0]}]`).", ""]
+    # A key serves its section's promise unless it names a more specific one.
     lines += ["| Key | Type and rule | Default | Promise | Meaning |",
               "|---|---|---|---|---|"]
     for k in sec.keys:
         kind = _kind_words(k) + (f"; {k.rule}" if k.rule else "")
         lines.append(f"| `{k.name}` | {_cell(kind)} | {_cell(_default_words(k))} | "
-                     f"{k.promise} | {_cell(k.doc)} |")
+                     f"{k.promise or sec.promise} | {_cell(k.doc)} |")
     lines += ["", "```toml", _example(sec), "```", ""]
     return lines
 
