@@ -62,6 +62,10 @@ RETENTION: dict[str, Declaration] = {
     "guard.counter": _d(SYSTEM, "keyed hashes of addresses with an expiry; pruned by "
                         "guard.services.prune_expired", "security", "legitimate_interests",
                         "privacydesk.guard.services.prune_expired"),
+    # public (5.12): a keyed hash of an address a form mailed, for the daily mail limit
+    "public.confirmationsent": _d(OWNER, "keyed hash of a confirmation's address, kept two "
+                                  "days for the per-address limit",
+                                  prune="privacydesk.public.mail.prune_confirmations"),
     "guard.salt": _d(NONE, "rotating random salts, no addresses"),
     "guard.allowlistentry": _d(NONE, "networks staff chose to allow, not visitors"),
     # staff (Sec1): staff accounts are the company's own staff administration
