@@ -129,7 +129,9 @@ def page_headers(page: str = "statement") -> tuple[str, dict[str, str], str]:
 
 
 _TJ = re.compile(rb"\(((?:[^\\)]|\\.)*)\)\s*Tj", re.DOTALL)
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+# The body runs up to "endstream" with its end-of-line marker: a compressed body may itself
+# end in a CR byte, so no EOL is stripped here (zlib ignores the bytes after its stream).
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
@@ -149,7 +151,7 @@ def pdf_text(pdf: bytes) -> str:
     for match in _STREAM.finditer(pdf):
         body = match.group(1)
         try:
-            body = zlib.decompress(body)
+            body = zlib.decompressobj().decompress(body)
         except zlib.error:
             pass  # an uncompressed stream
         shown += [_unescape(s).decode("latin-1") for s in _TJ.findall(body)]
