@@ -24,6 +24,18 @@ def demo(people: int, do_serve: bool, port: int) -> None:
     made = population.generate(people, progress=True)
     click.echo(f"demo register: {made.people} people, {made.organisations} organisations, "
                f"{made.agreements} agreements")
+    # The demo's first night, as the worker or cron would run it: the population invents
+    # histories, some of whose data are already past their date (R1), and Sec1 asks for a
+    # recent backup; so `privacydesk check` on a fresh demo shows what a running install shows.
+    from privacydesk.policy import clock
+    from privacydesk.retention import backup, prune, sweep
+
+    swept = sweep.run(clock.today(), progress=False)
+    prune.prune_system(clock.today())
+    click.echo(f"first sweep: {swept.data} data past their date deleted "
+               f"({swept.persons_deleted} people entirely)")
+    record = backup.create(progress=False)
+    click.echo(f"first backup: {record.file_name}")
     login = staff_login.create_demo_staff()
     if login is not None:
         click.echo("Demo staff login (shown once, write it down):")
