@@ -10,7 +10,7 @@ Contract:
   policy before a row is written (see `people.py`), so C1–C5 and P1–P3 hold for every row.
 - Fast: rows are built as tuples and written in batches (executemany / COPY), one
   transaction per batch; sealed fields are encrypted and e-mail addresses blind-indexed in
-  the loop. One million people take minutes (see docs/bench.md).
+  the loop. One million people take minutes (see docs/benchmark-history.md).
 - Audited: one summary entry (action "import", counts only, no personal data) for what was
   written, also when the run is interrupted after some batches.
 """
