@@ -66,6 +66,8 @@ RETENTION: dict[str, Declaration] = {
     "public.confirmationsent": _d(OWNER, "keyed hash of a confirmation's address, kept two "
                                   "days for the per-address limit",
                                   prune="privacydesk.public.mail.prune_confirmations"),
+    "guard.apirate": _d(NONE, "call counts of one API token, keyed by a digest prefix of "
+                        "the token: no address, no person (Sec3)"),
     "guard.salt": _d(NONE, "rotating random salts, no addresses"),
     "guard.allowlistentry": _d(NONE, "networks staff chose to allow, not visitors"),
     # staff (Sec1): staff accounts are the company's own staff administration
