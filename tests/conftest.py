@@ -48,17 +48,13 @@ def _test_clock() -> datetime | None:
 
 TEST_CLOCK = _test_clock()
 _session_clock: Any = None
+if TEST_CLOCK is not None:
+    # Moved here, on import: this file is imported before every other conftest and test
+    # module, so a constant computed at import (a conftest's TODAY) names the frozen day too.
+    import time_machine
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    """With PRIVACYDESK_TEST_CLOCK the clock is moved before collection too, so a module's
-    constant computed at import (a conftest's TODAY) names the frozen day as well."""
-    global _session_clock
-    if TEST_CLOCK is not None:
-        import time_machine
-
-        _session_clock = time_machine.travel(TEST_CLOCK, tick=True)
-        _session_clock.start()
+    _session_clock = time_machine.travel(TEST_CLOCK, tick=True)
+    _session_clock.start()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
