@@ -74,6 +74,7 @@ def readiness(rules: CallbackPolicy, attempts: Iterable[tuple[datetime, str]],
             continue
         if not counted or moment - counted[-1] >= gap:
             counted.append(moment)
+    # The day in the policy's zone (given by the caller, as clock.day_of would; #13.1).
     days = len({m.astimezone(zone).date() for m in counted})
     next_from = counted[-1] + gap if counted else None
     return Readiness(needed=rules.attempts_before_written, counted=len(counted),
