@@ -49,8 +49,8 @@ def _test_clock() -> datetime | None:
 TEST_CLOCK = _test_clock()
 _session_clock: Any = None
 if TEST_CLOCK is not None:
-    # Moved here, on import: this file is imported before every other conftest and test
-    # module, so a constant computed at import (a conftest's TODAY) names the frozen day too.
+    # Started on import: this file is imported before every other conftest and test module,
+    # so a constant computed at import (a conftest's TODAY) names the frozen day too.
     import time_machine
 
     _session_clock = time_machine.travel(TEST_CLOCK, tick=True)
