@@ -106,11 +106,36 @@ def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
             sys.executable, "-m", "privacydesk.public.redirect", "--host", host,
             "--port", str(redirect_port), "--https-port", str(port)])
         click.echo(f"plain HTTP on port {redirect_port} redirects to HTTPS", err=True)
+    background = None
+    from django.conf import settings
+
+    if settings.PRIVACYDESK_SCHEDULER == "embedded":
+        import subprocess
+
+        # The embedded default: the background jobs run in one worker process beside
+        # gunicorn, never in a web worker's thread (#14.4).
+        background = subprocess.Popen([  # noqa: S603 - our own entry point, fixed arguments
+            sys.executable, "-c", "from privacydesk.cli import main; main()", "worker"])
+        click.echo("background worker started (PRIVACYDESK_SCHEDULER=embedded)", err=True)
     try:
         serving.run(host, port, workers, cert if tls else None, keyfile if tls else None)
     finally:
-        if redirector is not None:
-            redirector.terminate()
+        for child in (redirector, background):
+            if child is not None:
+                child.terminate()
+
+
+@main.command()
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between looks at the queue when it is empty.")
+@click.option("--once", is_flag=True, help="Enqueue what is due, run every ready task, exit.")
+def worker(interval: float, once: bool) -> None:
+    """Run the background jobs: the daily retention sweep, the mailbox and request deadlines,
+    the audit anchor, and every queued task. Any number may share one PostgreSQL database."""
+    _django()
+    from privacydesk.jobs import worker as jobs_worker
+
+    jobs_worker.run(interval=interval, once=once)
 
 
 @main.command()

@@ -77,9 +77,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder for encrypted backups and the erasure journal. "
             "Empty: `$PRIVACYDESK_DATA_DIR/backups`."),
     Setting("PRIVACYDESK_SCHEDULER", "choice", "embedded",
-            "`embedded`: the served app runs the daily retention sweep itself (one worker "
-            "at a time, by a database lease); `off`: run `privacydesk retention sweep` "
-            "from cron instead.", choices=("embedded", "off")),
+            "`embedded`: `privacydesk serve` starts one `privacydesk worker` beside the web "
+            "server for the background jobs (daily retention sweep, mailbox, request "
+            "deadlines, audit anchor); `off`: it does not, run `privacydesk worker` under "
+            "systemd (any number share the queue) or the single commands from cron.",
+            choices=("embedded", "off")),
     Setting("PRIVACYDESK_PUBLIC_URL", "url", "http://127.0.0.1:8000",
             "The site's public address, for the links in e-mails (request confirmation, "
             "downloads), e.g. `https://privacy.example.nl`."),

@@ -29,8 +29,8 @@ PRIVACYDESK_KEYS = CONFIG["PRIVACYDESK_KEYS"]
 PRIVACYDESK_KEY_FILE = str(CONFIG["PRIVACYDESK_KEY_FILE"] or DATA_DIR / "keys.json")
 PRIVACYDESK_TRUSTED_PROXIES = CONFIG["PRIVACYDESK_TRUSTED_PROXIES"]
 REDIS_URL = CONFIG["REDIS_URL"]
-# Retention (R1): encrypted backups and the erasure journal live here; the daily sweep runs
-# inside the served app unless PRIVACYDESK_SCHEDULER is "off" (then use cron).
+# Retention (R1): encrypted backups and the erasure journal live here; the daily sweep is a
+# task run by `privacydesk worker`, which `serve` starts unless PRIVACYDESK_SCHEDULER is "off".
 PRIVACYDESK_BACKUP_DIR = CONFIG["PRIVACYDESK_BACKUP_DIR"] or DATA_DIR / "backups"
 PRIVACYDESK_SCHEDULER = CONFIG["PRIVACYDESK_SCHEDULER"]
 # Data-subject requests (Rt1-Rt6): links in e-mails, the request mailbox, download links.
@@ -80,7 +80,13 @@ INSTALLED_APPS = [
     "privacydesk.requests",
     "privacydesk.access",
     "privacydesk.disclosure",
+    # Background work (privacydesk/jobs): the django-tasks backport and its database queue;
+    # on Django 6 drop "django_tasks" (the framework is built in), keep the rest.
+    "django_tasks",
+    "django_tasks_db",
+    "privacydesk.jobs",
 ]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

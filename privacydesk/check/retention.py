@@ -53,10 +53,23 @@ def _running(anchor: str) -> Q:
 
 
 def _last_sweep() -> date | None:
-    from privacydesk.retention.models import SchedulerLease
+    """The last policy day whose sweep succeeded (the jobs app's run per day)."""
+    from privacydesk.jobs.models import PeriodicRun
+    from privacydesk.jobs.periodic import SWEEP
 
-    return (SchedulerLease.objects.filter(name="daily-sweep")
-            .values_list("last_run_on", flat=True).first())
+    slot = (PeriodicRun.objects.filter(job=SWEEP.name, outcome=PeriodicRun.OK)
+            .order_by("-slot").values_list("slot", flat=True).first())
+    return date.fromisoformat(slot) if slot else None
+
+
+def _sweep_stopped() -> list[str]:
+    """R1 rests on the daily sweep: a sweep that stopped running is a failure before any row
+    is overdue. Not before a worker ever scheduled it (a system just started)."""
+    from privacydesk.jobs.health import overdue_line
+    from privacydesk.jobs.periodic import SWEEP
+
+    line = overdue_line(SWEEP)
+    return [line] if line else []
 
 
 @check("R1", "Kept no longer than strictly necessary")
@@ -89,6 +102,7 @@ def deletion_dates() -> CheckResult:
                                 "a deletion date and nothing running that explains it")
                 failures += per_person(unexplained, f"undated {category} row(s)")
     incidents = _incident_periods(day, failures)
+    failures += _sweep_stopped()
     last = _last_sweep()
     info = [f"{plural(undated, 'row')} undated while an agreement, employment, role or "
             "legal hold runs", f"last daily sweep: {last.isoformat() if last else 'never'}",

@@ -1,7 +1,8 @@
 """The two clocks (Rt6, Art. 12(3)) and the request app's housekeeping.
 
-`tick(now)` is run by the scheduler (schedule.py) and by `privacydesk requests tick`; tests
-move the clock by passing `now`. It is idempotent — run it as often as you like:
+`tick(now)` is run by the `requests-tick` task (privacydesk/jobs) and by
+`privacydesk requests tick`; tests move the clock by passing `now`. It is idempotent — run
+it as often as you like:
 - retries the identity step of new requests whose confirmation mail failed;
 - reminds staff with "handle_requests" once a request reaches the policy's reminder day;
 - escalates to the privacy officer (staff with "manage_staff" and "handle_requests") when

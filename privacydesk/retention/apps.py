@@ -8,8 +8,7 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         # R1: dates follow every change they depend on (signals on the register's models);
-        # the embedded daily scheduler starts in a real server process only.
-        from privacydesk.retention import scheduler, signals
+        # the daily sweep itself is a task (privacydesk/jobs), run by `privacydesk worker`.
+        from privacydesk.retention import signals
 
         signals.connect()
-        scheduler.connect()

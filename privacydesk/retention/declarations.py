@@ -131,7 +131,13 @@ RETENTION: dict[str, Declaration] = {
                                   "privacydesk.retention.prune.forget_replay_data"),
     "retention.backuprecord": _d(NONE, "file name and dates; the files expire by the "
                                  "'backups' rule (prune.expire_backups)"),
-    "retention.schedulerlease": _d(NONE, "which process runs the daily sweep"),
+    # background jobs (privacydesk/jobs)
+    "jobs.periodicrun": _d(NONE, "a job's name, time slot, outcome and an exception's "
+                           "class name; deleted after 30 days (jobs.prune.prune_results)"),
+    "django_tasks_database.dbtaskresult": _d(
+        OWNER, "queued tasks: arguments are slots and try numbers, but a failure's traceback "
+        "may quote data; finished rows deleted after 30 days by the daily sweep",
+        prune="privacydesk.jobs.prune.prune_results"),
     # Django's own tables
     "auth.group": _d(NONE, "names of permission groups"),
     "auth.permission": _d(NONE, "permission names"),

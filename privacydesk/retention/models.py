@@ -119,15 +119,3 @@ class BackupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"backup {self.generation}"
-
-
-class SchedulerLease(models.Model):
-    """Which process may run the daily sweep now, and the last day it ran (one row/job)."""
-
-    name = models.CharField(max_length=32, primary_key=True)
-    holder = models.CharField(max_length=64, blank=True)
-    until = models.DateTimeField(null=True, blank=True)
-    last_run_on = models.DateField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"lease {self.name}"

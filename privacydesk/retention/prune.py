@@ -3,7 +3,7 @@ disclosure and consent records, server-access grants, and the replay data of rec
 the erasure ledger once no older backup needs them.
 
 Each period comes from the policy (records outside the register: category None), never
-from a copy here. `prune_system` runs after every sweep (CLI and daily scheduler).
+from a copy here. `prune_system` runs after every sweep (CLI and the daily task).
 """
 
 from __future__ import annotations

@@ -279,7 +279,7 @@ def rebase(reason: str = RESTORE) -> Anchor:
 
 
 def periodic() -> None:
-    """The served app's ten-minute anchor (retention.scheduler's wake-up), written only
+    """The ten-minute anchor (the `audit-anchor` task, privacydesk/jobs), written only
     when the head moved since the last anchor."""
     after_commit(PERIODIC, lambda reason: refresh(reason, only_if_moved=True))
 

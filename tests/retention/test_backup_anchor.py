@@ -9,8 +9,9 @@ import json
 import pytest
 from django.db import connection
 
+from privacydesk.jobs import tasks
 from privacydesk.register import services
-from privacydesk.retention import backup, journal, scheduler, sweep
+from privacydesk.retention import backup, journal, sweep
 from privacydesk.retention.sealed_file import read_header
 from privacydesk.vault import anchor, audit, keyring
 from privacydesk.vault.models import AuditHead
@@ -61,8 +62,8 @@ def test_the_daily_sweep_anchors_the_chain(personas, settings,
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.dates
-def test_the_served_apps_scheduler_anchors_on_its_daily_run(personas, settings):
-    assert scheduler.run_if_due("worker-1")
+def test_the_daily_sweep_task_anchors_on_its_run(personas, settings):
+    assert tasks.retention_sweep.call(slot=TODAY.isoformat())
     assert [a["reason"] for a in anchors(settings)] == ["sweep"]
 
 

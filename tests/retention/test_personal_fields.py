@@ -56,7 +56,6 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("guard.allowlistentry", "note"): "staff's note on a network they allow (e.g. 'office')",
     ("staff.apitoken", "name"): "the label staff give a token (e.g. 'ci'), not a person",
     ("retention.backuprecord", "file_name"): "a generated backup file name",
-    ("retention.schedulerlease", "name"): "the name of the scheduler's lease",
     ("requests.requestevent", "note"): "a request's timeline: system notes and staff's "
                                        "reasons, never the requester's data (the request's "
                                        "sealed contact holds those)",

@@ -46,7 +46,8 @@ def _assert_refused(response, route, method: str, who: str) -> None:
 def test_the_walk_finds_the_back_office_and_the_api():
     paths = {r.path for r in all_routes()}
     assert "/staff/persons/" in paths and "/staff/users/" in paths
-    assert {"/staff/tokens/", "/staff/tokens/1/revoke/", "/staff/users/1/lift-pause/"} <= paths
+    assert {"/staff/tokens/", "/staff/tokens/1/revoke/", "/staff/users/1/lift-pause/",
+            "/staff/jobs/"} <= paths
     assert any(p.startswith("/api/v1/") for p in paths)
 
 

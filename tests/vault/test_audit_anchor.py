@@ -199,7 +199,7 @@ def test_no_anchor_is_written_over_a_wiped_chain(settings, django_capture_on_com
 
 def test_the_periodic_anchor_is_written_only_when_the_head_moved(
         settings, django_capture_on_commit_callbacks):
-    def ten_minutes_later() -> None:   # the scheduler's wake-up, outside any transaction
+    def ten_minutes_later() -> None:   # the anchor task, outside any transaction
         with django_capture_on_commit_callbacks(execute=True):
             anchor.periodic()
 

@@ -1,0 +1,48 @@
+"""`privacydesk worker`: one process that enqueues the periodic jobs when due and runs every
+queued task (django-tasks-db's worker, all queues). Run one beside the web server (`serve`
+does in the embedded default) or any number on any machines sharing a PostgreSQL database:
+the periodic slots and the task rows are claimed in the database, so nothing runs twice."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+
+from django.db import OperationalError, close_old_connections
+
+from privacydesk.jobs import periodic
+
+log = logging.getLogger("privacydesk.jobs")
+
+#: Seconds between looks at the queue and the schedule when there is nothing to do.
+IDLE_SECONDS = 1.0
+
+
+def worker_id() -> str:
+    """A worker id unique across machines (host, pid, random), at most 64 characters."""
+    return f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def run(interval: float = IDLE_SECONDS, once: bool = False, ident: str = "") -> None:
+    """Enqueue what is due, run every ready task, sleep `interval`; again until SIGTERM or
+    SIGINT (a running task finishes first). `once`: one round, then return."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id=ident or worker_id(),
+                    excluded_queue_names=[])
+    worker.configure_signals()
+    log.info("worker %s started", worker.worker_id)
+    while worker.running:
+        try:
+            periodic.enqueue_due()
+        except OperationalError as exc:  # SQLite busy: the next round enqueues
+            log.warning("periodic jobs not enqueued this round (%s)", type(exc).__name__)
+        worker.run()   # batch: every ready task, then back here
+        close_old_connections()
+        if once:
+            return
+        time.sleep(interval)
