@@ -95,17 +95,18 @@ def enqueue_due(now: datetime | None = None) -> list[str]:
             if (job.name, job.slot(when)) not in taken and enqueue(job, job.slot(when), when)]
 
 
-def attempt(job: Job, slot: str, number: int, body: Callable[[], Any]) -> Any:
+def attempt(job: Job, slot: str, number: int, body: Callable[[], Any],
+            retry: bool = True) -> Any:
     """Run `body` as try `number` of `job`'s `slot`, recording it; on an exception, enqueue
-    the next try (up to MAX_ATTEMPTS, later each time) and re-raise, so the queue marks this
-    task failed too."""
+    the next try (up to MAX_ATTEMPTS, later each time; never with `retry=False`, as from
+    cron) and re-raise, so the queue marks this task failed too."""
     run, _created = PeriodicRun.objects.get_or_create(
         job=job.name, slot=slot, defaults={"enqueued_at": timezone.now()})
     PeriodicRun.objects.filter(pk=run.pk).update(attempts=number, started_at=timezone.now())
     try:
         value = body()
     except Exception as exc:
-        again = number < MAX_ATTEMPTS
+        again = retry and number < MAX_ATTEMPTS
         with transaction.atomic():
             PeriodicRun.objects.filter(pk=run.pk).update(
                 finished_at=timezone.now(), error=type(exc).__name__[:200],

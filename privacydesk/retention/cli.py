@@ -52,8 +52,24 @@ def sweep_command(today: str | None, batch: int, quiet: bool) -> None:
     from privacydesk.retention import prune, sweep
 
     day = _day(today)
-    result = sweep.run(day, batch=batch, progress=not quiet)
-    pruned = prune.prune_system(day)
+
+    def run() -> tuple[sweep.SweepResult, dict[str, int]]:
+        from privacydesk.jobs.prune import prune_results
+
+        result = sweep.run(day, batch=batch, progress=not quiet)
+        return result, {**prune.prune_system(day), "task results": prune_results()}
+
+    if today:   # a pretended day is no run of the schedule
+        result, pruned = run()
+    else:
+        from privacydesk.jobs import periodic
+
+        # From cron, recorded as the day's run like the worker's (staff page, R1's check);
+        # a worker then sees the day done. Cron retries on its next run, not through the queue.
+        from privacydesk.policy import clock
+
+        result, pruned = periodic.attempt(periodic.SWEEP, clock.today().isoformat(), 1, run,
+                                          retry=False)
     click.echo(f"swept {result.data} data of {result.people} people "
                f"({result.persons_deleted} people deleted entirely), "
                f"{result.receipts} receipts; system: "

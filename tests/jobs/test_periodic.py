@@ -4,7 +4,7 @@ running is noticed. The queue is the real database backend (django-tasks-db)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from privacydesk.jobs import health, periodic
 from privacydesk.jobs.models import PeriodicRun
+from privacydesk.policy import clock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -80,3 +81,28 @@ def test_a_job_that_stopped_is_overdue_one_that_never_started_is_not():
     periodic.attempt(periodic.SWEEP, periodic.SWEEP.slot(now), 1, lambda: None)
     assert health.overdue_line(periodic.SWEEP, now + timedelta(hours=25)) == ""
     assert health.overdue_line(periodic.SWEEP, now + timedelta(hours=27)) != ""
+
+
+def test_a_sweep_from_cron_counts_as_the_days_run_and_a_worker_then_skips_the_day():
+    from click.testing import CliRunner
+
+    from privacydesk.cli import main
+
+    result = CliRunner().invoke(main, ["retention", "sweep", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "task results 0" in result.output
+    run = PeriodicRun.objects.get(job="retention-sweep")
+    assert run.outcome == PeriodicRun.OK
+    later_that_day = clock.start_of(date.fromisoformat(run.slot)) + timedelta(hours=12)
+    assert "retention-sweep" not in periodic.enqueue_due(later_that_day)
+    assert _sweep_tasks() == 0
+
+
+def test_a_pretended_day_from_cron_is_no_run_of_the_schedule():
+    from click.testing import CliRunner
+
+    from privacydesk.cli import main
+
+    result = CliRunner().invoke(main, ["retention", "sweep", "--quiet", "--today", "2031-01-01"])
+    assert result.exit_code == 0, result.output
+    assert not PeriodicRun.objects.exists()
