@@ -40,3 +40,15 @@ def plural(n: int, word: str) -> str:
     else:
         last += "s"
     return f"{n} {head + ' ' if head else ''}{last}"
+
+
+def job_stopped(name: str) -> list[str]:
+    """A failure line when the periodic job `name` (privacydesk/jobs: "retention-sweep",
+    "requests-tick", "audit-anchor"), once scheduled, has not succeeded within its grace
+    period — the promise it serves is then no longer kept by itself. Nothing before a worker
+    ever scheduled it (a system just started)."""
+    from privacydesk.jobs.health import overdue_line
+    from privacydesk.jobs.periodic import BY_NAME
+
+    line = overdue_line(BY_NAME[name])
+    return [line] if line else []

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from privacydesk.check.common import per_person, plural, today
+from privacydesk.check.common import job_stopped, per_person, plural, today
 from privacydesk.check.registry import MAX_DETAILS, CheckResult, check, verdict
 from privacydesk.check.runner import need_app
 from privacydesk.policy import RetentionFacts
@@ -62,16 +62,6 @@ def _last_sweep() -> date | None:
     return date.fromisoformat(slot) if slot else None
 
 
-def _sweep_stopped() -> list[str]:
-    """R1 rests on the daily sweep: a sweep that stopped running is a failure before any row
-    is overdue. Not before a worker ever scheduled it (a system just started)."""
-    from privacydesk.jobs.health import overdue_line
-    from privacydesk.jobs.periodic import SWEEP
-
-    line = overdue_line(SWEEP)
-    return [line] if line else []
-
-
 @check("R1", "Kept no longer than strictly necessary")
 def deletion_dates() -> CheckResult:
     need_app("retention", "the retention package (privacydesk.retention)")
@@ -102,7 +92,8 @@ def deletion_dates() -> CheckResult:
                                 "a deletion date and nothing running that explains it")
                 failures += per_person(unexplained, f"undated {category} row(s)")
     incidents = _incident_periods(day, failures)
-    failures += _sweep_stopped()
+    # R1 rests on the daily sweep: one that stopped fails before any row is overdue.
+    failures += job_stopped("retention-sweep")
     last = _last_sweep()
     info = [f"{plural(undated, 'row')} undated while an agreement, employment, role or "
             "legal hold runs", f"last daily sweep: {last.isoformat() if last else 'never'}",

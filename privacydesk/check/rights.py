@@ -15,7 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from privacydesk.check.common import plural
+from privacydesk.check.common import job_stopped, plural
 from privacydesk.check.identity import controller_gaps
 from privacydesk.check.registry import WARN, CheckResult, check, result, verdict
 from privacydesk.check.runner import need_app
@@ -245,6 +245,8 @@ def request_deadlines() -> CheckResult:
                  for pk, old, new in unexplained if pk in uids]
     closed_failures, warnings, quiet = _closed_unanswered(models, qs, history)
     failures += closed_failures
+    # Reminders and escalations come from the request clock: one that stopped fails Rt6.
+    failures += job_stopped("requests-tick")
     open_n = qs.filter(status__in=models.OPEN_STATUSES).count()
     retyped = sum(1 for changes in history.values()
                   if any(old in REQUEST_KINDS for old, _, _ in changes))

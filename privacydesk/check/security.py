@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from privacydesk.check.common import plural
+from privacydesk.check.common import job_stopped, plural
 from privacydesk.check.registry import (
     WARN,
     CheckResult,
@@ -66,6 +66,8 @@ def chain_keys_mfa() -> CheckResult:
         info.append(f"{plural(pending, 'new staff account')} will enrol MFA at first sign-in")
     backup_failures, backup_info = _backup_state()
     failures += backup_failures
+    # A wipe shows only against a recent anchor: the ten-minute anchor job must run.
+    failures += job_stopped("audit-anchor")
     info.append(backup_info)
     return verdict("Sec1", failures, "audit chain intact, every sealed row under a known key, "
                    "every active staff member with MFA, a recent backup",

@@ -30,5 +30,9 @@ def test_the_privacy_officer_sees_each_jobs_last_run_and_failures_in_dutch(staff
     assert "retention-sweep" not in page  # names, not codes
 
 
-def test_a_role_without_view_audit_is_refused(staff_client):
-    assert staff_client("sales").get("/staff/jobs/").status_code == 403
+def test_a_role_without_view_audit_is_refused_and_not_shown_the_link(staff_client):
+    sales = staff_client("sales")
+    assert sales.get("/staff/jobs/").status_code == 403
+    assert 'href="/staff/jobs/"' not in sales.get("/staff/tokens/").content.decode()
+    officer = staff_client("privacy_officer")
+    assert 'href="/staff/jobs/"' in officer.get("/staff/tokens/").content.decode()
