@@ -105,9 +105,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRIVACYDESK_ACCESS_DEFAULT_MINUTES", "int", "60",
             "Validity of a server-access certificate when the request names none "
             "(capped by the maximum).", minimum=1),
-    Setting("PRIVACYDESK_GUARD_PURE", "bool", "false",
-            "Count break-in signals in the guard's Python loop even where its C loop is "
-            "built (same results, slower; for comparison and debugging)."),
     Setting("PRIVACYDESK_AUDIT_ANCHOR_DIR", "path", "",
             "A second, append-only place for the audit chain's anchors (Sec1): a folder the "
             "database administrator cannot write, e.g. another host's mount or a write-once "

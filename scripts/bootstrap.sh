@@ -9,31 +9,13 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.lock-installed
-# The editable install also compiles the guard's C counting loop (issue #4; optional: without a
-# compiler the install goes on and the Python loop counts). Install again when the C source or
-# pyproject.toml changed since, or the built module is missing or older than its source.
-ext_stamp=.venv/.ext-built
-ext_src=privacydesk/guard/stores/_counting.c
-ext_hash=$(cat pyproject.toml privacydesk/guard/stores/_*.c | sha256sum | cut -d" " -f1)
 if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
   echo "== installing Python packages from requirements.lock"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r requirements.lock
   .venv/bin/python -m pip install -q --no-deps -e .
   cp requirements.lock "$stamp"
-  echo "$ext_hash" > "$ext_stamp"
 fi
-ext_so=${ext_src%.c}$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
-if [ "$(cat "$ext_stamp" 2>/dev/null)" != "$ext_hash" ] || [ ! -f "$ext_so" ] \
-    || [ "$ext_src" -nt "$ext_so" ]; then
-  echo "== building the guard's C counting loop (pip install -e .)"
-  .venv/bin/python -m pip install -q --no-deps -e .
-  echo "$ext_hash" > "$ext_stamp"
-fi
-if [ ! -f "$ext_so" ]; then
-  echo "!! $ext_so was not built: the guard counts in Python (slower)" >&2
-fi
-
 if [ "${1:-}" = "--system" ]; then
   # Real components for the tests: browser, IMAP server, sshd, attack tools, load tools.
   debs=(chromium dovecot-imapd openssh-server openssh-client wrk hydra sqlmap testssl.sh

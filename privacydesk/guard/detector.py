@@ -14,16 +14,13 @@ workers share one store. Non-offenders are never reported and their counters sim
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from privacydesk.guard.rules import RULE_BIT
 
 MAX_EVIDENCE_PATHS = 10
-_KNOWN_RULES = frozenset(RULE_BIT)
 
 
 @dataclass(frozen=True)
@@ -42,8 +39,7 @@ class Limits:
 
 class Evidence(NamedTuple):
     """What an offender did: rules fired with counts, first/last signal (epoch seconds), the
-    paths asked for (no query values, no bodies, no passwords). A named tuple: an attack makes
-    many of them, and stores build them in C with `evidence_of`."""
+    paths asked for (no query values, no bodies, no passwords)."""
 
     rules: dict[str, int]
     first_seen: float
@@ -62,23 +58,15 @@ class Crossing(NamedTuple):
     evidence: Evidence
 
 
-#: Evidence((rules, first_seen, last_seen, paths)) and Crossing((subject, evidence)) without
-#: a Python-level constructor call (the hot path of an attack makes one per crossing).
-evidence_of = partial(tuple.__new__, Evidence)
-crossing_of = partial(tuple.__new__, Crossing)
-
-
 class CounterStore(Protocol):
-    """Where counters live. `add` counts one signal and returns the evidence when this signal
-    makes the subject an offender (exactly once per crossing), else None; `add_many` counts a
-    batch and returns the evidence per subject that the batch made an offender."""
+    """Where counters live (memory, Redis, database): `add` counts one signal of `rule` from
+    the keyed hash of `subject` and returns the evidence when this signal makes the subject
+    an offender (exactly once per crossing, also across workers sharing the store), else
+    None; `tracked` says how many subjects it holds counters for."""
 
     limits: Limits
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None: ...
-
-    def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> dict[str, Evidence]: ...
 
     def tracked(self) -> int: ...
 
@@ -100,49 +88,3 @@ class Detector:
             raise ValueError(f"rule: unknown break-in rule {rule!r}")
         evidence = self.store.add(subject, rule, path, self.clock())
         return Crossing(subject, evidence) if evidence is not None else None
-
-    def signal_many(self, signals: Iterable[tuple[str, str, str]]) -> list[Crossing]:
-        """Count a batch of (subject, rule, path) signals at once (one script call on Redis);
-        return the crossings, in the order the subjects first appear in the batch."""
-        crossed = self.store.add_many(self._checked(signals), self.clock())
-        return list(map(crossing_of, crossed.items()))
-
-    def signal_stream(self, batches: Iterable[Sequence[tuple[str, str, str]]]
-                      ) -> Iterator[list[Crossing]]:
-        """Count batch after batch (a log being read, say); yield each batch's crossings in
-        order. A store that can pipeline (Redis: `add_stream`) prepares the next batch while
-        the previous one is counted; each batch is still counted whole and atomically."""
-        checked = map(self._checked, batches)
-        stream = getattr(self.store, "add_stream", None)
-        if stream is None:
-            for batch in checked:
-                yield list(map(crossing_of, self.store.add_many(batch, self.clock()).items()))
-            return
-        for crossed in stream(checked, self.clock):
-            yield list(map(crossing_of, crossed.items()))
-
-    @staticmethod
-    def _checked(signals: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-        """The batch as a list, refused whole (nothing counted) if it names an unknown rule."""
-        batch = signals if isinstance(signals, list) else list(signals)
-        if not _KNOWN_RULES.issuperset(map(itemgetter(1), batch)):
-            unknown = sorted(set(map(itemgetter(1), batch)).difference(RULE_BIT))
-            raise ValueError(f"rule: unknown break-in rule {unknown[0]!r}")
-        return batch
-
-
-def fold(signals: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
-    """Group a batch by subject: the signal tuple itself for a subject seen once, else the
-    list of its signals in order (stores then hash and update each subject once)."""
-    groups: dict[str, Any] = {}
-    get = groups.get
-    for sig in signals:
-        subject = sig[0]
-        group = get(subject)
-        if group is None:
-            groups[subject] = sig
-        elif type(group) is tuple:
-            groups[subject] = [group, sig]
-        else:
-            group.append(sig)
-    return groups

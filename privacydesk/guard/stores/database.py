@@ -10,11 +10,10 @@ sees a crossing. Prefer Redis in production: every signal is a write here.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 
-from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, fold
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.models import Counter, Salt
 
@@ -45,24 +44,15 @@ class DatabaseStore:
         return Counter.objects.count()
 
     def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
-        return self.add_many([(subject, rule, path)], now).get(subject)
+        key = self.keyring.key(subject, now).hex()
+        previous = self.keyring.previous_key(subject, now)
+        old = previous.hex() if previous is not None else None
+        try:
+            return self._count(key, old, rule, path, now)
+        except IntegrityError:  # a worker created the same counter at the same moment
+            return self._count(key, old, rule, path, now)
 
-    def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> dict[str, Evidence]:
-        crossed: dict[str, Evidence] = {}
-        for subject, group in fold(signals).items():
-            items = [group] if type(group) is tuple else group
-            key = self.keyring.key(subject, now).hex()
-            old = self.keyring.previous_key(subject, now)
-            try:
-                evidence = self._count(key, old.hex() if old else None, items, now)
-            except IntegrityError:  # a worker created the same counter at the same moment
-                evidence = self._count(key, old.hex() if old else None, items, now)
-            if evidence is not None:
-                crossed[subject] = evidence
-        return crossed
-
-    def _count(self, key: str, old: str | None, items: list[tuple[str, str, str]],
+    def _count(self, key: str, old: str | None, rule: str, path: str,
                now: float) -> Evidence | None:
         window, t = self.limits.window_seconds, int(now)
         with transaction.atomic():
@@ -83,11 +73,10 @@ class DatabaseStore:
                     row.previous, row.window_start, elapsed = 0, t, 0
                     row.rules, row.paths, row.first_seen = {}, [], now
                 row.current = 0
-            row.current += len(items)
-            for _, rule, path in items:
-                row.rules[rule] = row.rules.get(rule, 0) + 1
-                if path and path not in row.paths and len(row.paths) < MAX_EVIDENCE_PATHS:
-                    row.paths.append(path[:200])
+            row.current += 1
+            row.rules[rule] = row.rules.get(rule, 0) + 1
+            if path and path[:200] not in row.paths and len(row.paths) < MAX_EVIDENCE_PATHS:
+                row.paths.append(path[:200])
             row.expires_at = now + 2 * window
             estimate = row.current + row.previous * (window - elapsed) / window
             if estimate >= self.limits.threshold:

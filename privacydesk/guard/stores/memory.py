@@ -10,38 +10,27 @@ int (another 32 bytes):
     bits 40-47  which rules fired (one bit per rule, rules.RULE_BIT)
     bits 48-59  the first path asked for, as an index into a small shared path table
 
-With the dict's own slots that is about 124 bytes per tracked subject (see `entries_for`;
-measured by bench/bench_guard.py). A suspect (two signals or more) has a list record instead,
-updated in place: [window start, current, previous, first seen, rule counts, paths]. Suspects
-are bounded separately (`max_suspects`); past the bound the least recently touched are
-packed back into compact records, keeping their counts and losing their detailed evidence.
+With the dict's own slots that is at most about 124 bytes per tracked subject (see
+`entries_for`; tests/guard/test_detector.py measures it with tracemalloc). A suspect (two
+signals or more) has a list record instead, updated in place: [window start, current,
+previous, first seen, rule counts, paths]. Suspects are bounded separately (`max_suspects`);
+past the bound the least recently touched are packed back into compact records, keeping their
+counts and losing their detailed evidence.
 
 The dict's insertion order is the recency order: a touched entry is moved to the end, and when
 the table is full the least recently touched entries are evicted first, in batches. An
 offender touches its entry on every signal, so a flood of one-off addresses evicts the flood,
 not the offender.
-
-The loop that counts a batch into the table is counting.count_batch; _counting.c is the same
-loop in C, on the same dict and records (issue #4: the in-memory detector's speed), used when
-it was built at install time unless PRIVACYDESK_GUARD_PURE=1 or `accelerated=False`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from privacydesk import config
-from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits, evidence_of, fold
+from privacydesk.guard.detector import MAX_EVIDENCE_PATHS, Evidence, Limits
 from privacydesk.guard.keys import KeyRing
 from privacydesk.guard.rules import RULE_BIT, RULES
-from privacydesk.guard.stores.counting import count_batch
-
-try:
-    from privacydesk.guard.stores import _counting
-except ImportError:  # not built (no compiler at install time): the Python loop counts the same
-    _counting = None  # type: ignore[assignment]
 
 #: The key and the record of one entry: two ints below 2**60, 32 bytes each.
 INT_BYTES_PER_ENTRY = 64
@@ -51,13 +40,6 @@ BUDGET_PER_SUSPECT = 600
 MAX_PATHS = 4095
 _M28 = (1 << 28) - 1
 _RULE_OF_BIT = {bit: rule for rule, bit in RULE_BIT.items()}
-_RULE_BITS = {rule: bit << 40 for rule, bit in RULE_BIT.items()}  # each rule's bit in place
-_C_RANGE, _C_BASE = 1 << 40, 1 << 52  # where the C loop's 64-bit arithmetic is exact
-
-
-def accelerator_built() -> bool:
-    """True when the C counting loop was compiled at install time (tests check this here)."""
-    return _counting is not None
 
 
 def entries_for(budget: int) -> int:
@@ -79,15 +61,7 @@ class MemoryStore:
     """Counters in this process's memory, never more than about `max_bytes` of them."""
 
     def __init__(self, limits: Limits, keyring: KeyRing, max_bytes: int = 64 << 20,
-                 clock_base: float | None = None, accelerated: bool | None = None) -> None:
-        """`accelerated`: count in C (True: required, an error if not built), in Python
-        (False), or in C when built unless PRIVACYDESK_GUARD_PURE=1 (None)."""
-        if accelerated is None:
-            accelerated = accelerator_built() and not config.setting("PRIVACYDESK_GUARD_PURE")
-        if accelerated and _counting is None:
-            raise RuntimeError("the guard's C counting loop is not built: pip install -e .")
-        self.accelerated = accelerated
-        self._count = _counting.count_batch if accelerated else count_batch
+                 clock_base: float | None = None) -> None:
         self.limits = limits
         self.keyring = keyring
         suspects_share = max_bytes // 8
@@ -97,34 +71,85 @@ class MemoryStore:
         # key -> compact int record, or a suspect's list record (see the module doc)
         self._counts: dict[int, Any] = {}
         self._suspects = 0  # how many records are suspects' lists
-        self._path_ids: dict[str, int] = {}
-        self._path_bits: dict[str, int] = {"": 0}  # path -> its id in place (bits 48-59)
+        self._path_ids: dict[str, int] = {"": 0}
         self._paths: list[str] = [""]
         # Set by the first signal, a little in the past so a clock that steps back slightly
         # never makes a window start negative.
         self._base: int | None = None if clock_base is None else int(clock_base)
         self._adds = 0
-        self._next_sweep = 8192
         self.evicted = 0
 
     def tracked(self) -> int:
         return len(self._counts)
 
+    def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
+        """Count one signal; the evidence when it makes `subject` an offender (once: the
+        record is then forgotten and the next signal starts afresh)."""
+        window, base = self.limits.window_seconds, self._base
+        if base is None:
+            base = self._base = int(now) - 4 * window
+        t = int(now) - base
+        if t < 0:
+            t = 0
+        self._adds += 1
+        if self._adds & 8191 == 0:
+            self._sweep(t)
+        counts, keyring = self._counts, self.keyring
+        k = keyring.int_key(subject, now)
+        v = counts.pop(k, None)
+        if v is None:
+            old = keyring.previous_key(subject, now)
+            if old is not None:  # a new secret: the old one's counter moves to the new key
+                v = counts.pop(keyring.as_int(old), None)
+        if v is not None and t - (v & _M28 if type(v) is int else v[0]) >= 2 * window:
+            # Both windows over: the old record says nothing any more.
+            self._suspects -= type(v) is list
+            v = None
+        if v is None:
+            return self._first(k, t, rule, path, now)
+        if type(v) is int:  # its second signal: the record grows into a suspect's list
+            found, paths = self._rules_of(v)
+            v = [v & _M28, v >> 28 & 63, v >> 34 & 63, float(base + (v & _M28)), found, paths]
+            self._suspects += 1
+        elapsed = t - v[0]
+        if elapsed >= window:  # a new window; the last one still weighs in
+            v[0], v[1], v[2], elapsed = v[0] + window, 0, v[1], elapsed - window
+        v[1] += 1
+        found, paths = v[4], v[5]
+        found[rule] = found.get(rule, 0) + 1
+        if path and path[:200] not in paths and len(paths) < MAX_EVIDENCE_PATHS:
+            paths.append(path[:200])
+        # current + previous x (share of the previous window still inside) >= threshold
+        if v[1] * window + v[2] * (window - elapsed) >= self.limits.threshold * window:
+            self._suspects -= 1
+            return Evidence(found, v[3], now, paths)
+        counts[k] = v
+        if self._suspects > self.max_suspects:
+            self._demote(self._suspects - self.max_suspects + self.max_suspects // 16)
+        return None
+
+    def _first(self, k: int, t: int, rule: str, path: str, now: float) -> Evidence | None:
+        """A subject's first signal (or first since its windows passed): a compact record."""
+        if self.limits.threshold == 1:
+            return Evidence({rule: 1}, now, now, [path[:200]] if path else [])
+        if len(self._counts) >= self.max_entries:
+            self._evict()
+        self._counts[k] = t | 1 << 28 | RULE_BIT[rule] << 40 | self._path_id(path) << 48
+        return None
+
     def _path_id(self, path: str) -> int:
         pid = self._path_ids.get(path)
         if pid is None:
-            if len(self._paths) > self.max_paths or not path:
+            if len(self._paths) > self.max_paths:
                 return 0
             pid = len(self._paths)
             self._paths.append(path[:200])
             self._path_ids[path] = pid
-            self._path_bits[path] = pid << 48
         return pid
 
-    def _evict(self, needed: int) -> None:
-        # The least recently touched entries go first, at least 1/64 of the table at a time.
-        counts = self._counts
-        victims = list(islice(counts, max(needed, self.max_entries // 64)))
+    def _evict(self) -> None:
+        # The least recently touched entries go first, 1/64 of the table at a time.
+        victims = list(islice(self._counts, max(1, self.max_entries // 64)))
         self._drop(victims)
         self.evicted += len(victims)
 
@@ -138,56 +163,9 @@ class MemoryStore:
         self._drop(dead)
 
     def _drop(self, keys: list[int]) -> None:
-        counts, suspects = self._counts, 0
+        counts = self._counts
         for k in keys:
-            if type(counts.pop(k)) is list:
-                suspects += 1
-        self._suspects -= suspects
-
-    def add(self, subject: str, rule: str, path: str, now: float) -> Evidence | None:
-        return self.add_many(((subject, rule, path),), now).get(subject)
-
-    def add_many(self, signals: Sequence[tuple[str, str, str]],
-                 now: float) -> dict[str, Evidence]:
-        """Count a batch; return the evidence of each subject this batch made an offender.
-
-        The batch is folded per subject, so a subject is keyed (one AES call for the whole
-        batch) and updated once however many signals it sent. The loop over the subjects is
-        the hot path of an attack and of a flood: `counting.count_batch` in Python, or the
-        same loop in C (`_counting`, see the module doc).
-        """
-        groups = fold(signals)
-        counts, limits = self._counts, self.limits
-        if self._base is None:
-            self._base = int(now) - 4 * limits.window_seconds
-        base = self._base
-        t = max(0, int(now) - base)
-        self._adds += len(groups)
-        if self._adds >= self._next_sweep:
-            self._next_sweep = self._adds + 8192
-            self._sweep(t)
-        room = self.max_entries - len(counts) - len(groups)
-        if room < 0:  # make room for the whole batch at once, least recently touched first
-            self._evict(-room)
-        keys = self.keyring.ints(groups, now)  # one AES call for the whole batch
-        if self.keyring.in_overlap(now):  # a new secret: carry counters of the old one over
-            for k, ok in zip(keys, self.keyring.ints(groups, now, previous=True), strict=True):
-                if ok in counts and k not in counts:  # its record moves to the new key
-                    counts[k] = counts.pop(ok)
-        window = limits.window_seconds
-        # The C loop where it is built and its 64-bit arithmetic is exact (always, short of a
-        # clock 35,000 years past the store's start); else the reference loop, same results.
-        count = self._count if t < _C_RANGE and window < _C_RANGE and \
-            -_C_BASE <= base < _C_BASE else count_batch
-        crossed, suspects = count(
-            counts, keys, groups, t, base, window, limits.threshold * window,
-            t | 1 << 28 if limits.threshold > 1 else -1,  # the record of a first signal
-            _RULE_BITS, self._path_bits, _RULE_OF_BIT, self._paths, MAX_EVIDENCE_PATHS,
-            evidence_of, now, float(now), self._path_id, self._rules_of)
-        self._suspects += suspects
-        if self._suspects > self.max_suspects:
-            self._demote(self._suspects - self.max_suspects + self.max_suspects // 16)
-        return crossed
+            self._suspects -= type(counts.pop(k)) is list
 
     def _rules_of(self, v: int) -> tuple[dict[str, int], list[str]]:
         """The rule counts and paths of a compact record (a subject with one signal so far, or
