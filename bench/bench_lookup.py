@@ -130,41 +130,77 @@ def _api_token() -> str:
     return create_token(user, "benchmark", days=1)
 
 
+def serve_bench(port: int) -> subprocess.Popen[bytes]:
+    """gunicorn (privacydesk.serve's options, one worker) on `port` with the bench-only
+    URLconf (bench_urls: the real site plus the API floor `/api/bench/floor`). The daily
+    sweep stays off: on a freshly generated register it would erase people whose dates
+    have passed and hold the write lock meanwhile, which is not what is measured."""
+    code = f"from privacydesk import serve; serve.run('127.0.0.1', {port}, 1)"
+    bench = Path(__file__).resolve().parent
+    env = dict(os.environ, PRIVACYDESK_SCHEDULER="off", DJANGO_SETTINGS_MODULE="bench_settings",
+               PYTHONPATH=os.pathsep.join([str(bench), str(bench.parent)]))
+    return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+
+def timed_with_floor(client: http.client.HTTPConnection, headers: dict[str, str],
+                     paths: list[str], check: Any) -> tuple[list[float], list[float]]:
+    """GET each of `paths` and, alternately before or after it, the API floor (the same
+    token check, no data); return (times of `paths`, times of the floor). `check(path,
+    body)` checks each answer."""
+    def get(path: str) -> bytes:
+        client.request("GET", path, headers=headers)
+        response = client.getresponse()
+        body = response.read()
+        assert response.status == 200, (path, response.status, body[:300])
+        return body
+
+    for path in paths[:50]:  # the worker imports and connects on its first requests
+        get(path)
+        get(FLOOR)
+    clock = time.perf_counter
+    times, floor = [], []
+    for n, path in enumerate(paths):
+        first = FLOOR if n % 2 else path
+        start = clock()
+        a = get(first)
+        middle = clock()
+        b = get(path if n % 2 else FLOOR)
+        end = clock()
+        times.append(end - middle if n % 2 else middle - start)
+        floor.append(middle - start if n % 2 else end - middle)
+        check(path, b if n % 2 else a)
+    return times, floor
+
+
+FLOOR = "/api/bench/floor"
+
+
 def bench_http(addresses: list[tuple[str, int]]) -> dict[str, Any]:
-    """Median/p95 latency of GET /api/v1/persons?email= through gunicorn (1 worker)."""
+    """Median/p95 latency of GET /api/v1/persons?email= through gunicorn (1 worker), and
+    of the API floor in the same run."""
     from privacydesk.register.models import Person
 
     token = _api_token()
     refs = dict(Person.objects.filter(id__in=[p for _, p in addresses]).values_list("id", "ref"))
     port = _free_port()
-    code = f"from privacydesk import serve; serve.run('127.0.0.1', {port}, 1)"
-    server = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ))
+    server = serve_bench(port)
+    person_of = {"/api/v1/persons?email=" + quote(a): p for a, p in addresses}
     try:
         _wait_for(port, server)
         # The first request waits for the worker to import Django (slow on a busy machine).
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
         headers = {"Authorization": f"Bearer {token}", "Connection": "keep-alive"}
 
-        def get(address: str) -> dict[str, Any]:
-            client.request("GET", "/api/v1/persons?email=" + quote(address), headers=headers)
-            response = client.getresponse()
-            body = response.read()
-            assert response.status == 200, (response.status, body[:300])
-            return dict(json.loads(body))
+        def check(path: str, body: bytes) -> None:
+            assert json.loads(body)["items"][0]["ref"] == str(refs[person_of[path]]), path
 
-        for address, _ in addresses[:50]:
-            get(address)
-        times = []
-        for address, person_id in addresses:
-            start = time.perf_counter()
-            body = get(address)
-            times.append(time.perf_counter() - start)
-            assert body["items"][0]["ref"] == str(refs[person_id]), address
+        times, floor = timed_with_floor(client, headers, list(person_of), check)
         client.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"http": median_p95(times), "http_samples": len(addresses)}
+    return {"http": median_p95(times), "http_floor": median_p95(floor),
+            "http_samples": len(addresses)}
 
 
 def main() -> None:

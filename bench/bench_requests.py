@@ -23,14 +23,13 @@ import http.client
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lookup import _free_port, _wait_for  # noqa: E402
+from bench_lookup import _free_port, _wait_for, serve_bench, timed_with_floor  # noqa: E402
 from common import median_p95, populated  # noqa: E402
 
 
@@ -172,37 +171,23 @@ def _requests_for(person_ids: list[int]) -> tuple[str, list[str]]:
 def bench_http(person_ids: list[int]) -> dict[str, Any]:
     token, uids = _requests_for(person_ids)
     port = _free_port()
-    code = f"from privacydesk import serve; serve.run('127.0.0.1', {port}, 1)"
-    # The served app would otherwise run the daily retention sweep (and mail intake) in a
-    # thread: on a freshly generated register it erases the people whose dates have passed
-    # and holds the write lock meanwhile, which is not what this measures.
-    env = dict(os.environ, PRIVACYDESK_SCHEDULER="off")
-    server = subprocess.Popen([sys.executable, "-c", code], env=env)
+    server = serve_bench(port)
     try:
         _wait_for(port, server)
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
         headers = {"Authorization": f"Bearer {token}", "Connection": "keep-alive"}
 
-        def get(uid: str) -> dict[str, Any]:
-            client.request("GET", f"/api/v1/requests/{uid}/report", headers=headers)
-            response = client.getresponse()
-            body = response.read()
-            assert response.status == 200, (response.status, body[:300])
-            return dict(json.loads(body))
+        def check(path: str, body: bytes) -> None:
+            assert json.loads(body)["schema"] == "privacydesk.access-report/1", path
 
-        for uid in uids[:30]:
-            get(uid)
-        times = []
-        for uid in uids:
-            start = time.perf_counter()
-            body = get(uid)
-            times.append(time.perf_counter() - start)
-            assert body["schema"] == "privacydesk.access-report/1"
+        times, floor = timed_with_floor(
+            client, headers, [f"/api/v1/requests/{uid}/report" for uid in uids], check)
         client.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"http": median_p95(times), "http_samples": len(uids)}
+    return {"http": median_p95(times), "http_floor": median_p95(floor),
+            "http_samples": len(uids)}
 
 
 def bench_erasure(person_ids: list[int]) -> dict[str, Any]:

@@ -12,42 +12,22 @@ protocol (Sec4). Otherwise 403 — the token is valid, the person behind it may 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from privacydesk import rawsql
 from privacydesk.api.errors import Forbidden, RateLimited
 from privacydesk.guard.runtime import get_guard
 from privacydesk.policy.active import get_policy
 from privacydesk.staff import permissions, protocol
 from privacydesk.staff.models import StaffUser
-from privacydesk.staff.tokens import (
-    authenticate_token,
-    hash_token,
-    token_statement,
-    token_user,
-)
+from privacydesk.staff.tokens import authenticate_token, hash_token
 
 
 class StaffToken(HttpBearer):
-    """`Authorization: Bearer pd_…` → the token's active StaffUser, also set as request.user.
-
-    An operation may read what it needs with the token (`also`: one round trip on
-    PostgreSQL); their rows are handed to it only once the token is good (`prefetched`).
-    """
+    """`Authorization: Bearer pd_…` → the token's active StaffUser, also set as request.user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> StaffUser | None:
-        also = self.also(request)
-        statement = token_statement(token) if also else None
-        if statement is None:
-            user = authenticate_token(token)
-        else:
-            found = rawsql.fetch_many([statement, *also])
-            user = token_user(token, found[0])
-            if user is not None:
-                setattr(request, _PREFETCHED, found[1:])  # noqa: B010 - not a model field
+        user = authenticate_token(token)
         if user is None:
             return None
         if user.staff_role not in get_policy().staff_roles:
@@ -67,21 +47,6 @@ class StaffToken(HttpBearer):
         request.user = user
         return user
 
-
-    def also(self, request: HttpRequest) -> list[tuple[str, tuple[Any, ...]]]:
-        """SELECTs to run with the token's (sql, params); none unless an operation's own
-        auth says so."""
-        return []
-
-
-_PREFETCHED = "privacydesk_prefetched"
-
-
-def prefetched(request: HttpRequest) -> list[list[tuple[Any, ...]]] | None:
-    """The rows of the operation's `StaffToken.also` statements, read with the token;
-    None if there were none."""
-    found: list[list[tuple[Any, ...]]] | None = getattr(request, _PREFETCHED, None)
-    return found
 
 
 def staff_user(request: HttpRequest) -> StaffUser:

@@ -16,14 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 
-from privacydesk.disclosure.models import Basis, ConsentRequest, Disclosure
+from privacydesk.disclosure.models import Basis, Disclosure
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Person
-from privacydesk.register.services import raw_read
 
 
 def _wanted(categories: str | Iterable[str] | None) -> set[str] | None:
@@ -50,58 +48,18 @@ def _lang(lang: str | None) -> str:
 
 
 _COLUMNS = ["recipient", "categories", "purpose", "basis", "legal_basis",
-            "agreement_reference", "obligation", "disclosed_at"]
-_SQL: dict[str, tuple[str, Any, str]] = {}
-
-
-def access_statement(person: Person) -> tuple[str, tuple[Any, ...]]:
-    """The SELECT of the person's log rows, oldest first: _COLUMNS then the consent's
-    answered_at; (sql, params). The access report runs it with its other reads (one round
-    trip on PostgreSQL: requests.report.DISCLOSURE_READS).
-
-    Every access report asks this (bench/bench_requests.py): one prepared SELECT on the
-    DB-API cursor (register.services.raw_read), converted as the ORM would, instead of a
-    queryset whose compilation cost twenty times the query.
-    """
-    db = connections[DEFAULT_DB_ALIAS]
-    ref = Disclosure._meta.get_field("person_ref").get_db_prep_value(person.ref, db)
-    return _entry(db)[0], (ref,)
-
-
-def _entry(db: Any) -> tuple[str, Any, str]:
-    """The SELECT of `access_statement` and its converters, built once per database."""
-    entry = _SQL.get(db.vendor)
-    if entry is None:
-        q = db.ops.quote_name
-        fields: list[Any] = [Disclosure._meta.get_field(n) for n in _COLUMNS]
-        columns = ", ".join(f"d.{q(f.column)}" for f in fields)
-        sql = (f"SELECT {columns}, c.{q('answered_at')} "  # noqa: S608
-               f"FROM {q(Disclosure._meta.db_table)} d "
-               f"LEFT JOIN {q(ConsentRequest._meta.db_table)} c "
-               f"ON c.{q('id')} = d.{q('consent_id')} "
-               f"WHERE d.{q('person_ref')} = %s ORDER BY d.{q('disclosed_at')}, d.{q('id')}")
-        plan = raw_read.converters(Disclosure, _COLUMNS, db)
-        answered = [(len(_COLUMNS), funcs, col) for _, funcs, col
-                    in raw_read.converters(ConsentRequest, ["answered_at"], db)]
-        entry = _SQL[db.vendor] = (sql, plan + answered, db.vendor)
-    return entry
+            "agreement_reference", "obligation", "disclosed_at", "consent__answered_at"]
 
 
 def access_rows(person: Person, lang: str | None = None) -> list[dict[str, Any]]:
     """Art. 15(1)(c): every logged disclosure of `person`, oldest first, in the shape the
     access report renders (recipient, categories and labels, purpose, basis, reference)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    return access_rows_from(person, lang, raw_read.fetch_all(*access_statement(person), db))
-
-
-def access_rows_from(person: Person, lang: str | None,
-                     found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """`access_rows` from the rows of `access_statement`."""
-    db = connections[DEFAULT_DB_ALIAS]
     policy, lang = get_policy(), _lang(lang)
     rows = []
     for (recipient, categories, purpose, basis_key, legal_basis, agreement_reference,
-         obligation, disclosed_at, answered_at) in raw_read.convert(found, _entry(db)[1], db):
+         obligation, disclosed_at, answered_at) in (
+            Disclosure.objects.filter(person_ref=person.ref).order_by("disclosed_at", "id")
+            .values_list(*_COLUMNS)):
         basis = policy.legal_bases.get(legal_basis)
         if basis_key == Basis.AGREEMENT:
             reference = agreement_reference
@@ -137,8 +95,7 @@ def connect() -> None:
     """Register on the hooks of privacydesk.requests, once."""
     from privacydesk.requests import recipients, report
 
-    read = report.DisclosureRead(access_statement, access_rows_from)
-    if read not in report.DISCLOSURE_READS:
-        report.DISCLOSURE_READS.append(read)
+    if access_rows not in report.DISCLOSURE_SOURCES:
+        report.DISCLOSURE_SOURCES.append(access_rows)
     if notify_recipients not in recipients.NOTIFIERS:
         recipients.NOTIFIERS.append(notify_recipients)

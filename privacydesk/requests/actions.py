@@ -16,20 +16,15 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
 from privacydesk.requests import delivery, events, kinds, notify, portability, render, report
-from privacydesk.requests.loading import load_one
 from privacydesk.requests.models import DataSubjectRequest, Status
 
 
-def person_of(request: DataSubjectRequest, *, loaded: Person | None = None) -> Person:
-    """The verified person of `request`; RuleViolation before verification (Art. 12(6)).
-    `loaded`: that person as already read with the request (`loading.request_and_person`);
-    None: read here."""
+def person_of(request: DataSubjectRequest) -> Person:
+    """The verified person of `request`; RuleViolation before verification (Art. 12(6))."""
     if request.status != Status.VERIFIED or not request.person_ref:
         raise RuleViolation("status", "Art12", "verify the requester's identity first "
                             f"(this request is {request.status})")
-    if loaded is not None and str(loaded.ref) == request.person_ref:
-        return loaded
-    person = load_one(Person, "ref", request.person_ref)
+    person = Person.objects.filter(ref=request.person_ref).first()
     if person is None:
         raise RuleViolation("person_ref", "exists", "the person of this request is no longer "
                             "in the register")

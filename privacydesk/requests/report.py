@@ -7,7 +7,7 @@ audit entry, the rows without the views; purpose "access_request", which Art. 18
 allows even for restricted data), with the report's own SELECTs in the same transaction
 as the audit entry (Sec4); every fact comes from the policy or the
 register: purposes, categories, legal bases, sources, recipients (the agreements' D2
-recipients; the disclosure log's rows through `DISCLOSURE_READS`),
+recipients; the disclosure log's rows through `DISCLOSURE_SOURCES`),
 retention per datum (stored `delete_after`, else the policy's decision), legal holds, the
 person's rights and the supervisory authority. `render.html / render.pdf` make it readable.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import transaction
 from django.utils import timezone
 
 from privacydesk.policy import Policy, RetentionDecision, clock
@@ -27,13 +27,12 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.retention import matching_rules
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
-from privacydesk.register.models import Person
+from privacydesk.register.models import AgreementParty, AgreementRecipient, Person
 from privacydesk.register.services.reading import read_person_rows
-from privacydesk.requests import report_rows
-from privacydesk.requests.report_rows import RecipientRow, agreement_rows
 from privacydesk.requests.texts import RIGHTS
 from privacydesk.retention.facts import PersonFacts, row_facts
 from privacydesk.retention.facts import _facts as person_facts_from
+from privacydesk.retention.models import ContactMark, LegalHold
 
 SCHEMA = "privacydesk.access-report/1"
 # Art. 15(1)(c) hook: functions (person, lang) -> list of JSON-ready dicts, one per
@@ -42,23 +41,60 @@ SCHEMA = "privacydesk.access-report/1"
 DISCLOSURE_SOURCES: list[Callable[[Person, str], list[dict[str, Any]]]] = []
 
 
-@dataclass(frozen=True)
-class DisclosureRead:
-    """A disclosure source in two halves, so its SELECT runs with the report's other reads
-    (one round trip on PostgreSQL): `statement(person)` -> (sql, params) and
-    `rows(person, lang, found rows)` -> what a DISCLOSURE_SOURCES function returns."""
-
-    statement: Callable[[Person], tuple[str, tuple[Any, ...]]]
-    rows: Callable[[Person, str, list[tuple[Any, ...]]], list[dict[str, Any]]]
-
-
-# Listed in the report before DISCLOSURE_SOURCES' rows. The disclosure log registers itself
-# here (disclosure.hooks: access_statement, access_rows_from).
-DISCLOSURE_READS: list[DisclosureRead] = []
-
-
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    recipient: str
+    agreement: str  # the agreement's reference
+    categories: list[str]
+    legal_basis: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    """An active legal hold: its reason, when it was placed, until when (None: open)."""
+
+    reason: str
+    created_at: datetime
+    until: date | None
+
+
+@dataclass(frozen=True)
+class AgreementRows:
+    """The person's agreements by reference (id, ends_on), their recipients (in recipient
+    id order), the active legal holds (newest first, LegalHold's ordering) and the contact
+    mark."""
+
+    agreements: dict[str, tuple[int, date | None]]
+    recipients: list[RecipientRow]
+    holds: list[HoldRow]
+    last_contact_on: date | None
+
+    def ends(self) -> dict[int, date | None]:
+        """Agreement id -> end date (None: running), as the retention facts take them."""
+        return dict(self.agreements.values())
+
+
+def agreement_rows(person_id: int) -> AgreementRows:
+    """The access report's own reads of one person: agreements (as a party) and their
+    recipients (Art. 15(1)(c)), active legal holds and the contact mark."""
+    agreements = {ref: (aid, ends) for aid, ref, ends in
+                  AgreementParty.objects.filter(person_id=person_id).order_by("agreement_id")
+                  .values_list("agreement_id", "agreement__reference", "agreement__ends_on")}
+    recipients = [RecipientRow(*row) for row in AgreementRecipient.objects.filter(
+        agreement_id__in=[aid for aid, _ in agreements.values()]).values_list(
+        "recipient", "agreement__reference", "categories", "legal_basis", "purpose")
+    ] if agreements else []
+    holds = [HoldRow(*row) for row in LegalHold.objects.filter(
+        person_id=person_id, lifted_at__isnull=True).values_list("reason", "created_at",
+                                                                 "until")]
+    contact = ContactMark.objects.filter(person_id=person_id).values_list(
+        "last_contact_on", flat=True).first()
+    return AgreementRows(agreements, recipients, holds, contact)
 
 
 def recipients_for(person: Person, lang: str = "en") -> list[dict[str, Any]]:
@@ -188,7 +224,7 @@ def _data(found: list[tuple[Any, ...]], known: PersonFacts, recipients: list[dic
         data.append({
             "category": category, "category_label": category_label,
             "id": pk,
-            "values": values,  # a fresh dict per datum (raw_read.datum_fields)
+            "values": values,  # a fresh dict per datum (read_person_rows)
             "field_labels": dict(field_labels),
             "source": source,
             "source_label": words.sources.get(source, source),
@@ -212,15 +248,11 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     """The full access report of `person` in `lang`, as a JSON-ready dict (audited read)."""
     lang = "en" if lang == "en" else "nl"
     policy = get_policy()
-    # The report's own reads go with the register's audited read (on PostgreSQL one
-    # round trip for all of them, in the transaction of the audit entry).
-    reads = list(DISCLOSURE_READS)
-    db = connections[DEFAULT_DB_ALIAS]
-    read, (found, *logged) = read_person_rows(
-        person, actor=actor, purpose=register.ACCESS_REQUEST,
-        also=[report_rows.statement(person.pk, db), *(r.statement(person) for r in reads)],
-        db=db)
-    rows = report_rows.rows_from(found, db)
+    # Sec4: the report's own reads in the transaction of the read's audit entry.
+    with transaction.atomic():
+        read = read_person_rows(person, actor=actor, purpose=register.ACCESS_REQUEST)
+        rows = agreement_rows(person.pk)
+        disclosures = [row for source in DISCLOSURE_SOURCES for row in source(person, lang)]
     # The retention facts by retention's own rules (one rule-keeper for what ends when),
     # from the roles the read gave and the rows read above.
     facts = person_facts_from([(kind, start, end) for kind, _, start, end, _ in read.roles],
@@ -244,9 +276,7 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
         "purposes": sorted({(d["purpose"], d["purpose_label"]) for d in data}),
         "categories": sorted({(d["category"], d["category_label"]) for d in data}),
         "recipients": recipients,
-        "disclosures": [*(row for read, got in zip(reads, logged, strict=True)
-                          for row in read.rows(person, lang, got)),
-                        *(row for source in DISCLOSURE_SOURCES for row in source(person, lang))],
+        "disclosures": disclosures,
         "legal_holds": [{"reason": h.reason, "since": _iso(clock.day_of(h.created_at)),
                          "until": _iso(h.until)} for h in rows.holds],
         "rights": RIGHTS[lang],

@@ -24,12 +24,12 @@ from privacydesk.policy import CONTACT_PERIOD, ROLE_ENDED, RetentionDecision, cl
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.model import Label
 from privacydesk.register.models import DATUM_MODELS, AgreementParty, Person, Role
-from privacydesk.register.services import raw_read
-from privacydesk.retention import journal, person_read
+from privacydesk.retention import journal
 from privacydesk.retention.erasure_receipt import DeletedItem, ErasureReceipt, KeptItem
-from privacydesk.retention.facts import PersonFacts, row_facts
+from privacydesk.retention.facts import PersonFacts, person_facts, row_facts
 from privacydesk.retention.models import DeletionReceipt, ErasureLedger, LegalHold
 from privacydesk.retention.receipts import current_generation, person_receipt, receipt
+from privacydesk.retention.services import data_of
 from privacydesk.vault import audit
 
 LEGAL_OBLIGATION = "legal_obligation"
@@ -79,16 +79,14 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         pid, ref = person.pk, str(person.ref)
-        # The reads on the DB-API cursor (five SELECTs in all), inside this transaction.
-        facts = person_read.person_facts(pid)
-        data = raw_read.decision_rows(pid)
+        facts = person_facts(pid)
         held = _held(facts, day)
         deleted: Counter[str] = Counter()
         kept: Counter[KeptItem] = Counter()
         receipts: list[DeletionReceipt] = []
         for category, model in DATUM_MODELS.items():
             gone, keep = [], defaultdict(list)
-            for datum in data.get(category, ()):
+            for datum in data_of(model, pid).order_by("id"):
                 decision = policy.retention_decision(
                     category, datum.purpose, datum.legal_basis,
                     row_facts(datum.agreement_id, datum.created_at, facts))
@@ -96,9 +94,9 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
                     article = policy.legal_bases[datum.legal_basis].article
                     keep[KeptItem(category, 0, decision.rule_id, article,
                                   decision.law.nl, decision.law.en, decision.date,
-                                  held)].append(datum.id)
+                                  held)].append(datum.pk)
                 else:
-                    gone.append(datum.id)
+                    gone.append(datum.pk)
             if gone:
                 model._default_manager.filter(pk__in=gone).delete()
                 deleted[category] += len(gone)

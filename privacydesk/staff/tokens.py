@@ -23,13 +23,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from privacydesk import rawsql
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -116,35 +114,20 @@ def may_revoke(viewer: StaffUser | None, token: ApiToken) -> bool:
 
 def authenticate_token(raw: str | None) -> StaffUser | None:
     """Return the active staff user the token belongs to; None for an unknown, revoked or
-    expired token or an inactive user. Records the day the token was last used."""
-    statement = token_statement(raw)
-    if statement is None or raw is None:
-        return None
-    return token_user(raw, rawsql.fetch_all(*statement, connection))
-
-
-def token_statement(raw: str | None) -> tuple[str, tuple[Any, ...]] | None:
-    """The one SELECT `authenticate_token` runs for `raw` (the token and its account, by
-    digest): (sql, params), or None for a string that is no token (refused unread). A
-    caller may run it with other reads (one round trip on PostgreSQL) and finish with
-    `token_user`."""
+    expired token, an inactive user or a string that is no token (refused unread). Records
+    the day the token was last used."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
+    digest = hash_token(raw)
     # The lookup is by digest, so no comparison ever touches the secret itself.
-    return _token_sql(connection)[0], (hash_token(raw),)
-
-
-def token_user(raw: str, rows: list[tuple[Any, ...]]) -> StaffUser | None:
-    """`authenticate_token`'s answer from the rows of `token_statement(raw)`."""
-    found = _token_from(rows)
-    if found is None:
+    token = ApiToken.objects.select_related("user").filter(token_hash=digest).first()
+    if token is None:
         return None
-    token, user = found
     # The final compare_digest only guards against a database collation surprise.
-    if not hmac.compare_digest(token.token_hash, hash_token(raw)):
+    if not hmac.compare_digest(token.token_hash, digest):
         return None
-    now = timezone.now()
-    if not token.is_usable(now) or not user.is_active:
+    user = token.user
+    if not token.is_usable(timezone.now()) or not user.is_active:
         return None
     # The day only, written at most once a day: a write on every call would serialise API
     # reads behind the database's write lock, and the day is all a privacy officer needs
@@ -153,50 +136,6 @@ def token_user(raw: str, rows: list[tuple[Any, ...]]) -> StaffUser | None:
     if token.last_used_on != today:
         ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
     return user
-
-
-_TOKEN_NAMES = ["id", "user", "token_hash", "expires_at", "revoked_at", "last_used_on"]
-_TOKEN_FIELDS: list[Any] = [ApiToken._meta.get_field(name) for name in _TOKEN_NAMES]
-_USER_FIELDS: list[Any] = list(StaffUser._meta.concrete_fields)
-_SQL: dict[str, tuple[str, Any]] = {}
-
-
-def _token_sql(db: Any) -> tuple[str, Any]:
-    """The join of token and account, and the converters of its columns, per database."""
-    found = _SQL.get(db.vendor)
-    if found is None:
-        q = db.ops.quote_name
-        columns = [f"t.{q(f.column)}" for f in _TOKEN_FIELDS]
-        columns += [f"u.{q(f.column)}" for f in _USER_FIELDS]
-        sql = (f"SELECT {', '.join(columns)} FROM {q(ApiToken._meta.db_table)} t "  # noqa: S608
-               f"JOIN {q(StaffUser._meta.db_table)} u ON u.{q('id')} = t.{q('user_id')} "
-               f"WHERE t.{q('token_hash')} = %s")
-        split = len(_TOKEN_FIELDS)
-        plan = rawsql.converters(ApiToken, _TOKEN_NAMES, db) + [
-            (split + i, funcs, col) for i, funcs, col
-            in rawsql.converters(StaffUser, [f.name for f in _USER_FIELDS], db)]
-        found = _SQL[db.vendor] = (sql, plan)
-    return found
-
-
-def _token_from(rows: list[tuple[Any, ...]]) -> tuple[ApiToken, StaffUser] | None:
-    """The token and its account, both complete, from the rows of `token_statement`.
-
-    Every API call starts here (bench/: the API median goal is 5 ms), and the ORM's query
-    building cost more than the indexed query itself; so one prepared join
-    (`privacydesk.rawsql`), each column converted as the ORM would.
-    """
-    _, plan = _token_sql(connection)
-    if not rows:
-        return None
-    values = rawsql.convert(rows[:1], plan, connection)[0]
-    split = len(_TOKEN_FIELDS)
-    token = ApiToken.from_db(connection.alias, [f.attname for f in _TOKEN_FIELDS],
-                             values[:split])
-    user = StaffUser.from_db(connection.alias, [f.attname for f in _USER_FIELDS],
-                             values[split:])
-    token.user = user  # the join already loaded it
-    return token, user
 
 
 def revoke_token(token: ApiToken, viewer: StaffUser | None = None, *,

@@ -15,8 +15,7 @@ from typing import Any
 
 from django.db import connections, router, transaction
 
-from privacydesk import rawsql
-from privacydesk.vault import chain, keyring
+from privacydesk.vault import append, chain, keyring
 from privacydesk.vault.models import AuditEntry, AuditHead
 
 FIELDS = list(chain.COLUMNS)
@@ -54,12 +53,8 @@ def adopt(rows: list[dict[str, Any]]) -> int:
         current = head()
         if not continues(rows, current):
             return 0
-        # The chain's own INSERT (the ORM refuses every write outside audit.record()).
         conn = connections[router.db_for_write(AuditEntry)]
-        with rawsql.cursor(conn) as cur:
-            cur.executemany(chain.insert_sql(conn), [
-                [chain.at_param(conn, row["at"], chain.at_text(row["at"])) if name == "at"
-                 else row[name] for name in chain.COLUMNS] for row in rows])
+        append.insert(conn.alias, [[row[name] for name in chain.COLUMNS] for row in rows])
         last = rows[-1]
         chain.write_head(conn, keyring.get().audit_key, last["seq"], last["mac"],
                          exists=current is not None)

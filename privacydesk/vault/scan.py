@@ -168,11 +168,8 @@ def _ascii(mac: str | None) -> bytes | None:
         return None
 
 
-# --- worker processes: `python -P scan.py`, run by verify.py. A fresh interpreter (no
-# --- fork: no inherited SQLite lock state or open connections, no re-run of the caller's
-# --- main module) that imports only the standard library and the database driver. Over
-# --- stdin/stdout it reads pickled (vendor, params, queries, key), then (lo, hi, prev)
-# --- tasks, and answers each with a pickled ("ok", SpanResult fields) or ("error", text).
+# --- worker processes of a parallel `audit verify` (verify.py, concurrent.futures): only
+# --- the standard library and the database driver, one connection per process.
 
 
 def _connect(vendor: str, params: dict[str, Any]) -> Any:
@@ -185,29 +182,21 @@ def _connect(vendor: str, params: dict[str, Any]) -> Any:
     return psycopg.connect(**params, autocommit=True)
 
 
-def serve(stdin: Any, stdout: Any) -> None:
-    """The worker loop; ends at end of input."""
-    import pickle
-
-    vendor, params, sql, key = pickle.load(stdin)  # noqa: S301  (our own parent)
-    scanner = Scanner(_connect(vendor, params), Queries(*sql), key, vendor)
-    while True:
-        try:
-            lo, hi, prev = pickle.load(stdin)  # noqa: S301
-        except EOFError:
-            return
-        try:
-            if prev is None:  # the span holding entry lo vouches for its stored mac
-                prev = scanner.stored_mac(lo)
-            r = scanner.span(lo, hi, prev)
-            answer: tuple[Any, ...] = ("ok", r.last_mac, r.broken, r.reason, r.short)
-        except Exception as exc:  # noqa: BLE001  (reported to the parent, which raises)
-            answer = ("error", f"{type(exc).__name__}: {exc}")
-        pickle.dump(answer, stdout)
-        stdout.flush()
+_SCANNERS: dict[Any, Scanner] = {}  # this worker's scanner, per (vendor, params, key)
 
 
-if __name__ == "__main__":
-    import sys
-
-    serve(sys.stdin.buffer, sys.stdout.buffer)
+def check_span(init: tuple[str, dict[str, Any], tuple[str, ...], bytes], lo: int, hi: int,
+               prev: str | None) -> tuple[Any, ...]:
+    """(worker) Verify entries lo+1..hi from `prev` (None: the stored mac of entry lo) and
+    return the SpanResult's fields; `init` is (vendor, connection params, Queries' SQL,
+    audit key)."""
+    vendor, params, sql, key = init
+    ident = (vendor, tuple(sorted(params.items())), sql, key)
+    scanner = _SCANNERS.get(ident)
+    if scanner is None:
+        scanner = _SCANNERS[ident] = Scanner(_connect(vendor, params), Queries(*sql), key,
+                                             vendor)
+    if prev is None:  # the span holding entry lo vouches for its stored mac
+        prev = scanner.stored_mac(lo)
+    r = scanner.span(lo, hi, prev)
+    return r.last_mac, r.broken, r.reason, r.short

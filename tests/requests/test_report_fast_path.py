@@ -1,12 +1,6 @@
-"""The access report's fast path (bench/bench_requests.py) shows exactly what the plain path
-shows, and every read stays audited in the transaction of its entry (Sec4).
-
-The fast path: the register's read, the report's own reads and the disclosure log's SELECT
-go together (`read_person_with(also=...)`, `vault.append.append_after`); on PostgreSQL in
-one pipelined round trip with BEGIN and the audit head's lock, the entry and COMMIT in a
-second, each statement prepared once per connection. The plain path is what runs while
-queries are logged (`CaptureQueriesContext`): Django's own cursor, one statement at a
-time, nothing prepared, the entry appended after the reads.
+"""The access report shows the same whether or not queries are being logged, and every read
+stays audited in the transaction of its entry (Sec4): the register's read, the report's own
+reads and the disclosure log's go in one transaction with the audit entry.
 """
 
 from __future__ import annotations
@@ -25,7 +19,6 @@ from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.register.models import DATUM_MODELS, Email, Person
 from privacydesk.requests import actions, report
-from privacydesk.requests.loading import load_one, request_and_person
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.vault import DecryptionError, audit
 from privacydesk.vault.models import AuditEntry
@@ -135,30 +128,15 @@ def test_the_disclosure_log_comes_with_the_reads_and_equals_its_own_rows(persona
     assert _same(doc, _plain(personas.anna, "nl"))
 
 
-def test_the_request_and_its_person_in_one_select_equal_their_own_loads(personas):
-    filed = _request(str(personas.anna.ref))
-    found, person = request_and_person(filed.uid)
-    assert found is not None and person is not None
-    assert found.__dict__.keys() == (expected := load_one(DataSubjectRequest, "uid",
-                                                          filed.uid)).__dict__.keys()
-    assert {k: v for k, v in found.__dict__.items() if k != "_state"} == {
-        k: v for k, v in expected.__dict__.items() if k != "_state"}
-    loaded = load_one(Person, "ref", personas.anna.ref)
-    assert {k: v for k, v in person.__dict__.items() if k != "_state"} == {
-        k: v for k, v in loaded.__dict__.items() if k != "_state"}
-    assert request_and_person("00000000-0000-4000-8000-000000000009") == (None, None)
-
-
 @pytest.mark.parametrize("ref", ["", "not-a-uuid", "{12345678-1234-5678-1234-567812345678}"])
-def test_a_ref_not_in_canonical_form_is_left_to_person_of(personas, ref):
+def test_a_request_whose_ref_names_no_person_has_no_person(personas, ref):
+    from django.core.exceptions import ValidationError
+
+    from privacydesk.policy.errors import RuleViolation
+
     filed = _request(ref)
-    found, person = request_and_person(filed.uid)
-    assert found is not None and found.person_ref == ref and person is None
-    with pytest.raises(Exception) as fast:
-        actions.person_of(found, loaded=person)
-    with pytest.raises(Exception) as plain:
-        actions.person_of(found)
-    assert type(fast.value) is type(plain.value) and str(fast.value) == str(plain.value)
+    with pytest.raises((RuleViolation, ValidationError)):
+        actions.person_of(filed)
 
 
 def test_the_api_report_is_the_built_report(personas, api_token):
@@ -197,70 +175,15 @@ def test_concurrent_audited_reads_make_one_unbroken_chain(personas):
     assert reads.count() == 40 and audit.verify().ok
 
 
-@pytest.mark.parametrize("value", [
-    None, "2026-11-25 16:12:01.123456", "2026-11-25 16:12:01", "2026-11-25T16:12:01+01:00",
-    "2026-11-25", "2026-1-5 6:02:01"])
-def test_the_cheaper_sqlite_converters_equal_djangos(value):
-    from datetime import date, datetime
-
-    from django.db.models import DateField, DateTimeField
-
-    from privacydesk.rawconvert import _faster
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's converters")
-    ops = connection.ops
-    for django, field in ((ops.convert_datetimefield_value, DateTimeField()),
-                          (ops.convert_datefield_value, DateField())):
-        fast = _faster(django)
-        assert fast is not django
-        inputs: list[Any] = [value]
-        # As sqlite3 hands them over for columns declared "datetime" / "date".
-        parse = (datetime.fromisoformat if field.get_internal_type() == "DateTimeField"
-                 else date.fromisoformat)
-        if isinstance(value, str):
-            try:
-                inputs.append(parse(value))
-            except ValueError:
-                pass
-        for given in inputs:
-            try:
-                expected: Any = django(given, field, connection)
-            except Exception as exc:  # noqa: BLE001 - the same error is expected
-                with pytest.raises(type(exc)):
-                    fast(given, field, connection)
-                continue
-            got = fast(given, field, connection)
-            assert got == expected and type(got) is type(expected)
-            assert getattr(got, "tzinfo", None) == getattr(expected, "tzinfo", None)
-
-
-def test_the_report_endpoint_reads_the_request_with_the_token_and_refuses_as_before(
+def test_the_report_endpoint_refuses_a_bad_token_a_missing_request_and_a_wrong_role(
         personas, api_token):
     from django.test import Client
-
-    from privacydesk.api import auth
 
     filed = _request(str(personas.anna.ref), "en")
     token = api_token("privacy_officer")
     url = f"/api/v1/requests/{filed.uid}/report"
-    seen: list[Any] = []
-    real = auth.prefetched
-
-    def spy(request: Any) -> Any:
-        seen.append(real(request))
-        return real(request)
-
-    import privacydesk.requests.api as requests_api
-
-    original = requests_api.prefetched
-    requests_api.prefetched = spy
-    try:
-        served = Client().get(url, headers={"Authorization": f"Bearer {token}"})
-    finally:
-        requests_api.prefetched = original
+    served = Client().get(url, headers={"Authorization": f"Bearer {token}"})
     assert served.status_code == 200 and _same(served.json(), _plain(personas.anna, "en"))
-    assert seen and seen[0] and seen[0][0], "the request was read with the token"
     bad = Client().get(url, headers={"Authorization": "Bearer pd_" + "x" * 43})
     assert bad.status_code == 401
     missing = Client().get("/api/v1/requests/00000000-0000-4000-8000-000000000009/report",

@@ -127,20 +127,3 @@ def test_the_api_refuses_with_the_shared_error_shape(smtp, personas, api_token):
     not_yet = _api(token, "post", f"/{early.uid}/export")
     assert not_yet.status_code == 422 and not_yet.json()["errors"][0]["rule"] == "Art12"
     assert DataSubjectRequest.objects.count() == 1
-
-
-def test_the_api_loads_request_and_person_as_the_orm_would(smtp, personas):
-    """The endpoint's own loader (no ORM compile per call) gives the same instance, field
-    for field, as a queryset; an unknown key gives None."""
-    from privacydesk.register.models import Person
-    from privacydesk.requests.loading import load_one
-
-    request = verified(smtp, "access", ANNA)
-    for model, key, value in ((DataSubjectRequest, "uid", request.uid),
-                              (Person, "ref", request.person_ref)):
-        loaded = load_one(model, key, value)
-        orm = model.objects.get(**{key: value})
-        assert loaded is not None and not loaded._state.adding
-        assert {f.attname: getattr(loaded, f.attname) for f in model._meta.concrete_fields} \
-            == {f.attname: getattr(orm, f.attname) for f in model._meta.concrete_fields}
-    assert load_one(DataSubjectRequest, "uid", "00000000-0000-4000-8000-000000000009") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,24 +10,22 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.base import ModelState
+from django.db import transaction
 
-from privacydesk import rawsql
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
-from privacydesk.register.models import DATUM_MODELS, Email, Name, Person
-from privacydesk.register.services import raw_read
+from privacydesk.register.fields import plain_fields, sealed_fields
+from privacydesk.register.models import DATUM_MODELS, Email, Name, Person, Role
 from privacydesk.register.services.common import (
     USES_ALLOWED_WHILE_RESTRICTED,
     check_actor,
     check_use_purpose,
     ensure_usable,
 )
-from privacydesk.register.services.raw_read import Statement
-from privacydesk.vault.append import append_after
+from privacydesk.vault import crypto
+from privacydesk.vault.append import append
 from privacydesk.vault.blind import blind_index
+from privacydesk.vault.models import sealed_aad_for
 
 
 @dataclass(frozen=True)
@@ -79,34 +78,23 @@ def read_person(person: Person, *, actor: str, purpose: str,
     With `staff_role`, only the categories the policy lets that role see are shown (Sec1);
     without, every category (system use such as an access report). A restricted person may
     only be read for an Art. 18(2) use (e.g. "access_request"); else RestrictedError.
-    One SELECT for every category's data and one for the roles, on the DB-API cursor
-    (`raw_read`), and the audit entry appended with them as one unit
-    (`vault.append.append_after`: on PostgreSQL in two round trips, one transaction; on
-    SQLite in one BEGIN IMMEDIATE ... COMMIT).
+    The reads and the audit entry are one transaction (Sec4): a read that fails appends
+    nothing, an entry that is refused returns nothing.
     """
-    return read_person_with(person, actor=actor, purpose=purpose, staff_role=staff_role)[0]
-
-
-def read_person_with(person: Person, *, actor: str, purpose: str,
-                     staff_role: str | None = None, also: Sequence[Statement] = ()
-                     ) -> tuple[PersonView, list[list[tuple[Any, ...]]]]:
-    """`read_person`, and the rows of the further SELECT `also` statements ((sql, params),
-    the caller's own reads about this person, e.g. the access report's), read with the
-    person's data: on PostgreSQL in the same round trip and the same transaction as the
-    audit entry. Every rule and the audit entry are `read_person`'s."""
-    def shape(found: list[list[tuple[Any, ...]]], db: Any) -> tuple[PersonView, list[str]]:
-        view = _view(person, purpose, staff_role, found, db)
+    def shape() -> tuple[PersonView, list[str]]:
+        view = _view(person, purpose, staff_role)
         return view, sorted(view.data)
 
-    return _audited_read(person, actor, purpose, staff_role, also, shape)
+    return _audited_read(person, actor, purpose, staff_role, shape)
 
 
 @dataclass(frozen=True)
 class PersonRows:
-    """What `read_person_rows` read of a person, without the views: `data` holds
-    `raw_read.datum_fields`' tuples of the data shown (category in `DATUM_MODELS` order,
-    then id; values decrypted), `roles` `raw_read.roles_from`'s lists ([kind, organisation
-    id, started_on, ended_on, organisation name], by started_on, id)."""
+    """What `read_person_rows` read of a person, without the views: `data` holds one tuple
+    per datum shown (category, id, values, source, purpose, legal_basis, created_at,
+    updated_at, delete_after, restricted, agreement id, agreement reference; category in
+    `DATUM_MODELS` order, then id; values decrypted), `roles` one list per role ([kind,
+    organisation id, started_on, ended_on, organisation name], by started_on, id)."""
 
     ref: str  # the person's ref, as text
     restricted: bool
@@ -114,75 +102,80 @@ class PersonRows:
     data: list[tuple[Any, ...]]
 
 
-def read_person_rows(person: Person, *, actor: str, purpose: str,
-                     also: Sequence[Statement] = (), db: Any = None
-                     ) -> tuple[PersonRows, list[list[tuple[Any, ...]]]]:
-    """`read_person_with` for a system use that sees every category (no staff role), for
-    a caller that builds its own document from the row fields (the access report: one
-    datum view per datum cost as much as its SQL, bench/bench_requests.py). The same rules
-    (a restricted datum shown only for an Art. 18(2) use), the same SELECTs and the same
-    audit entry (Sec4) as `read_person_with` with `staff_role=None`. `db`: the default
-    database's connection, if the caller holds it already."""
-    ref = str(person.ref)
-
-    def shape(found: list[list[tuple[Any, ...]]], db: Any) -> tuple[PersonRows, list[str]]:
-        fields = raw_read.datum_fields(found[0], ref, None, db, _references(found, db))
+def read_person_rows(person: Person, *, actor: str, purpose: str) -> PersonRows:
+    """`read_person` for a system use that sees every category (no staff role), for a
+    caller that builds its own document from the row fields (the access report). The same
+    rules (a restricted datum shown only for an Art. 18(2) use), the same reads and the
+    same audit entry (Sec4) as `read_person` with `staff_role=None`."""
+    def shape() -> tuple[PersonRows, list[str]]:
+        fields = _datum_fields(person, None)
         if purpose not in USES_ALLOWED_WHILE_RESTRICTED:
             fields = [f for f in fields if not f[9]]  # is_usable's rule for a datum
-        rows = PersonRows(ref, person.restricted, raw_read.roles_from(found[1], db), fields)
+        rows = PersonRows(str(person.ref), person.restricted, _role_rows(person.pk), fields)
         return rows, sorted({f[0] for f in fields})
 
-    return _audited_read(person, actor, purpose, None, also, shape, ref, db)
-
-
-def _references(found: list[list[tuple[Any, ...]]], db: Any) -> dict[int, str] | None:
-    """PostgreSQL: the agreement references read beside the data (`reference_statement`)."""
-    return dict(found[2]) if len(found) > 2 and db.vendor != "sqlite" else None
+    return _audited_read(person, actor, purpose, None, shape)
 
 
 T = TypeVar("T")
 
 
 def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | None,
-                  also: Sequence[Statement],
-                  shape: Callable[[list[list[tuple[Any, ...]]], Any], tuple[T, list[str]]],
-                  ref: str | None = None, db: Any = None
-                  ) -> tuple[T, list[list[tuple[Any, ...]]]]:
-    """Check the read, run the person's SELECTs and `also` with the audit entry as one unit
-    (`vault.append.append_after`, Sec4) and return (`shape`'s result from the person's
-    rows, the rows of `also`). `shape` returns its result and the categories shown, which
-    the entry records."""
+                  shape: Callable[[], tuple[T, list[str]]]) -> T:
+    """Check the read, then run `shape` (the reads) and append the audit entry in one
+    transaction (Sec4) and return `shape`'s result. `shape` returns its result and the
+    categories shown, which the entry records."""
     check_actor(actor)
     check_use_purpose(purpose)
     ensure_usable(person, purpose)
-    if db is None:
-        db = connections[DEFAULT_DB_ALIAS]
-    statements = [raw_read.datum_statement(person.pk, db), raw_read.role_statement(person.pk, db)]
-    references = raw_read.reference_statement(person.pk, db)
-    if references is not None:
-        statements.append(references)
-    own = len(statements)
-
-    def entry_of(found: list[list[tuple[Any, ...]]]
-                 ) -> tuple[tuple[T, list[list[tuple[Any, ...]]]], dict[str, Any]]:
-        result, categories = shape(found, db)
-        return (result, found[own:]), {
-            "actor": actor, "action": "read", "object_type": _PERSON_LABEL,
-            "object_id": str(person.pk), "person_ref": ref or str(person.ref),
-            "purpose": purpose,
-            "detail": {"categories": categories, "staff_role": staff_role}}
-
-    result: tuple[T, list[list[tuple[Any, ...]]]] = append_after([*statements, *also], entry_of,
-                                                                 db)
+    with transaction.atomic():
+        result, categories = shape()
+        append([{"actor": actor, "action": "read", "object_type": _PERSON_LABEL,
+                 "object_id": str(person.pk), "person_ref": str(person.ref),
+                 "purpose": purpose,
+                 "detail": {"categories": categories, "staff_role": staff_role}}])
     return result
 
 
 _PERSON_LABEL = Person._meta.label_lower
 
 
-def _view(person: Person, purpose: str, staff_role: str | None,
-          found: list[list[tuple[Any, ...]]], db: Any) -> PersonView:
-    """The PersonView of the rows `read_person_with` read (data, roles, references)."""
+def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tuple[Any, ...]]:
+    """The person's data as `PersonRows.data` tuples, only `categories` when given, sealed
+    fields decrypted with the AAD `SealedMixin.get_secret` uses. DecryptionError if a value
+    was altered or moved to another person."""
+    ref = str(person.ref)
+    found: list[tuple[Any, ...]] = []
+    for category, model in DATUM_MODELS.items():
+        if categories is not None and category not in categories:
+            continue
+        plain = plain_fields(category)
+        sealed = bool(sealed_fields(category))
+        aad = sealed_aad_for(model._meta.label_lower, ref)
+        for row in model._default_manager.filter(person_id=person.pk).values_list(
+                *_COMMON, *plain, *(("key_id", "ciphertext") if sealed else ())):
+            values = dict(zip(plain, row[len(_COMMON):len(_COMMON) + len(plain)],
+                              strict=True))
+            if sealed:
+                values.update(json.loads(crypto.unseal(row[-2], row[-1], aad=aad)))
+            found.append((category, row[0], values, *row[1:len(_COMMON)]))
+    return found
+
+
+# A datum's columns in `PersonRows.data` order, after category and before its values.
+_COMMON = ("id", "source", "purpose", "legal_basis", "created_at", "updated_at",
+           "delete_after", "restricted", "agreement_id", "agreement__reference")
+
+
+def _role_rows(person_id: int) -> list[list[Any]]:
+    """The person's roles as [kind, organisation id, started_on, ended_on, organisation
+    name], in the model's order (started_on, id)."""
+    return [list(row) for row in Role.objects.filter(person_id=person_id).values_list(
+        "kind", "organisation_id", "started_on", "ended_on", "organisation__name")]
+
+
+def _view(person: Person, purpose: str, staff_role: str | None) -> PersonView:
+    """The PersonView of one read of the person's data and roles."""
     policy = get_policy()
     today = clock.today()
     if staff_role is None:
@@ -196,10 +189,8 @@ def _view(person: Person, purpose: str, staff_role: str | None,
     rights_use = purpose in USES_ALLOWED_WHILE_RESTRICTED
     shown: dict[str, list[DatumView]] = {}
     withheld = 0
-    references = _references(found, db)
     for (category, pk, values, source, use, basis, created_at, updated_at, delete_after,
-         restricted, _, agreement) in raw_read.datum_fields(found[0], str(person.ref), wanted,
-                                                            db, references):
+         restricted, _, agreement) in _datum_fields(person, wanted):
         if restricted and not rights_use:
             withheld += 1
             continue
@@ -211,7 +202,7 @@ def _view(person: Person, purpose: str, staff_role: str | None,
         RoleView(kind=kind, organisation=org_name, organisation_id=org_id,
                  started_on=start, ended_on=end,
                  active=start <= today and (end is None or end >= today))
-        for kind, org_id, start, end, org_name in raw_read.roles_from(found[1], db))
+        for kind, org_id, start, end, org_name in _role_rows(person.pk))
     names = shown.get("names")
     display = Name.compose(dict(names[0].values)) if names else str(person.ref)
     return PersonView(person_id=person.pk, ref=person.ref, created_at=person.created_at,
@@ -219,36 +210,6 @@ def _view(person: Person, purpose: str, staff_role: str | None,
                       data=MappingProxyType({c: tuple(v) for c, v in shown.items()}),
                       hidden_categories=tuple(hidden),
                       withheld_restricted=withheld)
-
-
-_LOOKUP_SQL: str | None = None
-
-
-def _lookup_sql() -> str:
-    global _LOOKUP_SQL
-    if _LOOKUP_SQL is None:
-        person, email = Person._meta.db_table, Email._meta.db_table
-        # A scalar subquery, not a join: SQLite then probes the index once and the person
-        # by primary key, without the join's ordering step (bench/: as cheap as the bare
-        # indexed SELECT). "ORDER BY id" keeps the contract: the earliest datum wins.
-        _LOOKUP_SQL = (
-            f'SELECT p."id", p."ref", p."created_at", p."restricted" '  # noqa: S608
-            f'FROM "{person}" p WHERE p."id" = (SELECT e."person_id" FROM "{email}" e '
-            f'WHERE e."address_index" = %s ORDER BY e."id" LIMIT 1)')
-    return _LOOKUP_SQL
-
-
-_REF = Person._meta.get_field("ref")
-
-
-def _lookup_row(index: str) -> tuple[Any, ...] | None:
-    """Run the lookup query for one blind index; (id, ref, created_at, restricted) or None.
-
-    Hot path (bench/: at most 3x the bare indexed query plus the HMAC), so it runs on the
-    DB-API cursor (`privacydesk.rawsql`).
-    """
-    rows = rawsql.fetch_all(_lookup_sql(), (index,), connections[DEFAULT_DB_ALIAS])
-    return rows[0] if rows else None
 
 
 def find_person_by_email(email: str) -> Person | None:
@@ -260,28 +221,14 @@ def find_person_by_email(email: str) -> Person | None:
     """
     if not isinstance(email, str) or not email.strip():
         return None
-    row = _lookup_row(blind_index(email, kind="email"))
-    if row is None:
-        return None
-    return _loaded_person(row, connections[DEFAULT_DB_ALIAS])
+    # The index is probed once and the person read by primary key; "ORDER BY id" keeps the
+    # contract that the earliest datum wins. Built by `from_db` from the loaded values, as
+    # a queryset builds it: `defer()` cost more than the query (API lookup row).
+    earliest = (Email.objects.filter(address_index=blind_index(email, kind="email"))
+                .order_by("id").values_list("person_id", flat=True)[:1])
+    row = Person.objects.filter(pk__in=earliest).order_by().values_list(*_LISTED)[:1]
+    found = next(iter(row), None)
+    return None if found is None else Person.from_db(row.db, _LISTED, found)
 
 
-def _loaded_person(row: tuple[Any, ...], db: Any) -> Person:
-    """A Person as `Person.from_db` would build it from (id, ref, created_at, restricted),
-    with `restricted_reason` deferred (not in __dict__; reading it loads it).
-
-    Model.__init__ walks every field and sends pre_init/post_init (no receiver here) at
-    several times the cost of the query on this hot path, so the loaded state is set
-    directly; tests/register prove the instance equal to the ORM's.
-    """
-    created_at = row[2]
-    if isinstance(created_at, str):  # SQLite keeps datetimes as ISO text
-        created_at = datetime.fromisoformat(created_at)
-    if created_at.tzinfo is None and settings.USE_TZ:
-        created_at = created_at.replace(tzinfo=db.timezone)  # timezone.make_aware
-    person = Person.__new__(Person)
-    state = ModelState()
-    state.adding, state.db = False, db.alias
-    person.__dict__.update(_state=state, id=row[0], ref=_REF.to_python(row[1]),
-                           created_at=created_at, restricted=bool(row[3]))
-    return person
+_LISTED = ("id", "ref", "created_at", "restricted")  # all but restricted_reason
