@@ -19,16 +19,16 @@ echo "== pytest on SQLite"
 .venv/bin/pytest -q "$@"
 # One notion of today (#13.1): the date-sensitive tests again, each starting at a moment where
 # the UTC date and the policy's date (Europe/Amsterdam) differ, or a DST change is near.
+# About two minutes a clock.
 for clock in 2026-12-06T22:30:00+00:00 \
              2026-12-06T23:30:00+00:00 \
              2027-03-27T23:30:00+00:00 \
-             2026-10-24T22:30:00+00:00 \
-             2026-10-25T00:30:00+00:00; do
+             2026-10-24T23:30:00+00:00; do
     # 22:30 / 23:30 UTC on a winter Sunday: 23:30 / 00:30 in Amsterdam (another day than UTC);
-    # 27 March 2027 23:30 UTC: 00:30 on the Sunday clocks go forward (02:00 -> 03:00);
-    # 24 October 2026 22:30 UTC: 00:30 CEST on the Sunday clocks go back; 25 October
-    # 00:30 UTC: 02:30 CEST, half an hour before 03:00 CEST becomes 02:00 CET.
-    echo "== pytest -m dates on SQLite, clock at $clock"
+    # 27 March 2027 23:30 UTC: 00:30 CET on the Sunday clocks go forward (02:00 -> 03:00);
+    # 24 October 2026 23:30 UTC: 01:30 CEST on Sunday the 25th (another day than UTC), half an
+    # hour before 03:00 CEST becomes 02:00 CET.
+    echo "== pytest -m dates on SQLite, clock at $clock (PRIVACYDESK_TEST_CLOCK)"
     PRIVACYDESK_TEST_CLOCK=$clock .venv/bin/pytest -q -m dates "$@"
 done
 echo "== pytest on PostgreSQL"
