@@ -11,7 +11,7 @@ import socket
 import time
 import uuid
 
-from django.db import OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from privacydesk.jobs import periodic
 
@@ -19,6 +19,8 @@ log = logging.getLogger("privacydesk.jobs")
 
 #: Seconds between looks at the queue and the schedule when there is nothing to do.
 IDLE_SECONDS = 1.0
+#: Seconds to wait after the database was not available.
+OUTAGE_SECONDS = 5.0
 
 
 def worker_id() -> str:
@@ -39,10 +41,15 @@ def run(interval: float = IDLE_SECONDS, once: bool = False, ident: str = "") -> 
     while worker.running:
         try:
             periodic.enqueue_due()
-        except OperationalError as exc:  # SQLite busy: the next round enqueues
-            log.warning("periodic jobs not enqueued this round (%s)", type(exc).__name__)
-        worker.run()   # batch: every ready task, then back here
-        close_old_connections()
+            worker.run()   # batch: every ready task, then back here
+        except (OperationalError, InterfaceError) as exc:
+            # SQLite busy, or the database away for a moment: under `serve` nobody restarts
+            # this process, so it waits and tries again instead of dying.
+            log.warning("background worker: database not available (%s); trying again",
+                        type(exc).__name__)
+            time.sleep(max(interval, OUTAGE_SECONDS))
+        finally:
+            close_old_connections()
         if once:
             return
         time.sleep(interval)

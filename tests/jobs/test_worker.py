@@ -140,3 +140,43 @@ def test_two_workers_run_the_days_sweep_once_and_one_killed_leaves_the_other_wor
         for proc in (first, second):
             if proc.poll() is None:
                 _stop(proc)
+
+
+def _database_away(env: dict[str, Any], away: bool) -> None:
+    """Make the workers' database refuse connections (PostgreSQL: ALLOW_CONNECTIONS false;
+    SQLite: a folder where the file was) or come back."""
+    if env["DATABASE_URL"]:
+        import psycopg
+
+        base, name = env["DATABASE_URL"].rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {not away}')
+        return
+    path = Path(env["PRIVACYDESK_DATA_DIR"]) / "privacydesk.sqlite3"
+    aside = path.with_suffix(".aside")
+    if away:
+        path.rename(aside)
+        path.mkdir()
+    else:
+        path.rmdir()
+        aside.rename(path)
+
+
+def test_a_worker_that_finds_the_database_away_waits_for_it_instead_of_dying(database_env):
+    env = database_env
+    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, cwd=ROOT, timeout=300)
+    _database_away(env, True)
+    worker = _worker(env)
+    try:
+        deadline = time.monotonic() + 60
+        seen = b""
+        while b"database not available" not in seen:
+            assert worker.poll() is None, worker.stderr.read()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, seen
+            seen += os.read(worker.stderr.fileno(), 4096)  # type: ignore[union-attr]
+        assert worker.poll() is None
+        _database_away(env, False)
+        _wait_for(env, DONE, ALL_DONE)   # back: the day's jobs run
+    finally:
+        if worker.poll() is None:
+            _stop(worker)
