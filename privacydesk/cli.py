@@ -106,16 +106,12 @@ def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
             sys.executable, "-m", "privacydesk.public.redirect", "--host", host,
             "--port", str(redirect_port), "--https-port", str(port)])
         click.echo(f"plain HTTP on port {redirect_port} redirects to HTTPS", err=True)
-    background = None
-    from django.conf import settings
+    from privacydesk.jobs.worker import start_beside_server
 
-    if settings.PRIVACYDESK_SCHEDULER == "embedded":
-        import subprocess
-
-        # The embedded default: the background jobs run in one worker process beside
-        # gunicorn, never in a web worker's thread (#14.4).
-        background = subprocess.Popen([  # noqa: S603 - our own entry point, fixed arguments
-            sys.executable, "-c", "from privacydesk.cli import main; main()", "worker"])
+    # The embedded default: the background jobs run in one worker process beside gunicorn,
+    # never in a web worker's thread (#14.4).
+    background = start_beside_server()
+    if background is not None:
         click.echo("background worker started (PRIVACYDESK_SCHEDULER=embedded)", err=True)
     try:
         serving.run(host, port, workers, cert if tls else None, keyfile if tls else None)

@@ -45,6 +45,12 @@ def demo(people: int, do_serve: bool, port: int) -> None:
         click.echo("Demo staff login already exists (its password was shown the first time).")
     if do_serve:
         from privacydesk import serve as serving
+        from privacydesk.jobs.worker import start_beside_server
 
         click.echo(f"privacydesk on http://127.0.0.1:{port}/ (Ctrl-C stops)")
-        serving.run("127.0.0.1", port, 2)
+        background = start_beside_server()   # the daily sweep etc., as `serve` (#14.4)
+        try:
+            serving.run("127.0.0.1", port, 2)
+        finally:
+            if background is not None:
+                background.terminate()

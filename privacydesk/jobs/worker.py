@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import subprocess
+import sys
 import time
 import uuid
 
@@ -53,3 +55,15 @@ def run(interval: float = IDLE_SECONDS, once: bool = False, ident: str = "") -> 
         if once:
             return
         time.sleep(interval)
+
+
+def start_beside_server() -> subprocess.Popen[bytes] | None:
+    """Start one `privacydesk worker` process beside the web server when
+    PRIVACYDESK_SCHEDULER is "embedded" (the default) and return it, else None. The caller
+    terminates it when the server stops (`serve`, `demo`)."""
+    from django.conf import settings
+
+    if settings.PRIVACYDESK_SCHEDULER != "embedded":
+        return None
+    return subprocess.Popen([  # noqa: S603 - our own entry point, fixed arguments
+        sys.executable, "-c", "from privacydesk.cli import main; main()", "worker"])
