@@ -25,6 +25,7 @@ class JobState:
     failed_runs: int
     retried_runs: int
     waiting: int
+    interrupted: int
     overdue: bool
 
 
@@ -34,17 +35,22 @@ def state(job: Job, now: datetime | None = None) -> JobState:
     A job never enqueued is not overdue: the system has just started (no worker yet)."""
     when = now or timezone.now()
     runs = PeriodicRun.objects.filter(job=job.name)
+    # Started but never finished within the grace period: the worker died mid-run (killed,
+    # machine down). The slot is not run again; the next slot catches up.
+    stale = Q(outcome=PeriodicRun.PENDING, started_at__lt=when - job.grace)
     agg = runs.aggregate(
         first=Min("enqueued_at"), ok=Max("finished_at", filter=Q(outcome=PeriodicRun.OK)),
         bad=Max("finished_at", filter=Q(outcome__in=[PeriodicRun.FAILED, PeriodicRun.RETRYING])),
         failed=Count("pk", filter=Q(outcome=PeriodicRun.FAILED)),
         retried=Count("pk", filter=Q(attempts__gt=1)),
-        waiting=Count("pk", filter=Q(outcome__in=[PeriodicRun.PENDING, PeriodicRun.RETRYING])))
+        waiting=Count("pk", filter=Q(outcome__in=[PeriodicRun.PENDING, PeriodicRun.RETRYING])
+                      & ~stale),
+        interrupted=Count("pk", filter=stale))
     last_error = (runs.filter(finished_at=agg["bad"]).values_list("error", flat=True).first()
                   if agg["bad"] else "") or ""
     since = agg["ok"] or agg["first"]
     return JobState(job, agg["first"], agg["ok"], agg["bad"], last_error, agg["failed"],
-                    agg["retried"], agg["waiting"],
+                    agg["retried"], agg["waiting"], agg["interrupted"],
                     overdue=since is not None and when - since > job.grace)
 
 

@@ -106,3 +106,14 @@ def test_a_pretended_day_from_cron_is_no_run_of_the_schedule():
     result = CliRunner().invoke(main, ["retention", "sweep", "--quiet", "--today", "2031-01-01"])
     assert result.exit_code == 0, result.output
     assert not PeriodicRun.objects.exists()
+
+
+def test_a_run_whose_worker_died_midway_shows_as_interrupted_not_waiting():
+    now = timezone.now()
+    periodic.enqueue_due(now)
+    PeriodicRun.objects.filter(job="retention-sweep").update(attempts=1, started_at=now)
+    assert (health.state(periodic.SWEEP, now).waiting,
+            health.state(periodic.SWEEP, now).interrupted) == (1, 0)
+    later = now + periodic.SWEEP.grace + timedelta(minutes=1)   # never finished since
+    assert (health.state(periodic.SWEEP, later).waiting,
+            health.state(periodic.SWEEP, later).interrupted) == (0, 1)
