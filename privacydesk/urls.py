@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/access/", include("privacydesk.access.urls")),
     path("requests/", include("privacydesk.requests.public_urls")),
     path("staff/disclosures/", include("privacydesk.disclosure.urls")),
+    path("staff/jobs/", include("privacydesk.jobs.urls")),
     path("consent/", include("privacydesk.disclosure.public_urls")),
     path("staff/", include("privacydesk.staff.urls")),
     path("", include("privacydesk.public.urls")),

@@ -22,4 +22,4 @@ LATEST = 50
 def job_list(request: HttpRequest) -> HttpResponse:
     runs = [{"run": run, "label": BY_NAME[run.job].label if run.job in BY_NAME else run.job}
             for run in PeriodicRun.objects.order_by("-enqueued_at")[:LATEST]]
-    return render(request, "staff/jobs.html", {"states": health.states(), "runs": runs})
+    return render(request, "jobs/list.html", {"states": health.states(), "runs": runs})

@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from privacydesk.jobs.views import job_list
 from privacydesk.staff.views import agreements, auth, dashboard, data, persons, tokens, users
 
 app_name = "staff"
@@ -35,5 +34,4 @@ urlpatterns = [
     path("users/<int:pk>/lift-pause/", users.user_lift_pause, name="user_lift_pause"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
-    path("jobs/", job_list, name="job_list"),
 ]
