@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +13,6 @@ from django.db import transaction
 
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
-from privacydesk.register.fields import plain_fields, sealed_fields
 from privacydesk.register.models import DATUM_MODELS, Email, Name, Person, Role
 from privacydesk.register.services.common import (
     USES_ALLOWED_WHILE_RESTRICTED,
@@ -22,10 +20,8 @@ from privacydesk.register.services.common import (
     check_use_purpose,
     ensure_usable,
 )
-from privacydesk.vault import crypto
 from privacydesk.vault.append import append
 from privacydesk.vault.blind import blind_index
-from privacydesk.vault.models import sealed_aad_for
 
 
 @dataclass(frozen=True)
@@ -142,29 +138,20 @@ _PERSON_LABEL = Person._meta.label_lower
 
 def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tuple[Any, ...]]:
     """The person's data as `PersonRows.data` tuples, only `categories` when given, sealed
-    fields decrypted with the AAD `SealedMixin.get_secret` uses. DecryptionError if a value
-    was altered or moved to another person."""
-    ref = str(person.ref)
+    fields decrypted by the model itself (`get_values`). DecryptionError if a value was
+    altered or moved to another person."""
     found: list[tuple[Any, ...]] = []
     for category, model in DATUM_MODELS.items():
         if categories is not None and category not in categories:
             continue
-        plain = plain_fields(category)
-        sealed = bool(sealed_fields(category))
-        aad = sealed_aad_for(model._meta.label_lower, ref)
-        for row in model._default_manager.filter(person_id=person.pk).values_list(
-                *_COMMON, *plain, *(("key_id", "ciphertext") if sealed else ())):
-            values = dict(zip(plain, row[len(_COMMON):len(_COMMON) + len(plain)],
-                              strict=True))
-            if sealed:
-                values.update(json.loads(crypto.unseal(row[-2], row[-1], aad=aad)))
-            found.append((category, row[0], values, *row[1:len(_COMMON)]))
+        for datum in model._default_manager.filter(person=person).select_related("agreement"):
+            datum.person = person  # the sealed values' AAD names the ref: no query for it
+            agreement = datum.agreement
+            found.append((category, datum.pk, datum.get_values(), datum.source,
+                          datum.purpose, datum.legal_basis, datum.created_at,
+                          datum.updated_at, datum.delete_after, datum.restricted,
+                          datum.agreement_id, agreement.reference if agreement else None))
     return found
-
-
-# A datum's columns in `PersonRows.data` order, after category and before its values.
-_COMMON = ("id", "source", "purpose", "legal_basis", "created_at", "updated_at",
-           "delete_after", "restricted", "agreement_id", "agreement__reference")
 
 
 def _role_rows(person_id: int) -> list[list[Any]]:
