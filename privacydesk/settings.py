@@ -127,13 +127,6 @@ TEMPLATES = [
 
 if CONFIG["DATABASE_URL"]:
     DATABASES = {"default": dj_database_url.parse(CONFIG["DATABASE_URL"], conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # psycopg 3 binds on the server and prepares a statement from its second use:
-        # planning a small indexed SELECT costs more than running it (the API rows of
-        # docs/performance.md). Behind PgBouncer in transaction mode this needs its
-        # max_prepared_statements (1.21+).
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {"server_side_binding": True, "prepare_threshold": 2})
     # Test runs may overlap on one server (several engineers, a benchmark): each process gets
     # its own test database instead of dropping another run's.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}

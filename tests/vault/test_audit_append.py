@@ -65,14 +65,3 @@ def test_a_caller_that_rolls_back_takes_its_entries_with_it():
     assert AuditEntry.objects.count() == 2 and AuditHead.objects.get(pk=1).seq == 2
     _record(1)
     assert audit.verify(jobs=1) == audit.VerifyReport(True, 3)
-
-
-@pytest.mark.django_db
-def test_postgresql_binds_on_the_server_and_prepares_repeated_statements():
-    options = connection.settings_dict["OPTIONS"]
-    if connection.vendor != "postgresql":  # SQLite has neither
-        assert "server_side_binding" not in options and "prepare_threshold" not in options
-        return
-    assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
-    connection.ensure_connection()
-    assert connection.connection.prepare_threshold == 2
