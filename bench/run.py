@@ -12,7 +12,8 @@ throw-away data folder and, for PostgreSQL, a database created and dropped for t
   (goal: median <= 20 ms), GET /api/v1/requests/{uid}/report (median <= 30 ms, <= 5x the
   floor), erasure with rows deleted (median <= 50 ms);
 - bench_vault.py (the vault's own benchmark, called when present): `audit verify`
-  entries/s (goal >= 200,000/s) and `keys rotate` fields/s vs. raw AES-GCM (goal >= 50%).
+  entries/s (goal >= 200,000/s) and `keys rotate` (re-wrap) seconds at N people (goal
+  <= 10 s at 1M).
 `--from-head` runs the committed code (a `git archive HEAD` snapshot) instead of the
 working tree, so a half-edited shared checkout cannot disturb the numbers.
 """
@@ -54,8 +55,11 @@ def vault_child(database: str, rows: int) -> None:
         results = bench_vault.bench_audit(rows) + bench_vault.bench_rotation(rows)
     finally:
         env.close()
-    rates = {}
+    rates: dict[str, float] = {}
     for label, n, timing in results:
+        if label.startswith("keys rotate"):
+            rates["keys rotate seconds"] = timing.wall
+            continue
         # Older versions return seconds; newer a Clock with wall and CPU seconds.
         clock: Any = timing
         wall, cpu = (clock.wall, clock.cpu) if hasattr(clock, "wall") else (clock, None)
@@ -120,16 +124,15 @@ def requests_rows(db: str, r: dict[str, Any]) -> list[Row]:
 
 def vault_rows(db: str, rows: int, r: dict[str, Any]) -> list[Row]:
     verify, hmac_rate = r["audit verify"], r["baseline: bare HMAC in memory"]
-    rotate, raw = r["key rotation (rotate_all)"], r["baseline: raw AES-GCM decrypt+encrypt"]
+    rotate = r["keys rotate seconds"]
     verify_cpu = r.get("audit verify (cpu)")
     cpu = f" (CPU time: {verify_cpu:,.0f}/s)" if verify_cpu else ""
     return [
         Row(db, f"audit verify, {rows:,} entries", f"{verify:,.0f} entries/s{cpu}",
             f"{hmac_rate:,.0f}/s bare HMAC", f"{verify / hmac_rate:.0%}", "≥ 200,000/s",
             verify >= 200_000),
-        Row(db, f"keys rotate, {rows:,} fields", f"{rotate:,.0f} fields/s",
-            f"{raw:,.0f}/s raw AES-GCM", f"{rotate / raw:.0%}", "≥ 50% of raw",
-            rotate / raw >= 0.5),
+        Row(db, f"keys rotate (re-wrap), {rows:,} people", f"{rotate:.2f} s", "—", "—",
+            "≤ 10 s at 1M", rotate <= 10),
     ]
 
 

@@ -263,29 +263,52 @@ def _anchor_now(reason: str) -> None:
 
 @main.group()
 def keys() -> None:
-    """Encryption keys."""
+    """Encryption keys: a key-encryption key (KEK) wraps the data keys that seal fields."""
 
 
 @keys.command("rotate")
 @click.option("--no-new-key", is_flag=True,
-              help="Only re-encrypt under the current key (resume an interrupted rotation).")
+              help="Do not add a key; re-wrap under the current one (after adding a key to "
+                   "PRIVACYDESK_KEYS, or to finish an interrupted run).")
 def keys_rotate(no_new_key: bool) -> None:
-    """Make a new key current and re-encrypt every sealed field (resumable)."""
+    """Make a new KEK current and re-wrap every data key under it (seconds, at any size).
+
+    Sealed fields are not touched. Afterwards the database needs only the new key; keep
+    older keys in the key file for as long as backups sealed under them are kept."""
     _django()
     from privacydesk.vault import rotation
 
     try:
-        report = rotation.rotate_keys(generate_new=not no_new_key, progress=True)
+        report = rotation.rotate_keys(generate_new=not no_new_key)
     except PrivacydeskError as exc:
         raise _fail(exc)
-    click.echo(f"re-encrypted {report.fields_rotated} fields in {report.seconds:.1f}s")
+    click.echo(f"re-wrapped {report.rewrapped} of {report.total} data keys under "
+               f"{report.kek_id} in {report.seconds:.1f}s")
+
+
+@keys.command("reencrypt")
+@click.option("--resume", is_flag=True,
+              help="Keep the current data keys: finish an interrupted run.")
+def keys_reencrypt(resume: bool) -> None:
+    """Make new data keys current and re-encrypt every sealed field (after a suspected
+    data-key leak). Batched and resumable: interrupted, run it again with --resume. Restart
+    the web workers, then run `keys reencrypt --resume` once more for values they sealed
+    meanwhile under the old data keys."""
+    _django()
+    from privacydesk.vault import rotation
+
+    try:
+        report = rotation.reencrypt(new_keys=not resume, progress=True)
+    except PrivacydeskError as exc:
+        raise _fail(exc)
+    click.echo(f"re-encrypted {report.fields} fields in {report.seconds:.1f}s")
 
 
 @keys.command("generate")
 @click.option("--file", "path", type=click.Path(dir_okay=False),
               help="Key file; default: $PRIVACYDESK_KEY_FILE or $PRIVACYDESK_DATA_DIR/keys.json.")
 def keys_generate(path: str | None) -> None:
-    """Add a new key to the key file and make it current (run `keys rotate` after)."""
+    """Add a new KEK to the key file and make it current (`keys rotate` does this too)."""
     _django()
     from privacydesk.vault import keyring
 
@@ -293,8 +316,8 @@ def keys_generate(path: str | None) -> None:
         key_id = keyring.generate_key(path)
     except PrivacydeskError as exc:
         raise _fail(exc)
-    click.echo(f"new current key {key_id}; restart web workers, then `privacydesk keys rotate "
-               f"--no-new-key` re-encrypts older fields")
+    click.echo(f"new current key {key_id}; `privacydesk keys rotate --no-new-key` re-wraps "
+               f"the data keys under it")
 
 
 @main.group()

@@ -35,6 +35,7 @@ def _staff():  # type: ignore[no-untyped-def]
 @check("Sec1", "Measures against misuse, loss and unauthorised access or change")
 def chain_keys_mfa() -> CheckResult:
     from privacydesk.vault import audit, keyring
+    from privacydesk.vault.models import DataKey
     from privacydesk.vault.rotation import sealed_models
 
     failures = []
@@ -42,15 +43,21 @@ def chain_keys_mfa() -> CheckResult:
     if not report.ok:
         failures.append(f"the audit chain is broken at entry #{report.first_broken_seq} "
                         f"after {report.checked} good entries: {report.reason}")
-    ring = set(keyring.get().keys)
+    ring = keyring.get()
+    stored = dict(DataKey.objects.values_list("id", "kek_id"))
+    # The database needs only the current KEK once `keys rotate` re-wrapped every data key.
+    for kek_id in sorted(set(stored.values()) - set(ring.keys))[:5]:
+        n = sum(1 for k in stored.values() if k == kek_id)
+        failures.append(f"{plural(n, 'data key')} wrapped by key {kek_id!r}, which the "
+                        "keyring does not hold")
     for model in sealed_models():
         # An empty key id marks a secret that was cleared on purpose (nothing sealed left).
-        unknown = (model._default_manager.exclude(key_id="").exclude(key_id__in=ring)
+        unknown = (model._default_manager.exclude(key_id="").exclude(key_id__in=list(stored))
                    .order_by().values_list("key_id", flat=True).distinct())
         for key_id in unknown[:5]:
             n = model._default_manager.filter(key_id=key_id).count()
             failures.append(f"{model._meta.label}: {plural(n, 'row')} sealed under key "
-                            f"{key_id!r}, which the keyring does not hold")
+                            f"{key_id!r}, which no stored data key has")
     staff = _staff()
     active = staff.objects.filter(is_active=True, mfa_enabled=False)
     used = active.filter(last_login__isnull=False).values_list("pk", flat=True)
@@ -60,7 +67,8 @@ def chain_keys_mfa() -> CheckResult:
             f"audit chain compared with {report.anchored}" if report.anchored else
             "audit chain: no anchor outside the database yet (`privacydesk audit verify` "
             "writes one)",
-            f"{plural(len(ring), 'key')} in the keyring"]
+            f"{plural(len(ring.keys), 'key')} in the keyring, "
+            f"{plural(len(stored), 'data key')} stored"]
     pending = active.filter(last_login__isnull=True).count()
     if pending:
         info.append(f"{plural(pending, 'new staff account')} will enrol MFA at first sign-in")

@@ -41,7 +41,8 @@ from privacydesk.register.models import (
     Person,
     Role,
 )
-from privacydesk.vault import audit
+from privacydesk.vault import audit, datakeys
+from privacydesk.vault.models import SealedMixin
 
 DEFAULT_SEED = 2018
 BATCH_SIZE = 10_000
@@ -81,6 +82,11 @@ def generate(n: int, progress: bool = True, *, seed: int = DEFAULT_SEED,
     people, orgs = PersonBuilder(*shared), OrganisationBuilder(*shared)
     # A new register starts with one person of every profile, so every role is shown.
     first = [p.roles for p in PROFILES] if existing == 0 else []
+    # The sealed categories' data keys, made and committed before the batches: inside a
+    # batch's transaction a new one is looked up per value until that batch commits.
+    for model in DATUM_MODELS.values():
+        if issubclass(model, SealedMixin):
+            datakeys.current(model._meta.label_lower)
     done = 0
     bar = tqdm(total=missing, unit=" people", unit_scale=True, file=sys.stderr,
                disable=not progress, desc="demo population")

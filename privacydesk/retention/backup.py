@@ -37,7 +37,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.retention import journal, replay
 from privacydesk.retention.models import BackupRecord
 from privacydesk.retention.sealed_file import SealedWriter, read_header, read_lines
-from privacydesk.vault import VaultError, anchor, audit, carry, keyring
+from privacydesk.vault import VaultError, anchor, audit, carry, datakeys, keyring
 
 # Recreated identically by `migrate`; sessions are not worth restoring (people sign in again).
 EXCLUDED = frozenset({"contenttypes.contenttype", "auth.permission", "sessions.session"})
@@ -223,6 +223,8 @@ def restore(path: Path, *, progress: bool = False, today: date | None = None) ->
     with transaction.atomic():
         _wipe(models_)
         objects = _load(Path(path), progress)
+        # The backup brought its own data keys: seal nothing under a key it does not hold.
+        datakeys.reset()
         _reset_sequences(models_)
         kept = carry.adopt(later)   # before the replay appends its own entries
         erasures, receipts = replay.apply(survivors, header["generation"], today=today)

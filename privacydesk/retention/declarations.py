@@ -55,6 +55,8 @@ RETENTION: dict[str, Declaration] = {
                            "legal_obligation", "privacydesk.retention.prune.prune_audit"),
     "vault.audithead": _d(NONE, "the chain's head: a sequence number and MACs"),
     "vault.auditcheckpoint": _d(NONE, "a pruning checkpoint: sequence number and MACs"),
+    "vault.datakey": _d(NONE, "wrapped encryption keys; kept while any value they sealed "
+                        "may be read (backups included)"),
     # guard (W2)
     "guard.offender": _d(SYSTEM, "break-in registrations; guard.services.prune_expired",
                          "security", "legitimate_interests",

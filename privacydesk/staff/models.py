@@ -119,7 +119,7 @@ class StaffUser(AbstractUser):
 
 
 class TotpSecret(SealedMixin):
-    """A staff member's sealed TOTP secret (Sec1); re-encrypted by `keys rotate` like every
+    """A staff member's sealed TOTP secret (Sec1); re-encrypted by `keys reencrypt` like every
     SealedMixin. Bound to this model's label (staff users have no pseudonymous ref); moving
     a ciphertext between accounts needs database write access, which could change the
     password hash just as well."""

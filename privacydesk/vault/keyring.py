@@ -1,4 +1,10 @@
-"""The keyring: encryption keys by id, the current key, the blind-index and audit keys.
+"""The keyring: key-encryption keys (KEKs) by id, the current KEK, the blind-index and
+audit keys.
+
+Envelope encryption (vault/datakeys.py): sealed fields are encrypted with data keys kept in
+the database; the keys here only wrap (encrypt) those data keys, and seal files (backups,
+report deliveries) directly. `KeyEncryptionKeys` is the whole interface the vault needs from
+a KEK store, so a KMS or Vault's transit engine can replace this file-or-variable ring later.
 
 Keys come from `settings.PRIVACYDESK_KEYS` ("id:base64key,id:base64key", the last is
 current) or else from the JSON key file `settings.PRIVACYDESK_KEY_FILE`:
@@ -7,7 +13,8 @@ current) or else from the JSON key file `settings.PRIVACYDESK_KEY_FILE`:
      "keys": [{"id": "k20261125a1b2", "key": "<base64 of 32 bytes>", "created": "..."}],
      "index_secret": "<base64>", "audit_secret": "<base64>"}
 
-Old keys stay in the ring so that older ciphertexts still open (Sec1: no loss on rotation).
+Old KEKs stay in the ring for as long as files sealed under them (backups) are kept;
+once `keys rotate` has re-wrapped the data keys, the database no longer needs them.
 The blind-index key and the audit-chain key never change when the encryption key rotates:
 they come from `index_secret` / `audit_secret` (file), from the reserved ids `index:` /
 `audit:` (variable), or else are derived by HKDF from the FIRST encryption key — which is
@@ -29,7 +36,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,6 +49,19 @@ from privacydesk.vault import VaultError
 KEY_BYTES = 32  # AES-256
 RESERVED_IDS = ("index", "audit")
 _KEY_SETTINGS = {"PRIVACYDESK_KEYS", "PRIVACYDESK_KEY_FILE", "PRIVACYDESK_ENV"}
+
+
+class KeyEncryptionKeys(Protocol):
+    """What the vault needs from a KEK store (this file-or-variable ring, later a KMS)."""
+
+    current_id: str
+
+    def wrap(self, key: bytes, *, aad: bytes) -> tuple[str, bytes]:
+        """Encrypt a data key under the current KEK: (KEK id, wrapped bytes)."""
+
+    def unwrap(self, kek_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
+        """Return the data key wrapped by `wrap`; KeyError for an unknown KEK id,
+        cryptography's InvalidTag if the bytes or the AAD do not authenticate."""
 
 
 @dataclass
@@ -63,6 +83,15 @@ class Keyring:
         if cipher is None:
             cipher = self._aeads[key_id] = AESGCM(self.keys[key_id])
         return cipher
+
+    def wrap(self, key: bytes, *, aad: bytes) -> tuple[str, bytes]:
+        """Encrypt a data key under the current KEK (AES-GCM, fresh nonce, `aad` bound)."""
+        nonce = os.urandom(12)
+        return self.current_id, nonce + self.aead(self.current_id).encrypt(nonce, key, aad)
+
+    def unwrap(self, kek_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
+        """Return the data key `wrap` encrypted; KeyError / InvalidTag as in the protocol."""
+        return self.aead(kek_id).decrypt(wrapped[:12], wrapped[12:], aad)
 
     def __repr__(self) -> str:  # never show key material
         return f"Keyring(current={self.current_id!r}, ids={list(self.keys)}, source={self.source})"

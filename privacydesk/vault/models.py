@@ -1,4 +1,5 @@
-"""Vault models: the SealedMixin for encrypted fields and the append-only audit chain."""
+"""Vault models: the data keys, the SealedMixin for encrypted fields and the append-only
+audit chain."""
 
 from __future__ import annotations
 
@@ -17,13 +18,37 @@ def sealed_aad_for(label: str, owner_ref: object | None) -> str:
 
 
 def key_id_field(*, index: bool = True) -> models.CharField:  # type: ignore[type-arg]
-    """The `key_id` column of a sealed model. A model whose table is large passes
-    `index=False` (the register's sealed categories): no query selects rows by key id
-    (key rotation walks the primary key), and `keys rotate` rewrites key_id on every row,
-    so an index on it only costs — on SQLite a second B-tree write per row (~1.3 of the
-    ~5 µs a rotated row cost at 1M rows), on PostgreSQL it makes every such update
-    touch all the table's indexes (no HOT update). See docs/bench.md."""
+    """The `key_id` column of a sealed model: the id of the `DataKey` that sealed the row.
+    A model whose table is large passes `index=False` (the register's sealed categories):
+    an index there costs a B-tree write per insert, and only `keys reencrypt` (a rare
+    maintenance run) selects by key id."""
     return models.CharField(max_length=40, db_index=index, editable=False)
+
+
+class DataKey(models.Model):
+    """A data key (AES-256) that seals fields, stored wrapped by a key-encryption key
+    (Sec1, envelope encryption; vault/datakeys.py).
+
+    `wrapped` = AES-GCM(KEK `kek_id`, the 32 key bytes, AAD "privacydesk/data-key/<id>/<
+    purpose>"): a wrapped key moved to another id or purpose does not open. `keys rotate`
+    re-wraps these rows under a new KEK and leaves every sealed field as it is. A key is
+    `retired` once `keys reencrypt` made a newer one current for its purpose; retired keys
+    stay, so older values (and restored backups) still open. Purpose "legacy": a key that
+    sealed fields directly before envelope encryption (vault migration 0002).
+    """
+
+    id = models.CharField(max_length=40, primary_key=True)
+    purpose = models.CharField(max_length=100)
+    kek_id = models.CharField(max_length=40)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField()
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["purpose", "retired"], name="vault_datakey_current")]
+
+    def __str__(self) -> str:
+        return f"data key {self.id} ({self.purpose})"
 
 
 class SealedMixin(models.Model):
@@ -36,9 +61,10 @@ class SealedMixin(models.Model):
     `ref` is used) and the AAD is "<app_label>.<model>:<person ref>", e.g.
     "register.financial:7f0c…". A model without that field is bound to its label only.
     Override `sealed_aad()` only if another owner applies (it must not use `pk`, which is
-    unknown before insert); `keys rotate` then loads whole instances, which is slower.
-    If the owner of a row ever changes, call `set_secret` again so the AAD follows it.
-    Every concrete subclass is found and re-encrypted by `vault.rotation.rotate_all`.
+    unknown before insert). If the owner of a row ever changes, call `set_secret` again so
+    the AAD follows it. Values are sealed with the current data key of the model's label
+    (vault/datakeys.py); every concrete subclass is found and re-encrypted by
+    `vault.rotation.reencrypt` (`privacydesk keys reencrypt`).
     """
 
     sealed_owner_field: ClassVar[str] = "person"
@@ -67,7 +93,7 @@ class SealedMixin(models.Model):
         return sealed_aad_for(self._meta.label_lower, owner_ref)
 
     def set_secret(self, value: str) -> None:
-        """Encrypt `value` under the current key into key_id/ciphertext (not saved yet)."""
+        """Encrypt `value` under the current data key into key_id/ciphertext (not saved)."""
         self.key_id, self.ciphertext = crypto.seal(value, aad=self.sealed_aad())
 
     def get_secret(self) -> str:

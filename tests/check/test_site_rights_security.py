@@ -126,6 +126,15 @@ def test_sec1_a_row_sealed_under_an_unknown_key_fails(personas):
     assert "'kLOST'" in details_of("Sec1")
 
 
+def test_sec1_a_data_key_wrapped_by_a_key_the_keyring_lacks_fails(personas):
+    """Envelope encryption: a data key opens only through the KEK that wrapped it."""
+    from privacydesk.vault.models import DataKey
+
+    DataKey.objects.update(kek_id="kGONE")
+    assert status_of("Sec1") == FAIL
+    assert "wrapped by key 'kGONE', which the keyring does not hold" in details_of("Sec1")
+
+
 def test_sec1_staff_without_mfa_fail(personas):
     StaffUser.objects.filter(pk=personas.officer.pk).update(mfa_enabled=False)
     assert status_of("Sec1") == FAIL

@@ -20,8 +20,9 @@ def run(*args: str) -> tuple[int, str]:
 @pytest.mark.parametrize(
     "command",
     [[], ["demo"], ["serve"], ["migrate"], ["statement"], ["audit", "verify"],
-     ["keys", "rotate"], ["keys", "generate"], ["token", "create"], ["staff", "create"],
-     ["policy", "check"], ["policy", "schema"], ["policy", "reference"], ["config"]],
+     ["keys", "rotate"], ["keys", "reencrypt"], ["keys", "generate"], ["token", "create"],
+     ["staff", "create"], ["policy", "check"], ["policy", "schema"], ["policy", "reference"],
+     ["config"]],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     code, output = run(*command, "--help")

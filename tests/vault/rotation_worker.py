@@ -1,13 +1,14 @@
 """Helper process for test_rotation_kill.py (not a test module): a private SQLite database
 in the data folder given as argv[1], so it can be killed with SIGKILL mid-rotation.
 
-    python rotation_worker.py DATA_DIR setup     # migrate, seal N values, make a new key
-    python rotation_worker.py DATA_DIR rotate    # rotate slowly, printing after each batch
-    python rotation_worker.py DATA_DIR workers   # rotate at full speed; print how many
-                                                 # re-encryption worker processes ran
-    python rotation_worker.py DATA_DIR finish    # check, rotate again, check: each check
-                                                 # prints "<new-key rows> <old-key rows>" and
-                                                 # fails unless every value still opens
+    python rotation_worker.py DATA_DIR setup      # migrate, seal N values
+    python rotation_worker.py DATA_DIR reencrypt  # `keys reencrypt`; after each batch (still
+                                                  # in its transaction) print "batch" and
+                                                  # wait for a line on stdin
+    python rotation_worker.py DATA_DIR finish     # check, `keys reencrypt --resume`, check:
+                                                  # each check prints "<rows under the
+                                                  # current data key> <other rows>" and
+                                                  # fails unless every value still opens
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
 ROWS = 60
 
@@ -33,7 +33,7 @@ def main() -> None:
 
     from privacydesk.register import services
     from privacydesk.register.models import Financial
-    from privacydesk.vault import keyring, rotation
+    from privacydesk.vault import datakeys, rotation
 
     if mode == "setup":
         call_command("migrate", verbosity=0)
@@ -44,30 +44,16 @@ def main() -> None:
                             legal_basis="consent", kind="other")
             row.set_secret(json.dumps({"value": f"value {i}"}))
             row.save()
-        keyring.generate_key()
-    elif mode == "rotate":
-        def slowly(model, n):
+    elif mode == "reencrypt":
+        def held_open(model, n):
             print(f"batch {n}", flush=True)
-            time.sleep(0.2)
+            sys.stdin.readline()  # the test kills this process here, mid-transaction
 
-        rotation.rotate_all(progress=False, batch_size=5, on_batch=slowly)
+        rotation.reencrypt(progress=False, batch_size=5, on_batch=held_open)
         print("done", flush=True)
-    elif mode == "workers":
-        from privacydesk.vault import reseal_worker
-
-        started = []
-        real = reseal_worker.Worker
-
-        def counted(setup):
-            started.append(real(setup))
-            return started[-1]
-
-        reseal_worker.Worker = counted
-        report = rotation.rotate_all(progress=False, batch_size=5)
-        print(len(started), report.fields_rotated, flush=True)
     elif mode == "finish":
         def check() -> None:
-            current = keyring.get().current_id
+            current = datakeys.current("register.financial")[0]
             rows = Financial.objects.all()
             values = sorted(json.loads(r.get_secret())["value"] for r in rows)
             assert values == sorted(f"value {i}" for i in range(ROWS)), "a value was lost"
@@ -75,7 +61,7 @@ def main() -> None:
                   flush=True)
 
         check()
-        rotation.rotate_all(progress=False, batch_size=5)
+        rotation.reencrypt(new_keys=False, progress=False, batch_size=5)
         check()
 
 

@@ -1,5 +1,6 @@
 """Sec1: sealed values open only with the right key and the right context; any change to the
-bytes is detected, and keys that were once current keep opening their values."""
+bytes is detected. Fields are sealed with data keys stored wrapped by the keyring's KEK
+(envelope encryption); files with the KEK itself."""
 
 from __future__ import annotations
 
@@ -7,16 +8,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacydesk.vault import DecryptionError, crypto, keyring
+from privacydesk.vault import DecryptionError, crypto, datakeys, keyring
+from privacydesk.vault.models import DataKey
+
+pytestmark = pytest.mark.django_db
 
 AAD_ANNA = "register.financial:3b0d6a52-0000-4000-8000-00000000a001"
 AAD_CARLA = "register.financial:3b0d6a52-0000-4000-8000-00000000c001"
 IBAN = "NL91ABNA0417164300"
 
 
-def test_round_trip_under_the_current_key():
+def test_round_trip_under_the_models_data_key_wrapped_by_the_current_kek():
     key_id, blob = crypto.seal(IBAN, aad=AAD_ANNA)
-    assert key_id == keyring.get().current_id
+    stored = DataKey.objects.get(pk=key_id)
+    assert stored.purpose == "register.financial" and not stored.retired
+    assert stored.kek_id == keyring.get().current_id
+    assert key_id not in keyring.get().keys  # the KEK never seals a field itself
     assert IBAN.encode() not in blob
     assert len(blob) == 12 + len(IBAN) + 16  # nonce, ciphertext, tag
     assert crypto.unseal(key_id, blob, aad=AAD_ANNA) == IBAN
@@ -55,36 +62,29 @@ def test_an_unknown_key_id_is_refused():
         crypto.unseal("k-gone", blob, aad=AAD_ANNA)
 
 
-def test_old_keys_still_open_after_a_new_key_is_generated(key_file):
-    old_id, blob = crypto.seal(IBAN, aad=AAD_ANNA)
-    new_id = keyring.generate_key(key_file)
-    assert new_id != old_id
-    assert crypto.unseal(old_id, blob, aad=AAD_ANNA) == IBAN
-    assert crypto.seal(IBAN, aad=AAD_ANNA)[0] == new_id
-
-
-def test_reseal_moves_a_value_to_the_current_key(key_file):
+def test_a_new_kek_leaves_the_data_key_and_its_values_alone(key_file):
     old_id, blob = crypto.seal(IBAN, aad=AAD_ANNA)
     keyring.generate_key(key_file)
-    new_id, new_blob = crypto.reseal(old_id, memoryview(blob), aad=AAD_ANNA)
-    assert new_id == keyring.get().current_id != old_id
-    assert crypto.unseal(new_id, new_blob, aad=AAD_ANNA) == IBAN
+    assert crypto.unseal(old_id, blob, aad=AAD_ANNA) == IBAN
+    assert crypto.seal(IBAN, aad=AAD_ANNA)[0] == old_id
+
+
+def test_a_data_key_row_moved_to_another_purpose_does_not_open():
+    key_id, blob = crypto.seal(IBAN, aad=AAD_ANNA)
+    DataKey.objects.filter(pk=key_id).update(purpose="staff.totpsecret")
+    datakeys.reset()
+    with pytest.raises(DecryptionError, match=f"data key '{key_id}' does not authenticate"):
+        crypto.unseal(key_id, blob, aad=AAD_ANNA)
+
+
+def test_files_are_sealed_with_the_kek_so_a_backup_needs_only_the_key_file():
+    key_id, blob = crypto.seal_bytes(IBAN.encode(), aad="backup:1")
+    assert key_id == keyring.get().current_id
+    assert not DataKey.objects.exists()
+    assert crypto.unseal_bytes(key_id, blob, aad="backup:1") == IBAN.encode()
 
 
 @given(plaintext=st.text(), aad=st.text(min_size=1, max_size=80))
 def test_any_unicode_text_round_trips(plaintext, aad):
-    key_id, blob = crypto.seal(plaintext, aad=aad)
+    key_id, blob = crypto.seal(plaintext, aad=aad, purpose="register.financial")
     assert crypto.unseal(key_id, blob, aad=aad) == plaintext
-
-
-def test_the_bulk_resealer_refuses_what_unseal_refuses(key_file):
-    key_id, blob = crypto.seal(IBAN, aad=AAD_ANNA)
-    keyring.generate_key(key_file)
-    reseal = crypto.Resealer()
-    assert crypto.unseal(reseal.key_id, reseal(key_id, blob, AAD_ANNA), aad=AAD_ANNA) == IBAN
-    with pytest.raises(DecryptionError, match="AAD mismatch"):
-        reseal(key_id, blob, AAD_CARLA)
-    with pytest.raises(DecryptionError, match="unknown key id"):
-        reseal("k-gone", blob, AAD_ANNA)
-    with pytest.raises(DecryptionError, match="too short"):
-        reseal(key_id, blob[:8], AAD_ANNA)

@@ -1,19 +1,21 @@
-"""Sec1: rotating the encryption key re-encrypts every sealed field, loses nothing when it
-is interrupted, and finishes when simply run again."""
+"""Sec1: `keys rotate` re-wraps the data keys under a new key-encryption key and every sealed
+field still opens, also once the old KEK is gone; `keys reencrypt` moves every field to new
+data keys, loses nothing when it is interrupted, and finishes when run again."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 
 from privacydesk.policy import clock
 from privacydesk.register import services
 from privacydesk.register.models import Email, Financial, Identity
-from privacydesk.vault import DecryptionError, VaultError, keyring, rotation
-from privacydesk.vault.models import AuditEntry
+from privacydesk.vault import DecryptionError, VaultError, datakeys, keyring, rotation
+from privacydesk.vault.models import AuditEntry, DataKey
 
 pytestmark = pytest.mark.django_db
 
@@ -64,23 +66,79 @@ def test_every_concrete_sealed_model_is_found():
             "staff.totpsecret"} <= labels
 
 
-def test_rotation_re_encrypts_every_sealed_field(sealed_data, key_file):
-    old_id = keyring.get().current_id
-    new_id = keyring.generate_key(key_file)
-    report = rotation.rotate_all(progress=False, batch_size=2)
-    assert report.fields_rotated == len(sealed_data) == 7
+def opens_everything(expected):
+    """Every sealed row opens to what was sealed (read with a fresh process's caches)."""
+    datakeys.reset()
+    found = {key: row.get_secret() for key, row in sealed_rows()}
+    assert found == expected
+
+
+def key_ids():
+    return {row.key_id for _, row in sealed_rows()}
+
+
+def test_rotate_re_wraps_the_data_keys_and_leaves_the_fields_alone(sealed_data, key_file):
+    old_kek = keyring.get().current_id
+    before = {key: (row.key_id, bytes(row.ciphertext)) for key, row in sealed_rows()}
+    report = rotation.rotate_keys()
+    assert report.kek_id == keyring.get().current_id != old_kek
+    assert report.rewrapped == report.total == DataKey.objects.count() == 4  # one per model
+    assert set(DataKey.objects.values_list("kek_id", flat=True)) == {report.kek_id}
+    assert {key: (row.key_id, bytes(row.ciphertext)) for key, row in sealed_rows()} == before
+    opens_everything(sealed_data)
+    assert rotation.rotate_keys(generate_new=False).rewrapped == 0  # nothing left to do
+
+
+def test_after_rotation_the_old_kek_can_go_and_everything_still_opens(sealed_data, key_file):
+    rotation.rotate_keys()
+    data = json.loads(key_file.read_text())
+    data["keys"] = [k for k in data["keys"] if k["id"] == data["current"]]
+    key_file.write_text(json.dumps(data))
+    keyring.reset()
+    assert len(keyring.get().keys) == 1
+    opens_everything(sealed_data)
+
+
+def test_without_rotation_removing_the_old_kek_is_detected_not_silent(sealed_data, key_file):
+    keyring.generate_key(key_file)  # a new KEK, but the data keys were never re-wrapped
+    data = json.loads(key_file.read_text())
+    data["keys"] = [k for k in data["keys"] if k["id"] == data["current"]]
+    key_file.write_text(json.dumps(data))
+    keyring.reset()
+    row = Email.objects.order_by("pk").first()
+    with pytest.raises(DecryptionError, match="which the keyring does not hold"):
+        row.get_secret()
+
+
+def test_rotation_is_recorded_in_the_audit_chain(sealed_data, key_file):
+    report = rotation.rotate_keys()
+    entry = AuditEntry.objects.order_by("seq").last()
+    assert (entry.actor, entry.action, entry.object_id) == ("system", "rotate", report.kek_id)
+    assert entry.detail_data == {"data_keys_rewrapped": 4, "data_keys": 4}
+
+
+def test_keys_from_the_environment_are_never_generated(settings, sealed_data, key_file):
+    settings.PRIVACYDESK_KEYS = "k1:" + "A" * 43 + "="
+    with pytest.raises(VaultError, match="append a new id:base64key entry"):
+        rotation.rotate_keys()
+
+
+def test_reencrypt_moves_every_field_to_new_data_keys(sealed_data):
+    old_keys = key_ids()
+    report = rotation.reencrypt(progress=False, batch_size=2)
+    assert report.fields == len(sealed_data) == 7
     assert report.models == {"register.email": 3, "register.financial": 2,
                              "register.identity": 1, "staff.totpsecret": 1}
-    assert report.key_id == new_id
-    for key, row in sealed_rows():
-        assert row.key_id == new_id != old_id
-        assert row.get_secret() == sealed_data[key]
-    assert rotation.rotate_all(progress=False).fields_rotated == 0  # nothing left to do
+    assert not key_ids() & old_keys
+    assert set(DataKey.objects.filter(pk__in=old_keys).values_list("retired", flat=True)) \
+        == {True}  # kept, so older values (and restored backups) still open
+    opens_everything(sealed_data)
+    entry = AuditEntry.objects.order_by("seq").last()
+    assert (entry.action, entry.detail_data["fields"]) == ("reencrypt", 7)
+    assert rotation.reencrypt(new_keys=False, progress=False).fields == 0
 
 
-def test_an_interrupted_rotation_loses_nothing_and_a_rerun_finishes(sealed_data, key_file):
-    old_id = keyring.get().current_id
-    new_id = keyring.generate_key(key_file)
+def test_an_interrupted_reencrypt_loses_nothing_and_a_resume_finishes(sealed_data):
     calls = []
 
     def crash_in_second_batch(model, n):
@@ -89,29 +147,25 @@ def test_an_interrupted_rotation_loses_nothing_and_a_rerun_finishes(sealed_data,
             raise KeyboardInterrupt("operator pressed ctrl-c")
 
     with pytest.raises(KeyboardInterrupt):
-        rotation.rotate_all(progress=False, batch_size=2, on_batch=crash_in_second_batch)
-    key_ids = [row.key_id for _, row in sealed_rows()]
-    committed = calls[0][1]  # only the first batch committed; the second was undone
-    assert committed >= 1
-    assert key_ids.count(new_id) == committed
-    assert key_ids.count(old_id) == 7 - committed
-    for key, row in sealed_rows():
-        assert row.get_secret() == sealed_data[key]  # every row still opens
+        rotation.reencrypt(progress=False, batch_size=2, on_batch=crash_in_second_batch)
+    current = set(DataKey.objects.filter(retired=False).values_list("id", flat=True))
+    moved = [row for _, row in sealed_rows() if row.key_id in current]
+    assert len(moved) == calls[0][1] >= 1  # only the first batch committed
+    opens_everything(sealed_data)  # every row still opens, moved or not
 
-    report = rotation.rotate_all(progress=False, batch_size=2)
-    assert report.fields_rotated == 7 - committed
-    for key, row in sealed_rows():
-        assert (row.key_id, row.get_secret()) == (new_id, sealed_data[key])
+    report = rotation.reencrypt(new_keys=False, progress=False, batch_size=2)
+    assert report.fields == 7 - calls[0][1]
+    assert key_ids() <= current
+    opens_everything(sealed_data)
 
 
-def test_a_value_that_does_not_open_stops_rotation_naming_the_model(sealed_data, key_file):
-    keyring.generate_key(key_file)
+def test_a_value_that_does_not_open_stops_reencrypt_naming_the_model(sealed_data):
     financial = Financial.objects.order_by("pk").first()
     with connection.cursor() as cur:
         cur.execute("UPDATE register_financial SET ciphertext = %s WHERE id = %s",
                     [b"\x00" * 40, financial.pk])
     with pytest.raises(DecryptionError, match="register.financial"):
-        rotation.rotate_all(progress=False)
+        rotation.reencrypt(progress=False)
 
 
 def test_a_ciphertext_moved_to_another_person_does_not_open(sealed_data):
@@ -125,40 +179,15 @@ def test_a_ciphertext_moved_to_another_person_does_not_open(sealed_data):
         identity.get_secret()
 
 
-def test_rotate_keys_makes_a_new_key_current_and_records_it(sealed_data, key_file):
-    old_id = keyring.get().current_id
-    report = rotation.rotate_keys(progress=False)
-    assert report.key_id == keyring.get().current_id != old_id
-    assert report.fields_rotated == 7
-    entry = AuditEntry.objects.order_by("seq").last()
-    assert (entry.actor, entry.action, entry.object_id) == ("system", "rotate", report.key_id)
-    assert entry.detail_data["fields_rotated"] == 7
-    assert rotation.rotate_keys(generate_new=False, progress=False).fields_rotated == 0
-
-
-def test_keys_from_the_environment_are_never_generated(settings, sealed_data, key_file):
-    settings.PRIVACYDESK_KEYS = "k1:" + "A" * 43 + "="
-    with pytest.raises(VaultError, match="append a new id:base64key entry"):
-        rotation.rotate_keys(progress=False)
-
-
-def test_a_row_saved_again_during_rotation_is_not_overwritten(sealed_data, key_file):
-    """Rows are read, re-encrypted, then written; one the application changed in between
-    keeps its new value (a later `keys rotate --no-new-key` takes it)."""
-    from privacydesk.vault import crypto
-
-    keyring.generate_key(key_file)
-    reseal = crypto.Resealer()
-    rows = rotation._read_batch(Financial, reseal.key_id, None, 10)
-    updates = rotation._reseal_rows(reseal, rotation._Aads(Financial), rows)
-    changed = Financial.objects.get(pk=rows[0][0])
-    keyring.reset()
-    with pytest.MonkeyPatch.context() as mp:  # an old web worker, still on the old key
-        mp.setattr(keyring.get(), "current_id", rows[0][1])
-        changed.set_values({"kind": "iban", "value": "NL02RABO0123456789"})
-    changed.save()
-    keyring.reset()
-    assert rotation._write_batch(Financial, connection, reseal.key_id, updates) == 1
-    changed.refresh_from_db()
-    assert (changed.key_id, changed.get_values()["value"]) == (rows[0][1], "NL02RABO0123456789")
-    assert rotation.rotate_all(progress=False).fields_rotated == 6
+@pytest.mark.django_db(transaction=True)
+def test_a_data_key_made_in_a_rolled_back_transaction_is_not_used_again(key_file):
+    """The first value of a model is sealed inside a transaction that fails: its new data
+    key is rolled back with it, and the next value gets a key that is really stored."""
+    carla = person_with("employee")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add(carla, "identity", {"kind": "passport", "number": "NX1234567"})
+        raise RuntimeError("the request failed after sealing")
+    row = add(carla, "identity", {"kind": "passport", "number": "NX7654321"})
+    assert DataKey.objects.filter(pk=row.key_id).exists()
+    datakeys.reset()
+    assert json.loads(row.get_secret())["number"] == "NX7654321"

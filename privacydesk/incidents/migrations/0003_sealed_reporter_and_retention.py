@@ -28,7 +28,9 @@ def seal_existing(apps: Any, schema_editor: Any) -> None:
     now = timezone.now()
     for row in incident.objects.all().iterator():
         value = json.dumps({f: getattr(row, f) or "" for f in FIELDS}, ensure_ascii=False)
-        row.key_id, row.ciphertext = crypto.seal(value, aad=AAD)
+        # Sealed as fields were before envelope encryption (under the keyring's key; the
+        # vault's migration 0002, which runs after this one, wraps that key as a data key).
+        row.key_id, row.ciphertext = crypto.seal_bytes(value.encode("utf-8"), aad=AAD)
         if row.status == "closed":
             row.closed_at = now
         row.save(update_fields=["key_id", "ciphertext", "closed_at"])
@@ -39,7 +41,7 @@ def unseal_existing(apps: Any, schema_editor: Any) -> None:
 
     incident = apps.get_model("incidents", "Incident")
     for row in incident.objects.exclude(key_id="").iterator():
-        data = json.loads(crypto.unseal(row.key_id, bytes(row.ciphertext), aad=AAD))
+        data = json.loads(crypto.unseal_bytes(row.key_id, bytes(row.ciphertext), aad=AAD))
         for f in FIELDS:
             setattr(row, f, data.get(f, ""))
         row.save(update_fields=list(FIELDS))

@@ -101,7 +101,7 @@ class Email(Datum, SealedMixin):
     """An e-mail address, encrypted; found again only through `address_index` (no scan)."""
 
     CATEGORY = "email"
-    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
+    key_id = key_id_field(index=False)  # only `keys reencrypt` selects by it
 
     address_index = models.CharField(max_length=128, db_index=True)
 
@@ -114,7 +114,7 @@ class Financial(Datum, SealedMixin):
     """C3: IBAN, VAT number, payment terms, ... — only for customers, prospects, employees."""
 
     CATEGORY = "financial"
-    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
+    key_id = key_id_field(index=False)  # only `keys reencrypt` selects by it
 
     kind = models.CharField(max_length=32)
 
@@ -123,7 +123,7 @@ class Account(Datum, SealedMixin):
     """C4: an administrator account of a customer, prospect or employee."""
 
     CATEGORY = "account"
-    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
+    key_id = key_id_field(index=False)  # only `keys reencrypt` selects by it
 
     system = models.CharField(max_length=100)
     is_admin_account = models.BooleanField(default=False)
@@ -133,6 +133,6 @@ class Identity(Datum, SealedMixin):
     """C5: an identity document number — only for employees and former employees."""
 
     CATEGORY = "identity"
-    key_id = key_id_field(index=False)  # rotation rewrites it; nothing selects by it
+    key_id = key_id_field(index=False)  # only `keys reencrypt` selects by it
 
     kind = models.CharField(max_length=32)
