@@ -55,7 +55,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PRIVACYDESK_POLICY", "path", "",
             "Path of the company's policy TOML. Empty: the embedded InFactor policy."),
     Setting("PRIVACYDESK_KEYS", "str", "",
-            "Encryption keys as `id:base64key,id:base64key`; the last is current. "
+            "Key-encryption keys (they wrap the data keys that seal fields, and seal "
+            "backups) as `id:base64key,id:base64key`; the last is current. "
             "Overrides the key file.", secret=True),
     Setting("PRIVACYDESK_KEY_FILE", "path", "",
             "JSON key file (written by `privacydesk keys generate`). "
