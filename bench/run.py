@@ -5,7 +5,7 @@
 Each database is measured in its own child process (Django reads DATABASE_URL once), in a
 throw-away data folder and, for PostgreSQL, a database created and dropped for the run:
 - bench_lookup.py: demo population (people/s), e-mail lookup through the service layer vs.
-  bare HMAC + indexed SELECT (goal <= 3x), GET /api/v1/persons?email= via gunicorn
+  bare HMAC + indexed SELECT (shown, no goal), GET /api/v1/persons?email= via gunicorn
   (goal: median <= 5 ms, p95 <= 10 ms, <= 2x the floor: the API's token check without data,
   `/api/bench/floor` in bench_urls.py, interleaved in the same run);
 - bench_requests.py (on the population bench_lookup cached): the access report in-process
@@ -83,8 +83,8 @@ def lookup_rows(db: str, r: dict[str, Any]) -> list[Row]:
                         "—", "—", "1M in ≤ 10 min (≥ 1,667/s)", rate >= GENERATION_GOAL))
     return rows + [
         Row(db, f"e-mail lookup, service layer, median ({r['samples']:,} addresses)",
-            _us(s_med), _us(b_med), f"{s_med / b_med:.2f}×", "≤ 3× bare HMAC + SELECT",
-            s_med / b_med <= 3),
+            _us(s_med), _us(b_med), f"{s_med / b_med:.2f}×", "— (the API rows are the goal)",
+            None),
         Row(db, "e-mail lookup, service layer, p95", _us(s_p95), _us(b_p95),
             f"{s_p95 / b_p95:.2f}×", "—", None),
         *http_rows(db, "GET /api/v1/persons?email=", r, 0.005, 0.010, 2),
