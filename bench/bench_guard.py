@@ -141,7 +141,7 @@ def latency(samples: int, rounds: int = 3) -> dict[bool, tuple[float, float]]:
     from django.core.management import call_command
     from django.test import Client, override_settings
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacydesk.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacydesk.project.settings")
     os.environ.setdefault("PRIVACYDESK_DATA_DIR", tempfile.mkdtemp(prefix="pd-bench-"))
     os.environ.pop("DATABASE_URL", None)
     django.setup()

@@ -8,7 +8,7 @@ Prints one JSON object (the numbers bench/run.py turns into its table). Measured
   computed with `hmac` directly and the bare indexed query on the DB-API connection —
   alternating per sampled address, median and p95 of each (goal: medians within 3x);
 - HTTP: `GET /api/v1/persons?email=` with a real bearer token against gunicorn on
-  loopback, started with privacydesk.serve's options and one worker (goal: median <= 5 ms).
+  loopback, started with privacydesk.server.serve's options and one worker (goal: median <= 5 ms).
 """
 
 from __future__ import annotations
@@ -131,11 +131,11 @@ def _api_token() -> str:
 
 
 def serve_bench(port: int) -> subprocess.Popen[bytes]:
-    """gunicorn (privacydesk.serve's options, one worker) on `port` with the bench-only
+    """gunicorn (privacydesk.server.serve's options, one worker) on `port` with the bench-only
     URLconf (bench_urls: the real site plus the API floor `/api/bench/floor`). The daily
     sweep stays off: on a freshly generated register it would erase people whose dates
     have passed and hold the write lock meanwhile, which is not what is measured."""
-    code = f"from privacydesk import serve; serve.run('127.0.0.1', {port}, 1)"
+    code = f"from privacydesk.server import serve; serve.run('127.0.0.1', {port}, 1)"
     bench = Path(__file__).resolve().parent
     env = dict(os.environ, PRIVACYDESK_SCHEDULER="off", DJANGO_SETTINGS_MODULE="bench_settings",
                PYTHONPATH=os.pathsep.join([str(bench), str(bench.parent)]))

@@ -14,8 +14,8 @@ from django.urls import path
 from ninja import NinjaAPI
 
 from privacydesk.api.auth import StaffToken
+from privacydesk.project.urls import urlpatterns as site_patterns
 from privacydesk.staff.access import public_view
-from privacydesk.urls import urlpatterns as site_patterns
 
 floor_api = NinjaAPI(auth=StaffToken(), urls_namespace="bench_floor", docs_url=None,
                      openapi_url=None)

@@ -83,7 +83,7 @@ def run(seconds: int, workers: int, connections: int) -> dict[str, Any]:
         subprocess.run([sys.executable, "-m", "django", "migrate", "-v0"], env=env, check=True,
                        cwd=ROOT)
         port = _free_port()
-        code = ("from privacydesk.serve import run; "
+        code = ("from privacydesk.server.serve import run; "
                 f"run('127.0.0.1', {port}, {workers})")
         server = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -53,7 +53,7 @@ def setup(database: str, prefix: str, *, template: str | None = None) -> BenchEn
     env = BenchEnv(database, tempfile.mkdtemp(prefix=f"{prefix}-"))
     if template is not None:
         shutil.copytree(CACHE_DIR / template, env.data_dir, dirs_exist_ok=True)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "privacydesk.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "privacydesk.project.settings"
     os.environ["PRIVACYDESK_DATA_DIR"] = env.data_dir
     os.environ["PRIVACYDESK_ENV"] = "development"
     os.environ["PRIVACYDESK_SCHEDULER"] = "off"  # no daily sweep inside a measurement

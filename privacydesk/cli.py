@@ -17,7 +17,7 @@ from privacydesk.policy.errors import PrivacydeskError
 
 def _django() -> None:
     """Set Django up from the environment or exit with the configuration error."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacydesk.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacydesk.project.settings")
     try:
         import django
 
@@ -86,12 +86,12 @@ def migrate() -> None:
 def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
           keyfile: str | None, redirect_port: int | None) -> None:
     """Serve the website and back office with gunicorn. No access log (W1)."""
-    from privacydesk import serve as serving
+    from privacydesk.server import serve as serving
 
     if tls:
         os.environ["PRIVACYDESK_SECURE_COOKIES"] = "true"
         if not (cert and keyfile):
-            from privacydesk import tls as tlsmod
+            from privacydesk.server import tls as tlsmod
 
             cert, keyfile = tlsmod.self_signed(Path(os.environ.get("PRIVACYDESK_DATA_DIR", "var")))
             click.echo(f"Using a SELF-SIGNED certificate for local use only: {cert}", err=True)
@@ -103,7 +103,7 @@ def serve(host: str, port: int, workers: int, tls: bool, cert: str | None,
         import subprocess
 
         redirector = subprocess.Popen([  # noqa: S603 - our own module, fixed arguments
-            sys.executable, "-m", "privacydesk.public.redirect", "--host", host,
+            sys.executable, "-m", "privacydesk.server.redirect", "--host", host,
             "--port", str(redirect_port), "--https-port", str(port)])
         click.echo(f"plain HTTP on port {redirect_port} redirects to HTTPS", err=True)
     from privacydesk.jobs.worker import start_beside_server
@@ -189,7 +189,7 @@ def policy_reference() -> None:
 @click.option("--markdown", is_flag=True, help="Print the README table of variables.")
 def config_cmd(markdown: bool) -> None:
     """Validate the environment and show every setting (secrets hidden)."""
-    from privacydesk.config import SETTINGS, load_config, markdown_table
+    from privacydesk.project.config import SETTINGS, load_config, markdown_table
 
     if markdown:
         click.echo(markdown_table())

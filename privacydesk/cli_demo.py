@@ -44,8 +44,8 @@ def demo(people: int, do_serve: bool, port: int) -> None:
     else:
         click.echo("Demo staff login already exists (its password was shown the first time).")
     if do_serve:
-        from privacydesk import serve as serving
         from privacydesk.jobs.worker import start_beside_server
+        from privacydesk.server import serve as serving
 
         click.echo(f"privacydesk on http://127.0.0.1:{port}/ (Ctrl-C stops)")
         background = start_beside_server()   # the daily sweep etc., as `serve` (#14.4)

@@ -1,6 +1,6 @@
 """The JSON API under /api/v1/ (django-ninja): one router per capability, all token-only.
 
-`api` is mounted by privacydesk/urls.py. Its default auth is `StaffToken`, so every
+`api` is mounted by privacydesk/project/urls.py. Its default auth is `StaffToken`, so every
 operation needs `Authorization: Bearer <token>` (Sec1, deny by default); no operation sets
 its own auth. CSRF does not apply: a bearer token is not sent by a browser on its own.
 

@@ -1,6 +1,6 @@
 """W1–W3: no visit data, offenders registered and expiring, the site names the controller.
 
-W1 reads the RUNNING configuration (gunicorn options of privacydesk.serve, Django's
+W1 reads the RUNNING configuration (gunicorn options of privacydesk.server.serve, Django's
 LOGGING and the live loggers) and introspects every table of the database for a column that
 looks like a client address or browser string; only the guard's offender register may hold
 an address.
@@ -33,13 +33,13 @@ GUARD_MIDDLEWARE = "privacydesk.guard.middleware.GuardMiddleware"
 
 
 def _config_failures() -> list[str]:
-    from privacydesk import serve
+    from privacydesk.server import serve
 
     failures = []
     options = serve.gunicorn_options(["127.0.0.1:0"], 1)
     if options.get("accesslog"):
         failures.append("gunicorn is configured with an access log")
-    if options.get("logger_class") != "privacydesk.serve.PrivateLogger":
+    if options.get("logger_class") != "privacydesk.server.serve.PrivateLogger":
         failures.append("gunicorn does not use the address-scrubbing PrivateLogger")
     if getattr(settings, "DEBUG", False):
         failures.append("DEBUG is on: error pages echo request metadata")

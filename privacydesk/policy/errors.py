@@ -4,7 +4,7 @@
      ├── PolicyError                 a policy file is malformed (.file, .key, .rule)
      ├── RuleViolation               a write breaks a rule (.field, .rule, .message)
      │    └── RestrictedError        the data are restricted (GDPR Art. 18) and may not be used
-     └── ConfigError                 (privacydesk.config) an environment variable is invalid
+     └── ConfigError                 (privacydesk.project.config) an environment variable is invalid
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 An anchor in the data folder protects against whoever holds only the database. Against
 whoever also holds the data folder, copies must go where neither reaches; each is optional
-and configured in privacydesk.config:
+and configured in privacydesk.project.config:
 
 - PRIVACYDESK_AUDIT_ANCHOR_DIR: a new file per anchor, created exclusively (never
   overwritten) and read-only (0400), named so that the names sort by time. `audit verify`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from privacydesk.config import (
+from privacydesk.project.config import (
     PLACEHOLDER_SECRET,
     SETTINGS,
     ConfigError,

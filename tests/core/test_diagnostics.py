@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from privacydesk.diagnostics import ErrorReportMiddleware, describe
+from privacydesk.project.diagnostics import ErrorReportMiddleware, describe
 
 
 def _raise_with_typed_data() -> None:

@@ -10,7 +10,7 @@ from django.core.mail import EmailMessage, get_connection
 
 def test_outbox_files_and_folder_are_readable_by_their_owner_only(tmp_path) -> None:
     outbox = tmp_path / "outbox"
-    connection = get_connection("privacydesk.outbox.OutboxBackend", file_path=str(outbox))
+    connection = get_connection("privacydesk.project.outbox.OutboxBackend", file_path=str(outbox))
     EmailMessage("Bevestiging", "Beste Anna,", to=["anna@example.nl"],
                  connection=connection).send()
     files = list(outbox.iterdir())

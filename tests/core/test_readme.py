@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacydesk.config import markdown_table
+from privacydesk.project.config import markdown_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CONFIGURATION = README.parent / "docs" / "configuration.md"

@@ -7,7 +7,7 @@ import logging
 import pytest
 from gunicorn.config import Config
 
-from privacydesk.serve import PrivateLogger, gunicorn_options, scrub
+from privacydesk.server.serve import PrivateLogger, gunicorn_options, scrub
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_times_and_versions_are_not_mistaken_for_addresses() -> None:
 def test_the_access_log_is_off_in_every_configuration() -> None:
     options = gunicorn_options(["127.0.0.1:8000"], 2)
     assert options["accesslog"] is None
-    assert options["logger_class"] == "privacydesk.serve.PrivateLogger"
+    assert options["logger_class"] == "privacydesk.server.serve.PrivateLogger"
 
 
 def test_private_logger_writes_no_access_line_and_no_address(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from privacydesk.tls import LABEL, self_signed
+from privacydesk.server.tls import LABEL, self_signed
 
 
 def test_self_signed_pair_is_labelled_private_and_reused(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ def _ok_jobs(db: Path) -> list[tuple[str, ...]]:
 def test_the_served_demo_runs_the_background_jobs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PRIVACYDESK_", "DJANGO_")) and k != "DATABASE_URL"}
-    env.update(PRIVACYDESK_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="privacydesk.settings")
+    env.update(PRIVACYDESK_DATA_DIR=str(tmp_path),
+               DJANGO_SETTINGS_MODULE="privacydesk.project.settings")
     demo = subprocess.Popen(
         [sys.executable, "-c", "from privacydesk.cli import main; main()", "demo",
          "--people", "20", "--port", str(_free_port())], env=env,

@@ -3,7 +3,7 @@ store chosen by the test (environment variables of the test, not of privacydesk)
 
 import os
 
-from privacydesk.settings import *  # noqa: F403
+from privacydesk.project.settings import *  # noqa: F403
 
 GUARD_REDIS_PREFIX = os.environ.get("GUARD_TEST_REDIS_PREFIX", "privacydesk:guard")
 GUARD_STORE = os.environ.get("GUARD_TEST_STORE", "")

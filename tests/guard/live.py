@@ -106,7 +106,7 @@ def gunicorns(template: Path, folder: Path, *envs: dict[str, str],
                 processes.append(subprocess.Popen(
                     [str(VENV_BIN / "gunicorn"), "--workers", str(workers), "--preload",
                      "--bind", f"127.0.0.1:{server.port}",
-                     "--logger-class", "privacydesk.serve.PrivateLogger", "--timeout", "60",
+                     "--logger-class", "privacydesk.server.serve.PrivateLogger", "--timeout", "60",
                      "tests.guard.live_wsgi:application"],
                     env=server_env(data_dir, **env_extra), cwd=ROOT, stdout=out,
                     stderr=subprocess.STDOUT, start_new_session=True))

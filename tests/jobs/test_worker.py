@@ -46,7 +46,8 @@ tasks.requests_tick.enqueue(slot="by-hand", attempt=1)
 def database_env(tmp_path: Path) -> Iterator[dict[str, Any]]:
     env = {**os.environ, "PRIVACYDESK_DATA_DIR": str(tmp_path),
            "PRIVACYDESK_KEY_FILE": str(tmp_path / "keys.json"), "PRIVACYDESK_KEYS": "",
-           "PRIVACYDESK_ENV": "development", "DJANGO_SETTINGS_MODULE": "privacydesk.settings"}
+           "PRIVACYDESK_ENV": "development",
+           "DJANGO_SETTINGS_MODULE": "privacydesk.project.settings"}
     if connection.vendor != "postgresql":
         env["DATABASE_URL"] = ""
         yield env

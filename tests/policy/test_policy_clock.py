@@ -171,7 +171,7 @@ def test_djangos_time_zone_is_the_policys(tmp_path: Path, default_data: Data,
     policy = tmp_path / "tokyo.toml"
     policy.write_text(dump_toml(default_data), "utf-8")
     env = {**os.environ, "PRIVACYDESK_POLICY": str(policy), "PYTHONPATH": str(ROOT),
-           "DJANGO_SETTINGS_MODULE": "privacydesk.settings",
+           "DJANGO_SETTINGS_MODULE": "privacydesk.project.settings",
            "PRIVACYDESK_DATA_DIR": str(tmp_path / "data")}
     script = ("import django; django.setup(); from django.conf import settings; "
               "from privacydesk.policy import clock; print(settings.TIME_ZONE, clock.zone())")

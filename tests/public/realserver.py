@@ -54,7 +54,7 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PRIVACYDESK_", "DJANGO_")) and k != "DATABASE_URL"}
     env.update(PRIVACYDESK_DATA_DIR=str(data_dir), PRIVACYDESK_LOG_LEVEL="DEBUG",
-               DJANGO_SETTINGS_MODULE="privacydesk.settings", **extra)
+               DJANGO_SETTINGS_MODULE="privacydesk.project.settings", **extra)
     return env
 
 

@@ -80,7 +80,7 @@ def test_the_self_signed_certificate_says_so(tls_server: Any) -> None:
         assert tls.version() in ("TLSv1.2", "TLSv1.3")
     from cryptography import x509
 
-    from privacydesk.tls import LABEL
+    from privacydesk.server.tls import LABEL
     assert LABEL in x509.load_der_x509_certificate(der).subject.rfc4514_string()
     assert "SELF-SIGNED" in tls_server.stderr.read_text()
 
@@ -93,7 +93,7 @@ def test_plain_http_is_redirected_to_https(tls_server: Any, realserver: Any,
     out = tmp_path / "redirect.out"
     with open(out, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "privacydesk.public.redirect", "--port", str(port),
+            [sys.executable, "-m", "privacydesk.server.redirect", "--port", str(port),
              "--https-port", str(tls_server.port)],
             env=tls_server.env, stdout=log, stderr=log)
         try:

@@ -77,7 +77,8 @@ print(json.dumps({"people": len(counts), "partial": sum(1 for c in counts if c !
 def database_env(tmp_path):
     env = {**os.environ, "PRIVACYDESK_DATA_DIR": str(tmp_path),
            "PRIVACYDESK_KEY_FILE": str(tmp_path / "keys.json"), "PRIVACYDESK_KEYS": "",
-           "PRIVACYDESK_ENV": "development", "DJANGO_SETTINGS_MODULE": "privacydesk.settings"}
+           "PRIVACYDESK_ENV": "development",
+           "DJANGO_SETTINGS_MODULE": "privacydesk.project.settings"}
     if connection.vendor != "postgresql":
         env["DATABASE_URL"] = ""
         yield env

@@ -22,7 +22,7 @@ ROWS = 60
 
 def main() -> None:
     data_dir, mode = sys.argv[1], sys.argv[2]
-    os.environ.update(DJANGO_SETTINGS_MODULE="privacydesk.settings",
+    os.environ.update(DJANGO_SETTINGS_MODULE="privacydesk.project.settings",
                       PRIVACYDESK_DATA_DIR=data_dir, PRIVACYDESK_ENV="development")
     for name in ("DATABASE_URL", "PRIVACYDESK_KEYS", "PRIVACYDESK_KEY_FILE"):
         os.environ.pop(name, None)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from django.db import connection
 
 from privacydesk.cli import main
-from privacydesk.config import ConfigError, load_config, markdown_table
+from privacydesk.project.config import ConfigError, load_config, markdown_table
 from privacydesk.vault import anchor, anchor_sinks, audit, keyring
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@
 proxy in deploy/ do the same). Every request gets a 301 to the same host and path on the
 HTTPS port; the body is empty and nothing about the request is kept.
 
-    python -m privacydesk.public.redirect --port 80 --https-port 443
+    python -m privacydesk.server.redirect --port 80 --https-port 443
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
-from privacydesk.serve import PrivacydeskApplication, gunicorn_options
+from privacydesk.server.serve import PrivacydeskApplication, gunicorn_options
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 

@@ -1,4 +1,4 @@
-"""Django settings, built from the validated environment (privacydesk.config).
+"""Django settings, built from the validated environment (privacydesk.project.config).
 
 Nothing here logs a visitor (promise W1): there is no access log, `django.request` and
 `django.server` are silenced, and no handler formats a client address.
@@ -11,12 +11,13 @@ from pathlib import Path
 
 import dj_database_url
 
-from privacydesk.config import load_config
 from privacydesk.policy import active as _active_policy
 from privacydesk.policy.errors import PolicyError
+from privacydesk.project.config import load_config
 
 CONFIG = load_config()
-BASE_DIR = Path(__file__).resolve().parent
+# The privacydesk package (its templates/, locale/ and static/), one level above project/.
+BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = CONFIG.data_dir
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -102,11 +103,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacydesk.staff.middleware.DenyByDefaultMiddleware",
-    "privacydesk.diagnostics.ErrorReportMiddleware",
+    "privacydesk.project.diagnostics.ErrorReportMiddleware",
 ]
 
-ROOT_URLCONF = "privacydesk.urls"
-WSGI_APPLICATION = "privacydesk.wsgi.application"
+ROOT_URLCONF = "privacydesk.project.urls"
+WSGI_APPLICATION = "privacydesk.project.wsgi.application"
 
 TEMPLATES = [
     {
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "privacydesk.context.controller",
+                "privacydesk.project.context.controller",
             ],
         },
     },
@@ -218,7 +219,7 @@ else:
     # No SMTP configured (development, the demo): mail goes to files in the data folder, the
     # outbox, so confirmation links can be followed — and never to stdout, where a process
     # supervisor would keep names and addresses in its logs.
-    EMAIL_BACKEND = "privacydesk.outbox.OutboxBackend"
+    EMAIL_BACKEND = "privacydesk.project.outbox.OutboxBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 DEFAULT_FROM_EMAIL = "privacydesk@localhost"
 

@@ -76,7 +76,7 @@ def gunicorn_options(
         "accesslog": None,  # W1
         "errorlog": "-",
         "loglevel": "warning",
-        "logger_class": "privacydesk.serve.PrivateLogger",
+        "logger_class": "privacydesk.server.serve.PrivateLogger",
         "capture_output": False,
         "forwarded_allow_ips": "",
         "proxy_allow_ips": "",
@@ -91,7 +91,7 @@ def gunicorn_options(
 
 
 class PrivacydeskApplication(BaseApplication):  # type: ignore[misc]
-    """gunicorn application serving privacydesk.wsgi with the options above."""
+    """gunicorn application serving privacydesk.project.wsgi with the options above."""
 
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
@@ -102,7 +102,7 @@ class PrivacydeskApplication(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from privacydesk.wsgi import application
+        from privacydesk.project.wsgi import application
 
         return application
 
