@@ -106,7 +106,9 @@ def _walk_parallel(vendor: str, params: dict[str, Any], key: bytes,
                    progress: Callable[[int], object], jobs: int) -> SpanResult:
     """Verify the spans in `jobs` worker processes and join the results in seq order;
     stop as soon as the first broken link is known. Fresh interpreters ("spawn"): a forked
-    child would inherit the caller's open connections and SQLite lock state."""
+    child would inherit the caller's open connections and SQLite lock state. As with every
+    spawned pool, the caller's main module is imported by each worker, so a script that
+    verifies guards its entry point (`if __name__ == "__main__"`; the CLI and gunicorn do)."""
     init = (vendor, params, astuple(queries(vendor)), key)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"))
     try:

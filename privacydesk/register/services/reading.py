@@ -124,7 +124,9 @@ def _audited_read(person: Person, actor: str, purpose: str, staff_role: str | No
     check_actor(actor)
     check_use_purpose(purpose)
     ensure_usable(person, purpose)
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a read that fails must fail the caller's
+    # work too (the access report's other reads share the entry's transaction, Sec4).
+    with transaction.atomic(savepoint=False):
         result, categories = shape()
         append([{"actor": actor, "action": "read", "object_type": _PERSON_LABEL,
                  "object_id": str(person.pk), "person_ref": str(person.ref),
