@@ -11,8 +11,8 @@ default policy), counted from the moment the row stopped being needed:
   lapsed (or its person is gone) the period counts from that moment. A consent that a
   surviving disclosure rests on stays as long as that disclosure (PROTECT).
 
-`prune_expired(today)` applies this; privacydesk.retention.prune.prune_system should call it
-after every sweep, as it calls the guard's prune. `DECLARATIONS` are the two entries for
+`prune_expired(today)` applies this; disclosure's AppConfig.ready() registers it as the
+"disclosure records" prune job (privacydesk.retention.registry), run after every sweep. `DECLARATIONS` are the two entries for
 privacydesk.retention.declarations.RETENTION.
 """
 

@@ -1,3 +1,4 @@
+from datetime import date
 from importlib import import_module
 from typing import Any
 
@@ -10,6 +11,9 @@ class GuardConfig(AppConfig):
     verbose_name = "Guard"
 
     def ready(self) -> None:
+        from privacydesk.retention.registry import register_prune_job
+
+        register_prune_job("guard registrations", prune_registrations)
         # Count refused staff passwords and one-time codes (W2) when the staff package
         # offers its signal; staff imports nothing of the guard.
         try:
@@ -18,6 +22,14 @@ class GuardConfig(AppConfig):
             return
         signals.staff_auth_failed.connect(on_staff_auth_failed,
                                           dispatch_uid="guard.staff_auth_failed")
+
+
+def prune_registrations(day: date) -> int:
+    """W2/R1, the daily prune job: break-in registrations past their period (a ban's end
+    is a moment, not a day: `day` plays no part)."""
+    from privacydesk.guard import services
+
+    return int(services.prune_expired())
 
 
 def on_staff_auth_failed(sender: Any, request: Any = None, kind: str = "login",

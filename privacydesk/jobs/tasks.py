@@ -18,14 +18,12 @@ log = logging.getLogger("privacydesk.jobs")
 @task()
 def retention_sweep(slot: str, attempt: int = 1) -> dict[str, Any]:
     """R1: the day's sweep and the system prunes, for the policy day `slot` (ISO date)."""
-    from privacydesk.jobs import prune as jobs_prune
     from privacydesk.retention import prune, sweep
 
     def body() -> dict[str, Any]:
         day = date.fromisoformat(slot)
         result = sweep.run(day)
-        prune.prune_system(day)
-        jobs_prune.prune_results()
+        prune.prune_system(day)   # every app's prune job, the queue's own results included
         log.info("daily retention sweep: %d data of %d people deleted", result.data,
                  result.people)
         return {"data": result.data, "people": result.people}

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.apps import AppConfig
 
 
@@ -6,4 +8,17 @@ class RequestsConfig(AppConfig):
     label = "requests"
     verbose_name = "Data-subject requests"
     # Rt5/Rt6: mail intake and the request clocks are a periodic task (privacydesk/jobs).
+
+    def ready(self) -> None:
+        from privacydesk.retention.registry import register_prune_job
+
+        register_prune_job("request export files", expire_exports)
+
+
+def expire_exports(day: date) -> int:
+    """Rt1/R1, the daily prune job: export files past their expiry moment (`day` plays no
+    part), besides the clock tick's, so an expired export never waits on disk."""
+    from privacydesk.requests import delivery
+
+    return delivery.expire()
 

@@ -9,6 +9,10 @@ class RetentionConfig(AppConfig):
     def ready(self) -> None:
         # R1: dates follow every change they depend on (signals on the register's models);
         # the daily sweep itself is a task (privacydesk/jobs), run by `privacydesk worker`.
-        from privacydesk.retention import signals
+        from privacydesk.retention import prune, registry, signals
 
         signals.connect()
+        # R1: retention's own system data; the other apps register theirs in their ready().
+        registry.register_prune_job("audit entries", prune.prune_audit)
+        registry.register_prune_job("backups", prune.expire_backups)
+        registry.register_prune_job("replay refs", prune.forget_replay_data_job)

@@ -54,10 +54,8 @@ def sweep_command(today: str | None, batch: int, quiet: bool) -> None:
     day = _day(today)
 
     def run() -> tuple[sweep.SweepResult, dict[str, int]]:
-        from privacydesk.jobs.prune import prune_results
-
         result = sweep.run(day, batch=batch, progress=not quiet)
-        return result, {**prune.prune_system(day), "task results": prune_results()}
+        return result, prune.prune_system(day)
 
     if today:   # a pretended day is no run of the schedule
         result, pruned = run()

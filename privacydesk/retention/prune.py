@@ -1,23 +1,24 @@
-"""Retention of the system's own data (R1): audit entries, backups, guard registrations,
-disclosure and consent records, server-access grants, and the replay data of receipts and
-the erasure ledger once no older backup needs them.
+"""Retention of the system's own data (R1): audit entries, backups, and the replay data of
+receipts and the erasure ledger once no older backup needs them, here; every other app's
+(guard registrations, disclosure and consent records, server-access grants, …) registers
+its own prune job (`retention.registry`), so this module imports none of them.
 
 Each period comes from the policy (records outside the register: category None), never
-from a copy here. `prune_system` runs after every sweep (CLI and the daily task).
+from a copy here. `prune_system` runs every registered job after every sweep (CLI and the
+daily task).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
 
 from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
-from privacydesk.retention import journal
+from privacydesk.retention import journal, registry
 from privacydesk.retention.models import BackupRecord, DeletionReceipt, ErasureLedger
 from privacydesk.vault import audit
 from privacydesk.vault.models import AuditEntry
@@ -98,26 +99,14 @@ def forget_replay_data() -> int:
     return cleared
 
 
-def prune_guard() -> int:
-    """W2: break-in registrations past their period, through the guard's own service."""
-    try:
-        services = import_module("privacydesk.guard.services")
-    except ImportError:
-        return 0
-    return int(services.prune_expired())
+def forget_replay_data_job(today: date) -> int:
+    """The prune job of `forget_replay_data`: what is forgotten depends on the live backups,
+    not on the day."""
+    return forget_replay_data()
 
 
 def prune_system(today: date | None = None) -> dict[str, int]:
-    """Run every system prune hook; return counts by kind."""
+    """Run every registered prune job (`retention.registry`: each app registers its own in
+    its AppConfig.ready()) for the policy day `today`; return the counts by job name."""
     day = today or clock.today()
-    from privacydesk.access.grants import prune_expired as prune_access
-    from privacydesk.disclosure.retention import prune_expired as prune_disclosures
-    from privacydesk.incidents.retention import prune_expired as prune_incidents
-    from privacydesk.public.mail import prune_confirmations
-    from privacydesk.requests.delivery import expire as expire_exports
-
-    return {"guard registrations": prune_guard(), "audit entries": prune_audit(day),
-            "backups": expire_backups(day), "replay refs": forget_replay_data(),
-            "disclosure records": prune_disclosures(day), "access records": prune_access(day),
-            "request export files": expire_exports(), "incident records": prune_incidents(day),
-            "confirmation counts": prune_confirmations()}
+    return {name: int(job(day)) for name, job in registry.prune_jobs().items()}

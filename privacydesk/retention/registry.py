@@ -1,0 +1,49 @@
+"""The prune jobs of the system's own data (R1): each app registers its own, so retention
+imports no capability app (#14 item 4).
+
+A prune job is `func(day) -> int`: it deletes (or clears) what is past its policy period on
+the policy day `day` and returns how many went. An app registers its jobs in its
+`AppConfig.ready()`; `retention.prune.prune_system` runs every registered job, in
+registration order (INSTALLED_APPS order), and reports the counts under the jobs' names,
+which staff and operators see (`privacydesk retention sweep`), so a name stays stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+PruneJob = Callable[[date], int]
+
+_JOBS: dict[str, PruneJob] = {}
+
+
+def _same(a: PruneJob, b: PruneJob) -> bool:
+    # ready() may run twice (Django's test runner, a reload): the same function is no clash.
+    return a is b or (getattr(a, "__module__", None), getattr(a, "__qualname__", None)) == \
+        (getattr(b, "__module__", None), getattr(b, "__qualname__", None))
+
+
+def register_prune_job(name: str, func: PruneJob) -> None:
+    """Register `func` as the prune job called `name` (the label of its count).
+
+    Registering the same function again under its name is a no-op; a different function
+    under a name already taken raises ValueError, so two apps never share a count.
+    """
+    if not name.strip():
+        raise ValueError("a prune job needs a name")
+    known = _JOBS.get(name)
+    if known is not None and not _same(known, func):
+        raise ValueError(f"prune job {name!r} is already registered by "
+                         f"{known.__module__}.{known.__qualname__}")
+    _JOBS[name] = func
+
+
+def unregister_prune_job(name: str) -> None:
+    """Remove the prune job `name` (an app that is switched off, a test); no-op if absent."""
+    _JOBS.pop(name, None)
+
+
+def prune_jobs() -> dict[str, PruneJob]:
+    """The registered prune jobs by name, in registration order (a copy)."""
+    return dict(_JOBS)
