@@ -12,8 +12,8 @@ default policy), counted from the moment the row stopped being needed:
   surviving disclosure rests on stays as long as that disclosure (PROTECT).
 
 `prune_expired(today)` applies this; disclosure's AppConfig.ready() registers it as the
-"disclosure records" prune job (privacydesk.retention.registry), run after every sweep. `DECLARATIONS` are the two entries for
-privacydesk.retention.declarations.RETENTION.
+"disclosure records" prune job (privacydesk.retention.registry), run after every sweep.
+`DECLARATIONS` are the two entries for privacydesk.retention.declarations.RETENTION.
 """
 
 from __future__ import annotations
