@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from privacydesk import csvsafe
-from privacydesk.incidents import retention as incident_retention
 from privacydesk.policy import clock
-from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Person
+from privacydesk.retention import registry
 from privacydesk.retention.facts import decide, person_facts
 from privacydesk.retention.services import DECISION_FIELDS
 
@@ -53,11 +52,12 @@ def plan(days: int = 30, today: date | None = None, lang: str = "en") -> list[Pl
             when = max(datum.delete_after, day)   # overdue data go with the next sweep
             counts[(when, str(refs.get(pid, "")), category, decision.rule_id,
                     decision.law.get(lang))] += 1
-    # The incident register (Sec5): reporters' contact data and whole records by the
-    # policy's [incidents] periods (Art. 33(5)); no person ref, the category says what.
-    law = get_policy().incidents.law.get(lang)
-    for (when, category, rule_id), n in incident_retention.plan_rows(until, day).items():
-        counts[(when, "", category, rule_id, law)] += n
+    # Records outside the register with periods of their own, such as the incident register
+    # (Sec5, Art. 33(5)): each app registers its plan source; no person ref, the category
+    # says what.
+    for source in registry.plan_sources().values():
+        for (when, category, rule_id, law), n in source(until, day, lang).items():
+            counts[(when, "", category, rule_id, law)] += n
     return sorted(PlanRow(*key, n) for key, n in counts.items())
 
 

@@ -1,10 +1,12 @@
-"""R1 for the system's own data: every app registers its own prune job with retention's
-registry (#14 item 4), the daily prune runs every registered job, and every prune function a
-retention declaration names is really run, so declarations.py stays true."""
+"""R1 for the system's own data: every app registers its own prune job (and plan source) with
+retention's registry (#14 item 4), the daily prune runs every registered job, the plan shows
+every registered source, and every prune function a retention declaration names is really
+run, so declarations.py stays true."""
 
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from importlib import import_module
@@ -16,7 +18,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from privacydesk.policy import clock
-from privacydesk.retention import registry
+from privacydesk.retention import plan, registry
 from privacydesk.retention.declarations import RETENTION
 from privacydesk.retention.prune import prune_system
 
@@ -133,11 +135,34 @@ def test_an_app_ready_twice_registers_once_and_a_taken_name_is_refused():
     assert registry.prune_jobs() == before
 
 
+def test_a_plan_source_a_new_app_registers_shows_in_the_retention_plan():
+    today = clock.today()
+    asked: list[tuple[date, date, str]] = []
+
+    def newsletter_plan(until: date, day: date, lang: str) -> Counter[tuple[date, str, str,
+                                                                             str]]:
+        asked.append((until, day, lang))
+        return Counter({(day + timedelta(days=2), "newsletter address", "newsletter-2y",
+                         "AVG art. 5(1)(e)"): 4})
+
+    registry.register_plan_source("newsletter", newsletter_plan)
+    try:
+        rows = plan.plan(days=5, today=today, lang="nl")
+    finally:
+        registry.unregister_plan_source("newsletter")
+    assert asked == [(today + timedelta(days=5), today, "nl")]
+    assert plan.PlanRow(today + timedelta(days=2), "", "newsletter address", "newsletter-2y",
+                        "AVG art. 5(1)(e)", 4) in rows
+    assert "newsletter" not in registry.plan_sources()
+    assert "incidents" in registry.plan_sources()   # the incident register's own
+    with pytest.raises(ValueError, match="incidents.*already registered"):
+        registry.register_plan_source("incidents", newsletter_plan)
+
+
 #: Capability apps retention may still import, and why (#14 item 4 asks for none in prune).
 CAPABILITY_APPS = ("access", "callbacks", "disclosure", "guard", "incidents", "jobs",
                    "public", "requests")
 ALLOWED = {
-    ("plan.py", "privacydesk.incidents"): "the plan shows the incident register's dates",
     ("cli.py", "privacydesk.jobs"): "a sweep from cron is recorded as the day's periodic run",
 }
 
