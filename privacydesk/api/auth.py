@@ -8,11 +8,19 @@ request and a bad token with 401. Tokens come from `privacydesk token create`; c
 Once the token is good, the account must also be allowed to look at personal data at all:
 it needs a staff role the policy declares (Sec1) and must have accepted the current staff
 protocol (Sec4). Otherwise 403 — the token is valid, the person behind it may not do this.
+
+`token_only` exempts a NinjaAPI's views from the staff session's login redirect (Django's
+`LoginRequiredMiddleware`, privacydesk.staff.middleware): the API answers for itself, with
+a JSON 401 from `StaffToken`, and a session cookie opens nothing in it.
 """
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver
 from ninja.security import HttpBearer
 
 from privacydesk.api.errors import Forbidden, RateLimited
@@ -47,6 +55,22 @@ class StaffToken(HttpBearer):
         request.user = user
         return user
 
+
+ApiUrls: TypeAlias = tuple[list[URLResolver | URLPattern], str, str]
+
+
+def token_only(urls: ApiUrls) -> ApiUrls:
+    """Return a NinjaAPI's `.urls` with every view marked `@login_not_required` (Sec1).
+
+    Every operation authenticates itself (the API's default auth is StaffToken, proven by the
+    route enumeration in tests/api); the OpenAPI document, the docs page and ninja's root
+    carry no data. A nested resolver (ninja makes none) would stay behind the login: closed.
+    """
+    patterns, _app_name, _namespace = urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            login_not_required(pattern.callback)
+    return urls
 
 
 def staff_user(request: HttpRequest) -> StaffUser:

@@ -3,7 +3,7 @@
 Every operation needs the policy permission "disclose_data" (403 otherwise, Sec3); a staff
 member discloses or asks consent only for categories their role may see (Sec1). The rules
 are the gate's and the consent service's; this router only translates. Mounted by
-privacydesk/api/urls.py under the API's default token auth.
+privacydesk/project/api.py under the API's default token auth.
 """
 
 # No `from __future__ import annotations`: ninja reads the query parameters' types (UUID)

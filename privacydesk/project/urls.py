@@ -1,11 +1,13 @@
-"""URL map. Every route is staff-only unless its view is marked public (deny by default)."""
+"""URL map. Every route is staff-only unless its view is marked `@login_not_required`
+(deny by default, privacydesk.staff.middleware); the API is token-only (project/api.py)."""
 
 from django.urls import include, path
 
-from privacydesk.api.urls import api
+from privacydesk.api.auth import token_only
+from privacydesk.project.api import api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", token_only(api.urls)),
     path("staff/callbacks/", include("privacydesk.callbacks.urls")),
     path("staff/incidents/", include("privacydesk.incidents.urls")),
     path("staff/guard/", include("privacydesk.guard.urls")),

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern
 
-from privacydesk.api.urls import api
+from privacydesk.project.api import api
 
 from .conftest import Api, only_error
 

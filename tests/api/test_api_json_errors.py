@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from privacydesk.api import organisations
+from privacydesk.register.api import organisations
 
 from .conftest import only_error
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema
 
-from privacydesk.api.urls import api
+from privacydesk.project.api import api
 
 
 def _operations() -> list[tuple[str, Any]]:
@@ -70,3 +70,39 @@ def test_subject_requests_and_server_access_requests_are_documented_apart(client
     # A data-subject request names its kind and channel; a server access request its server.
     assert "channel" in body_of("/api/v1/requests")["properties"]
     assert "server" in body_of("/api/v1/access/requests")["properties"]
+
+
+# The ids clients generated from the document call, as published before #14.4 moved the
+# register's and the tokens' routers into their apps (project/api.py keeps them).
+PUBLISHED_IDS = {
+    ("post", "/api/v1/agreements/{agreement_id}/parties"): "privacydesk_api_agreements_add_party",
+    ("patch", "/api/v1/agreements/{agreement_id}"): "privacydesk_api_agreements_change_end",
+    ("post", "/api/v1/agreements"): "privacydesk_api_agreements_create_agreement",
+    ("get", "/api/v1/agreements/{agreement_id}"): "privacydesk_api_agreements_get_agreement",
+    ("get", "/api/v1/agreements"): "privacydesk_api_agreements_list_agreements",
+    ("post", "/api/v1/persons/{ref}/data/{category}"): "privacydesk_api_data_add_datum",
+    ("delete", "/api/v1/persons/{ref}/data/{category}/{datum_id}"):
+        "privacydesk_api_data_delete_datum",
+    ("patch", "/api/v1/persons/{ref}/data/{category}/{datum_id}"):
+        "privacydesk_api_data_update_datum",
+    ("post", "/api/v1/organisations"): "privacydesk_api_organisations_create_organisation",
+    ("get", "/api/v1/organisations/{organisation_id}"):
+        "privacydesk_api_organisations_get_organisation",
+    ("get", "/api/v1/organisations"): "privacydesk_api_organisations_list_organisations",
+    ("post", "/api/v1/persons"): "privacydesk_api_persons_create_person",
+    ("get", "/api/v1/persons"): "privacydesk_api_persons_list_persons",
+    ("get", "/api/v1/persons/{ref}"): "privacydesk_api_persons_read_person",
+    ("post", "/api/v1/persons/{ref}/roles"): "privacydesk_api_roles_add_role",
+    ("post", "/api/v1/persons/{ref}/roles/{role_id}/end"): "privacydesk_api_roles_end_role",
+    ("get", "/api/v1/persons/{ref}/roles"): "privacydesk_api_roles_list_roles",
+    ("get", "/api/v1/tokens"): "privacydesk_api_tokens_list_tokens",
+    ("post", "/api/v1/tokens/{pk}/revoke"): "privacydesk_api_tokens_revoke",
+}
+
+
+def test_moving_a_router_into_its_app_keeps_the_published_operation_ids(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    found = {key: paths[key[1]][key[0]]["operationId"] for key in PUBLISHED_IDS}
+    assert found == PUBLISHED_IDS
+    every_id = [op["operationId"] for path in paths.values() for op in path.values()]
+    assert len(every_id) == len(set(every_id))

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from privacydesk.api.paging import MAX_LIMIT, MAX_OFFSET
-from privacydesk.api.urls import api
+from privacydesk.project.api import api
 
 from .conftest import only_error
 

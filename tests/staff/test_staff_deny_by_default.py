@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from privacydesk.api.urls import api
+from privacydesk.project.api import api
 from privacydesk.policy.active import get_policy
 from privacydesk.staff import access
 from privacydesk.staff.permissions import roles_seeing, roles_with_permission

@@ -14,18 +14,12 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from privacydesk.api import lookup
 from privacydesk.api.auth import staff_user
 from privacydesk.api.paging import MAX_LIMIT, MAX_OFFSET
-from privacydesk.api.schemas import (
-    ERRORS,
-    ERRORS_404,
-    DatumOut,
-    PersonDetailOut,
-    PersonIn,
-    PersonOut,
-)
+from privacydesk.api.schemas import ERRORS, ERRORS_404
 from privacydesk.register import services
+from privacydesk.register.api import lookup
+from privacydesk.register.api.schemas import DatumOut, PersonDetailOut, PersonIn, PersonOut
 from privacydesk.register.models import Datum, Person
 from privacydesk.register.services import DatumView
 from privacydesk.staff.permissions import visible_categories

@@ -1,4 +1,4 @@
-"""Finding what a request names, or answering 404 (rule "exists") naming the path field."""
+"""Finding what a register route names, or answering 404 (rule "exists") naming the path field."""
 
 from __future__ import annotations
 

@@ -12,10 +12,11 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router
 
-from privacydesk.api import lookup
 from privacydesk.api.auth import staff_user
-from privacydesk.api.schemas import ERRORS_404, RoleEndIn, RoleIn, RoleOut
+from privacydesk.api.schemas import ERRORS_404
 from privacydesk.register import services
+from privacydesk.register.api import lookup
+from privacydesk.register.api.schemas import RoleEndIn, RoleIn, RoleOut
 
 router = Router(tags=["roles"])
 

@@ -14,19 +14,13 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from privacydesk.api import lookup
 from privacydesk.api.auth import require_permission, staff_user
 from privacydesk.api.paging import Paged
-from privacydesk.api.schemas import (
-    ERRORS,
-    ERRORS_404,
-    AgreementEndIn,
-    AgreementIn,
-    AgreementOut,
-    PartyIn,
-)
+from privacydesk.api.schemas import ERRORS, ERRORS_404
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services
+from privacydesk.register.api import lookup
+from privacydesk.register.api.schemas import AgreementEndIn, AgreementIn, AgreementOut, PartyIn
 from privacydesk.register.models import Agreement, Person
 from privacydesk.register.services.agreements import MAX_PARTIES, check_limit
 

@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from privacydesk.api import lookup
 from privacydesk.api.auth import staff_user
 from privacydesk.api.paging import Paged
-from privacydesk.api.schemas import ERRORS, ERRORS_404, OrganisationIn, OrganisationOut
+from privacydesk.api.schemas import ERRORS, ERRORS_404
 from privacydesk.register import services
+from privacydesk.register.api import lookup
+from privacydesk.register.api.schemas import OrganisationIn, OrganisationOut
 from privacydesk.register.models import Organisation
 
 router = Router(tags=["organisations"])

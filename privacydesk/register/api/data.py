@@ -14,12 +14,13 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from privacydesk.api import lookup
 from privacydesk.api.auth import require_category
-from privacydesk.api.persons import datum_out
-from privacydesk.api.schemas import ERRORS_404, DatumIn, DatumOut, DatumUpdateIn
+from privacydesk.api.schemas import ERRORS_404
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services
+from privacydesk.register.api import lookup
+from privacydesk.register.api.persons import datum_out
+from privacydesk.register.api.schemas import DatumIn, DatumOut, DatumUpdateIn
 from privacydesk.register.fields import FIELDS
 from privacydesk.staff.models import StaffUser
 
