@@ -14,10 +14,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault.models import SealedMixin
+
+# The languages of the back office (issue #15); "" follows the browser.
+STAFF_LANGUAGES = [
+    ("", _("The browser's language")),
+    ("nl", "Nederlands"),
+    ("en", "English"),
+]
 
 
 class StaffUser(AbstractUser):
@@ -40,6 +48,11 @@ class StaffUser(AbstractUser):
     # Part of the session hash: raised when the account is disabled, so sessions from
     # before do not come back when it is enabled again (issue #13, 5.11).
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # Issue #15: the back office in the staff member's language. Empty: the browser's
+    # Accept-Language, falling back to Dutch (staff/language.py applies it).
+    language = models.CharField(
+        max_length=8, blank=True, default="", choices=STAFF_LANGUAGES,
+        verbose_name=_("language of the back office"))
 
     class Meta:
         verbose_name = "staff user"

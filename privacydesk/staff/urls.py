@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from privacydesk.staff.views import agreements, auth, dashboard, data, persons, tokens, users
+from privacydesk.staff.views import (
+    account,
+    agreements,
+    auth,
+    dashboard,
+    data,
+    persons,
+    tokens,
+    users,
+)
 
 app_name = "staff"
 
@@ -13,6 +22,7 @@ urlpatterns = [
     path("mfa/setup/", auth.mfa_setup_view, name="mfa_setup"),
     path("logout/", auth.logout_view, name="logout"),
     path("protocol/", auth.protocol_view, name="protocol"),
+    path("account/", account.account, name="account"),
     path("persons/", persons.person_list, name="person_list"),
     path("persons/new/", persons.person_create, name="person_create"),
     path("persons/<uuid:ref>/", persons.person_detail, name="person_detail"),
