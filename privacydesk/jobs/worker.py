@@ -65,5 +65,9 @@ def start_beside_server() -> subprocess.Popen[bytes] | None:
 
     if settings.PRIVACYDESK_SCHEDULER != "embedded":
         return None
-    return subprocess.Popen([  # noqa: S603 - our own entry point, fixed arguments
-        sys.executable, "-c", "from privacydesk.cli import main; main()", "worker"])
+    # Django's own entry point runs privacydesk's `worker` command with this process's
+    # settings; no import of the console script (#14.4).
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
+        "DJANGO_SETTINGS_MODULE", "privacydesk.project.settings")}
+    return subprocess.Popen([  # noqa: S603 - Django's entry point, fixed arguments
+        sys.executable, "-m", "django", "worker"], env=env)

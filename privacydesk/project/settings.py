@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "privacydesk.jobs",
+    # Apps only for their management commands (`privacydesk serve`, `check`, `demo`; #14.4).
+    "privacydesk.server",
+    "privacydesk.check",
+    "privacydesk.demo",
 ]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 
-from click.testing import CliRunner
 from django.test import Client
 
 from privacydesk.access.models import AccessRequest, Grant, GrantUse
-from privacydesk.cli import main
 from privacydesk.staff import mfa
 from privacydesk.staff.tokens import create_token
+from tests.console import run_privacydesk
 
 from .conftest import ask, keypair, make_staff
 
@@ -113,19 +112,18 @@ def test_the_api_refuses_with_field_and_rule(world):
 def test_the_cli_prints_the_ca_writes_the_krl_and_lists_grants(world, tmp_path):
     from privacydesk.access import ca, grants
 
-    runner = CliRunner()
-    printed = runner.invoke(main, ["access", "ca"])
+    printed = run_privacydesk("access", "ca")
     assert printed.exit_code == 0 and printed.output.strip() == ca.ca_public_key()
     grant = grants.approve(ask(world), world.lead)
-    listed = runner.invoke(main, ["access", "list"])
+    listed = run_privacydesk("access", "list")
     assert f"privacydesk-grant-{grant.pk}\t{grant.serial}\troot\tsrv1.acme.example\tjan\tlies" \
         in listed.output
     grants.revoke(grant, world.lead)
     out = tmp_path / "revoked.krl"
-    assert runner.invoke(main, ["access", "krl", "--output", str(out)]).exit_code == 0
+    assert run_privacydesk("access", "krl", "--output", str(out)).exit_code == 0
     cert = tmp_path / "c-cert.pub"
     cert.write_text(grant.certificate + "\n")
     assert subprocess.run(["ssh-keygen", "-Q", "-f", str(out), str(cert)],
                           capture_output=True).returncode == 1
-    assert "expired" not in runner.invoke(main, ["access", "list"]).output
-    assert "revoked" in runner.invoke(main, ["access", "list", "--all"]).output
+    assert "expired" not in run_privacydesk("access", "list").output
+    assert "revoked" in run_privacydesk("access", "list", "--all").output

@@ -168,18 +168,16 @@ def test_a_restricted_person_may_not_be_read_for_sales_work_art18(api_as: Any,
 
 def test_the_readme_example_a_cli_token_finds_anna_by_email(personas: Any) -> None:
     # docs/api.md: `privacydesk token create`, then GET /persons?email=… with that token.
-    from click.testing import CliRunner
-
-    from privacydesk import cli
     from privacydesk.staff import protocol
     from privacydesk.staff.models import StaffUser
+    from tests.console import run_privacydesk
 
     from .conftest import Api
 
     user = StaffUser.objects.create_user(username="sanne", password=None, staff_role="sales")
     user.accept_protocol(protocol.PROTOCOL_VERSION)
-    result = CliRunner().invoke(cli.main, ["token", "create", "--user", "sanne",
-                                           "--name", "crm sync", "--days", "90"])
+    result = run_privacydesk("token", "create", "--user", "sanne", "--name", "crm sync",
+                             "--days", "90")
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
     response = Api(token).get("/persons", email="anna.de.vries@example.nl")

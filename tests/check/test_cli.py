@@ -7,17 +7,15 @@ import json
 import shutil
 import subprocess
 
-from click.testing import CliRunner
-
 from privacydesk.check import PROMISES
-from privacydesk.cli import main
 from privacydesk.register.models import Name
+from tests.console import run_privacydesk
 
 from .conftest import SECRETS
 
 
 def _run(*args: str):
-    return CliRunner().invoke(main, ["check", *args])
+    return run_privacydesk("check", *args)
 
 
 def test_a_clean_register_exits_0_and_a_broken_promise_exits_1(personas):

@@ -11,13 +11,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from privacydesk.check import FAIL, IDLE, PASS, PROMISES, report, run_checks
-from privacydesk.cli import main
 from privacydesk.policy import active, clock
 from privacydesk.retention import journal
 from privacydesk.retention.models import BackupRecord
+from tests.console import run_privacydesk
 
 from .conftest import details_of, status_of
 
@@ -78,11 +77,11 @@ def test_every_report_counts_idle_apart_from_pass(personas, tmp_path):
 
 
 def test_idle_and_warn_exit_0_only_a_failure_exits_1(personas):
-    outcome = CliRunner().invoke(main, ["check"])
+    outcome = run_privacydesk("check")
     assert outcome.exit_code == 0, outcome.output
     assert "P2       idle" in outcome.output and "Rt5      warn" in outcome.output
     BackupRecord.objects.all().delete()
-    assert CliRunner().invoke(main, ["check"]).exit_code == 1
+    assert run_privacydesk("check").exit_code == 1
 
 
 # -- Sec1: a backup as recent as the policy asks ------------------------------------------------

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
-from privacydesk.cli import main
+from tests.console import run_privacydesk
 
 # The demo generates people, roles, data, agreements and recipients, but no callback,
 # written contact, consent disclosure, offender, data-subject request, incident or server
@@ -20,12 +18,11 @@ NOTHING_TO_CHECK = {"P1", "P2", "D3", "W2", "Rt1", "Rt2", "Rt3", "Rt4", "Rt6", "
 
 def test_check_on_the_demo_shows_idle_where_there_is_nothing_to_check(db, settings, tmp_path):
     settings.PRIVACYDESK_BACKUP_DIR = tmp_path / "backups"
-    runner = CliRunner()
-    done = runner.invoke(main, ["demo", "--no-serve", "--people", "60"])
+    done = run_privacydesk("demo", "--no-serve", "--people", "60")
     assert done.exit_code == 0, done.output
     assert "first sweep: " in done.output and "first backup: " in done.output
 
-    outcome = runner.invoke(main, ["check", "--format", "json"])
+    outcome = run_privacydesk("check", "--format", "json")
     assert outcome.exit_code == 0, outcome.output  # idle and warn never fail the run
     document = json.loads(outcome.output)
     status = {r["promise"]: r["status"] for r in document["results"]}
@@ -41,6 +38,6 @@ def test_check_on_the_demo_shows_idle_where_there_is_nothing_to_check(db, settin
     assert document["totals"]["idle"] == len(idle)
     assert f", {len(idle)} idle, " in document["summary"]
 
-    table = runner.invoke(main, ["check"]).output
+    table = run_privacydesk("check").output
     assert "Rt2      idle            nothing to check yet: no rectification requests" in table
     assert f", {len(idle)} idle, " in table.splitlines()[-1]

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 
-from click.testing import CliRunner
-
-from privacydesk.cli import main
 from privacydesk.register.models import Person
 from privacydesk.staff.models import StaffUser
+from tests.console import run_privacydesk
 
 
 def test_demo_fills_the_register_and_prints_a_login_once(db):
-    runner = CliRunner()
-    result = runner.invoke(main, ["demo", "--no-serve", "--people", "50"])
+    result = run_privacydesk("demo", "--no-serve", "--people", "50")
     assert result.exit_code == 0, result.output
     assert "demo register: 50 people" in result.output
     password = re.search(r"user demo\s+password (\S+)", result.output)
@@ -24,7 +21,7 @@ def test_demo_fills_the_register_and_prints_a_login_once(db):
     gone = int(re.search(r"\((\d+) people entirely\)", result.output).group(1))
     assert Person.objects.count() == 50 - gone
 
-    again = runner.invoke(main, ["demo", "--no-serve", "--people", "50"])
+    again = run_privacydesk("demo", "--no-serve", "--people", "50")
     assert again.exit_code == 0, again.output
     assert "demo register: 50 people" in again.output
     assert password.group(1) not in again.output  # shown once, never again

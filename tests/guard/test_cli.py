@@ -4,14 +4,13 @@ and lift a ban from the shell, audited (W2)."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from django.utils import timezone
 
-from privacydesk.cli import main
 from privacydesk.guard import services
 from privacydesk.guard.detector import Evidence
 from privacydesk.guard.models import Offender
 from privacydesk.vault.models import AuditEntry
+from tests.console import run_privacydesk
 
 pytestmark = pytest.mark.django_db
 OLAF = "203.0.113.66"  # Olaf, the outsider who scanned for WordPress
@@ -28,7 +27,7 @@ def register(subject: str, rule: str = "attack_path") -> Offender:
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, ["guard", *args], catch_exceptions=False)
+    return run_privacydesk("guard", *args)
 
 
 def test_export_prints_the_banned_addresses_one_per_line_by_default():
@@ -52,7 +51,7 @@ def test_export_writes_an_nftables_script_to_a_file_for_cron(tmp_path):
 
 
 def test_export_refuses_an_unknown_format():
-    done = CliRunner().invoke(main, ["guard", "export", "--format", "csv"])
+    done = run_privacydesk("guard", "export", "--format", "csv")
     assert done.exit_code == 2 and "csv" in done.output
 
 
@@ -87,8 +86,8 @@ def test_lift_of_an_ipv6_address_lifts_its_64():
 
 def test_lift_of_an_unknown_or_malformed_address_fails_and_changes_nothing():
     register(OLAF)
-    unknown = CliRunner().invoke(main, ["guard", "lift", "198.51.100.7"])
+    unknown = run_privacydesk("guard", "lift", "198.51.100.7")
     assert unknown.exit_code == 1 and "not in the offender register" in unknown.output
-    malformed = CliRunner().invoke(main, ["guard", "lift", "the office"])
+    malformed = run_privacydesk("guard", "lift", "the office")
     assert malformed.exit_code == 2 and "ADDRESS" in malformed.output
     assert Offender.objects.get().ban_until is not None

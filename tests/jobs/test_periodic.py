@@ -84,11 +84,10 @@ def test_a_job_that_stopped_is_overdue_one_that_never_started_is_not():
 
 
 def test_a_sweep_from_cron_counts_as_the_days_run_and_a_worker_then_skips_the_day():
-    from click.testing import CliRunner
 
-    from privacydesk.cli import main
+    from tests.console import run_privacydesk
 
-    result = CliRunner().invoke(main, ["retention", "sweep", "--quiet"])
+    result = run_privacydesk("retention", "sweep", "--quiet")
     assert result.exit_code == 0, result.output
     assert "task results 0" in result.output
     run = PeriodicRun.objects.get(job="retention-sweep")
@@ -99,11 +98,9 @@ def test_a_sweep_from_cron_counts_as_the_days_run_and_a_worker_then_skips_the_da
 
 
 def test_a_pretended_day_from_cron_is_no_run_of_the_schedule():
-    from click.testing import CliRunner
+    from tests.console import run_privacydesk
 
-    from privacydesk.cli import main
-
-    result = CliRunner().invoke(main, ["retention", "sweep", "--quiet", "--today", "2031-01-01"])
+    result = run_privacydesk("retention", "sweep", "--quiet", "--today", "2031-01-01")
     assert result.exit_code == 0, result.output
     assert not PeriodicRun.objects.exists()
 

@@ -5,13 +5,12 @@ not stop the clocks; cron can run the same steps instead."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from django.utils import timezone
 
-from privacydesk.cli import main
 from privacydesk.jobs import periodic, tasks
 from privacydesk.jobs.models import PeriodicRun
 from privacydesk.requests.models import DataSubjectRequest
+from tests.console import run_privacydesk
 
 from . import mails
 from .conftest import ANNA
@@ -40,5 +39,5 @@ def test_a_mailbox_that_is_down_does_not_stop_the_clocks(settings, personas):
 
 
 def test_cron_can_tick_instead(personas):
-    result = CliRunner().invoke(main, ["requests", "tick"])
+    result = run_privacydesk("requests", "tick")
     assert result.exit_code == 0 and "reminded 0" in result.output

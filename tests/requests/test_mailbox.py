@@ -9,12 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from privacydesk.cli import main
 from privacydesk.incidents.models import Incident
 from privacydesk.requests import intake, kinds, mailbox, mailparse
 from privacydesk.requests.models import DataSubjectRequest, FiledMail, Status
+from tests.console import run_privacydesk
 
 from . import mails
 from .conftest import ANNA
@@ -112,12 +111,12 @@ def test_staff_set_the_kind_of_a_triage_item_and_the_identity_step_starts(
 
 def test_the_command_line_reads_the_mailbox(dovecot, smtp, personas):
     dovecot.append(mails.eml(ANNA, "Access", "I would like to see my data: right of access."))
-    result = CliRunner().invoke(main, ["requests", "fetch-mail", "--url", dovecot.url])
+    result = run_privacydesk("requests", "fetch-mail", "--url", dovecot.url)
     assert result.exit_code == 0, result.output
     assert "1 requests" in result.output
 
 
 def test_a_wrong_password_is_a_clear_error_not_a_crash(dovecot):
     bad = dovecot.url.replace(dovecot.password, "wrong")
-    result = CliRunner().invoke(main, ["requests", "fetch-mail", "--url", bad])
+    result = run_privacydesk("requests", "fetch-mail", "--url", bad)
     assert result.exit_code == 1 and "mailbox not read" in result.output

@@ -7,12 +7,11 @@ import io
 from datetime import timedelta
 
 import pytest
-from click.testing import CliRunner
 
-from privacydesk.cli import main
 from privacydesk.register.models import DATUM_MODELS, Person
 from privacydesk.retention import plan, services, sweep
 from privacydesk.retention.models import DeletionReceipt
+from tests.console import run_privacydesk
 
 from .conftest import ACTOR, TODAY
 
@@ -81,20 +80,20 @@ def test_receipts_hold_no_personal_data(personas):
 def test_the_plan_lists_refs_categories_rules_and_dates_only(personas):
     rows = plan.plan(days=400)
     assert {r.person_ref for r in rows} >= {str(personas.bram.ref), str(personas.eva.ref)}
-    out = CliRunner().invoke(main, ["retention", "plan", "--days", "400", "--csv"])
+    out = run_privacydesk("retention", "plan", "--days", "400", "--csv")
     assert out.exit_code == 0, out.output
     table = list(csv.DictReader(io.StringIO(out.output)))
     assert table and set(table[0]) == set(plan.HEADER)
     assert {"contact_period"} <= {row["rule"] for row in table}
     for secret in ("Bram", "Visser", "+3150"):
         assert secret not in out.output
-    text = CliRunner().invoke(main, ["retention", "plan", "--days", "400"])
+    text = run_privacydesk("retention", "plan", "--days", "400")
     assert "people due" in text.output
 
 
 def test_the_sweep_command_deletes_and_reports(personas):
-    out = CliRunner().invoke(main, ["retention", "sweep", "--quiet",
-                                    "--today", LATER.isoformat()])
+    out = run_privacydesk("retention", "sweep", "--quiet",
+                                    "--today", LATER.isoformat())
     assert out.exit_code == 0, out.output
     assert "people deleted entirely" in out.output
     assert not Person.objects.filter(pk=personas.bram.pk).exists()

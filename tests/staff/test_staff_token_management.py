@@ -9,19 +9,18 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from click.testing import CliRunner
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from privacydesk.cli import main
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.models import ApiToken
 from privacydesk.staff.tokens import authenticate_token, create_token, revoke_token
 from privacydesk.vault.models import AuditEntry
+from tests.console import run_privacydesk
 
 from .conftest import sign_in_with_mfa
 
@@ -101,32 +100,32 @@ def test_creation_and_revocation_are_audited_without_the_secret(team):
 
 def test_the_cli_lists_tokens_by_name_and_short_id_never_the_secret(team):
     _carla, _eva, _olga, raw = team
-    listed = CliRunner().invoke(main, ["token", "list"])
+    listed = run_privacydesk("token", "list")
     assert listed.exit_code == 0, listed.output
     assert "payroll export" in listed.output and "crm" in listed.output
     assert _token("crm").short_id in listed.output
     assert raw["carla"] not in listed.output and raw["eva"] not in listed.output
-    only = CliRunner().invoke(main, ["token", "list", "--user", "eva"])
+    only = run_privacydesk("token", "list", "--user", "eva")
     assert "crm" in only.output and "payroll export" not in only.output
 
 
 def test_the_cli_revokes_by_id(team):
     _carla, _eva, _olga, raw = team
     pk = _token("crm").pk
-    done = CliRunner().invoke(main, ["token", "revoke", str(pk)])
+    done = run_privacydesk("token", "revoke", str(pk))
     assert done.exit_code == 0, done.output
     assert "revoked" in done.output and authenticate_token(raw["eva"]) is None
-    again = CliRunner().invoke(main, ["token", "revoke", str(pk)])
+    again = run_privacydesk("token", "revoke", str(pk))
     assert again.exit_code != 0 and "revoked already" in again.output
-    unknown = CliRunner().invoke(main, ["token", "revoke", "999999"])
+    unknown = run_privacydesk("token", "revoke", "999999")
     assert unknown.exit_code != 0 and "no API token has id 999999" in unknown.output
-    nobody = CliRunner().invoke(main, ["token", "list", "--user", "olaf"])
+    nobody = run_privacydesk("token", "list", "--user", "olaf")
     assert nobody.exit_code != 0 and "user" in nobody.output
 
 
 def test_the_cli_creates_with_the_default_lifetime(make_staff):
     make_staff("sales", username="bram")
-    made = CliRunner().invoke(main, ["token", "create", "--user", "bram", "--name", "crm"])
+    made = run_privacydesk("token", "create", "--user", "bram", "--name", "crm")
     assert made.exit_code == 0, made.output
     assert _token("crm").expires_at is not None
 

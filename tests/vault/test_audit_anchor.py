@@ -14,14 +14,13 @@ import uuid
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from django.db import connection, transaction
 
 from privacydesk.check.registry import FAIL
 from privacydesk.check.security import chain_keys_mfa
-from privacydesk.cli import main
 from privacydesk.vault import anchor, audit
 from privacydesk.vault.models import AuditHead
+from tests.console import run_privacydesk
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +53,7 @@ def put_head_back(saved: tuple[int, str, str]) -> tuple[str, list[Any]]:
 
 
 def verify_cli() -> Any:
-    return CliRunner().invoke(main, ["audit", "verify", "--jobs", "1"])
+    return run_privacydesk("audit", "verify", "--jobs", "1")
 
 
 def sec1_details() -> tuple[str, str]:
@@ -158,7 +157,7 @@ def test_the_anchor_file_is_private_and_keeps_every_anchor(settings):
     staff_work(2)
     assert verify_cli().exit_code == 0
     staff_work(1)
-    assert CliRunner().invoke(main, ["audit", "anchor"]).exit_code == 0
+    assert run_privacydesk("audit", "anchor").exit_code == 0
     path = settings.PRIVACYDESK_AUDIT_ANCHOR_FILE
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
     lines = [json.loads(line) for line in path.read_text().splitlines()]
@@ -189,7 +188,7 @@ def test_no_anchor_is_written_over_a_wiped_chain(settings, django_capture_on_com
     with pytest.raises(anchor.AnchorRefused) as refused:
         anchor.refresh(anchor.PERIODIC)
     assert refused.value.finding.kind == "wipe"
-    manual = CliRunner().invoke(main, ["audit", "anchor"])
+    manual = run_privacydesk("audit", "anchor")
     assert manual.exit_code == 1 and "NOT anchored: wipe" in manual.output
     with django_capture_on_commit_callbacks(execute=True):
         anchor.periodic()   # the served app's ten-minute anchor logs and writes nothing
@@ -258,7 +257,7 @@ def test_a_removed_head_is_never_anchored_so_a_later_wipe_still_shows(
     assert verify_cli().exit_code == 0   # anchors entry 4
     raw(("DELETE FROM vault_audithead", []))
     assert audit.verify().tampering == "rollback"
-    manual = CliRunner().invoke(main, ["audit", "anchor"])
+    manual = run_privacydesk("audit", "anchor")
     assert manual.exit_code == 1 and "rollback: the chain head is missing" in manual.output
     with django_capture_on_commit_callbacks(execute=True):
         anchor.periodic()
@@ -269,6 +268,6 @@ def test_a_removed_head_is_never_anchored_so_a_later_wipe_still_shows(
 def test_entries_without_a_head_and_no_anchor_yet_are_not_anchored(settings):
     staff_work(2)
     raw(("DELETE FROM vault_audithead", []))
-    manual = CliRunner().invoke(main, ["audit", "anchor"])
+    manual = run_privacydesk("audit", "anchor")
     assert manual.exit_code == 1 and "head is missing" in manual.output
     assert not settings.PRIVACYDESK_AUDIT_ANCHOR_FILE.exists()

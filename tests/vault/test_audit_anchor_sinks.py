@@ -12,12 +12,11 @@ import socket
 import uuid
 
 import pytest
-from click.testing import CliRunner
 from django.db import connection
 
-from privacydesk.cli import main
 from privacydesk.project.config import ConfigError, load_config, markdown_table
 from privacydesk.vault import anchor, anchor_sinks, audit, keyring
+from tests.console import run_privacydesk
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def staff_work(n: int) -> None:
 
 
 def verify_cli() -> str:
-    result = CliRunner().invoke(main, ["audit", "verify", "--jobs", "1"])
+    result = run_privacydesk("audit", "verify", "--jobs", "1")
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -4,11 +4,10 @@ first broken entry for a tampered one, with or without worker processes."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from django.db import connection
 
-from privacydesk.cli import main
 from privacydesk.vault import audit
+from tests.console import run_privacydesk
 
 
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "1"]])
@@ -17,16 +16,16 @@ def test_audit_verify_reports_an_intact_chain_and_names_the_first_broken_entry(
     for n in range(5):
         audit.record(actor="tester", action="read", object_type="register.person",
                      object_id=str(n))
-    intact = CliRunner().invoke(main, ["audit", "verify", *jobs])
+    intact = run_privacydesk("audit", "verify", *jobs)
     assert intact.exit_code == 0, intact.output
     assert "5 entries verified" in intact.output
     with connection.cursor() as cursor:   # behind the chain's back
         cursor.execute("UPDATE vault_auditentry SET actor = %s WHERE seq = 3", ["mallory"])
-    broken = CliRunner().invoke(main, ["audit", "verify", *jobs])
+    broken = run_privacydesk("audit", "verify", *jobs)
     assert broken.exit_code == 1
     assert "BROKEN at entry 3" in broken.output
 
 
 def test_audit_verify_refuses_zero_jobs(db) -> None:
-    result = CliRunner().invoke(main, ["audit", "verify", "--jobs", "0"])
+    result = run_privacydesk("audit", "verify", "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.output
