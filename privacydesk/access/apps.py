@@ -12,3 +12,7 @@ class AccessConfig(AppConfig):
         from privacydesk.retention.registry import register_prune_job
 
         register_prune_job("access records", prune_expired)
+        # #15: labels of statuses; the dashboard's access requests to approve.
+        from privacydesk.access import work
+
+        work.register()

@@ -16,3 +16,7 @@ class DisclosureConfig(AppConfig):
         hooks.connect()
         # D1-D3, R1: disclosure and consent records past the accountability period.
         register_prune_job("disclosure records", prune_expired)
+        # #15: the dashboard's consents waiting for the person.
+        from privacydesk.disclosure import work
+
+        work.register()

@@ -14,6 +14,10 @@ class GuardConfig(AppConfig):
         from privacydesk.retention.registry import register_prune_job
 
         register_prune_job("guard registrations", prune_registrations)
+        # #15: staff read the rules' labels, not their names.
+        from privacydesk.guard import rule_labels
+
+        rule_labels.register()
         # Count refused staff passwords and one-time codes (W2) when the staff package
         # offers its signal; staff imports nothing of the guard.
         try:

@@ -16,6 +16,10 @@ class IncidentsConfig(AppConfig):
 
         register_prune_job("incident records", prune_expired)
         register_plan_source("incidents", plan_rows)
+        # #15: labels of kinds and statuses; the dashboard's breaches on the 72-hour clock.
+        from privacydesk.incidents import work
+
+        work.register()
 
 
 def plan_rows(until: date, today: date, lang: str) -> Counter[tuple[date, str, str, str]]:

@@ -13,6 +13,10 @@ class RequestsConfig(AppConfig):
         from privacydesk.retention.registry import register_prune_job
 
         register_prune_job("request export files", expire_exports)
+        # #15: labels of kinds, statuses, channels; the dashboard's open requests.
+        from privacydesk.requests import work
+
+        work.register()
 
 
 def expire_exports(day: date) -> int:

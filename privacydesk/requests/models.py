@@ -15,18 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from privacydesk.requests import kinds
 from privacydesk.vault.models import SealedMixin
 
 
 class Status(models.TextChoices):
-    NEW = "new", "new"
-    AWAITING_VERIFICATION = "awaiting_verification", "awaiting verification"
-    VERIFIED = "verified", "verified"
-    ANSWERED = "answered", "answered"
-    CLOSED = "closed", "closed"
-    REJECTED = "rejected", "rejected"
+    NEW = "new", _("new")
+    AWAITING_VERIFICATION = "awaiting_verification", _("awaiting verification")
+    VERIFIED = "verified", _("verified")
+    ANSWERED = "answered", _("answered")
+    CLOSED = "closed", _("closed")
+    REJECTED = "rejected", _("rejected")
 
 
 OPEN_STATUSES = (Status.NEW, Status.AWAITING_VERIFICATION, Status.VERIFIED)
@@ -36,12 +37,12 @@ class Channel(models.TextChoices):
     """How the request reached the company (Rt5). Staff enter the last four; "staff" is
     what the API files when no channel is named (and what older staff entries carry)."""
 
-    WEB = "web", "web form"
-    EMAIL = "email", "e-mail"
-    STAFF = "staff", "entered by staff"
-    LETTER = "letter", "letter"
-    PHONE = "phone", "telephone"
-    IN_PERSON = "in_person", "in person"
+    WEB = "web", _("web form")
+    EMAIL = "email", _("e-mail")
+    STAFF = "staff", _("entered by staff")
+    LETTER = "letter", _("letter")
+    PHONE = "phone", _("telephone")
+    IN_PERSON = "in_person", _("in person")
 
 
 # The channels staff may name when they register a request that did not come in online.

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,14 +21,18 @@ from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.requests import actions, clock, intake, kinds, report, verification
+from privacydesk.requests import actions, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
 from privacydesk.requests.forms import CTX, StaffRequestForm, received_at
+from privacydesk.requests.list_form import RequestFilterForm
+from privacydesk.requests.listing import OPEN, find_requests
+from privacydesk.requests.listing import rows as listed_rows
 from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.retention.erasure_receipt import ErasureReceipt
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.forms.violations import show_violation
-from privacydesk.staff.views.common import lang
+from privacydesk.staff.person_labels import may_see_names
+from privacydesk.staff.views.common import PAGE_SIZE, lang
 from privacydesk.vault import audit
 
 if TYPE_CHECKING:
@@ -49,12 +55,17 @@ def _get(uid: UUID) -> DataSubjectRequest:
 @require_GET
 @require_permission(PERMISSION)
 def request_list(request: HttpRequest) -> HttpResponse:
-    """Open requests, fewest days left first; then the latest answered and closed ones."""
-    now = timezone.now()
-    rows = [(r, r.days_left(now)) for r in clock.open_requests()[:500]]
-    done = DataSubjectRequest.objects.exclude(status__in=[
-        Status.NEW, Status.AWAITING_VERIFICATION, Status.VERIFIED]).order_by("-received_at")[:50]
-    return render(request, "requests/list.html", {"rows": rows, "done": done})
+    """Requests found by name, e-mail address or reference, filtered by status (open by
+    default, fewest days left first) and kind, 25 a page, with both clocks (#15)."""
+    form = RequestFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    query, status, kind = data.get("q", ""), data.get("status") or OPEN, data.get("kind", "")
+    found = find_requests(query, status=status, kind=kind,
+                          with_names=may_see_names(request.user))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "requests/list.html", {
+        "form": form, "page": page, "rows": listed_rows(list(page.object_list), timezone.now()),
+        "query": query, "params": urlencode({"status": status, "kind": kind})})
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,3 +16,7 @@ class RetentionConfig(AppConfig):
         registry.register_prune_job("audit entries", prune.prune_audit)
         registry.register_prune_job("backups", prune.expire_backups)
         registry.register_prune_job("replay refs", prune.forget_replay_data_job)
+        # #15: the dashboard's lines of what the next sweep deletes.
+        from privacydesk.retention import work
+
+        work.register()

@@ -7,14 +7,29 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+# The widest glyph advance of the 13 px system font, a little over the real average, so a
+# label's estimated width is never short of its drawn width.
+_CHAR_WIDTH = 8.0
+
+
+def label_room(labels: Sequence[str], minimum: int = 120) -> int:
+    """The width (in chart units) the longest label needs at 13 px, plus a margin."""
+    return max(minimum, round(max((len(label) for label in labels), default=0) * _CHAR_WIDTH)
+               + 16)
+
 
 def bar_chart(rows: Sequence[tuple[str, int]], title: str, *, bar_height: int = 26,
-              label_width: int = 220, width: int = 640) -> SafeString:
+              label_width: int | None = None, width: int = 640) -> SafeString:
     """A horizontal bar chart of (label, count) rows as an accessible inline <svg>.
 
     Labels and the title are escaped; the chart has role="img", a <title> and a <desc>
-    listing every value, so a screen reader gets the numbers, not the picture.
+    listing every value, so a screen reader gets the numbers, not the picture. The label
+    column is as wide as the longest label needs (#15: Dutch labels such as
+    "vertegenwoordigers van een bedrijf" were clipped at the left edge); the chart grows
+    wider rather than squeezing the bars below 200 units.
     """
+    label_width = label_width or label_room([label for label, _ in rows])
+    width = max(width, label_width + 260)
     top = 8
     height = top * 2 + bar_height * max(len(rows), 1)
     most = max((count for _, count in rows), default=0) or 1

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from privacydesk.policy.active import get_policy
-from privacydesk.staff import mfa, permissions
+from privacydesk.staff import labels, mfa, permissions, person_labels
 
 register = template.Library()
 
@@ -54,3 +54,34 @@ def role_label(key: str) -> str:
 def purpose_label(key: str) -> str:
     purpose = get_policy().purposes.get(key)
     return purpose.label(_lang()) if purpose is not None else key
+
+
+@register.filter
+def label(code: Any, group: str) -> str:
+    """`{{ r.kind|label:"request_kind" }}`: the label of a stored code (staff/labels.py);
+    staff never read `access`, `verification_sent` or `contact_form` (#15)."""
+    return labels.label(group, code)
+
+
+@register.filter
+def person(ref: Any, user: Any) -> str:
+    """`{{ row.person_ref|person:request.user }}`: "name (P-1A2B3C4D)", never the UUID;
+    the name only for a role that may see names (Sec1)."""
+    return person_labels.person_label(ref, with_names=person_labels.may_see_names(user))
+
+
+@register.filter
+def short_ref(ref: Any) -> str:
+    """`{{ person.ref|short_ref }}`: "P-1A2B3C4D" (no name, never the UUID)."""
+    return person_labels.short_reference(ref)
+
+
+@register.filter
+def agreement_label(agreement: Any) -> str:
+    """An agreement as staff know it: client, kind and number ("Bakkerij Jansen · SLA ·
+    SLA-2025-014"); "—" for none."""
+    if agreement is None:
+        return "—"
+    client = agreement.organisation.name if agreement.organisation_id else agreement.title
+    return " · ".join(p for p in (client, labels.label("agreement_kind", agreement.kind),
+                                  agreement.reference) if p)

@@ -1,4 +1,11 @@
-"""The back-office dashboard: counts only, no personal data."""
+"""The back-office dashboard (#15): a work queue first — what is waiting for this staff
+member, each line linking to the work, coloured by how little time is left — then the
+register's counts and the chart of persons by role.
+
+The lines come from the apps that own the work (staff.workqueue: each app registers its
+source); this view only asks and renders, and shows a section only to a role that holds
+its permission.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +20,12 @@ from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Agreement, Organisation, Person, Role
 from privacydesk.staff.charts import bar_chart
 from privacydesk.staff.views.common import lang
+from privacydesk.staff.workqueue import work_for
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Persons by active role, running agreements, and a bar chart of the roles."""
+    """The work queue, then persons by active role, running agreements and a bar chart."""
     today = clock.today()
     counts = dict(
         Role.objects.active_on(today).values_list("kind").annotate(n=Count("person",
@@ -27,6 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     running = Agreement.objects.filter(starts_on__lte=today).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)).count()
     context = {
+        "work": work_for(request.user),
         "persons": Person.objects.count(),
         "organisations": Organisation.objects.count(),
         "agreements_running": running,
