@@ -9,13 +9,13 @@ row's ratio to it is what the operation adds to authentication, routing and the 
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from privacydesk.api.auth import StaffToken
+from privacydesk.api.auth import StaffToken, token_only
 from privacydesk.project.urls import urlpatterns as site_patterns
-from privacydesk.staff.access import public_view
 
 floor_api = NinjaAPI(auth=StaffToken(), urls_namespace="bench_floor", docs_url=None,
                      openapi_url=None)
@@ -26,10 +26,10 @@ def floor(request: HttpRequest) -> Any:
     return {"ok": True}
 
 
-@public_view
+@login_not_required
 def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/trivial/", trivial), path("api/bench/", floor_api.urls),
+urlpatterns = [path("bench/trivial/", trivial), path("api/bench/", token_only(floor_api.urls)),
                *site_patterns]

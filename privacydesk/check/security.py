@@ -141,7 +141,9 @@ def defence_in_depth() -> CheckResult:
         "privacydesk.guard.middleware.GuardMiddleware": "rate limits / break-in guard",
         "csp.middleware.CSPMiddleware": "Content-Security-Policy",
         "django.middleware.clickjacking.XFrameOptionsMiddleware": "frame protection",
-        "privacydesk.staff.middleware.DenyByDefaultMiddleware": "deny-by-default routes",
+        "privacydesk.staff.middleware.StaffLoginRequiredMiddleware": "deny-by-default routes",
+        "privacydesk.staff.middleware.SecondFactorAndProtocolMiddleware":
+            "deny-by-default routes (MFA, protocol)",
     }
     failures += [f"{what} missing ({path})" for path, what in needed.items()
                  if path not in settings.MIDDLEWARE]

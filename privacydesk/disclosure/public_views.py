@@ -2,13 +2,14 @@
 
 GET shows what is asked and the buttons; only a POST answers or withdraws, because mail
 scanners and link previews open links with GET and must not answer for the person. Marked
-public for the deny-by-default middleware; nothing about the visitor is logged (W1).
+`@login_not_required` for the deny-by-default gate; nothing about the visitor is logged (W1).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +21,6 @@ from privacydesk.disclosure import consent as consents
 from privacydesk.disclosure.models import ConsentRequest
 from privacydesk.disclosure.texts import TEXT
 from privacydesk.policy.active import get_policy
-from privacydesk.staff.access import public_view
 
 
 def _details(consent: ConsentRequest, lang: str) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def _page(request: HttpRequest, lang: str, name: str, token: str, *, status: int
     return response
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, lang: str, token: str) -> HttpResponse:
@@ -77,7 +77,7 @@ def answer(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     return _page(request, lang, "answer", token, ask=True, **_details(found, lang))
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest, lang: str, token: str) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -18,12 +19,12 @@ from privacydesk.guard import rules, services
 from privacydesk.guard.models import AllowListEntry, Offender
 from privacydesk.guard.runtime import get_guard, signal_request
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.staff.access import public_view, require_staff_role
+from privacydesk.staff.access import require_staff_role
 
 GUARD_ROLES = ("privacy_officer", "service_engineer")
 
 
-@public_view
+@login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: count the failure as a break-in signal, then Django's 403 page."""
     signal_request(request, rules.CSRF_FAILED)

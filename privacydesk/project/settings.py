@@ -107,7 +107,8 @@ MIDDLEWARE = [
     "privacydesk.staff.language.StaffLanguageMiddleware",  # issue #15: the staff member's language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "privacydesk.staff.middleware.DenyByDefaultMiddleware",
+    "privacydesk.staff.middleware.StaffLoginRequiredMiddleware",  # Django's, our refusals
+    "privacydesk.staff.middleware.SecondFactorAndProtocolMiddleware",  # MFA, protocol (Sec4)
     "privacydesk.project.diagnostics.ErrorReportMiddleware",
 ]
 

@@ -1,7 +1,7 @@
 """The public website: statement, contact, request and concern pages, in Dutch and English.
 
-Views only translate between HTTP and `public.services`. Every view is marked public for the
-deny-by-default middleware. Nothing here reads or keeps the visitor's address, the time of
+Views only translate between HTTP and `public.services`. Every view is `@login_not_required`
+for the deny-by-default gate. Nothing here reads or keeps the visitor's address, the time of
 the visit or the browser (W1).
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,6 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.public import services
 from privacydesk.public.forms import ConcernForm, ContactForm, HoneypotForm, RequestForm
-from privacydesk.staff.access import public_view
 
 FORMS: dict[str, tuple[type[HoneypotForm], Callable[[dict[str, Any], str], object]]] = {
     "contact": (ContactForm, services.file_contact),
@@ -69,7 +69,7 @@ def statement_html(lang: str) -> str:
     return cached[1]
 
 
-@public_view
+@login_not_required
 @require_http_methods(["GET", "HEAD"])
 @in_language
 def statement(request: HttpRequest, lang: str) -> HttpResponse:
@@ -83,7 +83,7 @@ def statement(request: HttpRequest, lang: str) -> HttpResponse:
 def _form_view(page: str) -> Callable[..., HttpResponse]:
     form_class, file_it = FORMS[page]
 
-    @public_view
+    @login_not_required
     @require_http_methods(["GET", "HEAD", "POST"])
     @in_language
     def view(request: HttpRequest, lang: str) -> HttpResponse:
@@ -115,7 +115,7 @@ request_form = _form_view("request")
 concern = _form_view("concern")
 
 
-@public_view
+@login_not_required
 @require_http_methods(["GET", "HEAD"])
 @in_language
 def thanks(request: HttpRequest, lang: str, page: str) -> HttpResponse:

@@ -2,11 +2,12 @@
 
 Both show a button first and act only on POST: mail scanners and link previews open links
 with GET, and must neither confirm a request nor use up a single-use download. Marked
-public for the deny-by-default middleware; nothing about the visitor is logged (W1).
+`@login_not_required` for the deny-by-default gate; nothing about the visitor is logged (W1).
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from privacydesk.requests import delivery, tokens, verification
 from privacydesk.requests.models import DataSubjectRequest, Delivery
-from privacydesk.staff.access import public_view
 
 TEXT = {
     "nl": {"confirm_title": "Bevestig uw verzoek", "confirm_button": "Ja, dit verzoek is van mij",
@@ -58,7 +58,7 @@ def _page(request: HttpRequest, lang: str, title: str, *, message: str = "",
     return response
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
@@ -74,7 +74,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return _page(request, lang, t["confirm_title"], button=t["confirm_button"])
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def download(request: HttpRequest, token: str) -> HttpResponse:

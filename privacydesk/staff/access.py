@@ -1,9 +1,15 @@
 """Access markers and checks for views (Sec1, Sec3: deny by default, least privilege).
 
-Every view is closed unless it says otherwise. The markers below only set attributes on the
-view function; `DenyByDefaultMiddleware` and the route-enumeration test read them:
+Every view is closed unless it says otherwise. Whether a view needs sign-in at all is
+Django's own marker, read by Django's LoginRequiredMiddleware (privacydesk.staff.middleware)
+and by the route-enumeration test:
 
-    @public_view                      open to anyone (login, the public website)
+    @login_not_required               (django.contrib.auth.decorators) open to anyone: the
+                                      login pages, the public website, data subjects' links
+
+The markers below only set attributes on the view function; the staff middleware and the
+route-enumeration test read them:
+
     @protocol_exempt                  signed in with MFA, but the protocol need not be accepted
     @require_staff_role("privacy_officer")          403 for every other staff role
     @require_permission("manage_staff")             403 unless the policy grants it (Sec3)
@@ -23,19 +29,12 @@ from django.http import HttpRequest
 
 from privacydesk.staff import permissions
 
-PUBLIC_ATTR = "privacydesk_public"
 PROTOCOL_EXEMPT_ATTR = "privacydesk_protocol_exempt"
 ROLES_ATTR = "privacydesk_staff_roles"
 PERMISSION_ATTR = "privacydesk_permission"
 CATEGORY_ATTR = "privacydesk_category"
 
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-def public_view(view: View) -> View:
-    """Mark `view` as open to anonymous visitors; the middleware lets every request through."""
-    setattr(view, PUBLIC_ATTR, True)
-    return view
 
 
 def protocol_exempt(view: View) -> View:
@@ -45,8 +44,10 @@ def protocol_exempt(view: View) -> View:
     return view
 
 
-def is_public(view: Callable[..., Any]) -> bool:
-    return bool(getattr(view, PUBLIC_ATTR, False))
+def needs_login(view: Callable[..., Any]) -> bool:
+    """Whether `view` is closed to anyone not signed in: Django's `login_required` attribute
+    (as LoginRequiredMiddleware reads it), True unless the view is `@login_not_required`."""
+    return bool(getattr(view, "login_required", True))
 
 
 def is_protocol_exempt(view: Callable[..., Any]) -> bool:

@@ -1,17 +1,19 @@
 """Sec1, Sec3: deny by default. Every route of the project — including routes other packages
 add later — refuses anonymous visitors and half-signed-in staff unless its view is marked
-public, every role-restricted page refuses the roles it does not name, and every API
-operation refuses a request without a token."""
+`@login_not_required` (read through the `login_required` attribute Django's
+LoginRequiredMiddleware reads), every role-restricted page refuses the roles it does not
+name, and every API operation refuses a request without a token."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from privacydesk.project.api import api
 from privacydesk.policy.active import get_policy
+from privacydesk.project.api import api
 from privacydesk.staff import access
 from privacydesk.staff.permissions import roles_seeing, roles_with_permission
 
@@ -29,15 +31,19 @@ def _is_static(route) -> bool:
     return route.path.startswith("/static/")
 
 
+def _needs_login(route) -> bool:
+    # Django's own marker: @login_not_required sets it to False; unmarked views need login.
+    return getattr(route.callback, "login_required", True)
+
+
 def _closed_routes():
-    return [r for r in all_routes()
-            if not _is_api(r) and not _is_static(r) and not access.is_public(r.callback)]
+    return [r for r in all_routes() if not _is_static(r) and _needs_login(r)]
 
 
 def _assert_refused(response, route, method: str, who: str) -> None:
     assert response.status_code in REFUSED, (
         f"{method.upper()} {route.path} ({route.name}) answered {response.status_code} "
-        f"to {who}; mark the view @public_view if that is intended")
+        f"to {who}; mark the view @login_not_required if that is intended")
     if response.status_code == 302:
         assert response["Location"].startswith(("/staff/login/", "/staff/protocol/")), (
             f"{route.path} redirected {who} to {response['Location']}")
@@ -49,6 +55,20 @@ def test_the_walk_finds_the_back_office_and_the_api():
     assert {"/staff/tokens/", "/staff/tokens/1/revoke/", "/staff/users/1/lift-pause/",
             "/staff/jobs/"} <= paths
     assert any(p.startswith("/api/v1/") for p in paths)
+
+
+# The only staff pages open to a visitor who is not signed in: the way in and the way out.
+SIGN_IN_PAGES = {"/staff/login/", "/staff/mfa/", "/staff/mfa/setup/", "/staff/logout/"}
+
+
+def test_the_api_is_token_only_and_no_other_staff_page_is_open():
+    open_routes = [r for r in all_routes() if not _needs_login(r)]
+    # The API answers for itself with a bearer token (tested below and in tests/api): a
+    # staff session's login redirect must not stand in front of it.
+    api_routes = [r for r in all_routes() if _is_api(r)]
+    assert api_routes and all(not _needs_login(r) for r in api_routes)
+    open_staff = {r.path for r in open_routes if r.path.startswith("/staff/")}
+    assert open_staff == SIGN_IN_PAGES
 
 
 @pytest.mark.django_db
@@ -131,7 +151,7 @@ def _unmarked(request):
     return HttpResponse("personal data")
 
 
-@access.public_view
+@login_not_required
 def _marked(request):
     return HttpResponse("public")
 

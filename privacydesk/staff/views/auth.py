@@ -10,6 +10,7 @@ refused unchecked with a message saying when to try again.
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, logout
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from privacydesk.policy.active import get_policy
 from privacydesk.staff import mfa, protocol, signin
-from privacydesk.staff.access import protocol_exempt, public_view
+from privacydesk.staff.access import protocol_exempt
 from privacydesk.staff.forms.auth import CodeForm, LoginForm, ProtocolForm
 from privacydesk.staff.signals import KIND_LOGIN, KIND_MFA, report_auth_failure
 
@@ -33,7 +34,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("staff:dashboard")
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -83,7 +84,7 @@ def _check_code(request: HttpRequest, user: object, form: CodeForm) -> bool:
     return True
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mfa_view(request: HttpRequest) -> HttpResponse:
@@ -100,7 +101,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/mfa.html", {"form": form})
 
 
-@public_view
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def mfa_setup_view(request: HttpRequest) -> HttpResponse:
@@ -129,7 +130,7 @@ def mfa_setup_view(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/mfa_setup.html", context)
 
 
-@public_view
+@login_not_required
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     """Sign out and forget the session (POST only, CSRF-protected)."""
