@@ -203,3 +203,26 @@ def test_no_module_but_the_console_script_imports_the_cli() -> None:
                 "privacydesk.cli_", ""):
             importers.append(f"{source.relative_to(package)} (names it)")
     assert importers == []
+
+
+def test_a_group_command_runs_through_call_command_too(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("keys", "generate", "--file", str(tmp_path / "keys.json"), stdout=out)
+    assert out.getvalue().startswith("new current key ")
+
+
+@pytest.mark.django_db
+def test_djangos_test_runner_calling_check_with_databases_gets_djangos_check() -> None:
+    """Django's DiscoverRunner calls `check` with `databases`: the system checks, not the
+    promises (which would fail or pass on data, not on code)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("check", databases=["default"], stdout=out)
+    assert "System check identified no issues" in out.getvalue()

@@ -24,7 +24,7 @@ class Command(PrivacydeskCommand):
             "krl", help="Write the revocation list of every revoked certificate serial.",
             description="Write the revocation list of every revoked certificate serial.")
         krl.add_argument(
-            "--output", required=True, type=Path,
+            "--output", required=True, metavar="FILE", type=Path,
             help="Write the KRL here (for the servers' RevokedKeys); replaced atomically.")
         listing = commands.add_parser(
             "list", help="List grants.",

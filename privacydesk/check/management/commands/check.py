@@ -30,7 +30,7 @@ class Command(PrivacydeskCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--format", dest="fmt", choices=["table", "json", "md"],
                             default="table", help="(default: table)")
-        parser.add_argument("--pdf", dest="pdf_path",
+        parser.add_argument("--pdf", dest="pdf_path", metavar="FILE",
                             help="Also write the report as a PDF to this file.")
         parser.add_argument(
             "--only", action="append", default=[], metavar="ID",
@@ -40,14 +40,14 @@ class Command(PrivacydeskCommand):
                                       "(as `privacydesk djangocheck`), not the promises.")
         django.add_argument("--deploy", action="store_true",
                             help="Check deployment settings.")
-        django.add_argument("--tag", "-t", action="append", dest="tags",
+        django.add_argument("--tag", "-t", action="append", dest="tags", metavar="TAG",
                             help="Run only checks labeled with given tag.")
         django.add_argument("--list-tags", action="store_true", help="List available tags.")
         django.add_argument("--fail-level",
                             choices=["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"],
                             help="Message level that makes the exit status non-zero "
                                  "(Django's default: ERROR).")
-        django.add_argument("--database", action="append", dest="databases",
+        django.add_argument("--database", action="append", dest="databases", metavar="ALIAS",
                             help="Run database related checks against these aliases.")
 
     def handle(self, *args: Any, fmt: str = "table", pdf_path: str | None = None,

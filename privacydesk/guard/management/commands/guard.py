@@ -33,7 +33,7 @@ class Command(PrivacydeskCommand):
             help="plain: one address or /64 per line (fail2ban, ipset); nft: an nftables "
                  "script for `nft -f`. (default: plain)")
         export.add_argument(
-            "--output", type=Path,
+            "--output", metavar="FILE", type=Path,
             help="Write to this file (replaced atomically) instead of standard output.")
         commands.add_parser(
             "list", help="The register: address, ban end, bans so far, rules fired, "

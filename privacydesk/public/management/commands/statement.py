@@ -21,7 +21,7 @@ class Command(PrivacydeskCommand):
         parser.add_argument("--format", dest="fmt", choices=["md", "html"], default="md",
                             help="(default: md)")
         parser.add_argument(
-            "--policy", dest="policy_path", type=existing_file,
+            "--policy", dest="policy_path", metavar="FILE", type=existing_file,
             help="Policy TOML; default: $PRIVACYDESK_POLICY or the embedded InFactor policy.")
 
     def handle(self, *args: Any, lang: str, fmt: str, policy_path: str | None,

@@ -34,8 +34,8 @@ class Command(PrivacydeskCommand):
         parser.add_argument("--workers", default=2, type=int, help="(default: 2)")
         parser.add_argument("--tls", action="store_true",
                             help="Serve HTTPS (see --cert/--key).")
-        parser.add_argument("--cert", help="TLS certificate (PEM).")
-        parser.add_argument("--key", dest="keyfile", help="TLS key (PEM).")
+        parser.add_argument("--cert", metavar="FILE", help="TLS certificate (PEM).")
+        parser.add_argument("--key", dest="keyfile", metavar="FILE", help="TLS key (PEM).")
         parser.add_argument(
             "--redirect-port", type=int,
             help="With --tls: also answer plain HTTP on this port with a redirect to HTTPS.")

@@ -40,7 +40,7 @@ class Command(PrivacydeskCommand):
             description="Add a new KEK to the key file and make it current (`keys rotate` "
                         "does this too).")
         generate.add_argument(
-            "--file", dest="path",
+            "--file", dest="path", metavar="FILE",
             help="Key file; default: $PRIVACYDESK_KEY_FILE or $PRIVACYDESK_DATA_DIR/keys.json.")
 
     def sub_rotate(self, no_new_key: bool, **_: Any) -> None:
