@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from privacydesk import csvsafe
+from privacydesk.exports import csvsafe
 from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS

