@@ -105,17 +105,35 @@ def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
     else:
         person = person_of(request)
         with transaction.atomic():
+            # Art. 19: the recipients of what goes are named while the data still exist.
+            told = _erasure_recipients(person, request=request, actor=actor)
             receipt = erase_person(person, actor=actor, request_ref=request.reference)
-            request.detail = {**request.detail, "receipt": receipt.as_dict()}
+            request.detail = {**request.detail, "receipt": receipt.as_dict(),
+                              "recipients": told}
             request.save(update_fields=["detail"])
             events.log(request, "erased", actor=actor,
-                       note=f"deleted {sum(d.count for d in receipt.deleted)}, kept "
-                            f"{sum(k.count for k in receipt.kept)}")
+                       note=(f"deleted {sum(d.count for d in receipt.deleted)}, kept "
+                             f"{sum(k.count for k in receipt.kept)}; recipients to inform: "
+                             f"{', '.join(told) or 'none'}")[:300])
     data = receipt.as_dict()
     if not request.contact()["email"]:
         return {**data, "answer": {"by": "post", "answered": False}}
     _done(request, receipt.render(request.language), "e-mail: erasure receipt", actor=actor)
     return {**data, "answer": {"by": "e-mail", "answered": True}}
+
+
+def _erasure_recipients(person: Person, *, request: DataSubjectRequest,
+                        actor: str) -> list[str]:
+    """Art. 19: the recipients of every category the erasure deletes (not of data kept by
+    law), told through `recipients.notify_recipients`."""
+    from privacydesk.requests.recipients import notify_recipients
+    from privacydesk.retention.erasure import plan
+
+    going = sorted({category for (category, _), kept in plan(person).items() if kept is None})
+    names: set[str] = set()
+    for category in going:
+        names.update(notify_recipients(person, category, request=request, actor=actor))
+    return sorted(names)
 
 
 #: Kinds whose answer can go by post: the substantive step is recorded on the request

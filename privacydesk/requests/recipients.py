@@ -3,12 +3,14 @@
 Today the recipients are the D2 recipients of the person's agreements that receive the
 category. The disclosure issue brings the log of what was actually sent and the sending
 itself: it replaces nothing here, it appends a function to `NOTIFIERS` (called with the
-person, the category and the request) that notifies and returns whom it told.
+person, the category and the request) that notifies and returns whom it told. Called with
+`request=None` a notifier only names whom it would tell and sends nothing: that is the
+preview staff see before they confirm a correction or erasure (#15, `recipients_to_tell`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from privacydesk.register.models import AgreementRecipient, Person
@@ -27,4 +29,16 @@ def notify_recipients(person: Person, category: str, *, request: Any, actor: str
     names = set(recipients_of(person, category))
     for notifier in NOTIFIERS:
         names.update(notifier(person, category, request=request, actor=actor))
+    return sorted(names)
+
+
+def recipients_to_tell(person: Person, categories: Iterable[str]) -> list[str]:
+    """The recipients a change of `categories` of `person` would be told of (Art. 19),
+    without telling anyone: the agreements' recipients and every notifier asked with
+    `request=None` (a preview, #15)."""
+    names: set[str] = set()
+    for category in set(categories):
+        names.update(recipients_of(person, category))
+        for notifier in NOTIFIERS:
+            names.update(notifier(person, category, request=None, actor=""))
     return sorted(names)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from privacydesk.requests import views
+from privacydesk.requests import _picking_views, views
 
 app_name = "requests"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("<uuid:uid>/export/", views.send_export, name="export"),
     path("<uuid:uid>/erase/", views.erase, name="erase"),
     path("<uuid:uid>/correct/", views.correct, name="correct"),
+    # Correction and erasure by picking from the person's data (#15).
+    path("<uuid:uid>/correct/<str:category>/<int:datum>/", _picking_views.correct_datum,
+         name="correct_datum"),
+    path("<uuid:uid>/erase/preview/", _picking_views.erase_preview, name="erase_preview"),
     path("<uuid:uid>/restrict/", views.restrict, name="restrict"),
     path("<uuid:uid>/objection/", views.objection, name="objection"),
     path("<uuid:uid>/done/", views.confirm_done, name="done"),

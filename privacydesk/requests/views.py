@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.requests import actions, intake, kinds, report, verification
+from privacydesk.requests import _picking_views, actions, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
 from privacydesk.requests.forms import CTX, StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
@@ -118,7 +118,8 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
         "receipt_text": ErasureReceipt.from_dict(receipt).render(found.language)
         if receipt else "",
         "events": found.events.all(), "deliveries": found.deliveries.all(),
-        "kinds": kinds.ALL_KINDS[:-2] + (kinds.NONE,), "request_kinds": kinds.REQUEST_KINDS})
+        "kinds": kinds.ALL_KINDS[:-2] + (kinds.NONE,), "request_kinds": kinds.REQUEST_KINDS,
+        **_picking_views.detail_context(request, found)})  # correction/erasure by picking
 
 
 @require_GET

@@ -52,6 +52,33 @@ def _kept_by_law(datum: object, decision: RetentionDecision, today: date) -> boo
             and (decision.date is None or decision.date > today))
 
 
+def _keeps(category: str, datum: Any, facts: PersonFacts, held: bool,
+           day: date) -> KeptItem | None:
+    """Why the erasure keeps `datum` (a KeptItem with count 0), or None: it is deleted."""
+    policy = get_policy()
+    decision = policy.retention_decision(
+        category, datum.purpose, datum.legal_basis,
+        row_facts(datum.agreement_id, datum.created_at, facts))
+    if not (held or _kept_by_law(datum, decision, day)):
+        return None
+    article = policy.legal_bases[datum.legal_basis].article
+    return KeptItem(category, 0, decision.rule_id, article, decision.law.nl, decision.law.en,
+                    decision.date, held)
+
+
+def plan(person: Person, *, today: date | None = None) -> dict[tuple[str, int], KeptItem | None]:
+    """What `erase_person` would do with each datum of `person` today, doing nothing:
+    {(category, datum id): None if it would be deleted, else the KeptItem (count 0) naming
+    the legal rule that keeps it}. Read-only, for the preview staff see before they confirm
+    an erasure (#15); the engine itself decides with the same `_keeps`."""
+    day = today or clock.today()
+    facts = person_facts(person.pk)
+    held = _held(facts, day)
+    return {(category, datum.pk): _keeps(category, datum, facts, held, day)
+            for category, model in DATUM_MODELS.items()
+            for datum in data_of(model, person.pk).order_by("id")}
+
+
 def person_tables() -> list[tuple[type[models.Model], str]]:
     """Every (model, field) outside the datum models with a foreign key to Person."""
     found = []
@@ -75,7 +102,7 @@ def erase_person(person: Person, *, actor: str, request_ref: str | None = None,
 def _erase(person: Person, *, actor: str, request_ref: str | None, today: date | None,
            ledger: bool) -> ErasureReceipt:
     day = today or clock.today()
-    now, generation, policy = timezone.now(), current_generation(), get_policy()
+    now, generation = timezone.now(), current_generation()
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         pid, ref = person.pk, str(person.ref)
@@ -87,14 +114,9 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
         for category, model in DATUM_MODELS.items():
             gone, keep = [], defaultdict(list)
             for datum in data_of(model, pid).order_by("id"):
-                decision = policy.retention_decision(
-                    category, datum.purpose, datum.legal_basis,
-                    row_facts(datum.agreement_id, datum.created_at, facts))
-                if held or _kept_by_law(datum, decision, day):
-                    article = policy.legal_bases[datum.legal_basis].article
-                    keep[KeptItem(category, 0, decision.rule_id, article,
-                                  decision.law.nl, decision.law.en, decision.date,
-                                  held)].append(datum.pk)
+                item = _keeps(category, datum, facts, held, day)
+                if item is not None:
+                    keep[item].append(datum.pk)
                 else:
                     gone.append(datum.pk)
             if gone:

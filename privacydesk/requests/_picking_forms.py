@@ -1,0 +1,38 @@
+"""The correction form of one picked datum (#15): the category's fields with their labels
+from the register (never field keys), prefilled with the current values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from privacydesk.register.fields import FIELDS, FieldSpec
+
+
+def _field(spec: FieldSpec, lang: str) -> forms.Field:
+    label = spec.label_en if lang == "en" else spec.label_nl
+    if spec.kind == "bool":
+        return forms.BooleanField(label=label, required=False)
+    if spec.kind == "choice":
+        return forms.ChoiceField(label=label, required=spec.required,
+                                 choices=[("", "—"), *((c, c) for c in spec.choices)])
+    # No max_length here: the register's rule says it, in a message naming the field, and
+    # the browser must not silently cut what staff typed.
+    return forms.CharField(label=label, required=spec.required)
+
+
+class CorrectionForm(forms.Form):
+    """The fields of `category`; `values()` gives them to the register's rules, which have
+    the last word (formats, roles). Required fields are checked by the register too, so a
+    form error and a rule error read the same."""
+
+    def __init__(self, *args: Any, category: str, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.category = category
+        for spec in FIELDS[category]:
+            self.fields[spec.name] = _field(spec, lang)
+            self.fields[spec.name].required = False
+
+    def values(self) -> dict[str, Any]:
+        return {spec.name: self.cleaned_data.get(spec.name) for spec in FIELDS[self.category]}
