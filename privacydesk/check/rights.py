@@ -149,7 +149,13 @@ def request_channels() -> CheckResult:
     except NoReverseMatch:
         failures.append("the public request form is not routed")
     by_mail = models.DataSubjectRequest.objects.filter(channel=models.Channel.EMAIL).count()
-    info = [f"{plural(by_mail, 'request')} filed from the mailbox"]
+    # Letters and calls reach the controller too; staff file them and answer them by post
+    # or telephone (#15 blocker 3).
+    offline = models.DataSubjectRequest.objects.filter(channel__in=models.STAFF_CHANNELS)
+    answered_offline = offline.filter(detail__answer__by__in=("post", "phone")).count()
+    info = [f"{plural(by_mail, 'request')} filed from the mailbox",
+            f"{plural(offline.count(), 'request')} by letter, telephone or in person, "
+            f"{answered_offline} answered by post or telephone"]
     if failures:
         return verdict("Rt5", failures, "", "requests cannot reach the controller", info)
     if not getattr(settings, "PRIVACYDESK_IMAP_URL", ""):
@@ -250,7 +256,12 @@ def request_deadlines() -> CheckResult:
     open_n = qs.filter(status__in=models.OPEN_STATUSES).count()
     retyped = sum(1 for changes in history.values()
                   if any(old in REQUEST_KINDS for old, _, _ in changes))
+    # Answers given by post or in a call (letter and telephone requests, Rt5) count as
+    # answers like e-mail ones: their moment is `answered_at` (#15 blocker 3).
+    by_post = qs.filter(answered_at__isnull=False, detail__answer__by="post").count()
+    by_phone = qs.filter(answered_at__isnull=False, detail__answer__by="phone").count()
     info = [plural(open_n, "open request"),
+            f"{plural(by_post, 'request')} answered by post, {by_phone} by telephone",
             f"{plural(retyped, 'request')} re-typed, each with a reason",
             f"{plural(quiet, 'message')} that {'was' if quiet == 1 else 'were'} no request, "
             "closed with a reason"]

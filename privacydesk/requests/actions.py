@@ -142,27 +142,17 @@ def _erasure_recipients(person: Person, *, request: DataSubjectRequest,
 BY_POST = (kinds.ERASURE, kinds.RECTIFICATION, kinds.RESTRICTION, kinds.OBJECTION)
 
 
-def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "") -> None:
+def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "",
+                     summary: str = "") -> None:
     """Record that the answer to a request without an e-mail address (a letter, Rt5) was
     sent by post: the request is answered now (Rt6: the moment the letter left, said by
-    staff). An erasure request needs its receipt first (`erase`). `note`: optional, what
-    was sent (≤ 200 characters, no addresses)."""
-    if request.kind not in BY_POST:
-        raise RuleViolation("kind", "Rt5", "access and portability are answered with a "
-                            "download link; ask the requester for an e-mail address")
-    if request.status != Status.VERIFIED:
-        raise RuleViolation("status", "Art12", f"a {request.status} request cannot be "
-                            "answered now")
-    if request.contact()["email"]:
-        raise RuleViolation("email", "Rt5", "this request has an e-mail address: answer by "
-                            "e-mail (the step sends it)")
-    if request.kind == kinds.ERASURE and "receipt" not in request.detail:
-        raise RuleViolation("status", "Rt3", "erase first: the letter carries the receipt")
-    what = (note or "").strip()
-    if len(what) > 200 or "@" in what:
-        raise RuleViolation("note", "format", "the note is at most 200 characters and holds "
-                            "no addresses")
-    _answered(request, "post: letter sent" + (f" ({what})" if what else ""), actor=actor)
+    staff) and closed (#15 blocker 3). The rules and the letter itself are in
+    `_answers` (`answer_by_post`, `answer_letter`). `note`: optional, what was sent
+    (≤ 200 characters, no addresses); it stands for `summary` (what was done, needed for a
+    correction, restriction or objection) when no summary is given."""
+    from privacydesk.requests import _answers
+
+    _answers.answer_by_post(request, actor=actor, note=note, summary=summary or note)
 
 
 def correct(request: DataSubjectRequest, category: str, datum_id: int,

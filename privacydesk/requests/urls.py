@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from privacydesk.requests import _picking_views, views
+from privacydesk.requests import _answer_views, _matching_views, _picking_views, views
 
 app_name = "requests"
 urlpatterns = [
@@ -12,7 +12,13 @@ urlpatterns = [
     path("<uuid:uid>/review/", views.request_review, name="review"),
     path("<uuid:uid>/kind/", views.set_kind, name="kind"),
     path("<uuid:uid>/verification/", views.send_verification, name="verification"),
-    path("<uuid:uid>/verify/", views.verify_by_staff, name="verify"),
+    path("<uuid:uid>/verify/", _matching_views.verify, name="verify"),
+    path("<uuid:uid>/match/", _matching_views.match, name="match"),
+    path("<uuid:uid>/match/person/", _matching_views.link, name="link"),
+    path("<uuid:uid>/match/no-data/", _matching_views.no_data, name="no_data"),
+    path("<uuid:uid>/answer/letter/", _answer_views.letter, name="answer_letter"),
+    path("<uuid:uid>/answer/post/", _answer_views.by_post, name="answer_post"),
+    path("<uuid:uid>/answer/phone/", _answer_views.by_phone, name="answer_phone"),
     path("<uuid:uid>/export/", views.send_export, name="export"),
     path("<uuid:uid>/erase/", views.erase, name="erase"),
     path("<uuid:uid>/correct/", views.correct, name="correct"),

@@ -101,19 +101,23 @@ def confirm(token: str, *, now: datetime | None = None) -> DataSubjectRequest | 
 
 def verify_by_staff(request: DataSubjectRequest, person_ref: str, *, actor: str,
                     note: str) -> DataSubjectRequest:
-    """Staff verified the requester another way (e.g. a call to the registered number)."""
+    """Staff verified the requester another way (e.g. a call to the registered number).
+
+    Needs the person (`person_ref`, usually chosen with the register search of `_matching`):
+    an empty or malformed reference is a RuleViolation on "person_ref", never a server error,
+    and changes nothing (#15 blocker 2). A request with nobody in the register is recorded
+    as "no data held" instead (`_matching.record_no_data_held`)."""
+    from privacydesk.requests._matching import person_by_ref
+
     if request.status not in (Status.NEW, Status.AWAITING_VERIFICATION):
         raise RuleViolation("status", "Art12", f"a {request.status} request cannot be verified")
+    person = person_by_ref(person_ref)
     how = (note or "").strip()
     if not how or "@" in how:
         raise RuleViolation("note", "Art12", "say how the identity was checked (no personal "
                             "data such as addresses in the note)")
-    from privacydesk.register.models import Person
-
-    if not Person.objects.filter(ref=person_ref).exists():
-        raise RuleViolation("person_ref", "exists", "no person with this reference")
     with transaction.atomic():
-        request.person_ref, request.status = person_ref, Status.VERIFIED
+        request.person_ref, request.status = str(person.ref), Status.VERIFIED
         request.verified_at, request.verification_hash = timezone.now(), ""
         request.save(update_fields=["person_ref", "status", "verified_at",
                                     "verification_hash"])

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _picking_views, actions, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
+from privacydesk.requests._answers import answerable
 from privacydesk.requests.forms import CTX, StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
 from privacydesk.requests.listing import OPEN, find_requests
 from privacydesk.requests.listing import rows as listed_rows
-from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
 from privacydesk.retention.erasure_receipt import ErasureReceipt
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.forms.violations import show_violation
@@ -111,10 +112,10 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
     receipt = found.detail.get("receipt")
     return render(request, "requests/detail.html", {
         "r": found, "contact": contact, "days_left": found.days_left(timezone.now()),
-        # A letter request (no e-mail address) is answered by post: the page shows what to
-        # send (the erasure receipt in the requester's language) and the step to record it.
-        "by_post": found.status == Status.VERIFIED and not contact["email"]
-        and found.kind in actions.BY_POST,
+        # A request without an e-mail address (letter, telephone) is answered by post or
+        # by telephone: the page shows what to send or say and the steps to record it.
+        "can_answer": found.status == Status.VERIFIED and not answerable(found)
+        and (not contact["email"] or found.detail.get("outcome") == NO_DATA_HELD),
         "receipt_text": ErasureReceipt.from_dict(receipt).render(found.language)
         if receipt else "",
         "events": found.events.all(), "deliveries": found.deliveries.all(),

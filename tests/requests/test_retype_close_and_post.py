@@ -137,7 +137,8 @@ def test_a_letter_erasure_is_erased_and_answered_by_post_not_erased_and_refused(
     # Asked again, it erases nothing twice and still says: by post.
     assert _api(token, "post", f"/{uid}/erase").json()["answer"]["by"] == "post"
     posted = _api(token, "post", f"/{uid}/posted", {"text": "receipt, in Dutch"})
-    assert posted.status_code == 200 and posted.json()["status"] == "answered"
+    # Recording the letter answers and closes the request (#15 blocker 3).
+    assert posted.status_code == 200 and posted.json()["status"] == "closed"
     assert posted.json()["answered_how"] == "post: letter sent (receipt, in Dutch)"
     assert _api(token, "post", f"/{uid}/erase").status_code == 422  # answered: no repeat
 
@@ -146,11 +147,11 @@ def test_the_staff_page_shows_the_receipt_to_post(smtp, personas, staff_client):
     request = _daans_letter("erasure", personas)
     client = staff_client("privacy_officer")
     done = client.post(f"/staff/requests/{request.uid}/erase/", follow=True).content.decode()
-    assert f'action="/staff/requests/{request.uid}/posted/"' in done
+    assert f'action="/staff/requests/{request.uid}/answer/post/"' in done
     assert "Bevestiging van verwijdering" in done  # the receipt, in Daan's language
-    client.post(f"/staff/requests/{request.uid}/posted/", {"note": ""})
+    client.post(f"/staff/requests/{request.uid}/answer/post/", {"note": ""})
     request.refresh_from_db()
-    assert request.status == Status.ANSWERED and request.answered_how == "post: letter sent"
+    assert request.status == Status.CLOSED and request.answered_how == "post: letter sent"
 
 
 def test_a_letter_access_request_is_refused_before_any_export_is_made(

@@ -1,0 +1,110 @@
+"""What the back-office walks of issue #15 share: a fresh demo (the synthetic population and
+the demo's privacy officer, as `privacydesk demo` makes them), the real sign-in with the
+demo's password and TOTP (accepting the staff protocol on first sign-in, as the demo shows
+it), the check that a page rendered for Dutch staff is Dutch, and axe-core.
+
+"Dutch" is checked against the catalogue: no msgid of the `nl` catalogue that has a Dutch
+translation may appear in the page's visible text — a string that is translated but shown in
+English is a template or view that forgot to translate it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyotp
+from playwright.sync_api import Page
+
+from privacydesk.demo import population, staff_login
+
+DEMO_PEOPLE = 40
+CATALOGUE = Path(__file__).resolve().parents[2] / "privacydesk/locale/nl/LC_MESSAGES/django.po"
+
+
+def fresh_demo() -> staff_login.DemoLogin:
+    """The demo's register (DEMO_PEOPLE people) and its staff login, in an empty database."""
+    population.generate(DEMO_PEOPLE, progress=False)
+    login = staff_login.create_demo_staff()
+    assert login is not None
+    return login
+
+
+def sign_in_demo(page: Page, base: str, login: staff_login.DemoLogin) -> None:
+    """Sign in as the demo's privacy officer: password, TOTP, then accept the protocol."""
+    page.goto(f"{base}/staff/login/")
+    page.fill("input[name=username]", login.username)
+    page.fill("input[name=password]", login.password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", pyotp.TOTP(login.totp_secret).now())
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    # The demo's officer has not accepted the staff protocol yet: no personal data until then.
+    page.goto(f"{base}/staff/protocol/")
+    page.check("input[name=accept]")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
+
+
+@cache
+def translated_msgids() -> frozenset[str]:
+    """English msgids of the nl catalogue that have a different, non-empty Dutch msgstr and
+    are long enough (three words or more) not to be mistaken for data or a Dutch word."""
+    found: set[str] = set()
+    entry: dict[str, str] = {}
+    field = ""
+
+    def flush() -> None:
+        msgid, msgstr = entry.get("msgid", ""), entry.get("msgstr", "")
+        fuzzy = "fuzzy" in entry.get("flags", "")
+        if msgid and msgstr and msgstr != msgid and not fuzzy and "%" not in msgid \
+                and len(msgid.split()) >= 3:
+            found.add(msgid)
+        entry.clear()
+
+    for line in CATALOGUE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#~"):
+            continue
+        if line.startswith("#,"):
+            flush()
+            entry["flags"] = line
+            continue
+        match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?)\s+"(.*)"$', line)
+        if match:
+            key = "msgstr" if match.group(1).startswith("msgstr") else match.group(1)
+            if key in ("msgctxt", "msgid") and "msgstr" in entry:
+                flush()
+            field = key
+            entry[field] = entry.get(field, "") + _unquote(match.group(2))
+        elif line.startswith('"') and field:
+            entry[field] = entry.get(field, "") + _unquote(line[1:-1])
+    flush()
+    return frozenset(found)
+
+
+def assert_dutch(page: Page) -> None:
+    """The page is marked Dutch and shows no translated msgid in English."""
+    assert page.locator("html").get_attribute("lang") == "nl"
+    text = " ".join(page.locator("body").inner_text().split())
+    english = sorted(m for m in translated_msgids() if " ".join(m.split()) in text)
+    assert english == [], f"{page.url} shows English: {english}"
+
+
+def assert_accessible(page: Page, axe_source: Path) -> None:
+    """axe-core finds no serious or critical violation on the page (context bypasses CSP)."""
+    page.add_script_tag(path=str(axe_source))
+    result: Any = page.evaluate("async () => await axe.run(document, "
+                                "{resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{page.url}: {bad}"
