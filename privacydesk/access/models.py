@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacydesk.policy import clock
 from privacydesk.register.models import Agreement, Organisation
@@ -81,9 +82,9 @@ class AccessRequest(models.Model):
     """A1: one staff member's request for access to one server, for one described action."""
 
     AGREEMENT, REPAIR = "agreement", "repair"
-    BASES = ((AGREEMENT, "Service agreement"), (REPAIR, "Urgent repair the client asked for"))
+    BASES = ((AGREEMENT, _("Service agreement")), (REPAIR, _("Urgent repair the client asked for")))
     PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
-    STATUSES = ((PENDING, "Pending"), (APPROVED, "Approved"), (REFUSED, "Refused"))
+    STATUSES = ((PENDING, _("Pending")), (APPROVED, _("Approved")), (REFUSED, _("Refused")))
 
     server = models.ForeignKey(ClientServer, on_delete=models.PROTECT, related_name="requests")
     principal = models.CharField(max_length=32)

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from privacydesk.access import grants, rules
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def upload_key(request: HttpRequest) -> HttpResponse:
     try:
         access.upload_key(request.user, request.POST.get("public_key", ""))
-        messages.success(request, "Your SSH public key is stored.")
+        messages.success(request, _("Your SSH public key is stored."))
     except RuleViolation as error:
         _error(request, error)
     return redirect("access:home")
@@ -73,7 +74,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
             repair_reference=post.get("repair_reference", ""),
             repair_contact_ref=post.get("repair_contact_ref", ""),
             force_command=post.get("force_command", ""))
-        messages.success(request, "Access requested; a colleague must approve it.")
+        messages.success(request, _("Access requested; a colleague must approve it."))
     except RuleViolation as error:
         _error(request, error)
     return redirect("access:home")
@@ -119,7 +120,8 @@ def all_grants(request: HttpRequest) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         grant = grants.approve(get_object_or_404(AccessRequest, pk=pk), request.user)
-        messages.success(request, f"Approved: certificate serial {grant.serial}.")
+        messages.success(request, _("Approved: certificate serial %(serial)s.")
+                         % {"serial": grant.serial})
     except RuleViolation as error:
         _error(request, error)
     return redirect("access:all")

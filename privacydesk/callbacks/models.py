@@ -11,25 +11,26 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class CallbackStatus(models.TextChoices):
-    OPEN = "open", "open"
-    REACHED = "reached", "reached by phone"
-    WRITTEN = "written", "contacted in writing"
+    OPEN = "open", _("open")
+    REACHED = "reached", _("reached by phone")
+    WRITTEN = "written", _("contacted in writing")
 
 
 class Outcome(models.TextChoices):
-    REACHED = "reached", "reached"
-    NO_ANSWER = "no_answer", "no answer"
-    VOICEMAIL = "voicemail", "voicemail"
-    BUSY = "busy", "busy"
-    WRONG_NUMBER = "wrong_number", "wrong number"
+    REACHED = "reached", _("reached")
+    NO_ANSWER = "no_answer", _("no answer")
+    VOICEMAIL = "voicemail", _("voicemail")
+    BUSY = "busy", _("busy")
+    WRONG_NUMBER = "wrong_number", _("wrong number")
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "e-mail"
-    LETTER = "letter", "letter"
+    EMAIL = "email", _("e-mail")
+    LETTER = "letter", _("letter")
 
 
 class CallbackRequest(models.Model):

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -116,7 +117,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as exc:
             form.add_error(None, f"{exc.message} [{exc.rule}]")
         else:
-            messages.success(request, "Call attempt logged.")
+            messages.success(request, _("Call attempt logged."))
             return redirect("callbacks:detail", pk=pk)
     return _detail(request, callback, attempt_form=form)
 
@@ -135,7 +136,7 @@ def send_email(request: HttpRequest, pk: int) -> HttpResponse:
         except OSError:
             form.add_error(None, "The mail server could not be reached; nothing was sent.")
         else:
-            messages.success(request, "E-mail sent.")
+            messages.success(request, _("E-mail sent."))
             return redirect("callbacks:detail", pk=pk)
     return _detail(request, callback, email_form=form)
 

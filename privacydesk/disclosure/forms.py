@@ -16,10 +16,10 @@ from privacydesk.staff.views.common import lang
 
 AUTO = "auto"
 BASIS_CHOICES = (
-    (AUTO, "Find the basis: a running agreement, else a granted consent"),
-    ("agreement", "An agreement that names the recipient (D1, D2)"),
-    ("legal_obligation", "A legal obligation (D1)"),
-    ("consent", "The person's consent (D3)"),
+    (AUTO, _("Find the basis: a running agreement, else a granted consent")),
+    ("agreement", _("An agreement that names the recipient (D1, D2)")),
+    ("legal_obligation", _("A legal obligation (D1)")),
+    ("consent", _("The person's consent (D3)")),
 )
 
 
@@ -39,10 +39,11 @@ def _purpose_choices() -> list[tuple[str, str]]:
 
 
 class _Base(forms.Form):
-    person = forms.UUIDField(label="Person (pseudonymous ref)")
-    recipient = forms.CharField(max_length=200, label="Recipient (organisation)")
-    categories = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
-    purpose = forms.ChoiceField(choices=())
+    person = forms.UUIDField(label=_("Person (pseudonymous ref)"))
+    recipient = forms.CharField(max_length=200, label=_("Recipient (organisation)"))
+    categories = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple,
+                                           label=_("Categories"))
+    purpose = forms.ChoiceField(choices=(), label=_("Purpose"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,14 +54,15 @@ class _Base(forms.Form):
 class DisclosureForm(_Base):
     """One disclosure: who, to whom, what, why, and on which basis."""
 
-    basis = forms.ChoiceField(choices=BASIS_CHOICES, initial=AUTO, widget=forms.RadioSelect)
+    basis = forms.ChoiceField(choices=BASIS_CHOICES, initial=AUTO, widget=forms.RadioSelect,
+                              label=_("Basis"))
     agreement = forms.CharField(max_length=64, required=False,
-                                label="Agreement reference (basis: agreement)")
+                                label=_("Agreement reference (basis: agreement)"))
     legal_obligation = forms.ChoiceField(
         choices=(), required=False, label=_("Legal obligation (basis: legal obligation)"),
         help_text=_("Only the legal obligations the privacy policy declares; the recipient "
                     "and the categories must be the ones it names."))
-    consent = forms.UUIDField(required=False, label="Consent id (basis: consent)")
+    consent = forms.UUIDField(required=False, label=_("Consent id (basis: consent)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,10 +85,10 @@ class ConsentForm(_Base):
     """A consent request (D3): the person receives it by e-mail in `language`."""
 
     explanation = forms.CharField(max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-                                  label="What the recipient does with the data (shown to "
-                                        "the person)")
+                                  label=_("What the recipient does with the data (shown to "
+                                          "the person)"))
     language = forms.ChoiceField(choices=(("nl", "Nederlands"), ("en", "English")),
-                                 initial="nl")
+                                 initial="nl", label=_("Language of the e-mail"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

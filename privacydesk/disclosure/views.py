@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.disclosure import consent as consents
@@ -84,8 +85,10 @@ def disclosure_new(request: HttpRequest) -> HttpResponse:
             except RuleViolation as error:
                 show_violation(form, error)
             else:
-                messages.success(request, f"Disclosure #{row.pk} to {row.recipient} is "
-                                 f"logged ({row.basis}).")
+                messages.success(request, _("Disclosure #%(number)s to %(recipient)s is logged "
+                                   "(%(basis)s).") % {"number": row.pk,
+                                                      "recipient": row.recipient,
+                                                      "basis": row.basis})
                 return redirect("disclosure:log")
     return render(request, "disclosure/new.html", {"form": form})
 
@@ -119,7 +122,7 @@ def consent_new(request: HttpRequest) -> HttpResponse:
             except RuleViolation as error:
                 show_violation(form, error)
             else:
-                messages.success(request, "The consent request was e-mailed to the person.")
+                messages.success(request, _("The consent request was e-mailed to the person."))
                 return redirect("disclosure:consent_detail", uid=asked.uid)
     return render(request, "disclosure/consent_new.html", {"form": form})
 
@@ -149,5 +152,5 @@ def consent_withdraw(request: HttpRequest, uid: UUID) -> HttpResponse:
     except RuleViolation as error:
         messages.error(request, f"{error.field}: {error.message} [{error.rule}]")
     else:
-        messages.success(request, "The withdrawal is recorded; nothing more is shared.")
+        messages.success(request, _("The withdrawal is recorded; nothing more is shared."))
     return redirect("disclosure:consent_detail", uid=uid)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
     offender = get_object_or_404(Offender, pk=pk)
     services.lift_ban(offender, actor=_actor(request))
     get_guard().bans.note_lift(offender.address)
-    messages.success(request, "Ban lifted / Blokkade opgeheven.")
+    messages.success(request, _("Ban lifted."))
     return redirect("guard:register")
 
 

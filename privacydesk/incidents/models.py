@@ -16,19 +16,20 @@ import json
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from privacydesk.vault.models import SealedMixin
 
 
 class IncidentKind(models.TextChoices):
-    CONCERN = "concern", "concern"
-    BREACH = "breach", "personal data breach"
+    CONCERN = "concern", _("concern")
+    BREACH = "breach", _("personal data breach")
 
 
 class IncidentStatus(models.TextChoices):
-    NEW = "new", "new"
-    INVESTIGATING = "investigating", "investigating"
-    CLOSED = "closed", "closed"
+    NEW = "new", _("new")
+    INVESTIGATING = "investigating", _("investigating")
+    CLOSED = "closed", _("closed")
 
 
 class Incident(SealedMixin):

@@ -2,8 +2,8 @@
 
 The form only parses (a date, an e-mail shape, lengths); every rule is in
 `intake.file_staff_request`, which the view calls, so the page and the API refuse the same
-things with the same field and rule. Labels are in Dutch and English (the requests app's
-own catalogue, context "request intake", so no other page's words change).
+things with the same field and rule. Labels are in Dutch and English (context "request intake",
+so no other page's words change; a literal context, which makemessages can read).
 """
 
 from __future__ import annotations
@@ -19,34 +19,38 @@ from privacydesk.policy import clock
 from privacydesk.requests import kinds
 from privacydesk.requests.models import Channel
 
+# The context of this form's words. Calls spell it out ("request intake"): makemessages
+# cannot read a variable, and an entry it does not find is never in the catalogue.
 CTX = "request intake"
-CHANNELS = [(Channel.LETTER.value, pgettext_lazy(CTX, "Letter")),
-            (Channel.PHONE.value, pgettext_lazy(CTX, "Telephone")),
-            (Channel.IN_PERSON.value, pgettext_lazy(CTX, "In person"))]
+CHANNELS = [(Channel.LETTER.value, pgettext_lazy("request intake", "Letter")),
+            (Channel.PHONE.value, pgettext_lazy("request intake", "Telephone")),
+            (Channel.IN_PERSON.value, pgettext_lazy("request intake", "In person"))]
 
 
 class StaffRequestForm(forms.Form):
     """Kind, channel, the day it came in, who asked and how to reach them, notes."""
 
-    kind = forms.ChoiceField(label=pgettext_lazy(CTX, "What does the person ask?"))
-    channel = forms.ChoiceField(label=pgettext_lazy(CTX, "How did the request come in?"),
-                                choices=CHANNELS)
+    kind = forms.ChoiceField(label=pgettext_lazy("request intake", "What does the person ask?"))
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("request intake", "How did the request come in?"), choices=CHANNELS)
     received_on = forms.DateField(
-        label=pgettext_lazy(CTX, "Received on"),
-        help_text=pgettext_lazy(CTX, "The day the letter, call or visit came in; the clocks "
+        label=pgettext_lazy("request intake", "Received on"),
+        help_text=pgettext_lazy("request intake",
+                                "The day the letter, call or visit came in; the clocks "
                                 "(one week, one month) run from it."),
         widget=forms.DateInput(attrs={"type": "date"}))
-    language = forms.ChoiceField(label=pgettext_lazy(CTX, "Answer in"),
+    language = forms.ChoiceField(label=pgettext_lazy("request intake", "Answer in"),
                                  choices=[("nl", "Nederlands"), ("en", "English")])
-    name = forms.CharField(label=pgettext_lazy(CTX, "Name of the requester"), max_length=200)
-    email = forms.EmailField(label=pgettext_lazy(CTX, "E-mail address"), required=False,
-                             max_length=254)
+    name = forms.CharField(label=pgettext_lazy("request intake", "Name of the requester"),
+                           max_length=200)
+    email = forms.EmailField(label=pgettext_lazy("request intake", "E-mail address"),
+                             required=False, max_length=254)
     address = forms.CharField(
-        label=pgettext_lazy(CTX, "Postal address"), required=False, max_length=500,
-        help_text=pgettext_lazy(CTX, "An e-mail address or a postal address is needed to "
-                                "answer."),
+        label=pgettext_lazy("request intake", "Postal address"), required=False, max_length=500,
+        help_text=pgettext_lazy("request intake",
+                                "An e-mail address or a postal address is needed to answer."),
         widget=forms.Textarea(attrs={"rows": 3}))
-    notes = forms.CharField(label=pgettext_lazy(CTX, "Notes (what was asked, how)"),
+    notes = forms.CharField(label=pgettext_lazy("request intake", "Notes (what was asked, how)"),
                             required=False, max_length=20000,
                             widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -68,17 +68,30 @@ def to_requester(request: DataSubjectRequest, template: str,
 
 def staff_addresses(permission: str = "handle_requests") -> list[str]:
     """E-mail addresses of the active staff whose role has `permission`."""
+    return sorted({address for group in _staff_by_language(permission).values()
+                   for address in group})
+
+
+def _staff_by_language(permission: str) -> dict[str, list[str]]:
+    """The addresses of the active staff with `permission`, by the language each reads the
+    back office in (their own choice, else Dutch: issue #15)."""
     roles = roles_with_permission(permission)
-    return sorted({u.email for u in StaffUser.objects.filter(
-        is_active=True, staff_role__in=roles).exclude(email="")})
+    groups: dict[str, set[str]] = {}
+    for user in StaffUser.objects.filter(is_active=True, staff_role__in=roles).exclude(
+            email=""):
+        groups.setdefault(user.language or settings.LANGUAGE_CODE, set()).add(user.email)
+    return {lang: sorted(addresses) for lang, addresses in groups.items()}
 
 
 def to_staff(template: str, context: dict[str, Any], *, permission: str) -> int:
-    """Mail staff with `permission` (English: the back office's language); return count.
+    """Mail staff with `permission`, each in their back-office language (issue #15); return
+    how many were mailed. The context's `kind` (a request kind code) is shown by its label.
     The mail names the request reference and days left, never the requester."""
-    to = staff_addresses(permission)
-    if not to:
-        return 0
-    subject, body = _render(template, "en", context)
-    _send(to, subject, body)
-    return len(to)
+    count = 0
+    for lang, to in sorted(_staff_by_language(permission).items()):
+        kind = context.get("kind")
+        local = {**context, "kind": kinds.label(str(kind), lang)} if kind else context
+        subject, body = _render(template, lang, local)
+        _send(to, subject, body)
+        count += len(to)
+    return count

@@ -10,6 +10,7 @@ import uuid
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LegalHold(models.Model):
@@ -60,8 +61,8 @@ class DeletionReceipt(models.Model):
     RETENTION = "retention"
     ERASURE = "erasure"
     SYSTEM = "system"
-    KINDS: ClassVar = ((RETENTION, "Retention sweep"), (ERASURE, "Erasure (Art. 17)"),
-                       (SYSTEM, "System data"))
+    KINDS: ClassVar = ((RETENTION, _("Retention sweep")), (ERASURE, _("Erasure (Art. 17)")),
+                       (SYSTEM, _("System data")))
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     at = models.DateTimeField(db_index=True)

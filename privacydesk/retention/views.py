@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
@@ -51,7 +52,7 @@ def person_holds(request: HttpRequest, ref: str) -> HttpResponse:
         except RuleViolation as exc:
             error = exc
         else:
-            messages.success(request, "Legal hold recorded.")
+            messages.success(request, _("Legal hold recorded."))
             return redirect("retention:person_holds", ref=person.ref)
     return render(request, "retention/holds.html", {
         "person": person, "error": error, "form": request.POST,
@@ -63,5 +64,5 @@ def person_holds(request: HttpRequest, ref: str) -> HttpResponse:
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     hold = get_object_or_404(LegalHold, pk=pk, lifted_at__isnull=True)
     services.lift_hold(hold, actor=request.user.get_username())
-    messages.success(request, "Legal hold lifted.")
+    messages.success(request, _("Legal hold lifted."))
     return redirect("retention:person_holds", ref=hold.person.ref)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 # The widest glyph advance of the 13 px system font, a little over the real average, so a
 # label's estimated width is never short of its drawn width.
@@ -34,7 +35,7 @@ def bar_chart(rows: Sequence[tuple[str, int]], title: str, *, bar_height: int = 
     height = top * 2 + bar_height * max(len(rows), 1)
     most = max((count for _, count in rows), default=0) or 1
     room = width - label_width - 60
-    desc = "; ".join(f"{label}: {count}" for label, count in rows) or "no data"
+    desc = "; ".join(f"{label}: {count}" for label, count in rows) or gettext("no data")
     parts = [
         f'<svg class="chart" role="img" aria-labelledby="chart-title chart-desc" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',

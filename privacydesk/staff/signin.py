@@ -132,7 +132,8 @@ def tell_account_holder(pk: int, failures: int, until: datetime) -> bool:
         return False
     controller = get_policy().controller
     rules = get_policy().staff_accounts
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the language the holder reads the back office in (issue #15), else Dutch.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
         text = render_to_string("staff/mail/sign_in_paused.txt", {
             "username": user.username, "failures": failures, "time": local_time(until),
             "max_minutes": max(1, rules.max_delay_seconds // 60), "controller": controller})

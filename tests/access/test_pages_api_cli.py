@@ -33,7 +33,7 @@ def test_ask_approve_download_and_give_up_through_the_pages(world, tmp_path):
     page = jan.post("/staff/access/new/", {
         "server": world.server.pk, "principal": "root", "action": "Renew the TLS certificate",
         "minutes": "20", "agreement": world.sla.pk}, follow=True)
-    assert "Access requested" in page.content.decode()
+    assert "Toegang aangevraagd" in page.content.decode()  # Dutch for staff (#15)
     req = AccessRequest.objects.get()
     assert "Renew the TLS certificate" in lies.get("/staff/access/all/").content.decode()
     assert lies.post(f"/staff/access/requests/{req.pk}/approve/").status_code == 302

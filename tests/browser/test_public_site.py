@@ -57,8 +57,9 @@ def test_bram_and_eva_ask_for_a_callback_and_staff_see_both_in_the_queue(
     expect(queue).to_contain_text("+31612345678")
     shot(page, "staff-call-queue")
     queue.locator("tbody a").first.click()
-    page.get_by_label("Outcome of the call").select_option("no_answer")
-    page.get_by_role("button", name="Log call").click()
+    # The staff pages are Dutch for Dutch staff (#15).
+    page.get_by_label("Uitkomst van het gesprek").select_option("no_answer")
+    page.get_by_role("button", name="Gesprek vastleggen").click()
     # P2: the page says, in the staff's Dutch, why writing is not open yet (#13.2)
     expect(page.locator(".written-refused")).to_contain_text(
         "Schriftelijk contact is nog niet mogelijk")

@@ -97,7 +97,7 @@ def test_after_the_failed_calls_staff_e_mail_bram_over_smtp(
     _fail_calls(bram_callback, NEEDED)
     client = staff_client("sales")
     page = client.get(f"/staff/callbacks/{bram_callback.pk}/").content.decode()
-    assert "Send e-mail" in page and "U vroeg ons via de website" in page  # his language
+    assert "E-mail versturen" in page and "U vroeg ons via de website" in page  # his language
     response = client.post(f"/staff/callbacks/{bram_callback.pk}/email/", {
         "subject": "Uw verzoek om teruggebeld te worden",
         "body": "Wij probeerden u drie keer te bellen."})

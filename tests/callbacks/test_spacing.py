@@ -112,7 +112,7 @@ def test_the_staff_page_says_in_dutch_why_writing_is_not_open_yet(
     assert first is not None
     due = clock.day_of(first.attempted_at + timedelta(hours=2))
     assert f"De volgende belpoging telt vanaf {due.isoformat()}" in page
-    assert "Send e-mail" not in page and "Make letter" not in page
+    assert "E-mail versturen" not in page and "Brief maken" not in page
 
 
 def test_a_closed_request_says_so_in_dutch_and_offers_no_writing(
@@ -121,4 +121,4 @@ def test_a_closed_request_says_so_in_dutch_and_offers_no_writing(
     page = staff_client("sales").get(f"/staff/callbacks/{bram_callback.pk}/").content.decode()
     assert "Dit terugbelverzoek is afgesloten." in page
     assert "Schriftelijk contact is nog niet mogelijk" not in page
-    assert "Send e-mail" not in page and "Make letter" not in page
+    assert "E-mail versturen" not in page and "Brief maken" not in page

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from privacydesk.policy.active import get_policy
-from privacydesk.requests import clock, intake
+from privacydesk.requests import clock, intake, kinds
 from privacydesk.requests.models import DataSubjectRequest, Status
 
 from .conftest import ANNA, CARLA
@@ -51,16 +51,31 @@ def test_reminder_on_the_reminder_day_then_escalation_when_overdue(smtp, persona
     assert clock.tick(received + timedelta(days=day - 1)).reminded == 0
     assert clock.tick(received + timedelta(days=day, minutes=1)).reminded == 1
     assert clock.tick(received + timedelta(days=day, hours=2)).reminded == 0  # once only
-    [reminder] = _staff_mails(smtp, "Reminder")
+    # Staff read Dutch unless they chose English (issue #15).
+    [reminder] = _staff_mails(smtp, "Herinnering")
     assert reminder["To"] == officer.email and filed.reference in reminder["Subject"]
+    assert kinds.label("access", "nl") in reminder.get_content()  # the kind by its label
     assert ANNA not in reminder.get_content()  # staff mail names the reference only
     assert clock.tick(received + timedelta(days=7, minutes=1)).escalated == 1
-    [overdue] = _staff_mails(smtp, "OVERDUE")
-    assert "one-week promise" in overdue["Subject"]
+    [overdue] = _staff_mails(smtp, "TE LAAT")
+    assert "beloofde termijn van een week" in overdue["Subject"]
     assert clock.tick(received + timedelta(days=32)).escalated == 1  # the legal month
-    assert "legal one-month limit" in _staff_mails(smtp, "OVERDUE")[-1]["Subject"]
+    assert "wettelijke termijn van een maand" in _staff_mails(smtp, "TE LAAT")[-1]["Subject"]
     actions = [e.action for e in DataSubjectRequest.objects.get().events.all()]
     assert actions.count("reminder") == 1 and actions.count("escalated") == 2
+
+
+def test_a_colleague_who_chose_english_is_reminded_in_english(smtp, personas, officer):
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    received = timezone.now()
+    filed = intake.file_staff_request(kind="access", name="", email=ANNA, message="",
+                                      language="nl", actor="po", received_at=received)
+    day = get_policy().requests.reminder_day
+    assert clock.tick(received + timedelta(days=day, minutes=1)).reminded == 1
+    [reminder] = _staff_mails(smtp, "Reminder")
+    assert reminder["To"] == officer.email and filed.reference in reminder["Subject"]
+    assert not _staff_mails(smtp, "Herinnering")
 
 
 def test_an_answered_request_is_neither_reminded_nor_escalated(smtp, personas, officer):

@@ -74,7 +74,7 @@ def test_a_wrong_password_is_refused_and_reported_to_the_guard(make_staff, failu
     user = make_staff("sales")
     response = _password_step(Client(), user, "wrong password")
     assert response.status_code == 200
-    assert b"not correct" in response.content
+    assert b"is niet juist" in response.content  # Dutch for staff (#15)
     assert [kind for _, kind in failures] == ["login"]
     assert failures[0][0] is not None  # the request travels with the signal
 

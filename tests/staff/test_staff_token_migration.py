@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from privacydesk.policy.active import get_policy
-from privacydesk.staff.models import ApiToken, StaffUser
+from privacydesk.staff.models import ApiToken
 
 BEFORE = [("staff", "0002_signin_limits_session_epoch_token_day")]
 AFTER = [("staff", "0003_tokens_without_expiry_expire")]
@@ -31,8 +31,11 @@ def test_an_old_token_without_expiry_gets_the_policys_lifetime() -> None:
 
 
 def _upgrade_keeps_tokens_alive(executor: MigrationExecutor) -> None:
-    bram = StaffUser.objects.create(username="bram", staff_role="sales")
-    old = executor.loader.project_state(BEFORE).apps.get_model("staff", "ApiToken")
+    # The accounts of that time: today's StaffUser has columns (language, #15) it lacked.
+    then = executor.loader.project_state(BEFORE).apps
+    bram = then.get_model("staff", "StaffUser").objects.create(username="bram",
+                                                               staff_role="sales")
+    old = then.get_model("staff", "ApiToken")
     forever = old.objects.create(user_id=bram.pk, name="old sync", token_prefix="pd_aaaaa",
                                  token_hash="a" * 64, expires_at=None)
     gone = old.objects.create(user_id=bram.pk, name="revoked", token_prefix="pd_bbbbb",

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from privacydesk.register.models.people import Organisation, Person
 
@@ -15,7 +16,7 @@ class Agreement(models.Model):
 
     ONE_OFF = "one_off"
     SLA = "sla"
-    KINDS = ((ONE_OFF, "One-off assignment"), (SLA, "Service level agreement"))
+    KINDS = ((ONE_OFF, _("One-off assignment")), (SLA, _("Service level agreement")))
 
     kind = models.CharField(max_length=16, choices=KINDS)
     reference = models.CharField(max_length=64, unique=True)
@@ -71,7 +72,8 @@ class AgreementRecipient(models.Model):
 
     CONTRACT = "contract"
     LEGAL_OBLIGATION = "legal_obligation"
-    BASES = ((CONTRACT, "Performance of the contract"), (LEGAL_OBLIGATION, "Legal obligation"))
+    BASES = ((CONTRACT, _("Performance of the contract")),
+             (LEGAL_OBLIGATION, _("Legal obligation")))
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE,
                                   related_name="recipients")
