@@ -82,14 +82,17 @@ class ListedRequest:
     legal_text: str
 
 
-def rows(requests: list[DataSubjectRequest], now: datetime) -> list[ListedRequest]:
-    """The rows of one page (the requester's name is opened for these rows only)."""
+def rows(requests: list[DataSubjectRequest], now: datetime, *,
+         with_names: bool = True) -> list[ListedRequest]:
+    """The rows of one page (the requester's name is opened for these rows only, and only
+    `with_names`: a role that may not see names reads "—", Sec1)."""
     out = []
     for request in requests:
         promise = days_left(request.statement_deadline, now)
         legal = days_left(request.legal_deadline, now)
         out.append(ListedRequest(
-            request=request, name=requester_name(request), days_left=promise,
+            request=request, name=requester_name(request) if with_names else "—",
+            days_left=promise,
             legal_days_left=legal, urgency=urgency(promise) if request.is_open else "",
             promise_text=days_text(promise), legal_text=days_text(legal)))
     return out

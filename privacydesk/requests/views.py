@@ -61,11 +61,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     query, status, kind = data.get("q", ""), data.get("status") or OPEN, data.get("kind", "")
-    found = find_requests(query, status=status, kind=kind,
-                          with_names=may_see_names(request.user))
+    names = may_see_names(request.user)
+    found = find_requests(query, status=status, kind=kind, with_names=names)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "requests/list.html", {
-        "form": form, "page": page, "rows": listed_rows(list(page.object_list), timezone.now()),
+        "form": form, "page": page,
+        "rows": listed_rows(list(page.object_list), timezone.now(), with_names=names),
         "query": query, "params": urlencode({"status": status, "kind": kind})})
 
 

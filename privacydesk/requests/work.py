@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from privacydesk.requests import clock, kinds
 from privacydesk.requests.models import Channel, DataSubjectRequest, Status
 from privacydesk.staff.labels import register_labels
+from privacydesk.staff.person_labels import may_see_names
 from privacydesk.staff.workqueue import CALM, LATE, SOON, WorkItem, WorkSource, register_work_source
 
 # Staff words for the kinds (the person reads kinds.LABELS: "inzage in uw gegevens").
@@ -78,12 +79,13 @@ def requester_name(request: DataSubjectRequest) -> str:
 def queue_items(user: Any, now: datetime | None = None) -> list[WorkItem]:
     """The open requests with the fewest days left first (at most QUEUE_LINES)."""
     moment = now or timezone.now()
+    names = may_see_names(user)   # Sec1: the requester's name only for roles that see names
     items = []
     for request in clock.open_requests()[:QUEUE_LINES]:
         days = request.days_left(moment)
         items.append(WorkItem(
-            text=f"{request.reference} · {KIND_LABELS.get(request.kind, request.kind)} · "
-                 f"{requester_name(request)}",
+            text=" · ".join([request.reference, str(KIND_LABELS.get(request.kind, request.kind)),
+                             *([requester_name(request)] if names else [])]),
             url=reverse("requests:detail", kwargs={"uid": request.uid}),
             due=request.statement_deadline, due_text=days_text(days), urgency=urgency(days)))
     return items

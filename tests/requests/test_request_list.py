@@ -94,3 +94,10 @@ def test_pages_of_25_keep_the_search_and_filters(db, staff_client):
 
 def test_a_role_without_handle_requests_is_refused(db, staff_client):
     assert staff_client("sales").get("/staff/requests/").status_code == 403
+
+
+def test_a_role_that_may_not_see_names_reads_no_requester_name(db):
+    """Sec1: the sealed name is opened only for a role that may see names."""
+    request = _letter("Bram Visser")
+    assert listing.rows([request], timezone.now(), with_names=False)[0].name == "—"
+    assert listing.rows([request], timezone.now())[0].name == "Bram Visser"
