@@ -41,6 +41,8 @@ PURPOSES = {kinds.RECTIFICATION: register.RECTIFICATION, kinds.ERASURE: register
 NOTHING_CHANGES = "nothing changes: type the corrected value"
 NO_SUCH_DATUM = "this person of the request has no such datum"
 WRONG_KIND = "only a correction or erasure request picks data"
+NOTHING_PICKED = "pick at least one datum to erase"
+KEPT_BY_LAW = "a legal rule obliges us to keep this datum (Art. 17(3) GDPR)"
 
 
 def _label(spec_nl: str, spec_en: str, lang: str) -> str:
@@ -186,16 +188,43 @@ class ErasurePreview:
     recipients: tuple[str, ...]
 
 
+def parse_picks(values: list[str]) -> list[tuple[str, int]]:
+    """Picked rows as the page sends them ("category:id") → [(category, id)]; a value in
+    another shape is refused ("datum", "exists"), none at all ("datum", "required")."""
+    picks = []
+    for value in values:
+        category, _, number = value.partition(":")
+        if not number.isdigit():
+            raise RuleViolation("datum", "exists", NO_SUCH_DATUM)
+        picks.append((category, int(number)))
+    if not picks:
+        raise RuleViolation("datum", "required", NOTHING_PICKED)
+    return sorted(set(picks))
+
+
 def preview_erasure(request: DataSubjectRequest, *, actor: str, staff_role: str | None,
-                    lang: str) -> ErasurePreview:
-    """The erasure of all the person's data, as the engine would do it today (Art. 17;
-    17(3)(b) and (e) keep what a legal rule or a hold keeps, restricted); does nothing."""
+                    lang: str, picks: list[tuple[str, int]] | None = None) -> ErasurePreview:
+    """The erasure as the engine would do it today, doing nothing. Without `picks`: all the
+    person's data (Art. 17; 17(3)(b) and (e) keep what a legal rule or a hold keeps,
+    restricted). With `picks` (category, datum id): only those rows; a pick that is not
+    the person's or that a legal rule keeps is refused as the engine would refuse it."""
     if request.kind != kinds.ERASURE:
         raise RuleViolation("kind", "Rt3", WRONG_KIND)
     sections = person_data(request, actor=actor, staff_role=staff_role, lang=lang)
     person = actions.person_of(request)
     plan = erasure.plan(person)
     rows = [row for section in sections for row in section.rows]
+    if picks is not None:
+        for pick in picks:
+            if pick not in plan:
+                raise RuleViolation("datum", "exists", NO_SUCH_DATUM)
+            if plan[pick] is not None:
+                raise RuleViolation("datum", "Art17(3)", KEPT_BY_LAW)
+        chosen = [r for r in rows if (r.category, r.datum_id) in set(picks)]
+        return ErasurePreview(
+            deleted=tuple(chosen), kept=(), hidden=len(picks) - len(chosen),
+            person_deleted=False,
+            recipients=tuple(recipients_to_tell(person, {c for c, _ in picks})))
     deleted_categories = {c for (c, _), kept in plan.items() if kept is None}
     return ErasurePreview(
         deleted=tuple(r for r in rows if r.kept is None),

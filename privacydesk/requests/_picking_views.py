@@ -18,8 +18,9 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, pgettext, pgettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.fields import FIELDS
@@ -70,8 +71,17 @@ MESSAGES = {
         pgettext_lazy("register rule", "this person of the request has no such datum"),
     "only a correction or erasure request picks data":
         pgettext_lazy("register rule", "only a correction or erasure request picks data"),
+    "this person has no such datum":
+        pgettext_lazy("register rule", "this person has no such datum"),
+    "pick at least one datum to erase":
+        pgettext_lazy("register rule", "pick at least one datum to erase"),
+    "a legal rule obliges us to keep this datum (Art. 17(3) GDPR)":
+        pgettext_lazy("register rule",
+                      "a legal rule obliges us to keep this datum (Art. 17(3) GDPR)"),
 }
 _BY_RULE = {"required": pgettext_lazy("register rule", "is required"),
+            "Art17(3)": pgettext_lazy(
+                "register rule", "a legal rule obliges us to keep this datum (Art. 17(3) GDPR)"),
             "format": pgettext_lazy("register rule",
                                     "does not have the form this field needs")}
 # Inputs a rule may name that are not a field of the form.
@@ -175,18 +185,45 @@ def _correct_page(request: HttpRequest, found: DataSubjectRequest, form: Correct
         "category_label": picking.category_label(category, lang())})
 
 
+def _picks(data: Any) -> list[tuple[str, int]] | None:
+    # The pick form says it was sent (`picked`), so sending it with no row ticked is an
+    # error, not an erasure of everything.
+    return picking.parse_picks(data.getlist("pick")) if data.get("picked") else None
+
+
 @require_GET
 @require_permission(PERMISSION)
 def erase_preview(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """What erasing all the person's data does (deleted; kept, by which rule; recipients),
-    with the button that confirms it (the erase step)."""
+    """What the erasure does — of the picked rows (`?picked=1&pick=category:id…`), or of
+    all the person's data — (deleted; kept, by which rule; recipients), with the button
+    that confirms it (the erase step, or `erase_picked`)."""
     found = _get(uid)
     try:
-        preview = picking.preview_erasure(found, actor=_actor(request),
+        picks = _picks(request.GET)
+        preview = picking.preview_erasure(found, actor=_actor(request), picks=picks,
                                           staff_role=_staff_role(request), lang=lang())
     except RuleViolation as error:
         messages.error(request, explain(error, {}))
-        return redirect("requests:detail", uid=uid)
+        return redirect(f"{reverse('requests:detail', kwargs={'uid': uid})}?show={SHOW}")
     return render(request, "requests/erase_preview.html", {
         "r": found, "preview": preview, "by_post": not found.contact()["email"],
-        "erasure": kinds.ERASURE})
+        "picks": [f"{c}:{n}" for c, n in picks or ()], "erasure": kinds.ERASURE})
+
+
+@require_POST
+@require_permission(PERMISSION)
+def erase_picked(request: HttpRequest, uid: UUID) -> HttpResponse:
+    """Erase only the picked rows (`actions.erase` with picks, Rt3); the receipt goes as
+    for a whole erasure (by e-mail, or by post for a letter)."""
+    found = _get(uid)
+    try:
+        done = actions.erase(found, actor=_actor(request),
+                             picks=picking.parse_picks(request.POST.getlist("pick")))
+    except RuleViolation as error:
+        messages.error(request, explain(error, {}))
+    else:
+        messages.success(request, gettext(
+            "Erased; the receipt was sent by e-mail.") if done["answer"]["answered"]
+            else gettext("Erased. This request has no e-mail address: send the receipt "
+                         "below by post, then record that it was sent."))
+    return redirect("requests:detail", uid=uid)

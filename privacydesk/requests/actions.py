@@ -6,6 +6,7 @@ and on the request's timeline; each answer records when and how it was given (Rt
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,8 +83,12 @@ def _done(request: DataSubjectRequest, summary: str, how: str, *, actor: str,
     _answered(request, how, actor=actor, detail=detail)
 
 
-def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
+def erase(request: DataSubjectRequest, *, actor: str,
+          picks: Sequence[tuple[str, int]] | None = None) -> dict[str, Any]:
     """Rt3: erase through the retention engine; the person gets the receipt (nl/en).
+    `picks` (category, datum id): only the data the person asked for (#15; all or nothing:
+    a pick that is not the person's, or that a legal rule keeps, is refused with
+    RuleViolation("datum", …) and nothing is erased); None: all the person's data.
 
     Returns the receipt (`ErasureReceipt.as_dict()`) plus `"answer"`: {"by": "e-mail" |
     "post", "answered": bool}. A request without an e-mail address (a letter, Rt5) is
@@ -92,7 +97,7 @@ def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
     `answered_by_post` once the letter has left (Rt6 keeps running until then). A receipt
     mail that fails raises RuleViolation("email", "delivery"); repeating the step resends
     it without erasing again."""
-    from privacydesk.retention.erasure import erase_person
+    from privacydesk.retention.erasure import erase_data, erase_person
     from privacydesk.retention.erasure_receipt import ErasureReceipt
 
     if request.kind != kinds.ERASURE:
@@ -105,9 +110,14 @@ def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
     else:
         person = person_of(request)
         with transaction.atomic():
-            # Art. 19: the recipients of what goes are named while the data still exist.
-            told = _erasure_recipients(person, request=request, actor=actor)
-            receipt = erase_person(person, actor=actor, request_ref=request.reference)
+            if picks is not None:   # refused picks erase nothing and tell no one
+                receipt = erase_data(person, picks, actor=actor, request_ref=request.reference)
+                told = _erasure_recipients(person, request=request, actor=actor,
+                                           categories={c for c, _ in picks})
+            else:
+                # Art. 19: the recipients of what goes are named while the data still exist.
+                told = _erasure_recipients(person, request=request, actor=actor)
+                receipt = erase_person(person, actor=actor, request_ref=request.reference)
             request.detail = {**request.detail, "receipt": receipt.as_dict(),
                               "recipients": told}
             request.save(update_fields=["detail"])
@@ -122,14 +132,15 @@ def erase(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
     return {**data, "answer": {"by": "e-mail", "answered": True}}
 
 
-def _erasure_recipients(person: Person, *, request: DataSubjectRequest,
-                        actor: str) -> list[str]:
-    """Art. 19: the recipients of every category the erasure deletes (not of data kept by
-    law), told through `recipients.notify_recipients`."""
+def _erasure_recipients(person: Person, *, request: DataSubjectRequest, actor: str,
+                        categories: set[str] | None = None) -> list[str]:
+    """Art. 19: the recipients of `categories` (default: every category the erasure of the
+    whole person deletes, not data kept by law), told through `notify_recipients`."""
     from privacydesk.requests.recipients import notify_recipients
     from privacydesk.retention.erasure import plan
 
-    going = sorted({category for (category, _), kept in plan(person).items() if kept is None})
+    going = sorted(categories if categories is not None else
+                   {category for (category, _), kept in plan(person).items() if kept is None})
     names: set[str] = set()
     for category in going:
         names.update(notify_recipients(person, category, request=request, actor=actor))

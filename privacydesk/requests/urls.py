@@ -26,6 +26,7 @@ urlpatterns = [
     path("<uuid:uid>/correct/<str:category>/<int:datum>/", _picking_views.correct_datum,
          name="correct_datum"),
     path("<uuid:uid>/erase/preview/", _picking_views.erase_preview, name="erase_preview"),
+    path("<uuid:uid>/erase/picked/", _picking_views.erase_picked, name="erase_picked"),
     path("<uuid:uid>/restrict/", views.restrict, name="restrict"),
     path("<uuid:uid>/objection/", views.objection, name="objection"),
     path("<uuid:uid>/done/", views.confirm_done, name="done"),

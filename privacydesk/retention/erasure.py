@@ -13,6 +13,7 @@ restore from an older backup erases the person again (backup.restore).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from privacydesk.policy import CONTACT_PERIOD, ROLE_ENDED, RetentionDecision, clock
 from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
 from privacydesk.policy.model import Label
 from privacydesk.register.models import DATUM_MODELS, AgreementParty, Person, Role
 from privacydesk.retention import journal
@@ -165,6 +167,52 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
             # Outside the database too, so a restore after losing it still knows (Rt3).
             transaction.on_commit(lambda: journal.append(entry))
     return result
+
+
+def erase_data(person: Person, picks: Iterable[tuple[str, int]], *, actor: str,
+               request_ref: str = "", today: date | None = None) -> ErasureReceipt:
+    """Erase only the data of `person` the person asked for (Art. 17 for part of their data,
+    #15): `picks` are (category, datum id). All or nothing, in one transaction: a pick that
+    is not this person's raises RuleViolation("datum", "exists"), a pick a legal rule or a
+    hold keeps raises RuleViolation("datum", "Art17(3)") naming the rule — and nothing is
+    deleted. The rows are really deleted, with a deletion receipt per category (a restore
+    from an older backup deletes them again) and an audit entry; the person and their other
+    data stay as they were, so no erasure-ledger line (the ledger erases a whole person on
+    restore). Returns the receipt with `partial=True`."""
+    wanted = sorted(set(picks))
+    if not wanted:
+        raise RuleViolation("datum", "required", "pick at least one datum to erase")
+    day = today or clock.today()
+    now, generation = timezone.now(), current_generation()
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        ref, decided = str(person.ref), plan(person, today=day)
+        for pick in wanted:
+            if pick not in decided:
+                raise RuleViolation("datum", "exists", "this person has no such datum")
+            kept = decided[pick]
+            if kept is not None:
+                why = "a legal claim or dispute" if kept.held else kept.law_en
+                raise RuleViolation("datum", "Art17(3)", f"kept by law: {why} "
+                                    f"({kept.basis_article})")
+        by_category: dict[str, list[int]] = defaultdict(list)
+        for category, pk in wanted:
+            by_category[category].append(pk)
+        receipts = []
+        for category, ids in by_category.items():
+            DATUM_MODELS[category]._default_manager.filter(pk__in=ids, person=person).delete()
+            receipts.append(receipt(DeletionReceipt.ERASURE, DATUM_MODELS[category]._meta
+                                    .label_lower, category, ERASURE, ids, at=now,
+                                    person_ref=ref, generation=generation, actor=actor))
+        DeletionReceipt.objects.bulk_create(receipts)
+        deleted = {category: len(ids) for category, ids in by_category.items()}
+        audit.record(actor=actor, action="erase", object_type="register.person",
+                     object_id=str(person.pk), person_ref=ref, purpose="erasure",
+                     detail={"deleted": deleted, "kept": 0, "request": request_ref,
+                             "person_deleted": False, "partial": True})
+    return ErasureReceipt(ref, now, request_ref, tuple(DeletedItem(c, n)
+                                                       for c, n in deleted.items()),
+                          (), False, partial=True)
 
 
 def erase_ref(person_ref: str, *, actor: str, today: date | None = None) -> bool:

@@ -20,14 +20,18 @@ TEXT = {
            "nothing_deleted": "Er waren geen gegevens om te verwijderen.",
            "until": "tot en met", "open": "tot de grondslag is vervallen",
            "hold": "wettelijke bewaarplicht wegens een geschil (art. 17 lid 3 sub e AVG)",
-           "ref": "Kenmerk", "on": "Datum"},
+           "ref": "Kenmerk", "on": "Datum",
+           "partial": "U vroeg alleen de gegevens hierboven te verwijderen; uw overige gegevens "
+                      "zijn niet gewijzigd."},
     "en": {"title": "Confirmation of erasure", "deleted": "Deleted",
            "kept": "Kept (restricted: stored only, not used)",
            "nothing_kept": "Nothing was kept: all your data have been deleted.",
            "nothing_deleted": "There were no data to delete.",
            "until": "until", "open": "until the legal ground has lapsed",
            "hold": "a legal claim or dispute (Art. 17(3)(e) GDPR)",
-           "ref": "Reference", "on": "Date"},
+           "ref": "Reference", "on": "Date",
+           "partial": "You asked us to delete only the data above; your other data are "
+                      "unchanged."},
 }
 
 
@@ -59,6 +63,8 @@ class ErasureReceipt:
     deleted: tuple[DeletedItem, ...]
     kept: tuple[KeptItem, ...]
     person_deleted: bool
+    #: Only the data the person picked were erased (#15): the rest stays as it was.
+    partial: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text) for the ledger, the API and the workflow."""
@@ -74,7 +80,7 @@ class ErasureReceipt:
                                  if k["until"] else None}) for k in data["kept"])
         return cls(data["person_ref"], datetime.fromisoformat(data["erased_at"]),
                    data["request_ref"], tuple(DeletedItem(**d) for d in data["deleted"]),
-                   kept, data["person_deleted"])
+                   kept, data["person_deleted"], bool(data.get("partial", False)))
 
     def render(self, lang: str = "nl") -> str:
         """The receipt as plain text in Dutch or English, category names from the policy."""
@@ -87,6 +93,8 @@ class ErasureReceipt:
                  f"{t['on']}: {clock.day_of(self.erased_at).isoformat()}", "", f"{t['deleted']}:"]
         lines += [f"- {label(d.category)}: {d.count}" for d in self.deleted] or \
             [f"- {t['nothing_deleted']}"]
+        if self.partial:   # nothing else was touched: no "kept" to report
+            return "\n".join([*lines, "", t["partial"]])
         lines += ["", f"{t['kept']}:"]
         for k in self.kept:
             until = f"{t['until']} {k.until.isoformat()}" if k.until else t["open"]

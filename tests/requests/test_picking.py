@@ -12,6 +12,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Address, Identity, Person, Phone
 from privacydesk.requests import _picking, actions, recipients
 from privacydesk.requests.models import Status
+from privacydesk.retention.models import DeletionReceipt, ErasureLedger
 from privacydesk.vault.models import AuditEntry
 
 from .conftest import ANNA, CARLA
@@ -172,3 +173,54 @@ def test_annas_erasure_names_the_recipients_of_what_goes(smtp, personas):
     assert request.detail["recipients"] == ["Boekhoud BV"]
     assert "recipients to inform: Boekhoud BV" in request.events.get(action="erased").note
     assert not Person.objects.filter(ref=personas.anna.ref).exists()
+
+
+def test_anna_has_only_her_address_erased_and_the_receipt_says_the_rest_is_unchanged(
+        smtp, personas, staff_client):
+    request = verified(smtp, "erasure", ANNA)
+    client = staff_client("privacy_officer")
+    address = Address.objects.get(person=personas.anna)
+    page = _page(client, request, "?show=data")
+    assert f'name="pick" value="address:{address.pk}"' in page  # ticked, never typed
+    url = f"/staff/requests/{request.uid}/erase/preview/"
+    nothing = client.get(url, {"picked": "1"}, follow=True).content.decode()
+    assert "Gekozen gegeven: vink ten minste één gegeven aan om te wissen (regel required)" \
+        in nothing
+    preview = client.get(url, {"picked": "1", "pick": f"address:{address.pk}"}).content.decode()
+    assert "Herestraat" in preview and "Boekhoud BV" in preview
+    assert "+31612345678" not in preview  # her phone number is not part of this erasure
+    assert Address.objects.filter(pk=address.pk).exists()  # a preview erases nothing
+
+    client.post(f"/staff/requests/{request.uid}/erase/picked/",
+                {"pick": f"address:{address.pk}"})
+    assert not Address.objects.filter(pk=address.pk).exists()
+    assert Phone.objects.filter(person=personas.anna).exists()  # the rest stays
+    assert DeletionReceipt.objects.filter(model="register.address",
+                                          person_ref=str(personas.anna.ref)).exists()
+    assert not ErasureLedger.objects.filter(person_ref=str(personas.anna.ref)).exists()
+    request.refresh_from_db()
+    assert request.status == Status.ANSWERED and request.detail["recipients"] == ["Boekhoud BV"]
+    assert request.detail["receipt"]["partial"] is True
+    assert "uw overige gegevens zijn niet gewijzigd" in smtp.to(ANNA)[-1].get_content()
+
+
+def test_a_picked_datum_the_law_keeps_or_of_another_person_erases_nothing(
+        smtp, personas, staff_client):
+    request = verified(smtp, "erasure", CARLA)
+    identity = Identity.objects.get(person=personas.carla)
+    with pytest.raises(RuleViolation) as kept:
+        actions.erase(request, actor="po", picks=[("identity", identity.pk)])
+    assert (kept.value.field, kept.value.rule) == ("datum", "Art17(3)")
+    client = staff_client("privacy_officer")
+    law = client.post(f"/staff/requests/{request.uid}/erase/picked/",
+                      {"pick": [f"identity:{identity.pk}"]}, follow=True).content.decode()
+    assert ("Gekozen gegeven: een wettelijke regel verplicht ons dit gegeven te bewaren "
+            "(art. 17 lid 3 AVG) (regel Art17(3))") in law
+    annas = Phone.objects.get(person=personas.anna)
+    refused = client.post(f"/staff/requests/{request.uid}/erase/picked/",
+                          {"pick": [f"phone:{annas.pk}"]}, follow=True).content.decode()
+    assert "Gekozen gegeven: deze persoon heeft dit gegeven niet (regel exists)" in refused
+    assert Phone.objects.filter(pk=annas.pk).exists()
+    assert Identity.objects.filter(pk=identity.pk).exists()
+    request.refresh_from_db()
+    assert request.status == Status.VERIFIED and "receipt" not in request.detail
