@@ -1,42 +1,59 @@
 """The dashboard's lines of what the next sweep will delete (R1), registered in
-RetentionConfig.ready(): the plan's rows due today or tomorrow (overdue ones go with the
-next sweep), by person, category and rule — labels, never codes or UUIDs."""
+RetentionConfig.ready(): per category, how many data (of how many people) have a deletion
+date on or before tomorrow — overdue ones go with the next sweep too — and the records
+outside the register the apps' plan sources name (the incident register). Labels, never
+codes; no name (the retention page lists the people).
+
+Counted with one indexed COUNT per category on `delete_after` (R1's index), never by
+deciding every due datum as the full plan does: the dashboard opens on every sign-in. A
+legal hold already cleared the dates of what it holds (retention.services.create_hold), and
+the sweep decides each datum again before it deletes, so this is what is due, not a promise
+that each goes.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from privacydesk.retention import plan as planning
-from privacydesk.staff.labels import label
-from privacydesk.staff.person_labels import may_see_names, person_labels
+from privacydesk.policy import clock
+from privacydesk.register.models import DATUM_MODELS
+from privacydesk.retention import registry
+from privacydesk.staff.labels import label, page_language
 from privacydesk.staff.workqueue import WorkItem, WorkSource, register_work_source
 
-QUEUE_LINES = 10
+OVERVIEW = reverse_lazy("retention:overview")
 
 
 def register() -> None:
     register_work_source(WorkSource(
         key="retention", heading=_("What the next sweep will delete"),
-        permission="handle_requests", items=queue_items, order=60,
-        more_url=reverse_lazy("retention:overview")))
+        permission="handle_requests", items=queue_items, order=60, more_url=OVERVIEW))
 
 
 def queue_items(user: Any) -> list[WorkItem]:
-    """The plan's rows of today and tomorrow, earliest first."""
-    rows = planning.plan(days=1)[:QUEUE_LINES]
-    names = person_labels([r.person_ref for r in rows if r.person_ref],
-                          with_names=may_see_names(user))
-    items = []
-    for row in rows:
-        who = names[row.person_ref] if row.person_ref else str(_("Incident register"))
-        what = ngettext("%(n)d datum", "%(n)d data", row.count) % {"n": row.count}
-        items.append(WorkItem(
-            text=f"{who} · {label('category', row.category)} · {what}",
-            url=reverse("retention:person_holds", kwargs={"ref": row.person_ref})
-            if row.person_ref else str(reverse_lazy("retention:overview")),
-            due_text=f"{row.date.strftime('%d-%m-%Y')} · {label('rule', row.rule_id)}"))
-    return items
+    """One line per category with data due by tomorrow, most data first."""
+    today = clock.today()
+    until = today + timedelta(days=1)
+    lines: list[tuple[int, str, str]] = []
+    for category, model in DATUM_MODELS.items():
+        due = model._default_manager.filter(delete_after__lte=until).order_by()
+        count = due.count()
+        if count:
+            people = due.values("person_id").distinct().count()
+            lines.append((count, label("category", category), ngettext(
+                "%(n)d datum of %(people)d person", "%(n)d data of %(people)d people",
+                count) % {"n": count, "people": people}))
+    # Records outside the register (each app's plan source, e.g. the incident register).
+    for source in registry.plan_sources().values():
+        for (_when, category, _rule, _law), n in source(until, today, page_language()).items():
+            lines.append((n, label("category", category),
+                          ngettext("%(n)d record", "%(n)d records", n) % {"n": n}))
+    day = until.strftime("%d-%m-%Y")
+    return [WorkItem(text=f"{what} · {count_text}", url=str(OVERVIEW),
+                     due_text=str(_("due on or before %(day)s")) % {"day": day})
+            for _n, what, count_text in sorted(lines, key=lambda line: -line[0])]
