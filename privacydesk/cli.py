@@ -1,7 +1,7 @@
 """The `privacydesk` console script: a thin entry point over Django's management commands.
 
 Every command is a management command of the app that owns it
-(`privacydesk/<app>/management/commands/`, sharing privacydesk.management_command),
+(`privacydesk/<app>/management/commands/`, sharing privacydesk.console.command),
 so Django's own work too: `privacydesk migrate`, `shell`, `dbshell`, `showmigrations`.
 `privacydesk check` verifies the policy's promises; Django's system checks run as
 `privacydesk check --deploy` or `privacydesk djangocheck` (docs/architecture.md).
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run `privacydesk ARGV…` (default: the process's arguments); exits with the status."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--version"]:
-        from privacydesk.management_command import privacydesk_version
+        from privacydesk.console.command import privacydesk_version
 
         print(f"privacydesk, version {privacydesk_version()}")
         return

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.core.management.commands.check import Command as DjangoCheck
 
-from privacydesk.management_command import PrivacydeskCommand
+from privacydesk.console.command import PrivacydeskCommand
 
 #: The options that make `privacydesk check` Django's system check.
 _DJANGO_OPTIONS = ("deploy", "tags", "list_tags", "fail_level", "databases")

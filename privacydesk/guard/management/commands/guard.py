@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand
+from privacydesk.console.command import PrivacydeskCommand
 
 
 class Command(PrivacydeskCommand):

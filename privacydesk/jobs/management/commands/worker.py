@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand, float_min
+from privacydesk.console.command import PrivacydeskCommand, float_min
 
 
 class Command(PrivacydeskCommand):

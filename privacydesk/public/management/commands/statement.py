@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand, existing_file
+from privacydesk.console.command import PrivacydeskCommand, existing_file
 from privacydesk.policy.errors import PrivacydeskError
 
 

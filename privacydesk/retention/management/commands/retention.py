@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand, int_range, iso_day
+from privacydesk.console.command import PrivacydeskCommand, int_range, iso_day
 
 _TODAY_HELP = "Pretend today is this date (YYYY-MM-DD)."
 

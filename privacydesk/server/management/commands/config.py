@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand
+from privacydesk.console.command import PrivacydeskCommand
 from privacydesk.policy.errors import PrivacydeskError
 
 

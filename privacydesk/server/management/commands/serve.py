@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand
+from privacydesk.console.command import PrivacydeskCommand
 
 
 def _secure_cookies() -> None:

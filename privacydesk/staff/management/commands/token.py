@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from privacydesk.management_command import PrivacydeskCommand, int_range
+from privacydesk.console.command import PrivacydeskCommand, int_range
 from privacydesk.policy.errors import PrivacydeskError
 
 
