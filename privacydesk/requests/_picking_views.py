@@ -185,6 +185,15 @@ def _correct_page(request: HttpRequest, found: DataSubjectRequest, form: Correct
         "category_label": picking.category_label(category, lang())})
 
 
+def datum_number(value: Any) -> int:
+    """A datum id as posted ("12"); anything else is RuleViolation("datum", "exists"), never
+    a server error (the old free-text correction endpoint, `views.correct`)."""
+    text = str(value or "").strip()
+    if not text.isdigit():
+        raise RuleViolation("datum", "exists", picking.NO_SUCH_DATUM)
+    return int(text)
+
+
 def _picks(data: Any) -> list[tuple[str, int]] | None:
     # The pick form says it was sent (`picked`), so sending it with no row ticked is an
     # error, not an erasure of everything.

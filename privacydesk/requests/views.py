@@ -200,7 +200,7 @@ posted = _step("posted", lambda q, r: actions.answered_by_post(
     r, actor=_actor(q), note=q.POST.get("note", "")),
     gettext_lazy("Recorded: the answer was sent by post."))
 correct = _step("correct", lambda q, r: actions.correct(
-    r, q.POST.get("category", ""), int(q.POST.get("datum") or 0),
+    r, q.POST.get("category", ""), _picking_views.datum_number(q.POST.get("datum")),
     _parse_values(q.POST.get("values", "")), actor=_actor(q)), "Corrected.")
 restrict = _step("restrict", lambda q, r: actions.restrict(r, actor=_actor(q),
                                                            reason=q.POST.get("reason", "")),
