@@ -202,11 +202,15 @@ def link_person(request: DataSubjectRequest, person_ref: str, *, actor: str,
     person = person_by_ref(person_ref)
     how = ", ".join(c for c in matched_on.split(",") if c.strip() in CRITERIA)
     with transaction.atomic():
+        if request.person_ref and request.person_ref != str(person.ref):
+            # A confirmation link sent to the other person's address must not verify this
+            # one (Art. 12(6)): it stops working, and the identity step starts again.
+            request.verification_hash, request.status = "", Status.NEW
         request.person_ref = str(person.ref)
         if request.detail.get("outcome") == NO_DATA_HELD:  # a second look found them
             request.detail = {k: v for k, v in request.detail.items()
                               if k not in ("outcome", "register_search")}
-        request.save(update_fields=["person_ref", "detail"])
+        request.save(update_fields=["person_ref", "detail", "verification_hash", "status"])
         events.log(request, "matched", actor=actor,
                    note=f"person {str(person.ref)[:8]} chosen" + (
                        f" (matched on {how})" if how else ""))

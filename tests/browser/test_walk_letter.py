@@ -22,7 +22,7 @@ from privacydesk.requests.models import DataSubjectRequest, Status
 
 from .walks import assert_accessible, assert_dutch, fresh_demo, sign_in_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.live]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.live, pytest.mark.dates]
 
 
 def _letter_writer() -> tuple[Person, str, dict[str, Any]]:

@@ -22,6 +22,8 @@ from privacydesk.register.models import Person
 from privacydesk.requests import _answers, _matching, actions, intake, verification
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
 
+from .conftest import ANNA
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.dates]
 
 ANNAS_LETTER = "Anna de Vries\nHerestraat 12\n9711 LM Groningen"
@@ -280,3 +282,17 @@ def test_an_access_request_of_a_known_person_is_not_answered_by_post(smtp, perso
     with pytest.raises(RuleViolation) as refused:
         _answers.answer_by_post(request, actor="po")
     assert refused.value.rule == "Rt6"
+
+
+def test_choosing_another_person_stops_the_confirmation_link_sent_to_the_first(
+        smtp, personas):
+    request = intake.file_web_request(kind="access", name="Anna", email=ANNA, language="nl")
+    verification.begin(request, actor="po")
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_VERIFICATION and request.verification_hash
+    _matching.link_person(request, str(personas.carla.ref), actor="po", matched_on="name")
+    request.refresh_from_db()
+    assert request.person_ref == str(personas.carla.ref)
+    assert request.status == Status.NEW and request.verification_hash == ""
+    link = smtp.link(smtp.to(ANNA)[-1], "confirm")
+    assert verification.confirm(link.rstrip("/").rsplit("/", 1)[-1]) is None
