@@ -45,9 +45,9 @@ def queue_items(user: Any) -> list[WorkItem]:
         count = due.count()
         if count:
             people = due.values("person_id").distinct().count()
-            lines.append((count, label("category", category), ngettext(
-                "%(n)d datum of %(people)d person", "%(n)d data of %(people)d people",
-                count) % {"n": count, "people": people}))
+            lines.append((count, label("category", category), " · ".join((
+                ngettext("%(n)d datum", "%(n)d data", count) % {"n": count},
+                ngettext("%(n)d person", "%(n)d people", people) % {"n": people}))))
     # Records outside the register (each app's plan source, e.g. the incident register).
     for source in registry.plan_sources().values():
         for (_when, category, _rule, _law), n in source(until, today, page_language()).items():

@@ -83,7 +83,7 @@ def test_the_privacy_officer_sees_every_kind_of_work_each_linked(staff_client, w
     assert "Drukkerij De Boer" in consents and "Eva Smit" in consents
     assert "jan asks for srv1.acme.example" in _section(page, "access")
     sweep = _section(page, "retention")
-    assert "First and last names · 1 datum of 1 person" in sweep
+    assert "First and last names · 1 datum · 1 person" in sweep
     assert 'href="/staff/retention/"' in sweep
 
 
