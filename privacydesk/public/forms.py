@@ -65,7 +65,11 @@ class HoneypotForm(forms.Form):
 
 
 class ContactForm(HoneypotForm):
-    """P1: name, phone, e-mail, optional organisation, message, and the callback request."""
+    """P1: name, phone, e-mail, optional organisation and message.
+
+    There is no tick box to refuse on (issue #15): the page explains before the button that
+    this form is answered by a call to the number given, and the button says "send and call
+    me back" — pressing it is the visitor's request for the callback (consent, P1)."""
 
     given_names = _line(_("First name"), 200, autocomplete="given-name")
     family_name = _line(_("Last name"), 200, autocomplete="family-name")
@@ -76,11 +80,6 @@ class ContactForm(HoneypotForm):
     organisation = _line(_("Organisation (optional)"), 200, required=False,
                          autocomplete="organization")
     message = _text(_("Your question"), 2000)
-    callback = forms.BooleanField(
-        label=_("Please call me back"),
-        error_messages={"required": _("We answer the contact form by telephone (privacy "
-                                      "statement): tick this box so we may call you.")})
-
     def clean_phone(self) -> str:
         return phone_number(self.cleaned_data["phone"])
 

@@ -24,7 +24,15 @@ from privacydesk.requests.models import DataSubjectRequest
 ACTOR = "public"
 SOURCE = "contact_form"  # C1
 PURPOSE = "callback"  # P1
-BASIS = "consent"  # the visitor ticked "please call me back"
+BASIS = "consent"  # the visitor pressed "send and call me back" (the page explains it)
+
+
+def callback_promised() -> bool:
+    """True when the active policy promises to call back who uses the contact form (a
+    `callback` purpose serving P1). Only then do the contact page, its thank-you page and
+    its confirmation e-mail say "we will call you back" (issue #15)."""
+    purpose = get_policy().purposes.get(PURPOSE)
+    return purpose is not None and purpose.promise == "P1"
 
 
 def _new_person(data: dict[str, Any]) -> Any:
@@ -56,8 +64,10 @@ def file_contact(data: dict[str, Any], lang: str) -> CallbackRequest:
         callback = callbacks.request_callback(person, phone=phone_datum,
                                               message=data["message"], language=lang,
                                               actor=ACTOR)
-        # 5.12: the greeting quotes nothing the visitor typed
-        confirm_after_commit("public/mail/callback.txt", data["email"], lang)
+        # 5.12: the greeting quotes nothing the visitor typed. "We will call you back" only
+        # where the policy promises it (P1, issue #15); otherwise a plain receipt.
+        template = "callback.txt" if callback_promised() else "contact.txt"
+        confirm_after_commit(f"public/mail/{template}", data["email"], lang)
     return callback
 
 

@@ -9,13 +9,12 @@ import pytest
 from django.test import Client
 
 from privacydesk.callbacks.models import CallbackRequest
-from privacydesk.register.models import Email, Name, Person, Phone
+from privacydesk.register.models import Email, Name, Phone
 from privacydesk.register.services import read_person
 
 BRAM = {"given_names": "Bram", "family_name": "Bakker", "phone": "06 12345678",
         "email": "bram.bakker@example.nl", "organisation": "",
-        "message": "Kunt u mij bellen over een onderhoudscontract?", "callback": "on",
-        "website": ""}
+        "message": "Kunt u mij bellen over een onderhoudscontract?", "website": ""}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,16 +73,21 @@ def test_a_second_request_with_annas_address_does_not_extend_annas_record(
 
 
 @pytest.mark.django_db
-def test_without_ticking_please_call_me_back_nothing_is_stored(client: Client) -> None:
-    response = client.post("/nl/contact/", {**BRAM, "callback": ""})
-    assert response.status_code == 400
-    assert "vink dit vakje aan" in response.content.decode()
-    assert not Person.objects.exists() and not CallbackRequest.objects.exists()
+def test_the_form_explains_the_callback_before_sending_instead_of_refusing(
+        client: Client) -> None:
+    # Issue #15: no tick box that refuses to send; the page says what pressing the button
+    # asks for, and how to reach us without a call.
+    page = client.get("/nl/contact/").content.decode()
+    assert "Versturen en mij terugbellen" in page
+    assert "u terug te bellen op het telefoonnummer" in page and "info@infactor.nl" in page
+    assert 'aria-describedby="submit-note"' in page
+    response = client.post("/nl/contact/", {k: v for k, v in BRAM.items() if k != "callback"})
+    assert response.status_code == 302 and CallbackRequest.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_the_form_asks_only_what_the_statement_allows(client: Client) -> None:
     form = client.get("/en/contact/").context["form"]
     assert set(form.fields) == {"given_names", "family_name", "phone", "email",
-                                "organisation", "message", "callback", "website"}
+                                "organisation", "message", "website"}
     assert not Name.objects.exists() and not Email.objects.exists()
