@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what privacydesk needs into ./.venv from the lock file (idempotent, quick when done).
 # With --system (and root), also the Debian packages the test suite drives for real.
+# Then the translations are compiled (#15); without GNU gettext the committed .mo files stay.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +19,9 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp"; then
 fi
 if [ "${1:-}" = "--system" ]; then
   # Real components for the tests: browser, IMAP server, sshd, attack tools, load tools.
+  # gettext: makemessages/compilemessages, and the test that the nl catalogue is complete.
   debs=(chromium dovecot-imapd openssh-server openssh-client wrk hydra sqlmap testssl.sh
-        fail2ban poppler-utils swaks)
+        fail2ban poppler-utils swaks gettext)
   missing=()
   for d in "${debs[@]}"; do
     dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
@@ -36,4 +38,11 @@ if [ "${1:-}" = "--system" ]; then
       echo "!! not root: cannot install ${missing[*]}; tests that drive them will fail" >&2
     fi
   fi
+fi
+# The back office reads Dutch from the compiled catalogue (#15): compile what is committed.
+if command -v msgfmt >/dev/null 2>&1; then
+  (cd privacydesk && env -u DJANGO_SETTINGS_MODULE ../.venv/bin/django-admin compilemessages \
+    >/dev/null)
+else
+  echo "!! GNU gettext (msgfmt) is missing: using the committed .mo files" >&2
 fi

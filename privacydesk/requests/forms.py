@@ -19,9 +19,8 @@ from privacydesk.policy import clock
 from privacydesk.requests import kinds
 from privacydesk.requests.models import Channel
 
-# The context of this form's words. Calls spell it out ("request intake"): makemessages
-# cannot read a variable, and an entry it does not find is never in the catalogue.
-CTX = "request intake"
+# Every call spells the context out ("request intake"): makemessages cannot read a
+# variable, and an entry it does not find is never in the catalogue.
 CHANNELS = [(Channel.LETTER.value, pgettext_lazy("request intake", "Letter")),
             (Channel.PHONE.value, pgettext_lazy("request intake", "Telephone")),
             (Channel.IN_PERSON.value, pgettext_lazy("request intake", "In person"))]
@@ -50,6 +49,14 @@ class StaffRequestForm(forms.Form):
         help_text=pgettext_lazy("request intake",
                                 "An e-mail address or a postal address is needed to answer."),
         widget=forms.Textarea(attrs={"rows": 3}))
+    identity_checked = forms.CharField(
+        label=pgettext_lazy("request intake", "Identity already checked in the call or visit?"),
+        required=False, max_length=300,
+        help_text=pgettext_lazy("request intake",
+                                "Only for a call or a visit: say how you checked who you spoke "
+                                "to (no addresses). Then no confirmation e-mail is sent; match "
+                                "the person on the request page and mark it verified. Leave "
+                                "empty to send the confirmation link to the e-mail address."))
     notes = forms.CharField(label=pgettext_lazy("request intake", "Notes (what was asked, how)"),
                             required=False, max_length=20000,
                             widget=forms.Textarea(attrs={"rows": 5}))

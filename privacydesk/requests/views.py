@@ -24,7 +24,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _picking_views, actions, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
 from privacydesk.requests._answers import answerable
-from privacydesk.requests.forms import CTX, StaffRequestForm, received_at
+from privacydesk.requests.forms import StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
 from privacydesk.requests.listing import OPEN, find_requests
 from privacydesk.requests.listing import rows as listed_rows
@@ -95,7 +95,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except RuleViolation as error:
             show_violation(form, error, aliases)
         else:
-            messages.success(request, pgettext(CTX, "%(reference)s is registered.")
+            messages.success(request, pgettext("request intake", "%(reference)s is registered.")
                              % {"reference": filed.reference})
             return redirect("requests:detail", uid=filed.uid)
     return render(request, "requests/new.html", {"form": form})

@@ -155,6 +155,9 @@ def protocol_view(request: HttpRequest) -> HttpResponse:
         "accepted": accepted,
         "version": protocol.PROTOCOL_VERSION,
         "protocol_text": protocol.protocol_html(lang, get_policy().controller.name),
+        # The other language's copy carries its own lang (WCAG 3.1.2), for screen readers
+        # and for the check that a Dutch page shows no untranslated English (#15).
+        "other_lang": "nl" if lang == "en" else "en",
         "other_text": protocol.protocol_html("nl" if lang == "en" else "en",
                                              get_policy().controller.name),
     }
