@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
@@ -150,14 +150,13 @@ def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tupl
     """The person's data as `PersonRows.data` tuples, only `categories` when given, sealed
     fields decrypted by the model itself (`get_values`). DecryptionError if a value was
     altered or moved to another person."""
-    # Per table no ORDER BY and no join to the agreement: building them in the ORM cost
-    # more than the rows (bench/run.py, the report API's floor ratio); the id order is
-    # restored here and the references come from one read of the agreements used.
+    # Per table no ORDER BY and no join to the agreement: the id order is restored here
+    # and the references come from one read of the agreements used.
     read: list[tuple[str, Datum]] = []
     for category, model in DATUM_MODELS.items():
         if categories is not None and category not in categories:
             continue
-        rows = list(model._default_manager.filter(person_id=person.pk).order_by())
+        rows = list(model._default_manager.raw(_select_of_person(model), [person.pk]))
         rows.sort(key=_pk)
         read += [(category, datum) for datum in rows]
     used = {datum.agreement_id for _, datum in read if datum.agreement_id is not None}
@@ -175,6 +174,25 @@ def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tupl
 
 def _pk(datum: Datum) -> int:
     return int(datum.pk)
+
+
+_SELECTS: dict[tuple[str, type[Datum]], str] = {}
+
+
+def _select_of_person(model: type[Datum]) -> str:
+    """The ORM's own SELECT of one person's rows of `model` (every column, no ORDER BY),
+    with the person's id as its one parameter; compiled once per process and database."""
+    # Row "GET /api/v1/requests/{uid}/report, <= 5x the floor" (bench/run.py): compiling
+    # the seven category SELECTs on every read cost more than running them.
+    vendor = connections[model._default_manager.db].vendor
+    sql = _SELECTS.get((vendor, model))
+    if sql is None:
+        query = model._default_manager.filter(person_id=0).order_by().query
+        sql, params = query.sql_with_params()
+        if params != (0,):  # the person's id must be the statement's only parameter
+            raise RuntimeError(f"unexpected parameters {params!r} in {model.__name__}'s read")
+        _SELECTS[(vendor, model)] = sql
+    return sql
 
 
 def _role_rows(person_id: int) -> list[list[Any]]:
