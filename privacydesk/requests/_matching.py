@@ -36,6 +36,7 @@ from privacydesk.register import services as register
 from privacydesk.register.models import Address, Name, Person, Phone
 from privacydesk.requests import events, kinds, notify
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
+from privacydesk.vault import audit
 
 #: At most this many candidates are shown: a search that finds more is too broad.
 LIMIT = 20
@@ -163,6 +164,20 @@ def search(query: Query) -> list[Candidate]:
     return [Candidate(ref=str(people[pk].ref), name=names.get(pk, ""),
                       short_ref=str(people[pk].ref)[:8],
                       matched_on=tuple(found[pk])) for pk in order if pk in people]
+
+
+def search_for(request: DataSubjectRequest, query: Query, *, actor: str) -> list[Candidate]:
+    """`search(query)` for staff working on `request`: every candidate shown (their name)
+    is an audited read with the request's purpose, in one transaction (Sec4)."""
+    found = search(query)
+    if found:
+        with transaction.atomic():
+            audit.record_many([{
+                "actor": actor, "action": "read", "object_type": "register.person",
+                "object_id": "", "person_ref": c.ref, "purpose": events.purpose_of(request),
+                "detail": {"request": request.reference, "shown": "register search",
+                           "matched_on": list(c.matched_on)}} for c in found])
+    return found
 
 
 def _waiting(request: DataSubjectRequest) -> None:

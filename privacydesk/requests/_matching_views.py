@@ -72,7 +72,7 @@ def match(request: HttpRequest, uid: str) -> HttpResponse:
     error, candidates, query = "", [], None
     try:
         query = _matching.clean_query(**criteria)
-        candidates = _matching.search(query)
+        candidates = _matching.search_for(found, query, actor=_actor(request))
     except RuleViolation as exc:
         error = explain(exc)
     rows = [{"candidate": c, "matched_on": ", ".join(str(MATCHED_ON[m]) for m in c.matched_on),

@@ -21,6 +21,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
 from privacydesk.requests import _answers, _matching, actions, intake, verification
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
+from privacydesk.vault.models import AuditEntry
 
 from .conftest import ANNA
 
@@ -134,6 +135,10 @@ def test_staff_search_by_postcode_see_the_candidate_and_link_and_verify_her(
                         {"postcode": "9711 LM", "house_number": "12"}).content.decode()
     assert "Anna de Vries" in found and str(personas.anna.ref)[:8] in found
     assert "postcode + huisnummer" in found and nl("This person") in found
+    # Showing her name is an audited read with the request's purpose (Sec4).
+    shown = AuditEntry.objects.filter(action="read", object_type="register.person").get()
+    assert shown.person_ref == str(personas.anna.ref) and shown.purpose == "erasure"
+    assert request.reference in shown.detail
     client.post(f"/staff/requests/{request.uid}/match/person/",
                 {"person_ref": str(personas.anna.ref), "matched_on": "postcode"})
     request.refresh_from_db()
