@@ -43,10 +43,13 @@ class KeyRing:
         self._salt_source = salt_source
         self._pepper = hashlib.blake2b(pepper, digest_size=32).digest()
         self._secrets: dict[int, bytes] = {}
-        # The current generation's span and secret, so that a signal costs one comparison
-        # and one BLAKE2b call (the hot path of an attack and of a flood).
+        # The span of `now` values the two secrets below hold for: the first window of a
+        # generation (the overlap, with the previous generation's secret) or the rest of it
+        # (without). A signal costs one comparison and one BLAKE2b call per secret needed
+        # (the hot path of an attack and of a flood).
         self._from = self._until = 0.0
         self._now_secret = b""
+        self._previous_secret: bytes | None = None
 
     def generation(self, now: float) -> int:
         return int(now // self.rotate_seconds)
@@ -67,11 +70,23 @@ class KeyRing:
 
     def _current(self, now: float) -> bytes:
         if not self._from <= now < self._until:
-            generation = self.generation(now)
-            self._from = float(generation * self.rotate_seconds)
-            self._until = self._from + self.rotate_seconds
-            self._now_secret = self._secret(generation)
+            self._enter(now)
         return self._now_secret
+
+    def _enter(self, now: float) -> None:
+        """Set the span holding `now`: the overlap or the rest of its generation."""
+        generation = self.generation(now)
+        start = float(generation * self.rotate_seconds)
+        self._now_secret = self._secret(generation)
+        if now < start + self.window_seconds:
+            self._from, self._until = start, start + self.window_seconds
+            self._previous_secret = self._secret(generation - 1)
+        else:
+            self._from, self._until = start + self.window_seconds, start + self.rotate_seconds
+            self._previous_secret = None
+            # The overlap is over: the previous secret is thrown away now, so its counters
+            # become unlinkable one window after the rotation (W1).
+            self._secrets.pop(generation - 1, None)
 
     def key(self, subject: str, now: float) -> bytes:
         """The 8-byte keyed hash of `subject` in the generation current at `now`."""
@@ -87,11 +102,21 @@ class KeyRing:
     def previous_key(self, subject: str, now: float) -> bytes | None:
         """The hash in the previous generation while its counters may still matter
         (the first window of a generation); None otherwise."""
-        if not self.in_overlap(now):
+        self._current(now)
+        previous = self._previous_secret
+        if previous is None:
             return None
-        return _blake2b(subject.encode("utf-8", "surrogatepass"),
-                        key=self._secret(self.generation(now) - 1),
+        return _blake2b(subject.encode("utf-8", "surrogatepass"), key=previous,
                         digest_size=KEY_BYTES).digest()
+
+    def previous_int_key(self, subject: str, now: float) -> int | None:
+        """`previous_key` as a 60-bit int (the memory store's compact form)."""
+        self._current(now)
+        previous = self._previous_secret
+        if previous is None:
+            return None
+        return _from_bytes(_blake2b(subject.encode("utf-8", "surrogatepass"), key=previous,
+                                    digest_size=KEY_BYTES).digest(), "little") & _INT_MASK
 
     @staticmethod
     def as_int(key: bytes) -> int:
@@ -103,3 +128,4 @@ class KeyRing:
         self._secrets.clear()
         self._from = self._until = 0.0
         self._now_secret = b""
+        self._previous_secret = None

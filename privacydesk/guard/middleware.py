@@ -81,7 +81,8 @@ class GuardMiddleware:
 def _inspected(request: HttpRequest) -> Iterable[str]:
     """The values that are never free text (module doc, item 2)."""
     values: Iterable[str] = ()
-    if request.GET:
+    # Without a query string the QueryDict is not built: most pages never need one.
+    if request.META.get("QUERY_STRING") and request.GET:
         values = _values(request.GET, rules.free_text_parameters(request.path))
     agent = request.META.get("HTTP_USER_AGENT")
     return chain(values, (agent,)) if agent else values

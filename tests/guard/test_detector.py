@@ -97,6 +97,36 @@ def test_counting_survives_the_rotation_of_the_hashing_secret():
     assert detector.signal(OLAF, rules.LOGIN_FAILED) is not None
 
 
+def test_olafs_counter_survives_the_rotation_behind_newer_addresses_and_a_sweep():
+    # Issue #14 (H3): the store looks under the previous secret only while it holds counters
+    # from before the rotation; it must never lose count of them.
+    clock = Clock(now=3600.0 * 500_000 - 60)
+    detector = memory_detector(clock)
+    signal_all(detector, [(f"192.0.2.{i}", rules.ATTACK_PATH, "/.env") for i in range(50)])
+    signal_all(detector, [(OLAF, rules.LOGIN_FAILED, "/staff/login/")] * 3)
+    clock.now += 120  # the secret has rotated
+    signal_all(detector, [(f"10.0.{i >> 8}.{i & 255}", rules.ATTACK_PATH, "/.env")
+                          for i in range(9000)])  # a sweep runs meanwhile
+    assert detector.signal(OLAF, rules.LOGIN_FAILED) is None
+    crossing = detector.signal(OLAF, rules.LOGIN_FAILED)
+    assert crossing is not None and crossing.evidence.rules == {"login_failed": 5}
+
+
+def test_a_store_without_counters_from_before_the_rotation_hashes_each_signal_once():
+    clock = Clock(now=3600.0 * 500_000 + 60)  # the first minute of a generation
+    detector = memory_detector(clock)
+    ring = detector.store.keyring
+    looked_up = []
+    previous_int_key = ring.previous_int_key
+    ring.previous_int_key = lambda s, now: looked_up.append(s) or previous_int_key(s, now)
+    signal_all(detector, [(ANNA, rules.LOGIN_FAILED, "/staff/login/")] * 2)
+    assert looked_up == []
+    clock.now += 3600  # the next rotation: Anna's counter is from before it
+    signal_all(detector, [(ANNA, rules.LOGIN_FAILED, "/staff/login/"),
+                          (OLAF, rules.LOGIN_FAILED, "/staff/login/")])
+    assert looked_up == [ANNA]  # Anna's counter was carried over: nothing older is left
+
+
 def test_flood_of_one_off_addresses_stays_under_the_cap_and_olaf_is_still_caught():
     clock = Clock()
     store = MemoryStore(Limits(5, 600), KeyRing(3600, 600), max_bytes=4 << 20)
@@ -203,6 +233,11 @@ def test_the_memory_stores_bookkeeping_holds_under_any_batches(steps):
         signal_all(detector, batch)
         lists = sum(type(v) is list for v in store._counts.values())
         assert lists == store._suspects <= store.max_suspects
+        # Every counter still under the previous secret is counted as such (never fewer,
+        # or it could no longer be carried over).
+        ring, subjects = store.keyring, [f"192.0.2.{i}" for i in range(150)] + [OLAF, ANNA]
+        old = {ring.previous_int_key(s, clock.now) for s in subjects} - {None}
+        assert len(old & store._counts.keys()) <= store._old
         assert store.tracked() <= store.max_entries
     [crossing] = signal_all(detector, [(OLAF, rules.LOGIN_FAILED, "/staff/login/")] * 5)
     assert crossing.subject == OLAF and crossing.evidence.rules["login_failed"] >= 1

@@ -43,6 +43,18 @@ def test_the_secret_rotates_and_the_old_one_is_thrown_away():
     assert ring.key("203.0.113.66", NOW) != now_key  # a fresh random salt
 
 
+def test_the_previous_secret_leaves_memory_when_the_overlap_ends():
+    # W1 (keys.py): one window after the rotation, the old counters become unlinkable.
+    ring = KeyRing(3600, 600)
+    generation = int(NOW // 3600)
+    later = NOW + 3600 - 1200 + 60  # one minute into the next generation: the overlap
+    ring.key("203.0.113.66", later)
+    assert generation in ring._secrets and ring.previous_key("203.0.113.66", later)
+    ring.key("203.0.113.66", later + 600)  # the overlap is over
+    assert generation not in ring._secrets and ring._previous_secret is None
+    assert ring.previous_int_key("203.0.113.66", later + 600) is None
+
+
 def test_workers_with_the_same_salt_and_pepper_hash_alike_and_other_peppers_do_not():
     def shared(generation: int) -> bytes:
         return b"s" * 32

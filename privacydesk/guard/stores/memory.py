@@ -21,6 +21,12 @@ The dict's insertion order is the recency order: a touched entry is moved to the
 the table is full the least recently touched entries are evicted first, in batches. An
 offender touches its entry on every signal, so a flood of one-off addresses evicts the flood,
 not the offender.
+
+After a rotation of the hashing secret, a subject's counter may still sit under its previous
+generation's key (keys.py); the entries not touched since the rotation are exactly those
+counters, and the recency order keeps them at the front of the dict. The store counts them
+(`_old`): a subject not found under its new key is looked up under the old key only while
+there are any, so a store without counters from before the rotation hashes once per signal.
 """
 
 from __future__ import annotations
@@ -76,6 +82,10 @@ class MemoryStore:
         # Set by the first signal, a little in the past so a clock that steps back slightly
         # never makes a window start negative.
         self._base: int | None = None if clock_base is None else int(clock_base)
+        # The generation of the hashing secret the last signal fell in (its span), and how
+        # many entries are keyed under an older secret (module doc).
+        self._generation_from = self._generation_until = 0.0
+        self._old = 0
         self._adds = 0
         self.evicted = 0
 
@@ -95,12 +105,15 @@ class MemoryStore:
         if self._adds & 8191 == 0:
             self._sweep(t)
         counts, keyring = self._counts, self.keyring
+        if not self._generation_from <= now < self._generation_until:
+            self._new_generation(now)
         k = keyring.int_key(subject, now)
         v = counts.pop(k, None)
-        if v is None:
-            old = keyring.previous_key(subject, now)
+        if v is None and self._old:
+            old = keyring.previous_int_key(subject, now)
             if old is not None:  # a new secret: the old one's counter moves to the new key
-                v = counts.pop(keyring.as_int(old), None)
+                v = counts.pop(old, None)
+                self._old -= v is not None
         if v is not None and t - (v & _M28 if type(v) is int else v[0]) >= 2 * window:
             # Both windows over: the old record says nothing any more.
             self._suspects -= type(v) is list
@@ -127,6 +140,13 @@ class MemoryStore:
         if self._suspects > self.max_suspects:
             self._demote(self._suspects - self.max_suspects + self.max_suspects // 16)
         return None
+
+    def _new_generation(self, now: float) -> None:
+        # Every entry now is keyed under an older secret than the one `now` hashes with.
+        rotate = self.keyring.rotate_seconds
+        self._generation_from = now // rotate * rotate
+        self._generation_until = self._generation_from + rotate
+        self._old = len(self._counts)
 
     def _first(self, k: int, t: int, rule: str, path: str, now: float) -> Evidence | None:
         """A subject's first signal (or first since its windows passed): a compact record."""
@@ -163,9 +183,12 @@ class MemoryStore:
         self._drop(dead)
 
     def _drop(self, keys: list[int]) -> None:
+        # `keys` come from the front of the dict, where the entries from before the
+        # rotation are (module doc): they go first.
         counts = self._counts
         for k in keys:
             self._suspects -= type(counts.pop(k)) is list
+        self._old = max(0, self._old - len(keys))
 
     def _rules_of(self, v: int) -> tuple[dict[str, int], list[str]]:
         """The rule counts and paths of a compact record (a subject with one signal so far, or
