@@ -35,6 +35,29 @@ KIND_LABELS = {
     kinds.NONE: _("Not a request"),
 }
 
+# The timeline's steps (events.log actions) in staff words.
+EVENT_LABELS = {
+    "received": _("received"),
+    "kind_set": _("kind set"),
+    "identity_checked": _("register searched"),
+    "verification_sent": _("confirmation link sent"),
+    "verification_failed": _("confirmation link could not be sent"),
+    "verified": _("verified"),
+    "matched": _("matched to a person"),
+    "no_data_held": _("no data held"),
+    "export_ready": _("export ready"),
+    "downloaded": _("download link used"),
+    "corrected": _("data corrected"),
+    "erased": _("data erased"),
+    "restricted": _("restricted"),
+    "objection_upheld": _("objection upheld"),
+    "answered": _("answered"),
+    "reminder": _("reminder sent"),
+    "escalated": _("escalated to the privacy officer"),
+    "closed": _("closed"),
+    "contact_cleared": _("requester's details removed"),
+}
+
 #: Fewer days than this left on the promise colours a line (the issue: "under two days").
 SOON_DAYS = 2
 QUEUE_LINES = 10
@@ -45,6 +68,7 @@ def register() -> None:
     register_labels("request_kind", KIND_LABELS)
     register_labels("request_status", dict(Status.choices))
     register_labels("request_channel", dict(Channel.choices))
+    register_labels("request_event", EVENT_LABELS)
     register_work_source(WorkSource(
         key="requests", heading=_("Open requests by days left"),
         permission="handle_requests", items=queue_items, order=10,

@@ -35,7 +35,9 @@ def test_the_officer_sees_the_list_and_works_a_request_on_its_page(smtp, persona
     assert listing.status_code == 200 and request.reference in listing.content.decode()
     page = client.get(f"/staff/requests/{request.uid}/")
     text = page.content.decode()
-    assert "dag(en)" in text and "verification_sent" in text and "verified" in text  # nl (#15)
+    # nl (#15); the timeline's steps in words, never their codes (#15.8).
+    assert "dag(en)" in text and "bevestigingslink verstuurd" in text and "geverifieerd" in text
+    assert "verification_sent" not in text
     review = client.get(f"/staff/requests/{request.uid}/review/")
     assert "Gegevens die wij van u hebben" in review.content.decode()
     sent = client.post(f"/staff/requests/{request.uid}/export/")
