@@ -160,8 +160,9 @@ def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tupl
         rows.sort(key=_pk)
         read += [(category, datum) for datum in rows]
     used = {datum.agreement_id for _, datum in read if datum.agreement_id is not None}
-    references = dict(Agreement.objects.filter(pk__in=used).order_by()
-                      .values_list("pk", "reference")) if used else {}
+    references: dict[int | None, str] = dict(
+        Agreement.objects.filter(pk__in=used).order_by().values_list("pk", "reference")
+    ) if used else {}
     found: list[tuple[Any, ...]] = []
     for category, datum in read:
         datum.person = person  # the sealed values' AAD names the ref: no query for it
