@@ -10,6 +10,8 @@ echo "== ruff"
 .venv/bin/ruff check privacydesk tests bench
 echo "== mypy"
 .venv/bin/mypy privacydesk
+echo "== import contracts (the layers in pyproject.toml)"
+.venv/bin/lint-imports
 
 export PRIVACYDESK_DATA_DIR
 PRIVACYDESK_DATA_DIR=$(mktemp -d)
