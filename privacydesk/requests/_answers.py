@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import events, kinds
+from privacydesk.requests._reply import without_greeting
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
 
 POST, PHONE = "post", "phone"
@@ -62,7 +63,8 @@ def _check(request: DataSubjectRequest, summary: str) -> str:
     why = answerable(request)
     if why:
         raise RuleViolation("status", "Rt6", why)
-    text = (summary or "").strip()
+    # The letter has its own "Geachte …": a typed greeting would be the second (#15).
+    text = without_greeting(summary)
     if request.kind in _SUMMARISED and not no_data_held(request) and not text:
         raise RuleViolation("summary", "required", gettext(
             "write what was done, for the person"))

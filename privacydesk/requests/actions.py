@@ -16,7 +16,16 @@ from django.utils import timezone
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
-from privacydesk.requests import delivery, events, kinds, notify, portability, render, report
+from privacydesk.requests import (
+    _reply,
+    delivery,
+    events,
+    kinds,
+    notify,
+    portability,
+    render,
+    report,
+)
 from privacydesk.requests.models import DataSubjectRequest, Status
 
 
@@ -32,11 +41,20 @@ def person_of(request: DataSubjectRequest) -> Person:
     return person
 
 
+def addressed(request: DataSubjectRequest, document: dict[str, Any]) -> dict[str, Any]:
+    """The access report of `request` addressed to its requester under its reference
+    (VZ-…), as the HTML, the PDF and the staff review show it (issue #15)."""
+    contact = request.contact()
+    return render.for_request(document, reference=request.reference, name=contact["name"],
+                              address=contact["address"])
+
+
 def export_files(request: DataSubjectRequest, *, actor: str) -> tuple[str, dict[str, bytes]]:
     """Build the export of an access or portability request: (kind, {file name: bytes})."""
     person = person_of(request)
     if request.kind == kinds.ACCESS:
-        document = report.build(person, actor=actor, lang=request.language)
+        document = addressed(request, report.build(person, actor=actor,
+                                                   lang=request.language))
         return "access", {
             "report.json": json.dumps(document, ensure_ascii=False, indent=2).encode(),
             "report.html": render.html(document).encode(),
@@ -233,7 +251,9 @@ def confirm_done(request: DataSubjectRequest, summary: str, *, actor: str) -> No
     if request.kind not in (kinds.RECTIFICATION, kinds.RESTRICTION, kinds.OBJECTION):
         raise RuleViolation("kind", "Rt6", "access, portability and erasure answer themselves")
     person_of(request)
-    text = (summary or "").strip()
+    # The mail greets the person itself: a greeting typed into the summary is dropped so
+    # the person is not greeted twice (issue #15, `_reply.without_greeting`).
+    text = _reply.without_greeting(summary)
     if not text:
         raise RuleViolation("summary", "required", "write what was done, for the person")
     _done(request, text, f"e-mail: {request.kind} carried out", actor=actor)

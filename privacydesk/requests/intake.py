@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -30,6 +31,10 @@ from privacydesk.requests.models import (
 )
 
 log = logging.getLogger("privacydesk.requests")
+
+#: detail key: how staff checked the requester's identity while filing (a call or a visit)
+IDENTITY_CHECKED = "identity_checked_by_staff"
+_SPOKEN_CHANNELS = (Channel.PHONE, Channel.IN_PERSON)
 
 
 def _new(kind: str, channel: str, *, name: str, email: str, subject: str, message: str,
@@ -63,6 +68,11 @@ def start(request: DataSubjectRequest, *, actor: str) -> None:
         return
     if not request.contact()["email"]:
         return
+    if request.detail.get(IDENTITY_CHECKED):
+        # Staff checked the caller's identity in the call or visit (issue #15): a "please
+        # confirm" e-mail would ask the person for what was already done. Staff match the
+        # person and mark the request verified on its page instead.
+        return
     try:
         verification.begin(request, actor=actor)
     except RuleViolation as exc:
@@ -86,7 +96,8 @@ def file_web_request(*, kind: str, name: str, email: str, message: str = "",
 
 def file_staff_request(*, kind: str, name: str, email: str, message: str, language: str,
                        actor: str, received_at: datetime | None = None,
-                       channel: str = Channel.STAFF, address: str = "") -> DataSubjectRequest:
+                       channel: str = Channel.STAFF, address: str = "",
+                       identity_checked: str = "") -> DataSubjectRequest:
     """A request that came by letter, telephone or in person, entered by staff.
 
     The clocks run from when it was received (Rt6), which staff may date back but not
@@ -94,13 +105,16 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
     input raises RuleViolation(field, rule, message) and stores nothing; the filing is one
     transaction (request, timeline, audit entry). With an e-mail address the identity step
     follows (the register search and the confirmation link, `start`); without one, staff
-    verify the requester another way.
+    verify the requester another way. `identity_checked` (a call or a visit only: how staff
+    checked who they spoke to, no addresses) means the identity step is done: no
+    confirmation e-mail goes out (issue #15); staff match the person and mark it verified.
     """
     now = timezone.now()
     when = received_at or now
+    checked = (identity_checked or "").strip()
     problems = staff_filing_problems(channel=channel, name=name, email=email,
                                      address=address, received_at=when, now=now,
-                                     message=message)
+                                     message=message, identity_checked=checked)
     if problems:
         raise problems[0]
     with transaction.atomic():
@@ -108,6 +122,11 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
                        message=message, language=language, received_at=when, actor=actor,
                        address=address.strip(),
                        note="" if email.strip() else "no e-mail address: verify by other means")
+        if checked:
+            request.detail = {**request.detail, IDENTITY_CHECKED: checked[:300]}
+            request.save(update_fields=["detail"])
+            events.log(request, "identity_checked", actor=actor, at=when,
+                       note=f"by staff while filing: {checked}"[:300])
     start(request, actor=actor)
     request.refresh_from_db()
     return request
@@ -115,7 +134,7 @@ def file_staff_request(*, kind: str, name: str, email: str, message: str, langua
 
 def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
                           received_at: datetime, now: datetime | None = None,
-                          message: str = "") -> list[RuleViolation]:
+                          message: str = "", identity_checked: str = "") -> list[RuleViolation]:
     """Every rule a staff filing breaks, each naming its field (the back-office form shows
     them all at once; `file_staff_request` refuses with the first)."""
     now = now or timezone.now()
@@ -142,6 +161,15 @@ def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
     elif channel in STAFF_CHANNELS and not address.strip():
         found.append(RuleViolation("email", "Rt5", "give the requester's e-mail address or "
                                    "postal address: the answer has to reach them"))
+    checked = (identity_checked or "").strip()
+    if checked and channel not in _SPOKEN_CHANNELS:
+        found.append(RuleViolation("identity_checked", "Art12", gettext(
+            "only a request made by telephone or in person can have its identity checked "
+            "while it is registered")))
+    if checked and ("@" in checked or len(checked) > 300):
+        found.append(RuleViolation("identity_checked", "format", gettext(
+            "say in at most 300 characters how the identity was checked, without "
+            "addresses")))
     if received_at > now:
         found.append(RuleViolation("received_at", "Rt6", "a request cannot be received in "
                                    "the future; the clocks run from the day it came in"))

@@ -47,6 +47,17 @@ def _send(to: Iterable[str], subject: str, body: str) -> None:
                  reply_to=[controller.email]).send(fail_silently=False)
 
 
+def render_to_requester(request: DataSubjectRequest, template: str,
+                        context: dict[str, Any] | None = None) -> tuple[str, str]:
+    """The (subject, body) of `template` for the requester, in their language, as
+    `to_requester` sends it (also the staff preview of an answer, issue #15)."""
+    lang = request.language if request.language in ("nl", "en") else "nl"
+    return _render(template, lang, {
+        "request": request, "reference": request.reference,
+        "name": request.contact()["name"], "kind_label": kinds.label(request.kind, lang),
+        **(context or {})})
+
+
 def to_requester(request: DataSubjectRequest, template: str,
                  context: dict[str, Any] | None = None) -> None:
     """Send `template` (first line = subject) to the requester; RuleViolation if it fails."""
@@ -54,10 +65,7 @@ def to_requester(request: DataSubjectRequest, template: str,
     if not contact["email"]:
         raise RuleViolation("email", "Rt5", "this request has no e-mail address to answer to; "
                             "answer by post or telephone and record it")
-    lang = request.language if request.language in ("nl", "en") else "nl"
-    subject, body = _render(template, lang, {
-        "request": request, "reference": request.reference, "name": contact["name"],
-        "kind_label": kinds.label(request.kind, lang), **(context or {})})
+    subject, body = render_to_requester(request, template, context)
     try:
         _send([contact["email"]], subject, body)
     except Exception as exc:

@@ -14,7 +14,8 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from privacydesk.requests import delivery, tokens, verification
+from privacydesk.policy import clock
+from privacydesk.requests import delivery, kinds, tokens, verification
 from privacydesk.requests.models import DataSubjectRequest, Delivery
 
 TEXT = {
@@ -37,7 +38,11 @@ TEXT = {
 }
 
 
-def _language(uid: str | None) -> str:
+def _language(uid: str | None, chosen: str | None = None) -> str:
+    """The page's language: the visitor's choice on the language switch (`?lang=`), else
+    the language the request was made in, else Dutch."""
+    if chosen in ("nl", "en"):
+        return str(chosen)
     if uid and len(uid) == 32:
         found = DataSubjectRequest.objects.filter(uid=uid).values_list("language",
                                                                        flat=True).first()
@@ -47,23 +52,35 @@ def _language(uid: str | None) -> str:
 
 
 def _page(request: HttpRequest, lang: str, title: str, *, message: str = "",
-          button: str = "", reference: str = "", status: int = 200) -> HttpResponse:
+          button: str = "", reference: str = "", status: int = 200,
+          pending: DataSubjectRequest | None = None) -> HttpResponse:
     translation.activate(lang)
+    other = "en" if lang == "nl" else "nl"
     response = render(request, "requests/public_page.html", {
-        "lang": lang, "other_lang": "en" if lang == "nl" else "nl",
-        "switch_url": request.path, "page": "request", "title": title, "message": message,
-        "button": button, "reference": reference, "t": TEXT[lang]}, status=status)
+        # The switch reloads this page in the other language; the token stays in the path.
+        "lang": lang, "other_lang": other, "switch_url": f"{request.path}?lang={other}",
+        "page": "request", "title": title, "message": message,
+        "button": button, "reference": reference, "t": TEXT[lang],
+        "pending": _what(pending, lang) if pending else None}, status=status)
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = lang
     return response
+
+
+def _what(found: DataSubjectRequest, lang: str) -> dict[str, object]:
+    """What the person is about to confirm: the kind in their words, the day it was
+    received (the controller's calendar) and the reference (issue #15)."""
+    return {"kind": kinds.label(found.kind, lang), "received": clock.day_of(found.received_at),
+            "reference": found.reference}
 
 
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET names the request (kind, date, reference) and shows the button; POST confirms."""
     parsed = tokens.read(token, verification.SALT)
-    lang = _language(parsed[0] if parsed else None)
+    lang = _language(parsed[0] if parsed else None, request.GET.get("lang"))
     t = TEXT[lang]
     if request.method == "POST":
         done = verification.confirm(token)
@@ -71,7 +88,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             return _page(request, lang, t["confirm_title"], message=t["bad"], status=410)
         return _page(request, lang, t["confirm_title"], message=t["confirmed"],
                      reference=done.reference)
-    return _page(request, lang, t["confirm_title"], button=t["confirm_button"])
+    found = verification.pending(token)
+    if found is None:
+        return _page(request, lang, t["confirm_title"], message=t["bad"], status=410)
+    return _page(request, lang, t["confirm_title"], button=t["confirm_button"],
+                 pending=found)
 
 
 @login_not_required
@@ -81,7 +102,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     parsed = tokens.read(token, delivery.SALT)
     owner = (Delivery.objects.filter(uid=parsed[0]).values_list("request__uid", flat=True)
              .first() if parsed and len(parsed[0]) == 32 else None)
-    lang = _language(owner.hex if owner else None)
+    lang = _language(owner.hex if owner else None, request.GET.get("lang"))
     found, why = delivery.find(token)
     t = TEXT[lang]
     if found is None:

@@ -8,12 +8,17 @@ Latin-1 are replaced rather than refusing the report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 
 from privacydesk.requests.texts import REPORT
+
+# Dutch text names the regulation by its Dutch name (issue #15): the policy's articles say
+# "Art. 6(1)(b) GDPR"; a Dutch reader gets "Art. 6(1)(b) AVG".
+_GDPR = re.compile(r"\bGDPR\b")
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
@@ -26,18 +31,43 @@ def _value(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def for_request(report: dict[str, Any], *, reference: str, name: str,
+                address: str = "") -> dict[str, Any]:
+    """`report` (from `report.build`) addressed for its request: the request's reference
+    (VZ-…) that the person quotes, and the addressee — their name and, for a letter, the
+    postal address as they wrote it (issue #15). A copy; `report` is not changed."""
+    return {**report, "request": {"reference": reference, "addressee": name.strip(),
+                                  "address": [line.strip() for line in address.splitlines()
+                                              if line.strip()]}}
+
+
+def _head(report: dict[str, Any], t: dict[str, str]) -> list[tuple[str, str]]:
+    """Letterhead (the controller, Id1), addressee, then the title and the reference."""
+    c = report["controller"]
+    addressed = report.get("request") or {}
+    out = [("letterhead", c["name"]),
+           ("letterhead_detail", f"{c['street']}, {c['postcode']} {c['city']}"),
+           ("letterhead_detail", f"{c['phone']} · {c['email']}" +
+            (f" · {c['website']}" if c.get("website") else ""))]
+    to = [addressed.get("addressee", ""), *addressed.get("address", [])]
+    out += [("addressee", line) for line in to if line]
+    out.append(("h1", t["title"]))
+    # The request's reference, never the person's register id (issue #15).
+    reference = f"{t['ref']}: {addressed['reference']} · " if addressed.get("reference") else ""
+    out.append(("p", f"{reference}{t['generated']}: {report['generated_at'][:10]}"))
+    out.append(("p", f"{t['controller']}: {c['name']}, {c['street']}, {c['postcode']} "
+                     f"{c['city']} · {c['email']} · {c['phone']}"))
+    return out
+
+
 def lines(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """The report as (style, text) lines: style h1 | h2 | h3 | p | li. One source for both
-    HTML and PDF, so they cannot say different things."""
+    """The report as (style, text) lines: style letterhead | letterhead_detail | addressee |
+    h1 | h2 | h3 | p | li. One source for both HTML and PDF, so they cannot say different
+    things. Dutch lines say AVG, never GDPR (the person's own data values stay as held)."""
     lang = report["language"]
     t = REPORT[lang]
-    c = report["controller"]
-    out = [("h1", t["title"]),
-           ("p", f"{t['controller']}: {c['name']}, {c['street']}, {c['postcode']} "
-                 f"{c['city']} · {c['email']} · {c['phone']}"),
-           ("p", f"{t['ref']}: {report['person']['ref']} · {t['generated']}: "
-                 f"{report['generated_at'][:10]}"),
-           ("h2", t["roles"])]
+    out = _head(report, t)
+    out.append(("h2", t["roles"]))
     out += [("li", f"{r['role_label']}" + (f" — {r['organisation']}" if r["organisation"]
                                            else "") + f" ({r['since']} – {r['until'] or ''})")
             for r in report["person"]["roles"]] or [("li", t["none"])]
@@ -47,7 +77,7 @@ def lines(report: dict[str, Any]) -> list[tuple[str, str]]:
     for d in report["data"]:
         out.append(("h3", d["category_label"] + (f" — {t['restricted']}" if d["restricted"]
                                                  else "")))
-        out += [("li", f"{d['field_labels'].get(k, k)}: {_value(v, lang)}")
+        out += [("value", f"{d['field_labels'].get(k, k)}: {_value(v, lang)}")
                 for k, v in d["values"].items()]
         r = d["retention"]
         until = r["until"] or t["retention_open"]
@@ -72,7 +102,10 @@ def lines(report: dict[str, Any]) -> list[tuple[str, str]]:
     out.append(("h2", t["complaint"]))
     out.append(("p", f"{t['complaint_text']} {report['complaint']['authority']} "
                      f"({report['complaint']['url']})."))
-    return out
+    if lang == "nl":
+        out = [(style, _GDPR.sub("AVG", text)) if style != "value" else (style, text)
+               for style, text in out]
+    return [("li" if style == "value" else style, text) for style, text in out]
 
 
 def html(report: dict[str, Any]) -> str:
@@ -103,7 +136,9 @@ def pdf(report: dict[str, Any]) -> bytes:
         doc.add_font("dejavu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
         family = "dejavu"
     doc.add_page()
-    sizes = {"h1": (16, "B"), "h2": (13, "B"), "h3": (11, "B"), "p": (10, ""), "li": (10, "")}
+    sizes = {"h1": (16, "B"), "h2": (13, "B"), "h3": (11, "B"), "p": (10, ""), "li": (10, ""),
+             "letterhead": (14, "B"), "letterhead_detail": (9, ""), "addressee": (10, "")}
+    previous = ""
     for style, text in lines(report):
         size, weight = sizes[style]
         doc.set_font(family, weight, size)
@@ -111,6 +146,12 @@ def pdf(report: dict[str, Any]) -> bytes:
             text = text.encode("latin-1", "replace").decode("latin-1")
         if style in ("h2", "h3"):
             doc.ln(2)
+        # The address block sits apart from the letterhead, as on a letter (window envelope).
+        if style == "addressee" and previous != "addressee":
+            doc.ln(12)
+        if style == "h1" and previous in ("addressee", "letterhead_detail"):
+            doc.ln(10)
+        previous = style
         doc.multi_cell(0, size * 0.55, ("• " if fonts and style == "li" else
                                         "- " if style == "li" else "") + text,
                        new_x="LMARGIN", new_y="NEXT")

@@ -31,7 +31,8 @@ RIGHTS: dict[str, list[str] | str] = {
 
 REPORT: dict[str, dict[str, str]] = {
     "nl": {"title": "Inzage in uw persoonsgegevens", "controller": "Verwerkingsverantwoordelijke",
-           "ref": "Uw kenmerk", "generated": "Opgesteld op", "roles": "Uw relatie met ons",
+           "ref": "Kenmerk van uw verzoek", "generated": "Opgesteld op",
+           "roles": "Uw relatie met ons",
            "data": "Gegevens die wij van u hebben", "source": "Bron", "purpose": "Doel",
            "basis": "Grondslag", "agreement": "Overeenkomst", "collected": "Verkregen op",
            "retention": "Bewaard tot", "retention_open": "nog niet bekend — zolang de grond "
@@ -42,7 +43,8 @@ REPORT: dict[str, dict[str, str]] = {
            "no_data": "Wij hebben geen gegevens van u in categorieën van ons register.",
            "purposes": "Doelen", "categories": "Categorieën"},
     "en": {"title": "Access to your personal data", "controller": "Controller",
-           "ref": "Your reference", "generated": "Drawn up on", "roles": "Your relation to us",
+           "ref": "Reference of your request", "generated": "Drawn up on",
+           "roles": "Your relation to us",
            "data": "Data we hold about you", "source": "Source", "purpose": "Purpose",
            "basis": "Legal basis", "agreement": "Agreement", "collected": "Collected on",
            "retention": "Kept until", "retention_open": "not known yet — while the ground "

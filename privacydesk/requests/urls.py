@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from privacydesk.requests import _answer_views, _matching_views, _picking_views, views
+from privacydesk.requests import (
+    _answer_views,
+    _matching_views,
+    _picking_views,
+    _reply_views,
+    views,
+)
 
 app_name = "requests"
 urlpatterns = [
@@ -30,6 +36,7 @@ urlpatterns = [
     path("<uuid:uid>/restrict/", views.restrict, name="restrict"),
     path("<uuid:uid>/objection/", views.objection, name="objection"),
     path("<uuid:uid>/done/", views.confirm_done, name="done"),
+    path("<uuid:uid>/done/preview/", _reply_views.reply_preview, name="reply_preview"),
     path("<uuid:uid>/close/", views.close, name="close"),
     path("<uuid:uid>/posted/", views.posted, name="posted"),
 ]

@@ -76,6 +76,22 @@ def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime,
     return request.status
 
 
+def pending(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
+    """The request `token` would confirm, read only (the confirm page names it before the
+    button: kind, date, reference — issue #15); None where `confirm` would refuse."""
+    parsed = tokens.read(token, SALT)
+    if parsed is None or len(parsed[0]) != 32:
+        return None
+    uid, secret = parsed
+    request = DataSubjectRequest.objects.filter(uid=uid).first()
+    if request is None or not tokens.matches(secret, request.verification_hash):
+        return None
+    if (request.status != Status.AWAITING_VERIFICATION
+            or (now or timezone.now()) > request.legal_deadline):
+        return None
+    return request
+
+
 def confirm(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
     """Mark the request of `token` verified; None for a bad, used or expired link."""
     parsed = tokens.read(token, SALT)

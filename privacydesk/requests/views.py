@@ -82,7 +82,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         # Every broken rule at once, each on its field (the service refuses the first).
         for problem in intake.staff_filing_problems(
                 channel=data["channel"], name=data["name"], email=data["email"],
-                address=data["address"], received_at=received_at(data["received_on"])):
+                address=data["address"], received_at=received_at(data["received_on"]),
+                identity_checked=data["identity_checked"]):
             show_violation(form, problem, aliases)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -91,7 +92,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"], channel=data["channel"], name=data["name"],
                 email=data["email"], address=data["address"], message=data["notes"],
                 language=data["language"], actor=_actor(request),
-                received_at=received_at(data["received_on"]))
+                received_at=received_at(data["received_on"]),
+                identity_checked=data["identity_checked"])
         except RuleViolation as error:
             show_violation(form, error, aliases)
         else:
@@ -136,7 +138,7 @@ def request_review(request: HttpRequest, uid: UUID) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("requests:detail", uid=uid)
     return render(request, "requests/review.html", {
-        "r": found, "lines": report_render.lines(document)})
+        "r": found, "lines": report_render.lines(actions.addressed(found, document))})
 
 
 def _parse_values(text: str) -> dict[str, str]:
