@@ -20,6 +20,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _matching, verification
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.staff.access import require_permission
+from privacydesk.staff.person_labels import short_reference
 
 PERMISSION = "handle_requests"
 
@@ -75,7 +76,8 @@ def match(request: HttpRequest, uid: str) -> HttpResponse:
         candidates = _matching.search_for(found, query, actor=_actor(request))
     except RuleViolation as exc:
         error = explain(exc)
-    rows = [{"candidate": c, "matched_on": ", ".join(str(MATCHED_ON[m]) for m in c.matched_on),
+    rows = [{"candidate": c, "short": short_reference(c.ref),
+             "matched_on": ", ".join(str(MATCHED_ON[m]) for m in c.matched_on),
              "matched_keys": ",".join(c.matched_on)} for c in candidates]
     return render(request, "requests/match.html", {
         "r": found, "criteria": criteria, "error": error, "rows": rows,

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from privacydesk.policy import clock
 from privacydesk.register.models import Address, Person
 from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.staff.person_labels import short_reference
 
 from .walks import assert_accessible, assert_dutch, fresh_demo, sign_in_demo
 
@@ -76,7 +77,7 @@ def test_a_letter_asking_for_erasure_is_matched_erased_answered_by_post_and_clos
     expect(candidates).to_contain_text("postcode + huisnummer")
     shot(page, "walk-letter-2-candidates")
     _check(page, axe_source)
-    candidates.locator("tr", has=page.get_by_text(str(person.ref)[:8])).get_by_role(
+    candidates.locator("tr", has=page.get_by_text(short_reference(person.ref))).get_by_role(
         "button", name="Deze persoon").click()
     expect(page.locator("body")).to_contain_text("De persoon is aan dit verzoek gekoppeld")
 

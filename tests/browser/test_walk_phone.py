@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, expect
 from privacydesk.policy import clock
 from privacydesk.register.models import Person, Phone
 from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.staff.person_labels import short_reference
 
 from .walks import assert_accessible, assert_dutch, fresh_demo, sign_in_demo
 
@@ -75,7 +76,7 @@ def test_a_call_asking_for_restriction_is_matched_by_phone_answered_by_phone_and
     expect(candidates).to_contain_text("telefoonnummer")
     shot(page, "walk-phone-1-candidates")
     check()
-    candidates.locator("tr", has=page.get_by_text(str(person.ref)[:8])).get_by_role(
+    candidates.locator("tr", has=page.get_by_text(short_reference(person.ref))).get_by_role(
         "button", name="Deze persoon").click()
     page.fill("#note", "Teruggebeld op het nummer in het register")
     page.locator("form[action$='/verify/'] button[type=submit]").click()

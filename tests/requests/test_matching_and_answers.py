@@ -21,6 +21,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
 from privacydesk.requests import _answers, _matching, actions, intake, verification
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
+from privacydesk.staff.person_labels import short_reference
 from privacydesk.vault.models import AuditEntry
 
 from .conftest import ANNA
@@ -133,7 +134,7 @@ def test_staff_search_by_postcode_see_the_candidate_and_link_and_verify_her(
     assert nl("Search the register for the requester") in detail
     found = client.post(f"/staff/requests/{request.uid}/match/",
                         {"postcode": "9711 LM", "house_number": "12"}).content.decode()
-    assert "Anna de Vries" in found and str(personas.anna.ref)[:8] in found
+    assert "Anna de Vries" in found and short_reference(personas.anna.ref) in found
     assert "postcode + huisnummer" in found and nl("This person") in found
     # Showing her name is an audited read with the request's purpose (Sec4).
     shown = AuditEntry.objects.filter(action="read", object_type="register.person").get()
@@ -145,6 +146,9 @@ def test_staff_search_by_postcode_see_the_candidate_and_link_and_verify_her(
     assert request.person_ref == str(personas.anna.ref) and request.status == Status.NEW
     assert request.events.get(action="matched").note == (
         f"person {str(personas.anna.ref)[:8]} chosen (matched on postcode)")
+    linked = client.get(f"/staff/requests/{request.uid}/").content.decode()
+    assert nl("Linked person:") in linked and "Anna de Vries" in linked  # a name, no UUID
+    assert f'name="person_ref" value="{personas.anna.ref}"' in linked
     client.post(f"/staff/requests/{request.uid}/verify/",
                 {"person_ref": request.person_ref, "note": "handtekening vergeleken"})
     request.refresh_from_db()
