@@ -53,9 +53,12 @@ class Command(PrivacydeskCommand):
                       "time).")
         if do_serve:
             from privacydesk.jobs.worker import start_beside_server
+            from privacydesk.server import public_url
             from privacydesk.server import serve as serving
 
             self.echo(f"privacydesk on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+            # The demo's e-mail links must reach this server, on this --port (#15).
+            self.echo(f"links in e-mails use {public_url.adopt('http', '127.0.0.1', port)}/")
             background = start_beside_server()   # the daily sweep etc., as `serve` (#14.4)
             try:
                 serving.run("127.0.0.1", port, 2)

@@ -44,6 +44,7 @@ class Command(PrivacydeskCommand):
                cert: str | None, keyfile: str | None, redirect_port: int | None,
                **_: Any) -> None:
         from privacydesk.jobs.worker import start_beside_server
+        from privacydesk.server import public_url
         from privacydesk.server import serve as serving
 
         if tls:
@@ -60,6 +61,8 @@ class Command(PrivacydeskCommand):
         scheme = "https" if tls else "http"
         self.echo(f"privacydesk on {scheme}://{host}:{port}/ (no access log; Ctrl-C stops)",
                   err=True)
+        # E-mail links go to the address served here unless the operator set one (#15).
+        self.echo(f"links in e-mails use {public_url.adopt(scheme, host, port)}/", err=True)
         redirector = None
         if tls and redirect_port:
             redirector = subprocess.Popen([  # noqa: S603 - our own module, fixed arguments
