@@ -27,6 +27,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
@@ -55,13 +56,15 @@ def create_token(user: StaffUser, name: str, days: int | None = None, *,
     """
     name = (name or "").strip()
     if not name:
-        raise RuleViolation("name", "required", "a token needs a name saying what it is for")
+        raise RuleViolation("name", "required",
+                            gettext_noop("a token needs a name saying what it is for"))
     if days is None:
         days = get_policy().staff_accounts.token_days
     if not 1 <= days <= MAX_DAYS:
         raise RuleViolation("days", "range", f"a token is valid for 1 to {MAX_DAYS} days")
     if not user.is_active:
-        raise RuleViolation("user", "active", "tokens are only issued to active staff accounts")
+        raise RuleViolation("user", "active",
+                            gettext_noop("tokens are only issued to active staff accounts"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
@@ -154,7 +157,7 @@ def revoke_token(token: ApiToken, viewer: StaffUser | None = None, *,
         now = timezone.now()
         if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
                 revoked_at=now):
-            raise RuleViolation("id", "revoked", "this token is revoked already")
+            raise RuleViolation("id", "revoked", gettext_noop("this token is revoked already"))
         token.revoked_at = now
         audit.record(actor=actor, action="revoke", object_type=_OBJECT,
                      object_id=str(token.pk), purpose="security",

@@ -4,9 +4,12 @@ following the browser."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
-from privacydesk.staff.models import StaffUser
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.staff import tokens
+from privacydesk.staff.models import ApiToken, StaffUser
 from privacydesk.vault.models import AuditEntry
 
 
@@ -84,3 +87,16 @@ def test_the_public_site_keeps_its_own_language_whatever_staff_chose(staff_clien
     # A staff member reading the English statement reads it as any visitor would.
     assert _html_lang(officer.get("/en/", HTTP_ACCEPT_LANGUAGE="nl")) == "en"
     assert _html_lang(Client().get("/en/", HTTP_ACCEPT_LANGUAGE="nl")) == "en"
+
+
+def test_a_refused_step_is_explained_in_dutch_and_the_api_error_stays_english(staff_client):
+    """A rule's message reaches a Dutch colleague in Dutch; what the service raises (and
+    the API and CLI print) stays English."""
+    officer = staff_client("privacy_officer")
+    raw = tokens.create_token(officer.staff_user, "sync", actor="tester")
+    token = ApiToken.objects.get(token_hash=tokens.hash_token(raw))
+    officer.post(f"/staff/tokens/{token.pk}/revoke/")
+    again = officer.post(f"/staff/tokens/{token.pk}/revoke/", follow=True)
+    assert "dit token is al ingetrokken" in again.content.decode()
+    with pytest.raises(RuleViolation, match="revoked already"):
+        tokens.revoke_token(token, officer.staff_user, actor="tester")

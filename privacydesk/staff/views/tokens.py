@@ -47,7 +47,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     except RuleViolation as error:
         if error.rule == "Sec3":
             raise PermissionDenied
-        messages.error(request, error.message)
+        messages.error(request, _(error.message))
         return redirect("staff:token_list")
     manager = has_permission(viewer, "manage_staff")
     return render(request, "staff/token_list.html", {
@@ -64,7 +64,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         tokens.revoke_token(token, viewer, actor=actor(request))
     except RuleViolation as error:
-        messages.error(request, error.message)
+        messages.error(request, _(error.message))
     else:
         messages.success(request, _("The token %(name)s (%(short_id)s) is revoked.")
                          % {"name": token.name, "short_id": token.short_id})
