@@ -1,0 +1,1 @@
+"""Labelled mail written for the classifier's tests (#15): see `mail`."""
