@@ -239,6 +239,7 @@ def test_after_erasure_the_erase_button_is_gone_and_the_post_answer_closes_the_r
     assert request.answered_how == "post: letter sent (ontvangstbevestiging)"
     assert _events(request)[-2:] == ["answered", "closed"]
     assert nl("Sent by post") not in done and "/answer/" not in done
+    assert "per post beantwoord" in done  # the timeline, in the staff's Dutch
     assert "1 request answered by post, 0 by telephone" in request_deadlines().details
     assert any("1 answered by post or telephone" in line
                for line in request_channels().details)

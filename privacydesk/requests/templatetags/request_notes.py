@@ -24,6 +24,12 @@ FIXED_NOTES = {
         pgettext_lazy("timeline", "no data held; told by e-mail"),
     "no e-mail address: verify by other means":
         pgettext_lazy("timeline", "no e-mail address: verify by other means"),
+    "letter sent by post":
+        pgettext_lazy("timeline", "letter sent by post"),
+    "answered by post":
+        pgettext_lazy("timeline", "answered by post"),
+    "answered by phone":
+        pgettext_lazy("timeline", "answered by phone"),
     "all data restricted (Art. 18)":
         pgettext_lazy("timeline", "all data restricted (Art. 18)"),
     "legal deadline passed":
