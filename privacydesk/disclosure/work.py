@@ -18,8 +18,19 @@ from privacydesk.staff.workqueue import WorkItem, WorkSource, register_work_sour
 QUEUE_LINES = 10
 
 
+# The gate's roads (models.Basis) and a consent request's state (ConsentRequest.state) in
+# staff words; the model's choices are English and not translated.
+BASIS_LABELS = {"agreement": _("agreement (D1, D2)"),
+                "legal_obligation": _("legal obligation (D1)"), "consent": _("consent (D3)")}
+STATE_LABELS = {ConsentStatus.PENDING: _("waiting for the person"),
+                ConsentStatus.GRANTED: _("granted"), ConsentStatus.REFUSED: _("refused"),
+                ConsentStatus.WITHDRAWN: _("withdrawn"),
+                "lapsed": _("lapsed (the link expired unanswered)"), "expired": _("expired")}
+
+
 def register() -> None:
-    register_labels("consent_status", dict(ConsentStatus.choices))
+    register_labels("disclosure_basis", BASIS_LABELS)
+    register_labels("consent_state", {str(k): v for k, v in STATE_LABELS.items()})
     register_work_source(WorkSource(
         key="consents", heading=_("Consents waiting for the person"),
         permission="disclose_data", items=queue_items, order=40,

@@ -71,7 +71,8 @@ def test_staff_ask_consent_and_record_a_withdrawal(personas, staff_client, smtp)
     assert page.status_code == 302 and page["Location"].endswith(f"{consent.uid}/")
     assert len(smtp.messages) == 1
     detail = client.get(page["Location"]).content.decode()
-    assert "pending" in detail and PARTNER in detail
+    # The state in words, not its code (#15.8): staff read Dutch by default.
+    assert "wacht op de persoon" in detail and PARTNER in detail
     listing = client.get("/staff/disclosures/consents/").content.decode()
     assert str(consent.uid) in listing
     refused = _post(client, f"/staff/disclosures/consents/{consent.uid}/withdraw/")

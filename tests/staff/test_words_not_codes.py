@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from privacydesk.access.models import AccessRequest, ClientServer
 from privacydesk.callbacks import services as callbacks
+from privacydesk.disclosure.models import ConsentRequest, Disclosure
 from privacydesk.guard import rules
 from privacydesk.guard.detector import Evidence
 from privacydesk.guard.services import register_offender
@@ -36,8 +37,10 @@ from privacydesk.staff.person_labels import short_reference
 UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
 PAGES = ("/staff/", "/staff/requests/", "/staff/requests/?status=all",
          "/staff/retention/", "/staff/incidents/", "/staff/guard/", "/staff/access/",
-         "/staff/access/all/", "/staff/callbacks/", "/staff/persons/", "/staff/agreements/")
+         "/staff/access/all/", "/staff/callbacks/", "/staff/persons/", "/staff/agreements/",
+         "/staff/disclosures/", "/staff/disclosures/consents/")
 # Pages of one person (the {ref} is Anna's).
+CONSENT_PAGE = "/staff/disclosures/consents/{uid}/"
 PERSON_PAGES = ("/staff/retention/holds/{ref}/", "/staff/persons/{ref}/",
                 "/staff/persons/{ref}/roles/")
 # Codes that are also ordinary words of the Dutch pages or the policy's own labels (the
@@ -90,7 +93,15 @@ def demo(people, settings, tmp_path):
         server=server, principal="root", action="Schijf vol", minutes=30,
         basis=AccessRequest.REPAIR, repair_reference="TICKET-7",
         repair_contact_ref=str(people.eva.ref), requested_by="jan")
-    return {"letter": letter, "web": web, "breach": breach}
+    consent = ConsentRequest.objects.create(
+        person=people.eva, person_ref=people.eva.ref, recipient="Drukkerij De Boer",
+        categories=["names", "email"], purpose="agreement", explanation="Kerstkaart",
+        requested_by="olga", link_expires_at=timezone.now() + timedelta(days=14))
+    Disclosure.objects.create(
+        person=people.eva, person_ref=people.eva.ref, recipient="Drukkerij De Boer",
+        categories=["names"], purpose="agreement", basis="consent", legal_basis="consent",
+        consent=consent, actor="olga")
+    return {"letter": letter, "web": web, "breach": breach, "consent": consent}
 
 
 def _assert_words_only(url: str, page: str) -> None:
@@ -158,3 +169,12 @@ def test_a_role_that_may_not_see_names_sees_the_short_reference_only(staff_clien
         f"Anna de Vries ({short_reference(people.anna.ref)})")
     assert short_reference(people.anna.ref).startswith("P-")
     assert not UUID.search(short_reference(people.anna.ref))
+
+
+@pytest.mark.dates
+def test_a_consent_request_page_shows_no_uuid_or_code(staff_client, demo):
+    page = CONSENT_PAGE.format(uid=demo["consent"].uid)
+    response = staff_client("privacy_officer").get(page, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    _assert_words_only(page, response.content.decode())
+    assert "Drukkerij De Boer" in visible_text(response.content.decode())

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from privacydesk.policy.active import get_policy
-from privacydesk.staff import labels, mfa, permissions, person_labels
+from privacydesk.staff import labels as labels_of
+from privacydesk.staff import mfa, permissions, person_labels
 
 register = template.Library()
 
@@ -60,7 +61,13 @@ def purpose_label(key: str) -> str:
 def label(code: Any, group: str) -> str:
     """`{{ r.kind|label:"request_kind" }}`: the label of a stored code (staff/labels.py);
     staff never read `access`, `verification_sent` or `contact_form` (#15)."""
-    return labels.label(group, code)
+    return labels_of.label(group, code)
+
+
+@register.filter
+def labels(codes: Any, group: str) -> str:
+    """`{{ d.categories|labels:"category" }}`: the labels of a list of codes, joined by ", "."""
+    return ", ".join(labels_of.label(group, code) for code in (codes or ()))
 
 
 @register.filter
@@ -83,5 +90,5 @@ def agreement_label(agreement: Any) -> str:
     if agreement is None:
         return "—"
     client = agreement.organisation.name if agreement.organisation_id else agreement.title
-    return " · ".join(p for p in (client, labels.label("agreement_kind", agreement.kind),
+    return " · ".join(p for p in (client, labels_of.label("agreement_kind", agreement.kind),
                                   agreement.reference) if p)
