@@ -176,9 +176,10 @@ def erase_data(person: Person, picks: Iterable[tuple[str, int]], *, actor: str,
     is not this person's raises RuleViolation("datum", "exists"), a pick a legal rule or a
     hold keeps raises RuleViolation("datum", "Art17(3)") naming the rule — and nothing is
     deleted. The rows are really deleted, with a deletion receipt per category (a restore
-    from an older backup deletes them again) and an audit entry; the person and their other
-    data stay as they were, so no erasure-ledger line (the ledger erases a whole person on
-    restore). Returns the receipt with `partial=True`."""
+    from an older backup deletes them again: the receipts are in the database and, after
+    commit, in the erasure journal) and an audit entry; the person and their other data stay
+    as they were, so no erasure-ledger line (the ledger erases a whole person on restore).
+    Returns the receipt with `partial=True`."""
     wanted = sorted(set(picks))
     if not wanted:
         raise RuleViolation("datum", "required", "pick at least one datum to erase")
@@ -205,6 +206,9 @@ def erase_data(person: Person, picks: Iterable[tuple[str, int]], *, actor: str,
                                     .label_lower, category, ERASURE, ids, at=now,
                                     person_ref=ref, generation=generation, actor=actor))
         DeletionReceipt.objects.bulk_create(receipts)
+        # No ledger line erases a part of a person: the receipts go into the journal
+        # outside the database, so a restore after losing it still deletes them (Rt3).
+        transaction.on_commit(lambda: journal.append_receipts(receipts))
         deleted = {category: len(ids) for category, ids in by_category.items()}
         audit.record(actor=actor, action="erase", object_type="register.person",
                      object_id=str(person.pk), person_ref=ref, purpose="erasure",

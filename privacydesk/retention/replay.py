@@ -2,9 +2,10 @@
 
 `collect` reads, BEFORE the database is replaced, every erasure-ledger entry, deletion
 receipt and backup record made since backup generation G (from the database and from the
-erasure journal file). `apply` runs AFTER the backup is loaded, in the same transaction:
-it merges those rows back (they are the proof) and re-applies them, so an erased person
-stays erased and swept data stay gone, whatever the restored tables held.
+erasure journal file, which holds the ledger and the receipts of partial erasures).
+`apply` runs AFTER the backup is loaded, in the same transaction: it merges those rows back
+(they are the proof) and re-applies them, so an erased person stays erased, picked data
+stay erased and swept data stay gone, whatever the restored tables held.
 """
 
 from __future__ import annotations
@@ -42,13 +43,21 @@ def collect() -> Survivors:
     found = Survivors()
     for row in _values(ErasureLedger):
         found.ledger[str(row["uid"])] = row
+    found.receipts = _values(DeletionReceipt)
+    known = {str(row["uid"]) for row in found.receipts}
     for line in journal.read():
+        if line.get("entry") == journal.RECEIPT:   # a partial erasure's receipt (#15)
+            if line["uid"] not in known:
+                row = {k: v for k, v in line.items() if k != "entry"}
+                row["at"] = datetime.fromisoformat(row["at"])
+                found.receipts.append(row)
+                known.add(line["uid"])
+            continue
         found.ledger.setdefault(line["uid"], {
             "uid": line["uid"], "person_ref": line["person_ref"],
             "erased_at": datetime.fromisoformat(line["erased_at"]), "actor": line["actor"],
             "request_ref": line["request_ref"], "generation": line["generation"],
             "summary": line["summary"]})
-    found.receipts = _values(DeletionReceipt)
     found.backups = _values(BackupRecord)
     return found
 

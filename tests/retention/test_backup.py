@@ -163,3 +163,54 @@ def test_audit_entries_of_another_history_are_set_aside_not_lost(personas):
     assert "Anna" not in files[0].read_text()
     assert AuditEntry.objects.get(action="restore").detail_data["audit_entries_set_aside"] == 2
     assert audit.verify().ok
+
+
+def test_a_restore_deletes_the_picked_data_again_and_keeps_the_rest_of_the_person(
+        personas, django_capture_on_commit_callbacks):
+    # Rt3 for a partial erasure (#15): Anna asked to erase only her address after the
+    # backup; restoring that backup must not bring the address back, nor erase the rest.
+    anna, address_model = personas.anna, DATUM_MODELS["address"]
+    address = address_model._default_manager.get(person=anna)
+    address_row = f"register.address:{address.pk}"
+    before = snapshot()
+    record = backup.create()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = erasure.erase_data(anna, [("address", address.pk)], actor=ACTOR,
+                                    request_ref="REQ-9")
+    assert result.partial and not result.person_deleted
+
+    report = backup.restore(journal.backup_dir() / record.file_name, today=TODAY)
+
+    assert report.erasures == 0 and report.receipts == 1
+    assert not address_model._default_manager.filter(pk=address.pk).exists()
+    after = snapshot()
+    assert after == {k: v for k, v in before.items() if k != address_row}
+    assert not Person.objects.get(pk=anna.pk).restricted
+    # The partial erasure is proven by its receipt; no ledger line erases all of Anna.
+    assert not ErasureLedger.objects.filter(person_ref=str(anna.ref)).exists()
+    assert DeletionReceipt.objects.get(kind="erasure", person_ref=str(anna.ref)).object_ids \
+        == [address.pk]
+    assert audit.verify().ok
+
+
+def test_the_journal_deletes_the_picked_data_again_when_the_database_is_lost(
+        personas, django_capture_on_commit_callbacks):
+    # The database that held the receipt is gone (Rt3, second line of defence): the
+    # journal beside the backups still knows which of Anna's data she had erased.
+    anna, address_model = personas.anna, DATUM_MODELS["address"]
+    address = address_model._default_manager.get(person=anna)
+    before = snapshot()
+    record = backup.create()
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_data(anna, [("address", address.pk)], actor=ACTOR)
+    DeletionReceipt.objects.all().delete()        # as if the database itself was lost
+    ErasureLedger.objects.all().delete()
+
+    report = backup.restore(journal.backup_dir() / record.file_name, today=TODAY)
+
+    assert report.erasures == 0 and report.receipts == 1
+    assert snapshot() == {k: v for k, v in before.items()
+                          if k != f"register.address:{address.pk}"}
+    assert DeletionReceipt.objects.filter(kind="erasure", person_ref=str(anna.ref),
+                                          object_ids=[address.pk]).exists()
+    assert "Eeldersingel" not in journal.journal_path().read_text()
