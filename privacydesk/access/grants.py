@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.access import ca, rules
 from privacydesk.access.models import AccessRequest, Grant, GrantUse, StaffKey
@@ -35,8 +36,9 @@ def _decidable(req: AccessRequest, approver: Any) -> None:
         raise RuleViolation("status", "A2", f"this request is {req.status} already")
     # A2: four eyes. Compared by account and by name: a re-created account is no way round.
     if req.requester_id == approver.pk or req.requested_by == approver.get_username():
-        raise RuleViolation("approver", "A2", "a request must be approved by someone other "
-                            "than the requester")
+        raise RuleViolation(
+            "approver", "A2", gettext_noop("a request must be approved by someone other "
+                                           "than the requester"))
 
 
 def approve(req: AccessRequest, approver: Any) -> Grant:
@@ -47,11 +49,11 @@ def approve(req: AccessRequest, approver: Any) -> Grant:
         raise RuleViolation(problem[0], "A1", problem[1])
     key = StaffKey.objects.filter(user_id=req.requester_id).first()
     if key is None:
-        raise RuleViolation("public_key", "A2", "the requester has no SSH public key")
+        raise RuleViolation("public_key", "A2", gettext_noop("the requester has no SSH public key"))
     start = timezone.now().replace(microsecond=0)
     end = rules.window_end(req, start, req.minutes)
     if end <= start:
-        raise RuleViolation("agreement", "A1", "the agreement has ended")
+        raise RuleViolation("agreement", "A1", gettext_noop("the agreement has ended"))
     who = approver.get_username()
     with transaction.atomic():
         locked = AccessRequest.objects.select_for_update().get(pk=req.pk)
@@ -83,7 +85,7 @@ def refuse(req: AccessRequest, approver: Any, reason: str) -> AccessRequest:
     """Refuse `req`; the reason is required and kept with the request."""
     _decidable(req, approver)
     if not (reason or "").strip():
-        raise RuleViolation("reason", "A2", "say why the request is refused")
+        raise RuleViolation("reason", "A2", gettext_noop("say why the request is refused"))
     with transaction.atomic():
         req.status, req.decided_by = AccessRequest.REFUSED, approver.get_username()
         req.decided_at, req.refusal_reason = timezone.now(), reason.strip()[:500]
@@ -100,7 +102,7 @@ def revoke(grant: Grant, actor: Any, reason: str = "") -> Grant:
     if not own:
         require(actor, "grant_access", "grant")
     if grant.revoked_at is not None:
-        raise RuleViolation("grant", "A2", "this grant is revoked already")
+        raise RuleViolation("grant", "A2", gettext_noop("this grant is revoked already"))
     with transaction.atomic():
         grant.revoked_at, grant.revoked_by = timezone.now(), actor.get_username()
         grant.revoke_reason = (reason or "").strip()[:500]
@@ -116,10 +118,11 @@ def record_use(serial: int, host: str, reporter: Any) -> GrantUse:
     """A2: a server reports a login with certificate `serial`."""
     grant = Grant.objects.filter(serial=serial).first()
     if grant is None:
-        raise RuleViolation("serial", "A2", "no grant has this serial")
+        raise RuleViolation("serial", "A2", gettext_noop("no grant has this serial"))
     host = (host or "").strip().lower()[:253]
     if not host or "@" in host:
-        raise RuleViolation("host", "format", "the host name the certificate was used on")
+        raise RuleViolation(
+            "host", "format", gettext_noop("the host name the certificate was used on"))
     with transaction.atomic():
         use = GrantUse.objects.create(grant=grant, host=host,
                                       reported_by=reporter.get_username())

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.access import keys, rules
 from privacydesk.access.models import AccessRequest, ClientServer, StaffKey
@@ -35,12 +36,14 @@ def add_server(host: str, *, organisation: Organisation | None = None,
     require(actor, "grant_access", "host")
     host = (host or "").strip().lower()
     if not host or len(host) > 253 or any(c.isspace() or c in "@/" for c in host):
-        raise RuleViolation("host", "format", "a host name or address, without spaces")
+        raise RuleViolation(
+            "host", "format", gettext_noop("a host name or address, without spaces"))
     if organisation is None and agreement is None:
-        raise RuleViolation("organisation", "A1", "a client server belongs to a client: "
-                            "name its organisation or its agreement")
+        raise RuleViolation(
+            "organisation", "A1", gettext_noop("a client server belongs to a client: "
+                                               "name its organisation or its agreement"))
     if ClientServer.objects.filter(host=host).exists():
-        raise RuleViolation("host", "unique", "this server is registered already")
+        raise RuleViolation("host", "unique", gettext_noop("this server is registered already"))
     with transaction.atomic():
         server = ClientServer.objects.create(
             host=host, organisation=organisation, agreement=agreement,
@@ -75,8 +78,9 @@ def upload_key(user: Any, text: str) -> StaffKey:
 
 
 def _shared_key() -> RuleViolation:
-    return RuleViolation("public_key", "A2", "this public key is registered for another staff "
-                         "account; every account needs a key of its own (A2)")
+    return RuleViolation(
+        "public_key", "A2", gettext_noop("this public key is registered for another staff "
+                                         "account; every account needs a key of its own (A2)"))
 
 
 def _contact_ref(text: str) -> str:
@@ -84,10 +88,12 @@ def _contact_ref(text: str) -> str:
     try:
         ref = str(uuid.UUID(text.strip()))
     except (ValueError, AttributeError):
-        raise RuleViolation("repair_contact", "A1", "name the client who asked for the repair "
-                            "by their register ref")
+        raise RuleViolation(
+            "repair_contact", "A1", gettext_noop("name the client who asked for the repair "
+                                                 "by their register ref"))
     if not Person.objects.filter(ref=ref).exists():
-        raise RuleViolation("repair_contact", "A1", "no person in the register has this ref")
+        raise RuleViolation(
+            "repair_contact", "A1", gettext_noop("no person in the register has this ref"))
     return ref
 
 
@@ -120,17 +126,19 @@ def _validated(user: Any, server: ClientServer, *, principal: str, action: str,
                force_command: str = "") -> AccessRequest:
     """The unsaved request, or RuleViolation naming the field and the rule."""
     if not rules.PRINCIPAL.fullmatch(principal or ""):
-        raise RuleViolation("principal", "format", "a login name: lowercase letters, digits, "
-                            "'_', '.', '-'; at most 32 characters")
+        raise RuleViolation(
+            "principal", "format", gettext_noop("a login name: lowercase letters, digits, "
+                                                "'_', '.', '-'; at most 32 characters"))
     if not (action or "").strip():
-        raise RuleViolation("action", "A2", "describe the action the access is for")
+        raise RuleViolation("action", "A2", gettext_noop("describe the action the access is for"))
     wanted = rules.default_minutes() if minutes is None else int(minutes)
     if not 1 <= wanted <= rules.max_minutes():
         raise RuleViolation("minutes", "A2", f"between 1 and {rules.max_minutes()} minutes")
     if "\n" in force_command or len(force_command) > 500:
-        raise RuleViolation("force_command", "format", "one command line, at most 500 characters")
+        raise RuleViolation(
+            "force_command", "format", gettext_noop("one command line, at most 500 characters"))
     if not StaffKey.objects.filter(user=user).exists():
-        raise RuleViolation("public_key", "A2", "upload your SSH public key first")
+        raise RuleViolation("public_key", "A2", gettext_noop("upload your SSH public key first"))
     repair = bool(repair_reference.strip() or repair_contact_ref.strip())
     req = AccessRequest(
         server=server, principal=principal, action=action.strip(), minutes=wanted,
@@ -142,8 +150,9 @@ def _validated(user: Any, server: ClientServer, *, principal: str, action: str,
     if req.basis == AccessRequest.REPAIR:
         req.repair_contact_ref = _contact_ref(repair_contact_ref) if repair_contact_ref else ""
     elif agreement is None:
-        raise RuleViolation("agreement", "A1", "no agreement is named and no urgent repair "
-                            "the client asked for is given")
+        raise RuleViolation(
+            "agreement", "A1", gettext_noop("no agreement is named and no urgent repair "
+                                            "the client asked for is given"))
     problem = rules.basis_problem(req, clock.today())
     if problem:
         raise RuleViolation(problem[0], "A1", problem[1])

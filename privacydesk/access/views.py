@@ -26,7 +26,7 @@ ASK, DECIDE = "request_access", "grant_access"
 
 
 def _error(request: HttpRequest, error: RuleViolation) -> None:
-    messages.error(request, f"{error.field}: {error.message} ({error.rule})")
+    messages.error(request, f"{error.field}: {_(error.message)} ({error.rule})")
 
 
 def _pick(model: Any, value: str | None) -> Any:

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.callbacks import contact, letter
 from privacydesk.callbacks.models import (
@@ -52,11 +53,12 @@ def log_attempt(callback: CallbackRequest, outcome: str, *, actor: str,
         raise RuleViolation("outcome", "choice",
                             f"outcome must be one of: {', '.join(Outcome.values)}")
     if len(note) > 500:
-        raise RuleViolation("note", "format", "note is longer than 500 characters")
+        raise RuleViolation("note", "format", gettext_noop("note is longer than 500 characters"))
     with transaction.atomic():
         locked = CallbackRequest.objects.select_for_update().get(pk=callback.pk)
         if locked.status != CallbackStatus.OPEN:
-            raise RuleViolation("callback", "P1", "this callback request is already closed")
+            raise RuleViolation(
+                "callback", "P1", gettext_noop("this callback request is already closed"))
         attempt = CallAttempt.objects.create(callback=locked, outcome=outcome, actor=actor,
                                              note=note)
         if outcome == Outcome.REACHED:
@@ -86,7 +88,8 @@ def check_written_contact(callback: CallbackRequest) -> None:
     # (`[callbacks]`, privacydesk.policy.callbacks), so a burst of calls never opens it.
     """
     if callback.status != CallbackStatus.OPEN:
-        raise RuleViolation("callback", "P2", "this callback request is already closed")
+        raise RuleViolation(
+            "callback", "P2", gettext_noop("this callback request is already closed"))
     get_policy().check_written_contact(call_log(callback))
 
 
@@ -95,10 +98,11 @@ def send_email(callback: CallbackRequest, *, subject: str, body: str,
     """Send `body` to the person's e-mail address over SMTP (P2) and close the request."""
     check_written_contact(callback)
     if not subject.strip() or not body.strip():
-        raise RuleViolation("body", "required", "subject and text are required")
+        raise RuleViolation("body", "required", gettext_noop("subject and text are required"))
     details = contact.read(callback, actor=actor, purpose=WRITTEN_PURPOSE)
     if not details.email:
-        raise RuleViolation("channel", "P2", "no e-mail address is known for this person")
+        raise RuleViolation(
+            "channel", "P2", gettext_noop("no e-mail address is known for this person"))
     controller = get_policy().controller
     with transaction.atomic():
         written = _close_written(callback, Channel.EMAIL, actor, subject[:200])
@@ -112,7 +116,8 @@ def write_letter(callback: CallbackRequest, *, body: str, actor: str) -> bytes:
     check_written_contact(callback)
     details = contact.read(callback, actor=actor, purpose=WRITTEN_PURPOSE)
     if not details.address_lines:
-        raise RuleViolation("channel", "P2", "no postal address is known for this person")
+        raise RuleViolation(
+            "channel", "P2", gettext_noop("no postal address is known for this person"))
     with transaction.atomic():
         pdf = letter.render(get_policy(), details, body=body, lang=callback.language)
         _close_written(callback, Channel.LETTER, actor, "")

@@ -75,13 +75,13 @@ def _detail(request: HttpRequest, callback: CallbackRequest, **forms: object) ->
     try:
         services.check_written_contact(callback)
     except RuleViolation as exc:
-        refusal = exc.message
+        refusal = _(exc.message)
     details = None
     try:
         details = contact.read(callback, actor=_actor(request), purpose="callback",
                                staff_role=_role(request))
     except RuleViolation as exc:
-        messages.error(request, exc.message)
+        messages.error(request, _(exc.message))
     initial = texts.defaults(callback.language, policy.controller.phone)
     context = {
         "callback": callback, "details": details, "refusal": refusal,
@@ -115,7 +115,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
             services.log_attempt(callback, form.cleaned_data["outcome"],
                                  actor=_actor(request), note=form.cleaned_data["note"])
         except RuleViolation as exc:
-            form.add_error(None, f"{exc.message} [{exc.rule}]")
+            form.add_error(None, f"{_(exc.message)} [{exc.rule}]")
         else:
             messages.success(request, _("Call attempt logged."))
             return redirect("callbacks:detail", pk=pk)
@@ -132,7 +132,7 @@ def send_email(request: HttpRequest, pk: int) -> HttpResponse:
             services.send_email(callback, subject=form.cleaned_data["subject"],
                                 body=form.cleaned_data["body"], actor=_actor(request))
         except RuleViolation as exc:
-            form.add_error(None, f"{exc.message} [{exc.rule}]")
+            form.add_error(None, f"{_(exc.message)} [{exc.rule}]")
         except OSError:
             form.add_error(None, "The mail server could not be reached; nothing was sent.")
         else:
@@ -151,7 +151,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
             pdf = services.write_letter(callback, body=form.cleaned_data["body"],
                                         actor=_actor(request))
         except RuleViolation as exc:
-            form.add_error(None, f"{exc.message} [{exc.rule}]")
+            form.add_error(None, f"{_(exc.message)} [{exc.rule}]")
         else:
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="letter-{pk}.pdf"'

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RestrictedError, RuleViolation
 from privacydesk.register import formats
@@ -25,8 +27,9 @@ def clean_recipient(value: Any, field: str = "recipient") -> str:
     log names the company (D2 names it the same way), never a person's address (Sec1)."""
     name = formats.text(value, field, max_length=200)
     if "@" in name:
-        raise RuleViolation(field, "format", "name the receiving organisation (as the "
-                            "agreement names it), not an e-mail address")
+        raise RuleViolation(field, "format", gettext_noop(
+            "name the receiving organisation (as the agreement names it), not an e-mail "
+            "address"))
     return name
 
 

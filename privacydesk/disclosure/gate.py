@@ -25,6 +25,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.disclosure import coverage, obligations
 from privacydesk.disclosure.common import (
@@ -57,7 +58,7 @@ def _agreement(value: Agreement | str) -> Agreement:
     ref = value.reference if isinstance(value, Agreement) else value
     found = Agreement.objects.filter(reference=ref).first() if isinstance(ref, str) else None
     if found is None:
-        raise RuleViolation("agreement", "exists", "no agreement has this reference")
+        raise RuleViolation("agreement", "exists", gettext_noop("no agreement has this reference"))
     return found
 
 
@@ -70,7 +71,7 @@ def _consent(value: ConsentRequest | UUID | str) -> ConsentRequest:
     found = (ConsentRequest.objects.select_for_update().filter(uid=key).first()
              if key is not None else None)
     if found is None:
-        raise RuleViolation("consent", "exists", "no consent request has this id")
+        raise RuleViolation("consent", "exists", gettext_noop("no consent request has this id"))
     return found
 
 
@@ -174,13 +175,15 @@ def disclose(person: Person, recipient: str, categories: Any, purpose: str, *, a
     cats = clean_categories(categories)
     purpose = clean_purpose(purpose)
     if sum(x is not None for x in (agreement, legal_obligation, consent)) > 1:
-        raise RuleViolation("basis", "D1", "name one basis: an agreement, a legal obligation "
-                            "or a consent")
+        raise RuleViolation(
+            "basis", "D1", gettext_noop("name one basis: an agreement, a legal obligation "
+                                        "or a consent"))
     obligation = _obligation(legal_obligation)
     with transaction.atomic():
         locked = Person.objects.select_for_update().filter(pk=person.pk).first()
         if locked is None:
-            raise RuleViolation("person", "exists", "this person is not in the register")
+            raise RuleViolation(
+                "person", "exists", gettext_noop("this person is not in the register"))
         ensure_shareable(locked, cats, purpose)
         if agreement is not None:
             road = _by_agreement(locked, _agreement(agreement), name, cats)

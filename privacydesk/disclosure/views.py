@@ -150,7 +150,7 @@ def consent_withdraw(request: HttpRequest, uid: UUID) -> HttpResponse:
     try:
         consents.withdraw_by_staff(_consent(uid), actor=actor(request))
     except RuleViolation as error:
-        messages.error(request, f"{error.field}: {error.message} [{error.rule}]")
+        messages.error(request, f"{error.field}: {_(error.message)} [{error.rule}]")
     else:
         messages.success(request, _("The withdrawal is recorded; nothing more is shared."))
     return redirect("disclosure:consent_detail", uid=uid)

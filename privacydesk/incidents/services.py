@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.incidents.models import Incident, IncidentKind, IncidentStatus
 from privacydesk.policy.errors import RuleViolation
@@ -21,7 +22,7 @@ def file_concern(description: str, *, reporter_name: str = "", reporter_email: s
     """File a reported concern as a new incident; the description is required. The
     description and the reporter's details are sealed (Sec1), never stored in clear."""
     if not description.strip():
-        raise RuleViolation("description", "required", "describe the concern")
+        raise RuleViolation("description", "required", gettext_noop("describe the concern"))
     incident = Incident(language=language, source=source)
     incident.seal(description=description.strip(), reporter_name=reporter_name.strip(),
                   reporter_email=reporter_email.strip())
@@ -62,13 +63,14 @@ def mark_reported(incident: Incident, *, reference: str, actor: str,
     """
     reference = reference.strip()
     if not reference or len(reference) > 100 or not reference.isprintable():
-        raise RuleViolation("authority_reference", "required",
-                            "give the authority's reference (1-100 printable characters)")
+        raise RuleViolation("authority_reference", "required", gettext_noop(
+            "give the authority's reference (1-100 printable characters)"))
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.kind != IncidentKind.BREACH:
-            raise RuleViolation("kind", "Art33", "only a personal data breach is reported "
-                                "to the authority; mark it a breach first")
+            raise RuleViolation(
+                "kind", "Art33", gettext_noop("only a personal data breach is reported "
+                                              "to the authority; mark it a breach first"))
         if locked.reported_at is None:
             locked.reported_at = at or timezone.now()
             locked.authority_reference = reference

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacydesk.incidents import services
@@ -35,7 +36,7 @@ def incident_reported(request: HttpRequest, pk: int) -> HttpResponse:
                                reference=request.POST.get("authority_reference", ""),
                                actor=request.user.get_username())
     except RuleViolation as error:
-        messages.error(request, f"{error.field}: {error.message} ({error.rule})")
+        messages.error(request, f"{error.field}: {gettext(error.message)} ({error.rule})")
     return redirect("incidents:list")
 
 

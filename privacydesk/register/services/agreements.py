@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -62,8 +63,9 @@ def _clean_recipient(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
                                 f"names {category!r} twice; name each category once")
     basis = raw.get("legal_basis")
     if basis not in _RECIPIENT_BASES:
-        raise RuleViolation(f"{field}.legal_basis", "D1", "data go to third parties only "
-                            "to execute the agreement (contract) or for a legal obligation")
+        raise RuleViolation(f"{field}.legal_basis", "D1", gettext_noop(
+            "data go to third parties only to execute the agreement (contract) or for a legal "
+            "obligation"))
     return {
         "recipient": formats.text(raw.get("recipient"), f"{field}.recipient", max_length=200),
         "categories": sorted(set(categories)),
