@@ -7,6 +7,7 @@ from privacydesk.requests import (
     _matching_views,
     _picking_views,
     _reply_views,
+    _triage_views,
     views,
 )
 
@@ -14,6 +15,9 @@ app_name = "requests"
 urlpatterns = [
     path("", views.request_list, name="list"),
     path("new/", views.request_new, name="new"),
+    # Triage: close as "not a request" in one click with a reason (#15).
+    path("triage/", _triage_views.triage, name="triage"),
+    path("<uuid:uid>/not-a-request/", _triage_views.not_a_request, name="not_a_request"),
     path("<uuid:uid>/", views.request_detail, name="detail"),
     path("<uuid:uid>/review/", views.request_review, name="review"),
     path("<uuid:uid>/kind/", views.set_kind, name="kind"),
