@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import events, kinds
 from privacydesk.requests._reply import without_greeting
@@ -176,13 +177,15 @@ def answer_by_phone(request: DataSubjectRequest, call: Call, *, actor: str,
         raise RuleViolation("said", "required", gettext(
             "write what was said (at most 300 characters, no addresses)"))
     _check(request, summary or said)
+    # A moment without an offset is read in the policy's time zone ("today" is its day).
+    at = call.at if call.at.tzinfo is not None else call.at.replace(tzinfo=clock.zone())
     now = timezone.now()
-    if call.at > now + timedelta(minutes=5):
+    if at > now + timedelta(minutes=5):
         raise RuleViolation("at", "Rt6", gettext("the call cannot be in the future"))
-    if call.at < request.received_at:
+    if at < request.received_at:
         raise RuleViolation("at", "Rt6", gettext(
             "the call cannot be before the request came in"))
     _finish(request, f"phone: answered by {who}"[:64], f"answered by telephone ({who}): {said}",
-            {"by": PHONE, "at": call.at.isoformat(), "who": who, "said": said,
-             "by_staff": actor[:150]}, actor=actor, when=call.at)
+            {"by": PHONE, "at": at.isoformat(), "who": who, "said": said,
+             "by_staff": actor[:150]}, actor=actor, when=at)
     return request

@@ -19,7 +19,7 @@ from ninja.renderers import JSONRenderer
 from privacydesk.api.auth import require_permission
 from privacydesk.api.errors import NotFound
 from privacydesk.api.schemas import ERRORS, ERRORS_404
-from privacydesk.requests import actions, clock, intake, report, verification
+from privacydesk.requests import _answers, _matching, actions, clock, intake, report, verification
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.vault import audit
 
@@ -111,11 +111,10 @@ def _out(r: DataSubjectRequest) -> RequestOut:
 
 
 def _get(uid: UUID) -> DataSubjectRequest:
-    # get(), not first(): the uid is unique, so no ORDER BY to build (report API row).
-    try:
-        return DataSubjectRequest.objects.get(uid=uid)
-    except DataSubjectRequest.DoesNotExist:
-        raise NotFound("uid", "no request has this uid") from None
+    found = DataSubjectRequest.objects.filter(uid=uid).first()
+    if found is None:
+        raise NotFound("uid", "no request has this uid")
+    return found
 
 
 def _actor(request: HttpRequest) -> str:
@@ -244,3 +243,67 @@ def done(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
 def close(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
     actions.close(_get(uid), actor=_actor(request), note=payload.text)
     return _then(uid)
+
+
+# A letter or telephone request (#15 blockers 2 and 3): the register search, the match or
+# "no data held", and an answer given in a call. The answer letter itself is made on the
+# staff page (a PDF); that it was posted is recorded with `POST /{uid}/posted`.
+
+
+class MatchIn(Schema):
+    name: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=32)
+    postcode: str = Field("", max_length=16, description="with house_number")
+    house_number: str = Field("", max_length=16, description="with postcode")
+
+
+class CandidateOut(Schema):
+    ref: str
+    name: str
+    short_ref: str
+    matched_on: list[str] = Field(description="name | email | phone | postcode")
+
+
+class MatchedPersonIn(Schema):
+    person_ref: str = Field(max_length=64)
+    matched_on: str = Field("", max_length=100, description="the criteria the candidate "
+                            "matched, comma-separated (for the timeline)")
+
+
+class CallIn(Schema):
+    who: str = Field(max_length=100, description="who spoke with the requester")
+    at: datetime = Field(description="when (not in the future, not before the request came "
+                         "in; without an offset: the policy's time zone)")
+    said: str = Field(max_length=300, description="what was said (no addresses)")
+
+
+@router.post("/{uuid:uid}/match", response={200: list[CandidateOut], **ERRORS_404},
+             summary="Search the register for the requester (each candidate an audited read)")
+def match(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
+    found = _get(uid)
+    query = _matching.clean_query(**payload.dict())
+    return [CandidateOut(ref=c.ref, name=c.name, short_ref=c.short_ref,
+                         matched_on=list(c.matched_on))
+            for c in _matching.search_for(found, query, actor=_actor(request))]
+
+
+@router.post("/{uuid:uid}/person", response={200: RequestOut, **ERRORS_404},
+             summary="Link the request to the person found (then verify it)")
+def link_person(request: HttpRequest, uid: UUID, payload: MatchedPersonIn) -> Any:
+    return _out(_matching.link_person(_get(uid), payload.person_ref, actor=_actor(request),
+                                      matched_on=payload.matched_on))
+
+
+@router.post("/{uuid:uid}/no-data", response={200: RequestOut, **ERRORS_404},
+             summary="Record 'no data held' after a register search that finds nobody")
+def no_data_held(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
+    query = _matching.clean_query(**payload.dict())
+    return _out(_matching.record_no_data_held(_get(uid), query, actor=_actor(request)))
+
+
+@router.post("/{uuid:uid}/answered-by-phone", response={200: RequestOut, **ERRORS_404},
+             summary="Record the call in which the answer was given; the request closes")
+def answered_by_phone(request: HttpRequest, uid: UUID, payload: CallIn) -> Any:
+    call = _answers.Call(who=payload.who, at=payload.at, said=payload.said)
+    return _out(_answers.answer_by_phone(_get(uid), call, actor=_actor(request)))

@@ -8,11 +8,14 @@ closes; Rt5/Rt6 count those answers.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
 
 from privacydesk.check.rights import access_requests, request_channels, request_deadlines
@@ -306,3 +309,50 @@ def test_choosing_another_person_stops_the_confirmation_link_sent_to_the_first(
     assert request.status == Status.NEW and request.verification_hash == ""
     link = smtp.link(smtp.to(ANNA)[-1], "confirm")
     assert verification.confirm(link.rstrip("/").rsplit("/", 1)[-1]) is None
+
+
+# --- the same steps through the API --------------------------------------------------
+
+def _api(token: str, path: str, body: object) -> Any:
+    return Client().post(f"/api/v1/requests{path}", data=json.dumps(body),
+                         content_type="application/json",
+                         headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_api_verifies_no_one_without_a_person_matches_and_answers_by_phone(
+        smtp, personas, api_token):
+    token = api_token("privacy_officer")
+    request = _letter("restriction", channel="phone")
+    refused = _api(token, f"/{request.uid}/verify", {"person_ref": "", "note": "gebeld"})
+    assert refused.status_code == 422  # was a server error
+    assert refused.json()["errors"][0]["field"] == "person_ref"
+    found = _api(token, f"/{request.uid}/match", {"phone": "06 12345678"})
+    assert found.status_code == 200
+    assert [(c["ref"], c["matched_on"]) for c in found.json()] == [
+        (str(personas.anna.ref), ["phone"])]
+    bad = _api(token, f"/{request.uid}/match", {"postcode": "9711 LM"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "house_number"
+    assert _api(token, f"/{request.uid}/person", {"person_ref": str(personas.anna.ref),
+                                                  "matched_on": "phone"}).status_code == 200
+    verified = _api(token, f"/{request.uid}/verify", {"person_ref": str(personas.anna.ref),
+                                                      "note": "teruggebeld"})
+    assert verified.json()["status"] == "verified"
+    assert _api(token, f"/{request.uid}/restrict", {"text": ""}).status_code == 200
+    # Without an offset the moment is the policy's local time.
+    called = (clock.now() - timedelta(minutes=3)).replace(tzinfo=None, microsecond=0)
+    answered = _api(token, f"/{request.uid}/answered-by-phone", {
+        "who": "Sanne", "at": called.isoformat(), "said": "Gegevens worden niet gebruikt."})
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["status"] == "closed"
+    assert answered.json()["answered_how"] == "phone: answered by Sanne"
+
+
+def test_the_api_records_no_data_held_only_after_a_search_that_finds_nobody(
+        smtp, personas, api_token):
+    token = api_token("privacy_officer")
+    request = _letter("access", name="Olaf Øster", address=OLAFS_LETTER)
+    refused = _api(token, f"/{request.uid}/no-data", {"name": "Anna"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["rule"] == "Art12"
+    done = _api(token, f"/{request.uid}/no-data", {"name": "Olaf Øster"})
+    assert done.status_code == 200 and done.json()["status"] == "verified"
+    assert DataSubjectRequest.objects.get(uid=request.uid).detail["outcome"] == NO_DATA_HELD
