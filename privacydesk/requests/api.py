@@ -111,10 +111,11 @@ def _out(r: DataSubjectRequest) -> RequestOut:
 
 
 def _get(uid: UUID) -> DataSubjectRequest:
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
-    if found is None:
-        raise NotFound("uid", "no request has this uid")
-    return found
+    # get(), not first(): the uid is unique, so no ORDER BY to build (report API row).
+    try:
+        return DataSubjectRequest.objects.get(uid=uid)
+    except DataSubjectRequest.DoesNotExist:
+        raise NotFound("uid", "no request has this uid") from None
 
 
 def _actor(request: HttpRequest) -> str:
