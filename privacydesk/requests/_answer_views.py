@@ -10,7 +10,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from privacydesk.policy import clock
@@ -66,7 +66,7 @@ def _moment(text: str) -> datetime:
     try:
         naive = datetime.fromisoformat((text or "").strip())
     except ValueError:
-        raise RuleViolation("at", "format", gettext(
+        raise RuleViolation("at", "format", gettext_noop(
             "give the date and time of the call")) from None
     if naive.tzinfo is not None:
         return naive

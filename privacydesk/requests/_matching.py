@@ -27,7 +27,7 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -87,25 +87,25 @@ def clean_query(*, name: str = "", email: str = "", phone: str = "", postcode: s
     name, email, phone = (name or "").strip(), (email or "").strip(), (phone or "").strip()
     postcode, house_number = (postcode or "").strip(), (house_number or "").strip()
     if not any((name, email, phone, postcode, house_number)):
-        raise RuleViolation("name", "required", gettext(
+        raise RuleViolation("name", "required", gettext_noop(
             "fill in at least one of: name, e-mail address, telephone number, or postcode "
             "with house number"))
     if postcode and not house_number:
-        raise RuleViolation("house_number", "required", gettext(
+        raise RuleViolation("house_number", "required", gettext_noop(
             "give the house number with the postcode"))
     if house_number and not postcode:
-        raise RuleViolation("postcode", "required", gettext(
+        raise RuleViolation("postcode", "required", gettext_noop(
             "give the postcode with the house number"))
     if name and len(name) > 200:
-        raise RuleViolation("name", "format", gettext("the name is too long (at most 200 "
+        raise RuleViolation("name", "format", gettext_noop("the name is too long (at most 200 "
                                                       "characters)"))
     if email and "@" not in email:
-        raise RuleViolation("email", "format", gettext("this is not an e-mail address"))
+        raise RuleViolation("email", "format", gettext_noop("this is not an e-mail address"))
     if phone:
         try:
             phone = formats.phone(phone, "phone")
         except RuleViolation:
-            raise RuleViolation("phone", "format", gettext(
+            raise RuleViolation("phone", "format", gettext_noop(
                 "this is not a valid telephone number")) from None
     if postcode:
         try:
@@ -114,7 +114,7 @@ def clean_query(*, name: str = "", email: str = "", phone: str = "", postcode: s
             # A foreign postcode is compared as written.
             postcode = " ".join(postcode.split()).upper()
         if len(house_number) > 16:
-            raise RuleViolation("house_number", "format", gettext(
+            raise RuleViolation("house_number", "format", gettext_noop(
                 "the house number is too long (at most 16 characters)"))
     return Query(name=name, email=email, phone=phone, postcode=postcode,
                  house_number=house_number)
@@ -182,10 +182,10 @@ def search_for(request: DataSubjectRequest, query: Query, *, actor: str) -> list
 
 def _waiting(request: DataSubjectRequest) -> None:
     if request.status not in _WAITING:
-        raise RuleViolation("status", "Art12", gettext(
+        raise RuleViolation("status", "Art12", gettext_noop(
             "this request is not waiting for an identity check"))
     if request.kind not in kinds.REQUEST_KINDS:
-        raise RuleViolation("kind", "Rt5", gettext(
+        raise RuleViolation("kind", "Rt5", gettext_noop(
             "set the kind of the request first, then the person"))
 
 
@@ -194,17 +194,17 @@ def person_by_ref(person_ref: str) -> Person:
     reference, or names nobody — never a server error (#15 blocker 2)."""
     text = (person_ref or "").strip()
     if not text:
-        raise RuleViolation("person_ref", "Art12", gettext(
+        raise RuleViolation("person_ref", "Art12", gettext_noop(
             "no person has been chosen: search the register for the requester and choose "
             "'This person', or record that no data are held"))
     try:
         ref = UUID(text)
     except ValueError:
-        raise RuleViolation("person_ref", "format", gettext(
+        raise RuleViolation("person_ref", "format", gettext_noop(
             "this is not a person reference; choose the person with the search")) from None
     person = Person.objects.filter(ref=ref).first()
     if person is None:
-        raise RuleViolation("person_ref", "exists", gettext(
+        raise RuleViolation("person_ref", "exists", gettext_noop(
             "there is no person with this reference in the register"))
     return person
 
@@ -242,14 +242,14 @@ def record_no_data_held(request: DataSubjectRequest, query: Query, *, actor: str
     (`_answers`). Refused when the request is already tied to a person."""
     _waiting(request)
     if request.person_ref:
-        raise RuleViolation("person_ref", "Art12", gettext(
+        raise RuleViolation("person_ref", "Art12", gettext_noop(
             "this request is already linked to a person, so 'no data held' is not possible"))
     if not query.used():
-        raise RuleViolation("name", "required", gettext(
+        raise RuleViolation("name", "required", gettext_noop(
             "search the register first: 'no data held' needs a search that found "
             "nobody"))
     if search(query):
-        raise RuleViolation("name", "Art12", gettext(
+        raise RuleViolation("name", "Art12", gettext_noop(
             "this search does find people: choose one, or search more precisely"))
     when = now or timezone.now()
     searched = {"by": f"staff search: {query.describe()}", "found": False,

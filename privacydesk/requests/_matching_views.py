@@ -43,8 +43,10 @@ MATCHED_ON = {
 def explain(error: RuleViolation, fields: Mapping[str, object] | None = None) -> str:
     """A RuleViolation as staff read it: the field's name, the message, the rule."""
     field = (fields or FIELDS).get(error.field, error.field)
+    # Services keep their messages in English (gettext_noop: the API and the audit read
+    # one language); the page shows them in the staff member's language.
     return gettext("%(field)s: %(message)s (rule %(rule)s)") % {
-        "field": field, "message": error.message, "rule": error.rule}
+        "field": field, "message": gettext(error.message), "rule": error.rule}
 
 
 def _get(uid: str) -> DataSubjectRequest:
