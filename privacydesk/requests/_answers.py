@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
@@ -48,15 +48,15 @@ def answerable(request: DataSubjectRequest) -> str:
     """"" when `request` can be answered by post or telephone now, else why not (a message
     for staff). Never raises."""
     if request.status != Status.VERIFIED:
-        return gettext("only a verified request that is not answered yet can be answered")
+        return gettext_noop("only a verified request that is not answered yet can be answered")
     if no_data_held(request):
         return ""
     if request.kind == kinds.ERASURE:
-        return "" if "receipt" in request.detail else gettext(
+        return "" if "receipt" in request.detail else gettext_noop(
             "erase first: the answer carries the erasure receipt")
     if request.kind in _SUMMARISED:
         return ""
-    return gettext("access and portability are answered with a download link by e-mail; "
+    return gettext_noop("access and portability are answered with a download link by e-mail; "
                    "ask the requester for an e-mail address")
 
 
@@ -67,10 +67,10 @@ def _check(request: DataSubjectRequest, summary: str) -> str:
     # The letter has its own "Geachte …": a typed greeting would be the second (#15).
     text = without_greeting(summary)
     if request.kind in _SUMMARISED and not no_data_held(request) and not text:
-        raise RuleViolation("summary", "required", gettext(
+        raise RuleViolation("summary", "required", gettext_noop(
             "write what was done, for the person"))
     if len(text) > 2000:
-        raise RuleViolation("summary", "format", gettext(
+        raise RuleViolation("summary", "format", gettext_noop(
             "the explanation is at most 2000 characters"))
     return text
 
@@ -107,7 +107,7 @@ def answer_letter(request: DataSubjectRequest, *, actor: str, summary: str = "")
     body = letter_body(request, summary)
     contact = request.contact()
     if not contact["address"].strip():
-        raise RuleViolation("address", "Rt5", gettext(
+        raise RuleViolation("address", "Rt5", gettext_noop(
             "this request has no postal address; answer by telephone"))
     audit.record(actor=actor, action="read", object_type="requests.datasubjectrequest",
                  object_id=str(request.pk), person_ref=request.person_ref,
@@ -139,11 +139,11 @@ def answer_by_post(request: DataSubjectRequest, *, actor: str, summary: str = ""
     characters, no addresses)."""
     _check(request, summary)
     if not request.contact()["address"].strip():
-        raise RuleViolation("address", "Rt5", gettext(
+        raise RuleViolation("address", "Rt5", gettext_noop(
             "this request has no postal address; answer by telephone"))
     what = (note or "").strip()
     if len(what) > 200 or "@" in what:
-        raise RuleViolation("note", "format", gettext(
+        raise RuleViolation("note", "format", gettext_noop(
             "the note is at most 200 characters and holds no addresses"))
     when = now or timezone.now()
     _finish(request, "post: letter sent" + (f" ({what})" if what else ""),
@@ -171,19 +171,19 @@ def answer_by_phone(request: DataSubjectRequest, call: Call, *, actor: str,
     what was said."""
     who, said = (call.who or "").strip(), (call.said or "").strip()
     if not who or len(who) > 100 or "@" in who:
-        raise RuleViolation("who", "required", gettext(
+        raise RuleViolation("who", "required", gettext_noop(
             "say who spoke with the requester (at most 100 characters, no addresses)"))
     if not said or len(said) > _NOTE_LIMIT or "@" in said:
-        raise RuleViolation("said", "required", gettext(
+        raise RuleViolation("said", "required", gettext_noop(
             "write what was said (at most 300 characters, no addresses)"))
     _check(request, summary or said)
     # A moment without an offset is read in the policy's time zone ("today" is its day).
     at = call.at if call.at.tzinfo is not None else call.at.replace(tzinfo=clock.zone())
     now = timezone.now()
     if at > now + timedelta(minutes=5):
-        raise RuleViolation("at", "Rt6", gettext("the call cannot be in the future"))
+        raise RuleViolation("at", "Rt6", gettext_noop("the call cannot be in the future"))
     if at < request.received_at:
-        raise RuleViolation("at", "Rt6", gettext(
+        raise RuleViolation("at", "Rt6", gettext_noop(
             "the call cannot be before the request came in"))
     _finish(request, f"phone: answered by {who}"[:64], f"answered by telephone ({who}): {said}",
             {"by": PHONE, "at": at.isoformat(), "who": who, "said": said,
