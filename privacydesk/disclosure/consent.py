@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.disclosure import mail
 from privacydesk.disclosure.common import (
@@ -82,7 +83,8 @@ def request_consent(person: Person, recipient: str, categories: Any, purpose: st
     with transaction.atomic():
         locked = Person.objects.select_for_update().filter(pk=person.pk).first()
         if locked is None:
-            raise RuleViolation("person", "exists", "this person is not in the register")
+            raise RuleViolation(
+                "person", "exists", gettext_noop("this person is not in the register"))
         ensure_shareable(locked, cats, key)
         address = mail.registered_address(locked, actor=actor, purpose=key)
         secret, digest = tokens.new_secret()

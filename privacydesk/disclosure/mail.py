@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from privacydesk.disclosure.models import ConsentRequest
 from privacydesk.policy.active import get_policy
@@ -31,8 +32,9 @@ def registered_address(person: Person, *, actor: str, purpose: str) -> str:
     view = register.read_person(person, actor=actor, purpose=purpose)
     emails = view.data.get("email", ())
     if not emails:
-        raise RuleViolation("person", "D3", "this person has no registered e-mail address; "
-                            "ask their consent in writing and record the answer")
+        raise RuleViolation(
+            "person", "D3", gettext_noop("this person has no registered e-mail address; "
+                                         "ask their consent in writing and record the answer"))
     return str(emails[-1].values["address"])
 
 
@@ -69,8 +71,9 @@ def send_request(consent: ConsentRequest, to: str, token: str) -> None:
                                        "link_expires": consent.link_expires_at})
     except Exception as exc:
         log.warning("consent request mail not sent (%s)", type(exc).__name__)
-        raise RuleViolation("email", "delivery", "the e-mail could not be sent; nothing was "
-                            "recorded, try again") from exc
+        raise RuleViolation(
+            "email", "delivery", gettext_noop("the e-mail could not be sent; nothing was "
+                                              "recorded, try again")) from exc
 
 
 def _confirm(consent: ConsentRequest, token: str) -> None:

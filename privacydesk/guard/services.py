@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.guard import conf, net
 from privacydesk.guard.detector import Evidence
@@ -101,8 +102,8 @@ def allow(network: str, *, actor: str, note: str = "") -> AllowListEntry:
     try:
         parsed = ipaddress.ip_network(network.strip(), strict=False)
     except ValueError:
-        raise RuleViolation("network", "format",
-                            "Give an IPv4/IPv6 address or a network such as 192.0.2.0/24.")
+        raise RuleViolation("network", "format", gettext_noop(
+            "Give an IPv4/IPv6 address or a network such as 192.0.2.0/24."))
     with transaction.atomic():
         entry, _ = AllowListEntry.objects.get_or_create(
             network=str(parsed), defaults={"note": note[:200], "added_by": actor})

@@ -15,6 +15,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from tqdm import tqdm
 
 from privacydesk.policy import clock
@@ -94,11 +95,13 @@ def create_hold(person: Person, reason: str, *, actor: str,
     """Hold every datum of `person` until `until` (None: until lifted). Art. 17(3)(e)."""
     text = (reason or "").strip() if isinstance(reason, str) else ""
     if not text or len(text) > 200:
-        raise RuleViolation("reason", "Art17(3)(e)", "a legal hold needs a reason of at most "
-                            "200 characters (the claim or dispute, without personal details)")
+        raise RuleViolation("reason", "Art17(3)(e)", gettext_noop(
+            "a legal hold needs a reason of at most 200 characters (the claim or dispute, "
+            "without personal details)"))
     if until is not None and (not isinstance(until, date) or until < clock.today()):
-        raise RuleViolation("until", "Art17(3)(e)", "a hold ends today or later, or is "
-                            "open-ended until lifted")
+        raise RuleViolation(
+            "until", "Art17(3)(e)", gettext_noop("a hold ends today or later, or is "
+                                                 "open-ended until lifted"))
     with transaction.atomic():
         hold = LegalHold.objects.create(person=person, reason=text, until=until,
                                         created_by=actor)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RestrictedError, RuleViolation
 from privacydesk.register.models import Datum, Person
@@ -56,7 +58,8 @@ def ensure_usable(target: Person | Datum, purpose: str) -> None:
 def check_actor(actor: Any) -> str:
     """Return `actor` (a username, "system", "public" or "import") if it is usable."""
     if not isinstance(actor, str) or not actor.strip() or len(actor) > 150:
-        raise RuleViolation("actor", "Sec1", "every change needs an actor for the audit log")
+        raise RuleViolation(
+            "actor", "Sec1", gettext_noop("every change needs an actor for the audit log"))
     return actor
 
 

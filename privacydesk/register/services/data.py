@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -34,7 +35,7 @@ def _check_agreement(person: Person, agreement: Agreement | None) -> None:
     if agreement is None:
         return
     if not isinstance(agreement, Agreement) or agreement.pk is None:
-        raise RuleViolation("agreement", "P3", "the linked agreement does not exist")
+        raise RuleViolation("agreement", "P3", gettext_noop("the linked agreement does not exist"))
     if not agreement.has_party(person):
         raise RuleViolation("agreement", "P3", f"this person is not a party to agreement "
                             f"{agreement.reference}")

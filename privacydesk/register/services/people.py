@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
@@ -64,8 +65,9 @@ def add_role(person: Person, kind: str, *, actor: str,
         raise RuleViolation("kind", "S1", f"{kind!r} is not a role this policy knows; "
                             f"known roles: {', '.join(policy.roles)}")
     if kind == CONTACT and organisation is None:
-        raise RuleViolation("organisation", "S1", "a contact is the representative of an "
-                            "organisation; name the organisation")
+        raise RuleViolation(
+            "organisation", "S1", gettext_noop("a contact is the representative of an "
+                                               "organisation; name the organisation"))
     start = _date(started_on or clock.today(), "started_on")
     with transaction.atomic():
         role = Role.objects.create(person=person, kind=kind, organisation=organisation,
