@@ -73,7 +73,7 @@ def allow(request: HttpRequest) -> HttpResponse:
         services.allow(request.POST.get("network", ""), actor=_actor(request),
                        note=request.POST.get("note", ""))
     except RuleViolation as error:
-        messages.error(request, f"{error.field}: {error.message}")
+        messages.error(request, f"{error.field}: {_(error.message)}")
     get_guard().bans.expire()
     return redirect("guard:register")
 
