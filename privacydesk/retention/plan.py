@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -59,6 +60,38 @@ def plan(days: int = 30, today: date | None = None, lang: str = "en") -> list[Pl
         for (when, category, rule_id, law), n in source(until, day, lang).items():
             counts[(when, "", category, rule_id, law)] += n
     return sorted(PlanRow(*key, n) for key, n in counts.items())
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """The plan rows of one day under one rule; `count` is their data."""
+
+    rule_id: str
+    rows: tuple[PlanRow, ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """The plan rows of one day, by rule (the rule ids in order)."""
+
+    date: date
+    rules: tuple[RuleGroup, ...]
+    count: int
+
+
+def by_day_and_rule(rows: Iterable[PlanRow]) -> list[DayGroup]:
+    """`rows` grouped by day (in order) and within a day by rule, for the staff page (#15);
+    within a rule the rows keep their order (person, category)."""
+    days: dict[date, dict[str, list[PlanRow]]] = {}
+    for row in sorted(rows):
+        days.setdefault(row.date, {}).setdefault(row.rule_id, []).append(row)
+    out = []
+    for day, rules in days.items():
+        groups = tuple(RuleGroup(rule_id, tuple(found), sum(r.count for r in found))
+                       for rule_id, found in sorted(rules.items()))
+        out.append(DayGroup(day, groups, sum(g.count for g in groups)))
+    return out
 
 
 def as_csv(rows: list[PlanRow]) -> str:

@@ -198,13 +198,16 @@ def run(today: date | None = None, *, batch: int = BATCH, progress: bool = False
     ids = list(due)
     total = SweepResult()
     generation = current_generation()
+    # Every receipt of one run carries the run's start, so the retention page can sum them
+    # up per run (#15); the batches still commit apart.
+    started = timezone.now()
     bar = tqdm(total=len(ids), unit=" people", file=sys.stderr, disable=not progress,
                desc="retention sweep")
     try:
         for start in range(0, len(ids), max(batch, 1)):
             part = ids[start:start + max(batch, 1)]
             categories = set().union(*(due[pid] for pid in part))
-            total.add(sweep_people(part, day, at=timezone.now(), generation=generation,
+            total.add(sweep_people(part, day, at=started, generation=generation,
                                    actor=actor, categories=categories, on_batch=on_batch))
             bar.update(len(part))
     finally:
