@@ -147,6 +147,8 @@ OWN_DATA = re.compile(
     r"\bmy\s+(\w+\s+){0,2}(data|information|details|records)\b|\babout me\b|\bon me\b|"
     r"\bmy (old |new )?(address|name|surname|phone( number)?|e-?mail address|date of birth)\b|"
     r"\bprofile me\b|\bright to be forgotten\b|\bsubject access\b|"
+    # closing one's own account with the service is about the person, not a device
+    r"\b(delete|remove|close|verwijder|opheffen)\w* (my|mijn) (klant)?(account|profiel|profile)\b|"
     r"\bart(ikel|icle)?\.? ?(15|16|17|18|20|21)\b", re.I)
 DUTCH = re.compile(r"\b(de|het|een|ik|mijn|niet|graag|u|jullie|van|wil|alstublieft|"
                    r"gegevens|en|met)\b", re.I)

@@ -4,7 +4,7 @@
 Measured on the labelled corpus (tests/requests/corpus/mail.py), fixed numbers, no timing.
 Before #15 the classifier put 18 of the 66 everyday mails under "none" (27%: the rest went
 to triage, and 10 got a request kind such as erasure for "verwijder deze printer"); it
-recognised 40 of the 41 requests.
+recognised 42 of the 43 requests.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def test_deleting_a_device_or_a_vpn_account_is_not_an_erasure_request(subject, b
 @pytest.mark.parametrize(("subject", "body"), [
     ("Printer", "Verwijder de printer en verwijder daarna al mijn persoonsgegevens."),
     ("Please delete my personal data", "Please delete my personal data."),
+    ("Opzeggen", "Verwijder mijn account en stuur geen facturen meer."),
 ])
 def test_deleting_ones_own_personal_data_is_an_erasure_request(subject, body):
     assert classify(subject, body).kind == kinds.ERASURE

@@ -239,4 +239,7 @@ REQUESTS: list[tuple[str, str, str]] = [
      "object.", kinds.OBJECTION),
     ("Remove my details", "Please remove my details from your mailing list and your "
      "systems.", kinds.ERASURE),
+    # An invoice mentioned, but the person's own account goes (not a device's).
+    ("Opzeggen", "Verwijder mijn account en stuur geen facturen meer.", kinds.ERASURE),
+    ("Cancel", "Please delete my account and stop sending me invoices.", kinds.ERASURE),
 ]
