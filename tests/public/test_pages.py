@@ -48,7 +48,7 @@ def test_the_english_switch_shows_the_english_statement(client: Client) -> None:
 @pytest.mark.django_db
 def test_pages_are_dutch_by_default_whatever_the_browser_prefers(client: Client) -> None:
     html = client.get("/nl/contact/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Voornaam" in html and "Bel mij terug" in html
+    assert "Voornaam" in html and "Versturen en mij terugbellen" in html
 
 
 @pytest.mark.django_db

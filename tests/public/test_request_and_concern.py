@@ -18,7 +18,8 @@ def test_anna_asks_to_see_her_data_and_the_request_enters_the_workflow(
     response = post_form(browser_client, "/nl/request/", {
         "kind": "access", "name": "Anna de Vries", "email": "anna@example.nl",
         "message": "Welke gegevens heeft u van mij?", "website": ""})
-    assert response["Location"] == "/nl/thanks/request/"
+    # The thank-you page carries the request's reference, signed (issue #15).
+    assert response["Location"].startswith("/nl/thanks/request/?ref=")
     filed = DataSubjectRequest.objects.get()
     assert (filed.kind, filed.channel, filed.language) == ("access", "web", "nl")
     assert (filed.contact()["name"], filed.contact()["email"]) == (
