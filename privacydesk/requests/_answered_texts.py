@@ -13,5 +13,6 @@ from django.utils.translation import gettext_noop
 TEXTS = (
     gettext_noop("e-mail: no data held (register searched by address)"),
     gettext_noop("e-mail: no data held (register searched by staff)"),
-    gettext_noop("post: letter sent"),  # _answers.answer_by_post without a note
+    gettext_noop("post: letter sent"),  # _answers.answer_by_post
+    gettext_noop("phone: answered in a call"),  # _answers.answer_by_phone
 )

@@ -146,9 +146,10 @@ def answer_by_post(request: DataSubjectRequest, *, actor: str, summary: str = ""
         raise RuleViolation("note", "format", gettext_noop(
             "the note is at most 200 characters and holds no addresses"))
     when = now or timezone.now()
-    _finish(request, "post: letter sent" + (f" ({what})" if what else ""),
-            "letter sent by post" + (f": {what}" if what else ""),
-            {"by": POST, "at": when.isoformat(), "by_staff": actor[:150]},
+    # `answered_how` is a fixed text (shown in the staff member's language); the note goes
+    # on the timeline and into the answer's record.
+    _finish(request, "post: letter sent", "letter sent by post" + (f": {what}" if what else ""),
+            {"by": POST, "at": when.isoformat(), "by_staff": actor[:150], "note": what},
             actor=actor, when=when)
     return request
 
@@ -185,7 +186,7 @@ def answer_by_phone(request: DataSubjectRequest, call: Call, *, actor: str,
     if at < request.received_at:
         raise RuleViolation("at", "Rt6", gettext_noop(
             "the call cannot be before the request came in"))
-    _finish(request, f"phone: answered by {who}"[:64], f"answered by telephone ({who}): {said}",
+    _finish(request, "phone: answered in a call", f"answered by telephone ({who}): {said}",
             {"by": PHONE, "at": at.isoformat(), "who": who, "said": said,
              "by_staff": actor[:150]}, actor=actor, when=at)
     return request

@@ -119,7 +119,7 @@ def test_a_letter_asking_for_erasure_is_matched_erased_answered_by_post_and_clos
     expect(page.locator("body")).to_contain_text("Het verzoek is gesloten.")
     request.refresh_from_db()
     assert request.status == Status.CLOSED and request.answered_at is not None
-    assert request.answered_how == "post: letter sent (ontvangstbevestiging)"
+    assert request.answered_how == "post: letter sent"
     expect(page.locator(".answer-steps")).to_have_count(0)
     expect(page.locator("ol.timeline")).to_contain_text("letter sent by post")
     shot(page, "walk-letter-4-closed")

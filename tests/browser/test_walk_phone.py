@@ -100,7 +100,7 @@ def test_a_call_asking_for_restriction_is_matched_by_phone_answered_by_phone_and
     expect(page.locator("body")).to_contain_text("Het verzoek is gesloten.")
     request.refresh_from_db()
     assert request.status == Status.CLOSED
-    assert request.answered_how == "phone: answered by Sanne de Boer"
+    assert request.answered_how == "phone: answered in a call"
     assert request.detail["answer"]["who"] == "Sanne de Boer"
     assert clock.day_of(request.answered_at) == clock.day_of(called)
     expect(page.locator("ol.timeline")).to_contain_text("answered by telephone (Sanne de Boer)")

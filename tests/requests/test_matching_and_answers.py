@@ -191,7 +191,7 @@ def test_olaf_is_not_in_the_register_no_data_held_is_recorded_and_answered_by_ph
         "who": "Sanne", "at": called.strftime("%Y-%m-%dT%H:%M"),
         "said": "Geen gegevens van hem in ons register; uitgelegd."})
     request.refresh_from_db()
-    assert request.status == Status.CLOSED and request.answered_how == "phone: answered by Sanne"
+    assert request.status == Status.CLOSED and request.answered_how == "phone: answered in a call"
     assert request.detail["answer"]["by"] == "phone"
     assert smtp.messages == []
     # Rt1 accepts "no data held" on this record; Rt6 counts the call as an answer.
@@ -239,7 +239,9 @@ def test_after_erasure_the_erase_button_is_gone_and_the_post_answer_closes_the_r
     assert "Het verzoek is gesloten." in done
     request.refresh_from_db()
     assert request.status == Status.CLOSED and request.closed_at is not None
-    assert request.answered_how == "post: letter sent (ontvangstbevestiging)"
+    assert request.answered_how == "post: letter sent"
+    assert request.detail["answer"]["note"] == "ontvangstbevestiging"
+    assert "per post: brief verstuurd" in done  # answered_how in the staff's Dutch
     assert _events(request)[-2:] == ["answered", "closed"]
     assert nl("Sent by post") not in done and "/answer/" not in done
     assert "per post beantwoord" in done  # the timeline, in the staff's Dutch
@@ -344,7 +346,7 @@ def test_the_api_verifies_no_one_without_a_person_matches_and_answers_by_phone(
         "who": "Sanne", "at": called.isoformat(), "said": "Gegevens worden niet gebruikt."})
     assert answered.status_code == 200, answered.content
     assert answered.json()["status"] == "closed"
-    assert answered.json()["answered_how"] == "phone: answered by Sanne"
+    assert answered.json()["answered_how"] == "phone: answered in a call"
 
 
 def test_the_api_records_no_data_held_only_after_a_search_that_finds_nobody(

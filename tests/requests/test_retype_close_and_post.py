@@ -139,7 +139,10 @@ def test_a_letter_erasure_is_erased_and_answered_by_post_not_erased_and_refused(
     posted = _api(token, "post", f"/{uid}/posted", {"text": "receipt, in Dutch"})
     # Recording the letter answers and closes the request (#15 blocker 3).
     assert posted.status_code == 200 and posted.json()["status"] == "closed"
-    assert posted.json()["answered_how"] == "post: letter sent (receipt, in Dutch)"
+    # A fixed text, shown in the staff's language; what was sent is on the timeline (#15).
+    assert posted.json()["answered_how"] == "post: letter sent"
+    assert DataSubjectRequest.objects.get(uid=uid).events.filter(
+        note="letter sent by post: receipt, in Dutch").exists()
     assert _api(token, "post", f"/{uid}/erase").status_code == 422  # answered: no repeat
 
 
