@@ -3,9 +3,10 @@ request's reference, filters by status and kind, and both clocks of each row (Rt
 
 The requester's details are sealed, so a search never decrypts and scans rows: a
 reference is a prefix of the request's uid (an indexed column); an e-mail address goes
-through the register's blind index (register.find_person_by_email) and a name through the
-register's name data, and both find the requests of that person by `person_ref`. A
-request not yet matched to a person of the register is found by its reference.
+through the request's own blind index (`email_index`) and the register's
+(register.find_person_by_email, then `person_ref`); a name through the register's name
+data and `person_ref`. A request matched to nobody is found by its reference or address,
+not by the name the requester wrote (it is sealed).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from privacydesk.register import services as register
 from privacydesk.register.models import Name
 from privacydesk.requests.models import OPEN_STATUSES, DataSubjectRequest, Status
 from privacydesk.requests.work import days_left, days_text, requester_name, urgency
+from privacydesk.vault.blind import blind_index
 
 OPEN, ALL = "open", "all"
 #: The status filter's choices: the open ones together (the default), each status, all.
@@ -57,8 +59,11 @@ def _matching(text: str, with_names: bool) -> Q:
     if reference:
         return Q(uid__istartswith=reference.group(1).lower())
     if "@" in text:
+        # The request's own blind index (the address the requester wrote), and the
+        # requests of the register's person holding that address.
+        found = Q(email_index=blind_index(text, kind="email"))
         person = register.find_person_by_email(text)
-        return Q(person_ref=str(person.ref)) if person is not None else Q(pk__in=[])
+        return found | Q(person_ref=str(person.ref)) if person is not None else found
     if not with_names:
         return Q(pk__in=[])
     names = Name.objects.all()

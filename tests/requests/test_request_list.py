@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from privacydesk.requests import intake, listing
+from privacydesk.requests import clock, intake, listing
 from privacydesk.requests.models import Status
 from tests.requests.conftest import ANNA
 from tests.requests.helpers import verified
@@ -40,6 +40,20 @@ def test_an_e_mail_address_finds_the_requests_of_that_person_in_the_register(smt
     _letter("Bram Visser")
     assert list(listing.find_requests(ANNA.upper())) == [anna]
     assert list(listing.find_requests("nobody@example.nl")) == []
+
+
+def test_an_e_mail_address_finds_a_request_of_someone_the_register_does_not_know(db):
+    """Olaf is in no register: his web request is found by the address he wrote, through
+    the request's own blind index; once the contact details are cleared (R2) it is not."""
+    olaf = intake.file_web_request(kind="access", name="Olaf", email="olaf@example.nl")
+    assert olaf.email_index and "olaf" not in olaf.email_index
+    assert list(listing.find_requests(" OLAF@example.nl ", status=listing.ALL)) == [olaf]
+    olaf.status, olaf.closed_at = Status.CLOSED, timezone.now()
+    olaf.save(update_fields=["status", "closed_at"])
+    clock.tick(timezone.now() + timedelta(days=3 * 365))   # past the contact period (R2)
+    olaf.refresh_from_db()
+    assert olaf.contact_cleared_at is not None and olaf.email_index == ""
+    assert list(listing.find_requests("olaf@example.nl", status=listing.ALL)) == []
 
 
 def test_a_name_finds_requests_of_that_person_and_only_for_roles_that_see_names(smtp,

@@ -53,6 +53,9 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("register.organisation", "name"): "a company's name: business data, not a person's",
     ("register.organisation", "coc_number"): "a company's Chamber of Commerce number",
     ("register.email", "address_index"): "a blind index (HMAC), not the address itself",
+    ("requests.datasubjectrequest", "email_index"): "a blind index (HMAC) of the requester's "
+                                                    "address, not the address; cleared with "
+                                                    "the contact details (requests.clock)",
     ("guard.allowlistentry", "note"): "staff's note on a network they allow (e.g. 'office')",
     ("staff.apitoken", "name"): "the label staff give a token (e.g. 'ci'), not a person",
     ("retention.backuprecord", "file_name"): "a generated backup file name",
