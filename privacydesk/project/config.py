@@ -85,7 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
             choices=("embedded", "off")),
     Setting("PRIVACYDESK_PUBLIC_URL", "url", "http://127.0.0.1:8000",
             "The site's public address, for the links in e-mails (request confirmation, "
-            "downloads), e.g. `https://privacy.example.nl`."),
+            "downloads), e.g. `https://privacy.example.nl`. Not set: `serve` and `demo` "
+            "use the address they serve (their `--port`)."),
     Setting("PRIVACYDESK_IMAP_URL", "url", "",
             "The controller's mailbox for data-subject requests (Rt5), e.g. "
             "`imaps://requests%40example.nl:password@mail.example.nl/INBOX`. Empty: no "

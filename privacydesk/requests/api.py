@@ -72,6 +72,9 @@ class RequestIn(Schema):
     language: str = Field("nl", pattern="^(nl|en)$")
     received_at: datetime | None = Field(None, description="when the letter, call or visit "
                                          "came in (not in the future; the clocks run from it)")
+    identity_checked: str = Field("", max_length=300, description="phone or in_person only: "
+                                  "how staff checked the requester's identity while "
+                                  "registering it; then no confirmation e-mail is sent")
 
 
 class KindIn(Schema):
@@ -134,7 +137,8 @@ def file_request(request: HttpRequest, payload: RequestIn) -> Any:
     filed = intake.file_staff_request(
         kind=payload.kind, name=payload.name, email=payload.email, message=payload.message,
         language=payload.language, actor=_actor(request), received_at=payload.received_at,
-        channel=payload.channel, address=payload.address)
+        channel=payload.channel, address=payload.address,
+        identity_checked=payload.identity_checked)
     return 201, _out(filed)
 
 

@@ -4,6 +4,8 @@ staff match the person and mark it verified. Only a call or a visit can be check
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -65,3 +67,15 @@ def test_a_letter_cannot_claim_a_check_in_a_call_and_nothing_is_stored(smtp, per
                                   identity_checked="mail naar anna@example.nl")
     assert (refused.value.field, refused.value.rule) == ("identity_checked", "format")
     assert not DataSubjectRequest.objects.exists()
+
+
+def test_the_api_registers_a_checked_call_without_a_confirmation_mail(smtp, personas,
+                                                                      api_token):
+    token = api_token("privacy_officer")
+    created = Client().post(
+        "/api/v1/requests", json.dumps({
+            "kind": "access", "channel": "phone", "name": "Anna de Vries", "email": ANNA,
+            "identity_checked": "geboortedatum en klantnummer genoemd"}),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert created.status_code == 201, created.content
+    assert created.json()["status"] == "new" and smtp.to(ANNA) == []
