@@ -57,14 +57,6 @@ class StaffRequestForm(forms.Form):
                                 "to (no addresses). Then no confirmation e-mail is sent; match "
                                 "the person on the request page and mark it verified. Leave "
                                 "empty to send the confirmation link to the e-mail address."))
-    identity_checked = forms.CharField(
-        label=pgettext_lazy("request intake", "Identity already checked in the call or visit?"),
-        required=False, max_length=300,
-        help_text=pgettext_lazy("request intake",
-                                "Only for a call or a visit: say how you checked who you spoke "
-                                "to (no addresses). Then no confirmation e-mail is sent; match "
-                                "the person on the request page and mark it verified. Leave "
-                                "empty to send the confirmation link to the e-mail address."))
     notes = forms.CharField(label=pgettext_lazy("request intake", "Notes (what was asked, how)"),
                             required=False, max_length=20000,
                             widget=forms.Textarea(attrs={"rows": 5}))
