@@ -47,9 +47,8 @@ def _baseline():  # type: ignore[no-untyped-def]
     from django.db import connection
 
     from privacydesk.register.models import DATUM_MODELS
-    from privacydesk.vault import keyring
+    from privacydesk.vault import datakeys
 
-    ring = keyring.get()
     ciphers: dict[str, AESGCM] = {}
     connection.ensure_connection()
     cursor = connection.connection.cursor()
@@ -71,8 +70,10 @@ def _baseline():  # type: ignore[no-untyped-def]
                 rows += 1
                 if sealed:
                     key_id, blob = row[key_col], bytes(row[blob_col])
+                    # A data key is unwrapped once (vault envelope encryption, #14.1);
+                    # per datum the baseline pays the bare AES-GCM decryption only.
                     cipher = ciphers.get(key_id) or ciphers.setdefault(
-                        key_id, AESGCM(ring.keys[key_id]))
+                        key_id, datakeys.cipher(key_id))
                     cipher.decrypt(blob[:12], blob[12:], f"{label}:{ref}".encode())
         return rows
 
