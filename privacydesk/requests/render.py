@@ -154,5 +154,5 @@ def pdf(report: dict[str, Any]) -> bytes:
         previous = style
         doc.multi_cell(0, size * 0.55, ("• " if fonts and style == "li" else
                                         "- " if style == "li" else "") + text,
-                       new_x="LMARGIN", new_y="NEXT")
+                       new_x="LMARGIN", new_y="NEXT", align="L")
     return bytes(doc.output())
