@@ -214,3 +214,19 @@ def test_the_journal_deletes_the_picked_data_again_when_the_database_is_lost(
     assert DeletionReceipt.objects.filter(kind="erasure", person_ref=str(anna.ref),
                                           object_ids=[address.pk]).exists()
     assert "Eeldersingel" not in journal.journal_path().read_text()
+
+
+def test_a_partial_erasures_journal_lines_are_forgotten_with_the_last_older_backup(
+        personas, django_capture_on_commit_callbacks):
+    # Data minimisation: the ids and ref of Anna's erased address serve only a restore of
+    # a backup older than the erasure; once none is kept, the journal forgets them too.
+    old = backup.create()
+    address = DATUM_MODELS["address"]._default_manager.get(person=personas.anna)
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure.erase_data(personas.anna, [("address", address.pk)], actor=ACTOR)
+    assert [line["object_ids"] for line in journal.read()] == [[address.pk]]
+    assert prune.forget_replay_data() == 0
+    prune.expire_backups(old.expires_on)
+    assert prune.forget_replay_data() > 0
+    assert journal.read() == []
+    assert DeletionReceipt.objects.get(kind="erasure").object_ids == []
