@@ -69,9 +69,7 @@ def sweep_run(request: HttpRequest, first: int) -> HttpResponse:
     except DeletionReceipt.DoesNotExist:
         raise Http404("no such sweep run") from None
     run = runs.summary(receipts)
-    laws: dict[str, str] = {}
-    for r in receipts:
-        laws.setdefault(r.rule_id, r.law_en if page_language() == "en" else r.law_nl)
+    laws = runs.laws(receipts, page_language())
     page = Paginator(receipts, RECEIPTS_PAGE).get_page(request.GET.get("page"))
     who = _who(request, (r.person_ref for r in page))
     rows: list[tuple[DeletionReceipt, Any]] = [(r, who.get(r.person_ref, "—")) for r in page]

@@ -171,3 +171,18 @@ def test_the_retention_pages_show_no_uuid_and_no_rule_id(olga, personas):
         shown = [c for c in rule_ids if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
         assert not shown, f"{url} shows rule ids {shown}"
         assert "register.person" not in text
+
+
+def test_two_sweep_runs_are_two_rows_newest_first(olga, personas):
+    register.end_agreement(personas.anna_sla, TODAY, actor=ACTOR)
+    sweep.run(TODAY)                                   # Anna's contract data
+    sweep.run(TODAY + timedelta(days=3 * 366))         # what is due three years on
+    starts = sorted(set(DeletionReceipt.objects.filter(kind=DeletionReceipt.RETENTION)
+                        .values_list("at", flat=True)))
+    assert len(starts) == 2
+    page = olga("/staff/retention/").content.decode()
+    runs = re.search(r"<h2>Opschoningsrondes</h2>\s*<table>(.*?)</table>", page, re.S)
+    assert runs is not None
+    links = re.findall(r'href="/staff/retention/runs/(\d+)/"', runs.group(1))
+    firsts = [min(r.pk for r in DeletionReceipt.objects.filter(at=at)) for at in starts]
+    assert [int(n) for n in links] == firsts[::-1]
