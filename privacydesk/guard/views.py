@@ -14,7 +14,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from privacydesk.guard import rules, services
 from privacydesk.guard.models import AllowListEntry, Offender
@@ -56,10 +56,17 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "guard/register.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @require_staff_role(*GUARD_ROLES)
 def lift(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET, or a POST not sent from the confirmation form (no `confirmed=1`): the page that
+    says what lifting the ban does. Only the confirmed POST lifts (#15: destructive actions
+    confirm)."""
     offender = get_object_or_404(Offender, pk=pk)
+    if request.method != "POST" or request.POST.get("confirmed") != "1":
+        return render(request, "guard/lift_confirm.html", {
+            "base": _base(), "offender": offender, "now": timezone.now(),
+            "banned": offender.ban_until is not None and offender.ban_until > timezone.now()})
     services.lift_ban(offender, actor=_actor(request))
     get_guard().bans.note_lift(offender.address)
     messages.success(request, _("Ban lifted."))

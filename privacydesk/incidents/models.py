@@ -45,12 +45,20 @@ class Incident(SealedMixin):
     status = models.CharField(max_length=16, choices=IncidentStatus.choices,
                               default=IncidentStatus.NEW, db_index=True)
     breach_marked_at = models.DateTimeField(null=True, blank=True)
+    # Art. 33(5): staff's assessment (a breach or not) and why, as documentation. Staff
+    # write the facts here, not names (the form says so); the record goes with the rest
+    # after the documentation period (R1).
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    assessment_reason = models.CharField(max_length=500, blank=True)
     authority_deadline = models.DateTimeField(null=True, blank=True)
     # Art. 33(1)/(5): when the authority was notified, and its reference, as evidence.
     reported_at = models.DateTimeField(null=True, blank=True)
     authority_reference = models.CharField(max_length=100, blank=True)
+    # Art. 34(1): when the data subjects were informed of a breach.
+    subjects_informed_at = models.DateTimeField(null=True, blank=True)
     # R1: the retention periods count from closing; clearing the reporter is recorded.
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    close_reason = models.CharField(max_length=500, blank=True)
     reporter_cleared_at = models.DateTimeField(null=True, blank=True)
 
     # The opened sealed value and the (key_id, ciphertext) it was opened from; not a field.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from privacydesk.incidents.models import Incident, IncidentKind, IncidentStatus
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.vault import audit
 
@@ -32,23 +34,110 @@ def file_concern(description: str, *, reporter_name: str = "", reporter_email: s
     return incident
 
 
-def mark_breach(incident: Incident, *, actor: str) -> Incident:
+#: Longest assessment or closing reason (the model's column).
+REASON_LENGTH = 500
+
+
+def _reason(field: str, reason: str, *, required: bool) -> str:
+    reason = reason.strip()
+    if (required and not reason) or len(reason) > REASON_LENGTH:
+        raise RuleViolation(field, "required" if required else "length", gettext_noop(
+            "give the reason in 1-500 characters") if required else gettext_noop(
+            "the reason is at most 500 characters"))
+    return reason
+
+
+def open_for_staff(pk: int, *, actor: str) -> Incident:
+    """The incident `pk` for its detail page, its sealed report opened for `actor`; the
+    read is audited with its purpose (Sec4: every view of personal data is recorded).
+    Incident.DoesNotExist when there is none."""
+    incident = Incident.objects.get(pk=pk)
+    audit.audit_read(actor=actor, object_type="incidents.incident", object_id=str(pk),
+                     person_ref="", purpose="security",
+                     detail={"fields": ["description", "reporter"]})
+    return incident
+
+
+def hours_left(incident: Incident, at: datetime | None = None) -> int | None:
+    """Whole hours left on the 72-hour clock at `at` (default: now), negative when overdue;
+    None when no clock runs (not a breach, or already notified to the authority)."""
+    if incident.authority_deadline is None or incident.reported_at is not None:
+        return None
+    moment = at or clock.now()
+    return math.floor((incident.authority_deadline - moment).total_seconds() / 3600)
+
+
+def mark_breach(incident: Incident, *, actor: str, reason: str = "") -> Incident:
     """Mark `incident` a personal data breach; its authority deadline is received + 72 h.
 
     The clock runs from when the controller became aware (Art. 33(1)), which is when the
     report came in, not when staff got round to marking it. Marking twice keeps the first
-    deadline.
+    deadline. `reason` (optional here, up to 500 characters) documents the assessment
+    (Art. 33(5)).
     """
+    reason = _reason("reason", reason, required=False)
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.kind != IncidentKind.BREACH:
             locked.kind = IncidentKind.BREACH
-            locked.breach_marked_at = timezone.now()
+            locked.breach_marked_at = locked.assessed_at = timezone.now()
+            locked.assessment_reason = reason
             locked.authority_deadline = locked.received_at + AUTHORITY_NOTIFICATION
             if locked.status == IncidentStatus.NEW:
                 locked.status = IncidentStatus.INVESTIGATING
             locked.save()
             _audit("update", locked, actor, {"kind": "breach"})
+    incident.refresh_from_db()
+    return incident
+
+
+def mark_not_breach(incident: Incident, *, reason: str, actor: str) -> Incident:
+    """Record that staff assessed `incident` as not a personal data breach, with the
+    reason (required: Art. 33(5) asks to document why no notification was made). A breach
+    stays a breach: RuleViolation("kind", "Art33") then."""
+    reason = _reason("reason", reason, required=True)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.kind == IncidentKind.BREACH:
+            raise RuleViolation("kind", "Art33", gettext_noop(
+                "this incident is already a personal data breach; its 72-hour clock runs"))
+        locked.assessed_at = timezone.now()
+        locked.assessment_reason = reason
+        if locked.status == IncidentStatus.NEW:
+            locked.status = IncidentStatus.INVESTIGATING
+        locked.save(update_fields=["assessed_at", "assessment_reason", "status"])
+        _audit("update", locked, actor, {"assessed": "no breach"})
+    incident.refresh_from_db()
+    return incident
+
+
+def mark_subjects_informed(incident: Incident, *, actor: str,
+                           at: datetime | None = None) -> Incident:
+    """Record when the data subjects were informed of the breach (Art. 34(1)); the first
+    moment stays. Only a breach: RuleViolation("kind", "Art34") otherwise."""
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.kind != IncidentKind.BREACH:
+            raise RuleViolation("kind", "Art34", gettext_noop(
+                "only the data subjects of a personal data breach are informed; "
+                "mark it a breach first"))
+        if locked.subjects_informed_at is None:
+            locked.subjects_informed_at = at or timezone.now()
+            locked.save(update_fields=["subjects_informed_at"])
+            _audit("update", locked, actor, {"subjects_informed": True})
+    incident.refresh_from_db()
+    return incident
+
+
+def close(incident: Incident, *, reason: str, actor: str) -> Incident:
+    """Close `incident` with the reason (required, up to 500 characters); the retention
+    periods count from closing (R1). Closing a closed incident changes nothing."""
+    reason = _reason("reason", reason, required=True)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.status != IncidentStatus.CLOSED:
+            Incident.objects.filter(pk=locked.pk).update(close_reason=reason)
+            set_status(locked, IncidentStatus.CLOSED, actor=actor)
     incident.refresh_from_db()
     return incident
 

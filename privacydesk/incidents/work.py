@@ -4,16 +4,16 @@ clock runs (Art. 33(1)): not yet reported to the authority, most urgent first.""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from privacydesk.incidents.models import Incident, IncidentKind, IncidentStatus
 from privacydesk.incidents.retention import RECORD, REPORTER
+from privacydesk.incidents.services import hours_left
+from privacydesk.policy import clock
 from privacydesk.policy.incidents import DOCUMENTATION_RULE, REPORTER_RULE
 from privacydesk.staff.labels import extend_labels, register_labels
 from privacydesk.staff.workqueue import CALM, LATE, SOON, WorkItem, WorkSource, register_work_source
@@ -42,21 +42,24 @@ def register() -> None:
 
 def queue_items(user: Any) -> list[WorkItem]:
     """Breaches not yet reported to the authority, nearest deadline first."""
-    now = timezone.now()
+    now = clock.now()
     items = []
     for incident in (Incident.objects.filter(kind=IncidentKind.BREACH, reported_at__isnull=True,
                                              authority_deadline__isnull=False)
                      .exclude(status=IncidentStatus.CLOSED).order_by("authority_deadline")):
-        deadline = incident.authority_deadline
-        assert deadline is not None  # filtered above
-        hours = math.floor((deadline - now).total_seconds() / 3600)
-        if hours < 0:
-            due = ngettext("%(n)d hour late", "%(n)d hours late", -hours) % {"n": -hours}
-        else:
-            due = ngettext("%(n)d hour left", "%(n)d hours left", hours) % {"n": hours}
+        deadline, hours = incident.authority_deadline, hours_left(incident, now)
+        assert deadline is not None and hours is not None  # filtered above
+        due = clock_text(hours)
         items.append(WorkItem(
             text=str(_("Breach #%(number)s: report it to the authority"))
             % {"number": incident.pk},
             url=reverse("incidents:list") + f"#incident-{incident.pk}", due=deadline,
             due_text=due, urgency=LATE if hours < 0 else SOON if hours < SOON_HOURS else CALM))
     return items
+
+
+def clock_text(hours: int) -> str:
+    """The 72-hour clock in words: "n hours left", or "n hours late" when `hours` < 0."""
+    if hours < 0:
+        return ngettext("%(n)d hour late", "%(n)d hours late", -hours) % {"n": -hours}
+    return ngettext("%(n)d hour left", "%(n)d hours left", hours) % {"n": hours}

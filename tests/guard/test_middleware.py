@@ -104,7 +104,9 @@ def test_staff_see_the_register_lift_bans_and_export(staff_client):
     assert page.status_code == 200 and OLAF in page.content.decode()
     assert officer.get("/staff/guard/export/").content.decode() == f"{OLAF}\n"
     offender = Offender.objects.get()
-    assert officer.post(f"/staff/guard/{offender.pk}/lift/").status_code == 302
+    # #15: lifting a ban is confirmed on its own page first (tests/guard/test_lift_confirmation.py)
+    assert officer.post(f"/staff/guard/{offender.pk}/lift/",
+                        {"confirmed": "1"}).status_code == 302
     assert olaf.get("/").status_code != 403
     officer.post("/staff/guard/allow/", {"network": "192.0.2.0/24", "note": "office"})
     assert "192.0.2.0/24" in officer.get("/staff/guard/").content.decode()

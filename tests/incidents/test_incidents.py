@@ -99,7 +99,9 @@ def test_the_officer_records_the_notification_and_closes_the_incident_on_the_pag
     response = client.post(f"/staff/incidents/{incident.pk}/reported/",
                            {"authority_reference": "AP-2026-7"})
     assert response.status_code == 302
-    client.post(f"/staff/incidents/{incident.pk}/close/")
+    # #15: closing is confirmed, with a reason (tests/incidents/test_detail_page.py)
+    client.post(f"/staff/incidents/{incident.pk}/close/",
+                {"confirmed": "1", "reason": "Disk found in the safe, encrypted."})
     incident.refresh_from_db()
     assert incident.authority_reference == "AP-2026-7" and incident.status == "closed"
     page = client.get("/staff/incidents/").content.decode()
