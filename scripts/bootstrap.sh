@@ -21,7 +21,7 @@ if [ "${1:-}" = "--system" ]; then
   # Real components for the tests: browser, IMAP server, sshd, attack tools, load tools.
   # gettext: makemessages/compilemessages, and the test that the nl catalogue is complete.
   debs=(chromium dovecot-imapd openssh-server openssh-client wrk hydra sqlmap testssl.sh
-        fail2ban poppler-utils swaks gettext)
+        fail2ban poppler-utils swaks gettext fonts-dejavu-core)
   missing=()
   for d in "${debs[@]}"; do
     dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
