@@ -7,18 +7,17 @@ basis only — never a host name, a key or a person.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from privacydesk.access import keys, rules
+from privacydesk.access import contacts, keys, rules
 from privacydesk.access.models import AccessRequest, ClientServer, StaffKey
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.register.models import Agreement, Organisation, Person
+from privacydesk.register.models import Agreement, Organisation
 from privacydesk.staff.permissions import has_permission
 from privacydesk.vault import audit
 
@@ -83,20 +82,6 @@ def _shared_key() -> RuleViolation:
                                          "account; every account needs a key of its own (A2)"))
 
 
-def _contact_ref(text: str) -> str:
-    """The pseudonymous ref of the client who asked for a repair; it must be in the register."""
-    try:
-        ref = str(uuid.UUID(text.strip()))
-    except (ValueError, AttributeError):
-        raise RuleViolation(
-            "repair_contact", "A1", gettext_noop("name the client who asked for the repair "
-                                                 "by their register ref"))
-    if not Person.objects.filter(ref=ref).exists():
-        raise RuleViolation(
-            "repair_contact", "A1", gettext_noop("no person in the register has this ref"))
-    return ref
-
-
 def request_access(user: Any, *, server: ClientServer, **fields: Any) -> AccessRequest:
     """File a pending access request; refused (A1) without a running agreement covering the
     server or an urgent repair the client asked for, and (A2) without a described action.
@@ -148,7 +133,10 @@ def _validated(user: Any, server: ClientServer, *, principal: str, action: str,
         repair_reference=repair_reference.strip()[:100], requester=user,
         requested_by=user.get_username())
     if req.basis == AccessRequest.REPAIR:
-        req.repair_contact_ref = _contact_ref(repair_contact_ref) if repair_contact_ref else ""
+        # A1 (#15): who asked is one of the server's client's contacts, picked by a search
+        # of that client's contacts (access.contacts), never free text.
+        req.repair_contact_ref = (contacts.contact_ref(server, repair_contact_ref)
+                                  if repair_contact_ref.strip() else "")
     elif agreement is None:
         raise RuleViolation(
             "agreement", "A1", gettext_noop("no agreement is named and no urgent repair "

@@ -75,3 +75,24 @@ def ask(world: SimpleNamespace, **overrides):
     fields = {"server": world.server, "principal": "root", "action": "Update the kernel",
               "minutes": 30, "agreement": world.sla, **overrides}
     return access.request_access(world.engineer, **fields)
+
+
+def named_person(given: str, family: str, role: str, **where) -> object:
+    """A person with a name and a running role (a "contact" names its organisation)."""
+    person = services.create_person(actor=ACTOR, purpose="callback", source="contact_form")
+    services.add_role(person, role, actor=ACTOR, started_on=TODAY - timedelta(days=60), **where)
+    services.add_datum(person, "names", {"given_names": given, "family_name": family},
+                       source="contact_form", purpose="callback", basis="consent", actor=ACTOR)
+    return person
+
+
+@pytest.fixture
+def client_contacts(world) -> SimpleNamespace:
+    """Acme's contacts Eva Smit and Erik Smits (whose role has ended), and Piet Jansen, a
+    contact of another client, Globex BV."""
+    globex = services.create_organisation("Globex BV", actor=ACTOR)
+    eva = named_person("Eva", "Smit", "contact", organisation=world.acme)
+    erik = named_person("Erik", "Smits", "contact", organisation=world.acme)
+    services.end_role(erik.roles.get(), TODAY - timedelta(days=1), actor=ACTOR)
+    piet = named_person("Piet", "Jansen", "contact", organisation=globex)
+    return SimpleNamespace(eva=eva, erik=erik, piet=piet, globex=globex)

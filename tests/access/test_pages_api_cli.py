@@ -49,7 +49,8 @@ def test_ask_approve_download_and_give_up_through_the_pages(world, tmp_path):
 def test_a_refusal_on_the_page_names_field_and_rule(world):
     page = signed_in(world.engineer).post("/staff/access/new/", {
         "server": world.server.pk, "principal": "root", "action": "x"}, follow=True)
-    assert "agreement:" in page.content.decode() and "(A1)" in page.content.decode()
+    # #15: the field by its Dutch label, as the form shows it, not its code name.
+    assert "Overeenkomst:" in page.content.decode() and "(A1)" in page.content.decode()
 
 
 def test_the_engineer_cannot_approve_and_sales_cannot_ask(world):

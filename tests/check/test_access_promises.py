@@ -45,9 +45,10 @@ def access_world(personas, settings, tmp_path) -> SimpleNamespace:
     sla = grants.approve(access.request_access(
         jan, server=server, principal="admin", action="Replace a failed disk", minutes=60,
         agreement=personas.anna_sla), lies)
+    # Who asked for the repair: Anna, party to the server's agreement (a private client).
     repair = grants.approve(access.request_access(
         jan, server=server, principal="admin", action="Restore the backup job", minutes=30,
-        repair_reference="CALL-0815", repair_contact_ref=str(personas.eva.ref)), lies)
+        repair_reference="CALL-0815", repair_contact_ref=str(personas.anna.ref)), lies)
     return SimpleNamespace(sla=sla, repair=repair, jan=jan, lies=lies)
 
 
