@@ -143,22 +143,28 @@ def memory_under_flood(n: int, cap: int) -> tuple[float, float, int, int]:
     return current / store.tracked(), peak, store.tracked(), cap
 
 
-def latency(samples: int, rounds: int = 3, control: bool = False
-            ) -> dict[bool, tuple[float, float]]:
-    """{guarded: (median wall seconds, median CPU seconds)} per request; the CPU time is
-    shown beside the wall time because on a shared machine the wall time mostly measures
-    the other load. With `control`, the "guarded" client lacks the guard too."""
+def _django() -> list[str]:
+    """Set Django up on a throw-away SQLite database; the MIDDLEWARE without the guard."""
     import django
     from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client, override_settings
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacydesk.project.settings")
     os.environ.setdefault("PRIVACYDESK_DATA_DIR", tempfile.mkdtemp(prefix="pd-bench-"))
     os.environ.pop("DATABASE_URL", None)
     django.setup()
     call_command("migrate", verbosity=0)
-    without = [m for m in settings.MIDDLEWARE if "guard" not in m]
+    return [m for m in settings.MIDDLEWARE if "guard" not in m]
+
+
+def latency(samples: int, rounds: int = 3, control: bool = False
+            ) -> dict[bool, tuple[float, float]]:
+    """{guarded: (median wall seconds, median CPU seconds)} per request; the CPU time is
+    shown beside the wall time because on a shared machine the wall time mostly measures
+    the other load. With `control`, the "guarded" client lacks the guard too."""
+    from django.test import Client, override_settings
+
+    without = _django()
     best: dict[bool, tuple[float, float]] = {}
     for _ in range(rounds):  # fresh clients each round; the best median of each counts
         # A test client builds its middleware chain at its first request and keeps it.
@@ -187,6 +193,37 @@ def latency(samples: int, rounds: int = 3, control: bool = False
             old = best.get(g, (wall, cpu_time))
             best[g] = (min(old[0], wall), min(old[1], cpu_time))
     return best
+
+
+def by_depth(samples: int, depth: int) -> tuple[float, float, float]:
+    """(CPU with / without the guard, minor page faults per request with, without): the
+    latency loop (one round, ABBA, medians) run `depth` Python frames deeper than its caller.
+    The ratio depends on where the request's deepest calls fall against the chunks of the
+    interpreter's frame stack; the page faults show it (docs/performance.md, Guard)."""
+    if depth:
+        return by_depth(samples, depth - 1)
+    import resource
+
+    from django.test import Client, override_settings
+
+    without = _django()
+    clients = {True: Client(REMOTE_ADDR="198.51.100.7"),
+               False: Client(REMOTE_ADDR="198.51.100.7")}
+    clients[True].get("/staff/login/")
+    with override_settings(MIDDLEWARE=without):
+        clients[False].get("/staff/login/")
+    cpus: dict[bool, list[float]] = {True: [], False: []}
+    faults: dict[bool, int] = {True: 0, False: 0}
+    for i in range(samples * 2 + 200):
+        guarded = i % 4 in (0, 3)
+        before, cpu = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.process_time()
+        clients[guarded].get("/staff/login/")
+        used = time.process_time() - cpu
+        if i >= 200:
+            cpus[guarded].append(used)
+            faults[guarded] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    return (statistics.median(cpus[True]) / statistics.median(cpus[False]),
+            faults[True] / samples, faults[False] / samples)
 
 
 def guard_alone(samples: int) -> float:
@@ -263,11 +300,19 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=1_000_000)
     parser.add_argument("--cap-mib", type=int, default=64)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--depths", default="",
+                        help="e.g. 0,1,2,3,5: only the latency ratio at these extra depths")
     args = parser.parse_args()
+    if args.depths:
+        print("| extra frames | CPU with / without guard | minor faults per request, with / "
+              "without |\n|---|---|---|")
+        for depth in (int(d) for d in args.depths.split(",")):
+            cpu_ratio, with_guard, without_guard = by_depth(args.requests, depth)
+            print(f"| {depth} | {cpu_ratio:.3f} | {with_guard:.1f} / {without_guard:.1f} |")
+        return
     folder = Path(tempfile.mkdtemp(prefix="pd-bench-guard-"))
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
-    # First, in a fresh process as a web worker is: measured after the 1M-address flood and
-    # the event streams, the ratio came out 1.08-1.10 where a fresh process gives 1.02.
+    # First, in a fresh process as a web worker is.
     times = latency(args.requests, args.repeat)
     control = latency(args.requests, args.repeat, control=True)
     print(f"## Ordinary request (GET /staff/login/, Django test client, median of "
