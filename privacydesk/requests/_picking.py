@@ -29,6 +29,7 @@ from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS, clean_values
 from privacydesk.register.models import Datum
 from privacydesk.requests import actions, kinds
+from privacydesk.requests._picking_forms import choice_label
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.requests.recipients import recipients_to_tell
 from privacydesk.retention import erasure
@@ -53,6 +54,12 @@ def category_label(category: str, lang: str) -> str:
     """The policy's label of `category` in `lang` ("nl" or "en")."""
     found = get_policy().categories.get(category)
     return found.label(lang) if found is not None else category
+
+
+def _shown(category: str, name: str, value: Any, lang: str) -> Any:
+    # A choice field stores a code (`iban`, `bsn`): staff read its label (#15).
+    choices = {s.name for s in FIELDS[category] if s.kind == "choice"}
+    return choice_label(value, lang) if name in choices and isinstance(value, str) else value
 
 
 def field_labels(category: str, lang: str) -> dict[str, str]:
@@ -102,7 +109,8 @@ def person_data(request: DataSubjectRequest, *, actor: str, staff_role: str | No
             continue
         labels = field_labels(key, lang)
         rows = tuple(Row(key, category_label(key, lang), d.id,
-                         tuple((labels[name], d.values.get(name)) for name in labels),
+                         tuple((labels[name], _shown(key, name, d.values.get(name), lang))
+                               for name in labels),
                          plan.get((key, d.id))) for d in data)
         sections.append(Section(key, category_label(key, lang), rows))
     return sections
@@ -167,7 +175,8 @@ def preview_correction(request: DataSubjectRequest, category: str, datum_id: Any
     current = datum.get_values()
     cleaned = clean_values(category, dict(values), current=current)
     labels = field_labels(category, lang)
-    changes = tuple(Change(labels[name], current.get(name), cleaned[name])
+    changes = tuple(Change(labels[name], _shown(category, name, current.get(name), lang),
+                           _shown(category, name, cleaned[name], lang))
                     for name in labels if current.get(name) != cleaned[name])
     if not changes:
         raise RuleViolation("values", "Rt2", NOTHING_CHANGES)

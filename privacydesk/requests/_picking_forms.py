@@ -9,6 +9,26 @@ from django import forms
 
 from privacydesk.register.fields import FIELDS, FieldSpec
 
+#: What staff read for a choice field's stored code (#15: never `iban`, `bsn`), (en, nl).
+CHOICE_LABELS: dict[str, tuple[str, str]] = {
+    "iban": ("Bank account (IBAN)", "Bankrekening (IBAN)"),
+    "vat_number": ("VAT number", "Btw-nummer"),
+    "payment_terms": ("Payment terms", "Betalingsvoorwaarden"),
+    "invoice_reference": ("Invoice reference", "Factuurkenmerk"),
+    "other": ("Other", "Overig"),
+    "bsn": ("Citizen service number (BSN)", "Burgerservicenummer (BSN)"),
+    "passport": ("Passport", "Paspoort"),
+    "id_card": ("Identity card", "Identiteitskaart"),
+    "drivers_licence": ("Driving licence", "Rijbewijs"),
+}
+
+
+def choice_label(code: str, lang: str) -> str:
+    """The label of a choice field's code in `lang` ("en", else Dutch); the code itself for
+    one not listed (a newer register field is shown, never dropped)."""
+    pair = CHOICE_LABELS.get(code)
+    return code if pair is None else pair[0 if lang == "en" else 1]
+
 
 def _field(spec: FieldSpec, lang: str) -> forms.Field:
     label = spec.label_en if lang == "en" else spec.label_nl
@@ -16,7 +36,8 @@ def _field(spec: FieldSpec, lang: str) -> forms.Field:
         return forms.BooleanField(label=label, required=False)
     if spec.kind == "choice":
         return forms.ChoiceField(label=label, required=spec.required,
-                                 choices=[("", "—"), *((c, c) for c in spec.choices)])
+                                 choices=[("", "—"),
+                                          *((c, choice_label(c, lang)) for c in spec.choices)])
     # No max_length here: the register's rule says it, in a message naming the field, and
     # the browser must not silently cut what staff typed.
     return forms.CharField(label=label, required=spec.required)
