@@ -15,4 +15,12 @@ TEXTS = (
     gettext_noop("e-mail: no data held (register searched by staff)"),
     gettext_noop("post: letter sent"),  # _answers.answer_by_post
     gettext_noop("phone: answered in a call"),  # _answers.answer_by_phone
+    # actions.send_export, one per kind exported (walk (b) of #15 found it in English)
+    gettext_noop("e-mail: single-use download link (access)"),
+    gettext_noop("e-mail: single-use download link (portability)"),
+    gettext_noop("e-mail: erasure receipt"),  # actions.erase
+    # actions.confirm_done, one per kind it answers
+    gettext_noop("e-mail: rectification carried out"),
+    gettext_noop("e-mail: restriction carried out"),
+    gettext_noop("e-mail: objection carried out"),
 )

@@ -153,7 +153,10 @@ def _parse_values(text: str) -> dict[str, str]:
 
 
 def _step(name: str, run: Callable[[HttpRequest, DataSubjectRequest], Any],
-          done: str | StrPromise) -> Callable[..., HttpResponse]:
+          done: StrPromise) -> Callable[..., HttpResponse]:
+    """A POST view that runs one step of a request and returns to its page with `done`, or
+    with the broken rule. `done` is a lazy gettext, never a plain str: staff read Dutch, and
+    an untranslated message here showed up in English on the Dutch page (#15, walk b)."""
     @require_POST
     @require_permission(PERMISSION)
     def view(request: HttpRequest, uid: UUID) -> HttpResponse:
@@ -174,12 +177,12 @@ set_kind = _step("kind", lambda q, r: intake.set_kind(
     r, q.POST.get("kind", ""), actor=_actor(q), reason=q.POST.get("reason", "")),
     gettext_lazy("Kind set; the clocks keep running from receipt."))
 send_verification = _step("verify_send", lambda q, r: verification.begin(r, actor=_actor(q)),
-                          "Identity step done.")
+                          gettext_lazy("Identity step done."))
 verify_by_staff = _step("verify_staff", lambda q, r: verification.verify_by_staff(
     r, q.POST.get("person_ref", "").strip(), actor=_actor(q), note=q.POST.get("note", "")),
-    "Verified.")
+    gettext_lazy("Verified."))
 send_export = _step("export", lambda q, r: actions.send_export(r, actor=_actor(q)),
-                    "Export sent as a single-use download link.")
+                    gettext_lazy("Export sent as a single-use download link."))
 @require_POST
 @require_permission(PERMISSION)
 def erase(request: HttpRequest, uid: UUID) -> HttpResponse:
@@ -203,14 +206,16 @@ posted = _step("posted", lambda q, r: actions.answered_by_post(
     gettext_lazy("Recorded: the answer was sent by post."))
 correct = _step("correct", lambda q, r: actions.correct(
     r, q.POST.get("category", ""), _picking_views.datum_number(q.POST.get("datum")),
-    _parse_values(q.POST.get("values", "")), actor=_actor(q)), "Corrected.")
+    _parse_values(q.POST.get("values", "")), actor=_actor(q)),
+    gettext_lazy("Corrected."))
 restrict = _step("restrict", lambda q, r: actions.restrict(r, actor=_actor(q),
                                                            reason=q.POST.get("reason", "")),
-                 "Restricted.")
+                 gettext_lazy("Restricted."))
 objection = _step("objection", lambda q, r: actions.record_objection(
     r, actor=_actor(q), upheld=q.POST.get("upheld") == "yes", note=q.POST.get("note", "")),
-    "Objection recorded.")
+    gettext_lazy("Objection recorded."))
 confirm_done = _step("done", lambda q, r: actions.confirm_done(
-    r, q.POST.get("summary", ""), actor=_actor(q)), "The person was told.")
+    r, q.POST.get("summary", ""), actor=_actor(q)), gettext_lazy("The person was told."))
 close = _step("close", lambda q, r: actions.close(r, actor=_actor(q),
-                                                  note=q.POST.get("note", "")), "Closed.")
+                                                  note=q.POST.get("note", "")),
+              gettext_lazy("Closed."))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyotp
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, expect
 
 from privacydesk.demo import population, staff_login
 
@@ -113,3 +113,31 @@ def assert_accessible(page: Page, axe_source: Path) -> None:
     bad = [f"{v['id']} ({v['impact']}): {v['help']}" for v in result["violations"]
            if v["impact"] in ("serious", "critical")]
     assert bad == [], f"{page.url}: {bad}"
+
+
+def ask_and_confirm(browser: Browser, base: str, smtp_server: Any, kind: str, name: str,
+                    email: str) -> None:
+    """A person asks on the public site in Dutch (`kind` is the label of the choice) and
+    confirms through the link in the e-mail the SMTP server received."""
+    visitor = browser.new_context(locale="nl-NL")
+    public = visitor.new_page()
+    public.set_default_timeout(30000)
+    public.goto(f"{base}/nl/request/")
+    public.get_by_label(kind).check()
+    public.get_by_label("Uw naam", exact=True).fill(name)
+    public.get_by_label("E-mailadres", exact=True).fill(email)
+    public.get_by_role("button", name="Verzoek versturen").click()
+    expect(public.locator(".confirmation")).to_be_visible()
+    link = re.search(r"https?://\S+/requests/confirm/\S+/", mail_text(smtp_server, email))
+    assert link, mail_text(smtp_server, email)
+    public.goto(link.group(0))
+    public.get_by_role("button", name="Ja, dit verzoek is van mij").click()
+    expect(public.locator(".confirmation")).to_contain_text("bevestigd")
+    visitor.close()
+
+
+def mail_text(smtp_server: Any, email: str) -> str:
+    """The plain text of the last mail the SMTP server received for `email`."""
+    mails = [m for m in smtp_server.messages if email in str(m["To"])]
+    assert mails, f"no mail to {email}"
+    return str(mails[-1].get_body(preferencelist=("plain",)).get_content())

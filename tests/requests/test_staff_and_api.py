@@ -53,6 +53,19 @@ def test_the_officer_sees_the_list_and_works_a_request_on_its_page(smtp, persona
             "read"} <= audited
 
 
+def test_each_step_tells_the_officer_what_was_done_in_dutch(smtp, personas, staff_client):
+    # Walk (b) of #15 found "Export sent as a single-use download link." and how the request
+    # was answered in English on the Dutch request page: both are translated.
+    request = verified(smtp, "access", ANNA)
+    client = staff_client("privacy_officer")
+    sent = client.post(f"/staff/requests/{request.uid}/export/", follow=True).content.decode()
+    assert "De export is verstuurd als downloadlink voor één keer." in sent
+    assert "e-mail: downloadlink voor één keer (inzage)" in sent  # how it was answered
+    assert "Export sent as" not in sent and "single-use" not in sent
+    closed = client.post(f"/staff/requests/{request.uid}/close/", {"note": ""}, follow=True)
+    assert "Gesloten." in closed.content.decode()
+
+
 def test_staff_correct_the_kind_of_a_triage_item_on_its_page(smtp, personas, staff_client):
     raw = b"From: " + ANNA.encode() + b"\nSubject: Hallo\nMessage-ID: <t1@x>\n\nBel mij.\n"
     item = intake.file_mail(mailparse.parse(raw)).request
