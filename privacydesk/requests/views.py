@@ -24,6 +24,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _picking_views, actions, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
 from privacydesk.requests._answers import answerable
+from privacydesk.requests._step_refusals import explain as explain_refusal
 from privacydesk.requests.forms import StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
 from privacydesk.requests.listing import OPEN, find_requests
@@ -164,7 +165,7 @@ def _step(name: str, run: Callable[[HttpRequest, DataSubjectRequest], Any],
         try:
             run(request, found)
         except RuleViolation as exc:
-            messages.error(request, f"{exc.field}: {exc.message} ({exc.rule})")
+            messages.error(request, explain_refusal(exc))
         else:
             messages.success(request, done)
         return redirect("requests:detail", uid=uid)
@@ -192,7 +193,7 @@ def erase(request: HttpRequest, uid: UUID) -> HttpResponse:
     try:
         done = actions.erase(found, actor=_actor(request))
     except RuleViolation as exc:
-        messages.error(request, f"{exc.field}: {exc.message} ({exc.rule})")
+        messages.error(request, explain_refusal(exc))
     else:
         messages.success(request, gettext(
             "Erased; the receipt was sent by e-mail.") if done["answer"]["answered"]

@@ -185,3 +185,24 @@ def test_the_correction_form_shows_the_document_kind_by_its_label(smtp, personas
     assert 'value="bsn"' in page  # the code is still what is posted
     data = client.get(f"/staff/requests/{carlas.uid}/?show=data").content.decode()
     assert "Burgerservicenummer (BSN)" in data and ">bsn<" not in data
+
+
+def test_a_refused_step_is_explained_in_dutch_with_its_field_and_rule(
+        smtp, personas, staff_client):
+    annas = verified(smtp, "access", ANNA)
+    client = _dutch_officer(staff_client)
+    steps = {
+        "close": ({"note": ""}, "Status van het verzoek: beantwoord het verzoek voordat u het "
+                  "sluit (regel Rt6)"),
+        "kind": ({"kind": "access"}, "Soort verzoek: dit verzoek is al van de soort Inzage "
+                 "(art. 15) (regel Rt5)"),
+        "restrict": ({}, "Soort verzoek: alleen een verzoek om beperking of een bezwaar "
+                     "beperkt het gebruik (regel Art18)"),
+    }
+    for step, (posted, dutch) in steps.items():
+        page = client.post(f"/staff/requests/{annas.uid}/{step}/", posted,
+                           follow=True).content.decode()
+        assert dutch in page, step
+        for english in ("answer the request", "already of kind", "only a restriction",
+                        "(rule "):
+            assert english not in page

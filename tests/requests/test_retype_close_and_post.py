@@ -86,7 +86,9 @@ def test_staff_change_the_kind_and_close_on_the_page_with_their_reasons(
     page = client.get(f"/staff/requests/{filed.uid}/").content.decode()
     assert 'name="reason"' in page
     refused = client.post(f"/staff/requests/{filed.uid}/kind/", {"kind": "none"}, follow=True)
-    assert "reason: say why this access request is changed" in refused.content.decode()
+    # #15: the refusal reads in Dutch on the page (the API keeps the English message)
+    assert ("Reden: zeg waarom dit verzoek van Inzage (art. 15) naar Geen verzoek gaat"
+            in refused.content.decode())
     client.post(f"/staff/requests/{filed.uid}/kind/", {"kind": "none",
                                                        "reason": "sales question"})
     filed.refresh_from_db()
