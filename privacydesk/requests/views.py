@@ -25,6 +25,7 @@ from privacydesk.requests import _picking_views, actions, intake, kinds, report,
 from privacydesk.requests import render as report_render
 from privacydesk.requests._answers import answerable
 from privacydesk.requests._step_refusals import explain as explain_refusal
+from privacydesk.requests._step_refusals import message as refusal_message
 from privacydesk.requests.forms import StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
 from privacydesk.requests.listing import OPEN, find_requests
@@ -136,7 +137,7 @@ def request_review(request: HttpRequest, uid: UUID) -> HttpResponse:
         person = actions.person_of(found)
         document = report.build(person, actor=_actor(request), lang=found.language)
     except RuleViolation as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal_message(exc))
         return redirect("requests:detail", uid=uid)
     return render(request, "requests/review.html", {
         "r": found, "lines": report_render.lines(actions.addressed(found, document))})

@@ -206,3 +206,12 @@ def test_a_refused_step_is_explained_in_dutch_with_its_field_and_rule(
         for english in ("answer the request", "already of kind", "only a restriction",
                         "(rule "):
             assert english not in page
+
+
+def test_the_report_review_of_an_unverified_request_is_refused_in_dutch(
+        smtp, personas, staff_client):
+    waiting = intake.file_web_request(kind="access", name="Anna", email=ANNA, language="nl")
+    client = _dutch_officer(staff_client)
+    page = client.get(f"/staff/requests/{waiting.uid}/review/", follow=True).content.decode()
+    assert "stel eerst de identiteit van de aanvrager vast (de status van het verzoek is " in page
+    assert "verify the requester" not in page and "awaiting_verification" not in page
