@@ -80,7 +80,8 @@ def test_a_rule_broken_on_the_page_is_shown_not_a_crash(smtp, personas, staff_cl
     filed = intake.file_web_request(kind="access", name="", email=ANNA, language="nl")
     client = staff_client("privacy_officer")
     response = client.post(f"/staff/requests/{filed.uid}/export/", follow=True)
-    assert "verify the requester" in response.content.decode()
+    # shown in Dutch on the page (#15); the API keeps the English message
+    assert "stel eerst de identiteit van de aanvrager vast" in response.content.decode()
 
 
 def test_sales_staff_may_not_open_requests(staff_client, personas, smtp):

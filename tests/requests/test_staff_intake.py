@@ -45,7 +45,8 @@ def test_a_letter_of_three_days_ago_is_registered_and_its_clocks_run_from_that_d
     # No e-mail address: nothing to search or mail; staff verify another way.
     assert filed.status == Status.NEW and smtp.messages == []
     page = client.get(f"/staff/requests/{filed.uid}/").content.decode()
-    assert "Vismarkt 3" in page and "letter" in page
+    # the channel and kind by their labels on the Dutch timeline, never the codes (#15)
+    assert "Vismarkt 3" in page and "brief: Inzage (art. 15)" in page
 
 
 def test_a_call_with_an_e_mail_address_starts_the_identity_step(smtp, personas, staff_client):
