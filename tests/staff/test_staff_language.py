@@ -100,3 +100,9 @@ def test_a_refused_step_is_explained_in_dutch_and_the_api_error_stays_english(st
     assert "dit token is al ingetrokken" in again.content.decode()
     with pytest.raises(RuleViolation, match="revoked already"):
         tokens.revoke_token(token, officer.staff_user, actor="tester")
+
+
+def test_the_menu_leads_to_the_account_page(staff_client):
+    officer = staff_client("sales")
+    page = officer.get("/staff/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert 'href="/staff/account/"' in page and "Mijn account" in page
