@@ -9,11 +9,13 @@ Latin-1 are replaced rather than refusing the report.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from privacydesk.policy import clock
 from privacydesk.requests.texts import REPORT
 
 # Dutch text names the regulation by its Dutch name (issue #15): the policy's articles say
@@ -54,7 +56,10 @@ def _head(report: dict[str, Any], t: dict[str, str]) -> list[tuple[str, str]]:
     out.append(("h1", t["title"]))
     # The request's reference, never the person's register id (issue #15).
     reference = f"{t['ref']}: {addressed['reference']} · " if addressed.get("reference") else ""
-    out.append(("p", f"{reference}{t['generated']}: {report['generated_at'][:10]}"))
+    # The day it was made on the controller's calendar, not the UTC date of the stored
+    # instant: made at 00:30 in Amsterdam is the next day (rule 7; found by walk (b), #15).
+    made = clock.day_of(datetime.fromisoformat(report["generated_at"]))
+    out.append(("p", f"{reference}{t['generated']}: {made.isoformat()}"))
     out.append(("p", f"{t['controller']}: {c['name']}, {c['street']}, {c['postcode']} "
                      f"{c['city']} · {c['email']} · {c['phone']}"))
     return out

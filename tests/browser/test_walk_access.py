@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from privacydesk.policy import clock
 from privacydesk.register.models import Email, Person
 from privacydesk.requests.models import DataSubjectRequest, Delivery, Status
 from privacydesk.vault.models import AuditEntry
@@ -83,6 +84,7 @@ def test_an_access_request_confirmed_by_link_reviewed_sent_and_downloaded_once(
     report = page.locator("article.report")
     expect(report).to_contain_text(name)
     expect(report).to_contain_text(email)
+    expect(report).to_contain_text(f"Opgesteld op: {clock.today().isoformat()}")
     assert AuditEntry.objects.filter(action="read", person_ref=str(person.ref),
                                      purpose="access_request").exists()
     check("3-review")

@@ -61,6 +61,16 @@ def test_a_letter_report_carries_the_postal_address(smtp, personas):
     assert addressee == ["Anna de Vries", "Herestraat 12", "9711 LM  Groningen"]
 
 
+def test_the_report_is_dated_on_the_controllers_calendar_not_in_utc(smtp, personas):
+    # Made at 00:30 in Amsterdam on 7 December is 23:30 UTC on the 6th: the person reads
+    # the 7th, the day their request was received (walk (b) of #15 showed the 6th).
+    document = report.build(personas.anna, actor="po", lang="nl")
+    document["generated_at"] = "2026-12-06T23:30:00+00:00"
+    texts = [text for _, text in render.lines(document)]
+    assert any(text.endswith("Opgesteld op: 2026-12-07") for text in texts), texts
+    assert not any("2026-12-06" in text for text in texts)
+
+
 def test_the_person_s_own_values_are_not_rewritten(smtp, personas):
     document = report.build(personas.anna, actor="po", lang="nl")
     document["data"][0]["values"] = {"note": "GDPR-training gevolgd"}
