@@ -121,7 +121,9 @@ def test_a_letter_asking_for_erasure_is_matched_erased_answered_by_post_and_clos
     assert request.status == Status.CLOSED and request.answered_at is not None
     assert request.answered_how == "post: letter sent"
     expect(page.locator(".answer-steps")).to_have_count(0)
-    expect(page.locator("ol.timeline")).to_contain_text("letter sent by post")
+    # in Dutch, with what staff wrote kept as written (#15)
+    expect(page.locator("ol.timeline")).to_contain_text(
+        "brief per post verstuurd: ontvangstbevestiging")
     shot(page, "walk-letter-4-closed")
     _check(page, axe_source)
     context.close()

@@ -103,7 +103,8 @@ def test_a_call_asking_for_restriction_is_matched_by_phone_answered_by_phone_and
     assert request.answered_how == "phone: answered in a call"
     assert request.detail["answer"]["who"] == "Sanne de Boer"
     assert clock.day_of(request.answered_at) == clock.day_of(called)
-    expect(page.locator("ol.timeline")).to_contain_text("answered by telephone (Sanne de Boer)")
+    # in Dutch, with who spoke kept as written (#15)
+    expect(page.locator("ol.timeline")).to_contain_text("telefonisch beantwoord (Sanne de Boer)")
     expect(answers).to_have_count(0)
     shot(page, "walk-phone-3-closed")
     check()
