@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.requests import events, notify, tokens
 from privacydesk.requests.models import DataSubjectRequest, Delivery
 from privacydesk.vault import audit, crypto
@@ -61,9 +62,11 @@ def create(request: DataSubjectRequest, kind: str, payload: bytes, *, actor: str
     try:
         with transaction.atomic():
             delivery.save()
+            # The controller's clock, as the mail and the request page show the end
+            # (rule 7): in UTC the note said 23:30 where the page said 00:30 (#15, walk b).
+            until = delivery.expires_at.astimezone(clock.zone())
             events.log(request, "export_ready", actor=actor, at=when,
-                       note=f"{kind} export sealed, link valid until "
-                            f"{delivery.expires_at:%Y-%m-%d %H:%M}")
+                       note=f"{kind} export sealed, link valid until {until:%Y-%m-%d %H:%M}")
     except Exception:
         path.unlink(missing_ok=True)
         raise

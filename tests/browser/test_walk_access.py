@@ -97,6 +97,10 @@ def test_an_access_request_confirmed_by_link_reviewed_sent_and_downloaded_once(
     request.refresh_from_db()
     assert request.status == Status.ANSWERED
     expect(page.locator("ol.timeline")).to_contain_text("export klaar")
+    # The link's end on one clock: the timeline's note as the list of downloads says it.
+    until = Delivery.objects.get(request=request).expires_at.astimezone(clock.zone())
+    expect(page.locator("ol.timeline")).to_contain_text(f"{until:%Y-%m-%d %H:%M}")
+    expect(page.locator("main")).to_contain_text(f"tot {until:%Y-%m-%d %H:%M}")
     expect(page.locator("dl.facts")).to_contain_text("e-mail: downloadlink voor één keer (inzage)")
     check("4-sent")
     link = re.search(r"https?://\S+/requests/download/\S+/", mail_text(smtp_server, email))

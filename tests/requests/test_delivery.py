@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -50,6 +51,18 @@ def test_anna_downloads_her_access_report_once_from_the_link_in_her_mail(smtp, p
     assert not (delivery.folder() / found.file_name).exists()
     entry = AuditEntry.objects.filter(action="download").get()
     assert entry.person_ref == str(personas.anna.ref) and entry.actor == "requester"
+
+
+def test_the_timeline_gives_the_links_end_on_the_controllers_clock(smtp, personas):
+    # Sent at 00:30 in Amsterdam (23:30 UTC): the note says 00:30, as the mail and the
+    # request page do, not 23:30 the day before (walk (b) of #15).
+    sent = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    actions.send_export(verified(smtp, "access", ANNA), actor="po", now=sent)
+    found = Delivery.objects.get()
+    local = found.expires_at.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert local.strftime("%H:%M") == "00:30"
+    note = found.request.events.get(action="export_ready").note
+    assert note.endswith(f"link valid until {local:%Y-%m-%d} 00:30"), note
 
 
 def test_the_file_on_disk_is_sealed_not_readable(smtp, personas):
