@@ -215,3 +215,22 @@ def test_the_report_review_of_an_unverified_request_is_refused_in_dutch(
     page = client.get(f"/staff/requests/{waiting.uid}/review/", follow=True).content.decode()
     assert "stel eerst de identiteit van de aanvrager vast (de status van het verzoek is " in page
     assert "verify the requester" not in page and "awaiting_verification" not in page
+
+
+def test_the_export_and_erasure_notes_read_in_dutch(smtp, personas, staff_client):
+    annas = verified(smtp, "access", ANNA)
+    actions.send_export(annas, actor="po")
+    carlas = verified(smtp, "erasure", CARLA)
+    actions.erase(carlas, actor="po")
+    client = _dutch_officer(staff_client)
+    exported = _timeline(client, annas)
+    assert "export (Inzage (art. 15)) versleuteld klaargezet, link geldig tot " in exported
+    assert "e-mail: downloadlink voor één keer (Inzage (art. 15))" in exported
+    erased = _timeline(client, carlas)
+    assert re.search(r"\d+ verwijderd, \d+ bewaard; te informeren ontvangers: ", erased)
+    assert "e-mail: bevestiging van de verwijdering" in erased
+    for page in (exported, erased):
+        timeline = page[page.index('class="timeline"'):]
+        for english in ("export sealed", "link valid until", "single-use", "deleted ",
+                        "kept ", "recipients to inform", "erasure receipt"):
+            assert english not in timeline
