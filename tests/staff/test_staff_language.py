@@ -106,3 +106,24 @@ def test_the_menu_leads_to_the_account_page(staff_client):
     officer = staff_client("sales")
     page = officer.get("/staff/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert 'href="/staff/account/"' in page and "Mijn account" in page
+
+
+def test_the_sign_in_pause_notice_is_in_the_holders_language(make_staff, smtp_server):
+    """Mails to staff follow the same choice (#15): Dutch by default, English if chosen."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacydesk.staff import signin
+
+    dutch, english = make_staff("sales"), make_staff("sales")
+    english.language = "en"
+    for user, address in ((dutch, "bram@infactor.example"), (english, "olaf@infactor.example")):
+        user.email = address
+        user.save(update_fields=["email", "language"])
+    until = timezone.now() + timedelta(minutes=2)
+    assert signin.tell_account_holder(dutch.pk, 5, until)
+    assert signin.tell_account_holder(english.pk, 5, until)
+    subjects = {m["To"]: m["Subject"] for m in smtp_server.messages}
+    assert "Failed sign-in attempts" in subjects["olaf@infactor.example"]
+    assert "Mislukte aanmeldpogingen" in subjects["bram@infactor.example"]
