@@ -61,6 +61,8 @@ def _page(request: HttpRequest, lang: str, title: str, *, message: str = "",
         "lang": lang, "other_lang": other, "switch_url": f"{request.path}?lang={other}",
         "page": "request", "title": title, "message": message,
         "button": button, "reference": reference, "t": TEXT[lang],
+        # A link that no longer works is told as a refusal, not in a success's green (#15).
+        "refused": status >= 400,
         "pending": _what(pending, lang) if pending else None}, status=status)
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = lang

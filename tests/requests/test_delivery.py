@@ -46,6 +46,10 @@ def test_anna_downloads_her_access_report_once_from_the_link_in_her_mail(smtp, p
     assert files.read("report.pdf").startswith(b"%PDF")
     # Single use: the second click finds nothing, and the file is gone from disk.
     assert client.post(link).status_code == 410
+    # Told as a refusal, not in the green of a success (walk (b) of #15).
+    refused = client.get(link).content.decode()
+    assert 'class="confirmation refused"' in refused and "al gebruikt" in refused
+    assert 'class="confirmation refused"' not in page.content.decode()
     found = Delivery.objects.get()
     assert found.downloaded_at and found.deleted_at
     assert not (delivery.folder() / found.file_name).exists()
