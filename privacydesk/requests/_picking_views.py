@@ -219,6 +219,15 @@ def erase_preview(request: HttpRequest, uid: UUID) -> HttpResponse:
         "picks": [f"{c}:{n}" for c, n in picks or ()], "erasure": kinds.ERASURE})
 
 
+def erased_message(done: dict[str, Any]) -> str:
+    """The message after an erasure (whole or picked): the receipt went by e-mail, or must go
+    by post (Rt5: a letter is answered by letter)."""
+    if done["answer"]["answered"]:
+        return gettext("Erased; the receipt was sent by e-mail.")
+    return gettext("Erased. This request has no e-mail address: send the receipt "
+                   "below by post, then record that it was sent.")
+
+
 @require_POST
 @require_permission(PERMISSION)
 def erase_picked(request: HttpRequest, uid: UUID) -> HttpResponse:
@@ -231,8 +240,5 @@ def erase_picked(request: HttpRequest, uid: UUID) -> HttpResponse:
     except RuleViolation as error:
         messages.error(request, explain(error, {}))
     else:
-        messages.success(request, gettext(
-            "Erased; the receipt was sent by e-mail.") if done["answer"]["answered"]
-            else gettext("Erased. This request has no e-mail address: send the receipt "
-                         "below by post, then record that it was sent."))
+        messages.success(request, erased_message(done))
     return redirect("requests:detail", uid=uid)

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
@@ -196,10 +196,7 @@ def erase(request: HttpRequest, uid: UUID) -> HttpResponse:
     except RuleViolation as exc:
         messages.error(request, explain_refusal(exc))
     else:
-        messages.success(request, gettext(
-            "Erased; the receipt was sent by e-mail.") if done["answer"]["answered"]
-            else gettext("Erased. This request has no e-mail address: send the receipt "
-                         "below by post, then record that it was sent."))
+        messages.success(request, _picking_views.erased_message(done))
     return redirect("requests:detail", uid=uid)
 
 
