@@ -43,12 +43,22 @@ def begin(request: DataSubjectRequest, *, actor: str, now: datetime | None = Non
     # Sent inside the transaction: a mail that fails rolls the record back (and vice versa
     # the link only works once its hash is committed).
     with transaction.atomic():
+        # Claim the step as it was read: the clock's tick retries new requests whose mail
+        # failed, and may read one while the web form's own attempt is still sending. The
+        # conditional update waits for that attempt and then matches nothing, so the person
+        # gets one mail and the link in it stays the valid one.
+        claimed = DataSubjectRequest.objects.filter(
+            pk=request.pk, status=request.status,
+            verification_sent_at=request.verification_sent_at,
+        ).update(person_ref=str(person.ref), verification_hash=digest,
+                 verification_sent_at=when, status=Status.AWAITING_VERIFICATION)
+        if not claimed:
+            request.refresh_from_db()
+            return request.status
         request.person_ref = str(person.ref)
         request.verification_hash = digest
         request.verification_sent_at = when
         request.status = Status.AWAITING_VERIFICATION
-        request.save(update_fields=["person_ref", "verification_hash",
-                                    "verification_sent_at", "status"])
         events.log(request, "verification_sent", actor=actor, at=when,
                    note="confirmation link sent to the address in the register")
         notify.to_requester(request, "verify", {"link": link,
