@@ -21,7 +21,9 @@ if [ "${1:-}" = "--system" ]; then
   # Real components for the tests: browser, IMAP server, sshd, attack tools, load tools.
   # gettext: makemessages/compilemessages, and the test that the nl catalogue is complete.
   debs=(chromium dovecot-imapd openssh-server openssh-client wrk hydra sqlmap testssl.sh
-        fail2ban poppler-utils swaks gettext fonts-dejavu-core)
+        fail2ban poppler-utils swaks gettext fonts-dejavu-core
+        # #16: the servers the connectors' tests start on their own ports and data
+        mariadb-server slapd ldap-utils redmine redmine-sqlite puma)
   missing=()
   for d in "${debs[@]}"; do
     dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
@@ -34,6 +36,8 @@ if [ "${1:-}" = "--system" ]; then
       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
       # fail2ban's package starts a daemon we do not want; the bench only runs fail2ban-regex.
       (service fail2ban stop || true) >/dev/null 2>&1
+      # slapd's package starts a directory on port 389; the tests start their own.
+      (service slapd stop || true) >/dev/null 2>&1
     else
       echo "!! not root: cannot install ${missing[*]}; tests that drive them will fail" >&2
     fi

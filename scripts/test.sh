@@ -13,27 +13,53 @@ echo "== mypy"
 echo "== import contracts (the layers in pyproject.toml)"
 .venv/bin/lint-imports
 
-export PRIVACYDESK_DATA_DIR
-PRIVACYDESK_DATA_DIR=$(mktemp -d)
-trap 'rm -rf "$PRIVACYDESK_DATA_DIR"' EXIT
+# Five pytest passes in two chains side by side, one per core, so CI stays under 20 minutes:
+# (A) SQLite, then two frozen clocks; (B) PostgreSQL, then the other two clocks. Each pass has
+# its own data folder; Redis keys carry per-test prefixes and the PostgreSQL pass has its own
+# database (test_test), so the chains share nothing. B's output is shown when it ends.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-echo "== pytest on SQLite"
-.venv/bin/pytest -q "$@"
 # One notion of today (#13.1): the date-sensitive tests again, each starting at a moment where
-# the UTC date and the policy's date (Europe/Amsterdam) differ, or a DST change is near.
-# About two minutes a clock.
-for clock in 2026-12-06T22:30:00+00:00 \
-             2026-12-06T23:30:00+00:00 \
-             2027-03-27T23:30:00+00:00 \
-             2026-10-24T23:30:00+00:00; do
-    # 22:30 / 23:30 UTC on a winter Sunday: 23:30 / 00:30 in Amsterdam (another day than UTC);
-    # 27 March 2027 23:30 UTC: 00:30 CET on the Sunday clocks go forward (02:00 -> 03:00);
-    # 24 October 2026 23:30 UTC: 01:30 CEST on Sunday the 25th (another day than UTC), half an
-    # hour before 03:00 CEST becomes 02:00 CET.
-    echo "== pytest -m dates on SQLite, clock at $clock (PRIVACYDESK_TEST_CLOCK)"
-    PRIVACYDESK_TEST_CLOCK=$clock .venv/bin/pytest -q -m dates "$@"
-done
-echo "== pytest on PostgreSQL"
-# Tests marked `live` start their own servers on their own SQLite database whatever
-# DATABASE_URL says; running them again here would prove nothing new.
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/pytest -q -m "not live" "$@"
+# the UTC date and the policy's date (Europe/Amsterdam) differ, or a DST change is near:
+# 22:30 / 23:30 UTC on a winter Sunday: 23:30 / 00:30 in Amsterdam (another day than UTC);
+# 27 March 2027 23:30 UTC: 00:30 CET on the Sunday clocks go forward (02:00 -> 03:00);
+# 24 October 2026 23:30 UTC: 01:30 CEST on Sunday the 25th (another day than UTC), half an
+# hour before 03:00 CEST becomes 02:00 CET. About two minutes a clock.
+# Every pass runs even when an earlier one failed; the chain fails when any pass did.
+clocks_pass() {
+    local failed=0
+    for clock in "$@"; do
+        echo "== pytest -m dates on SQLite, clock at $clock (PRIVACYDESK_TEST_CLOCK)"
+        PRIVACYDESK_DATA_DIR=$(mktemp -d -p "$work") PRIVACYDESK_TEST_CLOCK=$clock \
+            .venv/bin/pytest -q -p no:cacheprovider -m dates "${pytest_args[@]}" || failed=1
+    done
+    return $failed
+}
+pytest_args=("$@")
+
+chain_b() {
+    local failed=0
+    echo "== pytest on PostgreSQL"
+    # Tests marked `live` start their own servers on their own SQLite database whatever
+    # DATABASE_URL says; running them again here would prove nothing new.
+    PRIVACYDESK_DATA_DIR=$(mktemp -d -p "$work") \
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+        .venv/bin/pytest -q -p no:cacheprovider -m "not live" "${pytest_args[@]}" || failed=1
+    clocks_pass 2027-03-27T23:30:00+00:00 2026-10-24T23:30:00+00:00 || failed=1
+    return $failed
+}
+echo "== chain B (PostgreSQL, two clocks) runs beside chain A; its output follows A's"
+chain_b >"$work/chain-b.log" 2>&1 &
+chain_b_pid=$!
+
+status_a=0
+echo "== pytest on SQLite"
+PRIVACYDESK_DATA_DIR=$(mktemp -d -p "$work") .venv/bin/pytest -q "${pytest_args[@]}" || status_a=1
+clocks_pass 2026-12-06T22:30:00+00:00 2026-12-06T23:30:00+00:00 || status_a=1
+status_b=0
+wait "$chain_b_pid" || status_b=$?
+echo "== chain B's output"
+cat "$work/chain-b.log"
+echo "== chain A: exit $status_a; chain B: exit $status_b"
+[ "$status_a" = 0 ] && [ "$status_b" = 0 ]

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "privacydesk.guard",
     "privacydesk.callbacks",
     "privacydesk.incidents",
+    "privacydesk.systems",
     "privacydesk.public",
     "privacydesk.retention",
     "privacydesk.requests",

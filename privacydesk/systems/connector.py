@@ -1,0 +1,163 @@
+"""The contract every connector keeps (#16.2). Plain Python: no Django, no database.
+
+A connector reaches one declared system (a database, a mailbox, a directory, a REST service)
+on behalf of a data subject's rights. It is built from the system's id, the connection URL
+(from the environment, never from the policy file), the declared dataset (a mapping read
+from the system's dataset file) and the hosts the declaration allows. Every method either
+returns what it did or raises `ConnectorError`; none returns a partial success silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+#: How a person can be found in a system (the policy's `identities` of a [[systems]] entry).
+IDENTITY_KINDS = ("email", "phone", "name", "postcode_house_number", "customer_number",
+                  "employee_number", "external_id")
+
+#: What a connector can do (the policy's `capabilities`). `archive_only`: the system keeps
+#: what the law requires (R3: invoices seven years), erasure there is refused as "kept";
+#: `manual`: a named staff role does it and confirms.
+CAPABILITIES = ("find", "export", "correct", "erase", "anonymise", "archive_only", "manual",
+                "scan")
+
+#: The kinds of `ConnectorError`, each shown to staff in words by the systems app.
+ERROR_KINDS = ("unreachable", "timeout", "refused", "garbage", "forbidden_host",
+               "unsupported", "misdeclared")
+
+
+class ConnectorError(Exception):
+    """A system could not do what was asked. `kind` is one of ERROR_KINDS; the message
+    names the system and what failed, and never contains a credential (use `redact`)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"unknown connector error kind {kind!r}")
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Everything privacydesk knows to look a person up by, normalised: e-mail addresses
+    lower-case, phone numbers E.164 (+31...), postcode + house number as "9712AB 12",
+    `ids` keyed by identity kind (customer_number, employee_number, external_id)."""
+
+    name: str = ""
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    postcode_house_numbers: tuple[str, ...] = ()
+    ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One thing a system holds about the person.
+
+    `locator` is stable inside the system and enough for the connector to act on the record
+    again ("customers/42", "INBOX/1734", "uid=anna,ou=people,dc=...", "issues/17#note-3");
+    `kind` says what it is in words ("klant", "e-mail", "ticket"); `categories` are policy
+    category ids; `fields` what the report shows (free text cut to 200 characters);
+    `matched_by` which identities matched ("email", "name in text"); `dated` the record's own
+    date, for retention."""
+
+    system: str
+    locator: str
+    kind: str
+    categories: tuple[str, ...]
+    fields: Mapping[str, str]
+    matched_by: tuple[str, ...] = ()
+    dated: date | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    """One file of a person's export (portability, Rt4)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What was done to one record: action is "deleted", "anonymised", "corrected",
+    "disabled", "moved" or "kept" (archive-only, with the reason in `detail`)."""
+
+    system: str
+    locator: str
+    action: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One value seen by a scan: where (table.column, header, attribute, field path) and the
+    value itself. Values never leave the process; the scan reports counts and kinds only."""
+
+    where: str
+    value: str
+
+
+class Connector(Protocol):
+    """What the systems app calls. `erase` removes or anonymises the given records (the
+    ones `find` returned), including free text that names the person; afterwards `find` for
+    the same subject must return nothing erasable (the re-search of the receipt)."""
+
+    system_id: str
+
+    def ping(self) -> None: ...
+
+    def find(self, subject: Subject) -> list[Record]: ...
+
+    def export(self, records: Sequence[Record]) -> list[Export]: ...
+
+    def correct(self, record: Record, field_name: str, value: str) -> Outcome: ...
+
+    def erase(self, records: Sequence[Record], subject: Subject) -> list[Outcome]: ...
+
+    def sample(self, limit: int) -> Iterator[Sample]: ...
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach a system: its id, URL (with credentials), dataset mapping, allowed
+    hosts and the timeout in seconds for every network call."""
+
+    system_id: str
+    url: str
+    dataset: Mapping[str, Any]
+    hosts: tuple[str, ...]
+    timeout: float = 10.0
+
+
+def redact(text: str, url: str) -> str:
+    """Return `text` with the URL's password (and user) replaced by "***"."""
+    parts = urlsplit(url)
+    for secret in (parts.password, parts.username):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def safe_url(url: str) -> str:
+    """Return the URL without its credentials, for messages and receipts."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def check_host(connection: Connection) -> str:
+    """Return the URL's host; raise ConnectorError("forbidden_host") unless the system's
+    declaration names it (#16.2: a connector talks only to the hosts its declaration names)."""
+    host = (urlsplit(connection.url).hostname or "").lower()
+    if host not in {h.lower() for h in connection.hosts}:
+        raise ConnectorError("forbidden_host",
+                             f"{connection.system_id}: host {host or '(none)'} is not among "
+                             f"the declared hosts {', '.join(connection.hosts) or '(none)'}")
+    return host
