@@ -101,10 +101,11 @@ def _clear_contacts(now: datetime) -> int:
         if until is None or until > clock.day_of(now):
             continue
         with transaction.atomic():
-            request.key_id, request.ciphertext, request.email_index = "", b"", ""
+            request.key_id, request.ciphertext = "", b""
+            request.email_index = request.name_index = ""
             request.contact_cleared_at = now
             request.save(update_fields=["key_id", "ciphertext", "email_index",
-                                        "contact_cleared_at"])
+                                        "name_index", "contact_cleared_at"])
             events.log(request, "contact_cleared", actor="system", at=now,
                        note="requester details removed after the retention period (R2)")
         cleared += 1

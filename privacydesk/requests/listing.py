@@ -5,8 +5,9 @@ The requester's details are sealed, so a search never decrypts and scans rows: a
 reference is a prefix of the request's uid (an indexed column); an e-mail address goes
 through the request's own blind index (`email_index`) and the register's
 (register.find_person_by_email, then `person_ref`); a name through the register's name
-data and `person_ref`. A request matched to nobody is found by its reference or address,
-not by the name the requester wrote (it is sealed).
+data and `person_ref`, and through the blind index of the words of the name the requester
+wrote (`name_index`, requests.name_words), so a request matched to nobody is found by that
+name too. Requests filed before these indexes existed got them in requests migration 0004.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacydesk.register import services as register
 from privacydesk.register.models import Name
+from privacydesk.requests import name_words
 from privacydesk.requests.models import OPEN_STATUSES, DataSubjectRequest, Status
 from privacydesk.requests.work import days_left, days_text, requester_name, urgency
 from privacydesk.vault.blind import blind_index
@@ -35,7 +37,8 @@ _REFERENCE = re.compile(r"^(?:VZ-?)?([0-9a-f]{8})$", re.IGNORECASE)
 def find_requests(query: str = "", *, status: str = OPEN, kind: str = "",
                   with_names: bool = True) -> QuerySet[DataSubjectRequest]:
     """The requests matching `query` (a reference "VZ-1A2B3C4D" or its 8 hex digits, an
-    e-mail address, or words of a name: every word must occur in the person's name),
+    e-mail address, or words of a name: every word must occur in the register's name of
+    the matched person, or be a whole word of the name written on the request),
     `status` (OPEN, ALL or one Status) and `kind` ("" for any); open ones by the deadline
     of the promise, the others newest first. A name is searched only `with_names` (Sec1:
     a role that may not see names may not find people by them)."""
@@ -71,7 +74,12 @@ def _matching(text: str, with_names: bool) -> Q:
         names = names.filter(Q(given_names__icontains=word) | Q(infix__icontains=word)
                              | Q(family_name__icontains=word))
     refs = [str(ref) for ref in names.values_list("person__ref", flat=True).distinct()[:200]]
-    return Q(person_ref__in=refs)
+    written = Q()
+    for token in name_words.query_tokens(text):
+        # Tokens have a fixed length and are space-separated: a token occurs in the column
+        # only as a whole token.
+        written &= Q(name_index__contains=token)
+    return Q(person_ref__in=refs) | written if len(written) else Q(person_ref__in=refs)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacydesk.requests import kinds
+from privacydesk.requests import kinds, name_words
 from privacydesk.vault.blind import blind_index
 from privacydesk.vault.models import SealedMixin
 
@@ -73,6 +73,11 @@ class DataSubjectRequest(SealedMixin):
     # request by the address without decrypting or scanning rows (#15); cleared with the
     # contact details. "" without an address and for requests filed before it existed.
     email_index = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The blind index of each word of the name the requester wrote (requests.name_words):
+    # staff find a request matched to nobody by that name (#15); cleared with the contact
+    # details.
+    name_index = models.CharField(max_length=name_words.INDEX_LENGTH, blank=True,
+                                  default="")
     # Rt6 / Art. 12(3): the two clocks run from received_at.
     received_at = models.DateTimeField(db_index=True)
     statement_deadline = models.DateTimeField(db_index=True)
@@ -116,6 +121,7 @@ class DataSubjectRequest(SealedMixin):
                                     "message": message, "address": address},
                                    ensure_ascii=False))
         self.email_index = blind_index(email, kind="email") if email.strip() else ""
+        self.name_index = name_words.name_index(name)
 
     @property
     def is_open(self) -> bool:

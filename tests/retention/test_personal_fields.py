@@ -56,6 +56,9 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("requests.datasubjectrequest", "email_index"): "a blind index (HMAC) of the requester's "
                                                     "address, not the address; cleared with "
                                                     "the contact details (requests.clock)",
+    ("requests.datasubjectrequest", "name_index"): "blind indexes (HMAC) of the words of "
+                                                   "the requester's name, not the name; "
+                                                   "cleared with the contact details",
     ("guard.allowlistentry", "note"): "staff's note on a network they allow (e.g. 'office')",
     ("staff.apitoken", "name"): "the label staff give a token (e.g. 'ci'), not a person",
     ("retention.backuprecord", "file_name"): "a generated backup file name",
