@@ -12,6 +12,11 @@ class JobsConfig(AppConfig):
         from privacydesk.retention.registry import register_prune_job
 
         register_prune_job("task results", prune_results)
+        # Rt3 (#16.3): the systems' erase tasks go on this queue.
+        from privacydesk.jobs import systems
+        from privacydesk.systems import dispatch
+
+        dispatch.set_enqueuer(systems.enqueue)
 
 
 def prune_results(day: date) -> int:

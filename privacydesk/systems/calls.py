@@ -1,0 +1,122 @@
+"""Calling connectors for the rights workflow (#16.3): several systems at once, each bounded
+by its own timeout, every failure turned into a kind and a message safe to store and show.
+
+Plain Python (the connectors have no Django): the callers record what came back. A system
+that is down, slow, returns garbage or refuses credentials never stops the others (#16,
+"Speed and robustness"); what it raised is redacted (`connector.redact`), and an exception
+that is no ConnectorError is named by its class only — its text might quote the URL.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from privacydesk.systems.connector import (
+    Connector,
+    ConnectorError,
+    Export,
+    Record,
+    Subject,
+    redact,
+)
+from privacydesk.systems.declared import Declared
+from privacydesk.systems.registry import connect
+
+T = TypeVar("T")
+
+#: How many systems are asked at once.
+MAX_PARALLEL = 8
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a system could not do what was asked: a ConnectorError kind and a safe message."""
+
+    kind: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.kind}: {self.message}"[:300]
+
+
+@dataclass
+class Searched:
+    """What one system answered to a search: its records (and export files), or a failure."""
+
+    system: Declared
+    records: list[Record] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    failure: Failure | None = None
+
+
+def connector_of(system: Declared) -> Connector:
+    """The connector of a connected system (its URL set, `reached() == CONNECTED`)."""
+    return connect(system.connector, system.connection())
+
+
+def failure_of(system: Declared, exc: BaseException) -> Failure:
+    """The stored form of what a connector raised: never a credential, never a value."""
+    url = system.connection().url
+    if isinstance(exc, ConnectorError):
+        return Failure(exc.kind, redact(str(exc), url)[:280])
+    if isinstance(exc, TimeoutError | concurrent.futures.TimeoutError):
+        return Failure("timeout", f"{system.id}: no answer in time")
+    # Not a ConnectorError: a connector's bug or a library's error; its text may quote the
+    # URL or a value, so only its class is kept (#16.2: credentials never in errors).
+    return Failure("garbage", f"{system.id}: {type(exc).__name__}")
+
+
+def guarded(system: Declared, call: Callable[[], T]) -> T | Failure:
+    """`call()`, or the Failure it raised."""
+    try:
+        return call()
+    except Exception as exc:
+        return failure_of(system, exc)
+
+
+def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
+    def run() -> Searched:
+        connector = connector_of(system)
+        records = connector.find(subject)
+        files = connector.export(records) if export and records else []
+        return Searched(system, list(records), list(files))
+
+    answer = guarded(system, run)
+    return Searched(system, failure=answer) if isinstance(answer, Failure) else answer
+
+
+def search(systems: Sequence[Declared], subject: Subject, *,
+           export: bool = False) -> list[Searched]:
+    """Ask every system in `systems` (connected ones) for `subject` at the same time and
+    return their answers in the same order. Each system is bounded by its connection's
+    timeout per call (the connector's contract) and, as a whole, by a few of them here: a
+    system still busy then counts as "timeout" and the others' answers stand (Rt1: one
+    slow system does not hold the report)."""
+    if not systems:
+        return []
+    answers: list[Searched | None] = [None] * len(systems)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(systems)),
+                                                 thread_name_prefix="systems-search")
+    try:
+        futures = {pool.submit(_search_one, s, subject, export): i
+                   for i, s in enumerate(systems)}
+        # find, then export: a handful of calls, each bounded by the timeout.
+        limit = max(_timeout(s) for s in systems) * 4 + 1
+        done, _late = concurrent.futures.wait(futures, timeout=limit)
+        for future in done:
+            answers[futures[future]] = future.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return [answer if answer is not None else
+            Searched(system, failure=Failure("timeout", f"{system.id}: no answer in time"))
+            for system, answer in zip(systems, answers, strict=True)]
+
+
+def _timeout(system: Declared) -> float:
+    try:
+        return system.connection().timeout
+    except Exception:
+        return 10.0

@@ -1,0 +1,207 @@
+"""Erasure (Rt3) in every declared system, as tasks on the task queue (#16.3).
+
+`plan` (inside the register's erasure transaction) writes one erase task per declared system:
+queued for a connected system (the subject sealed with it), a manual task for its owner
+role with the request's deadline, "not connected" for a system this installation does not
+reach. After commit each queued task is handed to the queue (`dispatch`); `run` is one try:
+find, erase (or, in an archive-only system, keep with the reason — R3), then search again
+— the re-search — and record "N records left at HH:MM". A try that fails or leaves records
+is retried up to `MAX_ATTEMPTS` times, later each time; then the task is failed and stays
+open on the request, which is never reported done while a system fails or a manual task is
+open (the request's clock keeps running). When the last task of a request settles, the
+`settled` hooks run (the requests app sends the receipt).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacydesk.systems import calls, declared, dispatch, tasks
+from privacydesk.systems.connector import Subject
+from privacydesk.systems.models import SystemTask
+from privacydesk.vault import audit
+
+log = logging.getLogger("privacydesk.systems")
+
+#: Tries per system, the first included (bounded retries, #16).
+MAX_ATTEMPTS = 3
+#: Wait before try n+1: RETRY_AFTER * n.
+RETRY_AFTER = timedelta(minutes=1)
+
+#: Called with the request's uid when its last erase task settled (the requests app).
+settled: list[Callable[[str], None]] = []
+
+
+def plan(*, request_uid: UUID | str, request_ref: str, person_ref: str, subject: Subject,
+         deadline: datetime | None, actor: str) -> list[SystemTask]:
+    """Write the erase task of every declared system but the register (call inside the
+    register erasure's transaction); hand the queued ones to the queue after commit."""
+    now = timezone.now()
+    written: list[SystemTask] = []
+    for system in declared.systems():
+        reached = system.reached()
+        if reached == declared.REGISTER:
+            continue
+        task = tasks.upsert(request_uid=request_uid, request_ref=request_ref,
+                            person_ref=person_ref, system=system, action=SystemTask.ERASE,
+                            now=now)
+        if task.status not in (SystemTask.QUEUED, SystemTask.RETRYING, SystemTask.FAILED,
+                               SystemTask.MANUAL):
+            written.append(task)   # settled before (a resent receipt): as it was
+            continue
+        if reached == declared.NOT_CONNECTED:
+            task.status = SystemTask.NOT_CONNECTED
+        elif reached == declared.MANUAL:
+            task.status, task.deadline = SystemTask.MANUAL, deadline
+            tasks.seal_subject(task, subject)   # the owner's page shows whom to erase
+        else:
+            task.status, task.deadline = SystemTask.QUEUED, deadline
+            tasks.seal_subject(task, subject)
+        task.updated_at = now
+        task.save()
+        written.append(task)
+    queued = [t.pk for t in written if t.status == SystemTask.QUEUED]
+    audit.record(actor=actor, action="systems.erase.plan", object_type="systems.systemtask",
+                 person_ref=person_ref, purpose="erasure",
+                 detail={"request": request_ref,
+                         "systems": {t.system: t.status for t in written}})
+    transaction.on_commit(lambda: _enqueue_all(queued))
+    return written
+
+
+def _enqueue_all(task_ids: list[int]) -> None:
+    for pk in task_ids:
+        dispatch.enqueue(pk, 1)
+
+
+def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
+    """One try of one erase task (what the queue's task calls); a small JSON summary."""
+    task = SystemTask.objects.filter(pk=task_id).first()
+    if task is None or task.status not in (SystemTask.QUEUED, SystemTask.RETRYING):
+        return {"skipped": True}   # settled, or a second copy of the same try
+    system = declared.system(task.system)
+    now = timezone.now()
+    if system is None or system.reached() != declared.CONNECTED:
+        # Declared no longer, or its URL went away: nothing to call; staff see why.
+        task.status, task.error_kind = SystemTask.FAILED, "misdeclared"
+        task.error = f"misdeclared: {task.system} is not connected here"
+        task.attempts, task.updated_at = attempt, now
+        task.save()
+        _after(task)
+        return {"status": task.status}
+    SystemTask.objects.filter(pk=task.pk).update(status=SystemTask.RUNNING, attempts=attempt,
+                                                 updated_at=now)
+    subject = tasks.subject_of(task)
+
+    def erase() -> dict[str, Any]:
+        connector = calls.connector_of(system)
+        records = connector.find(subject)
+        if system.archive_only:
+            # R3: the law keeps these here (e.g. invoices seven years); nothing is erased.
+            return {"found": len(records), "done": 0, "kept": len(records),
+                    "remaining": len(records), "actions": {"kept": len(records)}}
+        outcomes = connector.erase(records, subject) if records else []
+        actions: dict[str, int] = {}
+        for outcome in outcomes:
+            actions[outcome.action] = actions.get(outcome.action, 0) + 1
+        left = connector.find(subject)   # the re-search (Rt3): must find nothing
+        return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
+                "kept": actions.get("kept", 0), "remaining": len(left), "actions": actions}
+
+    answer = calls.guarded(system, erase)
+    now = timezone.now()
+    task.attempts, task.updated_at = attempt, now
+    if isinstance(answer, calls.Failure):
+        task.error_kind, task.error = answer.kind, answer.line()
+    else:
+        task.found, task.done, task.kept = answer["found"], answer["done"], answer["kept"]
+        task.remaining, task.researched_at = answer["remaining"], now
+        task.detail = {**task.detail, "actions": answer["actions"]}
+        if system.archive_only:
+            task.status, task.error_kind, task.error = SystemTask.KEPT, "", ""
+            task.detail["reason"] = system.retention or "archive_only"
+        elif answer["remaining"]:
+            task.error_kind = "garbage"
+            task.error = (f"garbage: {system.id}: the re-search still found "
+                          f"{answer['remaining']} record(s) after erasing")
+        else:
+            task.status, task.error_kind, task.error = SystemTask.DONE, "", ""
+    if task.status not in (SystemTask.DONE, SystemTask.KEPT):
+        again = attempt < MAX_ATTEMPTS
+        task.status = SystemTask.RETRYING if again else SystemTask.FAILED
+        log.warning("erasure in %s for %s: try %d of %d failed (%s)", task.system,
+                    task.request_ref, attempt, MAX_ATTEMPTS, task.error_kind)
+    else:
+        tasks.clear_subject(task)
+    with transaction.atomic():
+        task.save()
+        audit.record(actor="system", action="systems.erase", object_type="systems.systemtask",
+                     object_id=str(task.pk), person_ref=task.person_ref, purpose="erasure",
+                     detail={"request": task.request_ref, "system": task.system,
+                             "status": task.status, "attempt": attempt, "done": task.done,
+                             "kept": task.kept, "remaining": task.remaining,
+                             "error": task.error_kind})
+        if task.status == SystemTask.RETRYING:
+            pk, delay = task.pk, RETRY_AFTER * attempt
+            transaction.on_commit(lambda: dispatch.enqueue(pk, attempt + 1, delay))
+    _after(task)
+    return {"status": task.status, "remaining": task.remaining}
+
+
+def retry(task: SystemTask, *, actor: str) -> SystemTask:
+    """Staff try a failed erase task again (a fresh series of tries)."""
+    from privacydesk.policy.errors import RuleViolation
+
+    if task.action != SystemTask.ERASE or task.status != SystemTask.FAILED:
+        raise RuleViolation("task", "status", "only a failed erasure is retried")
+    if not task.key_id:
+        raise RuleViolation("task", "status", "this task has no subject left to search for")
+    with transaction.atomic():
+        task.status, task.updated_at = SystemTask.QUEUED, timezone.now()
+        task.save(update_fields=["status", "updated_at"])
+        audit.record(actor=actor, action="systems.retry", object_type="systems.systemtask",
+                     object_id=str(task.pk), person_ref=task.person_ref, purpose="erasure",
+                     detail={"request": task.request_ref, "system": task.system})
+        pk = task.pk
+        transaction.on_commit(lambda: dispatch.enqueue(pk, 1))
+    return task
+
+
+def _after(task: SystemTask) -> None:
+    if task.status in SystemTask.OPEN:
+        return
+    if not tasks.blocking(task.request_uid, (SystemTask.ERASE,)):
+        for hook in settled:
+            hook(str(task.request_uid))
+
+
+def receipt_lines(request_uid: UUID | str) -> list[dict[str, Any]]:
+    """The receipt's line per system (no personal data): system id, outcome (status),
+    erased and kept counts, the reason kept, the records left at the re-search and its
+    time on the controller's clock ("0 records for this person at 14:02"), who confirmed a
+    manual task and when."""
+    lines = []
+    for task in tasks.of_request(request_uid, SystemTask.ERASE).order_by("system"):
+        at = task.researched_at
+        lines.append({
+            "system": task.system, "status": task.status, "done": task.done,
+            "kept": task.kept, "reason": str(task.detail.get("reason", "")),
+            "remaining": task.remaining,
+            "researched_at": at.isoformat() if at else None,
+            "confirmed_by": task.confirmed_by, "confirmation": task.confirmation})
+    return lines
+
+
+def notify_settled(request_uid: UUID | str) -> None:
+    """Run the `settled` hooks when no erase task of the request is open (a manual task
+    confirmed by its owner settles the request too)."""
+    if not tasks.blocking(request_uid, (SystemTask.ERASE,)):
+        for hook in settled:
+            hook(str(request_uid))

@@ -1,0 +1,98 @@
+"""The person as the other systems know them (#16.3): a `Subject` from the register.
+
+A system finds a person by what it holds about them — an e-mail address, a phone number, a
+name in a ticket's text, a postcode and house number, an account name. Rt1 and Rt3 reach
+every place only if the search uses everything the register knows, normalised the way the
+connectors compare (the `Subject` contract): e-mail lower-case, phones E.164, postcode +
+house number as "9712AB 12", ids per identity kind. The read is audited with the right it
+serves (Sec4), like every read of the register.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import phonenumbers
+
+from privacydesk.register.models import Person
+from privacydesk.register.services.reading import read_person_rows
+from privacydesk.systems.connector import Subject
+
+_SPACES = re.compile(r"\s+")
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def email(value: str) -> str:
+    """An e-mail address as connectors compare it: trimmed, lower-case."""
+    return value.strip().lower()
+
+
+def phone(value: str, region: str = "NL") -> str:
+    """A phone number in E.164 ("+31612345678"); "" when it is no phone number."""
+    try:
+        number = phonenumbers.parse(value.strip(), region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def postcode_house_number(postcode: str, house_number: str) -> str:
+    """"9712AB 12": the postcode without spaces, upper-case, a space, the house number as
+    written (with its addition, "12A"); "" when either is missing."""
+    code = _SPACES.sub("", postcode).upper()
+    number = _SPACES.sub("", house_number).upper()
+    return f"{code} {number}" if code and number else ""
+
+
+def full_name(values: dict[str, Any]) -> str:
+    """"Anna de Vries": given names, name prefix and family name, single-spaced."""
+    parts = (values.get("given_names", ""), values.get("infix", ""),
+             values.get("family_name", ""))
+    return _SPACES.sub(" ", " ".join(str(p) for p in parts if p)).strip()
+
+
+def subject_of(person: Person, *, actor: str, purpose: str) -> Subject:
+    """Everything the register holds to find `person` by in another system: every name
+    (the first is `name`; the others are searched as well, as `ids["name"]`), e-mail
+    address, phone number, postcode + house number and account name (`ids["external_id"]`),
+    normalised. One audited read with `purpose` (a data-subject right: restricted data are
+    used for it, Art. 18(2))."""
+    rows = read_person_rows(person, actor=actor, purpose=purpose)
+    names: list[str] = []
+    emails: list[str] = []
+    phones: list[str] = []
+    places: list[str] = []
+    accounts: list[str] = []
+    for category, _pk, values, *_rest in rows.data:
+        if category == "names":
+            names.append(full_name(values))
+        elif category == "email":
+            emails.append(email(str(values.get("address", ""))))
+        elif category == "phone":
+            phones.append(phone(str(values.get("number", ""))))
+        elif category == "address":
+            places.append(postcode_house_number(str(values.get("postcode", "")),
+                                                str(values.get("house_number", ""))))
+        elif category == "account":
+            accounts.append(str(values.get("username", "")).strip())
+    unique_names = _unique(names)
+    ids: dict[str, tuple[str, ...]] = {}
+    if accounts := list(_unique(accounts)):
+        ids["external_id"] = tuple(accounts)
+    if len(unique_names) > 1:
+        ids["name"] = unique_names[1:]
+    return Subject(name=unique_names[0] if unique_names else "", emails=_unique(emails),
+                   phones=_unique(phones), postcode_house_numbers=_unique(places), ids=ids)
+
+
+def is_empty(subject: Subject) -> bool:
+    """True when the subject has nothing a system could find them by."""
+    return not (subject.name or subject.emails or subject.phones
+                or subject.postcode_house_numbers or any(subject.ids.values()))

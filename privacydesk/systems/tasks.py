@@ -1,0 +1,150 @@
+"""The rows of what a request asked of each system (`SystemTask`), and the staff steps on
+them: a manual task confirmed by its owner, an unreachable system answered without (Rt1).
+
+Every step is audited (Sec4) by the request's person ref, with counts and kinds only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.systems.connector import Subject
+from privacydesk.systems.declared import Declared
+from privacydesk.systems.models import SystemTask
+from privacydesk.vault import audit
+
+MAX_NOTE = 300
+
+
+def of_request(request_uid: UUID | str, action: str | None = None) -> QuerySet[SystemTask]:
+    """The tasks of one request (of one action when given), in creation order."""
+    found = SystemTask.objects.filter(request_uid=request_uid)
+    return found.filter(action=action) if action else found
+
+
+def blocking(request_uid: UUID | str, actions: tuple[str, ...]) -> list[SystemTask]:
+    """The tasks of `actions` that keep the request from being answered (Rt1, Rt3): failed,
+    queued, running, retrying, or a manual task its owner has not confirmed."""
+    return list(of_request(request_uid).filter(action__in=actions,
+                                               status__in=SystemTask.OPEN))
+
+
+def upsert(*, request_uid: UUID | str, request_ref: str, person_ref: str, system: Declared,
+           action: str, now: datetime | None = None) -> SystemTask:
+    """The task of (request, system, action), created when first needed."""
+    when = now or timezone.now()
+    task, _created = SystemTask.objects.get_or_create(
+        request_uid=request_uid, system=system.id, action=action,
+        defaults={"request_ref": request_ref, "person_ref": person_ref, "created_at": when,
+                  "updated_at": when, "owner_role": system.owner, "key_id": "",
+                  "ciphertext": b""})
+    return task
+
+
+def seal_subject(task: SystemTask, subject: Subject) -> None:
+    """Keep the subject with the task (sealed) while it may still run (not saved)."""
+    task.set_secret(json.dumps(asdict(subject), ensure_ascii=False))
+
+
+def subject_of(task: SystemTask) -> Subject:
+    """The sealed subject of a task; an empty Subject once it was cleared."""
+    if not task.key_id:
+        return Subject()
+    data: dict[str, Any] = json.loads(task.get_secret())
+    return Subject(name=data.get("name", ""), emails=tuple(data.get("emails", ())),
+                   phones=tuple(data.get("phones", ())),
+                   postcode_house_numbers=tuple(data.get("postcode_house_numbers", ())),
+                   ids={k: tuple(v) for k, v in (data.get("ids") or {}).items()})
+
+
+def clear_subject(task: SystemTask) -> None:
+    """Forget the subject (not saved): the task has settled, its names may not outlive the
+    need (R1). An empty key id marks a value cleared on purpose (vault.rotation)."""
+    task.key_id, task.ciphertext = "", b""
+
+
+def _note(note: str, field: str) -> str:
+    text = (note or "").strip()
+    if not text:
+        raise RuleViolation(field, "required", "say what was done (or why)")
+    if len(text) > MAX_NOTE or "@" in text:
+        raise RuleViolation(field, "format", f"at most {MAX_NOTE} characters, no e-mail "
+                            "addresses (the note is kept as a record, not personal data)")
+    return text
+
+
+def confirm_manual(task: SystemTask, *, actor: str, note: str,
+                   done: int | None = None) -> SystemTask:
+    """The owner of a manual system confirms what was done there (#16.3): who, what, when.
+    `done`: how many records were erased or found, when the owner counted them. Refused for
+    a task that is not waiting for its owner."""
+    text = _note(note, "confirmation")
+    if task.status != SystemTask.MANUAL:
+        raise RuleViolation("task", "status", "this task is not waiting for confirmation")
+    now = timezone.now()
+    with transaction.atomic():
+        task.status, task.confirmed_by, task.confirmed_at = SystemTask.CONFIRMED, actor, now
+        task.confirmation, task.updated_at = text, now
+        if done is not None:
+            if done < 0:
+                raise RuleViolation("done", "format", "a count is 0 or more")
+            task.done = done
+        if task.action == SystemTask.ERASE:
+            # The owner's confirmation is the re-search of a system without a connector.
+            task.remaining, task.researched_at = 0, now
+        clear_subject(task)
+        task.save()
+        audit.record(actor=actor, action="systems.confirm", object_type="systems.systemtask",
+                     object_id=str(task.pk), person_ref=task.person_ref,
+                     purpose=_purpose(task.action),
+                     detail={"request": task.request_ref, "system": task.system,
+                             "action": task.action, "done": task.done})
+    return task
+
+
+def resolve(task: SystemTask, *, actor: str, note: str) -> SystemTask:
+    """Rt1: staff record why the answer goes without this system (it stays unreachable).
+    Only for a search (find/export) that failed: an erasure is never answered while a
+    system fails (Rt3) — retry it instead."""
+    text = _note(note, "resolution")
+    if task.action not in (SystemTask.FIND, SystemTask.EXPORT):
+        raise RuleViolation("task", "Rt3", "an erasure or correction is retried, never "
+                            "answered without the system")
+    if task.status not in (SystemTask.FAILED, SystemTask.MANUAL):
+        raise RuleViolation("task", "status", "only a system that could not be searched is "
+                            "answered without")
+    now = timezone.now()
+    with transaction.atomic():
+        task.status, task.resolved_by, task.resolved_at = SystemTask.RESOLVED, actor, now
+        task.resolution, task.updated_at = text, now
+        task.save(update_fields=["status", "resolved_by", "resolved_at", "resolution",
+                                 "updated_at"])
+        audit.record(actor=actor, action="systems.resolve", object_type="systems.systemtask",
+                     object_id=str(task.pk), person_ref=task.person_ref,
+                     purpose=_purpose(task.action),
+                     detail={"request": task.request_ref, "system": task.system,
+                             "error": task.error_kind})
+    return task
+
+
+def _purpose(action: str) -> str:
+    return {"find": "access_request", "export": "portability", "erase": "erasure",
+            "correct": "rectification"}.get(action, "data_subject_request")
+
+
+def open_manual(owner_roles: tuple[str, ...] | None = None) -> QuerySet[SystemTask]:
+    """The manual tasks waiting for their owner (of `owner_roles` when given), the nearest
+    deadline first (Art. 12(3): the request's clock runs for them too)."""
+    found = SystemTask.objects.filter(status=SystemTask.MANUAL)
+    if owner_roles is not None:
+        found = found.filter(owner_role__in=owner_roles)
+    return found.order_by("deadline", "id")
