@@ -1,0 +1,625 @@
+"""The SQL connector (#16.2): a declared dataset in PostgreSQL or MariaDB/MySQL.
+
+SQLAlchemy Core 2.0, no ORM, over `postgresql+psycopg://` and `mysql+pymysql://` (or
+`mariadb+pymysql://`) URLs. The dataset (docs/connectors/sql.md, parsed by `_sql_dataset`)
+names the tables, keys, categories, identity and free-text columns, foreign keys and what
+erasure does per table. The real schema is reflected at the first call (and by `ping`) and a
+dataset that names a missing table or column is refused ("misdeclared").
+
+Every value is a bound parameter; identifiers come from the declaration only after the
+reflected schema confirmed them. Every connection has the connection's timeout (connect and
+statement). Each method uses its own short-lived connection (no pool): an idle connector
+holds nothing open on the system.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+from urllib.parse import quote, unquote
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    and_,
+    create_engine,
+    delete,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import Connection as SqlConnection
+from sqlalchemy import exc as sqlexc
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from privacydesk.exports import csvsafe
+from privacydesk.systems.connector import (
+    Connection,
+    ConnectorError,
+    Export,
+    Outcome,
+    Record,
+    Sample,
+    Subject,
+    check_host,
+    redact,
+)
+from privacydesk.systems.connectors import _sql_text as text
+from privacydesk.systems.connectors._sql_dataset import (
+    ColumnFacts,
+    Dataset,
+    TableSpec,
+    check_against,
+    parse,
+)
+from privacydesk.systems.connectors._sql_errors import translate
+
+#: The drivers this connector speaks (both installed with privacydesk).
+DRIVERS = ("postgresql+psycopg", "mysql+pymysql", "mariadb+pymysql")
+
+#: URL query parameters that would send the driver to another host than the URL's own.
+_HOST_PARAMETERS = ("host", "hostaddr", "unix_socket", "service")
+
+#: How much of a free-text value a Record's fields show (the contract: 200 characters).
+_FIELD_CUT = 200
+
+#: The separators stripped before phone digits are compared in the database.
+_PHONE_SEPARATORS = (" ", "-", ".", "(", ")", "/", "+")
+
+_IN_TEXT = " in text"
+
+#: A row as SQLAlchemy returns it (column name -> value).
+_Row = Mapping[Any, Any]
+
+#: Rows found per table: key -> (row, the identities that matched it).
+_Found = dict[str, dict[tuple[Any, ...], tuple[_Row, set[str]]]]
+
+
+def connect(connection: Connection) -> SqlConnector:
+    """Build the connector: check the dataset's shape, the URL's driver and host; no network
+    call (the schema is reflected at the first use)."""
+    dataset = parse(connection.system_id, connection.dataset)
+    check_host(connection)
+    try:
+        url = make_url(connection.url)
+    except sqlexc.ArgumentError:
+        raise ConnectorError("unsupported", redact(
+            f"{connection.system_id}: the connection URL is not a database URL",
+            connection.url)) from None
+    if url.drivername not in DRIVERS:
+        raise ConnectorError("unsupported",
+                             f"{connection.system_id}: driver {url.drivername} is not one of "
+                             f"{', '.join(DRIVERS)}")
+    for name in _HOST_PARAMETERS:
+        if name in url.query:
+            # The query would route around check_host (libpq's ?host=, PyMySQL's socket).
+            raise ConnectorError("forbidden_host",
+                                 f"{connection.system_id}: the URL parameter {name} is not "
+                                 f"allowed; name the host in the URL itself")
+    timeout = max(connection.timeout, 0.1)
+    if url.drivername.startswith("postgresql"):
+        connect_args: dict[str, Any] = {
+            "connect_timeout": max(1, math.ceil(timeout)),
+            "options": f"-c statement_timeout={int(timeout * 1000)}",
+        }
+    else:
+        connect_args = {"connect_timeout": timeout, "read_timeout": timeout,
+                        "write_timeout": timeout}
+    engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    return SqlConnector(connection, dataset, engine)
+
+
+class SqlConnector:
+    """A declared SQL dataset (the `Connector` protocol). Not thread-safe for `close`;
+    every other method may run in parallel with another connector's."""
+
+    def __init__(self, connection: Connection, dataset: Dataset, engine: Engine) -> None:
+        self.system_id = connection.system_id
+        self._url = connection.url
+        self._dataset = dataset
+        self._engine = engine
+        self._tables: dict[str, Table] | None = None
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Drop the engine (no connection stays open; NullPool holds none)."""
+        self._engine.dispose()
+
+    def _fail(self, error: BaseException, doing: str) -> ConnectorError:
+        return translate(error, self.system_id, self._url, doing)
+
+    def _reflect(self, conn: SqlConnection) -> dict[str, Table]:
+        schema = self._dataset.schema or None
+        inspector = inspect(conn)
+        present = set(inspector.get_table_names(schema=schema))
+        wanted = [name for name in self._dataset.tables if name in present]
+        metadata = MetaData(schema=schema)
+        metadata.reflect(bind=conn, only=wanted)
+        tables = {name: metadata.tables[f"{schema}.{name}" if schema else name]
+                  for name in wanted}
+        facts = {name: {c.name: ColumnFacts(bool(c.nullable), isinstance(c.type, String))
+                        for c in table.columns} for name, table in tables.items()}
+        check_against(self.system_id, self._dataset, facts)
+        return tables
+
+    def _schema(self, conn: SqlConnection) -> dict[str, Table]:
+        if self._tables is None:
+            self._tables = self._reflect(conn)
+        return self._tables
+
+    def _connect(self) -> SqlConnection:
+        try:
+            return self._engine.connect()
+        except sqlexc.SQLAlchemyError as error:
+            raise self._fail(error, "connect") from None
+        except OSError as error:
+            raise self._fail(error, "connect") from None
+
+    # -- the contract --------------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Connect, reflect the schema again and check the dataset against it."""
+        with self._connect() as conn:
+            try:
+                conn.execute(select(1)).scalar_one()
+                self._tables = self._reflect(conn)
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "ping") from None
+
+    def find(self, subject: Subject) -> list[Record]:
+        """Return the person's rows: matched by an identity column, rows of declared child
+        tables that reference those (matched_by "via <table>"), and rows whose free text
+        names the person ("name in text", "email in text", "phone in text")."""
+        wanted = _Wanted.of(subject)
+        if wanted.empty:
+            return []
+        with self._connect() as conn:
+            try:
+                return self._find(conn, wanted)
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "find") from None
+
+    def export(self, records: Sequence[Record]) -> list[Export]:
+        """Return one CSV per table (`<system>-<table>.csv`, cells safe for spreadsheets)
+        and one JSON file of every row (`<system>.json`), values as stored."""
+        by_table = self._group(records)
+        rows: dict[str, list[dict[str, Any]]] = {}
+        with self._connect() as conn:
+            try:
+                tables = self._schema(conn)
+                for name, keys in by_table.items():
+                    table, spec = tables[name], self._dataset.tables[name]
+                    columns = _export_columns(spec)
+                    for key in keys:
+                        row = conn.execute(select(*[table.c[c] for c in columns])
+                                           .where(_key_is(table, spec, key))).mappings().first()
+                        if row is not None:
+                            rows.setdefault(name, []).append(
+                                {c: _plain(row[c]) for c in columns})
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "export") from None
+        files = []
+        for name, table_rows in rows.items():
+            out = StringIO()
+            writer = csvsafe.DictWriter(out, fieldnames=list(table_rows[0]))
+            writer.writeheader()
+            writer.writerows(table_rows)
+            files.append(Export(f"{self.system_id}-{name}.csv", "text/csv",
+                                out.getvalue().encode("utf-8")))
+        if rows:
+            files.append(Export(f"{self.system_id}.json", "application/json",
+                                json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8")))
+        return files
+
+    def correct(self, record: Record, field_name: str, value: str) -> Outcome:
+        """Set one declared column of the record's row (Rt2). A key or foreign-key column
+        cannot be corrected ("unsupported"); an archive-only table keeps its row ("kept")."""
+        name, key = self._locate(record.locator)
+        spec = self._dataset.tables[name]
+        column = spec.columns.get(field_name)
+        if column is None or field_name in spec.key or column.references:
+            raise ConnectorError("unsupported",
+                                 f"{self.system_id}: {name}.{field_name} is not a declared "
+                                 f"column that can be corrected")
+        if spec.erase == "archive_only":
+            return Outcome(self.system_id, record.locator, "kept", spec.reason)
+        with self._connect() as conn:
+            try:
+                table = self._schema(conn)[name]
+                with conn.begin():
+                    done = conn.execute(update(table).where(_key_is(table, spec, key))
+                                        .values({field_name: value}))
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "correct") from None
+        if done.rowcount == 0:
+            raise ConnectorError("unsupported",
+                                 f"{self.system_id}: {record.locator} no longer exists")
+        return Outcome(self.system_id, record.locator, "corrected", field_name)
+
+    def erase(self, records: Sequence[Record], subject: Subject) -> list[Outcome]:
+        """Erase the records in one transaction, children before parents. The person's own
+        rows get their table's action (delete; null or anonymise the personal columns;
+        archive_only: "kept" with the reason); a row a kept row still references is
+        anonymised instead of deleted. A row that only mentions the person has the name,
+        e-mail addresses and phone numbers scrubbed from its free text. On any failure
+        nothing is changed."""
+        wanted = _Wanted.of(subject)
+        by_locator = {r.locator: r for r in records}
+        grouped = self._group(records)
+        outcomes: list[Outcome] = []
+        with self._connect() as conn:
+            try:
+                tables = self._schema(conn)
+                with conn.begin():
+                    for name in self._dataset.delete_order():
+                        for key in grouped.get(name, []):
+                            locator = _locator(name, key)
+                            outcomes.append(self._erase_row(
+                                conn, tables, name, key, locator,
+                                _own(by_locator[locator]), wanted))
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "erase (nothing was changed)") from None
+        return outcomes
+
+    def sample(self, limit: int) -> Iterator[Sample]:
+        """Yield values of every column of every table in the schema (declared or not, so a
+        scan sees data the declaration misses, C2), at most `limit` rows per table. Binary
+        values are skipped."""
+        schema = self._dataset.schema or None
+        with self._connect() as conn:
+            try:
+                metadata = MetaData(schema=schema)
+                metadata.reflect(bind=conn)
+                for table in metadata.sorted_tables:
+                    for row in conn.execute(select(table).limit(limit)).mappings():
+                        for column, value in row.items():
+                            if value is None or isinstance(value, (bytes, memoryview)):
+                                continue
+                            yield Sample(f"{table.name}.{column}", str(_plain(value)))
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "sample") from None
+
+    # -- find ----------------------------------------------------------------------------
+
+    def _find(self, conn: SqlConnection, wanted: _Wanted) -> list[Record]:
+        tables = self._schema(conn)
+        found: _Found = {}
+        for name, spec in self._dataset.tables.items():
+            table = tables[name]
+            condition = _candidates(table, spec, wanted)
+            if condition is None:
+                continue
+            for row in conn.execute(select(table).where(condition)).mappings():
+                labels = _labels(row, spec, wanted)
+                if labels:
+                    found.setdefault(name, {})[_key_of(row, spec)] = (row, labels)
+        self._follow_references(conn, tables, found)
+        records = []
+        for name, rows in found.items():
+            spec = self._dataset.tables[name]
+            for key, (values, labels) in rows.items():
+                records.append(self._record(spec, key, values, labels))
+        return records
+
+    def _follow_references(self, conn: SqlConnection, tables: Mapping[str, Table],
+                           found: _Found) -> None:
+        """Add the rows of declared child tables that reference the person's own rows (an
+        invoice of her customer row is hers), until nothing new is found."""
+        seen: set[tuple[str, str, Any]] = set()
+        changed = True
+        while changed:
+            changed = False
+            for child_name, child in self._dataset.tables.items():
+                for column, parent, parent_column in child.references():
+                    values = {row[parent_column] for row, labels in found.get(parent, {})
+                              .values() if _own_labels(labels)}
+                    values = {v for v in values if v is not None
+                              and (child_name, column, v) not in seen}
+                    if not values:
+                        continue
+                    seen.update((child_name, column, v) for v in values)
+                    table = tables[child_name]
+                    for row in conn.execute(select(table).where(
+                            table.c[column].in_(sorted(values)))).mappings():
+                        rows = found.setdefault(child_name, {})
+                        key = _key_of(row, child)
+                        labels = rows[key][1] if key in rows else set()
+                        labels.add(f"via {parent}")
+                        rows[key] = (row, labels)
+                        changed = True
+
+    def _record(self, spec: TableSpec, key: tuple[Any, ...], row: _Row,
+                labels: set[str]) -> Record:
+        categories = sorted({c.category for c in spec.columns.values()
+                             if c.personal and row[c.name] not in (None, "")})
+        fields = {c: _cut(row[c]) for c in _export_columns(spec)}
+        dated = row[spec.date] if spec.date else None
+        if isinstance(dated, datetime):
+            dated = dated.date()
+        return Record(self.system_id, _locator(spec.name, key), spec.kind, tuple(categories),
+                      fields, tuple(sorted(labels)),
+                      dated if isinstance(dated, date) else None)
+
+    # -- erase ---------------------------------------------------------------------------
+
+    def _erase_row(self, conn: SqlConnection, tables: Mapping[str, Table], name: str,
+                   key: tuple[Any, ...], locator: str, own: bool, wanted: _Wanted) -> Outcome:
+        spec, table = self._dataset.tables[name], tables[name]
+        if spec.erase == "archive_only":
+            return Outcome(self.system_id, locator, "kept", spec.reason)
+        row = conn.execute(select(table).where(_key_is(table, spec, key))).mappings().first()
+        if row is None:
+            return Outcome(self.system_id, locator, "deleted", "already gone")
+        if not own:
+            values = self._scrubbed(row, spec, wanted)
+            if values:
+                conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
+            return Outcome(self.system_id, locator, "anonymised",
+                           "mentions removed from " + ", ".join(sorted(values)))
+        if spec.erase == "delete":
+            holders = self._referencing(conn, tables, name, row)
+            if not holders:
+                conn.execute(delete(table).where(_key_is(table, spec, key)))
+                return Outcome(self.system_id, locator, "deleted")
+            values = self._emptied(row, table, spec, key, anonymise=True)
+            values.update({c: v for c, v in self._scrubbed(row, spec, wanted).items()
+                           if c not in values})
+            if values:
+                conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
+            return Outcome(self.system_id, locator, "anonymised",
+                           f"not deleted: still referenced by {', '.join(holders)}")
+        values = self._emptied(row, table, spec, key, anonymise=spec.erase == "anonymise")
+        values.update({c: v for c, v in self._scrubbed(row, spec, wanted).items()
+                       if c not in values})
+        if values:
+            conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
+        return Outcome(self.system_id, locator, "anonymised", ", ".join(sorted(values)))
+
+    def _referencing(self, conn: SqlConnection, tables: Mapping[str, Table], name: str,
+                     row: _Row) -> list[str]:
+        """The declared tables whose rows still reference `row` (after this transaction's
+        deletes of children)."""
+        holders = []
+        for child_name, child in self._dataset.tables.items():
+            for column, parent, parent_column in child.references():
+                if parent != name or row[parent_column] is None:
+                    continue
+                child_table = tables[child_name]
+                count = conn.execute(select(func.count()).select_from(child_table).where(
+                    child_table.c[column] == row[parent_column])).scalar_one()
+                if count:
+                    holders.append(child_name)
+        return holders
+
+    def _emptied(self, row: _Row, table: Table, spec: TableSpec,
+                 key: tuple[Any, ...], *, anonymise: bool) -> dict[str, Any]:
+        """New values for the personal columns: NULL, or for `anonymise` the column's
+        placeholder (then NULL where allowed, then the dataset's placeholder for text)."""
+        values: dict[str, Any] = {}
+        key_text = ",".join(str(k) for k in key)
+        for column in spec.columns.values():
+            if not column.personal or column.name in spec.key or column.references:
+                continue
+            if row[column.name] is None:
+                continue
+            db_column = table.c[column.name]
+            value: Any = None
+            if anonymise and column.placeholder is not None:
+                value = column.placeholder.replace("{key}", key_text)
+            elif anonymise and not db_column.nullable:
+                value = self._dataset.placeholder
+            if isinstance(value, str):
+                value = _fit(value, db_column)
+            values[column.name] = value
+        return values
+
+    def _scrubbed(self, row: _Row, spec: TableSpec,
+                  wanted: _Wanted) -> dict[str, str]:
+        values = {}
+        for column in spec.free_text:
+            current = row[column]
+            if not isinstance(current, str):
+                continue
+            cleaned = text.scrub(current, wanted.name, wanted.emails, wanted.phones,
+                                 self._dataset.placeholder)
+            if cleaned != current:
+                values[column] = cleaned
+        return values
+
+    # -- locators ------------------------------------------------------------------------
+
+    def _locate(self, locator: str) -> tuple[str, tuple[str, ...]]:
+        name, _, rest = locator.partition("/")
+        spec = self._dataset.tables.get(name)
+        if spec is None or not rest:
+            raise ConnectorError("unsupported",
+                                 f"{self.system_id}: {locator!r} is not a record of this system")
+        key = tuple(unquote(part) for part in rest.split(","))
+        if len(key) != len(spec.key):
+            raise ConnectorError("unsupported",
+                                 f"{self.system_id}: {locator!r} does not give the key of "
+                                 f"{name}")
+        return name, key
+
+    def _group(self, records: Sequence[Record]) -> dict[str, list[tuple[str, ...]]]:
+        grouped: dict[str, list[tuple[str, ...]]] = {}
+        for record in records:
+            if record.system != self.system_id:
+                raise ConnectorError("unsupported", f"{self.system_id}: record "
+                                                    f"{record.locator} is of {record.system}")
+            name, key = self._locate(record.locator)
+            if key not in grouped.setdefault(name, []):
+                grouped[name].append(key)
+        return grouped
+
+
+class _Wanted:
+    """The subject, normalised for matching."""
+
+    def __init__(self, subject: Subject) -> None:
+        self.name = " ".join(subject.name.split())
+        self.emails = tuple(sorted({e.strip().lower() for e in subject.emails if e.strip()}))
+        phones = [text.phone(p) for p in subject.phones]
+        self.phones = tuple(p for p in phones if p is not None)
+        self.addresses = tuple(
+            (pc.replace(" ", "").upper(), number.strip().lower())
+            for pc, _, number in (a.strip().partition(" ")
+                                  for a in subject.postcode_house_numbers) if pc and number)
+        self.ids = {kind: tuple(v for v in values if v)
+                    for kind, values in subject.ids.items()}
+
+    @classmethod
+    def of(cls, subject: Subject) -> _Wanted:
+        return cls(subject)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name or self.emails or self.phones or self.addresses
+                    or any(self.ids.values()))
+
+
+def _digits(column: Column[Any]) -> ColumnElement[Any]:
+    expression: ColumnElement[Any] = column
+    for separator in _PHONE_SEPARATORS:
+        expression = func.replace(expression, separator, "")
+    return expression
+
+
+def _typed(column: Column[Any], value: str) -> Any:
+    """`value` as the column's Python type; None when it cannot be one (no match then)."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    if kind is int:
+        return int(value) if value.isdigit() else None
+    return value
+
+
+def _candidates(table: Table, spec: TableSpec,
+                wanted: _Wanted) -> ColumnElement[bool] | None:
+    """The database's narrowing of the table to rows that may be the person's; `_labels`
+    decides for each. All values are bound parameters."""
+    conditions: list[ColumnElement[bool]] = []
+    for column in spec.columns.values():
+        c = table.c[column.name]
+        if column.identity == "email" and wanted.emails:
+            conditions.append(func.lower(c).in_(wanted.emails))
+        elif column.identity == "phone":
+            conditions.extend(_digits(c).like("%" + p.national) for p in wanted.phones)
+        elif column.identity == "name" and wanted.name:
+            conditions.append(func.lower(func.trim(c)) == wanted.name.lower())
+        elif column.identity in wanted.ids:
+            values = [v for v in (_typed(c, x) for x in wanted.ids[column.identity])
+                      if v is not None]
+            if values:
+                conditions.append(c.in_(values))
+        if column.free_text:
+            words = wanted.name.lower().split()
+            if words:
+                conditions.append(and_(*[func.lower(c).contains(w, autoescape=True)
+                                         for w in words]))
+            conditions.extend(func.lower(c).contains(e, autoescape=True)
+                              for e in wanted.emails)
+            conditions.extend(_digits(c).contains(p.national, autoescape=True)
+                              for p in wanted.phones)
+    if spec.postcode_house_number and wanted.addresses:
+        postcode, number = (table.c[n] for n in spec.postcode_house_number)
+        conditions.extend(and_(func.upper(func.replace(postcode, " ", "")) == pc,
+                               func.lower(func.trim(number)) == nr)
+                          for pc, nr in wanted.addresses)
+    return or_(*conditions) if conditions else None
+
+
+def _labels(row: _Row, spec: TableSpec, wanted: _Wanted) -> set[str]:
+    """Which identities match this row, decided here on the values (the database only
+    narrowed): an identity kind, or "<kind> in text" for a mention in free text."""
+    labels: set[str] = set()
+    for column in spec.columns.values():
+        value = row[column.name]
+        if value is None:
+            continue
+        shown = str(value)
+        if column.identity == "email" and shown.strip().lower() in wanted.emails:
+            labels.add("email")
+        elif column.identity == "phone" and text.phone_in(shown, wanted.phones):
+            labels.add("phone")
+        elif column.identity == "name" and wanted.name \
+                and " ".join(shown.split()).lower() == wanted.name.lower():
+            labels.add("name")
+        elif column.identity in wanted.ids and shown in wanted.ids[column.identity]:
+            labels.add(column.identity)
+        if column.free_text:
+            if wanted.name and text.name_in(shown, wanted.name):
+                labels.add("name" + _IN_TEXT)
+            if any(text.email_in(shown, e) for e in wanted.emails):
+                labels.add("email" + _IN_TEXT)
+            if text.phone_in(shown, wanted.phones):
+                labels.add("phone" + _IN_TEXT)
+    if spec.postcode_house_number:
+        postcode, number = (str(row[n] or "") for n in spec.postcode_house_number)
+        if (postcode.replace(" ", "").upper(), number.strip().lower()) in wanted.addresses:
+            labels.add("postcode_house_number")
+    return labels
+
+
+def _own_labels(labels: set[str] | Sequence[str]) -> bool:
+    """Whether the row is the person's own (an identity or a reference matched), not only a
+    row that mentions her."""
+    return any(not label.endswith(_IN_TEXT) for label in labels)
+
+
+def _own(record: Record) -> bool:
+    return _own_labels(record.matched_by)
+
+
+def _key_of(row: _Row, spec: TableSpec) -> tuple[Any, ...]:
+    return tuple(row[c] for c in spec.key)
+
+
+def _key_is(table: Table, spec: TableSpec, key: Sequence[Any]) -> ColumnElement[bool]:
+    return and_(*[table.c[c] == _typed(table.c[c], str(v)) for c, v in zip(spec.key, key,
+                                                                            strict=True)])
+
+
+def _locator(name: str, key: Sequence[Any]) -> str:
+    return name + "/" + ",".join(quote(str(v), safe="") for v in key)
+
+
+def _export_columns(spec: TableSpec) -> list[str]:
+    columns = list(spec.key)
+    for name in (*spec.columns, *(spec.postcode_house_number or ()), spec.date):
+        if name and name not in columns:
+            columns.append(name)
+    return columns
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _cut(value: Any) -> str:
+    shown = "" if value is None else str(_plain(value))
+    return shown if len(shown) <= _FIELD_CUT else shown[:_FIELD_CUT - 1] + "…"
+
+
+def _fit(value: str, column: Column[Any]) -> str:
+    length = getattr(column.type, "length", None)
+    return value[:length] if isinstance(length, int) else value
