@@ -13,6 +13,11 @@ Contracts:
   through their blind index (`register.find_person_by_email`); names, telephone numbers and
   addresses are plain columns, compared in their stored (normalised) form.
 - A candidate says what it matched on; the most matched criteria come first.
+- Staff see only what their role may see (Sec1, staff role -> categories): a search by a
+  criterion whose category the role may not see (`CRITERION_CATEGORY`) is refused, as is
+  "no data held" after one (its answer would say whether someone has that datum), and a
+  candidate's name is left out ("") for a role that may not see names; the audit entry
+  of each candidate says whether the name was shown.
 - `link_person` and `record_no_data_held` change one request in one transaction, on its
   timeline and in the audit chain (Sec1), and only while the request waits for its identity
   check (new / awaiting verification).
@@ -20,6 +25,7 @@ Contracts:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -43,6 +49,10 @@ LIMIT = 20
 
 #: The criteria a search may use, in the order they are listed on a candidate.
 CRITERIA = ("name", "email", "phone", "postcode")
+
+#: The register category each criterion searches: a role searches only by what it may see.
+CRITERION_CATEGORY = {"name": "names", "email": "email", "phone": "phone",
+                      "postcode": "address"}
 
 _WAITING = (Status.NEW, Status.AWAITING_VERIFICATION)
 
@@ -120,6 +130,20 @@ def clean_query(*, name: str = "", email: str = "", phone: str = "", postcode: s
                  house_number=house_number)
 
 
+def searchable(visible: Collection[str]) -> tuple[str, ...]:
+    """The criteria of `CRITERIA` a role that may see the categories `visible` may use."""
+    return tuple(c for c in CRITERIA if CRITERION_CATEGORY[c] in visible)
+
+
+def _check_visible(query: Query, visible: Collection[str]) -> None:
+    # Sec1: a match says the person holds that datum; a role that may not see the
+    # category may not learn it by searching either.
+    for criterion in query.used():
+        if CRITERION_CATEGORY[criterion] not in visible:
+            raise RuleViolation(criterion, "Sec1", gettext_noop(
+                "your role may not see this kind of data, so it may not search by it"))
+
+
 def _name_matches(name: str) -> set[int]:
     # Every word of the name must appear in the given names, infix or family name.
     matches = Name.objects.all()
@@ -137,9 +161,9 @@ def _address_matches(postcode: str, house_number: str) -> set[int]:
     return {pk for pk, stored in rows if stored.replace(" ", "").casefold() == number.casefold()}
 
 
-def search(query: Query) -> list[Candidate]:
+def search(query: Query, *, with_names: bool = True) -> list[Candidate]:
     """The persons matching any criterion of `query`, most criteria matched first (then the
-    newest person), at most `LIMIT`."""
+    newest person), at most `LIMIT`; their names only `with_names` (else "")."""
     found: dict[int, list[str]] = {}
 
     def add(criterion: str, ids: set[int]) -> None:
@@ -159,23 +183,30 @@ def search(query: Query) -> list[Candidate]:
     order = sorted(found, key=lambda pk: (-len(found[pk]), -pk))[:LIMIT]
     people = Person.objects.in_bulk(order)
     names: dict[int, str] = {}
-    for datum in Name.objects.filter(person_id__in=order).order_by("id"):
-        names.setdefault(datum.person_id, datum.full_name())
+    if with_names:
+        for datum in Name.objects.filter(person_id__in=order).order_by("id"):
+            names.setdefault(datum.person_id, datum.full_name())
     return [Candidate(ref=str(people[pk].ref), name=names.get(pk, ""),
                       short_ref=str(people[pk].ref)[:8],
                       matched_on=tuple(found[pk])) for pk in order if pk in people]
 
 
-def search_for(request: DataSubjectRequest, query: Query, *, actor: str) -> list[Candidate]:
-    """`search(query)` for staff working on `request`: every candidate shown (their name)
-    is an audited read with the request's purpose, in one transaction (Sec4)."""
-    found = search(query)
+def search_for(request: DataSubjectRequest, query: Query, *, actor: str,
+               visible: Collection[str]) -> list[Candidate]:
+    """`search(query)` for staff working on `request` whose role may see the categories
+    `visible`: a criterion outside them is refused (RuleViolation naming it, rule Sec1) and
+    names are shown only when "names" is among them. Every candidate shown is an audited
+    read with the request's purpose, in one transaction (Sec4)."""
+    _check_visible(query, visible)
+    with_names = "names" in visible
+    found = search(query, with_names=with_names)
     if found:
         with transaction.atomic():
             audit.record_many([{
                 "actor": actor, "action": "read", "object_type": "register.person",
                 "object_id": "", "person_ref": c.ref, "purpose": events.purpose_of(request),
                 "detail": {"request": request.reference, "shown": "register search",
+                           "name_shown": with_names,
                            "matched_on": list(c.matched_on)}} for c in found])
     return found
 
@@ -233,14 +264,17 @@ def link_person(request: DataSubjectRequest, person_ref: str, *, actor: str,
 
 
 def record_no_data_held(request: DataSubjectRequest, query: Query, *, actor: str,
+                        visible: Collection[str],
                         now: datetime | None = None) -> DataSubjectRequest:
     """Record that a register search on `query` found nobody: the outcome is "no data held"
     (Art. 15(1): saying so is the answer; Rt1/Rt3/Rt4 accept it with this search on record).
 
     With an e-mail address the person is told by e-mail and the request is answered; without
     one the request is verified with no person, and the answer goes by post or telephone
-    (`_answers`). Refused when the request is already tied to a person."""
+    (`_answers`). Refused when the request is already tied to a person, and for a search
+    by a criterion the role may not see (`visible`, as `search_for`)."""
     _waiting(request)
+    _check_visible(query, visible)
     if request.person_ref:
         raise RuleViolation("person_ref", "Art12", gettext_noop(
             "this request is already linked to a person, so 'no data held' is not possible"))

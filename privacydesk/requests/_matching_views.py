@@ -20,6 +20,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _matching, verification
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.staff.access import require_permission
+from privacydesk.staff.permissions import visible_categories
 from privacydesk.staff.person_labels import short_reference
 
 PERMISSION = "handle_requests"
@@ -68,14 +69,18 @@ def _criteria(request: HttpRequest) -> dict[str, str]:
 @require_POST
 @require_permission(PERMISSION)
 def match(request: HttpRequest, uid: str) -> HttpResponse:
-    """Search the register with the posted criteria; show the candidates (name, short
-    reference, what matched) with "This person", or "No data held" when there are none."""
+    """Search the register with the posted criteria; show the candidates (name — for a role
+    that may see names, Sec1 —, short reference, what matched) with "This person", or "No
+    data held" when there are none."""
     found = _get(uid)
     criteria = _criteria(request)
+    visible = visible_categories(request.user)
     error, candidates, query = "", [], None
     try:
-        query = _matching.clean_query(**criteria)
-        candidates = _matching.search_for(found, query, actor=_actor(request))
+        cleaned = _matching.clean_query(**criteria)
+        candidates = _matching.search_for(found, cleaned, actor=_actor(request),
+                                          visible=visible)
+        query = cleaned  # searched: a refused search offers no "no data held"
     except RuleViolation as exc:
         error = explain(exc)
     rows = [{"candidate": c, "short": short_reference(c.ref),
@@ -84,7 +89,14 @@ def match(request: HttpRequest, uid: str) -> HttpResponse:
     return render(request, "requests/match.html", {
         "r": found, "criteria": criteria, "error": error, "rows": rows,
         "searched": query is not None, "may_say_no_data": query is not None and not rows
-        and not found.person_ref}, status=200 if not error else 422)
+        and not found.person_ref, "with_names": "names" in visible,
+        **search_context(request)}, status=200 if not error else 422)
+
+
+def search_context(request: HttpRequest) -> dict[str, object]:
+    """What the register search form (requests/_match_form.html) needs: the criteria the
+    staff member's role may search by (Sec1)."""
+    return {"searchable": _matching.searchable(visible_categories(request.user))}
 
 
 @require_POST
@@ -111,7 +123,8 @@ def no_data(request: HttpRequest, uid: str) -> HttpResponse:
     found = _get(uid)
     try:
         query = _matching.clean_query(**_criteria(request))
-        _matching.record_no_data_held(found, query, actor=_actor(request))
+        _matching.record_no_data_held(found, query, actor=_actor(request),
+                                      visible=visible_categories(request.user))
     except RuleViolation as exc:
         messages.error(request, explain(exc))
     else:

@@ -21,6 +21,7 @@ from privacydesk.api.errors import NotFound
 from privacydesk.api.schemas import ERRORS, ERRORS_404
 from privacydesk.requests import _answers, _matching, actions, clock, intake, report, verification
 from privacydesk.requests.models import DataSubjectRequest
+from privacydesk.staff.permissions import visible_categories
 from privacydesk.vault import audit
 
 router = Router(tags=["requests"])
@@ -123,6 +124,11 @@ def _get(uid: UUID) -> DataSubjectRequest:
 
 def _actor(request: HttpRequest) -> str:
     return require_permission(request, PERMISSION).username
+
+
+def _visible(request: HttpRequest) -> frozenset[str]:
+    """The categories the token's staff role may see (Sec1)."""
+    return visible_categories(require_permission(request, PERMISSION))
 
 
 @router.get("", response={200: list[RequestOut], **ERRORS}, summary="Open requests by days left")
@@ -290,7 +296,8 @@ def match(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
     query = _matching.clean_query(**payload.dict())
     return [CandidateOut(ref=c.ref, name=c.name, short_ref=c.short_ref,
                          matched_on=list(c.matched_on))
-            for c in _matching.search_for(found, query, actor=_actor(request))]
+            for c in _matching.search_for(found, query, actor=_actor(request),
+                                          visible=_visible(request))]
 
 
 @router.post("/{uuid:uid}/person", response={200: RequestOut, **ERRORS_404},
@@ -304,7 +311,8 @@ def link_person(request: HttpRequest, uid: UUID, payload: MatchedPersonIn) -> An
              summary="Record 'no data held' after a register search that finds nobody")
 def no_data_held(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
     query = _matching.clean_query(**payload.dict())
-    return _out(_matching.record_no_data_held(_get(uid), query, actor=_actor(request)))
+    return _out(_matching.record_no_data_held(_get(uid), query, actor=_actor(request),
+                                              visible=_visible(request)))
 
 
 @router.post("/{uuid:uid}/answered-by-phone", response={200: RequestOut, **ERRORS_404},

@@ -24,6 +24,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _picking_views, actions, intake, kinds, report, verification
 from privacydesk.requests import render as report_render
 from privacydesk.requests._answers import answerable
+from privacydesk.requests._matching_views import search_context
 from privacydesk.requests._step_refusals import explain as explain_refusal
 from privacydesk.requests._step_refusals import message as refusal_message
 from privacydesk.requests.forms import StaffRequestForm, received_at
@@ -125,7 +126,8 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
         if receipt else "",
         "events": found.events.all(), "deliveries": found.deliveries.all(),
         "kinds": kinds.ALL_KINDS[:-2] + (kinds.NONE,), "request_kinds": kinds.REQUEST_KINDS,
-        **_picking_views.detail_context(request, found)})  # correction/erasure by picking
+        **_picking_views.detail_context(request, found),  # correction/erasure by picking
+        **search_context(request)})  # the register search: only what the role may see
 
 
 @require_GET

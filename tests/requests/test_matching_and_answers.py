@@ -35,6 +35,8 @@ ANNAS_LETTER = "Anna de Vries\nHerestraat 12\n9711 LM Groningen"
 OLAFS_LETTER = "Olaf Øster\nVismarkt 1\n9712 CA Groningen"
 
 
+#: What the privacy officer's role may see: every category the search uses.
+EVERYTHING = frozenset(_matching.CRITERION_CATEGORY.values())
 NO_PERSON = ("no person has been chosen: search the register for the requester and choose "
              "'This person', or record that no data are held")
 
@@ -203,7 +205,8 @@ def test_no_data_held_is_refused_when_the_search_finds_someone(smtp, personas):
     request = _letter("erasure")
     with pytest.raises(RuleViolation) as refused:
         _matching.record_no_data_held(
-            request, _matching.clean_query(postcode="9711 LM", house_number="12"), actor="po")
+            request, _matching.clean_query(postcode="9711 LM", house_number="12"), actor="po",
+            visible=EVERYTHING)
     assert refused.value.rule == "Art12"
     request.refresh_from_db()
     assert request.status == Status.NEW and "outcome" not in request.detail
@@ -255,7 +258,7 @@ def test_the_letter_prints_a_name_beyond_latin_1_as_written(smtp, personas, tmp_
     request = _letter("access", name="Łukasz Wójcik", address="Łukasz Wójcik\nVismarkt 1\n"
                       "9712 CA Groningen", channel="letter")
     _matching.record_no_data_held(request, _matching.clean_query(name="Łukasz Wójcik"),
-                                  actor="po")
+                                  actor="po", visible=EVERYTHING)
     pdf = _answers.answer_letter(request, actor="po")
     (tmp_path / "letter.pdf").write_bytes(pdf)
     text = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], check=True,
