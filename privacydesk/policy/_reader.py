@@ -67,9 +67,12 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def text(self, key: str, max_len: int = 2000) -> str:
-        """A non-blank string without control characters."""
+    def text(self, key: str, max_len: int = 2000, allow_empty: bool = False) -> str:
+        """A non-blank string without control characters; `allow_empty`: "" is accepted
+        too (a key whose empty value means "none", such as a system's `processor`)."""
         value = self._get(key)
+        if allow_empty and value == "":
+            return value
         return check_text(self, key, value, max_len)
 
     def boolean(self, key: str) -> bool:

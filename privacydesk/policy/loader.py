@@ -46,6 +46,7 @@ from privacydesk.policy.obligations import legal_obligations_section
 from privacydesk.policy.policy import Policy
 from privacydesk.policy.schema import PATTERNS, limits
 from privacydesk.policy.staff_accounts import staff_accounts_section
+from privacydesk.policy.systems import systems_section
 
 _EMAIL = re.compile(PATTERNS["email"] + r"\Z")
 _WEBSITE = re.compile(PATTERNS["website"] + r"\Z")
@@ -106,13 +107,17 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
         root.table("staff_accounts") if root.has("staff_accounts") else None)
     api = api_section(root.table("api") if root.has("api") else None)
     backups = backups_section(root.table("backups") if root.has("backups") else None)
+    # Relative dataset paths start from the policy file's folder (#16.1).
+    base = Path(file).parent if Path(file).is_file() else None
+    systems = systems_section(root, categories=categories, roles=roles, purposes=purposes,
+                              staff_roles=staff, retention=retention, base=base)
     root.close()
     return Policy(file=file, statement=statement, controller=controller, roles=roles,
                   legal_obligations=obligations, incidents=incidents,
                   categories=categories, legal_bases=bases, purposes=purposes, sources=sources,
                   staff_roles=staff, retention=retention, requests=requests,
                   callbacks=callbacks, guard=guard, staff_accounts=staff_accounts,
-                  api=api, backups=backups)
+                  api=api, backups=backups, systems=systems)
 
 
 def _frozen(items: dict[str, T]) -> Mapping[str, T]:

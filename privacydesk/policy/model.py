@@ -7,6 +7,7 @@ rules) lives in `privacydesk.policy.policy`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 #: The languages the statement templates exist for (Dutch is authoritative).
@@ -27,6 +28,30 @@ PERMISSIONS: tuple[str, ...] = (
     "disclose_data",      # D1-D3: pass data to a third party through the gate, ask consent
 )
 
+# --- [[systems]] (#16.1; privacydesk.policy.systems). privacydesk.systems.connector keeps
+# equal IDENTITY_KINDS and CAPABILITIES (a test compares them): the policy core imports
+# nothing of privacydesk, so the lists live here and there.
+
+#: How a person can be found in a system.
+IDENTITY_KINDS: tuple[str, ...] = ("email", "phone", "name", "postcode_house_number",
+                                   "customer_number", "employee_number", "external_id")
+
+#: What a system's connector can do. `archive_only`: the law keeps what is there (R3:
+#: invoices seven years), so erasure there is refused as "kept" and the declaration names
+#: the retention rule that says until when; `manual`: a named staff role does it.
+CAPABILITIES: tuple[str, ...] = ("find", "export", "correct", "erase", "anonymise",
+                                 "archive_only", "manual", "scan")
+
+#: The connector kinds: "register" is privacydesk's own register, "manual" a task for the
+#: system's owner role; the others are privacydesk.systems.registry.CONNECTORS.
+CONNECTOR_KINDS: tuple[str, ...] = ("register", "sql", "imap", "ldap", "rest", "manual")
+
+#: Kinds that never open a network connection: no hosts, never "not connected".
+UNCONNECTED_KINDS: tuple[str, ...] = ("register", "manual")
+
+#: Who runs a system: the controller itself, or a processor under an agreement (Art. 28).
+OPERATORS: tuple[str, ...] = ("own", "processor")
+
 
 @dataclass(frozen=True)
 class Label:
@@ -42,6 +67,36 @@ class Label:
         if lang == "en":
             return self.en
         raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
+
+    # A label reads as the `{nl, en}` mapping it is written as (`label["nl"]`,
+    # `dict(label)`, isinstance Mapping), so callers that take the TOML shape take it too.
+    def __getitem__(self, lang: str) -> str:
+        """The text in `lang`; KeyError for any other language."""
+        try:
+            return self.get(lang)
+        except ValueError:
+            raise KeyError(lang) from None
+
+    def keys(self) -> tuple[str, ...]:
+        return LANGUAGES
+
+    def items(self) -> tuple[tuple[str, str], ...]:
+        return tuple((lang, self.get(lang)) for lang in LANGUAGES)
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(self.get(lang) for lang in LANGUAGES)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in LANGUAGES
+
+
+Mapping.register(Label)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from privacydesk.policy.model import (
 from privacydesk.policy.obligations import LegalObligation
 from privacydesk.policy.retention import RetentionDecision, RetentionFacts, RoleLimit
 from privacydesk.policy.staff_accounts import StaffAccountPolicy
+from privacydesk.policy.systems import SystemDeclaration
 
 
 def _or_list(words: list[str]) -> str:
@@ -67,6 +68,18 @@ class Policy:
         default_factory=lambda: MappingProxyType({}))
     # Sec5/R1: how long incidents and their reporters' details are kept (policy.incidents).
     incidents: IncidentPolicy = IncidentPolicy(Period(months=6), Period(months=6))
+    # #16.1: where personal data live (policy.systems); the loader always fills it, with
+    # at least the register itself.
+    systems: tuple[SystemDeclaration, ...] = ()
+
+    # -- #16.1: the declared systems ---------------------------------------------------------
+    def system(self, system_id: str) -> SystemDeclaration:
+        """The declared system `system_id`; KeyError naming the declared ids otherwise."""
+        for system in self.systems:
+            if system.id == system_id:
+                return system
+        raise KeyError(f"{system_id!r} is not a declared system; declared: "
+                       f"{', '.join(s.id for s in self.systems)}")
 
     # -- C2..C5: which data may be held for whom -------------------------------------------
     def check_may_hold(self, category: str, roles: Iterable[str],

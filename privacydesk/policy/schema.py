@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from privacydesk.policy.callbacks import CALL_OUTCOMES, REACHED
-from privacydesk.policy.model import ANCHORS, LANGUAGES, PERMISSIONS
+from privacydesk.policy.model import (
+    ANCHORS,
+    CAPABILITIES,
+    CONNECTOR_KINDS,
+    IDENTITY_KINDS,
+    LANGUAGES,
+    OPERATORS,
+    PERMISSIONS,
+)
 
 #: Kinds of value. "label": { nl = "...", en = "..." }; "period": { years, months, days };
 #: "refs": an array of names (declared ids, or `choices`); "texts": an array of texts;
@@ -43,6 +51,8 @@ PATTERNS: dict[str, str] = {
     "website": r"(https?://)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(/\S*)?",
     "https": r"https://\S+",
     "rule_id": r"[a-z0-9][a-z0-9_-]{0,63}",
+    # A host name or an IP address, nothing else: no scheme, port, user or path.
+    "host": r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45}",
 }
 
 
@@ -334,6 +344,53 @@ SECTIONS: tuple[Section, ...] = (
         _int("interval_days", 1, 31, "The newest backup may be at most this many days old "
              "(Art. 32(1)(c) GDPR).", "1"),
     ), promise="Sec1", required=False, default="interval_days = 1"),
+    Section("systems[]", "array", "The systems that hold personal data besides the register "
+            "(mail server, ticketing, accounting, directory ...) and the register itself: "
+            "access, correction, erasure and retention reach them (docs/systems.md). The "
+            "connection (URL, credentials) is never here: PRIVACYDESK_SYSTEM_<ID>_URL.", (
+        _text("id", 64, "The system's id; unique. Its URL variable is "
+              "PRIVACYDESK_SYSTEM_<ID>_URL.", '"ticketing"', pattern="ident"),
+        _label("label", "The system's name, shown to staff and in the Art. 30 register.",
+               _ex("Ticketsysteem (Redmine)", "Ticketing (Redmine)")),
+        _text("owner", 64, "The staff role that owns the system: manual tasks and reviews "
+              "go there.", '"service_lead"', rule="must name a [staff_roles.<id>]"),
+        Key("operator", "choice", "Who runs it: the controller, or a processor.", '"own"',
+            choices=OPERATORS, max_len=32),
+        _text("processor", 200, "The processor's name; \"\" for an own system.", '""',
+              required=False, default="", allow_empty=True,
+              rule="required when operator = \"processor\", empty otherwise"),
+        _text("agreement", 200, "The processing agreement with the processor (Art. 28(3) "
+              "GDPR); \"\" for an own system.", '""', required=False, default="",
+              allow_empty=True, rule="required when operator = \"processor\", empty "
+              "otherwise"),
+        _refs("categories", "categories", "The categories of data held there.",
+              '["names", "email", "phone"]', "C2",
+              rule="each allowed for every role in roles (C3..C5), except in the register"),
+        _refs("roles", "roles", "Whose data are held there.", '["customer", "contact"]',
+              "S1"),
+        _refs("purposes", "purposes", "Why the data are held there.", '["agreement"]'),
+        _refs("identities", "", "How a person is found there.",
+              '["email", "name", "phone"]', "Rt1", choices=IDENTITY_KINDS),
+        _refs("capabilities", "", "What its connector can do.",
+              '["find", "export", "anonymise", "scan"]', "Rt3", choices=CAPABILITIES),
+        Key("connector", "choice", "How privacydesk reaches it: the register itself "
+            "(exactly one system), a connector, or manual tasks for the owner.", '"rest"',
+            choices=CONNECTOR_KINDS, max_len=32, rule="exactly one system is \"register\""),
+        _text("dataset", 500, "The connector's dataset file (docs/connectors/<kind>.md), "
+              "relative to the policy file's folder; \"\" for none (always for the register).",
+              '"systems/ticketing.toml"', required=False, default="", allow_empty=True,
+              rule="an existing TOML file"),
+        Key("hosts", "texts", "The only hosts its connector may talk to: host names or IP "
+            "addresses, without scheme or port.", '["127.0.0.1"]', "Sec1", required=False,
+            max_len=253, pattern="host", allow_empty=True,
+            rule="at least one for sql, imap, ldap and rest; none for register and manual"),
+        _text("retention", 64, "The [[retention.rule]] id that applies there; \"\" for none.",
+              '"agreement-execution"', "R3", required=False, default="", allow_empty=True,
+              rule="a declared rule id; required with capability archive_only"),
+        Key("scan_interval", "period", "How often `privacydesk systems scan` must run there; "
+            "absent: no periodic scan is due.", "{ months = 3 }", "C2", required=False),
+    ), promise="Rt3", required=False,
+        default="the register alone holds personal data (every category, role and purpose)"),
 )
 
 _BY_PATH = {s.path: s for s in SECTIONS}

@@ -34,6 +34,7 @@ _PATTERN_WORDS = {
     "website": "a web address such as www.example.nl",
     "https": "an https:// address",
     "rule_id": "a slug of a-z, 0-9, - and _",
+    "host": "a host name or IP address",
 }
 
 
@@ -54,6 +55,9 @@ def _key_schema(k: Key, promise: str) -> dict[str, Any]:
     if k.kind in ("text", "promise"):
         s = {"type": "string", "minLength": 1, "maxLength": k.max_len,
              "pattern": _anchored(k.pattern) if k.pattern else _TEXT}
+        if k.allow_empty:   # "" means "none" here (a system's processor, dataset ...)
+            s["minLength"] = 0
+            s["pattern"] = f"^$|{s['pattern']}"
     elif k.kind == "integer":
         high = k.high
         s = {"type": "integer", "minimum": k.low, "maximum": high}
@@ -70,9 +74,12 @@ def _key_schema(k: Key, promise: str) -> dict[str, Any]:
         if not k.allow_empty:
             s["minItems"] = 1
     elif k.kind == "texts":
-        s = {"type": "array", "minItems": 1, "uniqueItems": True,
+        s = {"type": "array", "uniqueItems": True,
              "items": {"type": "string", "minLength": 1, "maxLength": k.max_len,
-                       "pattern": _TEXT, "not": {"pattern": "@"}}}
+                       "pattern": _anchored(k.pattern) if k.pattern else _TEXT,
+                       "not": {"pattern": "@"}}}
+        if not k.allow_empty:
+            s["minItems"] = 1
     else:
         raise ValueError(f"unknown kind {k.kind!r} of {k.name}")
     s["description"] = _meaning(k) + (f" Promise: {promise}." if promise else "")
@@ -140,6 +147,8 @@ def json_schema_text() -> str:
 def _kind_words(k: Key) -> str:
     if k.kind == "text":
         words = f"text, at most {k.max_len} characters"
+        if k.allow_empty:
+            words = f"text or \"\", at most {k.max_len} characters"
         return f"{words}: {_PATTERN_WORDS[k.pattern]}" if k.pattern else words
     if k.kind == "integer":
         return f"integer {k.low}..{k.high_from or k.high}"
@@ -155,7 +164,10 @@ def _kind_words(k: Key) -> str:
         size = "may be empty" if k.allow_empty else "at least one"
         return f"array: {what}; {size}, none twice"
     if k.kind == "texts":
-        return f"array of texts (at most {k.max_len} characters each)"
+        words = f"array of texts (at most {k.max_len} characters each)"
+        if k.pattern:
+            words += f": each {_PATTERN_WORDS[k.pattern]}"
+        return words + ("; may be empty" if k.allow_empty else "")
     return k.kind
 
 
@@ -189,9 +201,11 @@ def _section_md(sec: Section) -> list[str]:
     lines = [f"### `{sec.header}`", "", f"{sec.doc}{promise} {status}", ""]
     if sec.form == "entries":
         lines += ["One table per id (a lowercase identifier); at least one.", ""]
-    if sec.form == "array":
+    if sec.form == "array" and "." in sec.toml_name:
         lines += [f"Any number of these tables, in order (none: `{child_name(sec)} = []` in "
                   f"`[{sec.toml_name.rpartition('.')[0]}]`).", ""]
+    elif sec.form == "array":
+        lines += ["Any number of these tables, in order.", ""]
     # A key serves its section's promise unless it names a more specific one.
     lines += ["| Key | Type and rule | Default | Promise | Meaning |",
               "|---|---|---|---|---|"]
