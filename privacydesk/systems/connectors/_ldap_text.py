@@ -1,0 +1,131 @@
+"""Finding and scrubbing a person in attribute values: names, e-mail addresses and phone
+numbers, in identity attributes and in free text (#16.2, Rt3). Plain Python.
+
+The directory narrows the search with LDAP filters (`identity_filter`, `text_filter`); the
+values it returns are confirmed here, because a filter cannot tell "06-12345678" in a
+sentence from an unrelated run of the same digits, nor a name from a longer word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import phonenumbers
+from ldap3.utils.conv import escape_filter_chars
+
+from privacydesk.systems.connector import Subject
+
+
+def _name_pattern(name: str) -> re.Pattern[str] | None:
+    words = name.split()
+    if not words:
+        return None
+    # Word boundaries so that "Anna de Vries" is not found inside "Hanna de Vriesland"; any
+    # run of spaces between the words, any case.
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)",
+                      re.IGNORECASE)
+
+
+def _email_pattern(email: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.+-])" + re.escape(email) + r"(?![\w-]|\.\w)", re.IGNORECASE)
+
+
+def phone_digits(e164: str) -> str:
+    """The national significant number of an E.164 phone number ("612345678" for
+    +31612345678): the digits every way of writing it contains, in this order."""
+    try:
+        return phonenumbers.national_significant_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return re.sub(r"\D", "", e164)
+
+
+def phone_spans(text: str, phones: Iterable[str], region: str) -> list[tuple[int, int]]:
+    """Where `text` writes one of the E.164 `phones`, in any national or international form
+    (06-12345678, +31 6 1234 5678, 0031 (0)6 ...)."""
+    wanted = set(phones)
+    if not wanted:
+        return []
+    spans = []
+    matcher = phonenumbers.PhoneNumberMatcher(text, region,
+                                              leniency=phonenumbers.Leniency.POSSIBLE)
+    for match in matcher:
+        if phonenumbers.format_number(match.number,
+                                      phonenumbers.PhoneNumberFormat.E164) in wanted:
+            spans.append((match.start, match.end))
+    return spans
+
+
+def mentions(text: str, subject: Subject, region: str) -> tuple[str, ...]:
+    """Which of the subject's identities `text` contains: a subset of ("name", "email",
+    "phone"), in that order."""
+    found = []
+    pattern = _name_pattern(subject.name)
+    if pattern is not None and pattern.search(text):
+        found.append("name")
+    if any(_email_pattern(e).search(text) for e in subject.emails):
+        found.append("email")
+    if phone_spans(text, subject.phones, region):
+        found.append("phone")
+    return tuple(found)
+
+
+def scrub(text: str, subject: Subject, region: str, placeholder: str) -> str:
+    """Return `text` with every mention of the subject's name, e-mail addresses and phone
+    numbers replaced by `placeholder` (Rt3: erasure reaches free text that names the person)."""
+    # Phones first: their spans are positions in the text as it is now.
+    for start, end in sorted(phone_spans(text, subject.phones, region), reverse=True):
+        text = text[:start] + placeholder + text[end:]
+    for email in subject.emails:
+        text = _email_pattern(email).sub(placeholder, text)
+    pattern = _name_pattern(subject.name)
+    if pattern is not None:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+def _substring_filter(attribute: str, needle: str) -> str:
+    return f"({attribute}=*{escape_filter_chars(needle)}*)"
+
+
+def _phone_filter(attribute: str, e164: str) -> str:
+    # The digits in order with anything between them: matches "06-12345678" and
+    # "+31 6 1234 5678" alike; `phone_spans` then confirms.
+    digits = phone_digits(e164)
+    return f"({attribute}=*{'*'.join(digits)}*)" if digits else ""
+
+
+def identity_filter(attribute: str, kind: str, subject: Subject) -> list[str]:
+    """LDAP filter parts that select entries whose `attribute` (holding identities of `kind`)
+    may be the subject's; the caller confirms the values."""
+    if kind == "email":
+        return [f"({attribute}={escape_filter_chars(e)})" for e in subject.emails]
+    if kind == "phone":
+        return [f for f in (_phone_filter(attribute, p) for p in subject.phones) if f]
+    if kind == "name":
+        words = subject.name.split()
+        return [f"({attribute}={escape_filter_chars(' '.join(words))})"] if words else []
+    return [f"({attribute}={escape_filter_chars(v)})" for v in subject.ids.get(kind, ())
+            if v.strip()]
+
+
+def text_filter(attribute: str, subject: Subject) -> list[str]:
+    """LDAP filter parts that select entries whose free-text `attribute` may name the subject."""
+    parts = []
+    if subject.name.split():
+        parts.append(_substring_filter(attribute, " ".join(subject.name.split())))
+    parts += [_substring_filter(attribute, e) for e in subject.emails]
+    parts += [f for f in (_phone_filter(attribute, p) for p in subject.phones) if f]
+    return parts
+
+
+def identity_matches(value: str, kind: str, subject: Subject, region: str) -> bool:
+    """True when an identity attribute's `value` is one of the subject's identities of `kind`."""
+    if kind == "email":
+        return value.strip().lower() in {e.lower() for e in subject.emails}
+    if kind == "phone":
+        return bool(phone_spans(value, subject.phones, region))
+    if kind == "name":
+        return " ".join(value.split()).casefold() == " ".join(subject.name.split()).casefold() \
+            and bool(subject.name.strip())
+    return value.strip().casefold() in {v.strip().casefold() for v in subject.ids.get(kind, ())}

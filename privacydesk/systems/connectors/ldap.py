@@ -1,0 +1,537 @@
+"""The LDAP connector (#16.2): a staff directory (OpenLDAP, 389 DS, ...) as a system that
+holds personal data. Plain Python on ldap3; the dataset format is in docs/connectors/ldap.md.
+
+- `find` looks in each declared base for entries of the declared object class whose identity
+  attributes hold the person's e-mail address, phone number, name or ids, and in the declared
+  free-text attributes of every entry for text that names the person ("vermelding").
+- `export` writes the found entries as LDIF: the declared attributes only, never a password.
+- `correct` replaces one attribute's value.
+- `erase` deletes the entry or disables it (per base), removes the person's DN from other
+  entries' references (group membership, manager) and scrubs the free text that names them;
+  afterwards `find` returns only what a base declares kept, each with the reason (R3).
+- `sample` returns attribute values for the scan, never a password.
+
+Each call opens one bound connection, bounded by the connection's timeout, and closes it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ldap3 import BASE, LEVEL, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE
+from ldap3.core import exceptions as ldap_errors
+from ldap3.utils.conv import escape_filter_chars
+from ldap3.utils.dn import escape_rdn, parse_dn, to_dn
+
+from privacydesk.systems.connector import (
+    Connection,
+    ConnectorError,
+    Export,
+    Outcome,
+    Record,
+    Sample,
+    Subject,
+    check_host,
+)
+from privacydesk.systems.connectors import _ldap_ldif as ldif
+from privacydesk.systems.connectors import _ldap_text as text
+from privacydesk.systems.connectors._ldap_dataset import Base, Dataset, dn_within, parse_dataset
+from privacydesk.systems.connectors._ldap_session import Address, Session, open_session, parse_url
+
+#: The kind of a record that is another entry's free text naming the person.
+MENTION_KIND = "vermelding"
+
+#: The `fields` key of a record whose entry erasure keeps, with the reason (R3).
+KEPT_FIELD = "kept"
+
+_IN_TEXT = " in text"
+_PAGE = 500
+
+
+def connect(connection: Connection) -> LdapConnector:
+    """Return the connector for `connection`. Validates the dataset, the URL and the host
+    before any network call: ConnectorError("misdeclared") naming the key and the rule, or
+    ("forbidden_host")."""
+    dataset = parse_dataset(connection.system_id, connection.dataset)
+    address = parse_url(connection.system_id, connection.url)
+    check_host(connection)
+    if not connection.timeout > 0:
+        raise ConnectorError("misdeclared", f"{connection.system_id}: the timeout must be "
+                                            f"more than 0 seconds (got {connection.timeout})")
+    return LdapConnector(connection, dataset, address)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    dn: str
+    attributes: dict[str, list[str | bytes]]  # keyed by the attribute name, lower-case
+
+    def values(self, name: str) -> list[str | bytes]:
+        return self.attributes.get(name.lower(), [])
+
+    def texts(self, name: str) -> list[str]:
+        return [v for v in self.values(name) if isinstance(v, str)]
+
+
+def _decode(value: bytes) -> str | bytes:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value  # a photo or a certificate: kept as bytes
+
+
+def _entries(response: list[dict[str, object]] | None) -> list[_Entry]:
+    found = []
+    for item in response or ():
+        if item.get("type") != "searchResEntry":
+            continue  # referrals: this connector reads one directory
+        raw: Mapping[str, list[bytes]] = item.get("raw_attributes") or {}  # type: ignore[assignment]
+        found.append(_Entry(str(item["dn"]), {str(k).lower(): [_decode(v) for v in vs]
+                                              for k, vs in raw.items()}))
+    return found
+
+
+def _shown(values: Sequence[str | bytes]) -> str:
+    shown = "; ".join(v if isinstance(v, str) else f"({len(v)} bytes)" for v in values)
+    return shown[:200]
+
+
+def _day(value: str) -> date | None:
+    for pattern, size in (("%Y%m%d%H%M%S", 14), ("%Y-%m-%d", 10), ("%Y%m%d", 8)):
+        try:
+            return datetime.strptime(value[:size], pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _normal(dn: str) -> tuple[tuple[str, str], ...]:
+    return tuple((a.lower(), v.strip().lower()) for a, v, _ in parse_dn(dn))
+
+
+class LdapConnector:
+    """A declared directory. Build it with `connect`."""
+
+    def __init__(self, connection: Connection, dataset: Dataset, address: Address) -> None:
+        self.system_id = connection.system_id
+        self._timeout = connection.timeout
+        self._dataset = dataset
+        self._address = address
+        self._bases = tuple((base, self._full(base.dn)) for base in dataset.bases)
+        # Free text and references are looked for under the URL's DN (the whole directory
+        # this installation reads), else under each declared base.
+        self._roots = ((address.base,) if address.base
+                       else tuple(dict.fromkeys(dn for _, dn in self._bases)))
+
+    # --- names and places -------------------------------------------------------------------
+
+    def _full(self, dn: str) -> str:
+        """A dataset DN made absolute: relative to the URL's DN unless it already ends there."""
+        if not dn or not self._address.base or dn_within(dn, self._address.base):
+            return dn or self._address.base
+        return f"{dn},{self._address.base}"
+
+    def _base_of(self, dn: str) -> Base | None:
+        """The most specific declared base `dn` lies in."""
+        within = [(len(parse_dn(full)), base) for base, full in self._bases
+                  if dn_within(dn, full)]
+        return max(within, key=lambda pair: pair[0])[1] if within else None
+
+    def _kept_reason(self, entry: _Entry, base: Base) -> str:
+        """Why erasure keeps this entry, or "" when it is erasable: its base keeps (R3), or
+        it carries the mark of a disabled entry."""
+        if base.erase == "keep":
+            return base.reason
+        for other, _ in self._bases:
+            attribute, value = other.mark
+            if attribute and value.casefold() in {
+                    v.casefold() for v in entry.texts(attribute)}:
+                return other.reason
+        return ""
+
+    def _scope(self, base: Base) -> str:
+        return SUBTREE if base.scope == "subtree" else LEVEL
+
+    # --- the directory ----------------------------------------------------------------------
+
+    def _search(self, session: Session, base: str, search_filter: str, scope: str,
+                attributes: Sequence[str]) -> list[_Entry]:
+        """Every entry `search_filter` selects under `base` (paged: a directory's size limit
+        never cuts the answer short); ConnectorError("misdeclared") when `base` is missing."""
+        return _entries(session.call(
+            f"search under {base}", session.connection.extend.standard.paged_search, base,
+            search_filter, scope, attributes=list(attributes), paged_size=_PAGE,
+            time_limit=max(1, int(self._timeout)), generator=False))
+
+    def _read(self, session: Session, dn: str, attributes: Sequence[str]) -> _Entry | None:
+        """The entry at `dn`, or None when it is not (or no longer) there."""
+        try:
+            response = session.connection.extend.standard.paged_search(
+                dn, "(objectClass=*)", BASE, attributes=list(attributes), paged_size=_PAGE,
+                time_limit=max(1, int(self._timeout)), generator=False)
+        except ldap_errors.LDAPNoSuchObjectResult:
+            return None
+        except Exception as error:  # noqa: BLE001 - Session.fail sorts every failure by kind
+            raise session.fail(f"read {dn}", error) from None
+        found = _entries(response)
+        return found[0] if found else None
+
+    def _declared(self) -> list[str]:
+        names = [a.name for a in self._dataset.attributes]
+        names += [b.mark[0] for b, _ in self._bases if b.mark[0]]
+        if self._dataset.date_attribute:
+            names.append(self._dataset.date_attribute)
+        return list(dict.fromkeys(names + ["objectClass"]))
+
+    # --- Connector ----------------------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Bind and read each declared base; ConnectorError when the directory cannot be
+        reached or a base does not exist ("misdeclared")."""
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            for _, dn in self._bases:
+                if self._read(session, dn, ["1.1"]) is None:
+                    raise ConnectorError("misdeclared", f"{self.system_id}: the declared base "
+                                                        f"{dn} does not exist in the directory")
+
+    def find(self, subject: Subject) -> list[Record]:
+        """Return the subject's own entries (matched by identity attributes) and every other
+        entry's free text that names them (one record per attribute, kind "vermelding")."""
+        dataset = self._dataset
+        own_parts = [part for a in dataset.attributes if a.identity
+                     for part in text.identity_filter(a.name, a.identity, subject)]
+        text_parts = [part for a in dataset.attributes if a.text
+                      for part in text.text_filter(a.name, subject)]
+        records: list[Record] = []
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            own: dict[tuple[tuple[str, str], ...], tuple[_Entry, Base]] = {}
+            if own_parts:
+                search_filter = (f"(&(objectClass={escape_filter_chars(dataset.object_class)})"
+                                 f"(|{''.join(own_parts)}))")
+                for base, dn in self._bases:
+                    for entry in self._search(session, dn, search_filter, self._scope(base),
+                                              self._declared()):
+                        place = self._base_of(entry.dn) or base
+                        own[_normal(entry.dn)] = (entry, place)
+            for entry, base in own.values():
+                record = self._own_record(entry, base, subject)
+                if record is not None:
+                    records.append(record)
+            if text_parts:
+                names = [a.name for a in dataset.attributes if a.text]
+                search_filter = f"(|{''.join(text_parts)})"
+                seen: set[tuple[tuple[str, str], ...]] = set()
+                for root in self._roots:
+                    for entry in self._search(session, root, search_filter, SUBTREE, names):
+                        key = _normal(entry.dn)
+                        if key in seen or (key in own and any(
+                                r.locator == own[key][0].dn for r in records)):
+                            continue
+                        seen.add(key)
+                        records += self._mentions(entry, subject)
+        return records
+
+    def _own_record(self, entry: _Entry, base: Base, subject: Subject) -> Record | None:
+        dataset = self._dataset
+        matched = tuple(dict.fromkeys(
+            a.identity for a in dataset.attributes if a.identity
+            for v in entry.texts(a.name)
+            if text.identity_matches(v, a.identity, subject, dataset.phone_region)))
+        if not matched:
+            return None  # the filter's digits matched, the number did not
+        # A disabled entry's placeholders (cn = "[verwijderd]") are no one's data.
+        values = {a.name: [v for v in entry.values(a.name) if v != dataset.placeholder]
+                  for a in dataset.attributes}
+        present = [a for a in dataset.attributes if values[a.name]]
+        fields = {a.name: _shown(values[a.name]) for a in present}
+        kept = self._kept_reason(entry, base)
+        if kept:
+            fields[KEPT_FIELD] = kept
+        dated = None
+        if dataset.date_attribute and entry.texts(dataset.date_attribute):
+            dated = _day(entry.texts(dataset.date_attribute)[0])
+        return Record(system=self.system_id, locator=entry.dn, kind=base.kind,
+                      categories=tuple(dict.fromkeys(a.category for a in present)),
+                      fields=fields, matched_by=matched, dated=dated)
+
+    def _mentions(self, entry: _Entry, subject: Subject) -> list[Record]:
+        dataset = self._dataset
+        records = []
+        for attribute in (a for a in dataset.attributes if a.text):
+            hits = [(v, text.mentions(v, subject, dataset.phone_region))
+                    for v in entry.texts(attribute.name)]
+            hits = [(v, kinds) for v, kinds in hits if kinds]
+            if not hits:
+                continue
+            kinds = tuple(dict.fromkeys(k for _, ks in hits for k in ks))
+            categories = [next((a.category for a in dataset.with_identity(k)),
+                               attribute.category) for k in kinds]
+            records.append(Record(
+                system=self.system_id, locator=f"{entry.dn}#{attribute.name}",
+                kind=MENTION_KIND, categories=tuple(dict.fromkeys(categories)),
+                fields={attribute.name: _shown([v for v, _ in hits])},
+                matched_by=tuple(f"{k}{_IN_TEXT}" for k in kinds)))
+        return records
+
+    def export(self, records: Sequence[Record]) -> list[Export]:
+        """One LDIF file with every record's entry as it is now: the declared attributes
+        only (never a password); for a mention, the values of its attribute that the record
+        showed."""
+        if not records:
+            return []
+        blocks = []
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            for record in records:
+                dn, attribute = _split(record)
+                if attribute:
+                    entry = self._read(session, dn, [attribute])
+                    if entry is None:
+                        continue
+                    shown = record.fields.get(attribute, "")
+                    values = [v for v in entry.texts(attribute) if v and v[:200] in shown]
+                    if values:
+                        blocks.append(ldif.entry(entry.dn, [(attribute, values)]))
+                    continue
+                entry = self._read(session, dn, [a.name for a in self._dataset.attributes])
+                if entry is not None:
+                    blocks.append(ldif.entry(entry.dn, [
+                        (a.name, entry.values(a.name)) for a in self._dataset.attributes
+                        if entry.values(a.name)]))
+        return [Export(f"{self.system_id}.ldif", "text/x-ldif; charset=utf-8",
+                       ldif.document(blocks))]
+
+    def correct(self, record: Record, field_name: str, value: str) -> Outcome:
+        """Replace the value of `field_name` in the record's entry; an empty value removes the
+        attribute. `field_name` is a declared attribute, or an identity kind or category held
+        by exactly one declared attribute of the entry. The naming attribute (in the DN) is
+        corrected by renaming the entry."""
+        dn, mentioned = _split(record)
+        if mentioned:
+            raise ConnectorError("unsupported", f"{self.system_id}: a mention in another "
+                                                "entry's free text is corrected by erasing it")
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            entry = self._read(session, dn, [a.name for a in self._dataset.attributes])
+            if entry is None:
+                raise ConnectorError("refused", f"{self.system_id}: {dn} is no longer in the "
+                                                "directory")
+            attribute = self._correctable(entry, field_name)
+            rdn_attribute = parse_dn(dn)[0][0]
+            if rdn_attribute.lower() == attribute.lower():
+                if not value:
+                    raise ConnectorError("refused", f"{self.system_id}: {attribute} names the "
+                                                    "entry and cannot be emptied")
+                session.call(f"rename {dn}", session.connection.modify_dn, dn,
+                             f"{rdn_attribute}={escape_rdn(value)}", delete_old_dn=True)
+                return Outcome(self.system_id, dn, "corrected",
+                               f"{attribute} replaced (the entry was renamed)")
+            change = (MODIFY_REPLACE, [value]) if value else (MODIFY_DELETE, [])
+            session.call(f"modify {dn}", session.connection.modify, dn, {attribute: [change]})
+        return Outcome(self.system_id, dn, "corrected",
+                       f"{attribute} replaced" if value else f"{attribute} removed")
+
+    def _correctable(self, entry: _Entry, field_name: str) -> str:
+        declared = self._dataset.attribute(field_name)
+        if declared is not None:
+            return declared.name
+        candidates = [a.name for a in self._dataset.attributes
+                      if field_name in (a.identity, a.category) and entry.values(a.name)]
+        if len(candidates) != 1:
+            raise ConnectorError(
+                "unsupported",
+                f"{self.system_id}: {field_name!r} is not a declared attribute and names "
+                + (f"{len(candidates)} of the entry's attributes ({', '.join(candidates)})"
+                   if candidates else "none of the entry's attributes"))
+        return candidates[0]
+
+    def erase(self, records: Sequence[Record], subject: Subject) -> list[Outcome]:
+        """Delete or disable each record's entry as its base declares, remove its DN from
+        other entries' references, scrub mentions of the subject from free text. An entry a
+        base keeps (or that is already disabled) is "kept" with the reason. Safe to repeat:
+        an entry that is gone is reported deleted."""
+        outcomes = []
+        with open_session(self.system_id, self._address, self._timeout,
+                          schema=any(not _split(r)[1] for r in records)) as session:
+            for record in records:
+                dn, attribute = _split(record)
+                outcomes.append(self._scrub(session, dn, attribute, subject) if attribute
+                                else self._erase_entry(session, dn))
+        return outcomes
+
+    def _scrub(self, session: Session, dn: str, attribute: str, subject: Subject) -> Outcome:
+        entry = self._read(session, dn, [attribute])
+        locator = f"{dn}#{attribute}"
+        if entry is None:
+            return Outcome(self.system_id, locator, "deleted", "no longer in the directory")
+        values = entry.texts(attribute)
+        scrubbed = [text.scrub(v, subject, self._dataset.phone_region,
+                               self._dataset.placeholder) for v in values]
+        if scrubbed != values:
+            session.call(f"modify {dn}", session.connection.modify, dn,
+                         {attribute: [(MODIFY_REPLACE, list(dict.fromkeys(scrubbed)))]})
+        return Outcome(self.system_id, locator, "anonymised",
+                       f"{attribute}: the person's name, e-mail address and phone number "
+                       "replaced")
+
+    def _erase_entry(self, session: Session, dn: str) -> Outcome:
+        entry = self._read(session, dn, ["*"])
+        if entry is None:
+            return Outcome(self.system_id, dn, "deleted", "no longer in the directory")
+        base = self._base_of(dn)
+        if base is None:
+            raise ConnectorError("misdeclared", f"{self.system_id}: {dn} lies in none of the "
+                                                "declared bases")
+        kept = self._kept_reason(entry, base)
+        if kept:
+            return Outcome(self.system_id, dn, "kept", kept)
+        if base.erase == "delete":
+            self._delete_tree(session, dn)
+            references = self._unreference(session, dn)
+            return Outcome(self.system_id, dn, "deleted", references)
+        return self._disable(session, entry, base)
+
+    def _delete_tree(self, session: Session, dn: str) -> None:
+        # An entry with entries below it cannot be deleted; the deepest go first.
+        below = self._search(session, dn, "(objectClass=*)", SUBTREE, ["1.1"])
+        for entry in sorted(below, key=lambda e: len(parse_dn(e.dn)), reverse=True):
+            session.call(f"delete {entry.dn}", session.connection.delete, entry.dn)
+
+    def _unreference(self, session: Session, dn: str) -> str:
+        """Remove `dn` from every reference attribute that holds it (group membership,
+        manager); return what was done in words ("" when nothing held it)."""
+        names = self._dataset.references
+        if not names:
+            return ""
+        target = _normal(dn)
+        value = escape_filter_chars(dn)
+        search_filter = "(|" + "".join(f"({n}={value})" for n in names) + ")"
+        changed = 0
+        for root in self._roots:
+            for entry in self._search(session, root, search_filter, SUBTREE, list(names)):
+                for name in names:
+                    held = [v for v in entry.texts(name) if _same_dn(v, target)]
+                    if not held:
+                        continue
+                    try:
+                        session.connection.modify(entry.dn, {name: [(MODIFY_DELETE, held)]})
+                    except ldap_errors.LDAPObjectClassViolationResult:
+                        # The schema requires one value (groupOfNames' member): the empty DN
+                        # takes the person's place, the group stays.
+                        session.call(f"modify {entry.dn}", session.connection.modify,
+                                     entry.dn, {name: [(MODIFY_REPLACE, [""])]})
+                    except (ldap_errors.LDAPException, OSError) as error:
+                        raise session.fail(f"modify {entry.dn}", error) from None
+                    changed += 1
+        return f"removed from the references of {changed} other entries" if changed else ""
+
+    def _disable(self, session: Session, entry: _Entry, base: Base) -> Outcome:
+        """Disable the entry: move it (when the base says where), keep the attributes the base
+        keeps, give required personal attributes the placeholder, remove every other
+        attribute (a password always), set the mark. Renaming when the naming attribute is
+        not kept, since the DN would name the person."""
+        dataset = self._dataset
+        mark_attribute, mark_value = base.mark
+        keep = {k.lower() for k in base.keep} | {"objectclass", mark_attribute.lower()}
+        required = self._required(session, entry)
+        personal = {a.name.lower() for a in dataset.attributes}
+        rdn_attribute = parse_dn(entry.dn)[0][0]
+        rdns = to_dn(entry.dn)
+        parent = ",".join(rdns[1:])
+        target_parent = self._full(base.move_to) if base.move_to else parent
+        renamed = rdn_attribute.lower() not in keep
+        new_rdn_value = (f"{re.sub(r'[^0-9A-Za-z]+', '', dataset.placeholder) or 'disabled'}"
+                         f"-{uuid.uuid4().hex[:12]}")
+        new_rdn = f"{rdn_attribute}={escape_rdn(new_rdn_value)}" if renamed else rdns[0]
+        dn = entry.dn
+        if renamed or not _same_dn(parent, _normal(target_parent)):
+            # Moved first, changed second: a retry after a failure in between finds the entry
+            # (by its e-mail address, still there) in the base it moved to and disables it.
+            session.call(f"move {dn}", session.connection.modify_dn, dn, new_rdn,
+                         delete_old_dn=True,
+                         new_superior=None if _same_dn(parent, _normal(target_parent))
+                         else target_parent)
+            dn = f"{new_rdn},{target_parent}"
+        changes: dict[str, list[tuple[str, list[str]]]] = {}
+        for name in entry.attributes:
+            if name in keep:
+                continue
+            if name == rdn_attribute.lower() and renamed:
+                changes[name] = [(MODIFY_REPLACE, [new_rdn_value])]
+            elif name in required:
+                if name in personal:
+                    changes[name] = [(MODIFY_REPLACE, [dataset.placeholder])]
+            else:
+                changes[name] = [(MODIFY_DELETE, [])]
+        changes[mark_attribute] = [(MODIFY_REPLACE, [mark_value])]
+        session.call(f"modify {dn}", session.connection.modify, dn, changes)
+        references = self._unreference(session, entry.dn)
+        kept = sorted({k for k in base.keep if entry.values(k)}, key=str.lower)
+        detail = "; ".join(part for part in (
+            f"moved to {target_parent}" if target_parent != parent else "",
+            f"kept {', '.join(kept)} ({base.reason})" if kept else base.reason,
+            references) if part)
+        return Outcome(self.system_id, entry.dn, "disabled", detail)
+
+    def _required(self, session: Session, entry: _Entry) -> set[str]:
+        """The attributes the entry's object classes require (lower-case), from the schema."""
+        schema = session.connection.server.schema
+        required: set[str] = set()
+        pending = [v for v in entry.texts("objectClass")]
+        seen: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name.lower() in seen or schema is None or name not in schema.object_classes:
+                continue
+            seen.add(name.lower())
+            info = schema.object_classes[name]
+            required |= {m.lower() for m in info.must_contain or ()}
+            pending += list(info.superior or ())
+        return required
+
+    def sample(self, limit: int) -> Iterator[Sample]:
+        """Up to `limit` attribute values from the entries under the declared bases, `where`
+        the attribute's name; binary values and passwords are never sampled."""
+        samples: list[Sample] = []
+        if limit <= 0:
+            return iter(samples)
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            seen: set[tuple[tuple[str, str], ...]] = set()
+            for base, dn in self._bases:
+                for entry in self._search(session, dn, "(objectClass=*)", self._scope(base),
+                                          ["*"]):
+                    key = _normal(entry.dn)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    for name, values in entry.attributes.items():
+                        if name == "objectclass" or "password" in name:
+                            continue
+                        for value in values:
+                            if isinstance(value, str) and value.strip():
+                                samples.append(Sample(self._sample_name(name), value))
+                                if len(samples) >= limit:
+                                    return iter(samples)
+        return iter(samples)
+
+    def _sample_name(self, name: str) -> str:
+        declared = self._dataset.attribute(name)
+        return declared.name if declared is not None else name
+
+
+def _split(record: Record) -> tuple[str, str]:
+    """(DN, attribute) of a mention record; (DN, "") of an entry record."""
+    if record.kind == MENTION_KIND and record.matched_by and all(
+            m.endswith(_IN_TEXT) for m in record.matched_by):
+        dn, _, attribute = record.locator.rpartition("#")
+        return dn, attribute
+    return record.locator, ""
+
+
+def _same_dn(dn: str, target: tuple[tuple[str, str], ...]) -> bool:
+    try:
+        return _normal(dn) == target
+    except ldap_errors.LDAPInvalidDnError:
+        return False
