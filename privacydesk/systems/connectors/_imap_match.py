@@ -1,0 +1,131 @@
+"""How a person is recognised in a message, the same way for finding and for scrubbing.
+
+IMAP servers match SEARCH keys loosely (substrings, with or without full-text indexes), so
+the server's answer is only a pre-filter: every candidate is decided here, in Python, on
+the decoded message. The patterns that decide are the ones that scrub, so a message the
+re-search would find again is a message the erasure rewrites (Rt3: the re-search is 0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+
+from privacydesk.systems.connector import Subject
+
+#: What replaces a name or phone number in text, and an e-mail address (a syntactically
+#: valid address under the reserved .invalid domain, RFC 2606, so headers stay parseable).
+PLACEHOLDER = "[verwijderd]"
+PLACEHOLDER_EMAIL = "verwijderd@verwijderd.invalid"
+
+# Between two digits of a written phone number: a space, dash, dot, slash or bracket or two.
+_SEP = r"[\s.\-/()]{0,2}"
+
+
+def _digits(text: str) -> str:
+    return _SEP.join(re.escape(c) for c in text)
+
+
+def _phone_pattern(number: str) -> str:
+    """A pattern for `number` (E.164) as people write it: +31 6 1234 5678, 0031 (0)6-12345678,
+    06-12 34 56 78. Falls back to its digits when phonenumbers cannot read it."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        digits = re.sub(r"\D", "", number)
+        return _digits(digits) if digits else r"(?!)"
+    country = str(parsed.country_code)
+    national_number = str(parsed.national_number)
+    national = re.sub(r"\D", "", phonenumbers.format_number(
+        parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+    international = (r"(?:\+|00)" + _SEP + _digits(country) + _SEP
+                     + r"(?:\(0\)" + _SEP + r")?" + _digits(national_number))
+    return rf"(?<![\d+])(?:{international}|{_digits(national)})(?!\d)"
+
+
+def _name_pattern(name: str) -> str:
+    words = name.split()
+    return r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+
+
+def _email_pattern(address: str) -> str:
+    return r"(?<![\w.+\-])" + re.escape(address) + r"(?![\w\-]|\.\w)"
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The person's identities as patterns (case-insensitive), for the identity kinds the
+    dataset searches. `search_terms` are the server's pre-filter; `in_text` and `scrub` decide."""
+
+    emails: tuple[str, ...]
+    name: str
+    phones: tuple[str, ...]
+    _email_re: re.Pattern[str] | None
+    _name_re: re.Pattern[str] | None
+    _phone_re: re.Pattern[str] | None
+
+    @property
+    def empty(self) -> bool:
+        """True when the subject gives nothing to look for in this mailbox."""
+        return not (self._email_re or self._name_re or self._phone_re)
+
+    def search_terms(self) -> list[str]:
+        """Substrings for IMAP SEARCH TEXT whose union covers every message `in_text` can
+        match: the addresses, the name, and the last four digits of each phone number in the
+        ways they are grouped (a number whose last four digits are split twice is missed by
+        the server's pre-filter: docs/connectors/imap.md, limits)."""
+        terms = [*self.emails, *([self.name] if self.name else [])]
+        for phone in self.phones:
+            last = re.sub(r"\D", "", phone)[-4:]
+            if len(last) < 4:
+                continue
+            terms.append(last)
+            for cut in (1, 2, 3):
+                terms.extend(last[:cut] + sep + last[cut:] for sep in (" ", "-", "."))
+        return list(dict.fromkeys(terms))
+
+    def in_text(self, text: str) -> set[str]:
+        """Return which identities occur in `text`: "email", "name", "phone"."""
+        found = set()
+        for kind, pattern in (("email", self._email_re), ("name", self._name_re),
+                              ("phone", self._phone_re)):
+            if pattern is not None and pattern.search(text):
+                found.add(kind)
+        return found
+
+    def is_address(self, address: str) -> bool:
+        """True when `address` is one of the person's e-mail addresses."""
+        return address.strip().lower() in self.emails
+
+    def is_name(self, display_name: str) -> bool:
+        """True when a header's display name is the person's name (whole, any case)."""
+        return bool(self.name) and " ".join(display_name.split()).lower() == self.name.lower()
+
+    def scrub(self, text: str) -> str:
+        """Return `text` with every e-mail address, name and phone number of the person
+        replaced by the placeholders."""
+        if self._email_re is not None:
+            text = self._email_re.sub(PLACEHOLDER_EMAIL, text)
+        for pattern in (self._name_re, self._phone_re):
+            if pattern is not None:
+                text = pattern.sub(PLACEHOLDER, text)
+        return text
+
+
+def matcher(subject: Subject, identities: tuple[str, ...]) -> Matcher:
+    """Build the matcher of `subject` for the dataset's identity kinds."""
+    emails = tuple(dict.fromkeys(e.strip().lower() for e in subject.emails if e.strip())
+                   ) if "email" in identities else ()
+    name = " ".join(subject.name.split()) if "name" in identities else ""
+    phones = tuple(p for p in subject.phones if p.strip()) if "phone" in identities else ()
+    flags = re.IGNORECASE
+    return Matcher(
+        emails=emails, name=name, phones=phones,
+        _email_re=re.compile("|".join(_email_pattern(e) for e in emails), flags)
+        if emails else None,
+        _name_re=re.compile(_name_pattern(name), flags) if name else None,
+        _phone_re=re.compile("|".join(_phone_pattern(p) for p in phones), flags)
+        if phones else None,
+    )

@@ -1,0 +1,359 @@
+"""The IMAP connector against a real Dovecot (#16.2): a shared mailbox info@ holds mail from,
+to and about the personas; privacydesk finds Anna there by e-mail, name and phone, exports
+her mail as the .eml files the server holds, erases her (her correspondence deleted, mail
+that only mentions her rewritten without her) and the re-search finds nothing — while
+Bram's and Eva's mail stays."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from privacydesk.systems.connector import Connection, ConnectorError, Subject
+from privacydesk.systems.connectors import imap
+from tests.systems.servers import imap as servers
+from tests.systems.servers.imap import Dovecot, Mailbox
+
+# The real server and the misbehaving sockets (pytest reads fixtures from conftest.py only).
+dovecot_server = servers.dovecot_server
+silent_port = servers.silent_port
+nonsense_port = servers.nonsense_port
+
+pytestmark = pytest.mark.live
+
+ANNA = Subject(name="Anna de Vries", emails=("anna@example.nl",), phones=("+31612345678",),
+               postcode_house_numbers=("9712AB 12",))
+ANNA_BY_EMAIL = Subject(emails=("ANNA@example.nl",))
+ANNA_BY_NAME = Subject(name="anna  de vries")
+ANNA_BY_PHONE = Subject(phones=("+31612345678",))
+BRAM = Subject(name="Bram Bakker", emails=("bram@bakker.example",))
+EVA = Subject(name="Eva Visser", emails=("eva.visser@klant.example",))
+OLAF = Subject(name="Olaf", emails=("olaf@elders.example",), phones=("+31201234567",))
+
+KEPT = "R3: facturen worden zeven jaar bewaard (art. 52 AWR)"
+DATASET: dict[str, Any] = {
+    "categories": ["names", "email", "phone"],
+    "folders": [
+        {"name": "INBOX", "erase": "delete"},
+        {"name": "Sent", "erase": "delete"},
+        {"name": "Facturen", "erase": "archive_only", "reason": KEPT,
+         "categories": ["names", "email", "financial"]},
+    ],
+}
+
+
+def mail(sender: str, to: str, subject: str, body: str, *, cc: str = "",
+         date: str = "Mon, 02 Nov 2026 10:15:00 +0100", extra: str = "") -> bytes:
+    headers = [f"From: {sender}", f"To: {to}", *([f"Cc: {cc}"] if cc else []),
+               f"Subject: {subject}", f"Date: {date}",
+               f"Message-ID: <{abs(hash((sender, subject)))}@test.example>",
+               "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
+               "Content-Transfer-Encoding: 8bit", *([extra] if extra else [])]
+    return ("\r\n".join(headers) + "\r\n\r\n" + body.replace("\n", "\r\n")).encode()
+
+
+ANNA_ASKS = mail('"Anna de Vries" <anna@example.nl>', "info@infactor.example",
+                 "Storing kantoornetwerk",
+                 "Goedemiddag,\nHet netwerk ligt eruit. Bel me op 06-12345678.\n"
+                 "Groet, Anna de Vries\nHerestraat 12, 9712 AB Groningen\n")
+REPLY_TO_ANNA = mail("InFactor <info@infactor.example>", "anna@example.nl",
+                     "Re: Storing kantoornetwerk",
+                     "Beste Anna,\nWe komen morgen langs.\n",
+                     cc='"Eva Visser" <eva.visser@klant.example>')
+BRAM_MENTIONS_ANNA = mail('"Bram Bakker" <bram@bakker.example>', "info@infactor.example",
+                          "Offerte gevraagd",
+                          "Anna de Vries raadde jullie aan (anna@example.nl, "
+                          "+31 6 1234 5678).\nKunnen jullie een offerte sturen? Bram\n")
+EVA_ASKS = mail('"Eva Visser" <eva.visser@klant.example>', "info@infactor.example",
+                "Nieuwe laptop", "Kunnen jullie een laptop bestellen? Eva\n")
+# The server's substring search finds these too; the connector must not (another person).
+LOOKALIKE = mail('"Marianna de Vriesland" <marianna@elders.example>',
+                 "info@infactor.example", "Vraag",
+                 "Mijn nummer is 020-555 5678. Marianna de Vriesland\n")
+INVOICE = mail("InFactor <facturen@infactor.example>", '"Anna de Vries" <anna@example.nl>',
+               "Factuur 2026-117", "Bijgaand de factuur voor november.\n")
+# Base64 text: the server and the connector both read the decoded text.
+ENCODED = (b"From: Carla Jansen <carla.jansen@infactor.example>\r\n"
+           b"To: info@infactor.example\r\nSubject: Terugbellen\r\n"
+           b"Date: Tue, 03 Nov 2026 09:00:00 +0100\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\n"
+           + base64.encodebytes(b"Anna belde, graag terugbellen op 0612345678.\n")
+           .replace(b"\n", b"\r\n"))
+
+
+def connection(box: Mailbox | None = None, *, url: str = "", dataset: Any = None,
+               hosts: tuple[str, ...] = ("127.0.0.1",), timeout: float = 5.0) -> Connection:
+    return Connection(system_id="mailbox", url=url or (box.url if box else ""),
+                      dataset=DATASET if dataset is None else dataset, hosts=hosts,
+                      timeout=timeout)
+
+
+@pytest.fixture
+def box(dovecot_server: Dovecot) -> Mailbox:
+    """info@ with the personas' mail: Anna's question and our reply (Eva in Cc), Bram's mail
+    naming Anna, Eva's own question, a look-alike, Carla's note, an invoice to Anna."""
+    box = dovecot_server.mailbox("Sent", "Facturen", "Quarantaine")
+    box.append("INBOX", ANNA_ASKS, BRAM_MENTIONS_ANNA, EVA_ASKS, LOOKALIKE, ENCODED)
+    box.append("Sent", REPLY_TO_ANNA, flags="(\\Seen)")
+    box.append("Facturen", INVOICE, flags="(\\Seen)")
+    return box
+
+
+def subjects_of(records: Any) -> list[str]:
+    return sorted(r.fields["Subject"] for r in records)
+
+
+# -- connect: the declaration is checked before any network call -----------------------------
+
+@pytest.mark.parametrize(("dataset", "key", "rule"), [
+    ({"folders": [{"name": "INBOX"}]}, "categories", "non-empty list"),
+    ({"categories": ["names"]}, "folders", "at least one folder"),
+    ({"categories": ["names"], "folders": [{"name": "INBOX", "erase": "shred"}]},
+     "folders[0].erase", "must be one of delete, move, anonymise, archive_only"),
+    ({"categories": ["names"], "folders": [{"name": "INBOX", "erase": "move"}]},
+     "folders[0].move_to", "non-empty string"),
+    ({"categories": ["names"], "folders": [{"name": "Facturen", "erase": "archive_only"}]},
+     "folders[0].reason", "is required"),
+    ({"categories": ["names"], "folders": [{"name": "INBOX"}, {"name": "INBOX"}]},
+     "folders", "declared twice"),
+    ({"categories": ["names"], "identities": ["customer_number"],
+      "folders": [{"name": "INBOX"}]}, "identities", "cannot be searched in a mailbox"),
+    ({"categories": ["names"], "folder": [{"name": "INBOX"}]}, "folder", "unknown key"),
+])
+def test_a_misdeclared_dataset_is_refused_naming_the_key_and_the_rule(
+        silent_port: int, dataset: Any, key: str, rule: str) -> None:
+    url = f"imap://desk:secret@127.0.0.1:{silent_port}/"
+    with pytest.raises(ConnectorError) as refused:
+        imap.connect(connection(url=url, dataset=dataset))
+    assert refused.value.kind == "misdeclared"
+    assert f"dataset key {key}:" in str(refused.value) and rule in str(refused.value)
+
+
+def test_a_url_that_is_not_imap_is_refused_without_its_password() -> None:
+    with pytest.raises(ConnectorError) as refused:
+        imap.connect(connection(url="https://desk:s3cret-pw@127.0.0.1:993/"))
+    assert refused.value.kind == "misdeclared"
+    assert "imap://" in str(refused.value) and "s3cret-pw" not in str(refused.value)
+
+
+def test_a_host_the_declaration_does_not_name_is_refused_before_connecting() -> None:
+    with pytest.raises(ConnectorError) as refused:
+        imap.connect(connection(url="imap://desk:s3cret-pw@mail.elders.example:143/"))
+    assert refused.value.kind == "forbidden_host"
+    assert "mail.elders.example" in str(refused.value)
+    assert "s3cret-pw" not in str(refused.value)
+
+
+def test_the_default_policys_mailbox_dataset_is_accepted() -> None:
+    import tomllib
+    from pathlib import Path
+
+    import privacydesk.policy
+
+    path = Path(privacydesk.policy.__file__).parent / "default" / "systems" / "mailbox.toml"
+    dataset = tomllib.loads(path.read_text())
+    connector = imap.connect(connection(url="imap://desk:pw@127.0.0.1:1/", dataset=dataset))
+    assert connector.system_id == "mailbox"
+
+
+# -- ping, find -----------------------------------------------------------------------------
+
+def test_ping_checks_the_login_and_every_declared_folder(box: Mailbox,
+                                                         dovecot_server: Dovecot) -> None:
+    imap.connect(connection(box)).ping()
+    bare = dovecot_server.mailbox()  # no Sent, no Facturen
+    with pytest.raises(ConnectorError) as refused:
+        imap.connect(connection(bare)).ping()
+    assert refused.value.kind == "misdeclared" and "'Sent'" in str(refused.value)
+
+
+def test_find_anna_by_every_identity_in_headers_and_text(box: Mailbox) -> None:
+    records = imap.connect(connection(box)).find(ANNA)
+    by_subject = {r.fields["Subject"]: r for r in records}
+    assert sorted(by_subject) == ["Factuur 2026-117", "Offerte gevraagd",
+                                  "Re: Storing kantoornetwerk", "Storing kantoornetwerk",
+                                  "Terugbellen"]
+    asks = by_subject["Storing kantoornetwerk"]
+    assert asks.matched_by == ("email", "name", "email in text", "name in text",
+                               "phone in text")
+    assert asks.kind == "e-mail" and asks.categories == ("names", "email", "phone")
+    assert asks.fields["folder"] == "INBOX" and asks.locator.startswith("INBOX;UIDVALIDITY=")
+    assert asks.fields["text"].startswith("Goedemiddag, Het netwerk ligt eruit.")
+    assert asks.dated is not None and asks.dated.isoformat() == "2026-11-02"
+    assert by_subject["Offerte gevraagd"].matched_by == ("email in text", "name in text",
+                                                         "phone in text")
+    assert by_subject["Terugbellen"].matched_by == ("phone in text",)  # base64 body
+    invoice = by_subject["Factuur 2026-117"]
+    assert invoice.categories == ("names", "email", "financial")
+    assert invoice.fields["kept"] == KEPT
+
+
+@pytest.mark.parametrize(("subject", "expected"), [
+    (ANNA_BY_EMAIL, ["Factuur 2026-117", "Offerte gevraagd", "Re: Storing kantoornetwerk",
+                     "Storing kantoornetwerk"]),
+    (ANNA_BY_NAME, ["Factuur 2026-117", "Offerte gevraagd", "Storing kantoornetwerk"]),
+    (ANNA_BY_PHONE, ["Offerte gevraagd", "Storing kantoornetwerk", "Terugbellen"]),
+    (OLAF, []),
+])
+def test_find_by_one_identity_never_finds_a_look_alike(box: Mailbox, subject: Subject,
+                                                       expected: list[str]) -> None:
+    assert subjects_of(imap.connect(connection(box)).find(subject)) == expected
+
+
+def test_find_searches_only_the_identities_the_dataset_declares(box: Mailbox) -> None:
+    dataset = dict(DATASET, identities=["email"])
+    assert imap.connect(connection(box, dataset=dataset)).find(ANNA_BY_PHONE) == []
+
+
+def test_find_leaves_every_message_unread_for_the_people_sharing_the_mailbox(
+        box: Mailbox) -> None:
+    imap.connect(connection(box)).find(ANNA)
+    assert not any("\\Seen" in f for f in box.flags("INBOX"))
+
+
+def test_a_name_outside_ascii_is_searched_too(box: Mailbox) -> None:
+    box.append("INBOX", mail("=?utf-8?q?Zo=C3=AB_=C3=87elik?= <zoe@klant.example>",
+                             "info@infactor.example", "Hallo", "Groeten van Zoë Çelik\n"))
+    records = imap.connect(connection(box)).find(Subject(name="Zoë Çelik"))
+    assert [r.matched_by for r in records] == [("name", "name in text")]
+
+
+# -- export, correct ------------------------------------------------------------------------
+
+def test_export_gives_each_message_as_the_eml_the_server_holds(box: Mailbox) -> None:
+    connector = imap.connect(connection(box))
+    records = [r for r in connector.find(ANNA_BY_EMAIL) if r.fields["folder"] != "Facturen"]
+    files = connector.export(records)
+    assert sorted(f.data for f in files) == sorted([ANNA_ASKS, BRAM_MENTIONS_ANNA,
+                                                    REPLY_TO_ANNA])
+    assert {f.content_type for f in files} == {"message/rfc822"}
+    assert all(f.filename.endswith(".eml") for f in files)
+    assert len({f.filename for f in files}) == 3
+
+
+def test_a_sent_email_is_not_corrected(box: Mailbox) -> None:
+    connector = imap.connect(connection(box))
+    record = connector.find(ANNA_BY_EMAIL)[0]
+    with pytest.raises(ConnectorError) as refused:
+        connector.correct(record, "phone", "+31687654321")
+    assert refused.value.kind == "unsupported"
+
+
+# -- erase ----------------------------------------------------------------------------------
+
+def test_erasing_anna_leaves_nothing_erasable_and_bram_and_eva_keep_their_mail(
+        box: Mailbox) -> None:
+    connector = imap.connect(connection(box))
+    outcomes = connector.erase(connector.find(ANNA), ANNA)
+
+    actions = sorted(o.action for o in outcomes)
+    assert actions == ["anonymised", "anonymised", "deleted", "deleted", "kept"]
+    assert [o.detail for o in outcomes if o.action == "kept"] == [KEPT]
+    # The re-search: only the invoice the law makes us keep (R3) is still there.
+    left = connector.find(ANNA)
+    assert [(r.fields["Subject"], r.fields["kept"]) for r in left] == [
+        ("Factuur 2026-117", KEPT)]
+    # Bram's mail stays, without Anna in it; Eva's question and the look-alike untouched.
+    inbox = box.messages("INBOX")
+    assert EVA_ASKS in inbox and LOOKALIKE in inbox
+    bram = next(m for m in inbox if b"Offerte gevraagd" in m)
+    assert b"bram@bakker.example" in bram and b"Kunnen jullie een offerte sturen?" in bram
+    assert b"Anna" not in bram and b"anna@example.nl" not in bram and b"5678" not in bram
+    assert b"[verwijderd] raadde jullie aan" in bram
+    assert subjects_of(connector.find(BRAM)) == ["Offerte gevraagd"]
+    assert subjects_of(connector.find(EVA)) == ["Nieuwe laptop"]  # the reply went with Anna
+    assert box.messages("Sent") == []
+
+
+def test_a_rewritten_message_keeps_its_flags(box: Mailbox) -> None:
+    box.append("INBOX", mail("Daan Smit <daan@elders.example>", "info@infactor.example",
+                             "Oud-collega", "Groet aan Anna de Vries!\n"),
+               flags="(\\Seen \\Flagged)")
+    connector = imap.connect(connection(box))
+    connector.erase(connector.find(ANNA_BY_NAME), ANNA_BY_NAME)
+    flags = [f for f in box.flags("INBOX")]
+    assert len(flags) == 5 and sum("\\Flagged" in f and "\\Seen" in f for f in flags) == 1
+
+
+def test_erase_in_move_mode_puts_her_mail_in_the_quarantine_folder(box: Mailbox) -> None:
+    dataset = {"categories": ["names", "email"],
+               "folders": [{"name": "INBOX", "erase": "move", "move_to": "Quarantaine"}]}
+    connector = imap.connect(connection(box, dataset=dataset))
+    outcomes = connector.erase(connector.find(ANNA), ANNA)
+
+    assert sorted((o.action, o.detail[:9]) for o in outcomes) == [
+        ("anonymised", "rewritten"), ("anonymised", "rewritten"), ("moved", "to folder")]
+    assert connector.find(ANNA) == []  # the quarantine folder is not searched: not declared
+    assert box.messages("Quarantaine") == [ANNA_ASKS]
+
+
+def test_erase_in_anonymise_mode_rewrites_her_own_mail_too(box: Mailbox) -> None:
+    dataset = {"categories": ["names", "email"],
+               "folders": [{"name": "INBOX", "erase": "anonymise"}]}
+    connector = imap.connect(connection(box, dataset=dataset))
+    outcomes = connector.erase(connector.find(ANNA), ANNA)
+
+    assert [o.action for o in outcomes] == ["anonymised"] * 3
+    assert connector.find(ANNA) == []
+    asks = next(m for m in box.messages("INBOX") if b"Storing" in m)
+    assert b'From: "[verwijderd]" <verwijderd@verwijderd.invalid>' in asks
+    assert b"Het netwerk ligt eruit" in asks and b"12345678" not in asks
+
+
+def test_a_message_deleted_since_the_search_counts_as_gone(box: Mailbox) -> None:
+    connector = imap.connect(connection(box))
+    records = connector.find(ANNA_BY_EMAIL)
+    connector.erase(records, ANNA_BY_EMAIL)
+    again = connector.erase([r for r in records if r.fields["folder"] == "Sent"],
+                            ANNA_BY_EMAIL)
+    assert [(o.action, o.detail) for o in again] == [("deleted", "no longer in the mailbox")]
+
+
+# -- sample ---------------------------------------------------------------------------------
+
+def test_sample_gives_header_addresses_names_and_text(box: Mailbox) -> None:
+    samples = list(imap.connect(connection(box)).sample(10))
+    values = {(s.where, s.value) for s in samples}
+    assert ("INBOX:From", "anna@example.nl") in values
+    assert ("INBOX:From name", "Anna de Vries") in values
+    assert ("Sent:Cc", "eva.visser@klant.example") in values
+    assert ("Facturen:Subject", "Factuur 2026-117") in values
+    assert any(w == "INBOX:text" and "06-12345678" in v for w, v in values)
+    assert len([s for s in imap.connect(connection(box)).sample(1)
+                if s.where == "INBOX:Subject"]) == 1
+
+
+# -- failure modes: down, slow, garbage, refused --------------------------------------------
+
+def test_a_mailbox_that_is_down_is_unreachable() -> None:
+    url = f"imap://desk:s3cret-pw@127.0.0.1:{servers.free_port()}/"
+    with pytest.raises(ConnectorError) as failed:
+        imap.connect(connection(url=url)).find(ANNA)
+    assert failed.value.kind == "unreachable" and "s3cret-pw" not in str(failed.value)
+
+
+def test_a_mailbox_that_never_answers_times_out_within_the_connections_timeout(
+        silent_port: int) -> None:
+    url = f"imap://desk:s3cret-pw@127.0.0.1:{silent_port}/"
+    with pytest.raises(ConnectorError) as failed:
+        imap.connect(connection(url=url, timeout=0.3)).ping()
+    assert failed.value.kind == "timeout" and "0.3 seconds" in str(failed.value)
+    assert "s3cret-pw" not in str(failed.value)
+
+
+def test_a_server_that_answers_nonsense_is_garbage(nonsense_port: int) -> None:
+    url = f"imap://desk:s3cret-pw@127.0.0.1:{nonsense_port}/"
+    with pytest.raises(ConnectorError) as failed:
+        imap.connect(connection(url=url, timeout=2)).find(ANNA)
+    assert failed.value.kind == "garbage" and "s3cret-pw" not in str(failed.value)
+
+
+def test_wrong_credentials_are_refused_and_never_repeated(box: Mailbox) -> None:
+    url = f"imap://{box.user}:wrong-s3cret@127.0.0.1:{box.port}/"
+    with pytest.raises(ConnectorError) as failed:
+        imap.connect(connection(url=url)).find(ANNA)
+    assert failed.value.kind == "refused"
+    assert "wrong-s3cret" not in str(failed.value) and box.user not in str(failed.value)
