@@ -1,0 +1,348 @@
+"""The REST connector (#16.2): a system with a JSON API, declared in a dataset file.
+
+Nothing here knows a particular product: the dataset (docs/connectors/rest.md) names the
+resources (users, contacts, tickets), their list and item endpoints, paging, the field paths
+with their categories, the identities a person is found by, the free text that may name her,
+how each text field is written back, and what erasure does per resource. Redmine is one such
+declaration (privacydesk/policy/default/systems/ticketing.toml).
+
+`find` looks in three ways: records that are the person (an identity field equals hers),
+records she owns (listed by her key there, e.g. her tickets), and free text anywhere that
+names her by name, e-mail address or phone number. `erase` deletes, anonymises or keeps what
+is hers (the dataset says which) and scrubs her out of everyone else's free text; a text the
+system will not let privacydesk change is reported as "kept" with where it is, never as done
+(Rt3: the re-search must come back empty, or the receipt says why not).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from privacydesk.systems.connector import (
+    IDENTITY_KINDS,
+    Connection,
+    ConnectorError,
+    Export,
+    Outcome,
+    Record,
+    Sample,
+    Subject,
+    check_host,
+)
+from privacydesk.systems.connectors._rest_dataset import Dataset, Resource, parse
+from privacydesk.systems.connectors._rest_http import Http
+from privacydesk.systems.connectors._rest_paths import fill, first, nest, resolve, text_of
+from privacydesk.systems.connectors._rest_text import Needles
+
+#: How much of a value a Record shows (the contract: free text cut to 200 characters).
+_SHOWN = 200
+#: matched_by of a record listed through its owner (her tickets, found by her user's key).
+OWNER = "owner"
+#: matched_by suffix of a record whose free text names the person ("name in text").
+IN_TEXT = " in text"
+
+
+def connect(connection: Connection) -> RestConnector:
+    """Build the connector; ConnectorError("misdeclared") for a bad dataset and
+    ("forbidden_host") for an undeclared host, both before any network call."""
+    dataset = parse(connection.system_id, connection.dataset)
+    check_host(connection)
+    return RestConnector(connection, dataset)
+
+
+@dataclass
+class _Hit:
+    """One record found, while `find` collects: why it matched and what it shows."""
+
+    resource: Resource
+    key: str
+    document: Mapping[str, Any]
+    matched: set[str] = field(default_factory=set)
+    shown: dict[str, str] = field(default_factory=dict)
+    categories: set[str] = field(default_factory=set)
+
+
+class RestConnector:
+    """The Connector of one declared REST system."""
+
+    def __init__(self, connection: Connection, dataset: Dataset) -> None:
+        self.system_id = connection.system_id
+        self._dataset = dataset
+        self._http = Http(connection, dataset)
+
+    def close(self) -> None:
+        """Close the HTTP connections (the connector is not used afterwards)."""
+        self._http.close()
+
+    # --- reaching records -------------------------------------------------------------------
+
+    def _item_path(self, resource: Resource, key: str) -> str:
+        path = fill(resource.item, nest(resource.key, key))
+        if path is None:  # the dataset's item template names more than the key
+            raise ConnectorError("misdeclared", f"{self.system_id}: resources {resource.id}: "
+                                 f"item {resource.item!r} needs more than {{{resource.key}}}")
+        return path
+
+    def _fetch(self, resource: Resource, key: str) -> Mapping[str, Any] | None:
+        """The record as its item endpoint gives it (unwrapped); None when it is gone."""
+        answer = self._http.request("GET", self._item_path(resource, key),
+                                    resource.item_params, missing_ok=True)
+        if answer is None:
+            return None
+        document = answer.get(resource.envelope) if (
+            resource.envelope and isinstance(answer, Mapping)) else answer
+        if not isinstance(document, Mapping):
+            raise ConnectorError("garbage", f"{self.system_id}: {resource.id}/{key}: no record "
+                                 f"at {resource.envelope or '(the answer)'}")
+        return document
+
+    def _key(self, resource: Resource, item: Mapping[str, Any]) -> str:
+        key = text_of(first(item, resource.key))
+        if not key:
+            raise ConnectorError("garbage", f"{self.system_id}: a {resource.id} record has no "
+                                 f"{resource.key}")
+        return key
+
+    def _documents(self, resource: Resource, params: Mapping[str, str],
+                   cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str,
+                                                                         Mapping[str, Any]]]:
+        """(key, full record) for every item a list query returns; the item endpoint is asked
+        when the dataset declares item parameters (the list lacks e.g. a ticket's notes)."""
+        for item in self._http.items(resource.list, resource.items,
+                                     {**resource.list_params, **params}):
+            key = self._key(resource, item)
+            locator = f"{resource.id}/{key}"
+            if locator not in cache:
+                if resource.item_params:
+                    document = self._fetch(resource, key)
+                    if document is None:
+                        continue
+                    cache[locator] = document
+                else:
+                    cache[locator] = item
+            yield key, cache[locator]
+
+    def _locate(self, record: Record) -> tuple[Resource, str]:
+        resource_id, _, key = record.locator.partition("/")
+        try:
+            resource = self._dataset.resource(resource_id)
+        except KeyError:
+            raise ConnectorError("unsupported", f"{self.system_id}: {record.locator} is not a "
+                                 "record of a declared resource") from None
+        return resource, key
+
+    # --- the Connector contract -------------------------------------------------------------
+
+    def ping(self) -> None:
+        """Ask the first resource's list for one record: reachable, answering JSON, and the
+        credentials accepted; ConnectorError otherwise."""
+        resource = self._dataset.resources[0]
+        params: dict[str, Any] = dict(resource.list_params)
+        if self._dataset.paging.style != "none":
+            params[self._dataset.paging.limit_param] = 1
+        self._http.request("GET", resource.list, params)
+
+    def find(self, subject: Subject) -> list[Record]:
+        """Every record that is the person, that she owns, or whose free text names her."""
+        needles = Needles(subject, self._dataset.phone_region)
+        cache: dict[str, Mapping[str, Any]] = {}
+        hits: dict[str, _Hit] = {}
+
+        def hit(resource: Resource, key: str, document: Mapping[str, Any]) -> _Hit:
+            locator = f"{resource.id}/{key}"
+            if locator not in hits:
+                hits[locator] = _Hit(resource, key, document)
+            return hits[locator]
+
+        # 1. Records that are the person: an identity field equals hers.
+        for resource in self._dataset.resources:
+            kinds = [k for k in resource.identities if needles.has(k)]
+            if not kinds:
+                continue
+            for key, document in self._candidates(resource, kinds, needles, cache):
+                matched = [k for k in kinds if any(
+                    value is not None and needles.equals(k, value)
+                    for value in (fill(t, document) for t in resource.identities[k]))]
+                if matched:
+                    self._own(hit(resource, key, document), matched)
+        # 2. Records she owns (her tickets), listed by her key in the owner resource.
+        for resource in self._dataset.resources:
+            if resource.owner is None:
+                continue
+            owner = self._dataset.resource(resource.owner.resource)
+            owners = [h.key for h in list(hits.values())
+                      if h.resource.id == owner.id and h.matched & set(IDENTITY_KINDS)]
+            for owner_key in owners:
+                for key, document in self._documents(resource, {resource.owner.param: owner_key},
+                                                     cache):
+                    self._own(hit(resource, key, document), [OWNER])
+        # 3. Free text that names her, in every record of every resource with free text.
+        for resource in self._dataset.resources:
+            if not resource.text:
+                continue
+            for key, document in self._documents(resource, {}, cache):
+                for path in resource.text:
+                    for found in resolve(document, path):
+                        value = text_of(found.value)
+                        mentions = needles.mentions(value)
+                        if not mentions:
+                            continue
+                        record = hit(resource, key, document)
+                        record.shown[found.concrete] = value[:_SHOWN]
+                        for mention in mentions:
+                            record.matched.add(mention.kind + IN_TEXT)
+                            category = self._dataset.mention_categories.get(mention.kind)
+                            if category:
+                                record.categories.add(category)
+        return [self._record(h) for h in hits.values()]
+
+    def _candidates(self, resource: Resource, kinds: list[str], needles: Needles,
+                    cache: dict[str, Mapping[str, Any]]
+                    ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """The records worth comparing: narrowed by the server's filters when every identity
+        the person has there can be filtered on, else all of them (the connector compares;
+        a filter only narrows)."""
+        if not all(k in resource.filters for k in kinds):
+            yield from self._documents(resource, {}, cache)
+            return
+        seen: set[str] = set()
+        for kind in kinds:
+            for value in needles.values(kind):
+                for key, document in self._documents(resource,
+                                                     {resource.filters[kind]: value}, cache):
+                    if key not in seen:
+                        seen.add(key)
+                        yield key, document
+
+    def _own(self, record: _Hit, matched: Sequence[str]) -> None:
+        record.matched.update(matched)
+        for path, category in record.resource.fields.items():
+            for found in resolve(record.document, path):
+                value = text_of(found.value)
+                if value:
+                    record.shown[found.concrete] = value[:_SHOWN]
+                    record.categories.add(category)
+
+    def _record(self, found: _Hit) -> Record:
+        dated: date | None = None
+        if found.resource.dated:
+            try:
+                dated = date.fromisoformat(text_of(first(found.document,
+                                                         found.resource.dated))[:10])
+            except ValueError:
+                dated = None
+        return Record(system=self.system_id, locator=f"{found.resource.id}/{found.key}",
+                      kind=found.resource.kind, categories=tuple(sorted(found.categories)),
+                      fields=dict(sorted(found.shown.items())),
+                      matched_by=tuple(sorted(found.matched)), dated=dated)
+
+    def export(self, records: Sequence[Record]) -> list[Export]:
+        """One JSON file per resource: each record's locator, kind and the full values of the
+        fields its Record shows (of someone else's ticket only the text that names her: the
+        rights of others, Art. 15(4))."""
+        files: dict[str, list[dict[str, Any]]] = {}
+        for record in records:
+            resource, key = self._locate(record)
+            document = self._fetch(resource, key)
+            if document is None:
+                continue
+            values = {}
+            for concrete in record.fields:
+                for found in resolve(document, concrete):
+                    values[concrete] = text_of(found.value)
+            files.setdefault(resource.id, []).append(
+                {"locator": record.locator, "kind": record.kind, "fields": values})
+        return [Export(filename=f"{self.system_id}-{resource_id}.json",
+                       content_type="application/json",
+                       data=json.dumps(rows, ensure_ascii=False, indent=2).encode())
+                for resource_id, rows in files.items()]
+
+    def correct(self, record: Record, field_name: str, value: str) -> Outcome:
+        """Write `value` to the record's field (Rt2); ConnectorError("unsupported") for a
+        field the dataset does not list under `correct`."""
+        resource, key = self._locate(record)
+        if field_name not in resource.correct:
+            raise ConnectorError("unsupported", f"{self.system_id}: {resource.id}.{field_name} "
+                                 "cannot be corrected here (not in the dataset's correct list)")
+        path = f"{resource.envelope}.{field_name}" if resource.envelope else field_name
+        self._http.request("PUT", self._item_path(resource, key), None, nest(path, value))
+        return Outcome(self.system_id, record.locator, "corrected", field_name)
+
+    def erase(self, records: Sequence[Record], subject: Subject) -> list[Outcome]:
+        """Delete, anonymise or keep what is hers (per resource), scrub her out of the free
+        text of what is not; records of owned resources go first (her tickets before her
+        user, which the system may need while they exist)."""
+        needles = Needles(subject, self._dataset.phone_region)
+        order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
+        located = [(self._locate(r), r) for r in records]
+        located.sort(key=lambda item: order[item[0][0].id])
+        outcomes: list[Outcome] = []
+        for (resource, key), record in located:
+            is_hers = bool(set(record.matched_by) & (set(IDENTITY_KINDS) | {OWNER}))
+            if not is_hers:
+                outcomes.append(self._scrub(resource, key, record, needles))
+            elif resource.erase == "delete":
+                self._http.request("DELETE", self._item_path(resource, key), missing_ok=True)
+                outcomes.append(Outcome(self.system_id, record.locator, "deleted"))
+            elif resource.erase == "keep":
+                outcomes.append(Outcome(self.system_id, record.locator, "kept",
+                                        resource.keep_reason))
+            else:
+                if resource.anonymise:
+                    body: dict[str, Any] = dict(resource.anonymise)
+                    if resource.envelope:
+                        body = {resource.envelope: body}
+                    self._http.request("PUT", self._item_path(resource, key), None, body)
+                outcomes.append(self._scrub(resource, key, record, needles))
+        return outcomes
+
+    def _scrub(self, resource: Resource, key: str, record: Record,
+               needles: Needles) -> Outcome:
+        """Replace every mention of the person in the record's writable text; "anonymised",
+        or "kept" naming the text that still names her (the system offers no way to change
+        it, e.g. a ticket's history of old descriptions)."""
+        document = self._fetch(resource, key)
+        if document is None:
+            return Outcome(self.system_id, record.locator, "deleted", "already gone")
+        for path, writer in resource.writers.items():
+            for found in resolve(document, path):
+                before = text_of(found.value)
+                after = needles.scrub(before, self._dataset.redaction)
+                if after == before:
+                    continue
+                target = fill(writer.path, found.holder)
+                if target is None:
+                    raise ConnectorError("garbage", f"{self.system_id}: {record.locator}: "
+                                         f"{found.concrete} has no value for {writer.path}")
+                self._http.request(writer.method, target, None, nest(writer.body, after))
+        document = self._fetch(resource, key)
+        left = [] if document is None else [
+            found.concrete for path in resource.text for found in resolve(document, path)
+            if needles.mentions(text_of(found.value))]
+        if left:
+            return Outcome(self.system_id, record.locator, "kept",
+                           f"still named in {', '.join(left)}: the system offers no way to "
+                           "change this text; remove it there by hand")
+        return Outcome(self.system_id, record.locator, "anonymised")
+
+    def sample(self, limit: int) -> Iterator[Sample]:
+        """Up to `limit` values of the declared fields and free text, where = resource.path."""
+        count = 0
+        if limit <= 0:
+            return
+        cache: dict[str, Mapping[str, Any]] = {}
+        for resource in self._dataset.resources:
+            paths = list(dict.fromkeys([*resource.fields, *resource.text]))
+            for _key, document in self._documents(resource, {}, cache):
+                for path in paths:
+                    for found in resolve(document, path):
+                        value = text_of(found.value)
+                        if value:
+                            yield Sample(f"{resource.id}.{path}", value)
+                            count += 1
+                            if count >= limit:
+                                return

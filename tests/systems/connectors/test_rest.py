@@ -1,0 +1,375 @@
+"""The REST connector against a real Redmine 5 (#16.2), declared by InFactor's own dataset
+(privacydesk/policy/default/systems/ticketing.toml).
+
+Anna de Vries files two tickets; Carla, of the service desk, writes on Eva's ticket that
+Anna called too, with Anna's phone number. privacydesk finds Anna as a Redmine user (by
+e-mail and name), her tickets (she filed them) and Eva's ticket (the note names her), by
+phone number alone too; it exports, corrects and erases her: her tickets and her user are
+deleted, the note on Eva's ticket is scrubbed, and the re-search finds nothing — while
+Bram's and Eva's data stay as they were (Rt3). What Redmine will not let anyone change (the
+history of an edited description) is reported as kept, never as done.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from privacydesk.systems.connector import Connection, ConnectorError, Record, Subject
+from privacydesk.systems.connectors import rest
+from tests.systems.servers.rest import (  # noqa: F401 - fixtures
+    Redmine,
+    free_port,
+    garbage_json_port,
+    nonsense_port,
+    redmine,
+    reset,
+    silent_port,
+)
+
+pytestmark = pytest.mark.live
+
+DATASET_FILE = (Path(__file__).parents[3] / "privacydesk/policy/default/systems/ticketing.toml")
+DATASET: dict[str, Any] = tomllib.loads(DATASET_FILE.read_text())
+
+ANNA = Subject(name="Anna de Vries", emails=("anna@example.nl",), phones=("+31612345678",),
+               postcode_house_numbers=("9712AB 12",))
+ANNA_BY_EMAIL = Subject(emails=("ANNA@example.nl",))
+ANNA_BY_NAME = Subject(name="anna  de  vries")
+ANNA_BY_PHONE = Subject(phones=("+31612345678",))
+BRAM = Subject(name="Bram Bakker", emails=("bram@bakker.example",))
+EVA = Subject(name="Eva Visser", emails=("eva.visser@klant.example",))
+OLAF = Subject(name="Olaf Jansen", emails=("olaf@elders.example",), phones=("+31201234567",))
+
+
+def connection(server: Redmine, *, url: str | None = None, dataset: dict[str, Any] | None = None,
+               hosts: tuple[str, ...] = ("127.0.0.1",), timeout: float = 10.0) -> Connection:
+    return Connection(system_id="ticketing", url=url or server.url,
+                      dataset=DATASET if dataset is None else dataset, hosts=hosts,
+                      timeout=timeout)
+
+
+@dataclass
+class Desk:
+    """The seeded service desk: Redmine ids by persona and ticket."""
+
+    server: Redmine
+    users: dict[str, int]
+    tickets: dict[str, int]
+
+    def connector(self, **options: Any) -> rest.RestConnector:
+        return rest.connect(connection(self.server, **options))
+
+    def issue(self, name: str) -> dict[str, Any] | None:
+        with self.server.admin() as client:
+            answer = client.get(f"/issues/{self.tickets[name]}.json",
+                                params={"include": "journals"})
+        return None if answer.status_code == 404 else dict(answer.json()["issue"])
+
+    def user(self, name: str) -> dict[str, Any] | None:
+        with self.server.admin() as client:
+            answer = client.get(f"/users/{self.users[name]}.json")
+        return None if answer.status_code == 404 else dict(answer.json()["user"])
+
+
+def _post(client: httpx.Client, path: str, body: dict[str, Any], *, as_user: str = "") -> Any:
+    headers = {"X-Redmine-Switch-User": as_user} if as_user else {}
+    answer = client.post(path, json=body, headers=headers)
+    assert answer.status_code in (200, 201, 204), answer.text
+    return answer.json() if answer.content.strip() else None
+
+
+def _note(client: httpx.Client, ticket: int, text: str, *, as_user: str) -> None:
+    answer = client.put(f"/issues/{ticket}.json", json={"issue": {"notes": text}},
+                        headers={"X-Redmine-Switch-User": as_user})
+    assert answer.status_code == 204, answer.text
+
+
+@pytest.fixture
+def desk(redmine: Redmine) -> Iterator[Desk]:  # noqa: F811 - the fixture above
+    """A fresh service desk: Anna (customer), Bram (prospect), Eva (contact at a client) and
+    Carla (employee, the service desk) in one project, with their tickets."""
+    reset(redmine)
+    users: dict[str, int] = {}
+    tickets: dict[str, int] = {}
+    with redmine.admin() as client:
+        _post(client, "/projects.json", {"project": {"name": "Servicedesk",
+                                                     "identifier": "servicedesk"}})
+        roles = {r["name"]: r["id"] for r in client.get("/roles.json").json()["roles"]}
+        for login, first, last, mail in (
+                ("anna", "Anna", "de Vries", "anna@example.nl"),
+                ("bram", "Bram", "Bakker", "bram@bakker.example"),
+                ("eva", "Eva", "Visser", "eva.visser@klant.example"),
+                ("carla", "Carla", "Jansen", "carla@infactor.example")):
+            user = _post(client, "/users.json", {"user": {
+                "login": login, "firstname": first, "lastname": last, "mail": mail,
+                "password": "a-long-password-1"}})["user"]
+            users[login] = user["id"]
+            _post(client, "/projects/servicedesk/memberships.json", {"membership": {
+                "user_id": user["id"], "role_ids": [roles["Developer"]]}})
+
+        def ticket(name: str, author: str, subject: str, description: str) -> None:
+            tickets[name] = _post(client, "/issues.json", {"issue": {
+                "project_id": "servicedesk", "subject": subject,
+                "description": description}}, as_user=author)["issue"]["id"]
+
+        ticket("anna_printer", "anna", "Printer kapot",
+               "De printer op kantoor doet het niet. Bel me op +31 6 12345678.\n"
+               "Anna de Vries, Herestraat 12, 9712 AB Groningen")
+        ticket("anna_mail", "anna", "Mail komt niet aan",
+               "Sinds maandag komt mail aan anna@example.nl niet meer binnen.")
+        ticket("eva_vpn", "eva", "VPN valt weg",
+               "Bij Visser BV valt de VPN elke middag weg.")
+        _note(client, tickets["eva_vpn"], "Anna de Vries van De Vries Advies belde ook over "
+              "de VPN, terugbellen op 06-12345678.", as_user="carla")
+        _note(client, tickets["anna_printer"], "Printer vervangen, Anna gebeld.",
+              as_user="carla")
+        ticket("bram_offer", "bram", "Offerte werkplekken",
+               "Graag een offerte voor vijf werkplekken. Bram Bakker, 06-98765432")
+    yield Desk(redmine, users, tickets)
+
+
+def by_locator(records: list[Record]) -> dict[str, Record]:
+    return {r.locator: r for r in records}
+
+
+# --- find -----------------------------------------------------------------------------------
+
+def test_anna_is_found_as_user_her_tickets_and_the_note_that_names_her(desk: Desk) -> None:
+    found = by_locator(desk.connector().find(ANNA))
+
+    user = found[f"users/{desk.users['anna']}"]
+    assert user.kind == "gebruiker"
+    assert set(user.matched_by) == {"email", "name"}
+    assert user.fields["mail"] == "anna@example.nl"
+    assert set(user.categories) == {"names", "email"}
+    assert user.dated is not None
+
+    printer = found[f"issues/{desk.tickets['anna_printer']}"]
+    assert "owner" in printer.matched_by and "phone in text" in printer.matched_by
+    assert printer.fields["subject"] == "Printer kapot"
+    assert "author.name" in printer.fields
+    assert f"issues/{desk.tickets['anna_mail']}" in found
+
+    vpn = found[f"issues/{desk.tickets['eva_vpn']}"]
+    assert set(vpn.matched_by) == {"name in text", "phone in text"}
+    assert set(vpn.categories) == {"names", "phone"}
+    # Of Eva's ticket only the note that names Anna is shown (Art. 15(4): Eva's rights).
+    assert list(vpn.fields) == ["journals[0].notes"]
+    assert "terugbellen op 06-12345678" in vpn.fields["journals[0].notes"]
+
+    assert f"users/{desk.users['eva']}" not in found
+    assert f"issues/{desk.tickets['bram_offer']}" not in found
+    assert len(found) == 4
+
+
+def test_each_identity_alone_finds_her(desk: Desk) -> None:
+    connector = desk.connector()
+    vpn = f"issues/{desk.tickets['eva_vpn']}"
+    by_email = by_locator(connector.find(ANNA_BY_EMAIL))
+    assert by_email[f"users/{desk.users['anna']}"].matched_by == ("email",)
+    assert by_email[f"issues/{desk.tickets['anna_mail']}"].matched_by == ("email in text",
+                                                                          "owner")
+    by_name = by_locator(connector.find(ANNA_BY_NAME))
+    assert by_name[f"users/{desk.users['anna']}"].matched_by == ("name",)
+    assert by_name[vpn].matched_by == ("name in text",)
+    # Redmine holds no phone field: the phone number is found in free text, however written.
+    by_phone = by_locator(connector.find(ANNA_BY_PHONE))
+    assert set(by_phone) == {f"issues/{desk.tickets['anna_printer']}", vpn}
+    assert by_phone[vpn].matched_by == ("phone in text",)
+
+
+def test_olaf_is_in_no_system(desk: Desk) -> None:
+    assert desk.connector().find(OLAF) == []
+
+
+def test_a_small_page_size_still_reaches_every_ticket(desk: Desk) -> None:
+    dataset = copy.deepcopy(DATASET)
+    dataset["paging"]["page_size"] = 1
+    found = by_locator(desk.connector(dataset=dataset).find(ANNA))
+    assert {f"issues/{desk.tickets[t]}" for t in ("anna_printer", "anna_mail", "eva_vpn")} <= \
+        set(found)
+
+
+# --- export, correct, sample ----------------------------------------------------------------
+
+def test_export_gives_her_data_and_of_evas_ticket_only_the_note(desk: Desk) -> None:
+    connector = desk.connector()
+    files = {f.filename: f for f in connector.export(connector.find(ANNA))}
+    assert set(files) == {"ticketing-users.json", "ticketing-issues.json"}
+    assert files["ticketing-users.json"].content_type == "application/json"
+    users = json.loads(files["ticketing-users.json"].data)
+    assert users == [{"locator": f"users/{desk.users['anna']}", "kind": "gebruiker",
+                      "fields": {"firstname": "Anna", "lastname": "de Vries", "login": "anna",
+                                 "mail": "anna@example.nl"}}]
+    issues = {row["locator"]: row["fields"] for row in
+              json.loads(files["ticketing-issues.json"].data)}
+    assert "9712 AB Groningen" in issues[f"issues/{desk.tickets['anna_printer']}"]["description"]
+    assert issues[f"issues/{desk.tickets['eva_vpn']}"] == {"journals[0].notes": (
+        "Anna de Vries van De Vries Advies belde ook over de VPN, terugbellen op 06-12345678.")}
+
+
+def test_correcting_annas_e_mail_address_reaches_redmine(desk: Desk) -> None:
+    connector = desk.connector()
+    user = by_locator(connector.find(ANNA))[f"users/{desk.users['anna']}"]
+    outcome = connector.correct(user, "mail", "anna@devries-advies.example")
+    assert outcome.action == "corrected"
+    assert (desk.user("anna") or {})["mail"] == "anna@devries-advies.example"
+    with pytest.raises(ConnectorError) as refused:
+        connector.correct(user, "admin", "true")
+    assert refused.value.kind == "unsupported"
+    assert (desk.user("anna") or {})["admin"] is False
+
+
+def test_sample_names_where_each_value_sits(desk: Desk) -> None:
+    samples = list(desk.connector().sample(500))
+    where = {s.where for s in samples}
+    assert {"users.mail", "users.firstname", "issues.description",
+            "issues.journals[].notes"} <= where
+    assert any(s.value == "+31 6 12345678" or "+31 6 12345678" in s.value for s in samples)
+    assert len(list(desk.connector().sample(3))) == 3
+
+
+# --- erase and the re-search ----------------------------------------------------------------
+
+def test_erasing_anna_leaves_nothing_of_her_and_evas_and_brams_data_as_they_were(
+        desk: Desk) -> None:
+    connector = desk.connector()
+    bram_before, eva_before = desk.user("bram"), desk.user("eva")
+    bram_ticket_before = desk.issue("bram_offer")
+    vpn_before = desk.issue("eva_vpn") or {}
+
+    outcomes = {o.locator: o for o in connector.erase(connector.find(ANNA), ANNA)}
+
+    assert outcomes[f"users/{desk.users['anna']}"].action == "deleted"
+    assert outcomes[f"issues/{desk.tickets['anna_printer']}"].action == "deleted"
+    assert outcomes[f"issues/{desk.tickets['anna_mail']}"].action == "deleted"
+    assert outcomes[f"issues/{desk.tickets['eva_vpn']}"].action == "anonymised"
+    # The re-search of the receipt, by every identity, in every way she can be found.
+    for subject in (ANNA, ANNA_BY_EMAIL, ANNA_BY_NAME, ANNA_BY_PHONE):
+        assert connector.find(subject) == []
+    assert desk.user("anna") is None and desk.issue("anna_printer") is None
+
+    vpn = desk.issue("eva_vpn") or {}
+    assert vpn["journals"][0]["notes"] == ("[verwijderd] van De Vries Advies belde ook over de "
+                                           "VPN, terugbellen op [verwijderd].")
+    assert vpn["description"] == vpn_before["description"]
+    assert vpn["subject"] == vpn_before["subject"]
+    assert vpn["author"]["name"] == "Eva Visser"
+    assert desk.user("bram") == bram_before and desk.user("eva") == eva_before
+    assert desk.issue("bram_offer") == bram_ticket_before
+    assert len(connector.find(EVA)) == 2 and len(connector.find(BRAM)) == 2
+
+
+def test_a_description_redmine_keeps_in_its_history_is_reported_kept(desk: Desk) -> None:
+    with desk.server.admin() as client:
+        ticket = _post(client, "/issues.json", {"issue": {
+            "project_id": "servicedesk", "subject": "Werkplekken",
+            "description": "Doorverwezen door Anna de Vries."}}, as_user="bram")["issue"]["id"]
+    connector = desk.connector()
+    found = [r for r in connector.find(ANNA) if r.locator == f"issues/{ticket}"]
+    outcome, = connector.erase(found, ANNA)
+
+    assert outcome.action == "kept"
+    assert "journals[0].details[0].old_value" in outcome.detail
+    # The description itself is scrubbed; the history still names her, and says so again.
+    with desk.server.admin() as client:
+        issue = client.get(f"/issues/{ticket}.json").json()["issue"]
+    assert issue["description"] == "Doorverwezen door [verwijderd]."
+    remaining = by_locator(connector.find(ANNA))[f"issues/{ticket}"]
+    assert set(remaining.fields) == {"journals[0].details[0].old_value"}
+
+
+def test_erasing_her_twice_changes_nothing_more(desk: Desk) -> None:
+    connector = desk.connector()
+    records = connector.find(ANNA)
+    connector.erase(records, ANNA)
+    again = connector.erase(records, ANNA)
+    assert {o.action for o in again} == {"deleted"}
+    assert connector.find(ANNA) == []
+
+
+# --- failure modes --------------------------------------------------------------------------
+
+def test_a_system_that_is_down_is_unreachable(redmine: Redmine) -> None:  # noqa: F811
+    url = f"http://{redmine.api_key}@127.0.0.1:{free_port()}/"
+    with pytest.raises(ConnectorError) as down:
+        rest.connect(connection(redmine, url=url)).ping()
+    assert down.value.kind == "unreachable"
+    assert redmine.api_key not in str(down.value)
+
+
+def test_a_system_that_never_answers_times_out(redmine: Redmine,  # noqa: F811
+                                               silent_port: int) -> None:  # noqa: F811
+    url = f"http://{redmine.api_key}@127.0.0.1:{silent_port}/"
+    with pytest.raises(ConnectorError) as slow:
+        rest.connect(connection(redmine, url=url, timeout=0.5)).find(ANNA)
+    assert slow.value.kind == "timeout"
+    assert redmine.api_key not in str(slow.value)
+
+
+def test_a_system_that_answers_no_http_is_garbage(redmine: Redmine,  # noqa: F811
+                                                  nonsense_port: int) -> None:  # noqa: F811
+    url = f"http://{redmine.api_key}@127.0.0.1:{nonsense_port}/"
+    with pytest.raises(ConnectorError) as garbage:
+        rest.connect(connection(redmine, url=url)).ping()
+    assert garbage.value.kind == "garbage"
+    assert redmine.api_key not in str(garbage.value)
+
+
+def test_a_system_that_answers_broken_json_is_garbage(
+        redmine: Redmine, garbage_json_port: int) -> None:  # noqa: F811
+    url = f"http://{redmine.api_key}@127.0.0.1:{garbage_json_port}/"
+    with pytest.raises(ConnectorError) as garbage:
+        rest.connect(connection(redmine, url=url)).find(ANNA)
+    assert garbage.value.kind == "garbage"
+    assert "not JSON" in str(garbage.value)
+
+
+def test_a_wrong_api_key_is_refused_and_never_shown(redmine: Redmine) -> None:  # noqa: F811
+    wrong = "0" * 40
+    with pytest.raises(ConnectorError) as refused:
+        rest.connect(connection(redmine, url=f"http://{wrong}@127.0.0.1:{redmine.port}/")
+                     ).find(ANNA)
+    assert refused.value.kind == "refused"
+    assert wrong not in str(refused.value) and "HTTP 401" in str(refused.value)
+
+
+def test_an_undeclared_host_is_refused_before_any_connection(
+        redmine: Redmine) -> None:  # noqa: F811
+    with pytest.raises(ConnectorError) as forbidden:
+        rest.connect(connection(redmine, hosts=("tickets.infactor.example",)))
+    assert forbidden.value.kind == "forbidden_host"
+    assert redmine.api_key not in str(forbidden.value)
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (lambda d: d.pop("resources"), "resources"),
+    (lambda d: d["resources"][1].update(text=["journals[.notes"]), "resources[1].text"),
+    (lambda d: d["resources"][0].update(erase="shred"), "resources[0].erase"),
+    (lambda d: d["resources"][1].update(owner={"resource": "contacts", "param": "x"}),
+     "resources[1].owner.resource"),
+    (lambda d: d["resources"][1]["writers"].update(
+        {"author.name": {"path": "users/{id}.json", "body": "user.firstname"}}),
+     "resources[1].writers.author.name"),
+    (lambda d: d["resources"][0].update(item="http://elsewhere.example/users/{id}.json"),
+     "resources[0].item"),
+    (lambda d: d["auth"].update(scheme="cookie"), "auth.scheme"),
+    (lambda d: d.update(colour="blue"), "colour"),
+])
+def test_a_misdeclared_dataset_is_refused_naming_the_key(redmine: Redmine,  # noqa: F811
+                                                         change: Any, named: str) -> None:
+    dataset = copy.deepcopy(DATASET)
+    change(dataset)
+    with pytest.raises(ConnectorError) as wrong:
+        rest.connect(connection(redmine, dataset=dataset))
+    assert wrong.value.kind == "misdeclared"
+    assert f"dataset key {named}:" in str(wrong.value)

@@ -1,0 +1,275 @@
+"""A real Redmine 5 (Debian `redmine`, `redmine-sqlite`, `puma`) for the REST connector's tests.
+
+The session starts one Redmine on a free port with its own instance folder (database,
+log, tmp, files) under a temp dir and stops it by the PID it started. The one-time part
+(migrating the database, loading the default data, enabling the REST API, the admin's API
+key: about half a minute) is cached under
+/var/tmp/privacydesk-test-cache/redmine-<version>/ and copied per session; a clean machine
+builds it in the first session.
+
+Redmine's Debian multi-tenancy (`REDMINE_INSTANCE`) puts an instance at
+/usr/share/redmine/instances/<name>; the name here climbs to the root and back down into
+the temp dir, so nothing is written under /etc, /var/lib or /var/log.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REDMINE_ROOT = Path("/usr/share/redmine")
+CACHE_ROOT = Path("/var/tmp/privacydesk-test-cache")
+#: Seconds Redmine may take to answer after puma starts (two shared cores).
+START_TIMEOUT = 180.0
+
+
+def redmine_version() -> str:
+    """Return the installed Redmine's version, e.g. "5.0.4"."""
+    text = (REDMINE_ROOT / "lib/redmine/version.rb").read_text()
+    parts = [re.search(rf"{name}\s*=\s*(\d+)", text) for name in ("MAJOR", "MINOR", "TINY")]
+    return ".".join(m.group(1) if m else "0" for m in parts)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _instance_name(folder: Path) -> str:
+    # Redmine joins Rails.root/instances/<name>; "instances" is a symlink to /var/lib/redmine.
+    # Enough ".." reach "/" both lexically and through the symlink, then the absolute path.
+    return "../" * 8 + str(folder.resolve()).lstrip("/")
+
+
+def _make_instance(folder: Path, database: Path) -> dict[str, str]:
+    for sub in ("config", "log", "tmp/cache", "files", "public"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / "config/database.yml").write_text(
+        "production:\n  adapter: sqlite3\n"
+        f"  database: {database}\n  encoding: utf8\n  timeout: 5000\n")
+    (folder / "config/secret_key.txt").write_text(secrets.token_hex(32))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAILS_", "REDMINE_",
+                                                                     "BUNDLE_", "GEM_"))}
+    env.update(REDMINE_INSTANCE=_instance_name(folder), X_DEBIAN_SITEID=_instance_name(folder),
+               RAILS_ENV="production", REDMINE_LANG="en")
+    return env
+
+
+def _run(args: list[str], env: dict[str, str], log: Path) -> str:
+    with log.open("a") as out:
+        result = subprocess.run(args, cwd=REDMINE_ROOT, env=env, stdout=subprocess.PIPE,
+                                stderr=out, text=True, timeout=600, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}); see {log}")
+    return result.stdout
+
+
+def _build_cache(cache: Path) -> None:
+    """Migrate a fresh database, load the default data (English), enable the REST API and
+    give the admin an API key; store the database file and the key in `cache`."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="build-", dir=cache.parent))
+    try:
+        database = build / "redmine.sqlite3"
+        env = _make_instance(build / "instance", database)
+        log = build / "build.log"
+        _run(["bundle", "exec", "rake", "db:migrate"], env, log)
+        # A separate process: the migration's process has stale column information and
+        # refuses the default data ("unknown attribute 'issues_visibility' for Role").
+        _run(["bundle", "exec", "rake", "redmine:load_default_data"], env, log)
+        out = _run(["bundle", "exec", "rails", "runner",
+                    'Setting.rest_api_enabled = "1"; '
+                    'puts "KEY=" + User.find_by_login("admin").api_key'], env, log)
+        key = re.search(r"^KEY=([0-9a-f]+)$", out, re.M)
+        if key is None:
+            raise RuntimeError(f"no admin API key from Redmine; see {log}")
+        final = build / "final"
+        final.mkdir()
+        shutil.copy2(database, final / "redmine.sqlite3")
+        (final / "api_key.txt").write_text(key.group(1))
+        os.replace(final, cache)  # atomic: a concurrent session sees all of it or nothing
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def cached_database() -> Path:
+    """Return the cache folder (redmine.sqlite3, api_key.txt), building it once."""
+    cache = CACHE_ROOT / f"redmine-{redmine_version()}"
+    if (cache / "api_key.txt").exists():
+        return cache
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    # Two CI chains may start at once: one builds, the other waits for it.
+    with (CACHE_ROOT / f"redmine-{redmine_version()}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cache / "api_key.txt").exists():
+            _build_cache(cache)
+    return cache
+
+
+@dataclass(frozen=True)
+class Redmine:
+    """A running Redmine: where it answers and the admin's API key."""
+
+    port: int
+    api_key: str
+    pid: int
+    startup_seconds: float
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def url(self) -> str:
+        """The connection URL, as PRIVACYDESK_SYSTEM_TICKETING_URL would hold it."""
+        return f"http://{self.api_key}@127.0.0.1:{self.port}/"
+
+    def admin(self) -> httpx.Client:
+        """An HTTP client acting as Redmine's admin (for seeding and checking)."""
+        return httpx.Client(base_url=self.base, timeout=30.0,
+                            headers={"X-Redmine-API-Key": self.api_key})
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
+    """One Redmine for the session, on its own copy of the cached database."""
+    started = time.monotonic()
+    cache = cached_database()
+    folder = tmp_path_factory.mktemp("redmine")
+    database = folder / "redmine.sqlite3"
+    shutil.copy2(cache / "redmine.sqlite3", database)
+    env = _make_instance(folder / "instance", database)
+    port = free_port()
+    log = (folder / "puma.log").open("wb")
+    process = subprocess.Popen(
+        ["puma", "-e", "production", "-b", f"tcp://127.0.0.1:{port}", "-t", "2:4",
+         "config.ru"], cwd=REDMINE_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    api_key = (cache / "api_key.txt").read_text().strip()
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"puma ended ({process.returncode}); see {log.name}")
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/users/current.json",
+                                   headers={"X-Redmine-API-Key": api_key}, timeout=5.0)
+                if answer.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Redmine did not answer within {START_TIMEOUT:.0f} s")
+            time.sleep(0.25)
+        yield Redmine(port=port, api_key=api_key, pid=process.pid,
+                      startup_seconds=time.monotonic() - started)
+    finally:
+        _stop(process)
+        log.close()
+
+
+def reset(server: Redmine) -> None:
+    """Leave only the admin and no project: each test seeds its own people and tickets."""
+    with server.admin() as client:
+        for project in client.get("/projects.json", params={"limit": 100}).json()["projects"]:
+            client.delete(f"/projects/{project['id']}.json").raise_for_status()
+        users = client.get("/users.json", params={"status": "", "limit": 100}).json()["users"]
+        for user in users:
+            if user["login"] != "admin":
+                client.delete(f"/users/{user['id']}.json").raise_for_status()
+
+
+# The failure modes: servers that are not a REST system at all.
+
+@dataclass
+class _Socket:
+    port: int
+    stop: threading.Event
+
+
+def _serve(answer: bytes | None) -> Iterator[_Socket]:
+    """A listening socket that reads a request and answers `answer` (None: never answers)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            held.append(conn)
+            if answer is not None:
+                conn.settimeout(2.0)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(answer)
+                except OSError:
+                    pass
+                conn.close()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield _Socket(port=int(server.getsockname()[1]), stop=stop)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers (the slow system)."""
+    for sock in _serve(None):
+        yield sock.port
+
+
+@pytest.fixture
+def nonsense_port() -> Iterator[int]:
+    """A port that answers a request with bytes that are not HTTP."""
+    for sock in _serve(b"220 mail.example.nl ESMTP ready\r\n"):
+        yield sock.port
+
+
+@pytest.fixture
+def garbage_json_port() -> Iterator[int]:
+    """A port that answers HTTP 200 with a body that is not the JSON it claims to be."""
+    body = b"{\"users\": [ <html>oops"
+    for sock in _serve(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                       b"Content-Length: " + str(len(body)).encode() + b"\r\n"
+                       b"Connection: close\r\n\r\n" + body):
+        yield sock.port
