@@ -3,8 +3,10 @@
 A breach must be reported to the supervisory authority within 72 hours of becoming aware of
 it (GDPR Art. 33(1)); `authority_deadline` holds that moment once staff mark a breach.
 
-What a person wrote and who they are is sealed (Sec1): the description and the reporter's
-name and e-mail address are one AES-GCM value (`SealedMixin`), never a clear column. The
+What a person wrote and who they are is sealed (Sec1): the description, the reporter's
+name and e-mail address, and staff's free text (the assessment's, closing's and reopening's
+reasons: staff are asked for facts, but free text can name someone) are one AES-GCM value
+(`SealedMixin`), never a clear column. The
 register keeps the facts as Art. 33(5) documentation; the policy's `[incidents]` periods
 (R1) decide how long: the reporter's contact data go `reporter_period` after the incident is
 closed, the whole record `documentation_period` after it (incidents.retention).
@@ -32,10 +34,15 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+#: The keys of an incident's sealed JSON, each read through the property of its name.
+SEALED_FIELDS = ("description", "reporter_name", "reporter_email", "assessment_reason",
+                 "close_reason", "reopen_reason")
+
+
 class Incident(SealedMixin):
-    """One reported concern or breach. The sealed secret is JSON {description,
-    reporter_name, reporter_email} (the contact details are optional); read it through the
-    properties of the same names, write it with `seal()`."""
+    """One reported concern or breach. The sealed secret is JSON with the keys of
+    `SEALED_FIELDS` (all but the description may be ""); read it through the properties of
+    the same names, write it with `seal()` (everything) or `reseal()` (some keys)."""
 
     kind = models.CharField(max_length=16, choices=IncidentKind.choices,
                             default=IncidentKind.CONCERN, db_index=True)
@@ -45,11 +52,9 @@ class Incident(SealedMixin):
     status = models.CharField(max_length=16, choices=IncidentStatus.choices,
                               default=IncidentStatus.NEW, db_index=True)
     breach_marked_at = models.DateTimeField(null=True, blank=True)
-    # Art. 33(5): staff's assessment (a breach or not) and why, as documentation. Staff
-    # write the facts here, not names (the form says so); the record goes with the rest
-    # after the documentation period (R1).
+    # Art. 33(5): staff's assessment (a breach or not) and why (sealed: assessment_reason),
+    # as documentation; the record goes with the rest after the documentation period (R1).
     assessed_at = models.DateTimeField(null=True, blank=True)
-    assessment_reason = models.CharField(max_length=500, blank=True)
     authority_deadline = models.DateTimeField(null=True, blank=True)
     # Art. 33(1)/(5): when the authority was notified, and its reference, as evidence.
     reported_at = models.DateTimeField(null=True, blank=True)
@@ -57,9 +62,11 @@ class Incident(SealedMixin):
     # Art. 34(1): when the data subjects were informed of a breach.
     subjects_informed_at = models.DateTimeField(null=True, blank=True)
     # R1: the retention periods count from closing; clearing the reporter is recorded.
+    # The reason for closing is sealed (close_reason).
     closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    close_reason = models.CharField(max_length=500, blank=True)
     reporter_cleared_at = models.DateTimeField(null=True, blank=True)
+    # The last time a closed incident was opened again (why: sealed reopen_reason).
+    reopened_at = models.DateTimeField(null=True, blank=True)
 
     # The opened sealed value and the (key_id, ciphertext) it was opened from; not a field.
     _opened: tuple[tuple[str, bytes], dict[str, str]] | None = None
@@ -70,12 +77,24 @@ class Incident(SealedMixin):
     def __str__(self) -> str:
         return f"incident #{self.pk} ({self.kind}, {self.status})"
 
-    def seal(self, *, description: str, reporter_name: str = "",
-             reporter_email: str = "") -> None:
-        """Seal the description and the reporter's details into this row (not saved)."""
-        self.set_secret(json.dumps({"description": description,
-                                    "reporter_name": reporter_name,
-                                    "reporter_email": reporter_email}, ensure_ascii=False))
+    def seal(self, *, description: str, reporter_name: str = "", reporter_email: str = "",
+             assessment_reason: str = "", close_reason: str = "",
+             reopen_reason: str = "") -> None:
+        """Seal the description, the reporter's details and the reasons into this row
+        (not saved)."""
+        self.set_secret(json.dumps({
+            "description": description, "reporter_name": reporter_name,
+            "reporter_email": reporter_email, "assessment_reason": assessment_reason,
+            "close_reason": close_reason, "reopen_reason": reopen_reason},
+            ensure_ascii=False))
+
+    def reseal(self, **changes: str) -> None:
+        """Seal again with `changes` (keys of `SEALED_FIELDS`), keeping the other sealed
+        values (not saved); KeyError for any other key."""
+        unknown = set(changes) - set(SEALED_FIELDS)
+        if unknown:
+            raise KeyError(f"not a sealed field of an incident: {', '.join(sorted(unknown))}")
+        self.seal(**{**self._sealed(), **changes})
 
     def _sealed(self) -> dict[str, str]:
         # Decrypted once per sealed value (the staff list reads three fields a row).
@@ -83,8 +102,7 @@ class Incident(SealedMixin):
         cached = getattr(self, "_opened", None)
         if cached is None or cached[0] != stamp:
             data = json.loads(self.get_secret()) if stamp[1] else {}
-            cached = (stamp, {k: str(data.get(k, "")) for k in
-                              ("description", "reporter_name", "reporter_email")})
+            cached = (stamp, {k: str(data.get(k, "")) for k in SEALED_FIELDS})
             self._opened = cached
         return cached[1]
 
@@ -99,6 +117,18 @@ class Incident(SealedMixin):
     @property
     def reporter_email(self) -> str:
         return self._sealed()["reporter_email"]
+
+    @property
+    def assessment_reason(self) -> str:
+        return self._sealed()["assessment_reason"]
+
+    @property
+    def close_reason(self) -> str:
+        return self._sealed()["close_reason"]
+
+    @property
+    def reopen_reason(self) -> str:
+        return self._sealed()["reopen_reason"]
 
     @property
     def reported_late(self) -> bool:

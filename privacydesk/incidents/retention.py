@@ -3,8 +3,8 @@
 Art. 33(5) obliges the controller to document every breach — the facts, its effects and the
 remedial action — so the register keeps the incident's facts after it is closed. The reporter's
 name and e-mail address serve only its handling: they are removed `reporter_period` after the
-incident was closed (the sealed value is re-sealed with the description only and
-`reporter_cleared_at` is set), and the whole incident goes `documentation_period` after it.
+incident was closed (the sealed value is re-sealed without them and `reporter_cleared_at`
+is set), and the whole incident goes `documentation_period` after it.
 An incident that is not closed is kept. Both periods count from the policy's day of
 `closed_at` (privacydesk.policy.clock), so the deletion date is the same at any hour.
 
@@ -76,7 +76,7 @@ def prune_expired(today: date | None = None) -> int:
             if when.record_on <= day:
                 gone.append(incident.pk)
             elif when.reporter_on <= day and incident.reporter_cleared_at is None:
-                incident.seal(description=incident.description)
+                incident.reseal(reporter_name="", reporter_email="")
                 incident.reporter_cleared_at = now
                 incident.save(update_fields=["key_id", "ciphertext", "reporter_cleared_at"])
                 cleared.append(incident.pk)

@@ -81,7 +81,7 @@ def mark_breach(incident: Incident, *, actor: str, reason: str = "") -> Incident
         if locked.kind != IncidentKind.BREACH:
             locked.kind = IncidentKind.BREACH
             locked.breach_marked_at = locked.assessed_at = timezone.now()
-            locked.assessment_reason = reason
+            locked.reseal(assessment_reason=reason)  # free text: sealed (Sec1)
             locked.authority_deadline = locked.received_at + AUTHORITY_NOTIFICATION
             if locked.status == IncidentStatus.NEW:
                 locked.status = IncidentStatus.INVESTIGATING
@@ -102,10 +102,10 @@ def mark_not_breach(incident: Incident, *, reason: str, actor: str) -> Incident:
             raise RuleViolation("kind", "Art33", gettext_noop(
                 "this incident is already a personal data breach; its 72-hour clock runs"))
         locked.assessed_at = timezone.now()
-        locked.assessment_reason = reason
+        locked.reseal(assessment_reason=reason)  # free text: sealed (Sec1)
         if locked.status == IncidentStatus.NEW:
             locked.status = IncidentStatus.INVESTIGATING
-        locked.save(update_fields=["assessed_at", "assessment_reason", "status"])
+        locked.save(update_fields=["assessed_at", "key_id", "ciphertext", "status"])
         _audit("update", locked, actor, {"assessed": "no breach"})
     incident.refresh_from_db()
     return incident
@@ -136,8 +136,32 @@ def close(incident: Incident, *, reason: str, actor: str) -> Incident:
     with transaction.atomic():
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         if locked.status != IncidentStatus.CLOSED:
-            Incident.objects.filter(pk=locked.pk).update(close_reason=reason)
+            locked.reseal(close_reason=reason)  # free text: sealed (Sec1)
+            locked.save(update_fields=["key_id", "ciphertext"])
             set_status(locked, IncidentStatus.CLOSED, actor=actor)
+    incident.refresh_from_db()
+    return incident
+
+
+def reopen(incident: Incident, *, reason: str, actor: str) -> Incident:
+    """Open a closed `incident` again with the reason (required, up to 500 characters,
+    sealed): it is "investigating" again, `closed_at` is cleared — so the retention
+    periods stop until it is closed again (R1: an open incident is kept) — and a breach
+    not yet notified is back on the 72-hour clock in the work queue. Reporter details
+    already removed after their period stay removed. Recorded in the audit chain (the
+    reason stays out of it: free text). RuleViolation("status", "Sec5") when the incident
+    is not closed; nothing changes then."""
+    reason = _reason("reason", reason, required=True)
+    with transaction.atomic():
+        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+        if locked.status != IncidentStatus.CLOSED:
+            raise RuleViolation("status", "Sec5", gettext_noop(
+                "only a closed incident can be reopened"))
+        locked.reseal(reopen_reason=reason)
+        locked.reopened_at = timezone.now()
+        locked.save(update_fields=["key_id", "ciphertext", "reopened_at"])
+        _audit("update", locked, actor, {"reopened": True})
+        set_status(locked, IncidentStatus.INVESTIGATING, actor=actor)
     incident.refresh_from_db()
     return incident
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/reported/", views.incident_reported, name="reported"),
     path("<int:pk>/informed/", views.incident_informed, name="informed"),
     path("<int:pk>/close/", views.incident_close, name="close"),
+    path("<int:pk>/reopen/", views.incident_reopen, name="reopen"),
 ]

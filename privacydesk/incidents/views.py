@@ -1,7 +1,8 @@
 """Back-office pages for the incident register (Sec5). Staff with `manage_incidents` only.
 
 The list links to one page per incident: what was reported, by whom, the assessment, the
-72-hour clock (Art. 33(1)) and the actions. Closing asks for confirmation first (#15)."""
+72-hour clock (Art. 33(1)) and the actions. Closing and reopening ask for confirmation
+first, on a page that says what will happen (#15)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,31 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "incidents/close_confirm.html", {
         "incident": incident, "error": error, "reason": request.POST.get("reason", ""),
         "reason_length": services.REASON_LENGTH})
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission("manage_incidents")
+def incident_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET, or a POST without `confirmed=1`: the page that says what reopening does. Only
+    the confirmed POST with a reason reopens (services.reopen: audited). An incident that
+    is not closed has nothing to reopen: back to its page with the refusal."""
+    incident = get_object_or_404(Incident, pk=pk)
+    if incident.status != IncidentStatus.CLOSED:
+        messages.error(request, gettext("Only a closed incident can be reopened."))
+        return redirect("incidents:detail", pk=pk)
+    error = ""
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            services.reopen(incident, reason=request.POST.get("reason", ""),
+                            actor=_actor(request))
+        except RuleViolation as violation:
+            error = gettext(violation.message)
+        else:
+            messages.success(request, gettext("Incident #%(number)s is open again.")
+                             % {"number": incident.pk})
+            return redirect("incidents:detail", pk=pk)
+    return render(request, "incidents/reopen_confirm.html", {
+        "incident": incident, "error": error, "reason": request.POST.get("reason", ""),
+        "reason_length": services.REASON_LENGTH,
+        "back_on_the_clock": incident.kind == IncidentKind.BREACH
+        and incident.reported_at is None})
