@@ -60,10 +60,27 @@ def phone_in(text: str, phones: Iterable[Phone]) -> bool:
 
 
 def _phone_spans(text: str, phones: list[Phone]) -> list[tuple[int, int]]:
+    """The spans of `text` that hold one of `phones`. A run of digits and separators may
+    join a number to its neighbours ("op 12-03 06 12345678"), so every stretch of the run's
+    digit groups is tried, the longest from the earliest start first."""
+    if not phones:
+        return []
     spans = []
     for run in _PHONE_RUN.finditer(text):
-        if any(p.matches_digits(digits_of(run.group())) for p in phones):
-            spans.append(run.span())
+        groups = [(m.start() + run.start(), m.end() + run.start(), m.group())
+                  for m in re.finditer(r"\d+", run.group())]
+        first = 0
+        while first < len(groups):
+            for last in range(len(groups) - 1, first - 1, -1):
+                digits = "".join(g[2] for g in groups[first:last + 1])
+                if any(p.matches_digits(digits) for p in phones):
+                    start = groups[first][0]
+                    if start > 0 and text[start - 1] in "+(":
+                        start -= 1  # "+31 6 ..." and "(06) ...": the sign belongs to it
+                    spans.append((start, groups[last][1]))
+                    first = last
+                    break
+            first += 1
     return spans
 
 

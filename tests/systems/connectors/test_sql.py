@@ -1,0 +1,278 @@
+"""The SQL connector against real PostgreSQL and MariaDB servers (#16.2): a person is found
+by every identity the CRM dataset declares, by the rows that reference her and by free text
+that names her; her export, a correction, and an erasure after which the re-search finds
+nothing erasable (Rt1, Rt2, Rt3, Rt4; R3 keeps her invoice). The same tests on both engines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from privacydesk.systems.connector import Connection, ConnectorError, Subject
+from privacydesk.systems.connectors import sql
+from tests.systems.servers.sql import (  # noqa: F401 - the fixtures are used by name
+    ANNA,
+    BRAM,
+    NOORD,
+    Crm,
+    crm_fixture,
+    mariadb_fixture,
+    postgres_fixture,
+)
+
+pytestmark = pytest.mark.live
+
+DATASET = tomllib.loads((Path(__file__).parent / "sql_crm.toml").read_text())
+KEPT = "R3: facturen worden 7 jaar bewaard (art. 52 AWR)"
+
+ANNA_SUBJECT = Subject(name="Anna de Vries", emails=("anna@example.nl",),
+                       phones=("+31612345678",), postcode_house_numbers=("9712AB 12",),
+                       ids={"customer_number": ("K-1001",)})
+BRAM_SUBJECT = Subject(name="Bram Bakker", emails=("bram@example.nl",),
+                       phones=("+31687654321",))
+EVA_SUBJECT = Subject(name="Eva Visser", emails=("eva@noordict.nl",))
+OLAF_SUBJECT = Subject(name="Olaf", emails=("olaf@example.org",), phones=("+31699999999",),
+                       ids={"customer_number": ("K-9999",)})
+
+
+def connector(database: Crm, dataset: Any = None, **options: Any) -> sql.SqlConnector:
+    return sql.connect(Connection("crm", database.url,
+                                  database.dataset(DATASET if dataset is None else dataset),
+                                  ("127.0.0.1",), **options))
+
+
+def by_locator(records: list[Any]) -> dict[str, Any]:
+    return {r.locator: r for r in records}
+
+
+# -- find ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("subject, matched", [
+    (Subject(emails=("anna@example.nl",)), "email"),          # stored as Anna@Example.nl
+    (Subject(phones=("+31612345678",)), "phone"),              # stored as 06-12345678
+    (Subject(name="anna  de vries"), "name"),
+    (Subject(ids={"customer_number": ("K-1001",)}), "customer_number"),
+    (Subject(postcode_house_numbers=("9712AB 12",)), "postcode_house_number"),
+])
+def test_anna_is_found_by_each_identity_alone(crm, subject, matched):
+    records = by_locator(connector(crm).find(subject))
+    customer = records[f"customers/{ANNA}"]
+    assert matched in customer.matched_by
+    assert customer.kind == "klant"
+    assert customer.fields["name"] == "Anna de Vries"
+    assert str(customer.dated) == "2024-03-01"
+    # Bram and Eva's client are not found by Anna's identities.
+    assert f"customers/{BRAM}" not in records and f"customers/{NOORD}" not in records
+
+
+def test_find_follows_her_references_and_reads_free_text_that_names_her(crm):
+    records = by_locator(connector(crm).find(ANNA_SUBJECT))
+    assert set(records) == {"customers/1", "invoices/1", "notes/1", "notes/2", "notes/4"}
+    assert set(records["customers/1"].matched_by) >= {"email", "phone", "name",
+                                                      "customer_number",
+                                                      "postcode_house_number"}
+    assert records["customers/1"].categories == ("address", "customer_number", "email",
+                                                 "names", "notes", "phone")
+    # Her invoice and her note are hers because they reference her customer row.
+    assert "via customers" in records["invoices/1"].matched_by
+    assert records["invoices/1"].kind == "factuur"
+    assert "via customers" in records["notes/1"].matched_by
+    # Eva's client's note names her and her e-mail; a voicemail note holds her number.
+    assert records["notes/2"].matched_by == ("email in text", "name in text")
+    assert records["notes/4"].matched_by == ("phone in text",)
+    assert all(r.system == "crm" for r in records.values())
+
+
+def test_olaf_is_found_nowhere(crm):
+    assert connector(crm).find(OLAF_SUBJECT) == []
+    assert connector(crm).find(Subject()) == []
+
+
+def test_a_name_inside_a_longer_name_is_not_hers(crm):
+    with crm.engine.begin() as conn:
+        conn.execute(text("UPDATE notes SET body = 'Joanna de Vriesland belde' WHERE id = 3"))
+    assert "notes/3" not in by_locator(connector(crm).find(Subject(name="Anna de Vries")))
+
+
+# -- export and correct ----------------------------------------------------------------------
+
+def test_her_export_is_a_csv_per_table_and_one_json(crm):
+    crm_connector = connector(crm)
+    files = {f.filename: f for f in crm_connector.export(crm_connector.find(ANNA_SUBJECT))}
+    assert set(files) == {"crm-customers.csv", "crm-invoices.csv", "crm-notes.csv",
+                          "crm.json"}
+    customers = list(csv.DictReader(io.StringIO(files["crm-customers.csv"].data.decode())))
+    assert customers == [{"id": "1", "customer_number": "K-1001", "name": "Anna de Vries",
+                          "email": "Anna@Example.nl", "phone": "06-12345678",
+                          "postcode": "9712 AB", "house_number": "12",
+                          "remarks": "Wil facturen per e-mail.", "created_on": "2024-03-01"}]
+    assert files["crm-customers.csv"].content_type == "text/csv"
+    everything = json.loads(files["crm.json"].data)
+    assert everything["invoices"] == [{"id": 1, "customer_id": 1, "number": "F-2024-001",
+                                       "billing_name": "Anna de Vries", "amount": "120.00",
+                                       "issued_on": "2024-04-01"}]
+    assert {n["id"] for n in everything["notes"]} == {1, 2, 4}
+
+
+def test_her_export_cannot_run_as_a_spreadsheet_formula(crm):
+    with crm.engine.begin() as conn:
+        conn.execute(text("UPDATE customers SET remarks = '=HYPERLINK(\"http://x\")' "
+                          "WHERE id = 1"))
+    crm_connector = connector(crm)
+    files = {f.filename: f for f in crm_connector.export(crm_connector.find(ANNA_SUBJECT))}
+    assert "'=HYPERLINK" in files["crm-customers.csv"].data.decode()
+
+
+def test_a_correction_changes_her_column_and_nothing_else(crm):
+    crm_connector = connector(crm)
+    records = by_locator(crm_connector.find(ANNA_SUBJECT))
+    outcome = crm_connector.correct(records["customers/1"], "email", "anna.devries@example.nl")
+    assert (outcome.action, outcome.detail) == ("corrected", "email")
+    assert crm.row("customers", ANNA)["email"] == "anna.devries@example.nl"
+    assert crm.row("customers", BRAM)["email"] == "bram@example.nl"
+    # She is found by her new address from now on.
+    assert "customers/1" in by_locator(
+        crm_connector.find(Subject(emails=("anna.devries@example.nl",))))
+
+
+def test_a_kept_invoice_is_not_corrected_and_a_key_cannot_be(crm):
+    crm_connector = connector(crm)
+    records = by_locator(crm_connector.find(ANNA_SUBJECT))
+    kept = crm_connector.correct(records["invoices/1"], "billing_name", "A. de Vries")
+    assert (kept.action, kept.detail) == ("kept", KEPT)
+    assert crm.row("invoices", 1)["billing_name"] == "Anna de Vries"
+    with pytest.raises(ConnectorError) as refused:
+        crm_connector.correct(records["customers/1"], "id", "7")
+    assert refused.value.kind == "unsupported"
+
+
+# -- erase and the re-search -----------------------------------------------------------------
+
+def test_erasing_anna_leaves_nothing_erasable_and_bram_and_eva_untouched(crm):
+    crm_connector = connector(crm)
+    before = {t: crm.rows(t) for t in ("customers", "contacts", "invoices", "notes")}
+    outcomes = {o.locator: o for o in crm_connector.erase(crm_connector.find(ANNA_SUBJECT),
+                                                          ANNA_SUBJECT)}
+    assert {k: o.action for k, o in outcomes.items()} == {
+        "customers/1": "anonymised", "invoices/1": "kept", "notes/1": "deleted",
+        "notes/2": "anonymised", "notes/4": "anonymised"}
+    assert outcomes["invoices/1"].detail == KEPT
+    assert "invoices" in outcomes["customers/1"].detail   # why it was not deleted
+
+    # Her customer row stays for the kept invoice, emptied of her.
+    anna = crm.row("customers", ANNA)
+    assert anna is not None
+    assert (anna["name"], anna["email"], anna["phone"], anna["customer_number"],
+            anna["postcode"], anna["house_number"], anna["remarks"]) == (
+        "[verwijderd]", None, None, None, None, None, None)
+    assert crm.row("notes", 1) is None
+    assert crm.row("notes", 2)["body"] == (
+        "Eva Visser vraagt of [verwijderd] ([verwijderd]) ook een offerte wil.")
+    assert crm.row("notes", 4)["body"] == "Voicemail van [verwijderd], naam onbekend."
+    assert crm.row("invoices", 1)["billing_name"] == "Anna de Vries"   # R3
+
+    # The re-search: only what the law keeps, and erasing that again keeps it.
+    again = crm_connector.find(ANNA_SUBJECT)
+    assert [r.locator for r in again] == ["invoices/1"]
+    assert [(o.action, o.detail) for o in crm_connector.erase(again, ANNA_SUBJECT)] == [
+        ("kept", KEPT)]
+
+    # Bram, Eva and her client are as they were.
+    for table, key in (("customers", BRAM), ("customers", NOORD), ("contacts", 1),
+                       ("notes", 3), ("invoices", 2)):
+        assert crm.row(table, key) == next(r for r in before[table] if r["id"] == key)
+    assert by_locator(crm_connector.find(EVA_SUBJECT)).keys() == {"contacts/1", "notes/2"}
+
+
+def test_erasing_bram_deletes_his_row_after_his_note(crm):
+    crm_connector = connector(crm)
+    outcomes = crm_connector.erase(crm_connector.find(BRAM_SUBJECT), BRAM_SUBJECT)
+    # Children first: his note goes before his customer row (a foreign key would refuse).
+    assert [(o.locator, o.action) for o in outcomes] == [("notes/3", "deleted"),
+                                                        ("customers/2", "deleted")]
+    assert crm.row("customers", BRAM) is None and crm.row("notes", 3) is None
+    assert crm_connector.find(BRAM_SUBJECT) == []
+    assert crm.row("customers", ANNA)["name"] == "Anna de Vries"
+
+
+def test_an_erasure_that_fails_changes_nothing(crm):
+    # An order the dataset does not declare references Bram: the database refuses to delete
+    # his row, and the note deleted before it comes back (one transaction).
+    with crm.engine.begin() as conn:
+        conn.execute(text("INSERT INTO orders (id, customer_id, product) "
+                          "VALUES (1, 2, 'Laptop')"))
+    crm_connector = connector(crm)
+    with pytest.raises(ConnectorError) as failed:
+        crm_connector.erase(crm_connector.find(BRAM_SUBJECT), BRAM_SUBJECT)
+    assert failed.value.kind == "misdeclared"
+    assert "nothing was changed" in str(failed.value)
+    assert crm.password not in str(failed.value)
+    assert crm.row("notes", 3)["body"] == "Bram Bakker wil een demo."
+    assert crm.row("customers", BRAM)["name"] == "Bram Bakker"
+
+
+def test_a_table_declared_null_empties_her_columns(crm):
+    dataset = {**DATASET, "tables": [
+        {**t, "erase": "null"} if t["name"] == "contacts" else t for t in DATASET["tables"]]}
+    with crm.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE contacts ADD COLUMN notes_text VARCHAR(200)"))
+    dataset["tables"][1] = {**dataset["tables"][1], "columns": {
+        "customer_id": {"category": "none", "references": "customers.id"},
+        "email": {"category": "email", "identity": "email"},
+        "phone": {"category": "phone", "identity": "phone"}}}
+    crm_connector = connector(crm, dataset)
+    eva = Subject(emails=("eva@noordict.nl",))
+    outcomes = crm_connector.erase(crm_connector.find(eva), eva)
+    assert [(o.locator, o.action) for o in outcomes] == [("contacts/1", "anonymised")]
+    row = crm.row("contacts", 1)
+    assert (row["email"], row["phone"], row["customer_id"]) == (None, None, NOORD)
+    assert crm_connector.find(eva) == []
+
+
+# -- the declaration against the real schema, and the scan -----------------------------------
+
+@pytest.mark.parametrize("change, where, rule", [
+    (lambda d: d["tables"][3].update(name="memos"), "tables[3].name",
+     "table memos does not exist"),
+    (lambda d: d["tables"][1]["columns"].update(fax={"category": "phone"}), "tables[1]",
+     "column contacts.fax does not exist"),
+    (lambda d: d["tables"][0].update(date="born_on"), "tables[0]",
+     "column customers.born_on does not exist"),
+    (lambda d: d["tables"][0].update(erase="null"), "tables[0].columns.name",
+     "NOT NULL"),
+])
+def test_a_dataset_that_does_not_match_the_schema_is_refused(crm, change, where, rule):
+    dataset = json.loads(json.dumps(DATASET))
+    change(dataset)
+    crm_connector = connector(crm, dataset)
+    with pytest.raises(ConnectorError) as refused:
+        crm_connector.ping()
+    assert refused.value.kind == "misdeclared"
+    assert where in str(refused.value) and rule in str(refused.value)
+    with pytest.raises(ConnectorError):
+        crm_connector.find(ANNA_SUBJECT)
+
+
+def test_ping_answers_for_a_matching_dataset(crm):
+    assert connector(crm).ping() is None
+
+
+def test_the_scan_samples_every_table_including_undeclared_ones(crm):
+    with crm.engine.begin() as conn:
+        conn.execute(text("INSERT INTO orders (id, customer_id, product) "
+                          "VALUES (1, 1, 'Laptop')"))
+    samples = list(connector(crm).sample(10))
+    seen = {(s.where, s.value) for s in samples}
+    assert ("customers.email", "Anna@Example.nl") in seen
+    assert ("contacts.phone", "06 11122233") in seen
+    assert ("orders.product", "Laptop") in seen       # undeclared: a scan must see it (C2)
+    assert ("notes.body", "Bram Bakker wil een demo.") in seen
+    assert len([s for s in connector(crm).sample(1) if s.where == "customers.name"]) == 1
