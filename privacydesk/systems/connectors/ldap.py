@@ -69,6 +69,7 @@ def connect(connection: Connection) -> LdapConnector:
 class _Entry:
     dn: str
     attributes: dict[str, list[str | bytes]]  # keyed by the attribute name, lower-case
+    spelled: dict[str, str]  # lower-case name -> the name as the directory spells it
 
     def values(self, name: str) -> list[str | bytes]:
         return self.attributes.get(name.lower(), [])
@@ -91,7 +92,8 @@ def _entries(response: list[dict[str, object]] | None) -> list[_Entry]:
             continue  # referrals: this connector reads one directory
         raw: Mapping[str, list[bytes]] = item.get("raw_attributes") or {}  # type: ignore[assignment]
         found.append(_Entry(str(item["dn"]), {str(k).lower(): [_decode(v) for v in vs]
-                                              for k, vs in raw.items()}))
+                                              for k, vs in raw.items()},
+                            {str(k).lower(): str(k) for k in raw}))
     return found
 
 
@@ -353,8 +355,12 @@ class LdapConnector:
         base keeps (or that is already disabled) is "kept" with the reason. Safe to repeat:
         an entry that is gone is reported deleted."""
         outcomes = []
+        # The schema (which attributes an entry must keep) is read only to disable.
+        disabling = any(not attribute and (base := self._base_of(dn)) is not None
+                        and base.erase == "disable"
+                        for dn, attribute in map(_split, records))
         with open_session(self.system_id, self._address, self._timeout,
-                          schema=any(not _split(r)[1] for r in records)) as session:
+                          schema=disabling) as session:
             for record in records:
                 dn, attribute = _split(record)
                 outcomes.append(self._scrub(session, dn, attribute, subject) if attribute
@@ -511,14 +517,16 @@ class LdapConnector:
                             continue
                         for value in values:
                             if isinstance(value, str) and value.strip():
-                                samples.append(Sample(self._sample_name(name), value))
+                                samples.append(Sample(self._sample_name(entry, name),
+                                                      value))
                                 if len(samples) >= limit:
                                     return iter(samples)
         return iter(samples)
 
-    def _sample_name(self, name: str) -> str:
+    def _sample_name(self, entry: _Entry, name: str) -> str:
+        """The attribute's name as the dataset declares it, else as the directory spells it."""
         declared = self._dataset.attribute(name)
-        return declared.name if declared is not None else name
+        return declared.name if declared is not None else entry.spelled.get(name, name)
 
 
 def _split(record: Record) -> tuple[str, str]:

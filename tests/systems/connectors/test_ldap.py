@@ -1,0 +1,332 @@
+"""The LDAP connector against a real OpenLDAP (#16.2): the staff directory holds employees,
+former employees and client contacts; access finds them by every identity and in free text,
+erasure deletes or disables as the dataset declares and the re-search finds nothing erasable."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from privacydesk.systems.connector import ConnectorError, Subject
+from privacydesk.systems.connectors import ldap
+from tests.systems.connectors.ldap_people import (
+    ANNA,
+    BRAM,
+    CARLA,
+    DAAN,
+    DATASET,
+    EVA,
+    OLAF,
+    R3_PAYROLL,
+    connection,
+    directory,
+    seed,
+)
+from tests.systems.servers.ldap import Slapd, Tree, slapd_server  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def tree(slapd_server: Slapd) -> Iterator[Tree]:  # noqa: F811 - the imported fixture
+    yield slapd_server.tree()
+
+
+@pytest.fixture
+def people(tree: Tree) -> dict[str, str]:
+    return seed(tree)
+
+
+def _erasable(records: list[Any]) -> list[Any]:
+    """What the re-search must not return: records erasure does not keep (R3)."""
+    return [r for r in records if ldap.KEPT_FIELD not in r.fields]
+
+
+# --- declaration -----------------------------------------------------------------------------
+
+def _dataset(**changes: Any) -> dict[str, Any]:
+    dataset = copy.deepcopy(DATASET)
+    for key, value in changes.items():
+        if key.startswith("base0_"):
+            dataset["bases"][0][key[len("base0_"):]] = value
+        elif key.startswith("base2_"):
+            dataset["bases"][2][key[len("base2_"):]] = value
+        else:
+            dataset[key] = value
+    return dataset
+
+
+@pytest.mark.parametrize(("changes", "key", "rule"), [
+    ({"bases": []}, "bases", "non-empty list"),
+    ({"base0_erase": "remove"}, "bases[0].erase", "one of delete, disable, keep"),
+    ({"base0_mark": None}, "bases[0].mark", "how a disabled entry is recognised"),
+    ({"base0_reason": ""}, "bases[0].reason", "non-empty string"),
+    ({"base0_move_to": "ou=elsewhere"}, "bases[0].move_to", "within a declared base"),
+    ({"base2_keep": ["uid"]}, "bases[2].keep", "only with erase = \"disable\""),
+    ({"base0_dn": "not a dn"}, "bases[0].dn", "distinguished name"),
+    ({"attributes": {"userPassword": {"category": "account"}}}, "attributes.userPassword",
+     "never exported"),
+    ({"attributes": {"mail": {"category": "email", "identity": "postcode_house_number"}}},
+     "attributes.mail.identity", "must be one of"),
+    ({"attributes": {"mail": {"category": "email"}}}, "attributes", "at least one attribute"),
+    ({"phone_region": "nederland"}, "phone_region", "two-letter country code"),
+    ({"basis": []}, "basis", "unknown key"),
+])
+def test_a_misdeclared_dataset_is_refused_naming_key_and_rule_before_any_network_call(
+        changes: dict[str, Any], key: str, rule: str) -> None:
+    # Port 9 on the loopback: nothing listens; a network call would say "unreachable".
+    url = "ldap://cn=admin,dc=infactor,dc=test:pw@127.0.0.1:9/dc=infactor,dc=test"
+    with pytest.raises(ConnectorError) as refused:
+        ldap.connect(connection(None, _dataset(**changes), url=url))  # type: ignore[arg-type]
+    assert refused.value.kind == "misdeclared"
+    assert f"dataset key {key}:" in str(refused.value)
+    assert rule in str(refused.value)
+
+
+@pytest.mark.parametrize(("url", "rule"), [
+    ("http://127.0.0.1:9/dc=infactor,dc=test", "ldap:// or ldaps://"),
+    ("ldap://127.0.0.1:9/not%20a%20dn", "not a distinguished name"),
+    ("ldap://:secret@127.0.0.1:9/", "password without a bind DN"),
+])
+def test_a_connection_url_that_is_not_an_ldap_url_is_refused(url: str, rule: str) -> None:
+    with pytest.raises(ConnectorError) as refused:
+        ldap.connect(connection(None, url=url))  # type: ignore[arg-type]
+    assert refused.value.kind == "misdeclared"
+    assert rule in str(refused.value)
+    assert "secret" not in str(refused.value)
+
+
+def test_ping_reads_every_declared_base(tree: Tree, people: dict[str, str]) -> None:
+    directory(tree).ping()
+
+
+def test_ping_names_a_declared_base_the_directory_lacks(tree: Tree,
+                                                        people: dict[str, str]) -> None:
+    connector = directory(tree, _dataset(base2_dn="ou=klanten"))
+    with pytest.raises(ConnectorError) as missing:
+        connector.ping()
+    assert missing.value.kind == "misdeclared"
+    assert "ou=klanten" in str(missing.value)
+
+
+# --- find ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("subject", "identity"), [
+    (Subject(emails=("ANNA@example.nl",)), "email"),
+    # Stored as "+31 6 12345678", asked for in E.164.
+    (Subject(phones=("+31612345678",)), "phone"),
+    (Subject(name="anna  de vries"), "name"),
+])
+def test_anna_is_found_by_each_identity_the_directory_holds(
+        tree: Tree, people: dict[str, str], subject: Subject, identity: str) -> None:
+    records = [r for r in directory(tree).find(subject) if r.kind == "contactpersoon"]
+    assert [r.locator for r in records] == [people["anna"]]
+    assert records[0].matched_by == (identity,)
+    assert records[0].categories == ("email", "phone", "names", "address")
+    assert records[0].fields["mail"] == "anna@example.nl"
+    assert records[0].fields["postalCode"] == "9712 AB"
+
+
+def test_a_colleagues_note_that_names_anna_is_found_as_a_mention(
+        tree: Tree, people: dict[str, str]) -> None:
+    records = directory(tree).find(ANNA)
+    mentions = [r for r in records if r.kind == ldap.MENTION_KIND]
+    assert [r.locator for r in mentions] == [f"{people['carla']}#description"]
+    # "bel 06 1234 5678" is Anna's +31612345678 written the Dutch way.
+    assert mentions[0].matched_by == ("name in text", "phone in text")
+    assert mentions[0].categories == ("names", "phone")
+    assert "Anna de Vries" in mentions[0].fields["description"]
+    assert len(records) == 2
+
+
+def test_carla_is_found_by_her_employee_number_and_her_mobile_in_another_format(
+        tree: Tree, people: dict[str, str]) -> None:
+    found = directory(tree).find(Subject(phones=("+31623456789",),
+                                         ids={"employee_number": ("e-007",)}))
+    assert [(r.locator, r.kind, r.matched_by) for r in found] == [
+        (people["carla"], "medewerker", ("phone", "employee_number"))]
+    assert "userPassword" not in found[0].fields
+
+
+def test_olaf_the_outsider_is_found_nowhere(tree: Tree, people: dict[str, str]) -> None:
+    assert directory(tree).find(OLAF) == []
+
+
+def test_a_subject_with_nothing_to_search_by_finds_nothing(tree: Tree,
+                                                           people: dict[str, str]) -> None:
+    assert directory(tree).find(Subject()) == []
+
+
+# --- export ----------------------------------------------------------------------------------
+
+def test_export_is_ldif_of_the_declared_attributes_never_a_password(
+        tree: Tree, people: dict[str, str]) -> None:
+    connector = directory(tree)
+    files = connector.export(connector.find(DAAN) + connector.find(ANNA))
+    assert [(f.filename, f.content_type) for f in files] == [
+        ("directory.ldif", "text/x-ldif; charset=utf-8")]
+    text = files[0].data.decode("utf-8")
+    assert text.startswith("version: 1\n\n")
+    assert f"dn: {people['daan']}\n" in text
+    assert "mail: daan.smit@example.org\n" in text
+    assert "employeeNumber: E-003\n" in text
+    assert "userPassword" not in text and "{SSHA}" not in text
+    # Undeclared attributes stay out (the dataset says what the system holds about people).
+    assert "homePhone" not in text and "uid:" not in text
+    # Anna's description is not ASCII: RFC 2849 writes it base64.
+    encoded = base64.b64encode("Klant sinds 2019, eigenaar van Café De Vries".encode()).decode()
+    assert f"description:: {encoded}\n" in text
+    # The colleague's note that names Anna: only that attribute of Carla's entry.
+    carla_block = text.split(f"dn: {people['carla']}\n")[1].split("\n\n")[0]
+    assert carla_block == "description: Vaste contactpersoon van Anna de Vries, bel 06 1234 5678"
+
+
+def test_export_of_nothing_is_no_file(tree: Tree) -> None:
+    assert directory(tree).export([]) == []
+
+
+# --- correct ---------------------------------------------------------------------------------
+
+def test_correct_replaces_an_attribute_named_by_attribute_or_by_identity(
+        tree: Tree, people: dict[str, str]) -> None:
+    connector = directory(tree)
+    carla = connector.find(CARLA)[0]
+    outcome = connector.correct(carla, "mail", "c.jansen@infactor.nl")
+    assert (outcome.action, outcome.locator) == ("corrected", people["carla"])
+    connector.correct(carla, "employee_number", "E-070")
+    entry = tree.entry(people["carla"])
+    assert entry is not None
+    assert (entry["mail"], entry["employeenumber"]) == (["c.jansen@infactor.nl"], ["E-070"])
+
+
+def test_correcting_the_naming_attribute_renames_the_entry(tree: Tree,
+                                                          people: dict[str, str]) -> None:
+    connector = directory(tree)
+    anna = next(r for r in connector.find(ANNA) if r.kind == "contactpersoon")
+    connector.correct(anna, "cn", "Anna van Dijk-de Vries")
+    assert tree.entry(people["anna"]) is None
+    assert [r.kind for r in connector.find(Subject(name="Anna van Dijk-de Vries"))] == [
+        "contactpersoon"]
+
+
+def test_correct_refuses_a_field_that_names_two_attributes(tree: Tree,
+                                                          people: dict[str, str]) -> None:
+    connector = directory(tree)
+    carla = connector.find(CARLA)[0]
+    with pytest.raises(ConnectorError) as refused:
+        connector.correct(carla, "phone", "+31 6 11111111")  # telephoneNumber or mobile?
+    assert refused.value.kind == "unsupported"
+    assert "telephoneNumber, mobile" in str(refused.value)
+
+
+# --- erase -----------------------------------------------------------------------------------
+
+def test_erasing_anna_deletes_her_contact_entry_scrubs_notes_and_groups_and_the_re_search_finds_nothing(  # noqa: E501
+        tree: Tree, people: dict[str, str]) -> None:
+    connector = directory(tree)
+    bram_before, eva_before = tree.entry(people["bram"]), tree.entry(people["eva"])
+    outcomes = connector.erase(connector.find(ANNA), ANNA)
+    assert [(o.locator, o.action) for o in outcomes] == [
+        (people["anna"], "deleted"), (f"{people['carla']}#description", "anonymised")]
+    assert "references of 2 other entries" in outcomes[0].detail
+    assert tree.entry(people["anna"]) is None
+    carla = tree.entry(people["carla"])
+    assert carla is not None
+    assert carla["description"] == ["Vaste contactpersoon van [verwijderd], bel [verwijderd]"]
+    newsletter, vip = tree.entry(people["newsletter"]), tree.entry(people["anna-only"])
+    assert newsletter is not None and vip is not None
+    assert newsletter["member"] == [people["bram"]]
+    # groupOfNames requires a member: the empty DN takes Anna's place.
+    assert vip["member"] == [""]
+    # The re-search of the receipt.
+    assert connector.find(ANNA) == []
+    # Bram and Eva (whose note names Bram) are untouched.
+    assert tree.entry(people["bram"]) == bram_before
+    assert tree.entry(people["eva"]) == eva_before
+    assert [r.kind for r in connector.find(BRAM)] == ["contactpersoon", ldap.MENTION_KIND]
+    assert [r.kind for r in connector.find(EVA)] == ["contactpersoon"]
+
+
+def test_erasing_daan_disables_his_entry_keeping_only_his_employee_number_for_payroll(
+        tree: Tree, people: dict[str, str]) -> None:
+    connector = directory(tree)
+    outcomes = connector.erase(connector.find(DAAN), DAAN)
+    assert [(o.locator, o.action) for o in outcomes] == [(people["daan"], "disabled")]
+    assert f"kept employeeNumber ({R3_PAYROLL})" in outcomes[0].detail
+    [disabled] = tree.dns("ou=former")
+    # The login name named him: the entry is renamed.
+    assert disabled.startswith("uid=verwijderd-")
+    entry = tree.entry(disabled)
+    assert entry == {"objectclass": ["inetOrgPerson"], "uid": [disabled[4:disabled.index(",")]],
+                     "cn": ["[verwijderd]"], "sn": ["[verwijderd]"],
+                     "employeenumber": ["E-003"], "employeetype": ["uitgeschakeld"]}
+    support = tree.entry(people["support"])
+    assert support is not None and support["member"] == [people["carla"]]
+    # The re-search finds only what R3 keeps, and says why.
+    found = connector.find(DAAN)
+    assert _erasable(found) == []
+    assert [(r.locator, r.fields) for r in found] == [
+        (disabled, {"employeeNumber": "E-003", ldap.KEPT_FIELD: R3_PAYROLL})]
+    assert found[0].categories == ("identity",)
+    # Erasing again keeps, with the reason; nothing changes.
+    again = connector.erase(found, DAAN)
+    assert [(o.action, o.detail) for o in again] == [("kept", R3_PAYROLL)]
+    assert tree.entry(disabled) == entry
+
+
+def test_erasing_carla_moves_her_entry_to_former_staff_disabled(
+        tree: Tree, people: dict[str, str]) -> None:
+    connector = directory(tree)
+    outcomes = connector.erase(connector.find(CARLA), CARLA)
+    assert [o.action for o in outcomes] == ["disabled"]
+    assert outcomes[0].detail.startswith(f"moved to ou=former,{tree.base}; kept employeeNumber")
+    assert tree.dns("ou=people") == []
+    assert _erasable(connector.find(CARLA)) == []
+    assert [r.kind for r in connector.find(CARLA)] == ["oud-medewerker"]
+    # Daan, in the same place, is untouched.
+    assert [r.matched_by for r in connector.find(DAAN)] == [
+        ("email", "phone", "name", "employee_number")]
+
+
+def test_a_base_declared_archive_only_keeps_its_entries_with_the_reason(
+        tree: Tree, people: dict[str, str]) -> None:
+    dataset = copy.deepcopy(DATASET)
+    dataset["bases"][1] = {"dn": "ou=former", "kind": "oud-medewerker", "erase": "keep",
+                           "reason": R3_PAYROLL}
+    connector = directory(tree, dataset)
+    before = tree.entry(people["daan"])
+    found = connector.find(DAAN)
+    assert found[0].fields[ldap.KEPT_FIELD] == R3_PAYROLL
+    outcomes = connector.erase(found, DAAN)
+    assert [(o.locator, o.action, o.detail) for o in outcomes] == [
+        (people["daan"], "kept", R3_PAYROLL)]
+    assert tree.entry(people["daan"]) == before
+
+
+def test_erasing_what_is_already_gone_reports_it_deleted(tree: Tree,
+                                                         people: dict[str, str]) -> None:
+    connector = directory(tree)
+    records = connector.find(ANNA)
+    connector.erase(records, ANNA)
+    again = connector.erase(records, ANNA)
+    assert [(o.action, o.detail) for o in again] == [
+        ("deleted", "no longer in the directory"), ("anonymised", again[1].detail)]
+
+
+# --- sample ----------------------------------------------------------------------------------
+
+def test_sample_gives_attribute_values_and_never_a_password(tree: Tree,
+                                                           people: dict[str, str]) -> None:
+    connector = directory(tree)
+    samples = list(connector.sample(1000))
+    values = {(s.where, s.value) for s in samples}
+    assert ("mail", "anna@example.nl") in values
+    assert ("telephoneNumber", "06 87654321") in values
+    # Undeclared attributes are sampled too: the scan is how they are discovered (C2).
+    assert ("homePhone", "050-7654321") in values
+    assert not any("password" in s.where.lower() or "SSHA" in s.value for s in samples)
+    assert len(list(connector.sample(5))) == 5
