@@ -42,7 +42,7 @@ def _phone_pattern(number: str) -> str:
         parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
     international = (r"(?:\+|00)" + _SEP + _digits(country) + _SEP
                      + r"(?:\(0\)" + _SEP + r")?" + _digits(national_number))
-    return rf"(?<![\d+])(?:{international}|{_digits(national)})(?!\d)"
+    return rf"(?<![\d+])(?:{international}|\(?{_digits(national)})(?!\d)"
 
 
 def _name_pattern(name: str) -> str:

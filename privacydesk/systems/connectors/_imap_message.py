@@ -98,18 +98,21 @@ def inspect(raw: bytes, match: Matcher) -> Inspection | None:
     """Return how the message `raw` concerns the person; None when it does not."""
     message = parse(raw)
     found: set[str] = set()
-    correspondent = False
     texts: list[str] = []
     for holder in _holders(message):
         for name, value in holder.items():
             if _STRUCTURE.match(name):
                 continue
             if name.lower() in ADDRESS_HEADERS and holder is message:
+                hits = set()
                 for display, address in addresses(value):
                     if match.is_address(address):
-                        found.add("email")
+                        hits.add("email")
                     if match.is_name(display):
-                        found.add("name")
+                        hits.add("name")
+                if hits:
+                    found |= hits
+                    continue  # her address or name there: correspondence, not a mention
             texts.append(_header_text(value))
     correspondent = bool(found)
     texts.extend(text for _, text in text_parts(message))

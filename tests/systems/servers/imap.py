@@ -64,6 +64,11 @@ service anvil {{
 """
 
 
+def crlf(raw: bytes) -> bytes:
+    """`raw` with CRLF line ends, as a mail server stores and serves it."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
