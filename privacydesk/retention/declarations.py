@@ -45,10 +45,15 @@ RETENTION: dict[str, Declaration] = {
     "register.person": _d(PERSON, "pseudonymous ref; deleted when no datum is left (R1)"),
     "register.role": _PERSON,
     "register.agreementparty": _PERSON,
+    "register.externalid": _d(PERSON, "an import's link to the person (blind index of the "
+                              "origin's id); deleted with the person (CASCADE) or by erasure"),
     "register.organisation": _d(NONE, "business data of a company, not of a person"),
     "register.agreement": _d(NONE, "reference, title and dates of an assignment; the "
                              "parties are AgreementParty rows"),
     "register.agreementrecipient": _d(NONE, "names a receiving company and categories"),
+    # systems (#16.4): a scan stores counts per place and detector, never a sampled value
+    "systems.systemscan": _d(NONE, "counts per place and detector, the places' names and a "
+                             "proposed declaration; never a sampled value (C2)"),
     # vault (Sec1)
     "vault.auditentry": _d(SYSTEM, "pseudonymous (person_ref only); pruned with a signed "
                            "checkpoint, prune.prune_audit", "legal_obligation",

@@ -53,6 +53,8 @@ NOT_PERSONAL: dict[tuple[str, str], str] = {
     ("register.organisation", "name"): "a company's name: business data, not a person's",
     ("register.organisation", "coc_number"): "a company's Chamber of Commerce number",
     ("register.email", "address_index"): "a blind index (HMAC), not the address itself",
+    ("systems.systemscan", "proposal"): "a proposed dataset declaration: places, detectors "
+                                        "and categories, never a sampled value (#16.4)",
     ("requests.datasubjectrequest", "email_index"): "a blind index (HMAC) of the requester's "
                                                     "address, not the address; cleared with "
                                                     "the contact details (requests.clock)",

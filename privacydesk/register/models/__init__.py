@@ -17,6 +17,7 @@ from privacydesk.register.models.data import (
     Name,
     Phone,
 )
+from privacydesk.register.models.external import ExternalId
 from privacydesk.register.models.people import Organisation, Person, Role
 
 # Other packages iterate categories through this, never through a list of their own.
@@ -34,6 +35,7 @@ __all__ = [
     "AgreementRecipient",
     "Datum",
     "Email",
+    "ExternalId",
     "Financial",
     "Identity",
     "Name",

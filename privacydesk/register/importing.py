@@ -1,0 +1,278 @@
+"""`import_persons`: persons from another system's CSV or XLSX file into the register (#16.4).
+
+Contract:
+- Every row goes through the register's write services (`register.services`): the person,
+  the role (S1), each datum with the map's source (C1), purpose and basis (Art. 5, 6, P3),
+  the categories the policy allows and for the roles it allows them (C2..C5), the formats;
+  retention dates follow from the same writes (R1). Nothing here writes a model itself.
+- Idempotent on the origin's id (`[import] external_id`): a row already imported and not
+  changed since changes nothing; a changed row updates the data this import wrote for the
+  person; a new id makes a new person. The id is kept only as a blind index (C2).
+- A refused row is reported (row number as a spreadsheet shows it, the column, the rule, the
+  message) and leaves nothing behind (one savepoint per row); the other rows go on.
+- The whole run is one transaction: interrupted (Ctrl-C), nothing of it stays. `dry_run`
+  runs every check and every write, then rolls all of it back: the report is what a real
+  run would do.
+Limits: a row's empty cells do not delete data imported earlier; a person erased here and
+still in the origin's file comes back with the next import (remove them there first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from tqdm import tqdm
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register import services
+from privacydesk.register._import_files import EXTRA, ImportFileError, open_rows
+from privacydesk.register._import_map import (
+    CategoryPlan,
+    ImportMap,
+    ImportMapError,
+    load_map,
+)
+from privacydesk.register.models import DATUM_MODELS, Agreement, Organisation, Person, Role
+from privacydesk.register.services import external
+from privacydesk.register.services.people import CONTACT
+from privacydesk.vault.blind import blind_index
+
+#: The audit actor of every write of an import.
+ACTOR = "import"
+
+__all__ = ["ImportFileError", "ImportMapError", "ImportReport", "Refusal", "import_persons",
+           "load_map"]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one row was not imported: the row (header = 1), column, rule and message."""
+
+    row: int
+    column: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message} ({self.rule})"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, dry, would do): rows read and what became of each."""
+
+    file: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    def __init__(self, column: str, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.column, self.rule, self.message = column, rule, message
+
+
+def _day(text: str, column: str) -> date:
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d-%m-%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise _Refused(column, "format", f"{text!r} is not a date like 2024-03-31 or 31-03-2024")
+
+
+class _Run:
+    """One import: the map, caches of what rows share, the links of the origin."""
+
+    def __init__(self, imap: ImportMap) -> None:
+        self.map = imap
+        self.links = external.links_of(imap.origin)
+        self.organisations: dict[str, Organisation] = {}
+        self.agreements: dict[str, Agreement] = {}
+        self._row_organisations: list[str] = []
+
+    def forget_row(self) -> None:
+        """Drop what a refused row's savepoint undid from the caches (its organisations; a
+        link is a row's last write, so a refused row leaves none)."""
+        for name in self._row_organisations:
+            self.organisations.pop(name, None)
+        self._row_organisations = []
+
+    # -- reading a row ---------------------------------------------------------------------
+
+    def _values(self, plan: CategoryPlan, row: dict[str, str]) -> dict[str, Any] | None:
+        read = {name: row[column] for name, column in plan.columns.items()}
+        if not any(read.values()):
+            return None  # nothing of this category in the row
+        return {**plan.fixed, **read}
+
+    def _digest(self, row: dict[str, str]) -> str:
+        # Keyed (HMAC under the vault's index key): the digest of a row of personal data
+        # must not be a value anyone could recompute from a guess.
+        canonical = json.dumps([[c, row.get(c, "")] for c in self.map.columns()],
+                               ensure_ascii=False, separators=(",", ":"))
+        return blind_index(hashlib.sha256(canonical.encode()).hexdigest(), kind="import_row")
+
+    def _role_kind(self, row: dict[str, str]) -> str:
+        role = self.map.role
+        if role.kind:
+            return role.kind
+        word = row[role.column]
+        kind = role.values.get(word)
+        if kind is None:
+            raise _Refused(role.column, "S1", f"{word!r} is not one of the map's role values "
+                           f"({', '.join(role.values)})")
+        return kind
+
+    def _organisation(self, row: dict[str, str], kind: str) -> Organisation | None:
+        column = self.map.role.organisation
+        name = row[column].strip() if column else ""
+        if not name:
+            if kind == CONTACT:
+                raise _Refused(column or "role.organisation", "S1", "a contact represents an "
+                               "organisation; the row names none")
+            return None
+        if name not in self.organisations:
+            found = Organisation.objects.filter(name=name).order_by("id").first()
+            if found is None:
+                found = self._call(column, lambda: services.create_organisation(
+                    name, actor=ACTOR))
+                self._row_organisations.append(name)
+            self.organisations[name] = found
+        return self.organisations[name]
+
+    def _agreement(self, row: dict[str, str]) -> Agreement | None:
+        column = self.map.agreement
+        reference = row[column].strip() if column else ""
+        if not reference:
+            return None
+        if reference not in self.agreements:
+            found = Agreement.objects.filter(reference=reference).first()
+            if found is None:
+                raise _Refused(column, "P3", f"no agreement has the reference {reference!r}")
+            self.agreements[reference] = found
+        return self.agreements[reference]
+
+    # -- writing a row ---------------------------------------------------------------------
+
+    def apply(self, row: dict[str, str]) -> str:
+        """Import one row; return "created", "updated" or "unchanged"; _Refused otherwise."""
+        self._row_organisations = []
+        if row.get(EXTRA):
+            raise _Refused("(beyond the header)", "format", "the row has more cells than the "
+                           "header has columns")
+        key_text = row[self.map.external_id].strip()
+        if not key_text:
+            raise _Refused(self.map.external_id, "required", "the external id is required")
+        key = external.external_key(self.map.origin, key_text)
+        digest = self._digest(row)
+        link = self.links.get(key)
+        if link is not None and link.row_digest == digest:
+            return "unchanged"
+        kind = self._role_kind(row)
+        started = (_day(row[self.map.role.started_on], self.map.role.started_on)
+                   if self.map.role.started_on and row[self.map.role.started_on] else None)
+        organisation = self._organisation(row, kind)
+        agreement = self._agreement(row)
+        if link is None:
+            person = self._call("[import]", lambda: services.create_person(
+                actor=ACTOR, purpose=self.map.purpose, source=self.map.source))
+        else:
+            person = link.person
+        self._ensure_role(person, kind, organisation, started)
+        if agreement is not None and not agreement.has_party(person):
+            services.add_party(agreement, person, actor=ACTOR)
+        data = dict(link.data) if link is not None else {}
+        for plan in self.map.categories:
+            values = self._values(plan, row)
+            if values is not None:
+                data[plan.category] = self._write(plan, person, values, data.get(plan.category),
+                                                  agreement)
+        if link is None:
+            self.links[key] = external.link_external_id(
+                person, self.map.origin, key_text, row_digest=digest, data=data, actor=ACTOR)
+            return "created"
+        external.update_external_id(link, row_digest=digest, data=data, actor=ACTOR)
+        return "updated"
+
+    def _ensure_role(self, person: Person, kind: str, organisation: Organisation | None,
+                     started: date | None) -> None:
+        column = self.map.role.column or "role.kind"
+        active = Role.objects.active_on().filter(person=person, kind=kind)
+        if organisation is not None:
+            active = active.filter(organisation=organisation)
+        if not active.exists():
+            self._call(column, lambda: services.add_role(
+                person, kind, actor=ACTOR, organisation=organisation, started_on=started))
+
+    def _write(self, plan: CategoryPlan, person: Person, values: dict[str, Any],
+               datum_id: int | None, agreement: Agreement | None) -> int:
+        model = DATUM_MODELS[plan.category]
+        datum = (model._default_manager.filter(pk=datum_id, person=person).first()
+                 if datum_id is not None else None)
+        if datum is not None:
+            done = self._call(plan, lambda: services.update_datum(
+                datum, values, actor=ACTOR, purpose=plan.purpose))
+            return int(done.pk)
+        needs_agreement = get_policy().purposes[plan.purpose].requires_agreement
+        if needs_agreement and agreement is None:
+            raise _Refused(self.map.agreement, "P3", f"purpose {plan.purpose!r} needs an "
+                           "agreement; the row names none")
+        new = self._call(plan, lambda: services.add_datum(
+            person, plan.category, values, source=self.map.source, purpose=plan.purpose,
+            basis=plan.basis, actor=ACTOR, agreement=agreement if needs_agreement else None))
+        return int(new.pk)
+
+    @staticmethod
+    def _call(where: CategoryPlan | str, write: Any) -> Any:
+        try:
+            return write()
+        except RuleViolation as exc:
+            column = where.column_of(exc.field) if isinstance(where, CategoryPlan) else where
+            raise _Refused(column, exc.rule, exc.message) from None
+
+
+def _rows_with_progress(rows: Iterable[tuple[int, dict[str, str]]], total: int | None,
+                        progress: bool) -> Iterable[tuple[int, dict[str, str]]]:
+    return tqdm(rows, total=total, unit=" rows", file=sys.stderr, disable=not progress,
+                desc="import")
+
+
+def import_persons(path: str | Path, imap: ImportMap, *, dry_run: bool = False,
+                   progress: bool = False) -> ImportReport:
+    """Import every row of the CSV/XLSX file at `path` as `imap` says; see the module's
+    contract. ImportFileError / ImportMapError before anything is written for a file that
+    cannot be read or lacks a column the map reads."""
+    rows = open_rows(path)
+    imap.check_header(rows.header, str(path))
+    report = ImportReport(str(path), dry_run)
+    with transaction.atomic():
+        run = _Run(imap)
+        for number, row in _rows_with_progress(rows.rows, rows.total, progress):
+            report.rows += 1
+            try:
+                with transaction.atomic():
+                    outcome = run.apply(row)
+            except _Refused as refused:
+                report.refused.append(Refusal(number, refused.column, refused.rule,
+                                              refused.message))
+                run.forget_row()
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
