@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import base64
 import copy
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from privacydesk.systems.connector import ConnectorError, Subject
 from privacydesk.systems.connectors import ldap
+from privacydesk.systems.connectors._ldap_dataset import parse_dataset
 from tests.systems.connectors.ldap_people import (
     ANNA,
     BRAM,
@@ -330,3 +333,14 @@ def test_sample_gives_attribute_values_and_never_a_password(tree: Tree,
     assert ("homePhone", "050-7654321") in values
     assert not any("password" in s.where.lower() or "SSHA" in s.value for s in samples)
     assert len(list(connector.sample(5))) == 5
+
+
+# --- the InFactor default --------------------------------------------------------------------
+
+def test_the_default_policys_directory_dataset_is_valid_and_disables_with_a_reason() -> None:
+    path = (Path(__file__).resolve().parents[3] / "privacydesk" / "policy" / "default"
+            / "systems" / "directory.toml")
+    dataset = parse_dataset("directory", tomllib.loads(path.read_text(encoding="utf-8")))
+    assert [(b.dn, b.erase) for b in dataset.bases] == [("ou=people", "disable"),
+                                                        ("ou=former", "disable")]
+    assert all("R3" in b.reason and b.keep == ("employeeNumber",) for b in dataset.bases)
