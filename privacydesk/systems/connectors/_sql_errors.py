@@ -34,7 +34,8 @@ def _kind_of(orig: BaseException) -> str:
             or "timeout expired" in text or sqlstate == "57014":
         return "timeout"
     if (sqlstate or "").startswith("28") or code in _MYSQL_REFUSED \
-            or "password authentication failed" in text or "access denied" in text:
+            or "password authentication failed" in text or "access denied" in text \
+            or ("role " in text and "does not exist" in text) or "no pg_hba.conf entry" in text:
         return "refused"
     if sqlstate in ("3D000", "42P01", "42703", "23503") or code in _MYSQL_MISSING \
             or code in _MYSQL_FOREIGN_KEY:
@@ -43,13 +44,13 @@ def _kind_of(orig: BaseException) -> str:
     if code in _MYSQL_GONE or "connection refused" in text or "could not connect" in text \
             or "could not translate host name" in text or "name or service not known" in text \
             or "no route to host" in text or "server closed the connection" in text \
-            or "connection reset" in text:
+            or "connection reset" in text or "lost connection" in text:
         return "unreachable"
     if "packet sequence" in text or "invalid response" in text or "unexpected" in text \
             or "expected authentication request" in text or "lost synchronization" in text \
             or "malformed" in text or "protocol" in text:
         return "garbage"
-    if isinstance(orig, (exc.DBAPIError,)) or getattr(orig, "sqlstate", None):
+    if type(orig).__module__.split(".")[0] in ("psycopg", "pymysql"):
         return "refused"  # the server answered and said no: a constraint, a permission
     return "garbage"
 
@@ -57,9 +58,7 @@ def _kind_of(orig: BaseException) -> str:
 def translate(error: BaseException, system_id: str, url: str, doing: str) -> ConnectorError:
     """Return the ConnectorError for an exception raised while `doing` something."""
     orig = error.orig if isinstance(error, exc.DBAPIError) and error.orig is not None else error
-    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
-        kind = "unreachable"
-    else:
-        kind = _kind_of(orig)
-    message = f"{system_id} ({safe_url(url)}): {doing}: {_first_line(orig)}"
-    return ConnectorError(kind, redact(message, url))
+    # Only the driver's words are redacted: the URL's user name may be a common word ("crm")
+    # that also names the system; safe_url already holds no credentials.
+    return ConnectorError(_kind_of(orig), f"{system_id} ({safe_url(url)}): {doing}: "
+                                          f"{redact(_first_line(orig), url)}")
