@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "privacydesk.requests",
     "privacydesk.access",
     "privacydesk.disclosure",
+    "privacydesk.ropa",  # the Art. 30 record of processing activities (#16.5)
     # Background work (privacydesk/jobs): the django-tasks backport and its database queue;
     # on Django 6 drop "django_tasks" (the framework is built in), keep the rest.
     "django_tasks",

@@ -1,0 +1,13 @@
+"""The record of processing activities, mounted at /staff/ropa/ by the project's urls."""
+
+from django.urls import path
+
+from privacydesk.ropa.views import ropa_csv, ropa_page, ropa_pdf
+
+app_name = "ropa"
+
+urlpatterns = [
+    path("", ropa_page, name="register"),
+    path("verwerkingsregister.pdf", ropa_pdf, name="pdf"),
+    path("verwerkingsregister.csv", ropa_csv, name="csv"),
+]
