@@ -10,13 +10,14 @@ dataset's bases are relative to.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from ldap3 import NONE, SCHEMA, Connection, Server
+from ldap3 import NONE, SCHEMA, Connection, Server, Tls
 from ldap3.core import exceptions as ldap_errors
 from ldap3.core.exceptions import LDAPInvalidDnError
 from ldap3.utils.dn import parse_dn
@@ -147,7 +148,11 @@ def open_session(system_id: str, address: Address, timeout: float, *,
                  schema: bool = False) -> Iterator[Session]:
     """A bound session for one connector call, unbound afterwards. `schema`: read the
     directory's schema at bind (needed to know an object class's required attributes)."""
-    server = Server(address.host, port=address.port, use_ssl=address.tls,
+    # ldaps: the certificate is verified against the system's CAs (a private CA: install it
+    # there, or point SSL_CERT_FILE at it) and must name the host; ldap3 verifies nothing by
+    # default.
+    tls = Tls(validate=ssl.CERT_REQUIRED, sni=address.host) if address.tls else None
+    server = Server(address.host, port=address.port, use_ssl=address.tls, tls=tls,
                     connect_timeout=timeout, get_info=SCHEMA if schema else NONE)
     # No receive_timeout: ldap3 packs it into SO_RCVTIMEO as whole seconds and fails on a
     # fraction; without it the socket keeps connect_timeout (socket.settimeout), which

@@ -21,6 +21,7 @@ from tests.systems.servers.ldap import (  # noqa: F401 - the fixtures
     http_port,
     silent_port,
     slapd_server,
+    slapd_tls_server,
 )
 
 pytestmark = pytest.mark.live
@@ -110,3 +111,20 @@ def test_a_host_the_declaration_does_not_name_is_refused_before_connecting(
     assert forbidden.value.kind == "forbidden_host"
     assert "127.0.0.1" in str(forbidden.value)
     _assert_secret_free(forbidden.value)
+
+
+def test_ldaps_verifies_the_directorys_certificate(
+        slapd_tls_server: Slapd, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    tree = slapd_tls_server.tree()
+    seed(tree)
+    url = slapd_tls_server.url(tree.base, tls=True)
+    # A certificate no trusted CA signed: the connector does not talk to that server.
+    with pytest.raises(ConnectorError) as untrusted:
+        ldap.connect(connection(tree, url=url)).ping()
+    assert untrusted.value.kind == "unreachable"
+    assert "certificate" in str(untrusted.value).lower()
+    _assert_secret_free(untrusted.value)
+    # Trusted (a private CA installed for the process): found over TLS.
+    monkeypatch.setenv("SSL_CERT_FILE", str(slapd_tls_server.certificate))
+    found = ldap.connect(connection(tree, url=url)).find(ANNA)
+    assert [r.kind for r in found] == ["contactpersoon", "vermelding"]

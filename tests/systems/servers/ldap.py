@@ -33,8 +33,13 @@ ADMIN = f"cn=admin,{SUFFIX}"
 #: Needs percent-encoding in a URL (@ and /): the connector must decode it.
 PASSWORD = "Geh31m@slapd/pw"
 
+_TLS = """\
+TLSCertificateFile {root}/server.crt
+TLSCertificateKeyFile {root}/server.key
+"""
+
 _CONF = """\
-include /etc/ldap/schema/core.schema
+{tls}include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
@@ -111,20 +116,35 @@ class Tree:
 class Slapd:
     """A running slapd; `tree()` makes a fresh subtree."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tls: bool = False) -> None:
+        """Start slapd in `root`; with `tls` also an ldaps:// listener (`tls_port`) with a
+        self-signed certificate for 127.0.0.1 (`certificate`)."""
         if not Path(SLAPD).exists():
             pytest.fail(f"{SLAPD} is missing: install Debian's slapd "
                         "(bash scripts/bootstrap.sh --system, as root)")
         self.root = root
         (root / "db").mkdir(parents=True)
-        (root / "slapd.conf").write_text(_CONF.format(root=root, suffix=SUFFIX, admin=ADMIN,
-                                                      password=PASSWORD))
+        self.certificate = root / "server.crt"
+        if tls:
+            subprocess.run(
+                ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                 "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                 str(root / "server.key"), "-out", str(self.certificate)],
+                check=True, capture_output=True)
+        (root / "slapd.conf").write_text(_CONF.format(
+            root=root, suffix=SUFFIX, admin=ADMIN, password=PASSWORD,
+            tls=_TLS.format(root=root) if tls else ""))
         self.port = free_port()
+        self.tls_port = free_port() if tls else 0
+        listeners = f"ldap://127.0.0.1:{self.port}/"
+        if tls:
+            listeners += f" ldaps://127.0.0.1:{self.tls_port}/"
         self._log = open(root / "slapd.log", "wb")  # noqa: SIM115 - lives as long as slapd
         # -d 0: stay in the foreground (so the PID is slapd's own) and log nothing.
         self.process = subprocess.Popen(
-            [SLAPD, "-h", f"ldap://127.0.0.1:{self.port}/", "-f", str(root / "slapd.conf"),
-             "-d", "0"], stdout=self._log, stderr=subprocess.STDOUT)
+            [SLAPD, "-h", listeners, "-f", str(root / "slapd.conf"), "-d", "0"],
+            stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while True:
             if self.process.poll() is not None:
@@ -142,9 +162,10 @@ class Slapd:
         connection.add(SUFFIX, ["dcObject", "organization"], {"o": "InFactor"})
         connection.unbind()
 
-    def url(self, base: str = SUFFIX, password: str = PASSWORD) -> str:
-        return (f"ldap://{quote(ADMIN, safe='=,')}:{quote(password, safe='')}"
-                f"@127.0.0.1:{self.port}/{base}")
+    def url(self, base: str = SUFFIX, password: str = PASSWORD, *, tls: bool = False) -> str:
+        scheme, port = ("ldaps", self.tls_port) if tls else ("ldap", self.port)
+        return (f"{scheme}://{quote(ADMIN, safe='=,')}:{quote(password, safe='')}"
+                f"@127.0.0.1:{port}/{base}")
 
     def tree(self) -> Tree:
         tree = Tree(self, f"ou=t{uuid.uuid4().hex[:12]},{SUFFIX}")
@@ -162,15 +183,25 @@ class Slapd:
         self._log.close()
 
 
-@pytest.fixture(scope="module")
-def slapd_server() -> Iterator[Slapd]:
+def _running(tls: bool) -> Iterator[Slapd]:
     root = Path(tempfile.mkdtemp(prefix="privacydesk-slapd-"))
-    server = Slapd(root)
+    server = Slapd(root, tls=tls)
     try:
         yield server
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def slapd_server() -> Iterator[Slapd]:
+    yield from _running(tls=False)
+
+
+@pytest.fixture(scope="module")
+def slapd_tls_server() -> Iterator[Slapd]:
+    """slapd with an ldaps:// listener as well (a self-signed certificate)."""
+    yield from _running(tls=True)
 
 
 def _serve(answer: bytes | None) -> Iterator[int]:
