@@ -45,7 +45,9 @@ _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9
                     r"\.[A-Za-z]{2,}(?![\w-])")
 # Two letters, two check digits, then 11..30 letters/digits in groups (NL91 ABNA 0417 ...).
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![a-z0-9])")
-_BSN = re.compile(r"(?<![\d.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.]\d)")
+# Nine digits standing alone: not part of a longer number, an IBAN or another code.
+_BSN = re.compile(r"(?<![\w.])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})"
+                  r"(?!\w|\.\d)")
 # SA, SD and SS are not issued as postcode letters (PostNL).
 _POSTCODE = re.compile(r"(?<![\w])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w])")
 _HOUSE_NUMBER_AFTER = re.compile(r"^[ ,]+\d{1,5}(?![\d])")

@@ -138,3 +138,9 @@ def test_an_iban_with_one_digit_changed_is_not_found(bank, account, position, sh
     broken = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1:]
     assume(not stdnum_iban.is_valid(broken))
     assert "iban" not in detect("customers.note", f"rekening {broken} t.n.v. Anna", TODAY)
+
+
+def test_the_digits_inside_an_iban_are_not_a_bsn():
+    # NL20 INGB 0001 2345 67: "000123456" passes the eleven-test, but belongs to the IBAN.
+    assert detect("customers.iban", "NL20INGB0001234567", TODAY) == ["iban"]
+    assert detect("orders.code", "A111222333", TODAY) == []
