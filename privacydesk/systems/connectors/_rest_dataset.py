@@ -239,6 +239,12 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
     keep_reason = reader.text("keep_reason", "")
     if erase == "keep" and not keep_reason:
         reader.fail("keep_reason", "is required when erase is keep (the reason staff read)")
+    anonymise = reader.string_mapping("anonymise")
+    for name in anonymise:
+        if not re.match(r"^[A-Za-z_][\w-]*$", name):
+            reader.fail(f"anonymise.{name}", "must name a field of the record itself")
+    if erase == "anonymise" and not anonymise and not text:
+        reader.fail("anonymise", "is required when erase is anonymise and there is no text")
     correct = reader.strings("correct", path=True)
     for path in correct:
         if "[]" in path:
@@ -251,7 +257,7 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
         envelope=reader.text("envelope", ""), key=reader.text("key", "id", path=True),
         dated=reader.text("dated", "", path=True), fields=fields, identities=identities,
         filters=filters, text=text, writers=writers, owner=owner, erase=erase,
-        keep_reason=keep_reason, anonymise=reader.string_mapping("anonymise"),
+        keep_reason=keep_reason, anonymise=anonymise,
         correct=correct)
 
 

@@ -292,13 +292,26 @@ class RestConnector:
                 outcomes.append(Outcome(self.system_id, record.locator, "kept",
                                         resource.keep_reason))
             else:
-                if resource.anonymise:
-                    body: dict[str, Any] = dict(resource.anonymise)
-                    if resource.envelope:
-                        body = {resource.envelope: body}
-                    self._http.request("PUT", self._item_path(resource, key), None, body)
+                self._anonymise(resource, key)
                 outcomes.append(self._scrub(resource, key, record, needles))
         return outcomes
+
+    def _anonymise(self, resource: Resource, key: str) -> None:
+        """Overwrite her identifying fields with the dataset's values; a value may name the
+        record's own fields ("verwijderd-{id}@invalid.example"): a system that wants a unique
+        e-mail address or a required name gets one that is no longer hers."""
+        if not resource.anonymise:
+            return
+        document = self._fetch(resource, key)
+        if document is None:
+            return
+        body: dict[str, Any] = {name: fill(value, document) if "{" in value else value
+                                for name, value in resource.anonymise.items()}
+        if any(value is None for value in body.values()):
+            raise ConnectorError("misdeclared", f"{self.system_id}: resources {resource.id}: "
+                                 "an anonymise value names a field the record does not have")
+        self._http.request("PUT", self._item_path(resource, key), None,
+                           {resource.envelope: body} if resource.envelope else body)
 
     def _scrub(self, resource: Resource, key: str, record: Record,
                needles: Needles) -> Outcome:

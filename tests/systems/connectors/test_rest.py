@@ -325,6 +325,36 @@ def test_erasing_her_twice_changes_nothing_more(desk: Desk) -> None:
     assert connector.find(ANNA) == []
 
 
+def test_a_declaration_that_anonymises_users_and_keeps_tickets(desk: Desk) -> None:
+    """Another company's choice: the account stays (locked, without her name, login or
+    address: Redmine requires all three and a unique address), her tickets are archive-only."""
+    reason = "R3: tickets blijven twee jaar na het einde van de overeenkomst"
+    dataset = copy.deepcopy(DATASET)
+    users, issues = dataset["resources"]
+    users.update(erase="anonymise", anonymise={
+        "login": "verwijderd-{id}", "firstname": "Verwijderd", "lastname": "Verwijderd",
+        "mail": "verwijderd-{id}@invalid.example", "status": "3"})
+    issues.update(erase="keep", keep_reason=reason)
+    connector = desk.connector(dataset=dataset)
+
+    outcomes = {o.locator: o for o in connector.erase(connector.find(ANNA), ANNA)}
+
+    assert outcomes[f"users/{desk.users['anna']}"].action == "anonymised"
+    kept = outcomes[f"issues/{desk.tickets['anna_printer']}"]
+    assert (kept.action, kept.detail) == ("kept", reason)
+    assert outcomes[f"issues/{desk.tickets['eva_vpn']}"].action == "anonymised"
+    user = desk.user("anna") or {}
+    assert (user["login"], user["firstname"], user["lastname"], user["mail"]) == (
+        f"verwijderd-{user['id']}", "Verwijderd", "Verwijderd",
+        f"verwijderd-{user['id']}@invalid.example")
+    assert user["status"] == 3
+    # The re-search finds only what was kept, by the text in it.
+    left = {r.locator for r in connector.find(ANNA)}
+    assert left == {f"issues/{desk.tickets['anna_printer']}",
+                    f"issues/{desk.tickets['anna_mail']}"}
+    assert desk.user("eva") is not None and desk.issue("bram_offer") is not None
+
+
 # --- failure modes --------------------------------------------------------------------------
 
 def test_a_system_that_is_down_is_unreachable(redmine: Redmine) -> None:  # noqa: F811
