@@ -17,6 +17,7 @@ urlpatterns = [
     path("requests/", include("privacydesk.requests.public_urls")),
     path("staff/disclosures/", include("privacydesk.disclosure.urls")),
     path("staff/jobs/", include("privacydesk.jobs.urls")),
+    path("staff/systems/", include("privacydesk.systems.urls")),
     path("staff/ropa/", include("privacydesk.ropa.urls")),
     path("consent/", include("privacydesk.disclosure.public_urls")),
     path("staff/", include("privacydesk.staff.urls")),

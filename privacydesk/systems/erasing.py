@@ -39,11 +39,21 @@ RETRY_AFTER = timedelta(minutes=1)
 settled: list[Callable[[str], None]] = []
 
 
-def plan(*, request_uid: UUID | str, request_ref: str, person_ref: str, subject: Subject,
-         deadline: datetime | None, actor: str) -> list[SystemTask]:
+def plan(*, request_uid: UUID | str, request_ref: str, person_ref: str,
+         subject: Callable[[], Subject], deadline: datetime | None,
+         actor: str) -> list[SystemTask]:
     """Write the erase task of every declared system but the register (call inside the
-    register erasure's transaction); hand the queued ones to the queue after commit."""
+    register erasure's transaction); hand the queued ones to the queue after commit.
+    `subject` reads the person's Subject (an audited read), once, only when a system
+    is connected or manual."""
     now = timezone.now()
+    read: list[Subject] = []
+
+    def the_subject() -> Subject:
+        if not read:
+            read.append(subject())
+        return read[0]
+
     written: list[SystemTask] = []
     for system in declared.systems():
         reached = system.reached()
@@ -60,10 +70,10 @@ def plan(*, request_uid: UUID | str, request_ref: str, person_ref: str, subject:
             task.status = SystemTask.NOT_CONNECTED
         elif reached == declared.MANUAL:
             task.status, task.deadline = SystemTask.MANUAL, deadline
-            tasks.seal_subject(task, subject)   # the owner's page shows whom to erase
+            tasks.seal_subject(task, the_subject())   # the owner's page shows whom to erase
         else:
             task.status, task.deadline = SystemTask.QUEUED, deadline
-            tasks.seal_subject(task, subject)
+            tasks.seal_subject(task, the_subject())
         task.updated_at = now
         task.save()
         written.append(task)
@@ -111,9 +121,14 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         actions: dict[str, int] = {}
         for outcome in outcomes:
             actions[outcome.action] = actions.get(outcome.action, 0) + 1
-        left = connector.find(subject)   # the re-search (Rt3): must find nothing
+        # The re-search (Rt3): nothing erasable may be found; what the law keeps there
+        # (an invoice, R3) is found again and counted as kept, not as left.
+        kept = {o.locator for o in outcomes if o.action == "kept"}
+        left = [r for r in connector.find(subject) if r.locator not in kept]
+        reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail})
         return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
-                "kept": actions.get("kept", 0), "remaining": len(left), "actions": actions}
+                "kept": len(kept), "remaining": len(left), "actions": actions,
+                "reason": "; ".join(reasons)[:200]}
 
     answer = calls.guarded(system, erase)
     now = timezone.now()
@@ -124,6 +139,8 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         task.found, task.done, task.kept = answer["found"], answer["done"], answer["kept"]
         task.remaining, task.researched_at = answer["remaining"], now
         task.detail = {**task.detail, "actions": answer["actions"]}
+        if answer.get("reason"):
+            task.detail["reason"] = answer["reason"]
         if system.archive_only:
             task.status, task.error_kind, task.error = SystemTask.KEPT, "", ""
             task.detail["reason"] = system.retention or "archive_only"

@@ -10,6 +10,7 @@ or staff record why the answer goes without it (`tasks.resolve`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -50,14 +51,16 @@ def searchable() -> list[Declared]:
 
 
 def search_for_request(*, request_uid: UUID | str, request_ref: str, person_ref: str,
-                       subject: Subject, export: bool, deadline: datetime | None,
-                       actor: str) -> list[Section]:
-    """Search every declared system for `subject` for one request; see the module doc.
-    `export`: also fetch each system's export files (portability)."""
+                       subject: Callable[[], Subject], export: bool,
+                       deadline: datetime | None, actor: str) -> list[Section]:
+    """Search every declared system for the person for one request; see the module doc.
+    `subject`: reads the person's Subject (an audited read), called only when a connected
+    system is to be searched. `export`: also fetch each system's export files (Rt4)."""
     action = SystemTask.EXPORT if export else SystemTask.FIND
     systems = searchable()
     connected = [s for s in systems if s.reached() == declared.CONNECTED]
-    answers = {a.system.id: a for a in calls.search(connected, subject, export=export)}
+    answers = ({a.system.id: a for a in calls.search(connected, subject(), export=export)}
+               if connected else {})
     now = timezone.now()
     sections: list[Section] = []
     with transaction.atomic():
