@@ -169,6 +169,19 @@ class LdapConnector:
             search_filter, scope, attributes=list(attributes), paged_size=_PAGE,
             time_limit=max(1, int(self._timeout)), generator=False))
 
+    def _pages(self, session: Session, base: str, scope: str) -> Iterator[_Entry]:
+        """Every entry under `base` with its user attributes, a page at a time, so that a
+        caller who has enough stops reading (the scan's sample of a large directory)."""
+        pages = session.call(f"search under {base}",
+                             session.connection.extend.standard.paged_search, base,
+                             "(objectClass=*)", scope, attributes=["*"], paged_size=_PAGE,
+                             time_limit=max(1, int(self._timeout)), generator=True)
+        while True:
+            item = session.call(f"search under {base}", next, pages, None)
+            if item is None:
+                return
+            yield from _entries([item])
+
     def _read(self, session: Session, dn: str, attributes: Sequence[str]) -> _Entry | None:
         """The entry at `dn`, or None when it is not (or no longer) there."""
         try:
@@ -506,8 +519,7 @@ class LdapConnector:
         with open_session(self.system_id, self._address, self._timeout) as session:
             seen: set[tuple[tuple[str, str], ...]] = set()
             for base, dn in self._bases:
-                for entry in self._search(session, dn, "(objectClass=*)", self._scope(base),
-                                          ["*"]):
+                for entry in self._pages(session, dn, self._scope(base)):
                     key = _normal(entry.dn)
                     if key in seen:
                         continue
