@@ -92,9 +92,20 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
             # C3..C5: the policy's retention decision says which rows outlive the role.
             wrong_role = without.filter(pk__in=_not_kept(model, key, without, day))
         else:
-            # A legally required record of someone who HELD a role may outlive it (R3).
-            wrong_role = (without.annotate(_ended=Exists(ended))
-                          .exclude(Q(legal_basis=LEGAL_OBLIGATION) & Q(_ended=True)))
+            # Someone whose roles have all ended is no outsider: the retention rules keep
+            # their data to a date (R1..R3: the agreement's years, the contact period, a
+            # legal record's own period). Only rows past that date fail here, judged as the
+            # plan and the sweep judge them; rows of someone who never held a role (S1:
+            # an outsider) always fail.
+            former = without.annotate(_ended=Exists(ended))
+            wrong_role = former.filter(_ended=False)
+            overdue = qs.filter(pk__in=_past_due(key, former.filter(_ended=True), day))
+            n = overdue.count()
+            if n:
+                failures.append(f"{key}: {plural(n, 'row')} held past the retention date for "
+                                f"a person whose roles of {', '.join(sorted(allowed))} "
+                                f"ended ({promise}, R1)")
+                failures += per_person(overdue, f"{key} row(s) past their date")
         n = wrong_role.count()
         if n:
             failures.append(f"{key}: {plural(n, 'row')} held for a person without an active "
@@ -116,6 +127,25 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
                 if n:
                     failures.append(f"{key}: {plural(n, 'row')} stored without encryption")
     return failures, total
+
+
+def _past_due(key: str, rows_of_former: QuerySet, day: date) -> list[int]:
+    """The ids among `rows_of_former` (rows of a general category of people whose roles
+    have all ended) whose retention date (`Policy.retention_decision`, legal holds
+    included) lies before `day`: the daily sweep should have deleted them."""
+    from privacydesk.retention.facts import facts_for_people, row_facts
+
+    policy = get_policy()
+    rows = list(rows_of_former.order_by().values_list(
+        "id", "person_id", "agreement_id", "created_at", "purpose", "legal_basis"))
+    facts = facts_for_people({pid for _, pid, *_ in rows})
+    bad = []
+    for pk, pid, agreement_id, created_at, purpose, basis in rows:
+        due = policy.retention_decision(key, purpose, basis,
+                                        row_facts(agreement_id, created_at, facts[pid])).date
+        if due is not None and due < day:
+            bad.append(pk)
+    return bad
 
 
 def _not_kept(model: type[Datum], key: str, without: QuerySet, day: date) -> list[int]:

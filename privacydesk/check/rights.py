@@ -7,7 +7,7 @@ their reference (VZ-…) and persons by ref, never by the requester's name or ad
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
@@ -19,10 +19,16 @@ from privacydesk.check.common import job_stopped, plural
 from privacydesk.check.identity import controller_gaps
 from privacydesk.check.registry import WARN, CheckResult, check, result, verdict
 from privacydesk.check.runner import need_app
+from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.requests.kinds import REQUEST_KINDS
 
 LEGAL_OBLIGATION = "legal_obligation"
+
+#: How long after it was given a late answer fails Rt6 (see `request_deadlines`).
+LATE_ANSWER_WINDOW = timedelta(days=30)
+#: How long after it was given a late answer is still listed once the line passes again.
+LATE_ANSWER_LISTED = timedelta(days=365)
 
 
 def _requests():  # type: ignore[no-untyped-def]
@@ -43,6 +49,13 @@ def _answered_unrecorded(kind: str) -> list[str]:
 
 def _ref(uid: UUID) -> str:
     return f"VZ-{uid.hex[:8].upper()}"
+
+
+def _late(uid: UUID, at: datetime, due: datetime) -> str:
+    """Which request was answered late and when, on the controller's calendar."""
+    days = math.ceil((at - due) / timedelta(days=1))
+    return (f"request {_ref(uid)} answered on {clock.day_of(at).isoformat()}, "
+            f"{days} day(s) after its deadline of {clock.day_of(due).isoformat()}")
 
 
 def _no_data_held(answered: QuerySet) -> tuple[QuerySet, list[str]]:
@@ -225,7 +238,17 @@ def _closed_unanswered(models, qs: QuerySet, history  # type: ignore[no-untyped-
 def request_deadlines() -> CheckResult:
     """Every request, open or finished: none open past its deadline, none answered after
     it, no deadline moved, every kind change of a request explained, and no request closed
-    without an answer unless a reason is recorded (then listed: warn at most)."""
+    without an answer unless a reason is recorded (then listed: warn at most).
+
+    A late answer fails for `LATE_ANSWER_WINDOW` (30 days) after it was given, naming the
+    request, the day it was answered and its deadline (the controller's calendar), and the
+    day the line passes again; afterwards it is listed (info) for a year. Why a window:
+    the line says whether the promise holds now. A late answer broke it and cannot be
+    undone — it must be seen and its cause fixed, and 30 days spans the privacy officer's
+    monthly review and the legal month (Art. 12(3)) — but a line that stays red for ever
+    after one slip gets ignored, and then hides the next late or overdue request, which is
+    what it exists to show. The record itself stays (Art. 5(2)): the request, its moments
+    and the listing."""
     models = _requests()
     now = timezone.now()
     days = get_policy().requests.deadline_days
@@ -238,11 +261,17 @@ def request_deadlines() -> CheckResult:
     if moved:
         failures.append(f"{plural(moved, 'request')} with a deadline later than {days} days "
                         "after receipt")
-    # A late answer broke the promise even though the request is finished now.
-    late = qs.filter(answered_at__gt=F("statement_deadline"))
-    failures += [f"request {_ref(uid)} answered {math.ceil((at - due) / timedelta(days=1))} "
-                 "day(s) after its deadline" for uid, at, due in late.values_list(
+    # A late answer broke the promise even though the request is finished now: it fails
+    # for a window, then is listed (see the docstring).
+    late = qs.filter(answered_at__gt=F("statement_deadline")).order_by("-answered_at")
+    recent = late.filter(answered_at__gte=now - LATE_ANSWER_WINDOW)
+    failures += [_late(uid, at, due) + f"; this line passes again on "
+                 f"{clock.day_of(at + LATE_ANSWER_WINDOW).isoformat()}"
+                 for uid, at, due in recent.values_list(
                      "uid", "answered_at", "statement_deadline")[:25]]
+    earlier = list(late.filter(answered_at__lt=now - LATE_ANSWER_WINDOW,
+                               answered_at__gte=now - LATE_ANSWER_LISTED)
+                   .values_list("uid", "answered_at", "statement_deadline")[:25])
     history = _kind_history(models)
     unexplained = [(pk, old, new) for pk, changes in history.items()
                    for old, new, why in changes if old in REQUEST_KINDS and not why]
@@ -265,6 +294,8 @@ def request_deadlines() -> CheckResult:
             f"{plural(retyped, 'request')} re-typed, each with a reason",
             f"{plural(quiet, 'message')} that {'was' if quiet == 1 else 'were'} no request, "
             "closed with a reason"]
+    info += [_late(uid, at, due) + f" (more than {LATE_ANSWER_WINDOW.days} days ago)"
+             for uid, at, due in earlier]
     if not failures and warnings:
         closed = plural(len(warnings), "request")
         return result("Rt6", WARN, f"no request overdue or late; {closed} closed without an "
