@@ -51,8 +51,14 @@ class ColumnSpec:
 
     @property
     def personal(self) -> bool:
-        """Whether erasure empties this column (it holds a category of personal data)."""
+        """Whether the column holds a category of personal data (the Record's categories)."""
         return self.category != "none"
+
+    @property
+    def emptied(self) -> bool:
+        """Whether erasure empties this column: personal data, or an identity (a customer
+        number of category "none" would otherwise still find her after the erasure)."""
+        return (self.personal or bool(self.identity)) and not self.references
 
 
 @dataclass(frozen=True)
@@ -195,7 +201,7 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
                                       "no row of it could be found for a person")
     for column in spec.key:
         col = columns.get(column)
-        if col is not None and col.personal and erase in ("null", "anonymise"):
+        if col is not None and col.emptied and erase in ("null", "anonymise"):
             raise _fail(system_id, f"{where}.columns.{column}",
                         "a key column cannot be emptied; use erase = 'delete' or 'archive_only'")
     return spec
@@ -258,7 +264,7 @@ def check_against(system_id: str, dataset: Dataset,
                             f"column {parent}.{parent_column} does not exist")
         for column in spec.columns.values():
             facts = columns[column.name]
-            if not column.personal or column.name in spec.key or column.references:
+            if not column.emptied or column.name in spec.key:
                 continue
             if spec.erase == "null" and not facts.nullable:
                 raise _fail(system_id, f"{where}.columns.{column.name}",

@@ -411,7 +411,7 @@ class SqlConnector:
         values: dict[str, Any] = {}
         key_text = ",".join(str(k) for k in key)
         for column in spec.columns.values():
-            if not column.personal or column.name in spec.key or column.references:
+            if not column.emptied or column.name in spec.key:
                 continue
             if row[column.name] is None:
                 continue

@@ -10,12 +10,14 @@ import csv
 import io
 import json
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+from privacydesk.policy.loader import get_default_policy_path, load_policy
 from privacydesk.systems.connector import Connection, ConnectorError, Subject
 from privacydesk.systems.connectors import sql
 from tests.systems.servers.sql import (  # noqa: F401 - the fixtures are used by name
@@ -23,6 +25,7 @@ from tests.systems.servers.sql import (  # noqa: F401 - the fixtures are used by
     BRAM,
     NOORD,
     Crm,
+    accounting_fixture,
     crm_fixture,
     mariadb_fixture,
     postgres_fixture,
@@ -276,3 +279,47 @@ def test_the_scan_samples_every_table_including_undeclared_ones(crm):
     assert ("orders.product", "Laptop") in seen       # undeclared: a scan must see it (C2)
     assert ("notes.body", "Bram Bakker wil een demo.") in seen
     assert len([s for s in connector(crm).sample(1) if s.where == "customers.name"]) == 1
+
+
+def test_a_statement_that_waits_too_long_times_out(crm):
+    # Another session holds her table locked: the connector gives up after its timeout
+    # instead of hanging the erasure's task (#16.2 "slow").
+    lock = ("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE" if crm.engine_name == "postgresql"
+            else "LOCK TABLES customers WRITE")
+    with crm.engine.connect() as holder:
+        holder.execute(text(lock))   # PostgreSQL: held until the transaction ends
+        with pytest.raises(ConnectorError) as slow:
+            connector(crm, timeout=1.0).find(ANNA_SUBJECT)
+        holder.rollback()
+        if crm.engine_name == "mariadb":
+            holder.execute(text("UNLOCK TABLES"))
+    assert slow.value.kind == "timeout"
+    assert crm.password not in str(slow.value)
+
+
+# -- the InFactor default --------------------------------------------------------------------
+
+def test_the_default_policys_accounting_dataset_erases_anna_and_keeps_her_invoice(accounting):
+    declared = load_policy(get_default_policy_path()).system("accounting")
+    assert declared.connector == "sql"
+    accounting_connector = sql.connect(Connection(
+        "accounting", accounting.url, accounting.dataset(declared.dataset), declared.hosts))
+    accounting_connector.ping()
+    anna = Subject(name="Anna de Vries", emails=("anna@example.nl",),
+                   ids={"customer_number": ("K-1001",)})
+    found = by_locator(accounting_connector.find(anna))
+    assert found.keys() == {"customers/1", "invoices/1"}
+    assert set(found["customers/1"].matched_by) == {"customer_number", "email", "name"}
+    assert found["customers/1"].categories == ("address", "email", "financial", "names",
+                                               "phone")
+    outcomes = {o.locator: (o.action, o.detail)
+                for o in accounting_connector.erase(list(found.values()), anna)}
+    assert outcomes["invoices/1"] == ("kept", "art. 52 AWR: fiscal records are kept seven "
+                                              "years")
+    assert outcomes["customers/1"][0] == "anonymised"
+    row = accounting.row("customers", ANNA)
+    assert (row["name"], row["email"], row["customer_number"], row["iban"]) == (
+        "[verwijderd]", None, None, None)
+    assert accounting.row("invoices", 1)["amount"] == Decimal("120.00")   # R3: kept
+    assert accounting_connector.find(anna) == []                          # the re-search
+    assert accounting.row("customers", BRAM)["name"] == "Bram Bakker"

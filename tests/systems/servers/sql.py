@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -248,6 +248,44 @@ CRM_ROWS: dict[str, list[dict[str, Any]]] = {
 }
 
 
+def accounting_schema() -> MetaData:
+    """The accounting database the default policy declares
+    (privacydesk/policy/default/systems/accounting.toml): customers and their invoices."""
+    metadata = MetaData()
+    Table("customers", metadata,
+          Column("id", Integer, primary_key=True, autoincrement=False),
+          Column("customer_number", String(20), unique=True),
+          Column("name", String(100), nullable=False),
+          Column("email", String(200)),
+          Column("phone", String(40)),
+          Column("street", String(200)),
+          Column("iban", String(34)))
+    Table("invoices", metadata,
+          Column("id", Integer, primary_key=True, autoincrement=False),
+          Column("customer_id", Integer, ForeignKey("customers.id"), nullable=False),
+          Column("amount", Numeric(10, 2), nullable=False),
+          Column("invoice_date", Date, nullable=False))
+    return metadata
+
+
+def seed_accounting(engine: Engine) -> None:
+    metadata = accounting_schema()
+    metadata.create_all(engine)
+    tables = metadata.tables
+    with engine.begin() as conn:
+        conn.execute(tables["customers"].insert(), [
+            {"id": ANNA, "customer_number": "K-1001", "name": "Anna de Vries",
+             "email": "anna@example.nl", "phone": "06-12345678",
+             "street": "Grote Markt 12, 9712 AB Groningen", "iban": "NL91ABNA0417164300"},
+            {"id": BRAM, "customer_number": "K-1002", "name": "Bram Bakker",
+             "email": "bram@example.nl", "phone": None, "street": None, "iban": None}])
+        conn.execute(tables["invoices"].insert(), [
+            {"id": 1, "customer_id": ANNA, "amount": Decimal("120.00"),
+             "invoice_date": date(2024, 4, 1)},
+            {"id": 2, "customer_id": BRAM, "amount": Decimal("80.00"),
+             "invoice_date": date(2025, 2, 1)}])
+
+
 def seed(engine: Engine) -> None:
     metadata = crm_schema()
     metadata.create_all(engine)
@@ -307,7 +345,8 @@ def postgres_fixture() -> Iterator[PostgresDatabase]:
 
 
 @contextmanager
-def postgres_crm(database: PostgresDatabase) -> Iterator[Crm]:
+def postgres_crm(database: PostgresDatabase,
+                 seeder: Callable[[Engine], None] = seed) -> Iterator[Crm]:
     """A fresh CRM in a schema of its own (creating a database per test takes a second; a
     schema, milliseconds). The dataset names the schema (`schema = ...`)."""
     schema = "crm_" + uuid.uuid4().hex[:16]
@@ -320,7 +359,7 @@ def postgres_crm(database: PostgresDatabase) -> Iterator[Crm]:
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        seed(engine)
+        seeder(engine)
         yield Crm("postgresql", url, password, engine, schema)
     finally:
         with engine.begin() as conn:
@@ -329,7 +368,8 @@ def postgres_crm(database: PostgresDatabase) -> Iterator[Crm]:
 
 
 @contextmanager
-def mariadb_crm(server: MariaDB) -> Iterator[Crm]:
+def mariadb_crm(server: MariaDB,
+                seeder: Callable[[Engine], None] = seed) -> Iterator[Crm]:
     name = "crm_" + uuid.uuid4().hex[:16]
     admin = server.admin()
     with admin.begin() as conn:
@@ -337,7 +377,7 @@ def mariadb_crm(server: MariaDB) -> Iterator[Crm]:
     url = server.url(name)
     engine = create_engine(url, poolclass=NullPool)
     try:
-        seed(engine)
+        seeder(engine)
         yield Crm("mariadb", url, server.password, engine)
     finally:
         engine.dispose()
@@ -355,6 +395,17 @@ def crm_fixture(request: pytest.FixtureRequest) -> Iterator[Crm]:
             yield database
     else:
         with mariadb_crm(request.getfixturevalue("mariadb")) as database:
+            yield database
+
+
+@pytest.fixture(params=["postgresql", "mariadb"], name="accounting")
+def accounting_fixture(request: pytest.FixtureRequest) -> Iterator[Crm]:
+    """The default policy's accounting database, seeded, on each engine in turn."""
+    if request.param == "postgresql":
+        with postgres_crm(request.getfixturevalue("postgres"), seed_accounting) as database:
+            yield database
+    else:
+        with mariadb_crm(request.getfixturevalue("mariadb"), seed_accounting) as database:
             yield database
 
 
