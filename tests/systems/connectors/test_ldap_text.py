@@ -1,0 +1,84 @@
+"""How the LDAP connector recognises a person in attribute values and writes LDIF (#16.2,
+Rt3, Rt4): plain Python, no directory needed."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from privacydesk.systems.connector import Subject
+from privacydesk.systems.connectors import _ldap_ldif as ldif
+from privacydesk.systems.connectors import _ldap_text as text
+
+ANNA = Subject(name="Anna de Vries", emails=("anna@example.nl",), phones=("+31612345678",))
+
+
+@pytest.mark.parametrize("written", [
+    "bel 06-12345678", "bel +31 6 12345678", "bel 0031 6 1234 5678", "bel 06 1234 5678",
+    "bel (06) 12345678", "bel +31 (0)6 12345678",
+])
+def test_annas_number_is_recognised_however_it_is_written(written: str) -> None:
+    assert text.mentions(written, ANNA, "NL") == ("phone",)
+    assert text.scrub(written, ANNA, "NL", "[verwijderd]") == "bel [verwijderd]"
+
+
+@pytest.mark.parametrize("unrelated", [
+    "Hanna de Vriesland belde", "joanna@example.nl schreef", "anna@example.nl.evil.test",
+    "bel 06-12345679", "factuur 2024-00817 betaald",
+])
+def test_what_only_resembles_anna_is_not_her(unrelated: str) -> None:
+    assert text.mentions(unrelated, ANNA, "NL") == ()
+    assert text.scrub(unrelated, ANNA, "NL", "[verwijderd]") == unrelated
+
+
+def test_every_mention_of_anna_in_a_note_is_scrubbed_and_the_rest_stays() -> None:
+    note = ("Overleg met ANNA DE VRIES (anna@example.nl, 06-12345678) over de offerte van "
+            "Bram Bakker; Anna  de Vries belt terug.")
+    assert text.mentions(note, ANNA, "NL") == ("name", "email", "phone")
+    assert text.scrub(note, ANNA, "NL", "[verwijderd]") == (
+        "Overleg met [verwijderd] ([verwijderd], [verwijderd]) over de offerte van "
+        "Bram Bakker; [verwijderd] belt terug.")
+
+
+def test_an_identity_attribute_matches_the_whole_value_only() -> None:
+    assert text.identity_matches("Anna  de vries", "name", ANNA, "NL")
+    assert not text.identity_matches("Anna de Vries-Bakker", "name", ANNA, "NL")
+    assert text.identity_matches("ANNA@EXAMPLE.NL", "email", ANNA, "NL")
+    assert not text.identity_matches("anna@example.nl", "name", Subject(), "NL")
+
+
+def test_filters_escape_what_ldap_would_read_as_syntax() -> None:
+    olaf = Subject(name="Olaf (*)", emails=("o*f@example.nl",))
+    assert text.identity_filter("cn", "name", olaf) == [r"(cn=Olaf \28\2a\29)"]
+    assert text.text_filter("description", olaf)[1] == r"(description=*o\2af@example.nl*)"
+
+
+def test_ldif_writes_safe_values_plainly_and_the_rest_base64_folded_at_76() -> None:
+    long_note = "Notitie " * 20
+    block = ldif.entry("uid=eva,ou=contacts,dc=infactor,dc=test", [
+        ("cn", ["Eva Visser"]), ("description", [" begint met een spatie", long_note.strip()]),
+        ("sn", ["Müller"]), ("jpegPhoto", [b"\xff\xd8\xff"])])
+    lines = block.split("\n")
+    assert lines[0] == "dn: uid=eva,ou=contacts,dc=infactor,dc=test"
+    assert "cn: Eva Visser" in lines
+    assert f"description:: {base64.b64encode(b' begint met een spatie').decode()}" in lines
+    assert f"sn:: {base64.b64encode('Müller'.encode()).decode()}" in lines
+    assert "jpegPhoto:: /9j/" in lines
+    assert all(len(line) <= 76 for line in lines)
+    # Unfolding (a line break and one space removed) gives the value back.
+    unfolded = block.replace("\n ", "")
+    assert f"description: {long_note.strip()}" in unfolded.split("\n")
+    assert block.endswith("\n\n")
+
+
+@given(st.text(min_size=1, max_size=300))
+def test_any_value_survives_the_ldif_round_trip(value: str) -> None:
+    block = ldif.entry("cn=x", [("description", [value])])
+    line = block.replace("\n ", "").split("\n")[1]
+    if line.startswith("description:: "):
+        assert base64.b64decode(line[len("description:: "):]).decode("utf-8") == value
+    else:
+        assert line == f"description: {value}"
