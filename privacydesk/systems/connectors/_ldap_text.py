@@ -19,7 +19,9 @@ from privacydesk.systems.connector import Subject
 
 def _name_pattern(name: str) -> re.Pattern[str] | None:
     words = name.split()
-    if not words:
+    # A single word ("Olaf") in free text is as likely someone else: a mention needs the
+    # name as the register knows it, first and last.
+    if len(words) < 2:
         return None
     # Word boundaries so that "Anna de Vries" is not found inside "Hanna de Vriesland"; any
     # run of spaces between the words, any case.
@@ -112,7 +114,7 @@ def identity_filter(attribute: str, kind: str, subject: Subject) -> list[str]:
 def text_filter(attribute: str, subject: Subject) -> list[str]:
     """LDAP filter parts that select entries whose free-text `attribute` may name the subject."""
     parts = []
-    if subject.name.split():
+    if len(subject.name.split()) >= 2:
         parts.append(_substring_filter(attribute, " ".join(subject.name.split())))
     parts += [_substring_filter(attribute, e) for e in subject.emails]
     parts += [f for f in (_phone_filter(attribute, p) for p in subject.phones) if f]

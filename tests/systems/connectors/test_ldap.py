@@ -206,6 +206,17 @@ def test_correct_replaces_an_attribute_named_by_attribute_or_by_identity(
     assert (entry["mail"], entry["employeenumber"]) == (["c.jansen@infactor.nl"], ["E-070"])
 
 
+def test_correcting_to_nothing_removes_the_attribute(tree: Tree,
+                                                     people: dict[str, str]) -> None:
+    connector = directory(tree)
+    carla = connector.find(CARLA)[0]
+    outcome = connector.correct(carla, "telephoneNumber", "")
+    assert (outcome.action, outcome.detail) == ("corrected", "telephoneNumber removed")
+    entry = tree.entry(people["carla"])
+    assert entry is not None and "telephonenumber" not in entry
+    assert entry["mobile"] == ["06-23456789"]
+
+
 def test_correcting_the_naming_attribute_renames_the_entry(tree: Tree,
                                                           people: dict[str, str]) -> None:
     connector = directory(tree)
@@ -293,6 +304,45 @@ def test_erasing_carla_moves_her_entry_to_former_staff_disabled(
     # Daan, in the same place, is untouched.
     assert [r.matched_by for r in connector.find(DAAN)] == [
         ("email", "phone", "name", "employee_number")]
+
+
+def test_disabling_keeps_what_the_schema_requires_and_empties_what_names_the_person(
+        tree: Tree, people: dict[str, str]) -> None:
+    # A POSIX account requires uidNumber, gidNumber and homeDirectory; the dataset declares
+    # homeDirectory personal (it holds the login name), so it gets the placeholder; the
+    # numbers are no one's personal data and stay, or the schema would refuse the entry.
+    dataset = copy.deepcopy(DATASET)
+    dataset["attributes"]["homeDirectory"] = {"category": "names"}
+    dn = tree.add("uid=fjansen,ou=people", ["inetOrgPerson", "posixAccount"], {
+        "cn": "Femke Jansen", "sn": "Jansen", "uid": "fjansen", "uidNumber": "1042",
+        "gidNumber": "100", "homeDirectory": "/home/fjansen", "loginShell": "/bin/bash",
+        "mail": "femke@infactor.nl", "employeeNumber": "E-042"})
+    connector = directory(tree, dataset)
+    femke = Subject(name="Femke Jansen", emails=("femke@infactor.nl",))
+    outcomes = connector.erase(connector.find(femke), femke)
+    assert [(o.locator, o.action) for o in outcomes] == [(dn, "disabled")]
+    [moved] = [d for d in tree.dns("ou=former") if d != people["daan"]]
+    entry = tree.entry(moved)
+    assert entry is not None
+    assert {k: entry[k] for k in ("uidnumber", "gidnumber", "homedirectory", "cn", "sn")} == {
+        "uidnumber": ["1042"], "gidnumber": ["100"], "homedirectory": ["[verwijderd]"],
+        "cn": ["[verwijderd]"], "sn": ["[verwijderd]"]}
+    assert "loginshell" not in entry and "mail" not in entry
+    assert _erasable(connector.find(femke)) == []
+
+
+def test_an_erasure_interrupted_after_the_move_is_finished_by_the_retry(
+        tree: Tree, people: dict[str, str]) -> None:
+    # What the first attempt did before the directory went away: Carla moved to former staff
+    # under a name that no longer names her, nothing stripped yet.
+    with tree.admin() as admin:
+        admin.modify_dn(people["carla"], "uid=verwijderd-onderbroken",
+                        new_superior=f"ou=former,{tree.base}")
+    connector = directory(tree)
+    found = connector.find(CARLA)
+    assert [r.kind for r in found] == ["oud-medewerker"]
+    assert [o.action for o in connector.erase(found, CARLA)] == ["disabled"]
+    assert _erasable(connector.find(CARLA)) == []
 
 
 def test_a_base_declared_archive_only_keeps_its_entries_with_the_reason(

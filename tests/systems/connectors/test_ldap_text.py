@@ -82,3 +82,11 @@ def test_any_value_survives_the_ldif_round_trip(value: str) -> None:
         assert base64.b64decode(line[len("description:: "):]).decode("utf-8") == value
     else:
         assert line == f"description: {value}"
+
+
+def test_a_single_word_name_is_no_mention_in_free_text() -> None:
+    olaf = Subject(name="Olaf")
+    assert text.mentions("Olaf belde over de storing", olaf, "NL") == ()
+    assert text.text_filter("description", olaf) == []
+    # As an identity attribute's whole value it still is his name.
+    assert text.identity_matches("olaf", "name", olaf, "NL")
