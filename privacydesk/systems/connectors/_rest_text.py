@@ -53,7 +53,7 @@ class Needles:
         words = subject.name.split()
         self._name_re = (re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words)
                                     + r"(?!\w)", re.IGNORECASE) if words else None)
-        self._email_re = [re.compile(r"(?<![\w.+-])" + re.escape(e) + r"(?![\w-])",
+        self._email_re = [re.compile(r"(?<![\w.+-])" + re.escape(e) + r"(?!\.?[\w-])",
                                      re.IGNORECASE) for e in sorted(self.emails)]
 
     def _e164(self, text: str) -> str:
@@ -62,6 +62,11 @@ class Needles:
         except phonenumbers.NumberParseException:
             return ""
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def empty(self) -> bool:
+        """Whether there is nothing to look for (a subject without any identity)."""
+        return not (self.name or self.emails or self.phones or self.postcodes
+                    or any(self.ids.values()))
 
     def has(self, kind: str) -> bool:
         """Whether the subject has a value of identity `kind` to look for."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -40,6 +41,10 @@ from privacydesk.systems.connectors._rest_text import Needles
 
 #: How much of a value a Record shows (the contract: free text cut to 200 characters).
 _SHOWN = 200
+#: Requests to one system at once while reading records one by one (Redmine's puma answers
+#: four at a time by default); records fetched per chunk of a list.
+_PARALLEL = 4
+_CHUNK = 50
 #: matched_by of a record listed through its owner (her tickets, found by her user's key).
 OWNER = "owner"
 #: matched_by suffix of a record whose free text names the person ("name in text").
@@ -111,20 +116,35 @@ class RestConnector:
                    cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str,
                                                                          Mapping[str, Any]]]:
         """(key, full record) for every item a list query returns; the item endpoint is asked
-        when the dataset declares item parameters (the list lacks e.g. a ticket's notes)."""
+        when the dataset declares item parameters (the list lacks e.g. a ticket's notes),
+        a few records at a time (at most _PARALLEL requests at once to the system)."""
+        chunk: list[tuple[str, Mapping[str, Any]]] = []
         for item in self._http.items(resource.list, resource.items,
                                      {**resource.list_params, **params}):
-            key = self._key(resource, item)
-            locator = f"{resource.id}/{key}"
-            if locator not in cache:
-                if resource.item_params:
-                    document = self._fetch(resource, key)
-                    if document is None:
-                        continue
-                    cache[locator] = document
-                else:
-                    cache[locator] = item
-            yield key, cache[locator]
+            chunk.append((self._key(resource, item), item))
+            if len(chunk) >= _CHUNK:
+                yield from self._complete(resource, chunk, cache)
+                chunk = []
+        yield from self._complete(resource, chunk, cache)
+
+    def _complete(self, resource: Resource, chunk: list[tuple[str, Mapping[str, Any]]],
+                  cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str,
+                                                                        Mapping[str, Any]]]:
+        if not chunk:
+            return
+        missing = [key for key, _item in chunk if f"{resource.id}/{key}" not in cache]
+        if resource.item_params and missing:
+            with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
+                fetched = list(pool.map(lambda key: self._fetch(resource, key), missing))
+            for key, document in zip(missing, fetched, strict=True):
+                if document is not None:  # gone between the list and the item: not hers
+                    cache[f"{resource.id}/{key}"] = document
+        elif not resource.item_params:
+            for key, item in chunk:
+                cache.setdefault(f"{resource.id}/{key}", item)
+        for key, _item in chunk:
+            if f"{resource.id}/{key}" in cache:
+                yield key, cache[f"{resource.id}/{key}"]
 
     def _locate(self, record: Record) -> tuple[Resource, str]:
         resource_id, _, key = record.locator.partition("/")
@@ -149,6 +169,8 @@ class RestConnector:
     def find(self, subject: Subject) -> list[Record]:
         """Every record that is the person, that she owns, or whose free text names her."""
         needles = Needles(subject, self._dataset.phone_region)
+        if needles.empty():
+            return []
         cache: dict[str, Mapping[str, Any]] = {}
         hits: dict[str, _Hit] = {}
 
