@@ -122,7 +122,7 @@ def _attribute_name(system_id: str, key: str, value: Any) -> str:
 def _names(system_id: str, key: str, value: Any, default: Sequence[str] = ()) -> tuple[str, ...]:
     if value is None:
         return tuple(default)
-    if not isinstance(value, list):
+    if not isinstance(value, list | tuple):
         raise _misdeclared(system_id, key, "must be a list of attribute names")
     return tuple(_attribute_name(system_id, f"{key}[{i}]", v) for i, v in enumerate(value))
 
@@ -221,7 +221,8 @@ def parse_dataset(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
         raise _misdeclared(system_id, "(dataset)", "must be a table")
     _unknown(system_id, "", dataset, _TOP_KEYS)
     bases_spec = dataset.get("bases")
-    if not isinstance(bases_spec, list) or not bases_spec:
+    # Lists or tuples: the policy may hand the dataset over frozen.
+    if not isinstance(bases_spec, list | tuple) or not bases_spec:
         raise _misdeclared(system_id, "bases", "must be a non-empty list of [[bases]] tables")
     bases = tuple(_base(system_id, i, spec) for i, spec in enumerate(bases_spec))
     for i, base in enumerate(bases):

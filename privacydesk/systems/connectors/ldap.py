@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -29,6 +29,7 @@ from ldap3.utils.dn import escape_rdn, parse_dn, to_dn
 
 from privacydesk.systems.connector import (
     Connection,
+    Connector,
     ConnectorError,
     Export,
     Outcome,
@@ -555,3 +556,7 @@ def _same_dn(dn: str, target: tuple[tuple[str, str], ...]) -> bool:
         return _normal(dn) == target
     except ldap_errors.LDAPInvalidDnError:
         return False
+
+
+# mypy holds the connector to the contract (#16.2): `registry.connect` returns a Connector.
+_CONTRACT: Callable[[Connection], Connector] = connect

@@ -9,11 +9,13 @@ import copy
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from privacydesk.systems.connector import ConnectorError, Subject
+from privacydesk.systems import registry
+from privacydesk.systems.connector import Connection, ConnectorError, Subject
 from privacydesk.systems.connectors import ldap
 from privacydesk.systems.connectors._ldap_dataset import parse_dataset
 from tests.systems.connectors.ldap_people import (
@@ -101,6 +103,16 @@ def test_a_connection_url_that_is_not_an_ldap_url_is_refused(url: str, rule: str
     assert refused.value.kind == "misdeclared"
     assert rule in str(refused.value)
     assert "secret" not in str(refused.value)
+
+
+def test_the_registry_builds_the_ldap_connector_from_a_frozen_dataset(
+        tree: Tree, people: dict[str, str]) -> None:
+    # The policy hands the dataset over as a read-only mapping (#16.1).
+    frozen = MappingProxyType({**copy.deepcopy(DATASET),
+                               "bases": tuple(copy.deepcopy(DATASET["bases"]))})
+    connector = registry.connect("ldap", Connection("directory", tree.url, frozen,
+                                                    ("127.0.0.1",), 5.0))
+    assert [r.locator for r in connector.find(EVA)] == [people["eva"]]
 
 
 def test_ping_reads_every_declared_base(tree: Tree, people: dict[str, str]) -> None:
