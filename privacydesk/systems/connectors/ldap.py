@@ -286,11 +286,14 @@ class LdapConnector:
             kinds = tuple(dict.fromkeys(k for _, ks in hits for k in ks))
             categories = [next((a.category for a in dataset.with_identity(k)),
                                attribute.category) for k in kinds]
+            # One field per value that names the person ("description", "description 2"),
+            # each cut to 200 characters: the export finds the values again by them.
+            fields = {(attribute.name if i == 0 else f"{attribute.name} {i + 1}"): v[:200]
+                      for i, (v, _) in enumerate(hits)}
             records.append(Record(
                 system=self.system_id, locator=f"{entry.dn}#{attribute.name}",
                 kind=MENTION_KIND, categories=tuple(dict.fromkeys(categories)),
-                fields={attribute.name: _shown([v for v, _ in hits])},
-                matched_by=tuple(f"{k}{_IN_TEXT}" for k in kinds)))
+                fields=fields, matched_by=tuple(f"{k}{_IN_TEXT}" for k in kinds)))
         return records
 
     def export(self, records: Sequence[Record]) -> list[Export]:
@@ -307,8 +310,8 @@ class LdapConnector:
                     entry = self._read(session, dn, [attribute])
                     if entry is None:
                         continue
-                    shown = record.fields.get(attribute, "")
-                    values = [v for v in entry.texts(attribute) if v and v[:200] in shown]
+                    shown = set(record.fields.values())
+                    values = [v for v in entry.texts(attribute) if v[:200] in shown]
                     if values:
                         blocks.append(ldif.entry(entry.dn, [(attribute, values)]))
                     continue

@@ -158,6 +158,22 @@ def test_a_colleagues_note_that_names_anna_is_found_as_a_mention(
     assert len(records) == 2
 
 
+def test_every_value_of_a_note_that_names_anna_is_shown_and_exported_and_no_other(
+        tree: Tree, people: dict[str, str]) -> None:
+    long_note = "Afspraak met Anna de Vries over het onderhoudscontract. " + "Details. " * 30
+    with tree.admin() as admin:
+        admin.modify(people["eva"], {"description": [("MODIFY_REPLACE", [
+            "Collega van Bram Bakker bij de klant", "Belt namens anna@example.nl", long_note])]})
+    connector = directory(tree)
+    [mention] = [r for r in connector.find(ANNA) if r.locator.startswith(people["eva"])]
+    assert mention.fields == {"description": "Belt namens anna@example.nl",
+                              "description 2": long_note[:200]}
+    text = connector.export([mention])[0].data.decode("utf-8").replace("\n ", "")
+    assert "Belt namens anna@example.nl" in text
+    assert long_note.strip() in text or base64.b64encode(long_note.encode()).decode() in text
+    assert "Bram Bakker" not in text
+
+
 def test_carla_is_found_by_her_employee_number_and_her_mobile_in_another_format(
         tree: Tree, people: dict[str, str]) -> None:
     found = directory(tree).find(Subject(phones=("+31623456789",),
