@@ -27,30 +27,38 @@ def totals(results: Sequence[CheckResult]) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in STATUSES}
 
 
-def summary_line(results: Sequence[CheckResult]) -> str:
+def summary_line(results: Sequence[CheckResult], noun: str = "promise") -> str:
     """"32 promises: 20 pass, 5 idle, 1 warn, 0 fail, 6 not-verifiable" — idle (nothing to
-    check yet) is counted apart from pass, so an empty register never reads as proven."""
+    check yet) is counted apart from pass, so an empty register never reads as proven.
+    `noun` "line" for the systems' lines (privacydesk.check.systems)."""
     counts = ", ".join(f"{n} {status}" for status, n in totals(results).items())
-    return f"{len(results)} {'promise' if len(results) == 1 else 'promises'}: {counts}"
+    return f"{len(results)} {noun if len(results) == 1 else noun + 's'}: {counts}"
 
 
-def as_table(results: Sequence[CheckResult]) -> str:
-    """An aligned text table: promise, status, summary; details indented below."""
+def as_table(results: Sequence[CheckResult], noun: str = "promise") -> str:
+    """An aligned text table: promise (or line id), status, summary; details indented."""
     width = max([len(r.promise) for r in results] + [7])
-    lines = [f"{'promise':<{width}}  {'status':<14}  summary",
+    lines = [f"{noun:<{width}}  {'status':<14}  summary",
              f"{'-' * width}  {'-' * 14}  {'-' * 40}"]
     for r in results:
         lines.append(f"{r.promise:<{width}}  {r.status:<14}  {r.summary}")
         lines += [f"{'':<{width}}  {'':<14}    - {d}" for d in r.details]
-    lines.append(f"summary: {summary_line(results)}")
+    lines.append(f"summary: {summary_line(results, noun)}")
     return "\n".join(lines)
 
 
-def as_json(results: Sequence[CheckResult], at: datetime | None = None) -> str:
-    document = {"controller": get_policy().controller.name,
-                "checked_at": (at or timezone.now()).isoformat(),
-                "totals": totals(results), "summary": summary_line(results),
-                "results": [r.as_dict() for r in results]}
+def as_json(results: Sequence[CheckResult], at: datetime | None = None,
+            lines: Sequence[CheckResult] = ()) -> str:
+    """The results; the systems' `lines` (if any) apart under "lines", with their own
+    "lines_totals" and "lines_summary"."""
+    document: dict[str, object] = {
+        "controller": get_policy().controller.name,
+        "checked_at": (at or timezone.now()).isoformat(),
+        "totals": totals(results), "summary": summary_line(results),
+        "results": [r.as_dict() for r in results]}
+    if lines:
+        document.update(lines=[r.as_dict() for r in lines], lines_totals=totals(lines),
+                        lines_summary=summary_line(lines, "line"))
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
@@ -58,7 +66,23 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def as_markdown(results: Sequence[CheckResult], at: datetime | None = None) -> str:
+def as_markdown(results: Sequence[CheckResult], at: datetime | None = None,
+                lines: Sequence[CheckResult] = ()) -> str:
+    """A heading, the summary, a table and the details; the systems' `lines` after it."""
+    text = _markdown(results, at)
+    if not lines:
+        return text
+    out = ["", f"Systems: {summary_line(lines, 'line')}.", "",
+           "| line | status | summary |", "|---|---|---|"]
+    out += [f"| {r.promise} | {r.status} | {_md_cell(r.summary)} |" for r in lines]
+    for r in lines:
+        if r.details:
+            out += ["", f"## {r.promise}: {_md_cell(r.title or r.summary)}", ""]
+            out += [f"- {_md_cell(d)}" for d in r.details]
+    return text + "\n".join(out) + "\n"
+
+
+def _markdown(results: Sequence[CheckResult], at: datetime | None = None) -> str:
     when = (at or timezone.now()).strftime("%Y-%m-%d %H:%M")
     lines = [f"# privacydesk check — {get_policy().controller.name}", "",
              f"Checked at {when}: {summary_line(results)}.", "",
@@ -71,14 +95,18 @@ def as_markdown(results: Sequence[CheckResult], at: datetime | None = None) -> s
     return "\n".join(lines) + "\n"
 
 
-def render(results: Sequence[CheckResult], fmt: str = "table") -> str:
-    """`results` in `fmt` (table | json | md); ValueError for another format."""
+def render(results: Sequence[CheckResult], fmt: str = "table",
+           lines: Sequence[CheckResult] = ()) -> str:
+    """`results` in `fmt` (table | json | md) with the systems' `lines` (#16): in the table
+    before the promises, so the report still ends with the promises' summary line; in JSON
+    and Markdown after them. ValueError for another format."""
     if fmt == "table":
-        return as_table(results)
+        tables = [as_table(lines, "line")] if lines else []
+        return "\n\n".join(tables + ([as_table(results)] if results or not lines else []))
     if fmt == "json":
-        return as_json(results)
+        return as_json(results, lines=lines)
     if fmt == "md":
-        return as_markdown(results)
+        return as_markdown(results, lines=lines)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -89,8 +117,9 @@ def _latin1(text: str) -> str:
 
 
 def write_pdf(results: Sequence[CheckResult], path: str | Path,
-              at: datetime | None = None) -> Path:
-    """Write the report as a PDF to `path` and return the path."""
+              at: datetime | None = None, lines: Sequence[CheckResult] = ()) -> Path:
+    """Write the report as a PDF to `path` and return the path; the systems' `lines`
+    follow the promises under their own summary."""
     from fpdf import FPDF  # slow to import: only when a PDF is asked for
 
     when = (at or timezone.now()).strftime("%Y-%m-%d %H:%M")
@@ -104,7 +133,12 @@ def write_pdf(results: Sequence[CheckResult], path: str | Path,
     pdf.multi_cell(0, 6, _latin1(f"Checked at {when}: {summary_line(results)}."),
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    for r in results:
+    if lines:
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 6, _latin1(f"Systems: {summary_line(lines, 'line')}."),
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    for r in [*results, *lines]:
         pdf.set_font("Helvetica", "B", 11)
         pdf.multi_cell(0, 6, _latin1(f"{r.promise}  [{r.status}]  {r.title}"),
                        new_x="LMARGIN", new_y="NEXT")

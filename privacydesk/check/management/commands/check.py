@@ -34,7 +34,8 @@ class Command(PrivacydeskCommand):
                             help="Also write the report as a PDF to this file.")
         parser.add_argument(
             "--only", action="append", default=[], metavar="ID",
-            help="Check only this promise id (repeatable), e.g. --only C3 --only Sec1.")
+            help="Check only this promise id or systems' line id (repeatable), e.g. --only C3 "
+                 "--only systems-declared.")
         django = parser.add_argument_group(
             "Django's system checks", "Any of these runs Django's system check framework "
                                       "(as `privacydesk djangocheck`), not the promises.")
@@ -58,14 +59,20 @@ class Command(PrivacydeskCommand):
                          stderr=self.stderr._out, **chosen)
             return
         from privacydesk.check import any_failed, report, run_checks
+        from privacydesk.check.systems import line_ids, run_system_lines
 
+        # --only takes promise ids and the systems' line ids (#16); without it, all of both.
+        only = only or []
+        line_only = [o for o in only if o in line_ids()]
+        promise_only = [o for o in only if o not in line_only]
         try:
-            results = run_checks(only or None)
+            results = run_checks(promise_only or None) if promise_only or not only else []
         except ValueError as exc:
             raise self.usage_error(str(exc))
-        self.echo(report.render(results, fmt))
+        lines = run_system_lines(line_only if only else None)
+        self.echo(report.render(results, fmt, lines=lines))
         if pdf_path:
-            report.write_pdf(results, pdf_path)
+            report.write_pdf(results, pdf_path, lines=lines)
             self.echo(f"PDF report written to {pdf_path}", err=True)
-        if any_failed(results):
+        if any_failed([*results, *lines]):
             raise SystemExit(1)

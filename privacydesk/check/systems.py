@@ -1,0 +1,165 @@
+"""The systems' lines of `privacydesk check` (#16): access, correction and erasure reach
+every system the policy declares.
+
+The statement promises the rights for *all* of a person's data (Rt1..Rt3), and the policy's
+`[[systems]]` names where those data live. The promise lines (one per statement promise,
+`registry.check`) stay as they are; the systems get lines of their own, each with an id
+instead of a promise id, reported apart and counted apart ("N lines: ..."): the table prints
+them first and still ends with the promises' summary line; JSON has them under "lines".
+
+    @system_line("systems-declared", "Every declared system is reached ...", "Rt1 Rt2 Rt3")
+    def systems_declared() -> CheckResult: ...
+
+A line is a check like a promise's (the same statuses, `result`/`verdict`, pseudonymous
+details, never a URL or credential). `run_system_lines()` runs them in registration order
+with the runner's rules: Unavailable -> not-verifiable; any other exception -> fail naming
+only its type. Other modules register lines by importing `system_line`; they are listed in
+`LINE_MODULES` (the rights' lines about erasure receipts and scans live in
+privacydesk.check.system_rights).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from privacydesk.check.common import plural
+from privacydesk.check.registry import FAIL, NOT_VERIFIABLE, PASS, WARN, CheckResult, result
+from privacydesk.check.runner import Unavailable, need_app
+from privacydesk.policy.active import get_policy
+
+#: Modules whose @system_line decorators register lines, imported before a run.
+LINE_MODULES: tuple[str, ...] = ("privacydesk.check.system_rights",)
+
+LineFn = Callable[[], CheckResult]
+
+
+@dataclass(frozen=True)
+class SystemLine:
+    id: str            # shown where a promise line shows its promise id
+    title: str
+    fn: LineFn
+    promises: str = ""   # the promises it serves, e.g. "Rt1 Rt2 Rt3" (in the title)
+
+
+LINES: dict[str, SystemLine] = {}
+
+
+def system_line(line_id: str, title: str, promises: str = "") -> Callable[[LineFn], LineFn]:
+    """Register `fn` as the systems' line `line_id` (one function per id)."""
+
+    def register(fn: LineFn) -> LineFn:
+        if line_id in LINES and LINES[line_id].fn.__qualname__ != fn.__qualname__:
+            raise ValueError(f"systems line {line_id!r} has a check already")
+        LINES[line_id] = SystemLine(line_id, title, fn, promises)
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    for name in LINE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a module that is there but imports something missing
+                raise
+
+
+def line_ids() -> list[str]:
+    """The ids of every systems' line, in registration order."""
+    _load()
+    return list(LINES)
+
+
+def run_system_lines(only: Iterable[str] | None = None) -> list[CheckResult]:
+    """Run the lines `only` names (None: all) in registration order; ValueError for an
+    unknown id. Each result's `promise` field holds the line id."""
+    _load()
+    wanted = list(LINES) if only is None else list(only)
+    unknown = [w for w in wanted if w not in LINES]
+    if unknown:
+        raise ValueError(f"unknown systems line {unknown[0]!r}; known: {', '.join(LINES)}")
+    return [_run(LINES[w]) for w in LINES if w in wanted]
+
+
+def _run(entry: SystemLine) -> CheckResult:
+    try:
+        outcome = entry.fn()
+    except Unavailable as exc:
+        outcome = result(entry.id, NOT_VERIFIABLE, str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported as a failing line, never swallowed
+        outcome = result(entry.id, FAIL, f"the check could not run ({type(exc).__name__})")
+    title = f"{entry.title} ({entry.promises})" if entry.promises else entry.title
+    return replace(outcome, promise=entry.id, title=title)
+
+
+# --- systems-declared (#16.1) ----------------------------------------------------------------
+def _staffed_roles() -> set[str]:
+    need_app("staff", "the staff package (privacydesk.staff)")
+    from privacydesk.staff.models import StaffUser
+
+    return set(StaffUser.objects.filter(is_active=True).exclude(staff_role="")
+               .values_list("staff_role", flat=True).distinct())
+
+
+@system_line("systems-declared", "Every declared system is reached: connected, manual with "
+             "an owner, or the register", "Rt1 Rt2 Rt3")
+def systems_declared() -> CheckResult:
+    """PASS when every system the policy declares is reached here: a connected system
+    (its URL variable set, naming a declared host), or a manual system / the register whose
+    owner role has an active staff account (a manual task goes to that role). WARN for a
+    declared system with a connector whose URL is not set (declared, not connected: the
+    rights do not reach it here yet; it never blocks the register's requests) and for a
+    register whose owner role has no account. FAIL for a URL whose host the declaration
+    does not name (its connector refuses every call) and for a manual system whose owner
+    role has nobody to do the work. Never a URL in the details (credentials)."""
+    from privacydesk.systems.connector import Connection, ConnectorError, check_host
+    from privacydesk.systems.registry import connection_url, url_variable
+
+    systems = get_policy().systems
+    staffed = _staffed_roles()
+    failures: list[str] = []
+    warnings: list[str] = []
+    fine: list[str] = []
+    for system in systems:
+        if system.connector == "register":
+            # privacydesk reaches its own register whoever owns it; the owner reviews it.
+            if system.owner in staffed:
+                fine.append(f"{system.id}: the register, owned by staff role "
+                            f"{system.owner!r}")
+            else:
+                warnings.append(f"{system.id}: its owner, staff role {system.owner!r}, has "
+                                "no active staff account")
+            continue
+        if system.connector == "manual":
+            # Reached only by its owner's staff: nobody there, and a request's task in it
+            # can never be confirmed (Rt1..Rt3 stay undone).
+            if system.owner in staffed:
+                fine.append(f"{system.id}: manual tasks go to staff role {system.owner!r}")
+            else:
+                failures.append(f"{system.id}: manual tasks go to staff role "
+                                f"{system.owner!r}, which has no active staff account")
+            continue
+        url, variable = connection_url(system.id), url_variable(system.id)
+        if url is None:
+            warnings.append(f"{system.id}: declared but not connected here; set {variable}")
+            continue
+        try:
+            check_host(Connection(system.id, url, system.dataset, system.hosts))
+        except ConnectorError:
+            failures.append(f"{system.id}: {variable} names a host that is not among the "
+                            f"declared hosts ({', '.join(system.hosts)})")
+            continue
+        fine.append(f"{system.id}: connected ({system.connector})")
+    details = [*failures, *warnings, *fine]
+    total = plural(len(systems), "declared system")
+    if failures:
+        return result("systems-declared", FAIL, f"{len(failures)} of {total} cannot be "
+                      "reached as declared", details)
+    if warnings:
+        return result("systems-declared", WARN, f"{len(warnings)} of {total} not reached "
+                      "here (not connected, or the register without an owner's account)",
+                      details)
+    return result("systems-declared", PASS, f"all {total} reached", details)
