@@ -8,6 +8,7 @@ bound values (they are the person's data): only the driver's first line.
 
 from __future__ import annotations
 
+import re
 import socket
 
 from sqlalchemy import exc
@@ -21,9 +22,14 @@ _MYSQL_MISSING = {1049, 1146, 1054}               # unknown database, table, col
 _MYSQL_FOREIGN_KEY = {1451, 1452}                 # a row is referenced / references none
 
 
+#: MySQL quotes the offending value in some messages ("Duplicate entry 'anna@...' for key
+#: 'email'"): a person's data, never shown (PostgreSQL puts them on the DETAIL line).
+_QUOTED_VALUE = re.compile(r"(entry|value) '[^']*'", re.IGNORECASE)
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+    return _QUOTED_VALUE.sub(r"\1 '…'", text[0]) if text else type(error).__name__
 
 
 def _kind_of(orig: BaseException) -> str:

@@ -69,8 +69,11 @@ def _phone_spans(text: str, phones: list[Phone]) -> list[tuple[int, int]]:
     for run in _PHONE_RUN.finditer(text):
         groups = [(m.start() + run.start(), m.end() + run.start(), m.group())
                   for m in re.finditer(r"\d+", run.group())]
+        # "+32 6 12345678" is a Belgian number: after a country code the stretch must
+        # start at the run's beginning, or another country's number would be hers.
+        international = run.group().startswith("+") or groups[0][2].startswith("00")
         first = 0
-        while first < len(groups):
+        while first < (1 if international else len(groups)):
             for last in range(len(groups) - 1, first - 1, -1):
                 digits = "".join(g[2] for g in groups[first:last + 1])
                 if any(p.matches_digits(digits) for p in phones):

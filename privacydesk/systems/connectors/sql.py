@@ -183,7 +183,7 @@ class SqlConnector:
         """Return the person's rows: matched by an identity column, rows of declared child
         tables that reference those (matched_by "via <table>"), and rows whose free text
         names the person ("name in text", "email in text", "phone in text")."""
-        wanted = _Wanted.of(subject)
+        wanted = _Wanted(subject)
         if wanted.empty:
             return []
         with self._connect() as conn:
@@ -256,7 +256,7 @@ class SqlConnector:
         anonymised instead of deleted. A row that only mentions the person has the name,
         e-mail addresses and phone numbers scrubbed from its free text. On any failure
         nothing is changed."""
-        wanted = _Wanted.of(subject)
+        wanted = _Wanted(subject)
         by_locator = {r.locator: r for r in records}
         grouped = self._group(records)
         outcomes: list[Outcome] = []
@@ -480,10 +480,6 @@ class _Wanted:
                                   for a in subject.postcode_house_numbers) if pc and number)
         self.ids = {kind: tuple(v for v in values if v)
                     for kind, values in subject.ids.items()}
-
-    @classmethod
-    def of(cls, subject: Subject) -> _Wanted:
-        return cls(subject)
 
     @property
     def empty(self) -> bool:

@@ -157,6 +157,16 @@ def test_a_kept_invoice_is_not_corrected_and_a_key_cannot_be(crm):
     assert refused.value.kind == "unsupported"
 
 
+def test_a_correction_the_database_refuses_changes_nothing_and_names_no_value(crm):
+    crm_connector = connector(crm)
+    records = by_locator(crm_connector.find(ANNA_SUBJECT))
+    with pytest.raises(ConnectorError) as refused:
+        crm_connector.correct(records["customers/1"], "customer_number", "K-1002")  # Bram's
+    assert refused.value.kind == "refused"
+    assert "K-1002" not in str(refused.value) and crm.password not in str(refused.value)
+    assert crm.row("customers", ANNA)["customer_number"] == "K-1001"
+
+
 # -- erase and the re-search -----------------------------------------------------------------
 
 def test_erasing_anna_leaves_nothing_erasable_and_bram_and_eva_untouched(crm):
