@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, date, datetime
 
 import phonenumbers
 from ldap3.utils.conv import escape_filter_chars
 
+from privacydesk.policy import clock
 from privacydesk.systems.connector import Subject
+
+_MOMENT = re.compile(r"^(\d{14})(?:[.,]\d+)?(Z|[+-]\d{4})$")
 
 
 def _name_pattern(name: str) -> re.Pattern[str] | None:
@@ -131,3 +135,23 @@ def identity_matches(value: str, kind: str, subject: Subject, region: str) -> bo
         return " ".join(value.split()).casefold() == " ".join(subject.name.split()).casefold() \
             and bool(subject.name.strip())
     return value.strip().casefold() in {v.strip().casefold() for v in subject.ids.get(kind, ())}
+
+
+def record_day(value: str) -> date | None:
+    """The day a date attribute's value names: a GeneralizedTime moment
+    ("20250630223000Z") on the controller's calendar (clock.day_of: 00:30 on 1 July in
+    Amsterdam), a plain date ("2025-06-30", "20250630") as it is; None for anything else."""
+    moment = _MOMENT.match(value.strip())
+    if moment:
+        zone = "+0000" if moment.group(2) == "Z" else moment.group(2)
+        try:
+            parsed = datetime.strptime(moment.group(1) + zone, "%Y%m%d%H%M%S%z")
+        except ValueError:
+            return None
+        return clock.day_of(parsed.astimezone(UTC))
+    for pattern in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None

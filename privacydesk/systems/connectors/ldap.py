@@ -20,7 +20,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from ldap3 import BASE, LEVEL, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE
 from ldap3.core import exceptions as ldap_errors
@@ -101,15 +100,6 @@ def _entries(response: list[dict[str, object]] | None) -> list[_Entry]:
 def _shown(values: Sequence[str | bytes]) -> str:
     shown = "; ".join(v if isinstance(v, str) else f"({len(v)} bytes)" for v in values)
     return shown[:200]
-
-
-def _day(value: str) -> date | None:
-    for pattern, size in (("%Y%m%d%H%M%S", 14), ("%Y-%m-%d", 10), ("%Y%m%d", 8)):
-        try:
-            return datetime.strptime(value[:size], pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _normal(dn: str) -> tuple[tuple[str, str], ...]:
@@ -269,7 +259,7 @@ class LdapConnector:
             fields[KEPT_FIELD] = kept
         dated = None
         if dataset.date_attribute and entry.texts(dataset.date_attribute):
-            dated = _day(entry.texts(dataset.date_attribute)[0])
+            dated = text.record_day(entry.texts(dataset.date_attribute)[0])
         return Record(system=self.system_id, locator=entry.dn, kind=base.kind,
                       categories=tuple(dict.fromkeys(a.category for a in present)),
                       fields=fields, matched_by=matched, dated=dated)

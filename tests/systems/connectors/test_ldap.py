@@ -18,6 +18,7 @@ from privacydesk.systems import registry
 from privacydesk.systems.connector import Connection, ConnectorError, Subject
 from privacydesk.systems.connectors import ldap
 from privacydesk.systems.connectors._ldap_dataset import parse_dataset
+from privacydesk.systems.connectors._ldap_text import record_day
 from tests.systems.connectors.ldap_people import (
     ANNA,
     BRAM,
@@ -181,6 +182,16 @@ def test_carla_is_found_by_her_employee_number_and_her_mobile_in_another_format(
     assert [(r.locator, r.kind, r.matched_by) for r in found] == [
         (people["carla"], "medewerker", ("phone", "employee_number"))]
     assert "userPassword" not in found[0].fields
+
+
+def test_a_declared_date_attribute_dates_the_record_for_retention(
+        tree: Tree, people: dict[str, str]) -> None:
+    with tree.admin() as admin:
+        admin.search(people["daan"], "(objectClass=*)", "BASE", attributes=["createTimestamp"])
+        created = admin.response[0]["raw_attributes"]["createTimestamp"][0].decode()
+    [daan] = directory(tree, _dataset(date_attribute="createTimestamp")).find(DAAN)
+    assert daan.dated is not None
+    assert daan.dated == record_day(created)
 
 
 def test_olaf_the_outsider_is_found_nowhere(tree: Tree, people: dict[str, str]) -> None:

@@ -4,6 +4,7 @@ Rt3, Rt4): plain Python, no directory needed."""
 from __future__ import annotations
 
 import base64
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -90,3 +91,17 @@ def test_a_single_word_name_is_no_mention_in_free_text() -> None:
     assert text.text_filter("description", olaf) == []
     # As an identity attribute's whole value it still is his name.
     assert text.identity_matches("olaf", "name", olaf, "NL")
+
+
+@pytest.mark.parametrize(("value", "day"), [
+    # 22:30 UTC on 30 June is 00:30 on 1 July in Amsterdam: the controller's calendar counts.
+    ("20250630223000Z", date(2025, 7, 1)),
+    ("20250630120000.5Z", date(2025, 6, 30)),
+    ("20251231233000+0100", date(2025, 12, 31)),
+    ("2025-06-30", date(2025, 6, 30)),
+    ("20250630", date(2025, 6, 30)),
+    ("30 juni 2025", None),
+])
+def test_a_date_attribute_is_read_as_a_day_on_the_controllers_calendar(
+        value: str, day: date | None) -> None:
+    assert text.record_day(value) == day
