@@ -11,6 +11,8 @@ throw-away data folder and, for PostgreSQL, a database created and dropped for t
 - bench_requests.py (on the population bench_lookup cached): the access report in-process
   (goal: median <= 20 ms), GET /api/v1/requests/{uid}/report (median <= 30 ms, <= 5x the
   floor), erasure with rows deleted (median <= 50 ms);
+- bench_import.py: `import persons` of a generated file through every rule (goal: >= 1,000
+  rows/s on SQLite), and of the same file again;
 - bench_vault.py (the vault's own benchmark, called when present): `audit verify`
   entries/s (goal >= 200,000/s) and `keys rotate` (re-wrap) seconds at N people (goal
   <= 10 s at 1M).
@@ -36,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, Row, markdown_table  # noqa: E402
 
 GENERATION_GOAL = 1_000_000 / 600  # one million people in ten minutes at most
+IMPORT_GOAL = 1_000  # rows/s, `import persons` with every rule applied (#16 "Speed")
 
 
 def _child(root: Path, args: list[str]) -> dict[str, Any]:
@@ -136,6 +139,21 @@ def vault_rows(db: str, rows: int, r: dict[str, Any]) -> list[Row]:
     ]
 
 
+def import_rows(db: str, r: dict[str, Any]) -> list[Row]:
+    """`privacydesk import persons` (bench_import.py): rows/s of the first import (goal on
+    SQLite) and of the same file again (nothing changes), by wall clock and CPU time."""
+    created, unchanged = r["created"], r["unchanged"]
+    goal = f"≥ {IMPORT_GOAL:,}/s on SQLite" if db == "sqlite" else "—"
+    return [
+        Row(db, f"import persons, {r['rows']:,} new rows, every rule "
+            f"({created['statements_per_row']:.0f} SQL statements per row)",
+            f"{created['wall']:,.0f} rows/s (CPU time: {created['cpu']:,.0f}/s)", "—", "—",
+            goal, created["wall"] >= IMPORT_GOAL if db == "sqlite" else None),
+        Row(db, f"import persons, the same {r['rows']:,} rows again (unchanged)",
+            f"{unchanged['wall']:,.0f} rows/s", "—", "—", "—", None),
+    ]
+
+
 def _snapshot() -> Path:
     """The committed code (git archive HEAD) in a temporary folder."""
     target = Path(tempfile.mkdtemp(prefix="privacydesk-head-"))
@@ -158,6 +176,9 @@ def main() -> None:
     parser.add_argument("--vault-rows", type=int, default=100_000,
                         help="audit entries and sealed fields for the vault benchmark")
     parser.add_argument("--no-vault", action="store_true", help="skip bench_vault.py")
+    parser.add_argument("--import-rows", type=int, default=10_000,
+                        help="rows of bench_import.py's generated file (the goal is a rate; "
+                             "0 skips it)")
     parser.add_argument("--reuse-population", action="store_true",
                         help="copy a cached population (bench/common.py `populated`) instead of "
                         "generating one; generation is then not measured")
@@ -199,6 +220,14 @@ def main() -> None:
                     rows += vault_rows(db, args.vault_rows, vault)
                 except (subprocess.CalledProcessError, KeyError):
                     rows.append(Row(db, "vault benchmark failed (see stderr)", "—", "—",
+                                    "—", "—", False))
+            if args.import_rows:
+                try:
+                    result = _child(root, ["bench/bench_import.py", "--database", db,
+                                           "--rows", str(args.import_rows)])
+                    rows += import_rows(db, result)
+                except subprocess.CalledProcessError:
+                    rows.append(Row(db, "import benchmark failed (see stderr)", "—", "—",
                                     "—", "—", False))
             print(markdown_table(rows), file=sys.stderr)  # so far, in case a later step fails
     finally:

@@ -192,8 +192,8 @@ class _Run:
                 actor=ACTOR, purpose=self.map.purpose, source=self.map.source))
         else:
             person = link.person
-        self._ensure_role(person, kind, organisation, started)
-        if agreement is not None and not agreement.has_party(person):
+        self._ensure_role(person, kind, organisation, started, new=link is None)
+        if agreement is not None and (link is None or not agreement.has_party(person)):
             services.add_party(agreement, person, actor=ACTOR)
         data = dict(link.data) if link is not None else {}
         for plan in self.map.categories:
@@ -209,12 +209,14 @@ class _Run:
         return "updated"
 
     def _ensure_role(self, person: Person, kind: str, organisation: Organisation | None,
-                     started: date | None) -> None:
+                     started: date | None, *, new: bool) -> None:
+        """Give the person the row's role unless they hold it (with that organisation)
+        already; an import adds roles and never ends one (`systems sync` does)."""
         column = self.map.role.column or "role.kind"
         active = Role.objects.active_on().filter(person=person, kind=kind)
         if organisation is not None:
             active = active.filter(organisation=organisation)
-        if not active.exists():
+        if new or not active.exists():
             self._call(column, lambda: services.add_role(
                 person, kind, actor=ACTOR, organisation=organisation, started_on=started))
 
