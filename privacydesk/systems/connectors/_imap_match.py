@@ -72,18 +72,17 @@ class Matcher:
         return not (self._email_re or self._name_re or self._phone_re)
 
     def search_terms(self) -> list[str]:
-        """Substrings for IMAP SEARCH TEXT whose union covers every message `in_text` can
-        match: the addresses, the name, and the last four digits of each phone number in the
-        ways they are grouped (a number whose last four digits are split twice is missed by
-        the server's pre-filter: docs/connectors/imap.md, limits)."""
+        """Substrings for IMAP SEARCH TEXT that pre-filter what `in_text` decides: the
+        addresses, the name, and the last four digits of each phone number, together or as
+        two pairs ("5678", "56 78", "56-78", "56.78"). Each term costs the server a pass
+        over the text of every message (without a full-text index), so the groupings people
+        rarely write are left out (docs/connectors/imap.md, limits)."""
         terms = [*self.emails, *([self.name] if self.name else [])]
         for phone in self.phones:
             last = re.sub(r"\D", "", phone)[-4:]
-            if len(last) < 4:
-                continue
-            terms.append(last)
-            for cut in (1, 2, 3):
-                terms.extend(last[:cut] + sep + last[cut:] for sep in (" ", "-", "."))
+            if len(last) == 4:
+                terms.append(last)
+                terms.extend(last[:2] + sep + last[2:] for sep in (" ", "-", "."))
         return list(dict.fromkeys(terms))
 
     def in_text(self, text: str) -> set[str]:
