@@ -459,13 +459,12 @@ class LdapConnector:
                          f"-{uuid.uuid4().hex[:12]}")
         new_rdn = f"{rdn_attribute}={escape_rdn(new_rdn_value)}" if renamed else rdns[0]
         dn = entry.dn
-        if renamed or not _same_dn(parent, _normal(target_parent)):
+        moves = not _same_dn(parent, _normal(target_parent))
+        if renamed or moves:
             # Moved first, changed second: a retry after a failure in between finds the entry
             # (by its e-mail address, still there) in the base it moved to and disables it.
             session.call(f"move {dn}", session.connection.modify_dn, dn, new_rdn,
-                         delete_old_dn=True,
-                         new_superior=None if _same_dn(parent, _normal(target_parent))
-                         else target_parent)
+                         delete_old_dn=True, new_superior=target_parent if moves else None)
             dn = f"{new_rdn},{target_parent}"
         changes: dict[str, list[tuple[str, list[str]]]] = {}
         for name in entry.attributes:
@@ -483,7 +482,7 @@ class LdapConnector:
         references = self._unreference(session, entry.dn)
         kept = sorted({k for k in base.keep if entry.values(k)}, key=str.lower)
         detail = "; ".join(part for part in (
-            f"moved to {target_parent}" if target_parent != parent else "",
+            f"moved to {target_parent}" if moves else "",
             f"kept {', '.join(kept)} ({base.reason})" if kept else base.reason,
             references) if part)
         return Outcome(self.system_id, entry.dn, "disabled", detail)
