@@ -13,7 +13,7 @@ import pytest
 
 from privacydesk.policy import Policy, PolicyError, load_policy, load_policy_text
 from privacydesk.policy import model as policy_model
-from privacydesk.systems import connector
+from privacydesk.systems import connector, registry
 
 Data = dict[str, Any]
 
@@ -71,6 +71,9 @@ def test_an_undeclared_system_is_a_key_error_naming_the_declared_ones(
 def test_the_policy_and_the_connectors_share_the_same_fixed_lists() -> None:
     assert policy_model.IDENTITY_KINDS == connector.IDENTITY_KINDS
     assert policy_model.CAPABILITIES == connector.CAPABILITIES
+    # Every connector kind the policy accepts is privacydesk itself, a person, or a module.
+    networked = set(policy_model.CONNECTOR_KINDS) - set(policy_model.UNCONNECTED_KINDS)
+    assert networked == set(registry.CONNECTORS)
 
 
 # -- old policies keep loading -----------------------------------------------------------------
@@ -137,6 +140,12 @@ CASES = [
      "systems[2].hosts[0]", "without scheme"),
     ("hosts for the register", _set("register", "hosts", ["127.0.0.1"]), "systems[0].hosts",
      "never connects"),
+    ("a host twice", _set("ticketing", "hosts", ["127.0.0.1", "127.0.0.1"]),
+     "systems[2].hosts[1]", "twice"),
+    ("a dataset for the register", _set("register", "dataset", "systems/ticketing.toml"),
+     "systems[0].dataset", "must be \"\" for the register"),
+    ("a zero scan interval", _set("ticketing", "scan_interval", {"days": 0}),
+     "systems[2].scan_interval", "longer than zero"),
     ("retention unknown", _set("ticketing", "retention", "forever"), "systems[2].retention",
      "retention.rule"),
     ("archive-only without a rule", _drop("accounting", "retention"),
