@@ -69,8 +69,10 @@ from privacydesk.systems.connectors._sql_errors import translate
 #: The drivers this connector speaks (both installed with privacydesk).
 DRIVERS = ("postgresql+psycopg", "mysql+pymysql", "mariadb+pymysql")
 
-#: URL query parameters that would send the driver to another host than the URL's own.
-_HOST_PARAMETERS = ("host", "hostaddr", "unix_socket", "service")
+#: URL query parameters that would send the driver to another host than the URL's own
+#: (libpq's host list and service file, PyMySQL's socket and option files).
+_HOST_PARAMETERS = ("host", "hostaddr", "unix_socket", "service", "read_default_file",
+                    "read_default_group")
 
 #: How much of a free-text value a Record's fields show (the contract: 200 characters).
 _FIELD_CUT = 200
@@ -110,9 +112,12 @@ def connect(connection: Connection) -> SqlConnector:
                                  f"allowed; name the host in the URL itself")
     timeout = max(connection.timeout, 0.1)
     if url.drivername.startswith("postgresql"):
+        # The URL's own ?options= (a search_path) are kept; the statement timeout follows.
+        given = url.query.get("options", "")
+        given = given if isinstance(given, str) else " ".join(given)
         connect_args: dict[str, Any] = {
             "connect_timeout": max(1, math.ceil(timeout)),
-            "options": f"-c statement_timeout={int(timeout * 1000)}",
+            "options": f"{given} -c statement_timeout={int(timeout * 1000)}".strip(),
         }
     else:
         connect_args = {"connect_timeout": timeout, "read_timeout": timeout,
@@ -163,9 +168,9 @@ class SqlConnector:
     def _connect(self) -> SqlConnection:
         try:
             return self._engine.connect()
-        except sqlexc.SQLAlchemyError as error:
-            raise self._fail(error, "connect") from None
-        except OSError as error:
+        except Exception as error:  # noqa: BLE001 - a driver choking on a non-database
+            # answer raises what it likes (struct.error, UnicodeDecodeError): all are a
+            # ConnectorError of their kind, "garbage" when nothing better is known.
             raise self._fail(error, "connect") from None
 
     # -- the contract --------------------------------------------------------------------
@@ -239,9 +244,14 @@ class SqlConnector:
         with self._connect() as conn:
             try:
                 table = self._schema(conn)[name]
+                stored = _stored_value(table.c[field_name], value)
+                if stored is _INVALID:
+                    raise ConnectorError("unsupported",
+                                         f"{self.system_id}: {name}.{field_name}: the new value "
+                                         f"is not a {_type_word(table.c[field_name])}")
                 with conn.begin():
                     done = conn.execute(update(table).where(_key_is(table, spec, key))
-                                        .values({field_name: value}))
+                                        .values({field_name: stored}))
             except sqlexc.SQLAlchemyError as error:
                 raise self._fail(error, "correct") from None
         if done.rowcount == 0:
@@ -580,6 +590,37 @@ def _own_labels(labels: set[str] | Sequence[str]) -> bool:
 
 def _own(record: Record) -> bool:
     return _own_labels(record.matched_by)
+
+
+_INVALID = object()
+
+
+def _stored_value(column: Column[Any], value: str) -> Any:
+    """`value` (a correction, as staff typed it) as the column's type; _INVALID when it is
+    not one (a date column gets an ISO date, a number column a number)."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    try:
+        if kind is int:
+            return int(value.strip())
+        if kind is Decimal:
+            return Decimal(value.strip().replace(",", "."))
+        if kind is datetime:
+            return datetime.fromisoformat(value.strip())
+        if kind is date:
+            return date.fromisoformat(value.strip())
+    except (ValueError, ArithmeticError):
+        return _INVALID
+    return value
+
+
+def _type_word(column: Column[Any]) -> str:
+    try:
+        return column.type.python_type.__name__
+    except NotImplementedError:
+        return str(column.type)
 
 
 def _key_of(row: _Row, spec: TableSpec) -> tuple[Any, ...]:

@@ -28,6 +28,7 @@ from tests.systems.servers.sql import (  # noqa: F401 - the fixtures are used by
     accounting_fixture,
     crm_fixture,
     mariadb_fixture,
+    postgres_crm,
     postgres_fixture,
 )
 
@@ -165,6 +166,20 @@ def test_a_correction_the_database_refuses_changes_nothing_and_names_no_value(cr
     assert refused.value.kind == "refused"
     assert "K-1002" not in str(refused.value) and crm.password not in str(refused.value)
     assert crm.row("customers", ANNA)["customer_number"] == "K-1001"
+
+
+def test_a_correction_of_a_date_column_takes_a_date_and_refuses_anything_else(crm):
+    dataset = json.loads(json.dumps(DATASET))
+    dataset["tables"][0]["columns"]["created_on"] = "none"
+    crm_connector = connector(crm, dataset)
+    customer = by_locator(crm_connector.find(ANNA_SUBJECT))["customers/1"]
+    assert crm_connector.correct(customer, "created_on", "2024-03-02").action == "corrected"
+    assert str(crm.row("customers", ANNA)["created_on"]) == "2024-03-02"
+    with pytest.raises(ConnectorError) as refused:
+        crm_connector.correct(customer, "created_on", "gisteren")
+    assert refused.value.kind == "unsupported"
+    assert "customers.created_on" in str(refused.value) and "date" in str(refused.value)
+    assert str(crm.row("customers", ANNA)["created_on"]) == "2024-03-02"
 
 
 # -- erase and the re-search -----------------------------------------------------------------
@@ -333,3 +348,11 @@ def test_the_default_policys_accounting_dataset_erases_anna_and_keeps_her_invoic
     assert accounting.row("invoices", 1)["amount"] == Decimal("120.00")   # R3: kept
     assert accounting_connector.find(anna) == []                          # the re-search
     assert accounting.row("customers", BRAM)["name"] == "Bram Bakker"
+
+
+def test_a_postgresql_url_may_set_the_search_path_itself(postgres):
+    # The connector adds its statement timeout to the URL's own options, not over them.
+    with postgres_crm(postgres) as database:
+        url = f"{database.url}?options=-csearch_path%3D{database.schema}"
+        crm_connector = sql.connect(Connection("crm", url, DATASET, ("127.0.0.1",)))
+        assert "customers/1" in by_locator(crm_connector.find(ANNA_SUBJECT))

@@ -98,6 +98,7 @@ def test_a_host_the_declaration_does_not_name_is_refused_before_connecting(drive
     f"postgresql+psycopg://crm:{PASSWORD}@127.0.0.1:5432/crm?host=db.elders.example",
     f"postgresql+psycopg://crm:{PASSWORD}@127.0.0.1:5432/crm?hostaddr=10.0.0.9",
     f"mysql+pymysql://crm:{PASSWORD}@127.0.0.1:3306/crm?unix_socket=/run/other.sock",
+    f"mysql+pymysql://crm:{PASSWORD}@127.0.0.1:3306/crm?read_default_file=/etc/my.cnf",
 ])
 def test_a_url_parameter_that_would_reach_another_host_is_refused(url):
     assert _failure(lambda: _connector(url)).kind == "forbidden_host"
