@@ -429,3 +429,26 @@ def test_records_of_a_folder_rebuilt_since_the_search_are_refused(box: Mailbox) 
         connector.erase(records, ANNA_BY_EMAIL)
     assert refused.value.kind == "garbage" and "search again" in str(refused.value)
     assert box.messages("Sent") == [EVA_ASKS]
+
+
+# -- imaps:// ---------------------------------------------------------------------------------
+
+def test_imaps_with_a_trusted_certificate_finds_anna(box: Mailbox, dovecot_server: Dovecot,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot_server.certificate))
+    records = imap.connect(connection(url=box.tls_url)).find(ANNA_BY_EMAIL)
+    assert len(records) == 4
+
+
+def test_imaps_with_a_certificate_nobody_trusts_is_unreachable(box: Mailbox) -> None:
+    with pytest.raises(ConnectorError) as failed:
+        imap.connect(connection(url=box.tls_url)).ping()
+    assert failed.value.kind == "unreachable" and "certificate" in str(failed.value)
+    assert box.password not in str(failed.value)
+
+
+def test_imaps_to_a_port_that_speaks_no_tls_is_garbage(nonsense_port: int) -> None:
+    url = f"imaps://desk:s3cret-pw@127.0.0.1:{nonsense_port}/"
+    with pytest.raises(ConnectorError) as failed:
+        imap.connect(connection(url=url, timeout=2)).ping()
+    assert failed.value.kind == "garbage" and "s3cret-pw" not in str(failed.value)

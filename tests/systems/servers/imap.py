@@ -2,9 +2,10 @@
 
 Dovecot runs from a config file in a temporary folder (the approach of
 tests/requests/conftest.py, copied: that conftest needs Django): plaintext login on
-127.0.0.1, a passwd-file, Maildir in the folder, a free port; stopped by the PID the fixture
-started. Every test gets a mailbox of its own (one of the users of the passwd-file), so tests
-never see each other's messages.
+127.0.0.1, a passwd-file, Maildir in the folder, a free port, and imaps on a second port
+with a self-signed certificate made at start; stopped by the PID the fixture started. Every
+test gets a mailbox of its own (one of the users of the passwd-file), so tests never see
+each other's messages.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -55,7 +58,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -82,10 +86,15 @@ class Mailbox:
     user: str
     password: str
     port: int
+    tls_port: int
 
     @property
     def url(self) -> str:
         return f"imap://{self.user}:{self.password}@127.0.0.1:{self.port}/"
+
+    @property
+    def tls_url(self) -> str:
+        return f"imaps://{self.user}:{self.password}@127.0.0.1:{self.tls_port}/"
 
     def login(self) -> imaplib.IMAP4:
         conn = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)
@@ -141,7 +150,15 @@ class Dovecot:
             f"box{n}:{{PLAIN}}{self.password}:{self._uid}:{self._gid}::{root}/mail/box{n}::\n"
             for n in range(1, _MAILBOXES + 1)))
         shutil.chown(root / "mail", self._uid, self._gid)
-        (root / "dovecot.conf").write_text(_CONF.format(root=root, port=self.port))
+        # A certificate of its own for imaps:// (tests trust it through SSL_CERT_FILE).
+        self.tls_port, self.certificate = free_port(), root / "cert.pem"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(root / "key.pem"),
+                        "-out", str(self.certificate), "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1", "-days", "2"],
+                       check=True, capture_output=True)
+        (root / "dovecot.conf").write_text(_CONF.format(root=root, port=self.port,
+                                                        tls_port=self.tls_port))
         self.process = subprocess.Popen(["dovecot", "-F", "-c", str(root / "dovecot.conf")])
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -157,7 +174,7 @@ class Dovecot:
         """A new, empty mailbox with INBOX and `folders`."""
         number = next(self._users)
         assert number <= _MAILBOXES, "raise _MAILBOXES in tests/systems/servers/imap.py"
-        box = Mailbox(f"box{number}", self.password, self.port)
+        box = Mailbox(f"box{number}", self.password, self.port, self.tls_port)
         box.create(*folders)
         return box
 
