@@ -490,12 +490,18 @@ class LdapConnector:
     def _required(self, session: Session, entry: _Entry) -> set[str]:
         """The attributes the entry's object classes require (lower-case), from the schema."""
         schema = session.connection.server.schema
+        if schema is None:
+            # Without it the connector would strip a required attribute and the directory
+            # would refuse the whole change: say why instead.
+            raise ConnectorError("unsupported", f"{self.system_id}: the directory does not "
+                                                "let this account read its schema, which "
+                                                "disabling an entry needs")
         required: set[str] = set()
         pending = [v for v in entry.texts("objectClass")]
         seen: set[str] = set()
         while pending:
             name = pending.pop()
-            if name.lower() in seen or schema is None or name not in schema.object_classes:
+            if name.lower() in seen or name not in schema.object_classes:
                 continue
             seen.add(name.lower())
             info = schema.object_classes[name]

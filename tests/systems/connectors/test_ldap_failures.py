@@ -11,9 +11,10 @@ import pytest
 
 from privacydesk.systems.connector import Connection, ConnectorError
 from privacydesk.systems.connectors import ldap
-from tests.systems.connectors.ldap_people import ANNA, DATASET, connection, seed
+from tests.systems.connectors.ldap_people import ANNA, DAAN, DATASET, connection, seed
 from tests.systems.servers.ldap import (  # noqa: F401 - the fixtures
     ADMIN,
+    NOSCHEMA,
     PASSWORD,
     Slapd,
     Tree,
@@ -128,3 +129,20 @@ def test_ldaps_verifies_the_directorys_certificate(
     monkeypatch.setenv("SSL_CERT_FILE", str(slapd_tls_server.certificate))
     found = ldap.connect(connection(tree, url=url)).find(ANNA)
     assert [r.kind for r in found] == ["contactpersoon", "vermelding"]
+
+
+def test_disabling_without_the_schema_says_so_and_changes_nothing(
+        tree: Tree, slapd_server: Slapd) -> None:  # noqa: F811 - the imported fixture
+    # The service account may write but not read the schema: it cannot know which
+    # attributes Daan's entry must keep, so it touches nothing.
+    connector = ldap.connect(connection(tree, url=slapd_server.url(tree.base, user=NOSCHEMA)))
+    [daan] = connector.find(DAAN)
+    before = tree.entry(daan.locator)
+    with pytest.raises(ConnectorError) as refused:
+        connector.erase([daan], DAAN)
+    assert refused.value.kind == "unsupported"
+    assert "schema" in str(refused.value)
+    assert tree.entry(daan.locator) == before
+    # Deleting needs no schema: that account erases Anna's contact entry.
+    anna = [r for r in connector.find(ANNA) if r.kind == "contactpersoon"]
+    assert [o.action for o in connector.erase(anna, ANNA)] == ["deleted"]

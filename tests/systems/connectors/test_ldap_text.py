@@ -105,3 +105,18 @@ def test_a_single_word_name_is_no_mention_in_free_text() -> None:
 def test_a_date_attribute_is_read_as_a_day_on_the_controllers_calendar(
         value: str, day: date | None) -> None:
     assert text.record_day(value) == day
+
+
+_FORMS = st.sampled_from([
+    "Anna de Vries", "anna DE vries", "anna@example.nl", "ANNA@example.nl", "06-12345678",
+    "+31 6 12345678", "0031612345678", "06 1234 5678"])
+_FILLER = st.text(alphabet="abcdefghij klmnop,.;:-()@+0123456789\n", max_size=30)
+
+
+@given(st.lists(st.tuples(_FILLER, _FORMS), min_size=1, max_size=4), _FILLER)
+def test_after_scrubbing_nothing_in_a_note_names_anna_any_more(
+        parts: list[tuple[str, str]], tail: str) -> None:
+    # The re-search's promise in small (Rt3): whatever the note around her, once scrubbed it
+    # no longer mentions her.
+    note = "".join(filler + " " + form + " " for filler, form in parts) + tail
+    assert text.mentions(text.scrub(note, ANNA, "NL", "[verwijderd]"), ANNA, "NL") == ()

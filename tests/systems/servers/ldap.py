@@ -30,6 +30,7 @@ from ldap3 import NONE, Connection, Server
 SLAPD = "/usr/sbin/slapd"
 SUFFIX = "dc=infactor,dc=test"
 ADMIN = f"cn=admin,{SUFFIX}"
+NOSCHEMA = f"cn=noschema,{SUFFIX}"
 #: Needs percent-encoding in a URL (@ and /): the connector must decode it.
 PASSWORD = "Geh31m@slapd/pw"
 
@@ -45,6 +46,11 @@ include /etc/ldap/schema/inetorgperson.schema
 include /etc/ldap/schema/nis.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
+# A service account that may write but not read the schema (cn=noschema): what a directory
+# with tight ACLs gives privacydesk. The rootdn passes every ACL.
+access to dn.base="cn=Subschema" by dn.exact="{noschema}" none by * read
+access to attrs=userPassword by anonymous auth by * none
+access to * by dn.exact="{noschema}" write by * read
 pidfile {root}/slapd.pid
 argsfile {root}/slapd.args
 database mdb
@@ -133,7 +139,7 @@ class Slapd:
                  str(root / "server.key"), "-out", str(self.certificate)],
                 check=True, capture_output=True)
         (root / "slapd.conf").write_text(_CONF.format(
-            root=root, suffix=SUFFIX, admin=ADMIN, password=PASSWORD,
+            root=root, suffix=SUFFIX, admin=ADMIN, password=PASSWORD, noschema=NOSCHEMA,
             tls=_TLS.format(root=root) if tls else ""))
         self.port = free_port()
         self.tls_port = free_port() if tls else 0
@@ -160,11 +166,14 @@ class Slapd:
         connection = Connection(Server("127.0.0.1", port=self.port, get_info=NONE), ADMIN,
                                 PASSWORD, raise_exceptions=True, auto_bind=True)
         connection.add(SUFFIX, ["dcObject", "organization"], {"o": "InFactor"})
+        connection.add(NOSCHEMA, ["organizationalRole", "simpleSecurityObject"],
+                       {"userPassword": PASSWORD})
         connection.unbind()
 
-    def url(self, base: str = SUFFIX, password: str = PASSWORD, *, tls: bool = False) -> str:
+    def url(self, base: str = SUFFIX, password: str = PASSWORD, *, tls: bool = False,
+            user: str = ADMIN) -> str:
         scheme, port = ("ldaps", self.tls_port) if tls else ("ldap", self.port)
-        return (f"{scheme}://{quote(ADMIN, safe='=,')}:{quote(password, safe='')}"
+        return (f"{scheme}://{quote(user, safe='=,')}:{quote(password, safe='')}"
                 f"@127.0.0.1:{port}/{base}")
 
     def tree(self) -> Tree:
