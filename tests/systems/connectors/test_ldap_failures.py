@@ -146,3 +146,17 @@ def test_disabling_without_the_schema_says_so_and_changes_nothing(
     # Deleting needs no schema: that account erases Anna's contact entry.
     anna = [r for r in connector.find(ANNA) if r.kind == "contactpersoon"]
     assert [o.action for o in connector.erase(anna, ANNA)] == ["deleted"]
+
+
+def test_an_anonymous_bind_finds_but_its_erasure_is_refused(
+        tree: Tree, slapd_server: Slapd) -> None:  # noqa: F811 - the imported fixture
+    # No credentials in the URL: an anonymous bind, which this directory lets read only.
+    url = f"ldap://127.0.0.1:{slapd_server.port}/{tree.base}"
+    connector = ldap.connect(connection(tree, url=url))
+    anna = [r for r in connector.find(ANNA) if r.kind == "contactpersoon"]
+    before = tree.entry(anna[0].locator)
+    with pytest.raises(ConnectorError) as refused:
+        connector.erase(anna, ANNA)
+    assert refused.value.kind == "refused"
+    assert "strongerAuthRequired" in str(refused.value)
+    assert tree.entry(anna[0].locator) == before
