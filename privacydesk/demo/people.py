@@ -99,8 +99,10 @@ class Base:
     def days_ago(self, low: int, high: int) -> date:
         return self.today - timedelta(days=self.rng.randint(low, high))
 
-    def agreement(self, kind: str, organisation_id: int | None, starts: date) -> int:
-        """Queue an agreement (and perhaps a D2 recipient); return its id."""
+    def agreement(self, kind: str, organisation_id: int | None, starts: date,
+                  running: bool = False) -> int:
+        """Queue an agreement (and perhaps a D2 recipient); return its id. `running`: it
+        still runs today (a one-off job under way, an SLA renewed)."""
         rng, agreement_id = self.rng, self.ids.take("agreement")
         if kind == "sla":
             title = rng.choice(SLA_TITLES)
@@ -108,6 +110,8 @@ class Base:
         else:
             title = rng.choice(ONE_OFF_TITLES)
             ends = starts + timedelta(days=rng.randint(7, 120))
+        if running and ends is not None and ends < self.today:
+            ends = self.today + timedelta(days=rng.randint(7, 120))
         reference = f"{'SLA' if kind == 'sla' else 'OO'}-{starts.year}-{agreement_id:07d}"
         self.tables.agreement.add((agreement_id, kind, reference, title, organisation_id,
                                    starts, ends))

@@ -117,7 +117,12 @@ class PersonBuilder(Base):
         own = None
         if CUSTOMER in profile:
             starts = self.days_ago(20, 8 * 365)
-            own = self.agreement("sla" if rng.random() < 0.35 else "one_off", None, starts)
+            # A customer (a running customer role) has an agreement that runs today: the
+            # data collected today are for it. One that ended years ago made a "running
+            # customer" whose access report said their data were kept until a day long
+            # past (#15).
+            own = self.agreement("sla" if rng.random() < 0.35 else "one_off", None, starts,
+                                 running=True)
             self.tables.party.add((own, me.id))
             me.agreements.add(own)
             roles.append((CUSTOMER, None, starts, None))
@@ -146,7 +151,10 @@ class PersonBuilder(Base):
         """A representative's work phone and e-mail, for their company's agreement."""
         rng = self.rng
         use: tuple[tuple[str, str], int | None] = (WRITTEN, None)
-        if org.agreement_id is not None and rng.random() < 0.75:
+        # Data collected today serve a company's agreement only while it runs (#15).
+        ends = self.tables.agreement_ends.get(org.agreement_id) if org.agreement_id else None
+        if org.agreement_id is not None and (ends is None or ends >= self.today) \
+                and rng.random() < 0.75:
             self.tables.party.add((org.agreement_id, me.id))
             me.agreements.add(org.agreement_id)
             use = (AGREEMENT, org.agreement_id)

@@ -15,7 +15,7 @@ import uuid
 
 from django.db import InterfaceError, OperationalError, close_old_connections
 
-from privacydesk.jobs import periodic
+from privacydesk.jobs import lost, periodic
 
 log = logging.getLogger("privacydesk.jobs")
 
@@ -23,6 +23,8 @@ log = logging.getLogger("privacydesk.jobs")
 IDLE_SECONDS = 1.0
 #: Seconds to wait after the database was not available.
 OUTAGE_SECONDS = 5.0
+#: Seconds between looks for tasks whose worker is gone (jobs.lost).
+REAP_SECONDS = 30.0
 
 
 def worker_id() -> str:
@@ -40,8 +42,13 @@ def run(interval: float = IDLE_SECONDS, once: bool = False, ident: str = "") -> 
                     excluded_queue_names=[])
     worker.configure_signals()
     log.info("worker %s started", worker.worker_id)
+    reaped_at = -REAP_SECONDS
     while worker.running:
         try:
+            if time.monotonic() - reaped_at >= REAP_SECONDS:
+                # A killed worker's task would read "running" for ever (#15).
+                lost.reap()
+                reaped_at = time.monotonic()
             periodic.enqueue_due()
             worker.run()   # batch: every ready task, then back here
         except (OperationalError, InterfaceError) as exc:
