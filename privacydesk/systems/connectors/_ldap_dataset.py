@@ -22,7 +22,8 @@ from privacydesk.systems.connector import ConnectorError
 IDENTITIES = ("email", "phone", "name", "employee_number", "customer_number", "external_id")
 
 #: What erasure does to an entry of a base.
-ERASE_MODES = ("delete", "disable", "keep")
+#: archive_only: the law keeps the entries (R3); the name the other connectors use too.
+ERASE_MODES = ("delete", "disable", "archive_only")
 
 #: Attributes that may never be declared: a password hash is no one's personal data to hand out
 #: (never exported, never sampled) and is always removed when an entry is disabled.
@@ -52,7 +53,7 @@ class Attribute:
 @dataclass(frozen=True)
 class Base:
     """A search base. `dn` is relative to the URL's DN when the URL names one. `erase`:
-    delete | disable | keep; `reason` says why what remains is kept (keep, disable); a
+    delete | disable | archive_only; `reason` says why what remains is kept; a
     disabled entry moves to `move_to` (when given), keeps the attributes in `keep` and gets
     `mark` = (attribute, value), by which it is recognised as disabled afterwards."""
 
@@ -190,13 +191,14 @@ def _base(system_id: str, index: int, spec: Any) -> Base:
     if erase == "delete":
         for only in ("reason", "move_to", "mark", "keep"):
             if only in spec:
-                raise _misdeclared(system_id, f"{key}.{only}",
-                                   "only with erase = \"keep\" or \"disable\"" if only == "reason"
-                                   else "only with erase = \"disable\"")
+                raise _misdeclared(
+                    system_id, f"{key}.{only}",
+                    "only with erase = \"archive_only\" or \"disable\"" if only == "reason"
+                    else "only with erase = \"disable\"")
         return base
     # R3: whatever erasure leaves behind must say which duty keeps it (the receipt's words).
     reason = _text(system_id, f"{key}.reason", spec.get("reason"))
-    if erase == "keep":
+    if erase == "archive_only":
         for only in ("move_to", "mark", "keep"):
             if only in spec:
                 raise _misdeclared(system_id, f"{key}.{only}", "only with erase = \"disable\"")

@@ -137,7 +137,7 @@ class LdapConnector:
     def _kept_reason(self, entry: _Entry, base: Base) -> str:
         """Why erasure keeps this entry, or "" when it is erasable: its base keeps (R3), or
         it carries the mark of a disabled entry."""
-        if base.erase == "keep":
+        if base.erase == "archive_only":
             return base.reason
         for other, _ in self._bases:
             attribute, value = other.mark

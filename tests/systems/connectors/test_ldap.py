@@ -68,7 +68,7 @@ def _dataset(**changes: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("changes", "key", "rule"), [
     ({"bases": []}, "bases", "non-empty list"),
-    ({"base0_erase": "remove"}, "bases[0].erase", "one of delete, disable, keep"),
+    ({"base0_erase": "remove"}, "bases[0].erase", "one of delete, disable, archive_only"),
     ({"base0_mark": None}, "bases[0].mark", "how a disabled entry is recognised"),
     ({"base0_reason": ""}, "bases[0].reason", "non-empty string"),
     ({"base0_move_to": "ou=elsewhere"}, "bases[0].move_to", "within a declared base"),
@@ -387,7 +387,8 @@ def test_an_erasure_interrupted_after_the_move_is_finished_by_the_retry(
 def test_a_base_declared_archive_only_keeps_its_entries_with_the_reason(
         tree: Tree, people: dict[str, str]) -> None:
     dataset = copy.deepcopy(DATASET)
-    dataset["bases"][1] = {"dn": "ou=former", "kind": "oud-medewerker", "erase": "keep",
+    dataset["bases"][1] = {"dn": "ou=former", "kind": "oud-medewerker",
+                           "erase": "archive_only",
                            "reason": R3_PAYROLL}
     connector = directory(tree, dataset)
     before = tree.entry(people["daan"])
