@@ -443,7 +443,7 @@ class SqlConnector:
             current = row[column]
             if not isinstance(current, str):
                 continue
-            cleaned = text.scrub(current, wanted.name, wanted.emails, wanted.phones,
+            cleaned = text.scrub(current, wanted.text_name, wanted.emails, wanted.phones,
                                  self._dataset.placeholder)
             if cleaned != current:
                 values[column] = cleaned
@@ -481,6 +481,8 @@ class _Wanted:
 
     def __init__(self, subject: Subject) -> None:
         self.name = " ".join(subject.name.split())
+        # Free text is searched for a whole name only: "Olaf" alone would name every Olaf.
+        self.text_name = self.name if len(self.name.split()) >= 2 else ""
         self.emails = tuple(sorted({e.strip().lower() for e in subject.emails if e.strip()}))
         phones = [text.phone(p) for p in subject.phones]
         self.phones = tuple(p for p in phones if p is not None)
@@ -534,7 +536,7 @@ def _candidates(table: Table, spec: TableSpec,
             if values:
                 conditions.append(c.in_(values))
         if column.free_text:
-            words = wanted.name.lower().split()
+            words = wanted.text_name.lower().split()
             if words:
                 conditions.append(and_(*[func.lower(c).contains(w, autoescape=True)
                                          for w in words]))
@@ -569,7 +571,7 @@ def _labels(row: _Row, spec: TableSpec, wanted: _Wanted) -> set[str]:
         elif column.identity in wanted.ids and shown in wanted.ids[column.identity]:
             labels.add(column.identity)
         if column.free_text:
-            if wanted.name and text.name_in(shown, wanted.name):
+            if wanted.text_name and text.name_in(shown, wanted.text_name):
                 labels.add("name" + _IN_TEXT)
             if any(text.email_in(shown, e) for e in wanted.emails):
                 labels.add("email" + _IN_TEXT)

@@ -265,6 +265,20 @@ def test_a_table_declared_null_empties_her_columns(crm):
     assert crm_connector.find(eva) == []
 
 
+def test_a_table_keyed_by_two_columns_is_found_exported_and_erased(crm):
+    dataset = json.loads(json.dumps(DATASET))
+    dataset["tables"][1]["key"] = ["customer_id", "id"]
+    crm_connector = connector(crm, dataset)
+    eva = Subject(name="Eva Visser", emails=("eva@noordict.nl",))
+    records = by_locator(crm_connector.find(eva))
+    assert "contacts/3,1" in records
+    exported = {f.filename: f for f in crm_connector.export([records["contacts/3,1"]])}
+    assert b"eva@noordict.nl" in exported["crm-contacts.csv"].data
+    outcomes = crm_connector.erase([records["contacts/3,1"]], eva)
+    assert [(o.locator, o.action) for o in outcomes] == [("contacts/3,1", "deleted")]
+    assert crm.row("contacts", 1) is None
+
+
 # -- the declaration against the real schema, and the scan -----------------------------------
 
 @pytest.mark.parametrize("change, where, rule", [
@@ -356,3 +370,9 @@ def test_a_postgresql_url_may_set_the_search_path_itself(postgres):
         url = f"{database.url}?options=-csearch_path%3D{database.schema}"
         crm_connector = sql.connect(Connection("crm", url, DATASET, ("127.0.0.1",)))
         assert "customers/1" in by_locator(crm_connector.find(ANNA_SUBJECT))
+
+
+def test_a_first_name_alone_is_not_looked_for_in_free_text(crm):
+    # "Bram" alone would name every Bram in every note; the whole name is looked for.
+    assert connector(crm).find(Subject(name="Bram")) == []
+    assert "notes/3" in by_locator(connector(crm).find(Subject(name="Bram Bakker")))
