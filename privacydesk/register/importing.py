@@ -32,7 +32,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from privacydesk.policy.active import get_policy
-from privacydesk.policy.errors import RuleViolation
+from privacydesk.policy.errors import RestrictedError, RuleViolation
 from privacydesk.register import services
 from privacydesk.register._import_files import EXTRA, ImportFileError, open_rows
 from privacydesk.register._import_map import (
@@ -238,10 +238,12 @@ class _Run:
             basis=plan.basis, actor=ACTOR, agreement=agreement if needs_agreement else None))
         return int(new.pk)
 
-    @staticmethod
-    def _call(where: CategoryPlan | str, write: Any) -> Any:
+    def _call(self, where: CategoryPlan | str, write: Any) -> Any:
         try:
             return write()
+        except RestrictedError as exc:
+            # Art. 18: the person (named by the row's id) is restricted, not one cell.
+            raise _Refused(self.map.external_id, exc.rule, exc.message) from None
         except RuleViolation as exc:
             column = where.column_of(exc.field) if isinstance(where, CategoryPlan) else where
             raise _Refused(column, exc.rule, exc.message) from None

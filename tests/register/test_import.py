@@ -278,3 +278,31 @@ def test_a_map_reading_a_column_the_file_lacks_is_refused_before_any_row(db, tmp
     assert outcome.exit_code == 2
     assert "columns.Telefoon: column 'Telefoon' is not in the header of" in outcome.stderr
     assert Person.objects.count() == 0
+
+
+def test_bram_twice_in_one_file_is_one_person_updated_by_his_later_row(db, tmp_path):
+    path = _csv(tmp_path, "K-1002;Prospect;;;;Bram;;Bakker;bram@example.nl;050 123 4567;;;;;",
+                "K-1002;Prospect;;;;Bram;;Bakker;bram@example.nl;06 87654321;;;;;")
+
+    outcome = _import(str(path), "--map", str(MAP))
+
+    assert "created 1, updated 1, unchanged 0" in outcome.stdout, outcome.output
+    bram = _person_by_email("bram@example.nl")
+    assert Person.objects.count() == 1
+    assert Phone.objects.get(person=bram).number == "+31687654321"
+
+
+def test_a_restricted_person_is_not_changed_by_an_import(db, tmp_path):
+    first = _csv(tmp_path, "K-1002;Prospect;;;;Bram;;Bakker;bram@example.nl;050 123 4567;;;;;")
+    _import(str(first), "--map", str(MAP))
+    bram = _person_by_email("bram@example.nl")
+    services.set_restricted(bram, True, actor="tester", reason="disputes his phone number")
+    later = _csv(tmp_path, "K-1002;Prospect;;;;Bram;;Bakker;bram@example.nl;06 87654321;;;;;",
+                 name="later.csv")
+
+    outcome = _import(str(later), "--map", str(MAP))
+
+    # Art. 18: stored, not used; the import may not change him either (a correction may).
+    assert "row 2, column Relatienummer: this datum is restricted" in outcome.stdout
+    assert "(Art18)" in outcome.stdout
+    assert Phone.objects.get(person=bram).number == "+31501234567"

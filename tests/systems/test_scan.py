@@ -245,3 +245,16 @@ def test_an_unknown_system_or_the_register_cannot_be_scanned(db):
     assert register.exit_code == 1
     assert "does not declare the capability \"scan\"" in register.stderr
     assert not SystemScan.objects.exists()
+
+
+def test_a_mailbox_gets_its_proposal_as_a_list_of_places(db):
+    mailbox = get_policy().system("mailbox")
+    findings = [scan.Finding("INBOX.body", "phone", 3, 10, "phone", ""),
+                scan.Finding("INBOX.body", "iban", 1, 10, "financial", "C2"),
+                scan.Finding("INBOX.from", "email", 10, 10, "email", "")]
+
+    proposal = tomllib.loads(scan.propose(mailbox, findings, date(2026, 12, 7)))
+
+    assert proposal == {"places": {
+        "INBOX.body": {"category": "phone", "free_text": True},
+        "INBOX.from": "email"}}
