@@ -137,12 +137,18 @@ class Http:
         query[paging.limit_param] = paging.page_size
         if paging.style == "next_link":
             url: str | None = path
+            seen: set[str] = set()
             while url:
-                page = self.request("GET", url, query)
+                # The next link carries its own query: no parameters are added to it (httpx
+                # would replace its query with them).
+                page = self.request("GET", url, query if url == path else None)
                 yield from self._list(page, items, url)
                 following = first(page, paging.next)
                 url = following if isinstance(following, str) and following else None
-                query = {}  # the next link carries its own query
+                if url is not None:
+                    if url in seen:  # a loop of links would never end
+                        raise self._fail("garbage", f"GET {path}: the next link repeats {url}")
+                    seen.add(url)
             return
         offset = 0
         while True:

@@ -28,6 +28,7 @@ from tests.systems.servers.rest import (  # noqa: F401 - fixtures
     Redmine,
     free_port,
     garbage_json_port,
+    linked_pages,
     nonsense_port,
     redmine,
     reset,
@@ -431,3 +432,41 @@ def test_a_misdeclared_dataset_is_refused_naming_the_key(redmine: Redmine,  # no
         rest.connect(connection(redmine, dataset=dataset))
     assert wrong.value.kind == "misdeclared"
     assert f"dataset key {named}:" in str(wrong.value)
+
+
+CRM: dict[str, Any] = {
+    "auth": {"scheme": "bearer"},
+    "paging": {"style": "next_link", "limit_param": "per_page", "page_size": 1,
+               "next": "links.next"},
+    "base_path": "api",
+    "resources": [{
+        "id": "contacts", "kind": "contactpersoon", "list": "contacts", "items": "data",
+        "item": "contacts/{id}", "envelope": "data",
+        "fields": {"name": "names", "email": "email", "phone": "phone"},
+        "identities": {"email": ["email"], "name": ["name"], "phone": ["phone"]},
+        "erase": "keep", "keep_reason": "the CRM is read-only for privacydesk"}],
+}
+
+
+def crm(port: int, dataset: dict[str, Any]) -> rest.RestConnector:
+    return rest.connect(Connection(system_id="crm", url=f"http://crm-token@127.0.0.1:{port}/",
+                                   dataset=dataset, hosts=("127.0.0.1",), timeout=5.0))
+
+
+def test_next_link_paging_reaches_the_last_page(linked_pages: int) -> None:  # noqa: F811
+    connector = crm(linked_pages, CRM)
+    connector.ping()
+    anna, = connector.find(ANNA_BY_PHONE)   # on the third page, her number as written there
+    assert (anna.locator, anna.matched_by) == ("contacts/3", ("phone",))
+    assert set(anna.categories) == {"names", "email", "phone"}
+    assert connector.find(OLAF) == []
+
+
+def test_a_next_link_to_another_host_is_not_followed(linked_pages: int) -> None:  # noqa: F811
+    hostile = copy.deepcopy(CRM)
+    hostile["resources"][0]["list"] = "hostile"
+    connector = crm(linked_pages, hostile)
+    with pytest.raises(ConnectorError) as forbidden:
+        connector.find(ANNA)
+    assert forbidden.value.kind == "forbidden_host"
+    assert "elsewhere.example" in str(forbidden.value) and "crm-token" not in str(forbidden.value)

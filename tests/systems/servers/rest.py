@@ -273,3 +273,72 @@ def garbage_json_port() -> Iterator[int]:
                        b"Content-Length: " + str(len(body)).encode() + b"\r\n"
                        b"Connection: close\r\n\r\n" + body):
         yield sock.port
+
+
+# A "next link" REST system. Redmine pages by offset, and no real system on this machine
+# pages by links, so this small server stands in for one (a CRM's contact list): it serves
+# only what the "next_link" paging style needs, and one list whose next link leaves the host.
+
+_CONTACTS = [
+    {"id": 1, "name": "Bram Bakker", "email": "bram@bakker.example", "phone": "06-98765432"},
+    {"id": 2, "name": "Eva Visser", "email": "eva.visser@klant.example", "phone": ""},
+    {"id": 3, "name": "Anna de Vries", "email": "anna@example.nl", "phone": "+31 6 12345678"},
+]
+
+
+def _contacts_handler() -> type:
+    import json
+    from http.server import BaseHTTPRequestHandler
+    from urllib.parse import parse_qs, urlsplit
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # W1: no access log, not even here
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            parts = urlsplit(self.path)
+            query = parse_qs(parts.query)
+            if self.headers.get("Authorization") != "Bearer crm-token":
+                self._send(401, {"error": "unauthorised"})
+            elif parts.path in ("/api/contacts", "/api/hostile"):
+                page = int(query.get("page", ["1"])[0])
+                size = int(query.get("per_page", ["1"])[0])
+                rows = _CONTACTS[(page - 1) * size:page * size]
+                more = page * size < len(_CONTACTS)
+                host = ("elsewhere.example" if parts.path == "/api/hostile"
+                        else f"127.0.0.1:{self.server.server_address[1]}")
+                following = (f"http://{host}{parts.path}?page={page + 1}&per_page={size}"
+                             if more else None)
+                self._send(200, {"data": rows, "links": {"next": following}})
+            elif parts.path.startswith("/api/contacts/"):
+                wanted = parts.path.rsplit("/", 1)[1]
+                rows = [c for c in _CONTACTS if str(c["id"]) == wanted]
+                self._send(200 if rows else 404, {"data": rows[0]} if rows else {})
+            else:
+                self._send(404, {})
+
+        def _send(self, status: int, body: object) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+@pytest.fixture
+def linked_pages() -> Iterator[int]:
+    """The port of a contact list that pages by next links (Bearer token "crm-token")."""
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _contacts_handler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
