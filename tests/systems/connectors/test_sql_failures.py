@@ -141,3 +141,11 @@ def test_a_malformed_dataset_is_refused_at_connect_naming_key_and_rule(dataset, 
     error = _failure(lambda: _connector(_url("postgresql+psycopg", closed_port()), dataset))
     assert error.kind == "misdeclared"
     assert f"dataset {where}:" in str(error) and rule in str(error)
+
+
+def test_the_registry_builds_the_sql_connector_without_touching_the_network():
+    from privacydesk.systems import registry
+
+    built = registry.connect("sql", Connection(
+        "accounting", _url("mysql+pymysql", closed_port()), DATASET, ("127.0.0.1",)))
+    assert isinstance(built, sql.SqlConnector) and built.system_id == "accounting"
