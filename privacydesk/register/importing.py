@@ -41,7 +41,14 @@ from privacydesk.register._import_map import (
     ImportMapError,
     load_map,
 )
-from privacydesk.register.models import DATUM_MODELS, Agreement, Organisation, Person, Role
+from privacydesk.register.models import (
+    DATUM_MODELS,
+    Agreement,
+    ExternalId,
+    Organisation,
+    Person,
+    Role,
+)
 from privacydesk.register.services import external
 from privacydesk.register.services.people import CONTACT
 from privacydesk.vault.blind import blind_index
@@ -181,7 +188,13 @@ class _Run:
         digest = self._digest(row)
         link = self.links.get(key)
         if link is not None and link.row_digest == digest:
-            return "unchanged"
+            return "unchanged"  # no statement at all: a re-import reads only the links
+        # A savepoint per written row: a refusal half-way undoes that row only.
+        with transaction.atomic():
+            return self._write_row(row, key, key_text, digest, link)
+
+    def _write_row(self, row: dict[str, str], key: str, key_text: str, digest: str,
+                   link: ExternalId | None) -> str:
         kind = self._role_kind(row)
         started = (_day(row[self.map.role.started_on], self.map.role.started_on)
                    if self.map.role.started_on and row[self.map.role.started_on] else None)
@@ -268,8 +281,7 @@ def import_persons(path: str | Path, imap: ImportMap, *, dry_run: bool = False,
         for number, row in _rows_with_progress(rows.rows, rows.total, progress):
             report.rows += 1
             try:
-                with transaction.atomic():
-                    outcome = run.apply(row)
+                outcome = run.apply(row)
             except _Refused as refused:
                 report.refused.append(Refusal(number, refused.column, refused.rule,
                                               refused.message))
