@@ -135,15 +135,31 @@ def _unknown(system_id: str, key: str, table: Mapping[str, Any], allowed: frozen
                            f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-def _normal_dn(dn: str) -> tuple[tuple[str, str], ...]:
-    """The DN as (attribute, value) pairs, lower-cased: enough to compare DNs written with
-    different spacing or case."""
-    return tuple((a.lower(), v.strip().lower()) for a, v, _ in parse_dn(dn))
+_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{2}|.)")
+
+
+def _unescaped(value: str) -> str:
+    """An RDN value with its escapes undone (RFC 4514: "\\," and "\\2C" are one comma)."""
+    raw = bytearray()
+    position = 0
+    for match in _ESCAPE.finditer(value):
+        raw += value[position:match.start()].encode("utf-8")
+        escaped = match.group(1)
+        raw += bytes.fromhex(escaped) if len(escaped) == 2 else escaped.encode("utf-8")
+        position = match.end()
+    raw += value[position:].encode("utf-8")
+    return raw.decode("utf-8", "replace")
+
+
+def normal_dn(dn: str) -> tuple[tuple[str, str], ...]:
+    """The DN as (attribute, value) pairs, unescaped and lower-cased: equal for two ways of
+    writing one DN (spacing, case, "\\," or "\\2C")."""
+    return tuple((a.lower(), _unescaped(v).strip().lower()) for a, v, _ in parse_dn(dn))
 
 
 def dn_within(dn: str, base: str) -> bool:
     """True when `dn` is `base` or lies below it."""
-    inner, outer = _normal_dn(dn), _normal_dn(base)
+    inner, outer = normal_dn(dn), normal_dn(base)
     return len(inner) >= len(outer) and inner[len(inner) - len(outer):] == outer
 
 

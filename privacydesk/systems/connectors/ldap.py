@@ -39,7 +39,13 @@ from privacydesk.systems.connector import (
 )
 from privacydesk.systems.connectors import _ldap_ldif as ldif
 from privacydesk.systems.connectors import _ldap_text as text
-from privacydesk.systems.connectors._ldap_dataset import Base, Dataset, dn_within, parse_dataset
+from privacydesk.systems.connectors._ldap_dataset import (
+    Base,
+    Dataset,
+    dn_within,
+    normal_dn,
+    parse_dataset,
+)
 from privacydesk.systems.connectors._ldap_session import Address, Session, open_session, parse_url
 
 #: The kind of a record that is another entry's free text naming the person.
@@ -102,8 +108,7 @@ def _shown(values: Sequence[str | bytes]) -> str:
     return shown[:200]
 
 
-def _normal(dn: str) -> tuple[tuple[str, str], ...]:
-    return tuple((a.lower(), v.strip().lower()) for a, v, _ in parse_dn(dn))
+_normal = normal_dn
 
 
 class LdapConnector:

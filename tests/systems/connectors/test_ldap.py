@@ -27,6 +27,7 @@ from tests.systems.connectors.ldap_people import (
     DATASET,
     EVA,
     OLAF,
+    PERSON,
     R3_PAYROLL,
     connection,
     directory,
@@ -302,6 +303,25 @@ def test_erasing_anna_deletes_her_contact_entry_scrubs_notes_and_groups_and_the_
     assert tree.entry(people["eva"]) == eva_before
     assert [r.kind for r in connector.find(BRAM)] == ["contactpersoon", ldap.MENTION_KIND]
     assert [r.kind for r in connector.find(EVA)] == ["contactpersoon"]
+
+
+def test_a_dn_with_a_comma_and_parentheses_is_erased_and_unreferenced_all_the_same(
+        tree: Tree, people: dict[str, str]) -> None:
+    dn = tree.add(r"cn=Visser\, Eva (VIP),ou=contacts", PERSON, {
+        "sn": "Visser", "mail": "eva.vip@client.example"})
+    with tree.admin() as admin:
+        admin.modify(people["newsletter"], {"member": [("MODIFY_ADD", [dn])]})
+    connector = directory(tree)
+    eva = Subject(emails=("eva.vip@client.example",))
+    [found] = connector.find(eva)
+    # slapd writes the comma as \2C: the same DN.
+    assert found.locator == dn.replace("\\,", "\\2C")
+    assert [o.action for o in connector.erase([found], eva)] == ["deleted"]
+    assert tree.entry(dn) is None
+    newsletter = tree.entry(people["newsletter"])
+    assert newsletter is not None
+    assert newsletter["member"] == sorted([people["anna"], people["bram"]])
+    assert connector.find(eva) == []
 
 
 def test_erasing_daan_disables_his_entry_keeping_only_his_employee_number_for_payroll(

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.connectors import _ldap_ldif as ldif
 from privacydesk.systems.connectors import _ldap_text as text
+from privacydesk.systems.connectors._ldap_dataset import dn_within, normal_dn
 
 ANNA = Subject(name="Anna de Vries", emails=("anna@example.nl",), phones=("+31612345678",))
 
@@ -120,3 +121,15 @@ def test_after_scrubbing_nothing_in_a_note_names_anna_any_more(
     # no longer mentions her.
     note = "".join(filler + " " + form + " " for filler, form in parts) + tail
     assert text.mentions(text.scrub(note, ANNA, "NL", "[verwijderd]"), ANNA, "NL") == ()
+
+
+def test_two_ways_of_writing_one_dn_are_one_dn() -> None:
+    # A group's member value and the entry's own DN may escape differently (slapd writes
+    # "\2C" for the comma someone typed as "\,"): erasure must still find her membership.
+    assert normal_dn(r"cn=Visser\, Eva (VIP),ou=contacts") == normal_dn(
+        r"CN=visser\2C eva (VIP),OU=Contacts")
+    assert normal_dn(r"cn=Caf\C3\A9 De Vries") == (("cn", "café de vries"),)
+    assert dn_within("uid=anna,ou=Contacts,dc=infactor,dc=test",
+                     "ou=contacts,dc=infactor,dc=test")
+    assert not dn_within("ou=contacts,dc=infactor,dc=test",
+                         "uid=anna,ou=contacts,dc=infactor,dc=test")
