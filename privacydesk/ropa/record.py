@@ -37,8 +37,11 @@ WORDS: dict[str, Words] = {
         "phrase": "Zoals de privacyverklaring het zegt", "agreement_needed":
         "Alleen met een gekoppelde overeenkomst (P3)",
         "persons": "Categorieën van betrokkenen", "data": "Categorieën van persoonsgegevens",
-        "purpose_persons": "Betrokkenen in de systemen voor dit doel",
-        "purpose_data": "Gegevens in de systemen voor dit doel",
+        "purpose_persons": "Betrokkenen in de andere systemen voor dit doel",
+        "purpose_data": "Gegevens in de andere systemen voor dit doel",
+        "in_register": "In het register",
+        "in_register_text": "per gegeven vastgelegd met doel en rechtsgrond; welke gegevens "
+                            "van wie, staat per categorie hieronder (C2-C5)",
         "systems": "Systemen", "retention": "Bewaartermijnen",
         "outside": "Buiten het register",
         "subjects": "Categorieën van betrokkenen",
@@ -115,8 +118,11 @@ WORDS: dict[str, Words] = {
         "phrase": "As the privacy statement says", "agreement_needed":
         "Only with a linked agreement (P3)",
         "persons": "Categories of data subjects", "data": "Categories of personal data",
-        "purpose_persons": "Data subjects in the systems for this purpose",
-        "purpose_data": "Data in the systems for this purpose",
+        "purpose_persons": "Data subjects in the other systems for this purpose",
+        "purpose_data": "Data in the other systems for this purpose",
+        "in_register": "In the register",
+        "in_register_text": "recorded per datum with its purpose and legal basis; which data "
+                            "of whom, per category below (C2-C5)",
         "systems": "Systems", "retention": "Retention",
         "outside": "Outside the register",
         "subjects": "Categories of data subjects",
@@ -294,13 +300,20 @@ def _purposes(policy: Policy, lang: str, w: Words) -> Iterator[Entry]:
         if purpose.requires_agreement:
             yield Entry(s, item, str(w["agreement_needed"]), "✓")
         systems = _systems_for(policy, key)
-        roles = _in_order({r for sys in systems for r in sys.roles}, policy.roles)
-        cats = _in_order({c for sys in systems for c in sys.categories}, policy.categories)
+        # The register records purpose and basis per datum, and C2..C5 decide per role what
+        # it may hold (the sections below): it adds no blanket list of persons and data to
+        # each purpose, which would claim every category for every purpose.
+        others = [sys for sys in systems if sys.connector != "register"]
+        roles = _in_order({r for sys in others for r in sys.roles}, policy.roles)
+        cats = _in_order({c for sys in others for c in sys.categories}, policy.categories)
         if roles:
             yield Entry(s, item, str(w["purpose_persons"]),
                         ", ".join(policy.roles[r].plural(lang) for r in roles))
             yield Entry(s, item, str(w["purpose_data"]),
                         _labels(cats, policy.categories, lang))
+        if len(others) < len(systems):
+            yield Entry(s, item, str(w["in_register"]), str(w["in_register_text"]))
+        if systems:
             yield Entry(s, item, str(w["systems"]),
                         ", ".join(sys.label.get(lang) for sys in systems))
         rules = [r for r in policy.retention.rules if key in r.purposes]

@@ -142,3 +142,17 @@ def test_the_pdf_is_a_pdf_with_the_records_title(policy: Policy) -> None:
 def test_an_unknown_language_is_refused(policy: Policy) -> None:
     with pytest.raises(ValueError, match="unsupported language 'de'"):
         build(policy, "de")
+
+
+def test_a_purpose_names_the_data_of_its_systems_not_every_category_of_the_register(
+        policy: Policy) -> None:
+    """The register records purpose and basis per datum: a callback does not make every
+    category (identity data, C5) a callback's data in the record."""
+    record = build(policy, "en")
+    callback = {e.field: e.value for e in record.entries
+                if e.item == policy.purposes["callback"].label("en")}
+    assert "Identity data" not in callback["Data in the other systems for this purpose"]
+    assert callback["Data in the other systems for this purpose"] == (
+        "First and last names, Address data, Telephone numbers, E-mail addresses")
+    assert callback["In the register"].startswith("recorded per datum with its purpose")
+    assert callback["Systems"] == "Register (privacydesk), Shared mailbox info@ (IMAP)"
