@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, text
 
 from privacydesk.policy.loader import get_default_policy_path, load_policy
 from privacydesk.systems.connector import Connection, ConnectorError, Subject
@@ -277,6 +277,35 @@ def test_a_table_keyed_by_two_columns_is_found_exported_and_erased(crm):
     outcomes = crm_connector.erase([records["contacts/3,1"]], eva)
     assert [(o.locator, o.action) for o in outcomes] == [("contacts/3,1", "deleted")]
     assert crm.row("contacts", 1) is None
+
+
+def test_a_grandchild_row_is_hers_and_goes_first(crm):
+    # An attachment of her note (which references her customer row) is hers too, two
+    # references away; erasure deletes it before the note (children first).
+    metadata = MetaData()
+    Table("notes", metadata, autoload_with=crm.engine)
+    attachments = Table("note_attachments", metadata,
+                        Column("id", Integer, primary_key=True, autoincrement=False),
+                        Column("note_id", Integer, ForeignKey("notes.id"), nullable=False),
+                        Column("filename", String(100), nullable=False))
+    metadata.create_all(crm.engine, tables=[attachments])
+    with crm.engine.begin() as conn:
+        conn.execute(attachments.insert(), [{"id": 1, "note_id": 1, "filename": "brief.pdf"},
+                                            {"id": 2, "note_id": 3, "filename": "demo.pdf"}])
+    dataset = json.loads(json.dumps(DATASET))
+    dataset["tables"].append({"name": "note_attachments", "kind": "bijlage", "key": "id",
+                              "erase": "delete", "columns": {
+                                  "note_id": {"category": "none", "references": "notes.id"},
+                                  "filename": "notes"}})
+    crm_connector = connector(crm, dataset)
+    found = by_locator(crm_connector.find(ANNA_SUBJECT))
+    assert found["note_attachments/1"].matched_by == ("via notes",)
+    assert "note_attachments/2" not in found                      # Bram's
+    outcomes = [(o.locator, o.action) for o in crm_connector.erase(list(found.values()),
+                                                                   ANNA_SUBJECT)]
+    assert outcomes.index(("note_attachments/1", "deleted")) < outcomes.index(
+        ("notes/1", "deleted"))
+    assert [r["id"] for r in crm.rows("note_attachments")] == [2]
 
 
 # -- the declaration against the real schema, and the scan -----------------------------------
