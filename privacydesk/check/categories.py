@@ -186,10 +186,16 @@ def categories_declared() -> CheckResult:
     failures += [f"model {label} stores personal data outside DATUM_MODELS"
                  for label in _unlisted_models()]
     held, total = _holding_failures("C2")
+    # #16.3: what the other systems hold is known only while their scans are recent.
+    from privacydesk.check.system_rights import scan_lines
+
+    unscanned, scan_info = scan_lines()
+    failures += unscanned
     return verdict("C2", failures + held,
                    f"{len(DATUM_MODELS)} categories, all declared; {plural(total, 'row')} of "
                    "general categories held for people with a role",
-                   "data outside the declared categories or roles found", examined=total,
+                   "data outside the declared categories or roles found", scan_info,
+                   examined=total,
                    idle_summary=f"nothing to check yet: no data held; the {len(DATUM_MODELS)} "
                    "categories the register can hold are all declared")
 

@@ -141,6 +141,12 @@ def erasures() -> CheckResult:
     empty = no_data.count()
     info = [f"{plural(empty, 'erasure request')} answered 'no data held' (the register "
             "searched for the address held nothing)"] if empty else []
+    # #16.3: each receipt covers every system holding the person's categories, 0 left.
+    from privacydesk.check.system_rights import erasure_lines
+
+    in_systems, systems_info = erasure_lines()
+    failures += in_systems
+    info += systems_info
     return verdict("Rt3", failures, f"{plural(len(erased), 'erasure')} on the ledger, each "
                    "with a receipt and nothing but legal records left",
                    "erased data are still held or unreceipted", info,

@@ -224,6 +224,9 @@ def erased_message(done: dict[str, Any]) -> str:
     by post (Rt5: a letter is answered by letter)."""
     if done["answer"]["answered"]:
         return gettext("Erased; the receipt was sent by e-mail.")
+    if done["answer"].get("waiting"):   # #16.3: the receipt waits for every system (Rt3)
+        return gettext("Erased in the register. The receipt goes once every other system "
+                       "has erased too: see Other systems below.")
     return gettext("Erased. This request has no e-mail address: send the receipt "
                    "below by post, then record that it was sent.")
 

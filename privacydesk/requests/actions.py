@@ -49,19 +49,38 @@ def addressed(request: DataSubjectRequest, document: dict[str, Any]) -> dict[str
                               address=contact["address"])
 
 
+def access_document(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
+    """The access report of `request`, addressed, with a section per declared system
+    (#16.3: each searched again now; the register's part as `report.build` makes it)."""
+    from privacydesk.requests import _systems
+
+    person = person_of(request)
+    document = report.build(person, actor=actor, lang=request.language)
+    sections = _systems.search(request, person, actor=actor, export=False)
+    if sections:
+        document["systems"] = _systems.report_sections(sections, request.language)
+    return addressed(request, document)
+
+
 def export_files(request: DataSubjectRequest, *, actor: str) -> tuple[str, dict[str, bytes]]:
     """Build the export of an access or portability request: (kind, {file name: bytes})."""
+    from privacydesk.requests import _systems
+
     person = person_of(request)
     if request.kind == kinds.ACCESS:
-        document = addressed(request, report.build(person, actor=actor,
-                                                   lang=request.language))
+        document = access_document(request, actor=actor)
         return "access", {
             "report.json": json.dumps(document, ensure_ascii=False, indent=2).encode(),
             "report.html": render.html(document).encode(),
             "report.pdf": render.pdf(document)}
     if request.kind == kinds.PORTABILITY:
+        collected = portability.collect(person, actor=actor)
+        # Rt4 (#16.3): each system's own export beside the register's data.
+        sections = _systems.search(request, person, actor=actor, export=True)
+        if sections:
+            collected["systems"] = _systems.export_summary(sections)
         return "portability", {"export.zip": portability.zip_bytes(
-            portability.collect(person, actor=actor))}
+            collected, extra=_systems.export_files(sections))}
     raise RuleViolation("kind", "Rt1", "only access and portability requests are exported")
 
 
@@ -76,6 +95,10 @@ def send_export(request: DataSubjectRequest, *, actor: str,
         raise RuleViolation("email", "Rt5", "this request has no e-mail address to send a "
                             "download link to; ask the requester for one")
     kind, files = export_files(request, actor=actor)
+    # Rt1/Rt4 (#16.3): not while a system could not be searched, unless staff said why.
+    from privacydesk.requests import _systems
+
+    _systems.require_searched(request)
     payload = files["export.zip"] if kind == "portability" else delivery.bundle(files)
     found, link = delivery.create(request, kind, payload, actor=actor, now=when)
     notify.to_requester(request, "download", {"link": link, "until": found.expires_at})
@@ -115,6 +138,7 @@ def erase(request: DataSubjectRequest, *, actor: str,
     `answered_by_post` once the letter has left (Rt6 keeps running until then). A receipt
     mail that fails raises RuleViolation("email", "delivery"); repeating the step resends
     it without erasing again."""
+    from privacydesk.requests import _systems
     from privacydesk.retention.erasure import erase_data, erase_person
     from privacydesk.retention.erasure_receipt import ErasureReceipt
 
@@ -135,6 +159,8 @@ def erase(request: DataSubjectRequest, *, actor: str,
             else:
                 # Art. 19: the recipients of what goes are named while the data still exist.
                 told = _erasure_recipients(person, request=request, actor=actor)
+                # Rt3 (#16.3): an erase task per system, the subject read before it goes.
+                _systems.plan_erasure(request, person, actor=actor)
                 receipt = erase_person(person, actor=actor, request_ref=request.reference)
             request.detail = {**request.detail, "receipt": receipt.as_dict(),
                               "recipients": told}
@@ -143,11 +169,33 @@ def erase(request: DataSubjectRequest, *, actor: str,
                        note=(f"deleted {sum(d.count for d in receipt.deleted)}, kept "
                              f"{sum(k.count for k in receipt.kept)}; recipients to inform: "
                              f"{', '.join(told) or 'none'}")[:300])
+    waiting = _systems.waiting(request)
+    if waiting:
+        # Rt3 (#16.3): never reported done while a system fails or a manual task is open;
+        # the receipt goes when the last one settles (`_systems.finish_erasure`), and the
+        # request's clock keeps running meanwhile.
+        return {**receipt.as_dict(), "answer": {
+            "by": "e-mail" if request.contact()["email"] else "post", "answered": False,
+            "waiting": sorted({t.system for t in waiting})}}
+    if _systems.SETTLED not in request.detail:
+        # Every system settled at once (or none is declared): their lines, then the mail.
+        _systems.finish_erasure(str(request.uid), mail=False)
+        request.refresh_from_db()
+        receipt = ErasureReceipt.from_dict(request.detail["receipt"])
     data = receipt.as_dict()
     if not request.contact()["email"]:
         return {**data, "answer": {"by": "post", "answered": False}}
-    _done(request, receipt.render(request.language), "e-mail: erasure receipt", actor=actor)
+    send_receipt(request, actor=actor)
     return {**data, "answer": {"by": "e-mail", "answered": True}}
+
+
+def send_receipt(request: DataSubjectRequest, *, actor: str) -> None:
+    """Rt3: mail the erasure receipt on the request (register and systems) and mark the
+    request answered; RuleViolation("email", "delivery") if the mail fails."""
+    from privacydesk.retention.erasure_receipt import ErasureReceipt
+
+    receipt = ErasureReceipt.from_dict(request.detail["receipt"])
+    _done(request, receipt.render(request.language), "e-mail: erasure receipt", actor=actor)
 
 
 def _erasure_recipients(person: Person, *, request: DataSubjectRequest, actor: str,
@@ -200,6 +248,10 @@ def correct(request: DataSubjectRequest, category: str, datum_id: int,
         raise RuleViolation("datum", "exists", f"this person has no {category} datum "
                             f"#{datum_id}")
     datum.person = person
+    from privacydesk.requests import _systems
+
+    # Rt2 (#16.3): the systems are matched by the old value, so read before the change.
+    before = _systems.before_correction(person, category, actor=actor)
     with transaction.atomic():
         register.update_datum(datum, values, actor=actor, purpose=register.RECTIFICATION)
         told = notify_recipients(person, category, request=request, actor=actor)
@@ -210,6 +262,9 @@ def correct(request: DataSubjectRequest, category: str, datum_id: int,
         events.log(request, "corrected", actor=actor,
                    note=f"{category} #{datum_id}; recipients to inform: "
                         f"{', '.join(told) or 'none'}"[:300])
+    if before is not None:
+        new_values = {**datum.get_values(), **values} if category == "names" else values
+        _systems.correct(request, before, category, new_values, actor=actor)
     return told
 
 

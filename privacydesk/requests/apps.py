@@ -17,6 +17,12 @@ class RequestsConfig(AppConfig):
         from privacydesk.requests import work
 
         work.register()
+        # Rt3 (#16.3): the receipt goes when the last system's erase task settles.
+        from privacydesk.requests import _systems
+        from privacydesk.systems import erasing
+
+        if _systems.finish_erasure not in erasing.settled:
+            erasing.settled.append(_systems.finish_erasure)
 
 
 def expire_exports(day: date) -> int:

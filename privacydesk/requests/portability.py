@@ -56,13 +56,16 @@ def _csv(category: str, rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def zip_bytes(document: dict[str, Any]) -> bytes:
-    """The zip: data.json (the whole document) and <category>.csv per category (UTF-8)."""
+def zip_bytes(document: dict[str, Any], extra: dict[str, bytes] | None = None) -> bytes:
+    """The zip: data.json (the whole document) and <category>.csv per category (UTF-8);
+    `extra`: more files by their path in the zip (each system's export, #16.3)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2))
         for category, rows in document["data"].items():
             archive.writestr(f"{category}.csv", _csv(category, rows))
+        for path, data in (extra or {}).items():
+            archive.writestr(path, data)
         archive.writestr("README.txt", README)
     return buffer.getvalue()
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from privacydesk.policy import clock
+from privacydesk.requests import _systems
 from privacydesk.requests.texts import REPORT
 
 # Dutch text names the regulation by its Dutch name (issue #15): the policy's articles say
@@ -93,6 +94,7 @@ def lines(report: dict[str, Any]) -> list[tuple[str, str]]:
                 ("li", f"{t['collected']}: {d['collected_on']}"),
                 ("li", f"{t['retention']}: {until} — {r['law']}"),
                 ("li", f"{t['recipients']}: {', '.join(d['recipients']) or t['none']}")]
+    out += _systems.report_lines(report)   # #16.3: a section per declared system
     out.append(("h2", t["recipients"]))
     out += [("li", f"{r['recipient']}: {', '.join(r['category_labels'])} — {r['purpose']} "
                    f"({r['legal_basis_label']}, {r['agreement']})")

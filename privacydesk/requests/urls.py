@@ -7,6 +7,7 @@ from privacydesk.requests import (
     _matching_views,
     _picking_views,
     _reply_views,
+    _systems_views,
     _triage_views,
     views,
 )
@@ -43,4 +44,6 @@ urlpatterns = [
     path("<uuid:uid>/done/preview/", _reply_views.reply_preview, name="reply_preview"),
     path("<uuid:uid>/close/", views.close, name="close"),
     path("<uuid:uid>/posted/", views.posted, name="posted"),
+    path("<uuid:uid>/systems/<int:pk>/resolve/", _systems_views.resolve,
+         name="systems_resolve"),
 ]

@@ -17,11 +17,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.requests import _picking_views, actions, intake, kinds, report, verification
+from privacydesk.requests import (
+    _picking_views,
+    _systems_views,
+    actions,
+    intake,
+    kinds,
+    verification,
+)
 from privacydesk.requests import render as report_render
 from privacydesk.requests._answers import answerable
 from privacydesk.requests._matching_views import search_context
@@ -127,7 +134,8 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
         "events": found.events.all(), "deliveries": found.deliveries.all(),
         "kinds": kinds.ALL_KINDS[:-2] + (kinds.NONE,), "request_kinds": kinds.REQUEST_KINDS,
         **_picking_views.detail_context(request, found),  # correction/erasure by picking
-        **search_context(request)})  # the register search: only what the role may see
+        **search_context(request),  # the register search: only what the role may see
+        **_systems_views.context(found)})  # #16.3: what each other system answered
 
 
 @require_GET
@@ -136,13 +144,13 @@ def request_review(request: HttpRequest, uid: UUID) -> HttpResponse:
     """Review the access report before it is sent (an audited read, purpose access)."""
     found = _get(uid)
     try:
-        person = actions.person_of(found)
-        document = report.build(person, actor=_actor(request), lang=found.language)
+        # With a section per declared system, each searched now (#16.3).
+        document = actions.access_document(found, actor=_actor(request))
     except RuleViolation as exc:
         messages.error(request, refusal_message(exc))
         return redirect("requests:detail", uid=uid)
     return render(request, "requests/review.html", {
-        "r": found, "lines": report_render.lines(actions.addressed(found, document))})
+        "r": found, "lines": report_render.lines(document)})
 
 
 def _parse_values(text: str) -> dict[str, str]:
@@ -152,7 +160,8 @@ def _parse_values(text: str) -> dict[str, str]:
         if sep and name.strip():
             values[name.strip()] = value.strip()
     if not values:
-        raise RuleViolation("values", "format", "write one 'field: new value' per line")
+        raise RuleViolation("values", "format", gettext_noop(
+            "write one 'field: new value' per line"))
     return values
 
 

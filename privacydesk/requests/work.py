@@ -49,6 +49,8 @@ EVENT_LABELS = {
     "downloaded": _("download link used"),
     "corrected": _("data corrected"),
     "erased": _("data erased"),
+    "systems_erased": _("erased in the other systems"),
+    "systems_corrected": _("correction passed to the other systems"),
     "restricted": _("restricted"),
     "objection_upheld": _("objection upheld"),
     "answered": _("answered"),

@@ -54,6 +54,10 @@ RETENTION: dict[str, Declaration] = {
     # systems (#16.4): a scan stores counts per place and detector, never a sampled value
     "systems.systemscan": _d(NONE, "counts per place and detector, the places' names and a "
                              "proposed declaration; never a sampled value (C2)"),
+    "systems.systemtask": _d(OWNER, "what a request asked of a system: pseudonymous ref, "
+                             "counts, kinds; the sealed subject is cleared when the task "
+                             "settles or, at the latest, by systems.tasks.prune_subjects",
+                             prune="privacydesk.systems.tasks.prune_subjects"),
     # vault (Sec1)
     "vault.auditentry": _d(SYSTEM, "pseudonymous (person_ref only); pruned with a signed "
                            "checkpoint, prune.prune_audit", "legal_obligation",

@@ -22,7 +22,14 @@ TEXT = {
            "hold": "wettelijke bewaarplicht wegens een geschil (art. 17 lid 3 sub e AVG)",
            "ref": "Kenmerk", "on": "Datum",
            "partial": "U vroeg alleen de gegevens hierboven te verwijderen; uw overige gegevens "
-                      "zijn niet gewijzigd."},
+                      "zijn niet gewijzigd.",
+           "systems": "In onze andere systemen",
+           "system_done": "{done} verwijderd of geanonimiseerd; opnieuw gezocht: {left} "
+                          "gegevens over voor u om {at}",
+           "system_kept": "{kept} bewaard op grond van de wet ({reason}); opnieuw gezocht "
+                          "om {at}",
+           "system_confirmed": "met de hand verwijderd, bevestigd op {at}: {note}",
+           "system_not_connected": "niet gekoppeld aan privacydesk: niet automatisch doorzocht"},
     "en": {"title": "Confirmation of erasure", "deleted": "Deleted",
            "kept": "Kept (restricted: stored only, not used)",
            "nothing_kept": "Nothing was kept: all your data have been deleted.",
@@ -31,7 +38,13 @@ TEXT = {
            "hold": "a legal claim or dispute (Art. 17(3)(e) GDPR)",
            "ref": "Reference", "on": "Date",
            "partial": "You asked us to delete only the data above; your other data are "
-                      "unchanged."},
+                      "unchanged.",
+           "systems": "In our other systems",
+           "system_done": "{done} deleted or anonymised; searched again: {left} records "
+                          "left for you at {at}",
+           "system_kept": "{kept} kept by law ({reason}); searched again at {at}",
+           "system_confirmed": "deleted by hand, confirmed on {at}: {note}",
+           "system_not_connected": "not connected to privacydesk: not searched automatically"},
 }
 
 
@@ -56,6 +69,45 @@ class KeptItem:
 
 
 @dataclass(frozen=True)
+class SystemLine:
+    """Rt3 (#16.3): the erasure in one declared system — its label (nl/en), the task's
+    status, how many records went and were kept (and why: a retention rule id), how many
+    the re-search still found and when (`researched_at`), who confirmed a manual task."""
+
+    system: str
+    label_nl: str
+    label_en: str
+    status: str
+    done: int = 0
+    kept: int = 0
+    reason: str = ""
+    remaining: int | None = None
+    researched_at: str | None = None   # ISO moment (UTC)
+    confirmed_by: str = ""
+    confirmation: str = ""
+
+    def render(self, lang: str) -> str:
+        t = TEXT[lang]
+        moment = (datetime.fromisoformat(self.researched_at).astimezone(clock.zone())
+                  if self.researched_at else None)
+        at = moment.strftime("%H:%M") if moment else "-"
+        label = self.label_nl if lang == "nl" else self.label_en
+        if self.status == "kept":
+            text = t["system_kept"].format(kept=self.kept, reason=self.reason, at=at)
+        elif self.status == "confirmed":
+            day = moment.date().isoformat() if moment else "-"
+            text = t["system_confirmed"].format(at=day, note=self.confirmation)
+        elif self.status == "not_connected":
+            text = t["system_not_connected"]
+        else:
+            text = t["system_done"].format(done=self.done, left=self.remaining or 0, at=at)
+            if self.kept:   # R3: records the law keeps there, with the reason
+                text += "; " + t["system_kept"].format(kept=self.kept, reason=self.reason,
+                                                       at=at)
+        return f"- {label}: {text}"
+
+
+@dataclass(frozen=True)
 class ErasureReceipt:
     person_ref: str
     erased_at: datetime
@@ -65,6 +117,8 @@ class ErasureReceipt:
     person_deleted: bool
     #: Only the data the person picked were erased (#15): the rest stays as it was.
     partial: bool = False
+    #: The erasure in every declared system but the register, settled (#16.3).
+    systems: tuple[SystemLine, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (dates as ISO text) for the ledger, the API and the workflow."""
@@ -80,7 +134,8 @@ class ErasureReceipt:
                                  if k["until"] else None}) for k in data["kept"])
         return cls(data["person_ref"], datetime.fromisoformat(data["erased_at"]),
                    data["request_ref"], tuple(DeletedItem(**d) for d in data["deleted"]),
-                   kept, data["person_deleted"], bool(data.get("partial", False)))
+                   kept, data["person_deleted"], bool(data.get("partial", False)),
+                   tuple(SystemLine(**line) for line in data.get("systems", ())))
 
     def render(self, lang: str = "nl") -> str:
         """The receipt as plain text in Dutch or English, category names from the policy."""
@@ -103,4 +158,6 @@ class ErasureReceipt:
                          f"{until}")
         if not self.kept:
             lines.append(f"- {t['nothing_kept']}")
+        if self.systems:
+            lines += ["", f"{t['systems']}:", *(line.render(lang) for line in self.systems)]
         return "\n".join(lines)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.declared import Declared
@@ -148,3 +149,20 @@ def open_manual(owner_roles: tuple[str, ...] | None = None) -> QuerySet[SystemTa
     if owner_roles is not None:
         found = found.filter(owner_role__in=owner_roles)
     return found.order_by("deadline", "id")
+
+
+#: A sealed subject of a task that never settled is cleared this long after the request's
+#: deadline (Art. 12(3): two months' extension at most, and a margin).
+SUBJECT_KEPT = timedelta(days=92)
+
+
+def prune_subjects(day: date) -> int:
+    """R1, the daily prune job: clear the sealed subject of every task that settled (a
+    crash between settling and clearing) or whose request's deadline lies more than
+    SUBJECT_KEPT before `day`; the task row stays as the record (pseudonymous). Returns how
+    many subjects were cleared."""
+    cutoff = clock.start_of(day) - SUBJECT_KEPT
+    stale = SystemTask.objects.exclude(key_id="").filter(
+        Q(status__in=SystemTask.SETTLED) | Q(deadline__lt=cutoff)
+        | Q(deadline__isnull=True, updated_at__lt=cutoff))
+    return stale.update(key_id="", ciphertext=b"")

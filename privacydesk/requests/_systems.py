@@ -1,0 +1,325 @@
+"""The request workflow's reach into the company's other systems (#16.3).
+
+- Access (Rt1) and portability (Rt4): every declared system is searched (connected ones in
+  parallel, manual ones as a task for their owner); the report gets a section per system
+  (what was found, its categories, purposes and retention, from the declaration), the zip
+  each system's export files; a system that could not be searched, or a manual task not
+  confirmed, blocks sending until it is searched or staff record why (`require_searched`).
+- Erasure (Rt3): the register's erasure plans an erase task per system in its own
+  transaction; the request is answered (receipt mailed) only when every task settled,
+  with "N records left at HH:MM" per system in the receipt (`finish_erasure`).
+- Correction (Rt2): pushed to every connected system holding the field's category
+  (`correct`), else a manual task for the system's owner.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from privacydesk.policy.active import get_policy
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.register.models import Person
+from privacydesk.requests import events, kinds
+from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.systems import calls, declared, erasing, searching, subjects, tasks
+from privacydesk.systems.connector import Subject
+from privacydesk.systems.models import SystemTask
+
+#: Free text in a record is cut here in the report (the Record contract: 200 characters).
+MAX_TEXT = 200
+
+BLOCKED = gettext_noop("a system could not be searched or its owner has not confirmed yet: "
+                       "retry it, or record why the answer goes without it")
+BLOCKED_ERASURE = gettext_noop("not every system has finished erasing: the receipt goes "
+                               "once each one has")
+
+_STATE = {
+    "nl": {"found": "doorzocht", "nothing": "niets gevonden", "unreachable":
+           "kon niet worden doorzocht",
+           "not_connected": "niet gekoppeld aan privacydesk: niet automatisch doorzocht",
+           "manual": "met de hand nagekeken", "title": "In onze andere systemen",
+           "operator_own": "eigen systeem", "operator_processor": "verwerker",
+           "categories": "Categorieën", "purposes": "Doelen", "retention": "Bewaartermijn",
+           "found_n": "Gevonden"},
+    "en": {"found": "searched", "nothing": "nothing found", "unreachable":
+           "could not be searched",
+           "not_connected": "not connected to privacydesk: not searched automatically",
+           "manual": "checked by hand", "title": "In our other systems",
+           "operator_own": "our own system", "operator_processor": "processor",
+           "categories": "Categories", "purposes": "Purposes", "retention": "Retention",
+           "found_n": "Found"},
+}
+
+
+def _subject(person: Person, *, actor: str, purpose: str) -> Any:
+    return subjects.subject_of(person, actor=actor, purpose=purpose)
+
+
+def search(request: DataSubjectRequest, person: Person, *, actor: str,
+           export: bool) -> list[searching.Section]:
+    """Search every declared system for the person of `request` (see the module doc)."""
+    if not searching.searchable():
+        return []
+    purpose = "portability" if export else "access_request"
+    return searching.search_for_request(
+        request_uid=request.uid, request_ref=request.reference, person_ref=request.person_ref,
+        subject=partial(_subject, person, actor=actor, purpose=purpose), export=export,
+        deadline=request.statement_deadline, actor=actor)
+
+
+def require_searched(request: DataSubjectRequest) -> None:
+    """Rt1/Rt4: refuse to send while a system could not be searched (and staff did not
+    record why) or a manual search is not confirmed."""
+    action = SystemTask.EXPORT if request.kind == kinds.PORTABILITY else SystemTask.FIND
+    if tasks.blocking(request.uid, (action,)):
+        raise RuleViolation("systems", "Rt1", BLOCKED)
+
+
+def _labels(keys: tuple[str, ...], table: Any, lang: str) -> list[str]:
+    return [table[k].label(lang) if k in table else k for k in keys]
+
+
+def report_sections(sections: list[searching.Section], lang: str) -> list[dict[str, Any]]:
+    """The access report's part per system (JSON-ready; the declaration's facts, Art. 15(1)
+    (a)-(d), and what was found there, free text cut to 200 characters)."""
+    lang = "en" if lang == "en" else "nl"
+    policy = get_policy()
+    rules = {rule.id: rule for rule in policy.retention.rules}
+    out = []
+    for section in sections:
+        system = section.system
+        rule = rules.get(system.retention)
+        task = section.task
+        out.append({
+            "system": system.id, "label": system.name(lang), "state": section.state,
+            "operator": system.operator, "processor": system.processor,
+            "categories": _labels(system.categories, policy.categories, lang),
+            "purposes": _labels(system.purposes, policy.purposes, lang),
+            "retention": (f"{rule.label(lang)} — {rule.law.get(lang)}" if rule
+                          else system.retention),
+            "found": len(section.records),
+            "confirmation": task.confirmation if task is not None else "",
+            "records": [{"kind": r.kind, "categories": _labels(r.categories,
+                                                               policy.categories, lang),
+                         "fields": {k: str(v)[:MAX_TEXT] for k, v in r.fields.items()},
+                         "dated": r.dated.isoformat() if r.dated else None}
+                        for r in section.records]})
+    return out
+
+
+def report_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """The systems part of the readable report as (style, text) lines (render.lines)."""
+    systems = report.get("systems") or []
+    if not systems:
+        return []
+    t = _STATE["en" if report["language"] == "en" else "nl"]
+    out: list[tuple[str, str]] = [("h2", t["title"])]
+    for s in systems:
+        state = s["state"]
+        if state == "found" and not s["found"]:
+            state = "nothing"
+        operator = t["operator_processor"] + f" {s['processor']}".rstrip() \
+            if s["operator"] == "processor" else t["operator_own"]
+        out.append(("h3", f"{s['label']} ({operator})"))
+        out.append(("li", t[state] + (f": {s['confirmation']}" if s["confirmation"] else "")))
+        if s["categories"]:
+            out.append(("li", f"{t['categories']}: {', '.join(s['categories'])}"))
+        if s["purposes"]:
+            out.append(("li", f"{t['purposes']}: {', '.join(s['purposes'])}"))
+        if s["retention"]:
+            out.append(("li", f"{t['retention']}: {s['retention']}"))
+        if s["found"]:
+            out.append(("li", f"{t['found_n']}: {s['found']}"))
+        for record in s["records"]:
+            values = "; ".join(f"{k}: {v}" for k, v in record["fields"].items())
+            out.append(("value", f"{record['kind']}" + (f" ({record['dated']})"
+                                                        if record["dated"] else "")
+                        + (f" — {values}" if values else "")))
+    return out
+
+
+def export_files(sections: list[searching.Section]) -> dict[str, bytes]:
+    """Rt4: each system's export files, under systems/<system id>/ in the zip."""
+    return {f"systems/{s.system.id}/{e.filename}": e.data
+            for s in sections for e in s.exports}
+
+
+def export_summary(sections: list[searching.Section]) -> list[dict[str, Any]]:
+    """What data.json says per system: its state, the number of records and files."""
+    return [{"system": s.system.id, "state": s.state, "records": len(s.records),
+             "files": [f"systems/{s.system.id}/{e.filename}" for e in s.exports]}
+            for s in sections]
+
+
+def plan_erasure(request: DataSubjectRequest, person: Person, *, actor: str) -> int:
+    """Rt3: inside the register erasure's transaction — the subject is read while the
+    register still holds it — write the erase task of every system; return how many keep
+    the request open."""
+    if not [s for s in declared.systems() if s.reached() != declared.REGISTER]:
+        return 0
+    written = erasing.plan(request_uid=request.uid, request_ref=request.reference,
+                           person_ref=request.person_ref,
+                           subject=partial(_subject, person, actor=actor, purpose="erasure"),
+                           deadline=request.statement_deadline, actor=actor)
+    return sum(1 for task in written if task.is_open)
+
+
+def waiting(request: DataSubjectRequest) -> list[SystemTask]:
+    """The erase tasks that keep `request` from being answered."""
+    return tasks.blocking(request.uid, (SystemTask.ERASE,))
+
+
+def receipt_systems(request: DataSubjectRequest) -> list[dict[str, Any]]:
+    """The receipt's lines per system (retention.erasure_receipt.SystemLine's fields)."""
+    labels = {s.id: s for s in declared.systems()}
+    out = []
+    for line in erasing.receipt_lines(request.uid):
+        system = labels.get(line["system"])
+        out.append({**line, "label_nl": system.name("nl") if system else line["system"],
+                    "label_en": system.name("en") if system else line["system"]})
+    return out
+
+
+#: `request.detail` key: when the systems' lines were written into the receipt.
+SETTLED = "systems_settled_at"
+
+
+def finish_erasure(request_uid: str, *, mail: bool = True) -> None:
+    """The `settled` hook: when the last system of an erasure settled, write the systems'
+    lines into the receipt and (`mail`) answer the request with the receipt mail, as
+    `actions.erase` does for the register alone. Idempotent: once the lines are in,
+    nothing happens."""
+    from django.utils import timezone
+
+    from privacydesk.requests import actions
+
+    with transaction.atomic():
+        request = (DataSubjectRequest.objects.select_for_update()
+                   .filter(uid=request_uid, kind=kinds.ERASURE).first())
+        if (request is None or request.status != Status.VERIFIED
+                or "receipt" not in request.detail or SETTLED in request.detail
+                or waiting(request)):
+            return
+        lines = receipt_systems(request)
+        request.detail = {**request.detail, SETTLED: timezone.now().isoformat(),
+                          "receipt": {**request.detail["receipt"], "systems": lines}}
+        request.save(update_fields=["detail"])
+        if [line for line in lines if line["status"] != SystemTask.NOT_CONNECTED]:
+            events.log(request, "systems_erased", actor="system",
+                       note=("; ".join(f"{line['system']}: {line['status']}, "
+                                       f"{line['remaining'] or 0} left"
+                                       for line in lines))[:300])
+    if mail and request.contact()["email"]:
+        try:
+            actions.send_receipt(request, actor="system")
+        except RuleViolation:
+            # The mail failed: staff resend it from the request page (erase again).
+            return
+
+
+def before_correction(person: Person, category: str, *, actor: str) -> Any | None:
+    """Rt2: the subject as the systems still know the person — read BEFORE the register
+    changes, so the old value is what the systems are searched and matched by. None when
+    no declared system holds `category`."""
+    holding = [s for s in searching.searchable() if category in s.categories]
+    if not holding:
+        return None
+    if not [s for s in holding if s.reached() == declared.CONNECTED and s.can("correct")]:
+        return Subject()   # manual tasks and not-connected systems search nothing
+    return _subject(person, actor=actor, purpose="rectification")
+
+
+def correct(request: DataSubjectRequest, subject: Any, category: str,
+            values: dict[str, Any], *, actor: str) -> list[SystemTask]:
+    """Rt2: push the corrected `values` of `category` to every connected system that holds
+    the category and can correct — each field of the person's records there that holds the
+    old value (`subject`, from `before_correction`) gets the new one; a manual task for the
+    owner of every other system holding it (not-connected ones are listed). Returns the
+    tasks; a system that fails is shown on the request with its error (retry by
+    correcting again)."""
+    from django.utils import timezone
+
+    holding = [s for s in searching.searchable() if category in s.categories]
+    written = []
+    for system in holding:
+        task = tasks.upsert(request_uid=request.uid, request_ref=request.reference,
+                            person_ref=request.person_ref, system=system,
+                            action=SystemTask.CORRECT)
+        reached = system.reached()
+        if reached == declared.CONNECTED and system.can("correct"):
+            task.attempts += 1
+            answer = calls.guarded(system, partial(_push, system, subject, category, values))
+            if isinstance(answer, calls.Failure):
+                task.status, task.error_kind, task.error = (SystemTask.FAILED, answer.kind,
+                                                            answer.line())
+            else:
+                task.status, task.error_kind, task.error = SystemTask.DONE, "", ""
+                task.found, task.done = answer
+        elif reached == declared.NOT_CONNECTED:
+            task.status = SystemTask.NOT_CONNECTED
+        else:
+            # Manual, or a connector that cannot correct: the owner does it by hand.
+            task.status, task.deadline = SystemTask.MANUAL, request.statement_deadline
+        task.detail = {**task.detail, "category": category, "fields": sorted(values)}
+        task.updated_at = timezone.now()
+        task.save()
+        written.append(task)
+    if [t for t in written if t.status != SystemTask.NOT_CONNECTED]:
+        events.log(request, "systems_corrected", actor=actor,
+                   note="; ".join(f"{t.system}: {t.status}" for t in written)[:300])
+    return written
+
+
+def _old_values(category: str, subject: Any) -> set[str]:
+    if category == "names":
+        return {subject.name, *subject.ids.get("name", ())} - {""}
+    if category == "email":
+        return set(subject.emails)
+    if category == "phone":
+        return set(subject.phones)
+    return set()
+
+
+def _same(category: str, value: str, old: set[str]) -> bool:
+    if category == "email":
+        return subjects.email(value) in old
+    if category == "phone":
+        return subjects.phone(value) in old
+    return value.strip() in old
+
+
+def _new_value(category: str, values: dict[str, Any]) -> str | None:
+    if category == "names":
+        return subjects.full_name(values) or None
+    if category == "email":
+        return str(values.get("address", "")) or None
+    if category == "phone":
+        return str(values.get("number", "")) or None
+    return None
+
+
+def _push(system: declared.Declared, subject: Any, category: str,
+          values: dict[str, Any]) -> tuple[int, int]:
+    """Correct the person's records in one system: a field named as the register's field
+    gets its value; a field holding the old name, e-mail address or phone number gets the
+    new one. Returns (records holding the category, fields corrected)."""
+    connector = calls.connector_of(system)
+    records = [r for r in connector.find(subject) if category in r.categories]
+    old, new = _old_values(category, subject), _new_value(category, values)
+    corrected = 0
+    for record in records:
+        for name, current in record.fields.items():
+            if name in values:
+                value = str(values[name])
+            elif new is not None and _same(category, str(current), old):
+                value = new
+            else:
+                continue
+            if value != current:
+                connector.correct(record, name, value)
+                corrected += 1
+    return len(records), corrected
