@@ -21,6 +21,8 @@ privacydesk.check.system_rights).
 from __future__ import annotations
 
 import importlib
+import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
@@ -33,6 +35,7 @@ from privacydesk.policy.active import get_policy
 LINE_MODULES: tuple[str, ...] = ("privacydesk.check.system_rights",)
 
 LineFn = Callable[[], CheckResult]
+_URL_VARIABLE = re.compile(r"PRIVACYDESK_SYSTEM_[A-Z0-9_]+_URL")
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,9 @@ def systems_declared() -> CheckResult:
     rights do not reach it here yet; it never blocks the register's requests) and for a
     register whose owner role has no account. FAIL for a URL whose host the declaration
     does not name (its connector refuses every call) and for a manual system whose owner
-    role has nobody to do the work. Never a URL in the details (credentials)."""
+    role has nobody to do the work. Also WARN for a PRIVACYDESK_SYSTEM_<ID>_URL naming no
+    declared system (a typo leaves the meant system unconnected). Never a URL in the
+    details (credentials)."""
     from privacydesk.systems.connector import Connection, ConnectorError, check_host
     from privacydesk.systems.registry import connection_url, url_variable
 
@@ -153,13 +158,20 @@ def systems_declared() -> CheckResult:
                             f"declared hosts ({', '.join(system.hosts)})")
             continue
         fine.append(f"{system.id}: connected ({system.connector})")
+    # A variable for a system the policy does not declare is a typo or a leftover: the
+    # system it meant shows as not connected, or data sit where no declaration covers them.
+    declared = {url_variable(s.id) for s in systems}
+    warnings += [f"{name} is set, but the policy declares no system "
+                 f"{name.removeprefix('PRIVACYDESK_SYSTEM_').removesuffix('_URL').lower()!r}"
+                 for name in sorted(os.environ) if _URL_VARIABLE.fullmatch(name)
+                 and name not in declared and os.environ[name].strip()]
     details = [*failures, *warnings, *fine]
     total = plural(len(systems), "declared system")
     if failures:
         return result("systems-declared", FAIL, f"{len(failures)} of {total} cannot be "
                       "reached as declared", details)
     if warnings:
-        return result("systems-declared", WARN, f"{len(warnings)} of {total} not reached "
-                      "here (not connected, or the register without an owner's account)",
-                      details)
+        return result("systems-declared", WARN, f"{plural(len(warnings), 'thing')} to act "
+                      f"on for {total}: not connected here, the register without an owner's "
+                      "account, or a URL variable for no declared system", details)
     return result("systems-declared", PASS, f"all {total} reached", details)

@@ -8,6 +8,7 @@ system nobody can work in, fails."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,8 +44,10 @@ retention = "payroll-identity"
 
 @pytest.fixture(autouse=True)
 def no_urls(monkeypatch: pytest.MonkeyPatch) -> None:
-    for system in (*CONNECTED, "payroll"):
-        monkeypatch.delenv(f"PRIVACYDESK_SYSTEM_{system.upper()}_URL", raising=False)
+    """No system connected, whatever the environment of the test run says."""
+    for name in list(os.environ):
+        if name.startswith("PRIVACYDESK_SYSTEM_") and name.endswith("_URL"):
+            monkeypatch.delenv(name)
 
 
 def _staff(role: str) -> StaffUser:
@@ -106,6 +109,18 @@ def test_a_url_naming_an_undeclared_host_fails_without_showing_the_url(monkeypat
     assert ("ticketing: PRIVACYDESK_SYSTEM_TICKETING_URL names a host that is not among the "
             "declared hosts (127.0.0.1)") in line.details
     assert not any(SECRET in d or "elsewhere" in d for d in [line.summary, *line.details])
+
+
+@pytest.mark.django_db
+def test_a_url_variable_for_no_declared_system_warns(monkeypatch):
+    _staff("privacy_officer")
+    _connect_all(monkeypatch)
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_TICKETNG_URL", f"https://svc:{SECRET}@127.0.0.1/")
+    line = _line()
+    assert line.status == WARN
+    assert ("PRIVACYDESK_SYSTEM_TICKETNG_URL is set, but the policy declares no system "
+            "'ticketng'") in line.details
+    assert not any(SECRET in d for d in line.details)
 
 
 @pytest.mark.django_db
