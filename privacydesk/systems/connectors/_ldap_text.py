@@ -79,9 +79,15 @@ def mentions(text: str, subject: Subject, region: str) -> tuple[str, ...]:
 def scrub(text: str, subject: Subject, region: str, placeholder: str) -> str:
     """Return `text` with every mention of the subject's name, e-mail addresses and phone
     numbers replaced by `placeholder` (Rt3: erasure reaches free text that names the person)."""
-    # Phones first: their spans are positions in the text as it is now.
-    for start, end in sorted(phone_spans(text, subject.phones, region), reverse=True):
-        text = text[:start] + placeholder + text[end:]
+    # Phones first: their spans are positions in the text as it is now. Again until none is
+    # left: the matcher reads "+31 6 12345678  06-12345678" as one candidate and finds only
+    # the second number; once that is gone it finds the first.
+    for _ in range(20):
+        spans = phone_spans(text, subject.phones, region)
+        if not spans:
+            break
+        for start, end in sorted(spans, reverse=True):
+            text = text[:start] + placeholder + text[end:]
     for email in subject.emails:
         text = _email_pattern(email).sub(placeholder, text)
     pattern = _name_pattern(subject.name)
