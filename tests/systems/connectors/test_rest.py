@@ -15,23 +15,23 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from privacydesk.systems.connector import Connection, ConnectorError, Record, Subject
 from privacydesk.systems.connectors import rest
 from tests.systems.servers.rest import (  # noqa: F401 - fixtures
+    Desk,
     Redmine,
     free_port,
     garbage_json_port,
     linked_pages,
     nonsense_port,
+    post,
     redmine,
-    reset,
+    seed,
     silent_port,
 )
 
@@ -57,85 +57,6 @@ def connection(server: Redmine, *, url: str | None = None, dataset: dict[str, An
                       timeout=timeout)
 
 
-@dataclass
-class Desk:
-    """The seeded service desk: Redmine ids by persona and ticket."""
-
-    server: Redmine
-    users: dict[str, int]
-    tickets: dict[str, int]
-
-    def connector(self, **options: Any) -> rest.RestConnector:
-        return rest.connect(connection(self.server, **options))
-
-    def issue(self, name: str) -> dict[str, Any] | None:
-        with self.server.admin() as client:
-            answer = client.get(f"/issues/{self.tickets[name]}.json",
-                                params={"include": "journals"})
-        return None if answer.status_code == 404 else dict(answer.json()["issue"])
-
-    def user(self, name: str) -> dict[str, Any] | None:
-        with self.server.admin() as client:
-            answer = client.get(f"/users/{self.users[name]}.json")
-        return None if answer.status_code == 404 else dict(answer.json()["user"])
-
-
-def _post(client: httpx.Client, path: str, body: dict[str, Any], *, as_user: str = "") -> Any:
-    headers = {"X-Redmine-Switch-User": as_user} if as_user else {}
-    answer = client.post(path, json=body, headers=headers)
-    assert answer.status_code in (200, 201, 204), answer.text
-    return answer.json() if answer.content.strip() else None
-
-
-def _note(client: httpx.Client, ticket: int, text: str, *, as_user: str) -> None:
-    answer = client.put(f"/issues/{ticket}.json", json={"issue": {"notes": text}},
-                        headers={"X-Redmine-Switch-User": as_user})
-    assert answer.status_code == 204, answer.text
-
-
-def seed(redmine: Redmine) -> Desk:  # noqa: F811 - the fixture above
-    """A fresh service desk: Anna (customer), Bram (prospect), Eva (contact at a client) and
-    Carla (employee, the service desk) in one project, with their tickets."""
-    reset(redmine)
-    users: dict[str, int] = {}
-    tickets: dict[str, int] = {}
-    with redmine.admin() as client:
-        _post(client, "/projects.json", {"project": {"name": "Servicedesk",
-                                                     "identifier": "servicedesk"}})
-        roles = {r["name"]: r["id"] for r in client.get("/roles.json").json()["roles"]}
-        for login, first, last, mail in (
-                ("anna", "Anna", "de Vries", "anna@example.nl"),
-                ("bram", "Bram", "Bakker", "bram@bakker.example"),
-                ("eva", "Eva", "Visser", "eva.visser@klant.example"),
-                ("carla", "Carla", "Jansen", "carla@infactor.example")):
-            user = _post(client, "/users.json", {"user": {
-                "login": login, "firstname": first, "lastname": last, "mail": mail,
-                "password": "a-long-password-1"}})["user"]
-            users[login] = user["id"]
-            _post(client, "/projects/servicedesk/memberships.json", {"membership": {
-                "user_id": user["id"], "role_ids": [roles["Developer"]]}})
-
-        def ticket(name: str, author: str, subject: str, description: str) -> None:
-            tickets[name] = _post(client, "/issues.json", {"issue": {
-                "project_id": "servicedesk", "subject": subject,
-                "description": description}}, as_user=author)["issue"]["id"]
-
-        ticket("anna_printer", "anna", "Printer kapot",
-               "De printer op kantoor doet het niet. Bel me op +31 6 12345678.\n"
-               "Anna de Vries, Herestraat 12, 9712 AB Groningen")
-        ticket("anna_mail", "anna", "Mail komt niet aan",
-               "Sinds maandag komt mail aan anna@example.nl niet meer binnen.")
-        ticket("eva_vpn", "eva", "VPN valt weg",
-               "Bij Visser BV valt de VPN elke middag weg.")
-        _note(client, tickets["eva_vpn"], "Anna de Vries van De Vries Advies belde ook over "
-              "de VPN, terugbellen op 06-12345678.", as_user="carla")
-        _note(client, tickets["anna_printer"], "Printer vervangen, Anna gebeld.",
-              as_user="carla")
-        ticket("bram_offer", "bram", "Offerte werkplekken",
-               "Graag een offerte voor vijf werkplekken. Bram Bakker, 06-98765432")
-    return Desk(redmine, users, tickets)
-
-
 # Seeding takes seconds on a shared machine: tests that only read share one seeded desk;
 # a test that changes Redmine gets its own and marks the shared one stale.
 _unchanged: list[Desk] = []
@@ -156,6 +77,11 @@ def desk(redmine: Redmine) -> Desk:  # noqa: F811
     return seed(redmine)
 
 
+def connector_for(desk: Desk, **options: Any) -> rest.RestConnector:
+    """The connector of InFactor's declared ticketing system, reaching this desk's Redmine."""
+    return rest.connect(connection(desk.server, **options))
+
+
 def by_locator(records: list[Record]) -> dict[str, Record]:
     return {r.locator: r for r in records}
 
@@ -164,7 +90,7 @@ def by_locator(records: list[Record]) -> dict[str, Record]:
 
 def test_anna_is_found_as_user_her_tickets_and_the_note_that_names_her(seeded: Desk) -> None:
     desk = seeded
-    found = by_locator(desk.connector().find(ANNA))
+    found = by_locator(connector_for(desk).find(ANNA))
 
     user = found[f"users/{desk.users['anna']}"]
     assert user.kind == "gebruiker"
@@ -193,7 +119,7 @@ def test_anna_is_found_as_user_her_tickets_and_the_note_that_names_her(seeded: D
 
 def test_each_identity_alone_finds_her(seeded: Desk) -> None:
     desk = seeded
-    connector = desk.connector()
+    connector = connector_for(desk)
     vpn = f"issues/{desk.tickets['eva_vpn']}"
     by_email = by_locator(connector.find(ANNA_BY_EMAIL))
     assert by_email[f"users/{desk.users['anna']}"].matched_by == ("email",)
@@ -210,14 +136,14 @@ def test_each_identity_alone_finds_her(seeded: Desk) -> None:
 
 def test_olaf_is_in_no_system(seeded: Desk) -> None:
     desk = seeded
-    assert desk.connector().find(OLAF) == []
+    assert connector_for(desk).find(OLAF) == []
 
 
 def test_a_small_page_size_still_reaches_every_ticket(seeded: Desk) -> None:
     desk = seeded
     dataset = copy.deepcopy(DATASET)
     dataset["paging"]["page_size"] = 1
-    found = by_locator(desk.connector(dataset=dataset).find(ANNA))
+    found = by_locator(connector_for(desk, dataset=dataset).find(ANNA))
     assert {f"issues/{desk.tickets[t]}" for t in ("anna_printer", "anna_mail", "eva_vpn")} <= \
         set(found)
 
@@ -226,7 +152,7 @@ def test_a_small_page_size_still_reaches_every_ticket(seeded: Desk) -> None:
 
 def test_export_gives_her_data_and_of_evas_ticket_only_the_note(seeded: Desk) -> None:
     desk = seeded
-    connector = desk.connector()
+    connector = connector_for(desk)
     files = {f.filename: f for f in connector.export(connector.find(ANNA))}
     assert set(files) == {"ticketing-users.json", "ticketing-issues.json"}
     assert files["ticketing-users.json"].content_type == "application/json"
@@ -243,17 +169,17 @@ def test_export_gives_her_data_and_of_evas_ticket_only_the_note(seeded: Desk) ->
 
 def test_sample_names_where_each_value_sits(seeded: Desk) -> None:
     desk = seeded
-    samples = list(desk.connector().sample(500))
+    samples = list(connector_for(desk).sample(500))
     where = {s.where for s in samples}
     assert {"users.mail", "users.firstname", "issues.description",
             "issues.journals[].notes"} <= where
     # The scan sees the phone number in the free text, where no field declares it.
     assert any("+31 6 12345678" in s.value for s in samples if s.where == "issues.description")
-    assert len(list(desk.connector().sample(3))) == 3
+    assert len(list(connector_for(desk).sample(3))) == 3
 
 
 def test_correcting_annas_e_mail_address_reaches_redmine(desk: Desk) -> None:
-    connector = desk.connector()
+    connector = connector_for(desk)
     user = by_locator(connector.find(ANNA))[f"users/{desk.users['anna']}"]
     outcome = connector.correct(user, "mail", "anna@devries-advies.example")
     assert outcome.action == "corrected"
@@ -268,7 +194,7 @@ def test_correcting_annas_e_mail_address_reaches_redmine(desk: Desk) -> None:
 
 def test_erasing_anna_leaves_nothing_of_her_and_evas_and_brams_data_as_they_were(
         desk: Desk) -> None:
-    connector = desk.connector()
+    connector = connector_for(desk)
     bram_before, eva_before = desk.user("bram"), desk.user("eva")
     bram_ticket_before = desk.issue("bram_offer")
     vpn_before = desk.issue("eva_vpn") or {}
@@ -297,10 +223,10 @@ def test_erasing_anna_leaves_nothing_of_her_and_evas_and_brams_data_as_they_were
 
 def test_a_description_redmine_keeps_in_its_history_is_reported_kept(desk: Desk) -> None:
     with desk.server.admin() as client:
-        ticket = _post(client, "/issues.json", {"issue": {
+        ticket = post(client, "/issues.json", {"issue": {
             "project_id": "servicedesk", "subject": "Werkplekken",
             "description": "Doorverwezen door Anna de Vries."}}, as_user="bram")["issue"]["id"]
-    connector = desk.connector()
+    connector = connector_for(desk)
     found = [r for r in connector.find(ANNA) if r.locator == f"issues/{ticket}"]
     outcome, = connector.erase(found, ANNA)
 
@@ -315,7 +241,7 @@ def test_a_description_redmine_keeps_in_its_history_is_reported_kept(desk: Desk)
 
 
 def test_erasing_her_twice_changes_nothing_more(desk: Desk) -> None:
-    connector = desk.connector()
+    connector = connector_for(desk)
     records = connector.find(ANNA)
     connector.erase(records, ANNA)
     note = (desk.issue("eva_vpn") or {})["journals"][0]["notes"]
@@ -336,7 +262,7 @@ def test_a_declaration_that_anonymises_users_and_keeps_tickets(desk: Desk) -> No
         "login": "verwijderd-{id}", "firstname": "Verwijderd", "lastname": "Verwijderd",
         "mail": "verwijderd-{id}@invalid.example", "status": "3"})
     issues.update(erase="keep", keep_reason=reason)
-    connector = desk.connector(dataset=dataset)
+    connector = connector_for(desk, dataset=dataset)
 
     outcomes = {o.locator: o for o in connector.erase(connector.find(ANNA), ANNA)}
 

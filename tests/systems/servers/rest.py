@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -202,6 +203,84 @@ def reset(server: Redmine) -> None:
         for user in users:
             if user["login"] != "admin":
                 client.delete(f"/users/{user['id']}.json").raise_for_status()
+
+
+# InFactor's service desk with the personas, for the connector's tests and the walks.
+
+@dataclass
+class Desk:
+    """The seeded service desk: Redmine ids by persona and ticket."""
+
+    server: Redmine
+    users: dict[str, int]
+    tickets: dict[str, int]
+
+    def issue(self, name: str) -> dict[str, Any] | None:
+        with self.server.admin() as client:
+            answer = client.get(f"/issues/{self.tickets[name]}.json",
+                                params={"include": "journals"})
+        return None if answer.status_code == 404 else dict(answer.json()["issue"])
+
+    def user(self, name: str) -> dict[str, Any] | None:
+        with self.server.admin() as client:
+            answer = client.get(f"/users/{self.users[name]}.json")
+        return None if answer.status_code == 404 else dict(answer.json()["user"])
+
+
+def post(client: httpx.Client, path: str, body: dict[str, Any], *, as_user: str = "") -> Any:
+    headers = {"X-Redmine-Switch-User": as_user} if as_user else {}
+    answer = client.post(path, json=body, headers=headers)
+    assert answer.status_code in (200, 201, 204), answer.text
+    return answer.json() if answer.content.strip() else None
+
+
+def note(client: httpx.Client, ticket: int, text: str, *, as_user: str) -> None:
+    answer = client.put(f"/issues/{ticket}.json", json={"issue": {"notes": text}},
+                        headers={"X-Redmine-Switch-User": as_user})
+    assert answer.status_code == 204, answer.text
+
+
+def seed(redmine: Redmine) -> Desk:
+    """A fresh service desk: Anna (customer), Bram (prospect), Eva (contact at a client) and
+    Carla (employee, the service desk) in one project, with their tickets."""
+    reset(redmine)
+    users: dict[str, int] = {}
+    tickets: dict[str, int] = {}
+    with redmine.admin() as client:
+        post(client, "/projects.json", {"project": {"name": "Servicedesk",
+                                                     "identifier": "servicedesk"}})
+        roles = {r["name"]: r["id"] for r in client.get("/roles.json").json()["roles"]}
+        for login, first, last, mail in (
+                ("anna", "Anna", "de Vries", "anna@example.nl"),
+                ("bram", "Bram", "Bakker", "bram@bakker.example"),
+                ("eva", "Eva", "Visser", "eva.visser@klant.example"),
+                ("carla", "Carla", "Jansen", "carla@infactor.example")):
+            user = post(client, "/users.json", {"user": {
+                "login": login, "firstname": first, "lastname": last, "mail": mail,
+                "password": "a-long-password-1"}})["user"]
+            users[login] = user["id"]
+            post(client, "/projects/servicedesk/memberships.json", {"membership": {
+                "user_id": user["id"], "role_ids": [roles["Developer"]]}})
+
+        def ticket(name: str, author: str, subject: str, description: str) -> None:
+            tickets[name] = post(client, "/issues.json", {"issue": {
+                "project_id": "servicedesk", "subject": subject,
+                "description": description}}, as_user=author)["issue"]["id"]
+
+        ticket("anna_printer", "anna", "Printer kapot",
+               "De printer op kantoor doet het niet. Bel me op +31 6 12345678.\n"
+               "Anna de Vries, Herestraat 12, 9712 AB Groningen")
+        ticket("anna_mail", "anna", "Mail komt niet aan",
+               "Sinds maandag komt mail aan anna@example.nl niet meer binnen.")
+        ticket("eva_vpn", "eva", "VPN valt weg",
+               "Bij Visser BV valt de VPN elke middag weg.")
+        note(client, tickets["eva_vpn"], "Anna de Vries van De Vries Advies belde ook over "
+              "de VPN, terugbellen op 06-12345678.", as_user="carla")
+        note(client, tickets["anna_printer"], "Printer vervangen, Anna gebeld.",
+              as_user="carla")
+        ticket("bram_offer", "bram", "Offerte werkplekken",
+               "Graag een offerte voor vijf werkplekken. Bram Bakker, 06-98765432")
+    return Desk(redmine, users, tickets)
 
 
 # The failure modes: servers that are not a REST system at all.
