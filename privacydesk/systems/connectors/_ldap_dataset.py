@@ -33,7 +33,7 @@ NEVER_DECLARED = frozenset({"userpassword"})
 DEFAULT_REFERENCES = ("member", "uniqueMember", "manager", "secretary", "seeAlso")
 
 _ATTRIBUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$")
-_TOP_KEYS = frozenset({"object_class", "bases", "attributes", "references", "phone_region",
+_TOP_KEYS = frozenset({"object_class", "bases", "attributes", "references",
                        "placeholder", "date_attribute"})
 _BASE_KEYS = frozenset({"dn", "kind", "scope", "erase", "reason", "move_to", "mark", "keep"})
 _ATTRIBUTE_KEYS = frozenset({"category", "identity", "text"})
@@ -73,7 +73,6 @@ class Dataset:
     bases: tuple[Base, ...]
     attributes: tuple[Attribute, ...]
     references: tuple[str, ...]
-    phone_region: str
     placeholder: str
     date_attribute: str
 
@@ -250,10 +249,6 @@ def parse_dataset(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
             raise _misdeclared(system_id, f"bases[{i}].move_to",
                                f"{base.move_to} must lie within a declared base, or what the "
                                "disabled entry keeps could not be found for an access request")
-    region = _text(system_id, "phone_region", dataset.get("phone_region"), default="NL")
-    if not re.fullmatch(r"[A-Z]{2}", region):
-        raise _misdeclared(system_id, "phone_region",
-                           f"must be a two-letter country code such as NL (got {region!r})")
     date_attribute = dataset.get("date_attribute")
     return Dataset(
         object_class=_text(system_id, "object_class", dataset.get("object_class"),
@@ -262,7 +257,6 @@ def parse_dataset(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
         attributes=_attributes(system_id, dataset.get("attributes")),
         references=_names(system_id, "references", dataset.get("references"),
                           DEFAULT_REFERENCES),
-        phone_region=region,
         placeholder=_text(system_id, "placeholder", dataset.get("placeholder"),
                           default="[verwijderd]"),
         date_attribute=(_attribute_name(system_id, "date_attribute", date_attribute)

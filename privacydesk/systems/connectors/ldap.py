@@ -251,7 +251,7 @@ class LdapConnector:
         matched = tuple(dict.fromkeys(
             a.identity for a in dataset.attributes if a.identity
             for v in entry.texts(a.name)
-            if text.identity_matches(v, a.identity, subject, dataset.phone_region)))
+            if text.identity_matches(v, a.identity, subject)))
         if not matched:
             return None  # the filter's digits matched, the number did not
         # A disabled entry's placeholders (cn = "[verwijderd]") are no one's data.
@@ -273,7 +273,7 @@ class LdapConnector:
         dataset = self._dataset
         records = []
         for attribute in (a for a in dataset.attributes if a.text):
-            hits = [(v, text.mentions(v, subject, dataset.phone_region))
+            hits = [(v, text.mentions(v, subject))
                     for v in entry.texts(attribute.name)]
             hits = [(v, kinds) for v, kinds in hits if kinds]
             if not hits:
@@ -385,8 +385,7 @@ class LdapConnector:
         if entry is None:
             return Outcome(self.system_id, locator, "deleted", "no longer in the directory")
         values = entry.texts(attribute)
-        scrubbed = [text.scrub(v, subject, self._dataset.phone_region,
-                               self._dataset.placeholder) for v in values]
+        scrubbed = [text.scrub(v, subject, self._dataset.placeholder) for v in values]
         if scrubbed != values:
             session.call(f"modify {dn}", session.connection.modify, dn,
                          {attribute: [(MODIFY_REPLACE, list(dict.fromkeys(scrubbed)))]})

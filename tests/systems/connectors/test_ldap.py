@@ -80,7 +80,6 @@ def _dataset(**changes: Any) -> dict[str, Any]:
     ({"attributes": {"mail": {"category": "email", "identity": "postcode_house_number"}}},
      "attributes.mail.identity", "must be one of"),
     ({"attributes": {"mail": {"category": "email"}}}, "attributes", "at least one attribute"),
-    ({"phone_region": "nederland"}, "phone_region", "two-letter country code"),
     ({"basis": []}, "basis", "unknown key"),
 ])
 def test_a_misdeclared_dataset_is_refused_naming_key_and_rule_before_any_network_call(
