@@ -86,6 +86,20 @@ def by_locator(records: list[Record]) -> dict[str, Record]:
     return {r.locator: r for r in records}
 
 
+def test_infactors_declared_ticketing_system_is_reached_through_its_url_variable(
+        seeded: Desk) -> None:
+    """The path the rights workflow takes: the policy's [[systems]] entry, the URL from
+    PRIVACYDESK_SYSTEM_TICKETING_URL, the registry's connector of kind "rest"."""
+    from privacydesk.systems import declared, registry
+
+    ticketing = declared.system("ticketing")
+    assert ticketing is not None and ticketing.connector == "rest"
+    environ = {registry.url_variable("ticketing"): seeded.server.url}
+    connector = registry.connect(ticketing.connector, ticketing.connection(environ))
+    connector.ping()
+    assert f"users/{seeded.users['anna']}" in by_locator(connector.find(ANNA))
+
+
 # --- find -----------------------------------------------------------------------------------
 
 def test_anna_is_found_as_user_her_tickets_and_the_note_that_names_her(seeded: Desk) -> None:
