@@ -10,6 +10,7 @@ catalogue entry of a message marked with gettext_noop, else as written; then the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
@@ -27,6 +28,9 @@ FIELDS = {
     "person_ref": pgettext_lazy("request refusal", "Person"),
     "email": pgettext_lazy("request refusal", "E-mail address"),
     "datum": pgettext_lazy("request refusal", "Picked datum"),
+    "text": pgettext_lazy("request refusal", "In your own words"),
+    "values": pgettext_lazy("request refusal", "New values"),
+    "channel": pgettext_lazy("request refusal", "Channel"),
 }
 
 # Literal calls, so that makemessages keeps their catalogue entries.
@@ -95,10 +99,51 @@ SHAPES: list[tuple[re.Pattern[str], Promise]] = [(re.compile(p), t) for p, t in 
                    "%(status)s)")),
     (r"this person has no (?P<category>[\w-]+) datum #(?P<datum>\d+)",
      pgettext_lazy("request refusal", "this person has no datum #%(datum)s of %(category)s")),
+    # intake.set_kind, staff_filing_problems
+    (rf"choose one of (?P<kinds>{_WORD}(?:, {_WORD})*) or none",
+     pgettext_lazy("request refusal", "choose one of %(kinds)s, or none")),
+    (rf"a (?P<status>{_WORD}) request keeps its kind",
+     pgettext_lazy("request refusal", "a request with status %(status)s keeps its kind")),
+    (rf"the channel is one of (?P<channels>{_WORD}(?:, {_WORD})*)",
+     pgettext_lazy("request refusal", "the channel is one of %(channels)s")),
+    # _triage.close_as_not_a_request
+    (rf"choose one of (?P<reasons>{_WORD}(?:, {_WORD})*)",
+     pgettext_lazy("request refusal", "choose one of the reasons: %(reasons)s")),
+    (r"the reason is at most (?P<n>\d+) characters and holds no addresses",
+     pgettext_lazy("request refusal",
+                   "the reason is at most %(n)s characters and holds no addresses")),
+    (rf"a (?P<kind>{_WORD}) request is not in triage; change its kind with a reason on its "
+     "page first",
+     pgettext_lazy("request refusal", "a request of kind %(kind)s is not in triage; change "
+                   "its kind with a reason on its page first")),
 )]
 
-_VALUES = {"kind": "request_kind", "old": "request_kind", "status": "request_status",
-           "category": "category"}
+
+def _listed(label_kind: str) -> Callable[[str], str]:
+    def show(codes: str) -> str:
+        return ", ".join(labels_of.label(label_kind, code) for code in codes.split(", "))
+    return show
+
+
+def _reasons(codes: str) -> str:
+    from privacydesk.requests._triage import REASONS
+
+    return ", ".join(str(REASONS.get(code, code)) for code in codes.split(", "))
+
+
+#: group name -> how its value is shown (a label kind of staff.labels, or a function);
+#: any other group as written.
+_VALUES: dict[str, str | Callable[[str], str]] = {
+    "kind": "request_kind", "old": "request_kind", "status": "request_status",
+    "category": "category", "kinds": _listed("request_kind"),
+    "channels": _listed("request_channel"), "reasons": _reasons}
+
+
+def _shown(name: str, value: str) -> str:
+    how = _VALUES.get(name)
+    if how is None:
+        return value
+    return how(value) if callable(how) else labels_of.label(how, value)
 
 
 def message(error: RuleViolation) -> str:
@@ -109,9 +154,8 @@ def message(error: RuleViolation) -> str:
     for pattern, template in SHAPES:
         found = pattern.fullmatch(error.message)
         if found:
-            return str(template) % {
-                name: labels_of.label(_VALUES[name], value) if name in _VALUES else value
-                for name, value in found.groupdict().items()}
+            return str(template) % {name: _shown(name, value)
+                                    for name, value in found.groupdict().items()}
     return gettext(error.message)  # a message marked gettext_noop by its service
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import actions, intake, kinds
@@ -51,8 +52,8 @@ def close_as_not_a_request(request: DataSubjectRequest, reason: str, *, actor: s
         raise RuleViolation("reason", "Rt5", f"choose one of {', '.join(REASONS)}")
     why = " ".join((text or "").split())
     if code == OTHER and not why:
-        raise RuleViolation("text", "Rt6", "say in a few words why this is not a request "
-                            "(the reason 'other' needs them)")
+        raise RuleViolation("text", "Rt6", gettext_noop(
+            "say in a few words why this is not a request (the reason 'other' needs them)"))
     if len(why) > MAX_TEXT or "@" in why:
         raise RuleViolation("text", "format", f"the reason is at most {MAX_TEXT} characters "
                             "and holds no addresses")

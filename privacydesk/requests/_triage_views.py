@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _triage
+from privacydesk.requests._step_refusals import explain as explain_refusal
 from privacydesk.requests.listing import rows as listed_rows
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.staff.access import require_permission
@@ -51,8 +52,9 @@ def not_a_request(request: HttpRequest, uid: UUID) -> HttpResponse:
                                        actor=str(request.user.get_username()),
                                        text=request.POST.get("text", ""))
     except RuleViolation as exc:
-        messages.error(request, f"{found.reference}: {exc.field}: {gettext(exc.message)} "
-                                f"({exc.rule})")
+        # In the staff member's language: the field by its label, the message (values
+        # by their labels), the rule (#15).
+        messages.error(request, f"{found.reference}: {explain_refusal(exc)}")
     else:
         messages.success(request, gettext("%(ref)s closed: not a request (%(reason)s).") % {
             "ref": found.reference, "reason": _triage.REASONS[request.POST["reason"].strip()]})

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -85,7 +85,7 @@ def file_web_request(*, kind: str, name: str, email: str, message: str = "",
                      language: str = "nl", now: datetime | None = None) -> DataSubjectRequest:
     """The web form's request (the person chose the kind themselves)."""
     if kind not in kinds.REQUEST_KINDS:
-        raise RuleViolation("kind", "Rt5", "choose what you would like us to do")
+        raise RuleViolation("kind", "Rt5", gettext_noop("choose what you would like us to do"))
     with transaction.atomic():
         request = _new(kind, Channel.WEB, name=name, email=email, subject="", message=message,
                        language=language, received_at=now or timezone.now(), actor="public")
@@ -143,24 +143,27 @@ def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
         found.append(RuleViolation("channel", "Rt5", "the channel is one of "
                                    f"{', '.join(c.value for c in STAFF_CHANNELS)}"))
     if len(name) > 200:
-        found.append(RuleViolation("name", "length", "the name is at most 200 characters"))
+        found.append(RuleViolation("name", "length", gettext_noop(
+            "the name is at most 200 characters")))
     if len(address) > 500:
-        found.append(RuleViolation("address", "length",
-                                   "the postal address is at most 500 characters"))
+        found.append(RuleViolation("address", "length", gettext_noop(
+            "the postal address is at most 500 characters")))
     # The name goes into mail headers and greetings: one line, valid text (#13, 5.7).
     for field, value, multiline in (("name", name, False), ("email", email, False),
                                     ("address", address, True), ("message", message, True)):
         if forbidden_character(value, multiline=multiline) is not None:
-            found.append(RuleViolation(field, "format", "contains a line break, a control "
-                                       "character or text that is not valid UTF-8"))
+            found.append(RuleViolation(field, "format", gettext_noop(
+                "contains a line break, a control character or text that is not valid "
+                "UTF-8")))
     if email.strip():
         try:
             validate_email(email.strip())
         except ValidationError:
             found.append(RuleViolation("email", "format", "this is not an e-mail address"))
     elif channel in STAFF_CHANNELS and not address.strip():
-        found.append(RuleViolation("email", "Rt5", "give the requester's e-mail address or "
-                                   "postal address: the answer has to reach them"))
+        found.append(RuleViolation("email", "Rt5", gettext_noop(
+            "give the requester's e-mail address or postal address: the answer has to "
+            "reach them")))
     checked = (identity_checked or "").strip()
     if checked and channel not in _SPOKEN_CHANNELS:
         found.append(RuleViolation("identity_checked", "Art12", gettext(
@@ -171,8 +174,9 @@ def staff_filing_problems(*, channel: str, name: str, email: str, address: str,
             "say in at most 300 characters how the identity was checked, without "
             "addresses")))
     if received_at > now:
-        found.append(RuleViolation("received_at", "Rt6", "a request cannot be received in "
-                                   "the future; the clocks run from the day it came in"))
+        found.append(RuleViolation("received_at", "Rt6", gettext_noop(
+            "a request cannot be received in the future; the clocks run from the day it "
+            "came in")))
     return found
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -63,8 +64,9 @@ def to_requester(request: DataSubjectRequest, template: str,
     """Send `template` (first line = subject) to the requester; RuleViolation if it fails."""
     contact = request.contact()
     if not contact["email"]:
-        raise RuleViolation("email", "Rt5", "this request has no e-mail address to answer to; "
-                            "answer by post or telephone and record it")
+        raise RuleViolation("email", "Rt5", gettext_noop(
+            "this request has no e-mail address to answer to; answer by post or telephone "
+            "and record it"))
     subject, body = render_to_requester(request, template, context)
     try:
         _send([contact["email"]], subject, body)

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
@@ -69,8 +70,9 @@ def begin(request: DataSubjectRequest, *, actor: str, now: datetime | None = Non
 def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime,
                     searched: bool) -> str:
     if not searched:
-        raise RuleViolation("email", "Art12", "no e-mail address to search the register "
-                            "for; identify the person another way")
+        raise RuleViolation("email", "Art12", gettext_noop(
+            "no e-mail address to search the register for; identify the person another "
+            "way"))
     with transaction.atomic():
         request.status = Status.ANSWERED
         request.answered_at = now

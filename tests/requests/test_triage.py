@@ -134,7 +134,9 @@ def test_other_without_a_note_is_shown_on_the_page_and_the_item_stays(
     client = staff_client("privacy_officer")
     done = client.post(f"/staff/requests/{item.uid}/not-a-request/",
                        {"reason": "other", "text": ""}, follow=True)
-    assert done.status_code == 200 and f"{item.reference}: text:" in done.content.decode()
+    # The field by its label, in Dutch (#15), not its code "text".
+    assert done.status_code == 200
+    assert f"{item.reference}: In uw eigen woorden:" in done.content.decode()
     item.refresh_from_db()
     assert item.is_open and item.kind == kinds.TRIAGE
 
