@@ -115,17 +115,11 @@ def mentions(text: str, subject: Subject) -> tuple[str, ...]:
 def scrub(text: str, subject: Subject, placeholder: str) -> str:
     """Return `text` with every mention of the subject's name, e-mail addresses and phone
     numbers replaced by `placeholder` (Rt3: erasure reaches free text that names the person)."""
-    # Phones first: their spans are positions in the text as it is now. Again until none is
-    # left: the matcher reads "+31 6 12345678  06-12345678" as one candidate and finds only
-    # the second number; once that is gone it finds the first.
-    for _ in range(20):
-        spans = phone_spans(text, subject.phones)
-        if not spans:
-            break
-        for start, end in sorted(spans, reverse=True):
-            text = text[:start] + placeholder + text[end:]
+    # E-mail addresses first: one may hold her number's digits ("anna0612345678@...").
     for email in subject.emails:
         text = _email_pattern(email).sub(placeholder, text)
+    for start, end in reversed(phone_spans(text, subject.phones)):
+        text = text[:start] + placeholder + text[end:]
     pattern = _name_pattern(subject.name)
     if pattern is not None:
         text = pattern.sub(placeholder, text)
