@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.management.commands.db_worker import Worker
 
 from privacydesk.policy import active
@@ -124,10 +126,14 @@ def declare(tmp_path: Path, crm: Crm, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 
 def run_queue() -> None:
-    """The real worker code over the task table: every ready task, then back."""
-    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-           startup_delay=False, max_tasks=None, worker_id="tests-systems",
-           excluded_queue_names=[]).run()
+    """The real worker code over the task table: every ready task, then back. Inside the
+    test's transaction the worker's `close_old_connections` would close the connection on
+    PostgreSQL (autocommit is off there), ending the test's transaction: it is a no-op here
+    (`privacydesk worker` itself runs outside any transaction, tests/jobs/test_worker.py)."""
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+               startup_delay=False, max_tasks=None, worker_id="tests-systems",
+               excluded_queue_names=[]).run()
 
 
 def _task(request: DataSubjectRequest, system: str, action: str) -> SystemTask:
