@@ -25,10 +25,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from privacydesk.policy import clock
 from privacydesk.register import services
-from privacydesk.register.models import Address, Email, Person, Phone
+from privacydesk.register.models import Address, AgreementRecipient, Email, Person, Phone
 from privacydesk.requests.models import DataSubjectRequest, Status
 
-from .walks import assert_accessible, assert_dutch, fresh_demo, sign_in_demo
+from .walks import ask_and_confirm, assert_accessible, assert_dutch, fresh_demo, sign_in_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.live]
 
@@ -47,27 +47,6 @@ def _customer() -> tuple[Person, str, str, Phone]:
                 Phone.objects.filter(person=person).count() == 1:
             return person, name, emails[0].get_values()["address"], phone
     raise AssertionError("the demo holds nobody with a name, an e-mail and a phone number")
-
-
-def _ask_and_confirm(browser: Browser, base: str, smtp_server: Any, kind: str, name: str,
-                     email: str) -> None:
-    """The person asks on the public site and confirms through the link in the e-mail."""
-    visitor = browser.new_context(locale="nl-NL")
-    public = visitor.new_page()
-    public.set_default_timeout(30000)
-    public.goto(f"{base}/nl/request/")
-    public.get_by_label(kind).check()
-    public.get_by_label("Uw naam", exact=True).fill(name)
-    public.get_by_label("E-mailadres", exact=True).fill(email)
-    public.get_by_role("button", name="Verzoek versturen").click()
-    expect(public.locator(".confirmation")).to_be_visible()
-    mail = smtp_server.messages[-1].get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"https?://\S+/requests/confirm/\S+/", mail)
-    assert link, mail
-    public.goto(link.group(0))
-    public.get_by_role("button", name="Ja, dit verzoek is van mij").click()
-    expect(public.locator(".confirmation")).to_contain_text("bevestigd")
-    visitor.close()
 
 
 def _officer(browser: Browser, base: str, login: Any) -> Page:
@@ -101,7 +80,7 @@ def test_a_correction_picked_from_the_persons_data_with_the_recipients_told(
     settings.PRIVACYDESK_PUBLIC_URL = base
 
     # The person asks on the public site and confirms through the link in the e-mail.
-    _ask_and_confirm(browser, base, smtp_server, "Mijn gegevens laten corrigeren", name, email)
+    ask_and_confirm(browser, base, smtp_server, "Mijn gegevens laten corrigeren", name, email)
     request = DataSubjectRequest.objects.get()
     assert request.status == Status.VERIFIED and request.kind == "rectification"
 
@@ -197,7 +176,7 @@ def test_an_erasure_of_the_ticked_rows_only_with_the_recipients_told(
                      "legal_basis": "contract", "purpose": "apparatuur bezorgen"}])
     base = live_server.url
     settings.PRIVACYDESK_PUBLIC_URL = base
-    _ask_and_confirm(browser, base, smtp_server, "Mijn gegevens laten verwijderen", name,
+    ask_and_confirm(browser, base, smtp_server, "Mijn gegevens laten verwijderen", name,
                      email)
     request = DataSubjectRequest.objects.get()
     assert request.status == Status.VERIFIED and request.kind == "erasure"
@@ -230,7 +209,12 @@ def test_an_erasure_of_the_ticked_rows_only_with_the_recipients_told(
         pk=person.pk).exists()
     request.refresh_from_db()
     assert request.status == Status.ANSWERED
-    assert request.detail["recipients"] == ["Koeriers Groningen B.V."]
+    # Art. 19: everyone an agreement of the person gives the address is told — the courier
+    # and whoever the demo's own agreement of this customer names.
+    told = sorted({r.recipient for r in AgreementRecipient.objects.filter(
+        agreement__parties__person=person) if "address" in r.categories})
+    assert "Koeriers Groningen B.V." in told
+    assert sorted(request.detail["recipients"]) == told
     receipt = [m for m in smtp_server.messages if email in str(m["To"])][-1]
     assert "uw overige gegevens zijn niet gewijzigd" in receipt.get_body(
         preferencelist=("plain",)).get_content()
