@@ -57,7 +57,7 @@ from privacydesk.vault.blind import blind_index
 ACTOR = "import"
 
 __all__ = ["ImportFileError", "ImportMapError", "ImportReport", "Refusal", "import_persons",
-           "load_map"]
+           "import_rows", "load_map"]
 
 
 @dataclass(frozen=True)
@@ -275,10 +275,20 @@ def import_persons(path: str | Path, imap: ImportMap, *, dry_run: bool = False,
     cannot be read or lacks a column the map reads."""
     rows = open_rows(path)
     imap.check_header(rows.header, str(path))
-    report = ImportReport(str(path), dry_run)
+    return import_rows(rows.rows, imap, name=str(path), total=rows.total, dry_run=dry_run,
+                       progress=progress)
+
+
+def import_rows(rows: Iterable[tuple[int, dict[str, str]]], imap: ImportMap, *, name: str,
+                total: int | None = None, dry_run: bool = False,
+                progress: bool = False) -> ImportReport:
+    """Import `rows` ((row number, {column: text})) as `imap` says, by `import_persons`'
+    contract; the caller checked that the rows hold every column the map reads. `name`
+    names the rows' origin in the report (a file, or a system of record: `systems sync`)."""
+    report = ImportReport(name, dry_run)
     with transaction.atomic():
         run = _Run(imap)
-        for number, row in _rows_with_progress(rows.rows, rows.total, progress):
+        for number, row in _rows_with_progress(rows, total, progress):
             report.rows += 1
             try:
                 outcome = run.apply(row)

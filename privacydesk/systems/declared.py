@@ -84,7 +84,9 @@ class Declared:
             timeout = float(raw) if raw else DEFAULT_TIMEOUT
         except ValueError:
             timeout = DEFAULT_TIMEOUT
-        return Connection(self.id, url, self.dataset, self.hosts,
+        # `[sync]` is read by `systems sync` (a system of record), not by the connector.
+        dataset = {k: v for k, v in self.dataset.items() if k != "sync"}
+        return Connection(self.id, url, dataset, self.hosts,
                           timeout if timeout > 0 else DEFAULT_TIMEOUT)
 
 
@@ -130,6 +132,7 @@ def use(declared: tuple[Declared, ...] | None) -> None:
     _OVERRIDE = declared
 
 
-def of_mapping(entry: Mapping[str, Any]) -> Declared:
-    """A Declared from a `[[systems]]` table as TOML gives it (tests, the demo)."""
+def of_mapping(entry: Any) -> Declared:
+    """A Declared from the policy's SystemDeclaration or a `[[systems]]` table as TOML
+    gives it (tests, the demo)."""
     return _of(entry)

@@ -37,7 +37,7 @@ _DETECTOR_WORDS = {
 
 
 class Command(PrivacydeskCommand):
-    help = "The company's other systems: scan one for personal data."
+    help = "The company's other systems: scan one for personal data, sync one of record."
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = self.subcommands(parser)
@@ -59,8 +59,19 @@ class Command(PrivacydeskCommand):
                           help="the table's language (default nl)")
         scan.add_argument("--no-progress", action="store_true",
                           help="no progress bar on standard error")
-        # `sync NAME` (#16.4, persons and roles from a system of record) goes here, as
-        # commands.add_parser("sync", ...) with a sub_sync method below.
+        sync = commands.add_parser(
+            "sync", help="Bring persons and roles in from a system of record.",
+            description="Read the [sync] table of the declared SQL system NAME (its dataset "
+                        "file names the table and an import map) and import every row "
+                        "through the register's rules, idempotent on the origin's id; a "
+                        "person an earlier sync brought in who is no longer there gets the "
+                        "map's role ended today. One transaction. Exit status 1 when a row "
+                        "was refused (the others are synced).")
+        sync.add_argument("name", metavar="NAME", help="a [[systems]] id of the policy")
+        sync.add_argument("--dry-run", action="store_true",
+                          help="check and report everything, store nothing")
+        sync.add_argument("--no-progress", action="store_true",
+                          help="no progress bar on standard error")
 
     def sub_scan(self, name: str, limit: int, timeout: float, language: str,
                  no_progress: bool, **_: Any) -> None:
@@ -80,6 +91,33 @@ class Command(PrivacydeskCommand):
         if result.breaches:
             raise self.fail(f"{name}: {result.breaches} findings of data the policy does not "
                             "allow there (C2-C5)")
+
+    def sub_sync(self, name: str, dry_run: bool, no_progress: bool, **_: Any) -> None:
+        from privacydesk.policy.active import get_policy
+        from privacydesk.register.importing import ImportMapError
+        from privacydesk.systems import sync
+        from privacydesk.systems.declared import of_mapping
+
+        try:
+            declaration = get_policy().system(name)
+        except KeyError as exc:
+            raise self.usage_error(f"NAME: {exc.args[0]}") from None
+        try:
+            report = sync.sync(of_mapping(declaration), dry_run=dry_run,
+                               dataset_dir=sync.dataset_dir_of(declaration),
+                               progress=not no_progress)
+        except (sync.SyncError, ImportMapError) as exc:
+            raise self.fail(exc) from None
+        done = report.imported
+        self.echo(f"{name}: {done.rows} rows: {done.created} new, {done.updated} changed, "
+                  f"{done.unchanged} unchanged, {len(done.refused)} refused; "
+                  f"{report.ended} roles ended" + (" (dry run: nothing stored)" if dry_run
+                                                   else ""))
+        for refusal in done.refused:
+            self.echo(f"row {refusal.row}: {refusal.column}: {refusal.message} "
+                      f"({refusal.rule})")
+        if done.refused:
+            raise self.fail(f"{name}: {len(done.refused)} rows refused")
 
     def _table(self, result: Any, label: str, lang: str) -> None:
         from privacydesk.policy.active import get_policy
