@@ -59,6 +59,20 @@ class Writer:
 
 
 @dataclass(frozen=True)
+class Search:
+    """The system's full-text search, which narrows the free-text scan: `path` with the
+    person's name, each e-mail address and common spellings of each phone number in `param`
+    (one query each, a phrase in double quotes), fixed `params`; the records' keys at `key`
+    in the list at `items` (paged like every list)."""
+
+    path: str
+    param: str
+    params: Mapping[str, str]
+    items: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Owner:
     """The records of a person found in `resource`: listed with `param` = her key there."""
 
@@ -90,6 +104,7 @@ class Resource:
     keep_reason: str
     anonymise: Mapping[str, str]
     correct: tuple[str, ...]
+    search: Search | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +206,8 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
     reader = _Reader(system_id, f"resources[{index}]", table)
     reader.known(("id", "kind", "list", "list_params", "items", "item", "item_params",
                   "envelope", "key", "dated", "fields", "identities", "filters", "text",
-                  "writers", "owner", "erase", "keep_reason", "anonymise", "correct"))
+                  "writers", "owner", "erase", "keep_reason", "anonymise", "correct",
+                  "search"))
     resource_id = reader.text("id")
     if not _IDENT.match(resource_id):
         reader.fail("id", "must be lower-case letters, digits and _")
@@ -235,6 +251,17 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
         sub = _Reader(system_id, f"resources[{index}].owner", reader.table["owner"])
         sub.known(("resource", "param"))
         owner = Owner(resource=sub.text("resource"), param=sub.text("param"))
+    search: Search | None = None
+    if "search" in reader.table:
+        sub = _Reader(system_id, f"resources[{index}].search", reader.table["search"])
+        sub.known(("path", "param", "params", "items", "key"))
+        search = Search(path=sub.text("path"), param=sub.text("param"),
+                        params=sub.string_mapping("params"),
+                        items=sub.text("items", "", path=True),
+                        key=sub.text("key", "id", path=True))
+        _relative(sub, "path", search.path)
+        if not text:
+            reader.fail("search", "narrows the free-text scan: the resource needs text paths")
     erase = reader.text("erase", choices=ERASE_ACTIONS)
     keep_reason = reader.text("keep_reason", "")
     if erase == "keep" and not keep_reason:
@@ -258,7 +285,7 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
         dated=reader.text("dated", "", path=True), fields=fields, identities=identities,
         filters=filters, text=text, writers=writers, owner=owner, erase=erase,
         keep_reason=keep_reason, anonymise=anonymise,
-        correct=correct)
+        correct=correct, search=search)
 
 
 def parse(system_id: str, mapping: Mapping[str, Any]) -> Dataset:

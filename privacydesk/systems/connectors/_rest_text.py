@@ -84,6 +84,35 @@ class Needles:
             return sorted(self.postcodes)
         return sorted(self.ids.get(kind, set()))
 
+    def spellings(self) -> list[str]:
+        """How people write her phone numbers, for a server's text search (which matches
+        words, not numbers): E.164, international and national forms, with and without
+        spaces, a dash after the area code, pairs of digits, "+31 (0)6" and "0031"."""
+        out: list[str] = []
+        for e164 in sorted(self.phones):
+            try:
+                number = phonenumbers.parse(e164, self.region)
+            except phonenumbers.NumberParseException:
+                continue
+            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            international = phonenumbers.format_number(
+                number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+            digits = re.sub(r"\D", "", national)
+            prefix, _, rest = national.partition(" ")
+            rest_digits = re.sub(r"\D", "", rest)
+            country = f"+{number.country_code}"
+            subscriber = re.sub(r"\D", "", international.removeprefix(country))
+            _, area, local = (international.split(" ", 2) + ["", ""])[:3]
+            local_digits = re.sub(r"\D", "", local)
+            out += [e164, international, national, digits, f"{prefix}-{rest_digits}",
+                    f"{prefix} {rest_digits}",
+                    f"{prefix} {rest_digits[:4]} {rest_digits[4:]}",
+                    " ".join([prefix, *re.findall(r"\d{1,2}", rest_digits)]),
+                    f"00{number.country_code}{subscriber}",
+                    f"{country} (0){subscriber}",
+                    f"{country} (0){area} {local_digits}"]
+        return list(dict.fromkeys(s for s in out if s))
+
     def equals(self, kind: str, value: str) -> bool:
         """Whether a structured field's `value` is the subject's identity of `kind`."""
         if not value.strip():

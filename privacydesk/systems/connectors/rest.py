@@ -206,7 +206,9 @@ class RestConnector:
         for resource in self._dataset.resources:
             if not resource.text:
                 continue
-            for key, document in self._documents(resource, {}, cache):
+            documents = (self._searched(resource, needles, cache) if resource.search
+                         else self._documents(resource, {}, cache))
+            for key, document in documents:
                 for path in resource.text:
                     for found in resolve(document, path):
                         value = text_of(found.value)
@@ -221,6 +223,35 @@ class RestConnector:
                             if category:
                                 record.categories.add(category)
         return [self._record(h) for h in hits.values()]
+
+    def _searched(self, resource: Resource, needles: Needles,
+                  cache: dict[str, Mapping[str, Any]]
+                  ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """The records the system's own search finds for her name, e-mail addresses and
+        phone spellings: the free-text scan then reads only these (the connector decides;
+        the search only narrows, and misses what it does not index, see rest.md)."""
+        search = resource.search
+        assert search is not None
+        queries = [f'"{v}"' for v in needles.values("name")] + needles.values("email") + [
+            f'"{v}"' for v in needles.spellings()]
+        keys: list[str] = []
+        for query in queries:
+            for item in self._http.items(search.path, search.items,
+                                         {**search.params, search.param: query}):
+                key = text_of(first(item, search.key))
+                if key and key not in keys:
+                    keys.append(key)
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start:start + _CHUNK]
+            missing = [k for k in chunk if f"{resource.id}/{k}" not in cache]
+            with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
+                fetched = list(pool.map(lambda key: self._fetch(resource, key), missing))
+            for key, document in zip(missing, fetched, strict=True):
+                if document is not None:
+                    cache[f"{resource.id}/{key}"] = document
+            for key in chunk:
+                if f"{resource.id}/{key}" in cache:
+                    yield key, cache[f"{resource.id}/{key}"]
 
     def _candidates(self, resource: Resource, kinds: list[str], needles: Needles,
                     cache: dict[str, Mapping[str, Any]]

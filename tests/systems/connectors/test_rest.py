@@ -39,6 +39,9 @@ pytestmark = pytest.mark.live
 
 DATASET_FILE = (Path(__file__).parents[3] / "privacydesk/policy/default/systems/ticketing.toml")
 DATASET: dict[str, Any] = tomllib.loads(DATASET_FILE.read_text())
+# The same declaration without Redmine's search: every ticket is read.
+FULL_SCAN: dict[str, Any] = copy.deepcopy(DATASET)
+del FULL_SCAN["resources"][1]["search"]
 
 ANNA = Subject(name="Anna de Vries", emails=("anna@example.nl",), phones=("+31612345678",),
                postcode_house_numbers=("9712AB 12",))
@@ -148,6 +151,17 @@ def test_each_identity_alone_finds_her(seeded: Desk) -> None:
     assert by_phone[vpn].matched_by == ("phone in text",)
 
 
+@pytest.mark.parametrize("subject", [ANNA, ANNA_BY_EMAIL, ANNA_BY_NAME, ANNA_BY_PHONE, EVA,
+                                     BRAM, OLAF])
+def test_redmines_search_narrows_the_scan_to_the_same_records_as_reading_every_ticket(
+        seeded: Desk, subject: Subject) -> None:
+    def found(dataset: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        return {r.locator: r.matched_by
+                for r in connector_for(seeded, dataset=dataset).find(subject)}
+
+    assert found(DATASET) == found(FULL_SCAN)
+
+
 def test_olaf_is_in_no_system(seeded: Desk) -> None:
     desk = seeded
     assert connector_for(desk).find(OLAF) == []
@@ -240,7 +254,8 @@ def test_a_description_redmine_keeps_in_its_history_is_reported_kept(desk: Desk)
         ticket = post(client, "/issues.json", {"issue": {
             "project_id": "servicedesk", "subject": "Werkplekken",
             "description": "Doorverwezen door Anna de Vries."}}, as_user="bram")["issue"]["id"]
-    connector = connector_for(desk)
+    # Reading every ticket: Redmine's search does not see a ticket's history.
+    connector = connector_for(desk, dataset=FULL_SCAN)
     found = [r for r in connector.find(ANNA) if r.locator == f"issues/{ticket}"]
     outcome, = connector.erase(found, ANNA)
 
