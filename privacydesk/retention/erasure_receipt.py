@@ -92,8 +92,12 @@ class SystemLine:
                   if self.researched_at else None)
         at = moment.strftime("%H:%M") if moment else "-"
         label = self.label_nl if lang == "nl" else self.label_en
+        # `reason` may be a retention rule's id (an archive-only system, R3): the person
+        # reads the law that keeps it, never the policy's internal id.
+        rule = next((r for r in get_policy().retention.rules if r.id == self.reason), None)
+        reason = str(rule.law.get(lang)) if rule is not None else self.reason
         if self.status == "kept":
-            text = t["system_kept"].format(kept=self.kept, reason=self.reason, at=at)
+            text = t["system_kept"].format(kept=self.kept, reason=reason, at=at)
         elif self.status == "confirmed":
             day = moment.date().isoformat() if moment else "-"
             text = t["system_confirmed"].format(at=day, note=self.confirmation)
@@ -102,8 +106,7 @@ class SystemLine:
         else:
             text = t["system_done"].format(done=self.done, left=self.remaining or 0, at=at)
             if self.kept:   # R3: records the law keeps there, with the reason
-                text += "; " + t["system_kept"].format(kept=self.kept, reason=self.reason,
-                                                       at=at)
+                text += "; " + t["system_kept"].format(kept=self.kept, reason=reason, at=at)
         return f"- {label}: {text}"
 
 
