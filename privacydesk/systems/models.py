@@ -48,8 +48,11 @@ class SystemTask(SealedMixin):
     retried successfully or this is recorded)."""
 
     FIND, EXPORT, ERASE, CORRECT = "find", "export", "erase", "correct"
+    # R1 (#16.3, systems.retaining): a system's retention sweep state; a review by hand.
+    RETAIN, REVIEW = "retain", "review"
     ACTIONS = ((FIND, _("find")), (EXPORT, _("export")), (ERASE, _("erase")),
-               (CORRECT, _("correct")))
+               (CORRECT, _("correct")), (RETAIN, _("retention sweep")),
+               (REVIEW, _("retention review")))
 
     QUEUED = "queued"          # waiting for the task queue
     RUNNING = "running"

@@ -22,6 +22,8 @@ from __future__ import annotations
 import imaplib
 import re
 from collections.abc import Iterator, Sequence
+from datetime import date
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from privacydesk.systems.connector import (
@@ -244,6 +246,7 @@ class ImapConnector:
         outcomes: list[Outcome] = []
         remove: list[int] = []
         move: list[int] = []
+        unwritable: list[str] = []
         for _, uid in items:
             where = locator(folder.name, validity, uid)
             if uid not in fetched:
@@ -263,7 +266,11 @@ class ImapConnector:
                 remove.append(uid)
                 outcomes.append(Outcome(self.system_id, where, "deleted"))
             else:
-                copy = self._append_scrubbed(conn, folder.name, raw, prefix, match)
+                try:
+                    copy = self._append_scrubbed(conn, folder.name, raw, prefix, match)
+                except _imap_message.RewriteError as exc:
+                    unwritable.append(f"{where} {exc}")
+                    continue
                 remove.append(uid)
                 outcomes.append(Outcome(
                     self.system_id, where, "anonymised",
@@ -273,14 +280,19 @@ class ImapConnector:
             self._move(conn, move, folder.move_to)
         if remove:
             self._expunge(conn, remove)
+        if unwritable:
+            # The others are done (a retry finds only these); these need a person (Rt3:
+            # never reported erased while a message still names her).
+            raise ConnectorError("garbage", f"{self.system_id}: {len(unwritable)} message(s) "
+                                 "could not be rewritten without the person and are left as "
+                                 f"they are; remove her by hand: {'; '.join(unwritable)}")
         return outcomes
 
     def _append_scrubbed(self, conn: imaplib.IMAP4, folder: str, raw: bytes, prefix: bytes,
                          match: Matcher) -> int | None:
         scrubbed = _imap_message.rewrite(raw, match, ANONYMISED_NOTE)
-        if scrubbed is None:  # pragma: no cover - inspect() found her, so rewrite() does
-            raise ConnectorError("garbage", f"{self.system_id}: a message could not be "
-                                 "rewritten")
+        if scrubbed is None:
+            raise _imap_message.RewriteError("names her where it cannot be rewritten")
         flags_found = _FLAGS.search(prefix)
         flags = [f for f in (flags_found.group(1).decode().split() if flags_found else ())
                  if f.lower() != "\\recent"]
@@ -308,6 +320,82 @@ class ImapConnector:
             expect(self._connection, conn.uid("EXPUNGE", _uid_set(uids)), "UID EXPUNGE")
         else:
             expect(self._connection, conn.expunge(), "EXPUNGE")
+
+    # -- retention (R1, #16.3; privacydesk.systems.retaining) -------------------------------
+
+    def due(self, before: date) -> list[Record]:
+        """Retention: one Record per message of a declared folder sent before `before`
+        (IMAP SEARCH SENTBEFORE, then the Date header decides; a message without one is
+        dated by its arrival, INTERNALDATE). Only the Date header is fetched: nothing of
+        the message's text leaves the server. `fields` name the folder only."""
+        records: list[Record] = []
+        with session(self._connection) as conn:
+            for folder in self._dataset.folders:
+                validity = select(self._connection, conn, folder.name, readonly=True)
+                uids = self._uids(conn, f"SENTBEFORE {before.strftime('%d-%b-%Y')}")
+                for uid, dated in self._dates(conn, uids):
+                    if dated is None or dated >= before:
+                        continue
+                    records.append(Record(
+                        system=self.system_id, locator=locator(folder.name, validity, uid),
+                        kind=self._dataset.kind, categories=folder.categories,
+                        fields={"folder": folder.name}, matched_by=("retention",),
+                        dated=dated))
+        return records
+
+    def expire(self, records: Sequence[Record]) -> list[Outcome]:
+        """Retention: remove the given messages (`due`'s) whoever they concern — deleted
+        (\\Deleted + UID EXPUNGE), or moved to the folder's quarantine folder (erase =
+        "move"); an archive-only folder keeps them with its reason (R3). `erase` cannot do
+        this: it removes only what names a person."""
+        outcomes: list[Outcome] = []
+        with session(self._connection) as conn:
+            for name, items in self._by_folder(records).items():
+                folder = self._dataset.folder(name)
+                if folder is None:
+                    raise ConnectorError("misdeclared", f"{self.system_id}: folder {name!r} "
+                                         "is not declared in the dataset")
+                if folder.erase == "archive_only":
+                    outcomes.extend(Outcome(self.system_id, locator(name, v, uid), "kept",
+                                            folder.reason) for v, uid in items)
+                    continue
+                validity = select(self._connection, conn, name, readonly=False)
+                self._same_validity(name, validity, items)
+                uids = [uid for _, uid in items]
+                if folder.erase == "move":
+                    self._move(conn, uids, folder.move_to)
+                else:
+                    self._expunge(conn, uids)
+                action = "moved" if folder.erase == "move" else "deleted"
+                outcomes.extend(Outcome(self.system_id, locator(name, validity, uid), action,
+                                        "retention period over") for uid in uids)
+        return outcomes
+
+    def _dates(self, conn: imaplib.IMAP4,
+               uids: Sequence[int]) -> Iterator[tuple[int, date | None]]:
+        for start in range(0, len(uids), _CHUNK):
+            chunk = uids[start:start + _CHUNK]
+            answer = conn.uid("FETCH", _uid_set(chunk),
+                              "(UID INTERNALDATE BODY.PEEK[HEADER.FIELDS (DATE)])")
+            expect(self._connection, answer, "FETCH")
+            for item in answer[1]:
+                if not (isinstance(item, tuple) and len(item) == 2):
+                    continue
+                prefix, header = bytes(item[0]), bytes(item[1])
+                found = _UID.search(prefix)
+                if found:
+                    yield int(found.group(1)), _sent_on(header, prefix)
+
+
+def _sent_on(header: bytes, prefix: bytes) -> date | None:
+    """The day of the Date header; else of INTERNALDATE (the message's arrival)."""
+    text = header.decode("ascii", "replace").partition(":")[2].strip()
+    try:
+        return parsedate_to_datetime(" ".join(text.split())).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    arrived = imaplib.Internaldate2tuple(prefix)
+    return date(arrived.tm_year, arrived.tm_mon, arrived.tm_mday) if arrived else None
 
 
 def _samples(folder: str, raw: bytes) -> Iterator[Sample]:

@@ -475,6 +475,49 @@ class SqlConnector:
                 grouped[name].append(key)
         return grouped
 
+    # -- retention (R1, #16.3; privacydesk.systems.retaining) -----------------------------
+
+    def due(self, before: date) -> list[Record]:
+        """Retention: the rows of every table with a declared `date` column dated before
+        `before` that still hold personal data (`matched_by` ("retention",), so `erase` with
+        an empty Subject gives each its table's action). A row an erasure already emptied
+        or anonymised is not listed again; archive-only tables are listed (erase keeps them,
+        R3). Values are bound parameters; the date column is compared in the database."""
+        records: list[Record] = []
+        with self._connect() as conn:
+            try:
+                tables = self._schema(conn)
+                for name, spec in self._dataset.tables.items():
+                    if not spec.date:
+                        continue
+                    table = tables[name]
+                    query = (select(table).where(table.c[spec.date] < before)
+                             .order_by(*[table.c[k] for k in spec.key]))
+                    for row in conn.execute(query).mappings():
+                        if _holds_personal(row, spec, self._dataset.placeholder):
+                            records.append(self._record(spec, _key_of(row, spec), row,
+                                                        {"retention"}))
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, "due") from None
+        return records
+
+
+def _holds_personal(row: _Row, spec: TableSpec, placeholder: str) -> bool:
+    """Whether an erasure would still empty something in `row`: a personal or identity
+    column holding a value other than NULL, "" or its anonymisation placeholder."""
+    key_text = ",".join(str(row[k]) for k in spec.key)
+    for column in spec.columns.values():
+        if not column.emptied or column.name in spec.key:
+            continue
+        value = row[column.name]
+        if value is None or value == "" or value == placeholder:
+            continue
+        if column.placeholder is not None and value == column.placeholder.replace("{key}",
+                                                                                  key_text):
+            continue
+        return True
+    return False
+
 
 class _Wanted:
     """The subject, normalised for matching."""

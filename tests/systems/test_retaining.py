@@ -1,0 +1,285 @@
+"""R1 reaches the company's other systems (#16.3): what a system can list by date joins the
+retention plan and the daily sweep — erased there with a receipt, what the law keeps kept —
+and a system that cannot be swept gets a periodic review task for its owner.
+
+Real servers: the CRM is a schema of its own on the machine's PostgreSQL
+(tests/systems/servers/sql.py, dropped afterwards), the shared mailbox a fresh mailbox on the
+Dovecot the tests start (tests/systems/servers/imap.py). InFactor's policy gives the rules:
+the CRM keeps its records under "fiscal-records" (seven years from the end of the record's
+year), the mailbox names no rule, so the contact period (six months, R2) applies there.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+
+from privacydesk.policy import clock
+from privacydesk.policy.model import Period
+from privacydesk.retention import plan, prune
+from privacydesk.retention.models import DeletionReceipt
+from privacydesk.systems import declared, retaining, tasks
+from privacydesk.systems.connector import Subject
+from privacydesk.systems.models import SystemTask
+from privacydesk.vault.models import AuditEntry
+
+from .servers import imap as imap_servers
+from .servers.imap import Dovecot, Mailbox
+from .servers.sql import ANNA, BRAM, NOORD, Crm, closed_port, postgres_crm, postgres_fixture  # noqa: F401
+
+dovecot_server = imap_servers.dovecot_server
+
+CRM_DATASET = tomllib.loads((Path(__file__).parent / "connectors" / "sql_crm.toml").read_text())
+KEPT = "R3: facturen worden zeven jaar bewaard (art. 52 AWR)"
+MAILBOX_DATASET: dict[str, Any] = {
+    "categories": ["names", "email", "phone"],
+    "folders": [{"name": "INBOX", "erase": "delete"},
+                {"name": "Facturen", "erase": "archive_only", "reason": KEPT,
+                 "categories": ["names", "email", "financial"]}],
+}
+
+# 5 January 2032: the CRM's rows of 2023 and 2024 are past seven years from their year's
+# end (31 December 2031), those of 2025 are not (31 December 2032).
+SWEEP_DAY = date(2032, 1, 5)
+
+
+def _system(**entry: Any) -> declared.Declared:
+    base = {"label": {"nl": entry["id"], "en": entry["id"]}, "owner": "privacy_officer",
+            "operator": "own", "categories": ["names", "email", "phone"],
+            "roles": ["customer"], "purposes": ["agreement"], "identities": ["email", "name"]}
+    return declared.of_mapping({**base, **entry})
+
+
+REGISTER = _system(id="register", connector="register",
+                   label={"nl": "Register (privacydesk)", "en": "Register (privacydesk)"})
+
+
+def _crm(crm: Crm) -> declared.Declared:
+    return _system(id="crm", connector="sql", dataset=crm.dataset(CRM_DATASET),
+                   hosts=["127.0.0.1"], retention="fiscal-records",
+                   capabilities=["find", "export", "erase", "archive_only"],
+                   label={"nl": "Klantenbestand (CRM)", "en": "Customer database (CRM)"})
+
+
+MAILBOX = _system(id="mailbox", connector="imap", dataset=MAILBOX_DATASET,
+                  hosts=["127.0.0.1"], capabilities=["find", "export", "erase"],
+                  label={"nl": "Gedeelde mailbox info@", "en": "Shared mailbox info@"})
+CABINET = _system(id="archive_cabinet", connector="manual", capabilities=["manual"],
+                  retention="fiscal-records", scan_interval=Period(months=3),
+                  label={"nl": "Archiefkast", "en": "Filing cabinet"})
+TICKETING = _system(id="ticketing", connector="rest", hosts=["127.0.0.1"],
+                    capabilities=["find", "export", "anonymise"],
+                    label={"nl": "Ticketsysteem (Redmine)", "en": "Ticketing (Redmine)"})
+
+
+@pytest.fixture
+def crm(postgres: Any) -> Iterator[Crm]:
+    with postgres_crm(postgres) as database:
+        yield database
+
+
+@pytest.fixture
+def systems() -> Iterator[Any]:
+    """Declare these systems for the test (the register first); afterwards the policy's."""
+    def use(*declared_systems: declared.Declared) -> None:
+        declared.use((REGISTER, *declared_systems))
+
+    yield use
+    declared.use(None)
+
+
+@pytest.fixture
+def connected_crm(crm: Crm, systems: Any, monkeypatch: pytest.MonkeyPatch) -> Crm:
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", crm.url)
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_TIMEOUT", "5")
+    systems(_crm(crm))
+    return crm
+
+
+def mail(subject: str, sent: str, sender: str = '"Anna de Vries" <anna@example.nl>') -> bytes:
+    return (f"From: {sender}\r\nTo: info@infactor.example\r\nSubject: {subject}\r\n"
+            f"Date: {sent}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"\r\nGoedemiddag, een vraag over {subject.lower()}.\r\n").encode()
+
+
+def subjects(box: Mailbox, folder: str) -> list[str]:
+    return sorted(line.split(b": ", 1)[1].strip().decode() for raw in box.messages(folder)
+                  for line in raw.split(b"\r\n") if line.startswith(b"Subject: "))
+
+
+# -- the plan -------------------------------------------------------------------------------
+
+@pytest.mark.dates
+def test_the_plan_counts_per_day_what_becomes_due_in_the_crm_without_naming_anyone(
+        db, connected_crm):
+    rows = [r for r in plan.plan(days=400, today=date(2031, 12, 1), lang="nl")
+            if r.category == "Klantenbestand (CRM)"]
+    # Noord's customer row of 2023 was due a year ago: it goes with the next sweep. Those
+    # of 2024 (Anna's row, two notes, two invoices: kept by law, but due, the plan says so)
+    # on 31 December 2031; Bram's row and the notes of 2025 a year later.
+    assert [(r.date, r.rule_id, r.count, r.person_ref) for r in rows] == [
+        (date(2031, 12, 1), "fiscal-records", 1, ""),
+        (date(2031, 12, 31), "fiscal-records", 5, ""),
+        (date(2032, 12, 31), "fiscal-records", 3, "")]
+    assert rows[0].law == "art. 52 Algemene wet inzake rijksbelastingen"
+
+
+# -- the sweep in the CRM (PostgreSQL) ------------------------------------------------------
+
+@pytest.mark.dates
+def test_the_sweep_erases_what_is_due_in_the_crm_keeps_invoices_and_writes_a_receipt(
+        db, connected_crm):
+    crm = connected_crm
+    assert retaining.sweep(SWEEP_DAY) == 4
+    # Notes of 2024 deleted; Bram's of 2025 stays, as does his customer row.
+    assert [n["id"] for n in crm.rows("notes")] == [3, 4]
+    anna, noord, bram = crm.row("customers", ANNA), crm.row("customers", NOORD), \
+        crm.row("customers", BRAM)
+    assert anna is not None and noord is not None and bram is not None
+    # Anna's row is referenced by her invoice (kept seven years): anonymised, not deleted.
+    assert (anna["name"], anna["email"], anna["phone"]) == ("[verwijderd]", None, None)
+    assert noord["email"] is None and bram["name"] == "Bram Bakker"
+    assert [i["billing_name"] for i in crm.rows("invoices")] == ["Anna de Vries",
+                                                                 "Noord ICT BV"]
+    receipt = DeletionReceipt.objects.get(model="systems.crm")
+    assert (receipt.kind, receipt.rule_id, receipt.count, receipt.promise) == \
+        (DeletionReceipt.SYSTEM, "fiscal-records", 4, "R3")   # the rule's promise
+    assert receipt.person_ref == "" and receipt.object_ids == []   # never a value
+    state = retaining.state_of(_crm(crm))
+    assert (state.status, state.done, state.kept, state.remaining) == \
+        (SystemTask.DONE, 4, 2, 0)
+    assert state.detail["actions"] == {"deleted": 2, "anonymised": 2, "kept": 2}
+    entry = AuditEntry.objects.filter(action="systems.retention").get()
+    assert entry.detail_data["done"] == 4 and "Anna" not in entry.detail
+
+
+@pytest.mark.dates
+def test_a_second_sweep_finds_only_what_the_law_keeps(db, connected_crm):
+    retaining.sweep(SWEEP_DAY)
+    assert retaining.sweep(SWEEP_DAY) == 0
+    state = retaining.state_of(_crm(connected_crm))
+    assert (state.status, state.found, state.kept, state.done) == (SystemTask.DONE, 2, 2, 0)
+    assert DeletionReceipt.objects.filter(model="systems.crm").count() == 1
+
+
+@pytest.mark.dates
+def test_the_daily_prune_runs_the_sweep_of_the_systems(db, connected_crm):
+    counts = prune.prune_system(SWEEP_DAY)
+    assert counts["systems: retention sweep"] == 4
+
+
+@pytest.mark.dates
+def test_nothing_is_due_before_its_period_ends(db, connected_crm):
+    assert retaining.sweep(date(2030, 12, 30)) == 0   # Noord's row of 2023: the next day
+    assert len(connected_crm.rows("notes")) == 4
+
+
+# -- a system that fails --------------------------------------------------------------------
+
+@pytest.mark.dates
+def test_a_crm_that_is_down_is_recorded_retried_by_every_sweep_and_never_reported_done(
+        db, crm, systems, monkeypatch):
+    systems(_crm(crm))
+    down = crm.url.replace(":5432/", f":{closed_port()}/")
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", down)
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_TIMEOUT", "2")
+    statuses = []
+    for _ in range(retaining.MAX_ATTEMPTS):
+        assert retaining.sweep(SWEEP_DAY) == 0
+        statuses.append(retaining.state_of(_crm(crm)).status)
+    assert statuses == [SystemTask.RETRYING, SystemTask.RETRYING, SystemTask.FAILED]
+    state = retaining.state_of(_crm(crm))
+    assert state.error_kind == "unreachable" and crm.password not in state.error
+    assert [t.system for t in retaining.open_sweeps()] == ["crm"]
+    assert not DeletionReceipt.objects.filter(model="systems.crm").exists()
+    # Back up: the next sweep erases what is due and the failure is closed.
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", crm.url)
+    assert retaining.sweep(SWEEP_DAY) == 4
+    state = retaining.state_of(_crm(crm))
+    assert (state.status, state.attempts, state.error) == (SystemTask.DONE, 0, "")
+    assert retaining.open_sweeps() == []
+
+
+# -- the mailbox (Dovecot) ------------------------------------------------------------------
+
+@pytest.fixture
+def mailbox(dovecot_server: Dovecot, systems: Any, monkeypatch: pytest.MonkeyPatch) -> Mailbox:
+    box = dovecot_server.mailbox("Facturen")
+    box.append("INBOX", mail("Storing kantoornetwerk", "Mon, 02 Mar 2026 10:15:00 +0100"),
+               mail("Offerte laptops", "Tue, 01 Sep 2026 09:00:00 +0200",
+                    '"Bram Bakker" <bram@bakker.example>'),
+               mail("Nieuwe printer", "Mon, 30 Nov 2026 16:00:00 +0100",
+                    '"Eva Visser" <eva.visser@klant.example>'))
+    box.append("Facturen", mail("Factuur 2026-017", "Tue, 03 Feb 2026 08:00:00 +0100"))
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_MAILBOX_URL", box.url)
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_MAILBOX_TIMEOUT", "5")
+    systems(MAILBOX)
+    return box
+
+
+@pytest.mark.dates
+def test_the_sweep_deletes_mail_past_the_contact_period_whoever_it_concerns(db, mailbox):
+    # 15 October 2026: six months after March (Anna's), not yet after September (Bram's).
+    assert retaining.sweep(date(2026, 10, 15)) == 1
+    assert subjects(mailbox, "INBOX") == ["Nieuwe printer", "Offerte laptops"]
+    assert subjects(mailbox, "Facturen") == ["Factuur 2026-017"]   # kept by law (R3)
+    state = retaining.state_of(MAILBOX)
+    assert (state.status, state.done, state.kept, state.remaining) == \
+        (SystemTask.DONE, 1, 1, 0)
+    assert state.detail["reason"] == KEPT
+    receipt = DeletionReceipt.objects.get(model="systems.mailbox")
+    assert (receipt.rule_id, receipt.count, receipt.promise) == ("contact_period", 1, "R2")
+
+
+@pytest.mark.dates
+def test_the_plan_shows_the_mailbox_per_day(db, mailbox):
+    rows = [r for r in plan.plan(days=200, today=date(2026, 12, 1), lang="nl")
+            if r.category == "Gedeelde mailbox info@"]
+    # Overdue ones (the invoice of February, Anna's mail of March) go with the next sweep.
+    assert [(r.date, r.count) for r in rows] == [
+        (date(2026, 12, 1), 2), (date(2027, 3, 1), 1), (date(2027, 5, 30), 1)]
+
+
+@pytest.mark.dates
+def test_the_mailbox_due_list_reads_dates_only(db, mailbox):
+    connector = retaining.calls.connector_of(MAILBOX)
+    found = connector.due(date(2026, 6, 1))
+    assert sorted(r.dated for r in found) == [date(2026, 2, 3), date(2026, 3, 2)]
+    assert all(set(r.fields) == {"folder"} for r in found)   # no header, no text
+    assert connector.find(Subject(emails=("anna@example.nl",)))   # nothing changed
+
+
+# -- reviews by hand ------------------------------------------------------------------------
+
+@pytest.mark.dates
+def test_systems_that_cannot_be_swept_get_a_review_for_their_owner_once_per_interval(
+        db, systems):
+    systems(CABINET, TICKETING)   # manual; declared but not connected here
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=False):
+        assert retaining.reviews(date(2027, 1, 4)) == 2
+        assert retaining.reviews(date(2027, 1, 4)) == 0   # one open review per system
+        waiting = list(tasks.open_manual(("privacy_officer",)))
+        assert sorted((t.system, t.action) for t in waiting) == \
+            [("archive_cabinet", "review"), ("ticketing", "review")]
+        cabinet = next(t for t in waiting if t.system == "archive_cabinet")
+        # The cabinet's scan_interval (three months) sets its cadence and the deadline.
+        assert cabinet.deadline is not None and clock.day_of(cabinet.deadline) == date(2027, 4, 4)
+        tasks.confirm_manual(cabinet, actor="carla", note="Dossiers van 2019 vernietigd")
+    with time_machine.travel(datetime(2027, 3, 1, 9, tzinfo=UTC), tick=False):
+        assert retaining.reviews(date(2027, 3, 1)) == 0   # ticketing's is still open
+    with time_machine.travel(datetime(2027, 4, 5, 9, tzinfo=UTC), tick=False):
+        assert retaining.reviews(date(2027, 4, 5)) == 1
+        assert SystemTask.objects.filter(system="archive_cabinet", action="review",
+                                         status=SystemTask.MANUAL).count() == 1
+
+
+@pytest.mark.dates
+def test_a_swept_system_gets_no_review(db, connected_crm):
+    assert retaining.reviews(SWEEP_DAY) == 0
+    assert retaining.reviewed() == []
