@@ -29,6 +29,7 @@ class ConfigError(PrivacydeskError):
 class Setting:
     name: str
     kind: str  # "str" | "bool" | "int" | "path" | "url" | "choice" | "list" | "email"
+    #          | "seconds" (the systems' timeouts, SYSTEM_PATTERNS)
     default: str
     help: str
     choices: tuple[str, ...] = ()
@@ -122,6 +123,64 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+#: The variables of each connected system (#16.1), one pair per `[[systems]]` entry whose
+#: connector reaches it: `<ID>` is the system's id in capitals (ticketing ->
+#: PRIVACYDESK_SYSTEM_TICKETING_URL). The connection lives here, never in the policy file.
+#: A variable for an id the policy does not declare is no error at start-up: this module
+#: does not read the policy (it is validated on its own, `privacydesk policy check`), such a
+#: variable connects nothing, and the web site must not stop over it; `privacydesk check`
+#: warns about it by name (line systems-declared: a typo leaves the meant system unconnected).
+SYSTEM_PATTERNS: tuple[Setting, ...] = (
+    Setting("PRIVACYDESK_SYSTEM_<ID>_URL", "url", "",
+            "Connects the declared system `<ID>` (its policy id in capitals): the URL with "
+            "its credentials, e.g. `postgresql+psycopg://user:pw@127.0.0.1/crm`, "
+            "`imaps://info:pw@mail.example.nl/`, `http://APIKEY@127.0.0.1:3000/` "
+            "([systems.md](systems.md)). Empty: the system is shown as not connected.",
+            secret=True),
+    Setting("PRIVACYDESK_SYSTEM_<ID>_TIMEOUT", "seconds", "10",
+            "Seconds each network call to the system `<ID>` may take before it counts as "
+            "a timeout (the request shows it, the other systems proceed)."),
+)
+_SYSTEM_VARIABLE = re.compile(r"PRIVACYDESK_SYSTEM_(?P<id>[A-Z0-9_]+?)_(?P<kind>URL|TIMEOUT)")
+_SYSTEM_PREFIX = "PRIVACYDESK_SYSTEM_"
+
+
+def _system_variables(env: Mapping[str, str]) -> dict[str, Any]:
+    """Every PRIVACYDESK_SYSTEM_* variable set, checked: a URL with a scheme and a host (the
+    error never repeats the value: it holds credentials), a timeout a positive number of
+    seconds; any other name under the prefix is refused (a misspelt suffix would leave the
+    system unconnected without a word)."""
+    values: dict[str, Any] = {}
+    for name in sorted(n for n in env if n.startswith(_SYSTEM_PREFIX)):
+        raw = env[name].strip()
+        found = _SYSTEM_VARIABLE.fullmatch(name)
+        if found is None:
+            raise ConfigError(f"{name}: not a variable privacydesk reads; a system's are "
+                              f"{_SYSTEM_PREFIX}<ID>_URL and {_SYSTEM_PREFIX}<ID>_TIMEOUT")
+        if found["kind"] == "URL":
+            if raw:
+                url = urlsplit(raw)
+                try:
+                    url.port  # noqa: B018 - raises ValueError for a port that is no number
+                    valid = bool(url.scheme and url.hostname)
+                except ValueError:
+                    valid = False
+                if not valid:
+                    raise ConfigError(f"{name}: must be a URL like scheme://user:password@host"
+                                      ":port/..., with a host (the value is not shown: it may "
+                                      "hold a password)")
+            values[name] = raw
+        else:
+            try:
+                seconds = float(raw)
+            except ValueError:
+                seconds = float("nan")
+            if not seconds > 0 or seconds == float("inf"):
+                raise ConfigError(f"{name}: must be a number of seconds above 0, got {raw!r}")
+            values[name] = seconds
+    return values
+
+
 # One address, no display name, no spaces or line breaks (it becomes a mail header).
 _EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
 
@@ -188,6 +247,11 @@ class Config:
     def production(self) -> bool:
         return bool(self.values["PRIVACYDESK_ENV"] == "production")
 
+    def systems(self) -> dict[str, Any]:
+        """The PRIVACYDESK_SYSTEM_* variables set, by name (URLs hold credentials: never
+        show them)."""
+        return {k: v for k, v in self.values.items() if k.startswith(_SYSTEM_PREFIX)}
+
     @property
     def data_dir(self) -> Path:
         return Path(self.values["PRIVACYDESK_DATA_DIR"]).resolve()
@@ -197,6 +261,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     """Return the validated configuration; raise ConfigError naming the first bad variable."""
     env = os.environ if environ is None else environ
     values = {s.name: _parse(s, env.get(s.name, s.default)) for s in SETTINGS}
+    values.update(_system_variables(env))
     if values["PRIVACYDESK_ENV"] == "production":
         if values["PRIVACYDESK_SECRET_KEY"] in ("", PLACEHOLDER_SECRET) or len(
             values["PRIVACYDESK_SECRET_KEY"]
@@ -221,8 +286,8 @@ def setting(name: str, environ: Mapping[str, str] | None = None) -> Any:
     return _parse(declared, env.get(name, declared.default))
 
 
-def markdown_table(settings: tuple[Setting, ...] = SETTINGS) -> str:
-    """Return the README configuration table."""
+def markdown_table(settings: tuple[Setting, ...] = SETTINGS + SYSTEM_PATTERNS) -> str:
+    """Return the README configuration table (the systems' variables last)."""
     rows = ["| variable | type | default | meaning |", "|---|---|---|---|"]
     for s in settings:
         kind = s.kind if not s.choices else " \\| ".join(s.choices)

@@ -34,3 +34,5 @@ class Command(PrivacydeskCommand):
             value = cfg[s.name]
             shown = "(set)" if s.secret and value else value
             self.echo(f"{s.name} = {shown}")
+        for name, value in cfg.systems().items():   # a system's URL holds its credentials
+            self.echo(f"{name} = {'(set)' if name.endswith('_URL') and value else value}")
