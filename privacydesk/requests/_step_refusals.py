@@ -28,6 +28,7 @@ FIELDS = {
     "person_ref": pgettext_lazy("request refusal", "Person"),
     "email": pgettext_lazy("request refusal", "E-mail address"),
     "datum": pgettext_lazy("request refusal", "Picked datum"),
+    "systems": pgettext_lazy("request refusal", "Other systems"),
     "text": pgettext_lazy("request refusal", "In your own words"),
     "values": pgettext_lazy("request refusal", "New values"),
     "channel": pgettext_lazy("request refusal", "Channel"),

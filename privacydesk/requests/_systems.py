@@ -228,8 +228,8 @@ def before_correction(person: Person, category: str, *, actor: str) -> Any | Non
     holding = [s for s in searching.searchable() if category in s.categories]
     if not holding:
         return None
-    if not [s for s in holding if s.reached() == declared.CONNECTED and s.can("correct")]:
-        return Subject()   # manual tasks and not-connected systems search nothing
+    if all(s.reached() == declared.NOT_CONNECTED for s in holding):
+        return Subject()   # not-connected systems are only listed: nobody searches them
     return _subject(person, actor=actor, purpose="rectification")
 
 
@@ -264,6 +264,7 @@ def correct(request: DataSubjectRequest, subject: Any, category: str,
         else:
             # Manual, or a connector that cannot correct: the owner does it by hand.
             task.status, task.deadline = SystemTask.MANUAL, request.statement_deadline
+            tasks.seal_subject(task, subject)   # whom to correct, on the owner's page
         task.detail = {**task.detail, "category": category, "fields": sorted(values)}
         task.updated_at = timezone.now()
         task.save()

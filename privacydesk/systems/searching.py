@@ -59,7 +59,15 @@ def search_for_request(*, request_uid: UUID | str, request_ref: str, person_ref:
     action = SystemTask.EXPORT if export else SystemTask.FIND
     systems = searchable()
     connected = [s for s in systems if s.reached() == declared.CONNECTED]
-    answers = ({a.system.id: a for a in calls.search(connected, subject(), export=export)}
+    read: list[Subject] = []
+
+    def the_subject() -> Subject:   # one audited read, only when a system needs it
+        if not read:
+            read.append(subject())
+        return read[0]
+
+    answers = ({a.system.id: a for a in calls.search(connected, the_subject(),
+                                                       export=export)}
                if connected else {})
     now = timezone.now()
     sections: list[Section] = []
@@ -74,6 +82,8 @@ def search_for_request(*, request_uid: UUID | str, request_ref: str, person_ref:
             elif reached == declared.MANUAL:
                 if task.status not in (SystemTask.CONFIRMED, SystemTask.RESOLVED):
                     task.status, task.deadline = SystemTask.MANUAL, deadline
+                    if not task.key_id:   # the owner's page shows whom to look for
+                        tasks.seal_subject(task, the_subject())
                 section = Section(system, MANUAL, task=task)
             else:
                 answer = answers[system.id]

@@ -101,5 +101,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                            % {"message": exc.message, "rule": exc.rule})
         return redirect("systems:task", pk=task.pk)
     return render(request, "systems/task.html", {
-        **_row(task), "whom": _whom(request, task) if task.status == SystemTask.MANUAL else [],
+        **_row(task), "whom": _whom(request, task)
+        if task.status in (SystemTask.MANUAL, SystemTask.FAILED) else [],
         "fields": ", ".join(task.detail.get("fields", []))})

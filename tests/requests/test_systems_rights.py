@@ -28,6 +28,7 @@ from privacydesk.requests import actions
 from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.systems import erasing, tasks
 from privacydesk.systems.models import SystemTask
+from tests.core.test_i18n_pages import english_msgids, untranslated
 
 from ..systems.servers.sql import ANNA, Crm, closed_port, postgres_crm, postgres_fixture  # noqa: F401
 from .conftest import ANNA as ANNA_EMAIL
@@ -295,6 +296,12 @@ def test_a_manual_systems_erasure_is_confirmed_by_its_owner_on_the_back_office(
     assert "Archiefkast" in listing and request.reference in listing
     page = client.get(f"/staff/systems/tasks/{task.pk}/").content.decode()
     assert "Anna de Vries" in page               # whom to look for
+    # Staff read Dutch: the task pages and the request page's systems part (#15).
+    request_page = client.get(f"/staff/requests/{request.uid}/").content.decode()
+    assert "Andere systemen" in request_page and "wacht op de eigenaar" in request_page
+    msgids = english_msgids()
+    for shown in (listing, page, request_page):
+        assert untranslated(shown, msgids) == []
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(f"/staff/systems/tasks/{task.pk}/",
                              {"confirmation": "Map K-1001 vernietigd", "done": "1"})
