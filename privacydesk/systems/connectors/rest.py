@@ -234,13 +234,14 @@ class RestConnector:
         assert search is not None
         queries = [f'"{v}"' for v in needles.values("name")] + needles.values("email") + [
             f'"{v}"' for v in needles.spellings()]
-        keys: list[str] = []
-        for query in queries:
-            for item in self._http.items(search.path, search.items,
-                                         {**search.params, search.param: query}):
-                key = text_of(first(item, search.key))
-                if key and key not in keys:
-                    keys.append(key)
+
+        def ask(query: str) -> list[str]:
+            return [text_of(first(item, search.key)) for item in self._http.items(
+                search.path, search.items, {**search.params, search.param: query})]
+
+        with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
+            answers = list(pool.map(ask, queries))
+        keys = list(dict.fromkeys(key for answer in answers for key in answer if key))
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start:start + _CHUNK]
             missing = [k for k in chunk if f"{resource.id}/{k}" not in cache]
