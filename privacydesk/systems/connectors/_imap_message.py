@@ -33,6 +33,11 @@ REPORT_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 SNIPPET = 200
 
 
+class RewriteError(Exception):
+    """A message that names the person could not be rewritten without her (malformed
+    beyond what the email package can write back); it stays as it is."""
+
+
 @dataclass(frozen=True)
 class Inspection:
     """How a message concerns the person: `correspondent` when she sent or received it;
@@ -81,10 +86,16 @@ def _decoded(part: Message) -> str:
 
 def addresses(value: Any) -> list[tuple[str, str]]:
     """(display name, address) pairs of a header value, structured or not."""
-    parsed = getattr(value, "addresses", None)
-    if parsed is not None:
-        return [(a.display_name, a.addr_spec) for a in parsed]
-    return [(n, a) for n, a in getaddresses([str(value)]) if a or n]
+    try:
+        parsed = getattr(value, "addresses", None)
+        if parsed is not None:
+            return [(a.display_name, a.addr_spec) for a in parsed]
+    except Exception:  # noqa: BLE001, S110 - the email package's parser fails on some junk;
+        pass  # read the header as text below
+    try:
+        return [(n, a) for n, a in getaddresses([_header_text(value)]) if a or n]
+    except Exception:  # noqa: BLE001
+        return []
 
 
 def _header_text(value: Any) -> str:
@@ -95,7 +106,19 @@ def _header_text(value: Any) -> str:
 
 
 def inspect(raw: bytes, match: Matcher) -> Inspection | None:
-    """Return how the message `raw` concerns the person; None when it does not."""
+    """Return how the message `raw` concerns the person; None when it does not. A message
+    the email package cannot read is searched as text (her identities "in text")."""
+    try:
+        return _inspect(raw, match)
+    except Exception:  # noqa: BLE001 - malformed mail must never hide her from the search
+        found = match.in_text(raw.decode("utf-8", "replace"))
+        if not found:
+            return None
+        return Inspection(False, tuple(f"{kind} in text" for kind in sorted(found)), {},
+                          None)
+
+
+def _inspect(raw: bytes, match: Matcher) -> Inspection | None:
     message = parse(raw)
     found: set[str] = set()
     texts: list[str] = []
@@ -156,7 +179,7 @@ def _scrub_address_header(name: str, value: Any, match: Matcher) -> str | None:
         changed |= (new_display, new_address) != (display, address)
         try:
             rebuilt.append(str(Address(display_name=new_display, addr_spec=new_address)))
-        except (ValueError, IndexError):
+        except Exception:  # noqa: BLE001 - an address the parser cannot rebuild: as text
             rebuilt.append(match.scrub(f"{new_display} <{new_address}>"))
     text = _header_text(value)
     if not changed and match.scrub(text) == text:
@@ -171,7 +194,12 @@ def _scrub_headers(holder: Message, match: Matcher) -> bool:
     for name, value in items:
         new: str | None = None
         if not _STRUCTURE.match(name):
-            if name.lower() in ADDRESS_HEADERS and getattr(value, "addresses", None):
+            try:
+                structured = (name.lower() in ADDRESS_HEADERS
+                              and bool(getattr(value, "addresses", None)))
+            except Exception:  # noqa: BLE001 - not parseable as addresses: scrub it as text
+                structured = False
+            if structured:
                 new = _scrub_address_header(name, value, match)
             else:
                 text = _header_text(value)
@@ -179,9 +207,12 @@ def _scrub_headers(holder: Message, match: Matcher) -> bool:
                 new = scrubbed if scrubbed != text else None
         if new is None:
             rewritten.append((name, value))
-        else:
-            changed = True
+            continue
+        changed = True
+        try:
             rewritten.append(holder.policy.header_store_parse(name, new))
+        except Exception:  # noqa: BLE001 - kept as text; rewrite() checks the result
+            rewritten.append((name, new))
     if changed:
         for name in {n.lower() for n, _ in items}:
             del holder[name]
@@ -194,7 +225,21 @@ def _scrub_headers(holder: Message, match: Matcher) -> bool:
 def rewrite(raw: bytes, match: Matcher, note: str) -> bytes | None:
     """Return `raw` rewritten with every e-mail address, name and phone number of the
     person replaced by a placeholder (in headers, text parts and forwarded messages), with
-    the header X-Privacydesk-Anonymised: `note`; None when nothing names her."""
+    the header X-Privacydesk-Anonymised: `note`; None when nothing names her. RewriteError
+    when the result cannot be written or would still name her."""
+    try:
+        written = _rewrite(raw, match, note)
+    except RewriteError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - malformed beyond what the email package mends
+        raise RewriteError(f"cannot be rewritten ({exc.__class__.__name__})")
+    if written is not None and inspect(written, match) is not None:
+        # Never append a "scrubbed" copy that still names her (Rt3: the re-search is 0).
+        raise RewriteError("still names the person after rewriting")
+    return written
+
+
+def _rewrite(raw: bytes, match: Matcher, note: str) -> bytes | None:
     message = parse(raw)
     changed = False
     for holder in _holders(message):

@@ -452,3 +452,31 @@ def test_imaps_to_a_port_that_speaks_no_tls_is_garbage(nonsense_port: int) -> No
     with pytest.raises(ConnectorError) as failed:
         imap.connect(connection(url=url, timeout=2)).ping()
     assert failed.value.kind == "garbage" and "s3cret-pw" not in str(failed.value)
+
+
+# A message broken beyond what Python's email package writes back (found by fuzzing).
+UNWRITABLE = (b'From: Anna de Vries <anna@example.nl\r\nTo: :;;;@@@ <<>>\r\n'
+              b'Cc: Group: anna@example.nl, b@c;\r\nDate: garbage\r\n'
+              b'Content-Type: text/\x04tmlt="\x02tf-8"\r\nContent-Tr\r\n'
+              b'ansfer-Encoding: quoted-printable\r\n\r\n'
+              b'<p>Anna de Vries =3D 06=?-12345678=\r\n</p>\r\n')
+
+
+def test_a_message_too_broken_to_rewrite_is_left_for_a_person_and_the_rest_is_done(
+        dovecot_server: Dovecot) -> None:
+    box = dovecot_server.mailbox()
+    box.append("INBOX", UNWRITABLE, BRAM_MENTIONS_ANNA)
+    connector = imap.connect(connection(box, dataset={
+        "categories": ["names"], "folders": [{"name": "INBOX", "erase": "anonymise"}]}))
+    records = connector.find(ANNA)
+    assert len(records) == 2
+
+    with pytest.raises(ConnectorError) as failed:
+        connector.erase(records, ANNA)
+
+    assert failed.value.kind == "garbage"
+    assert "1 message(s) could not be rewritten" in str(failed.value)
+    [left] = connector.find(ANNA)  # the re-search shows what is still to be done
+    assert left.locator in str(failed.value)
+    assert UNWRITABLE in box.messages("INBOX")
+    assert subjects_of(connector.find(BRAM)) == ["Offerte gevraagd"]
