@@ -181,6 +181,7 @@ def test_annas_erasure_reaches_six_places_and_her_receipt_says_nothing_is_left(
                    _directory_entry(places, "bram"))
     eva_before = (places.crm.rows("contacts"), places.desk.user("eva"),
                   _directory_entry(places, "eva"))
+    accounting_before = {t: places.accounting.rows(t) for t in ("customers", "invoices")}
     # Before: every place holds her.
     assert _names_anna(_crm_text(places)) and _names_anna(_accounting_text(places))
     assert _names_anna(_desk_text(places)) and _directory_entry(places, "anna")
@@ -215,6 +216,10 @@ def test_annas_erasure_reaches_six_places_and_her_receipt_says_nothing_is_left(
     # Behind each connector: nothing names her any more.
     assert _names_anna(_crm_text(places)) == []
     assert places.crm.row("invoices", 1) is not None          # her CRM invoice: kept (R3)
+    # The accounting database is archive-only as a whole (InFactor's declaration): her
+    # customer row and invoice stay there untouched, kept by law (R3), and are counted so.
+    assert places.accounting.rows("invoices") == accounting_before["invoices"]
+    assert places.accounting.row("customers", 1) == accounting_before["customers"][0]
     assert [m for m in _mailbox_text(places) if _names_anna(m)] == []
     assert _directory_entry(places, "anna") is None
     assert _names_anna(json.dumps(_directory_entry(places, "carla"))) == []
@@ -289,7 +294,8 @@ def test_with_the_ticketing_system_down_the_erasure_waits_and_a_retry_completes_
 
     page = staff.get(f"/staff/requests/{request.uid}/").content.decode()
     row = page[page.index(LABELS["ticketing"]):][:1500]
-    assert "unreachable" in row and places.desk.server.api_key not in page
+    assert "mislukt" in row and "unreachable" in row     # the status, and why
+    assert places.desk.server.api_key not in page
     task_page = f"/staff/systems/tasks/{ticketing.pk}/"
     assert task_page in page                               # staff open the task from there
 
