@@ -32,7 +32,8 @@ from privacydesk.check.runner import Unavailable, need_app
 from privacydesk.policy.active import get_policy
 
 #: Modules whose @system_line decorators register lines, imported before a run.
-LINE_MODULES: tuple[str, ...] = ("privacydesk.check.system_rights",)
+LINE_MODULES: tuple[str, ...] = ("privacydesk.check.system_rights",
+                                  "privacydesk.check.system_retention")
 
 LineFn = Callable[[], CheckResult]
 _URL_VARIABLE = re.compile(r"PRIVACYDESK_SYSTEM_[A-Z0-9_]+_URL")

@@ -325,3 +325,57 @@ def reviews(today: date) -> int:
                              detail={"rule": rule_of(system).id, "task": task.pk})
                 created += 1
     return created
+
+
+# -- privacydesk check ----------------------------------------------------------------------
+
+#: A sweep older than this means the daily sweep did not run (one day and a margin).
+SWEEP_GRACE = timedelta(hours=36)
+
+
+@dataclass
+class Findings:
+    """R1 across systems, from what the sweeps and reviews recorded (no network call):
+    `failures`, `warnings` and `fine`, one line per system, never a value or a URL."""
+
+    failures: list[str]
+    warnings: list[str]
+    fine: list[str]
+
+
+def findings() -> Findings:
+    """For `privacydesk check`: FAIL for a swept system whose last sweep failed (records
+    past their date are still there, R1) or ran longer ago than SWEEP_GRACE (the daily
+    sweep stopped), and for a review task past its deadline; WARN for a connected system
+    never swept, or a reviewed system that never had a review (the daily prune has not run
+    since it was declared)."""
+    out = Findings([], [], [])
+    now = timezone.now()
+    states = {t.system: t for t in SystemTask.objects.filter(action=RETAIN)}
+    for system, _ in _swept():
+        state = states.get(system.id)
+        if state is None:
+            out.warnings.append(f"{system.id}: connected, never swept yet")
+        elif state.status in SystemTask.OPEN:
+            out.failures.append(f"{system.id}: the last {state.attempts} sweep(s) failed "
+                                f"({state.error_kind}); what is due there is still held")
+        elif now - state.updated_at > SWEEP_GRACE:
+            out.failures.append(f"{system.id}: last swept on "
+                                f"{clock.day_of(state.updated_at).isoformat()}; the daily "
+                                "sweep has not run since")
+        else:
+            out.fine.append(f"{system.id}: swept on {clock.day_of(state.updated_at)}, "
+                            f"{state.kept} kept by law, nothing else due left")
+    for system in reviewed():
+        last = (SystemTask.objects.filter(system=system.id, action=REVIEW)
+                .order_by("-created_at", "-id").first())
+        if last is None:
+            out.warnings.append(f"{system.id}: no retention review yet")
+        elif last.status in SystemTask.OPEN and last.deadline is not None \
+                and last.deadline < now:
+            out.failures.append(f"{system.id}: the retention review of "
+                                f"{clock.day_of(last.created_at)} is past its deadline, "
+                                f"staff role {system.owner!r}")
+        else:
+            out.fine.append(f"{system.id}: reviewed by hand (staff role {system.owner!r})")
+    return out

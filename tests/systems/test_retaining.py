@@ -283,3 +283,41 @@ def test_systems_that_cannot_be_swept_get_a_review_for_their_owner_once_per_inte
 def test_a_swept_system_gets_no_review(db, connected_crm):
     assert retaining.reviews(SWEEP_DAY) == 0
     assert retaining.reviewed() == []
+
+
+# -- privacydesk check ----------------------------------------------------------------------
+
+def _line() -> Any:
+    from privacydesk.check.systems import run_system_lines
+
+    return run_system_lines(["systems-retained"])[0]
+
+
+@pytest.mark.dates
+def test_check_passes_once_the_crm_was_swept_and_fails_while_its_sweep_fails(
+        db, crm, systems, monkeypatch):
+    systems(_crm(crm))
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", crm.url)
+    assert _line().status == "warn"        # connected, never swept yet
+    retaining.sweep(SWEEP_DAY)
+    assert _line().status == "pass"
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL",
+                       crm.url.replace(":5432/", f":{closed_port()}/"))
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_TIMEOUT", "2")
+    retaining.sweep(SWEEP_DAY)
+    line = _line()
+    assert line.status == "fail" and "crm: the last 1 sweep(s) failed (unreachable)" in \
+        line.details[0]
+    assert crm.password not in " ".join(line.details)
+
+
+@pytest.mark.dates
+def test_check_fails_for_a_review_past_its_deadline(db, systems):
+    systems(CABINET)
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=False):
+        assert _line().status == "warn"    # no review yet
+        retaining.reviews(date(2027, 1, 4))
+        assert _line().status == "pass"
+    with time_machine.travel(datetime(2027, 4, 6, 9, tzinfo=UTC), tick=False):
+        line = _line()
+        assert line.status == "fail" and "archive_cabinet" in line.details[0]
