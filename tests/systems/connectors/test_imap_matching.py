@@ -5,6 +5,8 @@ server needed: these are the decisions made on a message the server already retu
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.connectors._imap_match import PLACEHOLDER, matcher
@@ -80,3 +82,34 @@ def test_a_message_that_does_not_name_her_is_not_rewritten() -> None:
     raw = b"From: Bram <bram@bakker.example>\r\nSubject: Offerte\r\n\r\nGraag een offerte.\r\n"
     assert inspect(raw, matcher(ANNA, ALL)) is None
     assert rewrite(raw, matcher(ANNA, ALL), "test") is None
+
+
+# -- the invariant the re-search rests on ----------------------------------------------------
+
+_WAYS = ["Anna de Vries", "ANNA DE VRIES", "anna\nde  vries", "anna@example.nl",
+         "Anna@Example.nl", "06-12345678", "+31 6 1234 5678", "0031 (0)6 12 34 56 78",
+         "(06) 12345678", "0612345678"]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_WAYS), st.text(max_size=12)), max_size=12))
+def test_whatever_finds_her_in_a_text_is_gone_after_scrubbing(pieces: list[str]) -> None:
+    match = matcher(ANNA, ALL)
+    text = " ".join(pieces)
+    assert match.in_text(match.scrub(text)) == set()
+
+
+@given(st.lists(st.one_of(st.sampled_from(_WAYS), st.text(alphabet=st.characters(
+    blacklist_categories=("Cs", "Cc")), max_size=12)), min_size=1, max_size=8))
+def test_a_mail_that_mentions_her_anywhere_is_rewritten_without_her(pieces: list[str]) -> None:
+    from email.message import EmailMessage
+
+    match = matcher(ANNA, ALL)
+    message = EmailMessage()
+    message["From"] = "Bram Bakker <bram@bakker.example>"
+    message["Subject"] = " ".join(pieces[:2]).replace("\n", " ")
+    message.set_content(" ".join(pieces) + "\n")
+    raw = message.as_bytes()
+    assume(inspect(raw, match) is not None)
+    scrubbed = rewrite(raw, match, "test")
+    assert scrubbed is not None and inspect(scrubbed, match) is None
+    assert parse(scrubbed)["From"] == "Bram Bakker <bram@bakker.example>"
