@@ -321,3 +321,26 @@ def test_check_fails_for_a_review_past_its_deadline(db, systems):
     with time_machine.travel(datetime(2027, 4, 6, 9, tzinfo=UTC), tick=False):
         line = _line()
         assert line.status == "fail" and "archive_cabinet" in line.details[0]
+
+
+# -- the back office ------------------------------------------------------------------------
+
+def test_the_owner_sees_the_review_in_dutch_and_confirms_it(db, systems, staff_client):
+    from tests.core.test_i18n_pages import english_msgids, untranslated
+
+    systems(CABINET)
+    assert retaining.reviews(clock.today()) == 1
+    task = SystemTask.objects.get(system="archive_cabinet", action="review")
+    client = staff_client("privacy_officer")
+    listing = client.get("/staff/systems/tasks/").content.decode()
+    assert "Archiefkast" in listing and "controle van de bewaartermijn" in listing
+    page = client.get(f"/staff/systems/tasks/{task.pk}/").content.decode()
+    msgids = english_msgids()
+    assert untranslated(listing, msgids) == [] and untranslated(page, msgids) == []
+    answer = client.post(f"/staff/systems/tasks/{task.pk}/",
+                         {"confirmation": "Dossiers ouder dan zeven jaar vernietigd",
+                          "done": "12"})
+    assert answer.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.done) == (SystemTask.CONFIRMED, 12)
+    assert task.confirmed_by.startswith("privacy_officer")
