@@ -13,6 +13,9 @@ throw-away data folder and, for PostgreSQL, a database created and dropped for t
   floor), erasure with rows deleted (median <= 50 ms);
 - bench_import.py: `import persons` of a generated file through every rule (goal: >= 1,000
   rows/s on SQLite), and of the same file again;
+- bench_systems.py (once, not per database): access (find + export) and erasure with the
+  re-search across five real servers of `--systems-people` people each (goals: medians
+  <= 1 s and <= 2 s);
 - bench_vault.py (the vault's own benchmark, called when present): `audit verify`
   entries/s (goal >= 200,000/s) and `keys rotate` (re-wrap) seconds at N people (goal
   <= 10 s at 1M).
@@ -39,6 +42,7 @@ from common import ROOT, Row, markdown_table  # noqa: E402
 
 GENERATION_GOAL = 1_000_000 / 600  # one million people in ten minutes at most
 IMPORT_GOAL = 1_000  # rows/s, `import persons` with every rule applied (#16 "Speed")
+SYSTEMS_ACCESS_GOAL, SYSTEMS_ERASURE_GOAL = 1.0, 2.0  # s, medians, five systems (#16)
 
 
 def _child(root: Path, args: list[str]) -> dict[str, Any]:
@@ -154,6 +158,26 @@ def import_rows(db: str, r: dict[str, Any]) -> list[Row]:
     ]
 
 
+def systems_rows(r: dict[str, Any]) -> list[Row]:
+    """bench_systems.py: access and erasure across the five real systems (#16), with each
+    system's own median beside them (which one is slow)."""
+    (a_med, a_p95), (e_med, e_p95) = r["access"], r["erasure"]
+    alone = ", ".join(f"{k} {v[0]:.2f} s" for k, v in r["access_alone"].items())
+    each = ", ".join(f"{k} {v[0]:.2f} s" for k, v in r["erasure_per_system"].items())
+    what = f"{r['people']:,} people each, {r['tickets']:,} tickets"
+    failed = f"; failed: {'; '.join(r['access_failed'])}" if r["access_failed"] else ""
+    return [
+        Row("systems", f"access, 5 systems in parallel, find + export, median ({what}, "
+            f"{r['access_runs']} runs{failed})", f"{a_med:.2f} s", alone, "—", "≤ 1 s",
+            a_med <= SYSTEMS_ACCESS_GOAL and not failed),
+        Row("systems", "access, 5 systems, p95", f"{a_p95:.2f} s", "—", "—", "—", None),
+        Row("systems", f"erasure + re-search, 5 systems, median ({r['erasures']} people)",
+            f"{e_med:.2f} s", each, "—", "≤ 2 s", e_med <= SYSTEMS_ERASURE_GOAL),
+        Row("systems", "erasure + re-search, 5 systems, p95", f"{e_p95:.2f} s", "—", "—", "—",
+            None),
+    ]
+
+
 def _snapshot() -> Path:
     """The committed code (git archive HEAD) in a temporary folder."""
     target = Path(tempfile.mkdtemp(prefix="privacydesk-head-"))
@@ -179,6 +203,10 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=10_000,
                         help="rows of bench_import.py's generated file (the goal is a rate; "
                              "0 skips it)")
+    parser.add_argument("--systems-people", type=int, default=10_000,
+                        help="people in each of bench_systems.py's five servers (0 skips it)")
+    parser.add_argument("--systems-tickets", type=int, default=1_000,
+                        help="Redmine tickets of bench_systems.py")
     parser.add_argument("--reuse-population", action="store_true",
                         help="copy a cached population (bench/common.py `populated`) instead of "
                         "generating one; generation is then not measured")
@@ -230,6 +258,15 @@ def main() -> None:
                     rows.append(Row(db, "import benchmark failed (see stderr)", "—", "—",
                                     "—", "—", False))
             print(markdown_table(rows), file=sys.stderr)  # so far, in case a later step fails
+        if args.systems_people:   # the five systems hold no register: once, not per database
+            try:
+                result = _child(root, ["bench/bench_systems.py", "--people",
+                                       str(args.systems_people), "--tickets",
+                                       str(args.systems_tickets)])
+                rows += systems_rows(result)
+            except subprocess.CalledProcessError:
+                rows.append(Row("systems", "systems benchmark failed (see stderr)", "—", "—",
+                                "—", "—", False))
     finally:
         if args.from_head:
             shutil.rmtree(root, ignore_errors=True)
