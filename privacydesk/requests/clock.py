@@ -124,4 +124,9 @@ def tick(now: datetime | None = None) -> TickReport:
     _escalate(when, report)
     report.expired_files = delivery.expire(when)
     report.cleared = _clear_contacts(when)
+    # Rt3 (#16.3): an erasure whose systems all settled is answered even if the worker
+    # stopped between a system's last try and the receipt.
+    from privacydesk.requests import _systems
+
+    _systems.finish_waiting()
     return report

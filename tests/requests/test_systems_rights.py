@@ -340,3 +340,24 @@ def test_a_correction_in_a_manual_system_is_a_task_for_its_owner(smtp, personas,
     assert task.status == SystemTask.MANUAL and "family_name" in task.detail["fields"]
     assert _task(request, "crm", SystemTask.CORRECT).status == SystemTask.DONE
     assert crm.row("customers", ANNA)["name"] == "Anna de Vries-Bos"
+
+
+def test_the_clock_tick_answers_an_erasure_whose_systems_settled_without_the_receipt(
+        smtp, personas, declare, crm, officer, monkeypatch,
+        django_capture_on_commit_callbacks):
+    from privacydesk.requests import clock
+
+    request = verified(smtp, "erasure", ANNA_EMAIL)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.erase(request, actor="po")
+    # The worker stops right after the CRM's last try: the receipt was never sent.
+    monkeypatch.setattr(erasing, "settled", [])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_queue()
+    request.refresh_from_db()
+    assert _task(request, "crm", SystemTask.ERASE).status == SystemTask.DONE
+    assert request.status == Status.VERIFIED
+    clock.tick()
+    request.refresh_from_db()
+    assert request.status == Status.ANSWERED
+    assert "Klantenbestand (CRM)" in smtp.to(ANNA_EMAIL)[-1].get_content()
