@@ -2,11 +2,12 @@
 
 Anna de Vries is the person. She is a customer, and a customer is who lives in all six of
 InFactor's places: the register (her SLA), the CRM (her customer row, invoice and notes), the
-accounting database (her invoice, kept seven years: R3), the shared mailbox info@ (her mails,
-our reply, Eva's mail naming her), the ticketing system (her tickets, Carla's note on Eva's
-ticket naming her) and the directory — not as staff (Daan, a former employee, would be in the
-directory but in no customer's invoice or ticket), but as a card in the clients' address book
-the directory also serves (`ou=contacts`), next to Carla's entry whose description names her.
+accounting database (her customer row and invoice: archive-only, the law keeps them, R3), the
+shared mailbox info@ (her mails, our reply, Eva's mail naming her), the ticketing system (her
+tickets, Carla's note on Eva's ticket naming her) and the directory — not as staff (Daan, a
+former employee, would be in the directory but in no customer's invoice or ticket), but as a
+card in the clients' address book the directory also serves (`ou=contacts`), next to Carla's
+entry whose description names her.
 
 She files the erasure on the website and confirms it by the link in her mail; the privacy
 officer erases on the back office; the queue's worker runs one erase task per system with its
@@ -15,6 +16,12 @@ keeps her invoice by law, with the reason); Bram's and Eva's data stay where the
 request is answered and closed, `privacydesk check`'s Rt3 finds nothing wrong, and the audit
 chain holds. And when the ticketing system is down: the request is not answered, staff see
 "unreachable", the tries are bounded, and once Redmine is back a retry completes the receipt.
+
+The register knows both of her e-mail addresses (the one she files with and the one the CRM,
+the accounting and Redmine wrote down): every system is searched with what the register
+knows, so an address only another system holds would stay in someone's free text (a CRM note
+naming "anna@example.nl") while the re-search, looking for what the register knows, reports
+nothing left.
 
 Every server is real and started by the tests (PostgreSQL's second database, a MariaDB,
 Dovecot, slapd, Redmine 5); the task queue is the real task table run by the real worker.
@@ -244,6 +251,8 @@ def test_annas_erasure_reaches_six_places_and_her_receipt_says_nothing_is_left(
     assert request.status == Status.ANSWERED
     stored = {line["system"]: line for line in request.detail["receipt"]["systems"]}
     assert set(stored) == set(SYSTEMS)
+    assert {system: line["remaining"] for system, line in stored.items()} == dict.fromkeys(
+        SYSTEMS, 0)
     receipt = smtp.to(ANNA_REGISTER_EMAIL)[-1].get_content()
     lines = _receipt_lines(receipt)
     for system in ("crm", "mailbox", "directory", "ticketing"):
