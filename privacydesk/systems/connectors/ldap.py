@@ -20,6 +20,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ldap3 import BASE, LEVEL, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE
 from ldap3.core import exceptions as ldap_errors
@@ -542,6 +543,38 @@ class LdapConnector:
         """The attribute's name as the dataset declares it, else as the directory spells it."""
         declared = self._dataset.attribute(name)
         return declared.name if declared is not None else entry.spelled.get(name, name)
+
+    # --- retention (R1, #16.3; privacydesk.systems.retaining) ---------------------------------
+
+    def due(self, before: date) -> list[Record]:
+        """Retention: every entry of the object class under the declared bases whose
+        `date_attribute` names a day before `before` (compared here: a directory orders
+        GeneralizedTime, not the plain dates a dataset may use), `matched_by` ("retention",),
+        so `erase(records, Subject())` gives each its base's action (delete, disable; an
+        archive-only base or an entry already disabled is "kept" with the reason). Nothing
+        without a date attribute in the dataset; `fields` name the base only."""
+        attribute = self._dataset.date_attribute
+        if not attribute:
+            return []
+        search_filter = (f"(&(objectClass={escape_filter_chars(self._dataset.object_class)})"
+                         f"({attribute}=*))")
+        records: dict[tuple[tuple[str, str], ...], Record] = {}
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            for base, dn in self._bases:
+                for entry in self._search(session, dn, search_filter, self._scope(base),
+                                          self._declared()):
+                    days = [d for d in map(text.record_day, entry.texts(attribute)) if d]
+                    if not days or days[0] >= before or _normal(entry.dn) in records:
+                        continue
+                    place = self._base_of(entry.dn) or base
+                    present = [a for a in self._dataset.attributes
+                               if any(v != self._dataset.placeholder
+                                      for v in entry.values(a.name))]
+                    records[_normal(entry.dn)] = Record(
+                        system=self.system_id, locator=entry.dn, kind=place.kind,
+                        categories=tuple(dict.fromkeys(a.category for a in present)),
+                        fields={"base": place.dn}, matched_by=("retention",), dated=days[0])
+        return list(records.values())
 
 
 def _split(record: Record) -> tuple[str, str]:
