@@ -135,4 +135,13 @@ def parse(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
     for name in names:
         if names.count(name) > 1:
             raise _bad(system_id, "folders", f"folder {name!r} is declared twice")
+    for index, folder in enumerate(folders):
+        target = next((f for f in folders if f.name == folder.move_to), None)
+        if target is not None and target.erase != "archive_only":
+            # Searched and erasable, the quarantine would hand back what was just moved:
+            # the re-search of every erasure would find it again (Rt3).
+            raise _bad(system_id, f"folders[{index}].move_to",
+                       f"the quarantine folder {target.name!r} is declared too: declare it "
+                       'erase = "archive_only" with the quarantine\'s reason, or leave it '
+                       "out (then it is not searched)")
     return Dataset(folders, identities, kind)

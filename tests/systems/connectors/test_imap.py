@@ -122,6 +122,10 @@ def subjects_of(records: Any) -> list[str]:
     ({"categories": ["names"], "identities": ["customer_number"],
       "folders": [{"name": "INBOX"}]}, "identities", "cannot be searched in a mailbox"),
     ({"categories": ["names"], "folder": [{"name": "INBOX"}]}, "folder", "unknown key"),
+    ({"categories": ["names"], "folders": [
+        {"name": "INBOX", "erase": "move", "move_to": "Quarantaine"},
+        {"name": "Quarantaine", "erase": "delete"}]},
+     "folders[0].move_to", 'declare it erase = "archive_only"'),
 ])
 def test_a_misdeclared_dataset_is_refused_naming_the_key_and_the_rule(
         silent_port: int, dataset: Any, key: str, rule: str) -> None:
@@ -275,6 +279,20 @@ def test_a_rewritten_message_keeps_its_flags(box: Mailbox) -> None:
     connector.erase(connector.find(ANNA_BY_NAME), ANNA_BY_NAME)
     flags = [f for f in box.flags("INBOX")]
     assert len(flags) == 5 and sum("\\Flagged" in f and "\\Seen" in f for f in flags) == 1
+
+
+def test_a_declared_quarantine_folder_shows_what_was_moved_as_kept(box: Mailbox) -> None:
+    dataset = {"categories": ["names", "email"], "folders": [
+        {"name": "INBOX", "erase": "move", "move_to": "Quarantaine"},
+        {"name": "Quarantaine", "erase": "archive_only",
+         "reason": "quarantaine: na 30 dagen door de mailserver geleegd"}]}
+    connector = imap.connect(connection(box, dataset=dataset))
+    connector.erase(connector.find(ANNA), ANNA)
+
+    [moved] = connector.find(ANNA)
+    assert moved.fields["folder"] == "Quarantaine"
+    assert moved.fields["kept"] == "quarantaine: na 30 dagen door de mailserver geleegd"
+    assert [o.action for o in connector.erase([moved], ANNA)] == ["kept"]
 
 
 def test_erase_in_move_mode_puts_her_mail_in_the_quarantine_folder(box: Mailbox) -> None:
