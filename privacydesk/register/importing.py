@@ -10,6 +10,9 @@ Contract:
   person; a new id makes a new person. The id is kept only as a blind index (C2).
 - A refused row is reported (row number as a spreadsheet shows it, the column, the rule, the
   message) and leaves nothing behind (one savepoint per row); the other rows go on.
+- Rows are written in batches of `BATCH_ROWS` (`services.batch()`: one savepoint each, the
+  same rules per row; the audit entries appended per batch, the deletion dates recomputed
+  once per person at the batch's end), each row in its own savepoint inside (#16.4).
 - The whole run is one transaction: interrupted (Ctrl-C), nothing of it stays. `dry_run`
   runs every check and every write, then rolls all of it back: the report is what a real
   run would do.
@@ -25,6 +28,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +53,15 @@ from privacydesk.register.models import (
     Person,
     Role,
 )
-from privacydesk.register.services import external
+from privacydesk.register.services import batching, external
 from privacydesk.register.services.people import CONTACT
 from privacydesk.vault.blind import blind_index
 
 #: The audit actor of every write of an import.
 ACTOR = "import"
+#: Rows per batch of register writes: large enough that the audit chain's append and the
+#: retention recompute run per batch, small enough that a batch's memory stays small.
+BATCH_ROWS = 500
 
 __all__ = ["ImportFileError", "ImportMapError", "ImportReport", "Refusal", "import_persons",
            "import_rows", "load_map"]
@@ -176,7 +183,8 @@ class _Run:
     # -- writing a row ---------------------------------------------------------------------
 
     def apply(self, row: dict[str, str]) -> str:
-        """Import one row; return "created", "updated" or "unchanged"; _Refused otherwise."""
+        """Import one row; return "created", "updated" or "unchanged"; _Refused otherwise.
+        Inside a batch (`import_rows`) the row's savepoint is the batch's."""
         self._row_organisations = []
         if row.get(EXTRA):
             raise _Refused("(beyond the header)", "format", "the row has more cells than the "
@@ -189,8 +197,10 @@ class _Run:
         link = self.links.get(key)
         if link is not None and link.row_digest == digest:
             return "unchanged"  # no statement at all: a re-import reads only the links
-        # A savepoint per written row: a refusal half-way undoes that row only.
-        with transaction.atomic():
+        # A savepoint per written row: a refusal half-way undoes that row only, its audit
+        # entries included.
+        running = batching.current()
+        with running.row() if running is not None else transaction.atomic():
             return self._write_row(row, key, key_text, digest, link)
 
     def _write_row(self, row: dict[str, str], key: str, key_text: str, digest: str,
@@ -288,16 +298,19 @@ def import_rows(rows: Iterable[tuple[int, dict[str, str]]], imap: ImportMap, *, 
     report = ImportReport(name, dry_run)
     with transaction.atomic():
         run = _Run(imap)
-        for number, row in _rows_with_progress(rows, total, progress):
-            report.rows += 1
-            try:
-                outcome = run.apply(row)
-            except _Refused as refused:
-                report.refused.append(Refusal(number, refused.column, refused.rule,
-                                              refused.message))
-                run.forget_row()
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
+        numbered = iter(_rows_with_progress(rows, total, progress))
+        while chunk := list(islice(numbered, BATCH_ROWS)):
+            with services.batch():
+                for number, row in chunk:
+                    report.rows += 1
+                    try:
+                        outcome = run.apply(row)
+                    except _Refused as refused:
+                        report.refused.append(Refusal(number, refused.column, refused.rule,
+                                                      refused.message))
+                        run.forget_row()
+                        continue
+                    setattr(report, outcome, getattr(report, outcome) + 1)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -17,6 +17,7 @@ from privacydesk.register.services.agreements import (
     end_agreement,
     extend_agreement,
 )
+from privacydesk.register.services.batching import Batch, batch
 from privacydesk.register.services.common import (
     ACCESS_REQUEST,
     ERASURE,
@@ -45,6 +46,7 @@ from privacydesk.register.services.reading import (
 
 __all__ = [
     "ACCESS_REQUEST",
+    "Batch",
     "ERASURE",
     "FIELDS",
     "LEGAL_CLAIMS",
@@ -60,6 +62,7 @@ __all__ = [
     "add_datum",
     "add_party",
     "add_role",
+    "batch",
     "create_agreement",
     "create_organisation",
     "create_person",

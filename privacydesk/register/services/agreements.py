@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
@@ -19,6 +18,7 @@ from privacydesk.register.models import (
     Organisation,
     Person,
 )
+from privacydesk.register.services import batching
 from privacydesk.register.services.common import check_actor, record
 
 _KINDS = tuple(k for k, _ in Agreement.KINDS)
@@ -123,7 +123,7 @@ def create_agreement(kind: str, reference: str, title: str, starts_on: date,
     rows = _clean_recipients(recipients)
     people = list(parties)
     check_limit("parties", people, MAX_PARTIES)
-    with transaction.atomic():
+    with batching.atomic():
         if Agreement.objects.filter(reference=ref).exists():
             raise RuleViolation("reference", "unique", f"agreement {ref} already exists")
         agreement = Agreement.objects.create(kind=kind, reference=ref, title=clean_title,
@@ -151,7 +151,7 @@ def _add_party(agreement: Agreement, person: Person, actor: str) -> AgreementPar
 def add_party(agreement: Agreement, person: Person, *, actor: str) -> AgreementParty:
     """Make `person` a party to `agreement`, so data may serve it (P3)."""
     check_actor(actor)
-    with transaction.atomic():
+    with batching.atomic():
         return _add_party(agreement, person, actor)
 
 
@@ -160,7 +160,7 @@ def extend_agreement(agreement: Agreement, ends_on: date | None, *,
     """Move the end of `agreement` to `ends_on` (None: open-ended, e.g. a running SLA)."""
     check_actor(actor)
     _check_dates(agreement.starts_on, ends_on)
-    with transaction.atomic():
+    with batching.atomic():
         agreement.ends_on = ends_on
         agreement.save(update_fields=["ends_on"])
         record("update", agreement, actor=actor, detail={"fields": ["ends_on"]})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RestrictedError, RuleViolation
 from privacydesk.register.models import Datum, Person
+from privacydesk.register.services import batching
 from privacydesk.vault import audit
 
 # Uses of personal data that are not a policy purpose but a data subject's right or a legal
@@ -65,13 +66,19 @@ def check_actor(actor: Any) -> str:
 
 def record(action: str, obj: Any, *, actor: str, person: Person | None = None,
            purpose: str = "", detail: dict[str, Any] | None = None) -> None:
-    """Append one entry to the audit chain. `detail` holds names and keys, never values."""
-    audit.record(
-        actor=actor,
-        action=action,
-        object_type=obj._meta.label_lower,  # e.g. "register.email"
-        object_id=str(obj.pk),
-        person_ref=str(person.ref) if person is not None else "",
-        purpose=purpose,
-        detail=detail or {},
-    )
+    """Append one entry to the audit chain. `detail` holds names and keys, never values.
+    Inside `batch()` the entry is collected and appended with the batch's (Sec1, #16.4)."""
+    entry = {
+        "actor": actor,
+        "action": action,
+        "object_type": obj._meta.label_lower,  # e.g. "register.email"
+        "object_id": str(obj.pk),
+        "person_ref": str(person.ref) if person is not None else "",
+        "purpose": purpose,
+        "detail": detail or {},
+    }
+    running = batching.current()
+    if running is not None:
+        running.audit.append(entry)
+        return
+    audit.record(**entry)

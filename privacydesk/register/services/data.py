@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.fields import clean_values
 from privacydesk.register.models import DATUM_MODELS, Agreement, Datum, Person
+from privacydesk.register.services import batching
 from privacydesk.register.services.common import (
     check_actor,
     check_use_purpose,
@@ -42,8 +42,11 @@ def _check_agreement(person: Person, agreement: Agreement | None) -> None:
 
 
 def _check_may_hold(person: Person, category: str, values: dict[str, Any]) -> None:
-    # C2..C5 use the roles the person holds today, not ones that ended or are yet to start.
-    roles = person.active_role_kinds()
+    # C2..C5 use the roles the person holds today, not ones that ended or are yet to start;
+    # in a batch they are read once per row (batching), not once per datum.
+    running = batching.current()
+    roles = (set(running.role_kinds(person.pk, person.active_role_kinds))
+             if running is not None else person.active_role_kinds())
     admin = bool(values.get("is_admin_account", False))
     get_policy().check_may_hold(category, roles, admin_account=admin)
 
@@ -64,7 +67,7 @@ def add_datum(person: Person, category: str, values: dict[str, Any], *, source: 
     policy.check_source(source)
     policy.check_purpose(purpose, basis, has_agreement=agreement is not None)
     ensure_usable(person, purpose)
-    with transaction.atomic():
+    with batching.atomic():
         # Read parties and roles in the same transaction as the write they allow.
         _check_agreement(person, agreement)
         _check_may_hold(person, category, cleaned)
@@ -93,7 +96,7 @@ def update_datum(datum: Datum, values: dict[str, Any], *, actor: str, purpose: s
     changed = sorted(name for name, value in cleaned.items() if current.get(name) != value)
     if not changed:
         return datum
-    with transaction.atomic():
+    with batching.atomic():
         _check_may_hold(datum.person, datum.CATEGORY, cleaned)
         datum.set_values(cleaned)
         datum.save()
@@ -106,7 +109,7 @@ def delete_datum(datum: Datum, *, actor: str, purpose: str) -> None:
     """Delete `datum` and record which category of whom went, and why (never the value)."""
     check_actor(actor)
     check_use_purpose(purpose)
-    with transaction.atomic():
+    with batching.atomic():
         object_id, person = datum.pk, datum.person
         datum.delete()
         datum.pk = object_id

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from privacydesk.register import formats
 from privacydesk.register.models import ExternalId, Person
+from privacydesk.register.services import batching
 from privacydesk.register.services.common import check_actor, record
 from privacydesk.vault.blind import blind_index
 
@@ -37,7 +36,7 @@ def link_external_id(person: Person, origin: str, external_id: str, *, row_diges
     check_actor(actor)
     clean_origin = _origin(origin)
     key = formats.text(external_id, "external_id", max_length=200)
-    with transaction.atomic():
+    with batching.atomic():
         link = ExternalId.objects.create(person=person, origin=clean_origin,
                                          key_index=external_key(clean_origin, key),
                                          row_digest=row_digest, data=data)
@@ -49,7 +48,7 @@ def update_external_id(link: ExternalId, *, row_digest: str, data: dict[str, int
                        actor: str) -> ExternalId:
     """Remember the digest and the data ids of the origin's changed row."""
     check_actor(actor)
-    with transaction.atomic():
+    with batching.atomic():
         link.row_digest, link.data = row_digest, data
         link.save(update_fields=["row_digest", "data", "imported_at"])
         record("update", link, actor=actor, person=link.person,

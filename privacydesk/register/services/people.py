@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
@@ -13,6 +12,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import formats
 from privacydesk.register.models import Datum, Organisation, Person, Role
+from privacydesk.register.services import batching
 from privacydesk.register.services.common import check_actor, record
 
 CONTACT = "contact"
@@ -24,6 +24,13 @@ def _date(value: Any, field: str) -> date:
     return value
 
 
+def _roles_changed(person_id: int) -> None:
+    # A batch keeps a person's active roles for the C2..C5 checks; this write changed them.
+    running = batching.current()
+    if running is not None:
+        running.forget_roles(person_id)
+
+
 def create_person(*, actor: str, purpose: str, source: str) -> Person:
     """Create a person with a fresh pseudonymous ref; `source` (C1) and `purpose` audited."""
     check_actor(actor)
@@ -32,7 +39,7 @@ def create_person(*, actor: str, purpose: str, source: str) -> Person:
     if purpose not in policy.purposes:
         raise RuleViolation("purpose", "Art5", f"{purpose!r} is not a purpose this policy "
                             "declares (Art. 5(1)(b) GDPR)")
-    with transaction.atomic():
+    with batching.atomic():
         person = Person.objects.create()
         record("create", person, actor=actor, person=person, purpose=purpose,
                detail={"source": source})
@@ -46,7 +53,7 @@ def create_organisation(name: str, *, actor: str, coc_number: str = "") -> Organ
     coc = formats.text(coc_number, "coc_number", max_length=16, required=False)
     if coc and not (len(coc) == 8 and coc.isascii() and coc.isdigit()):
         raise formats.fail("coc_number", "must be a chamber of commerce number of 8 digits")
-    with transaction.atomic():
+    with batching.atomic():
         org = Organisation.objects.create(name=clean_name, coc_number=coc)
         record("create", org, actor=actor)
     return org
@@ -69,9 +76,10 @@ def add_role(person: Person, kind: str, *, actor: str,
             "organisation", "S1", gettext_noop("a contact is the representative of an "
                                                "organisation; name the organisation"))
     start = _date(started_on or clock.today(), "started_on")
-    with transaction.atomic():
+    with batching.atomic():
         role = Role.objects.create(person=person, kind=kind, organisation=organisation,
                                    started_on=start)
+        _roles_changed(person.pk)
         record("create", role, actor=actor, person=person, detail={"kind": kind})
     return role
 
@@ -82,9 +90,10 @@ def end_role(role: Role, ended_on: date, *, actor: str) -> Role:
     end = _date(ended_on, "ended_on")
     if end < role.started_on:
         raise formats.fail("ended_on", "may not be before the role started")
-    with transaction.atomic():
+    with batching.atomic():
         role.ended_on = end
         role.save(update_fields=["ended_on"])
+        _roles_changed(role.person_id)
         record("update", role, actor=actor, person=role.person,
                detail={"kind": role.kind, "fields": ["ended_on"]})
     return role
@@ -95,7 +104,7 @@ def set_restricted(target: Person | Datum, restricted: bool, *, actor: str,
     """Restrict (Art. 18) or lift the restriction of a person or one datum, audited."""
     check_actor(actor)
     why = formats.text(reason, "reason", max_length=200, required=False) if restricted else ""
-    with transaction.atomic():
+    with batching.atomic():
         target.restricted = restricted
         fields = ["restricted"]
         if isinstance(target, Person):
