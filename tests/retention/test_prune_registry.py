@@ -26,7 +26,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 #: The counts operators have always read after `privacydesk retention sweep` (user-visible).
 KNOWN_COUNTS = {"guard registrations", "audit entries", "backups", "replay refs",
                 "disclosure records", "access records", "request export files",
-                "incident records", "confirmation counts", "task results"}
+                "incident records", "confirmation counts", "task results",
+                # the systems app (#16.3): sealed subjects; R1 in the other systems
+                "system task subjects", "systems: retention sweep",
+                "systems: retention reviews"}
 
 #: Declared prune functions run by another periodic job than the daily sweep: target → job.
 RUN_BY_ANOTHER_JOB = {"privacydesk.requests.clock.tick": "requests-tick"}
