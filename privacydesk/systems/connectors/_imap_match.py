@@ -94,6 +94,12 @@ class Matcher:
                 found.add(kind)
         return found
 
+    def first(self, text: str) -> int | None:
+        """Return where in `text` the first of her identities starts; None when none does."""
+        starts = [found.start() for pattern in (self._email_re, self._name_re, self._phone_re)
+                  if pattern is not None and (found := pattern.search(text)) is not None]
+        return min(starts) if starts else None
+
     def is_address(self, address: str) -> bool:
         """True when `address` is one of the person's e-mail addresses."""
         return address.strip().lower() in self.emails

@@ -145,15 +145,25 @@ def _inspect(raw: bytes, match: Matcher) -> Inspection | None:
         return None
     order = ("email", "name", "email in text", "name in text", "phone in text")
     return Inspection(correspondent, tuple(k for k in order if k in found),
-                      _fields(message), _dated(message))
+                      _fields(message, None if correspondent else match), _dated(message))
 
 
-def _fields(message: EmailMessage) -> dict[str, str]:
+def _fields(message: EmailMessage, mentioned: Matcher | None) -> dict[str, str]:
+    """The report's fields; `text` is the start of her own mail, or — when `mentioned` —
+    the passage of someone else's mail that names her (Rt1: what is said about her, not
+    the rest of another person's message)."""
     fields = {h: " ".join(_header_text(message[h]).split())
               for h in REPORT_HEADERS if message[h] is not None}
-    body = next((t for p, t in text_parts(message) if p.get_content_subtype() == "plain"),
-                "")
-    snippet = " ".join(body.split())
+    plain = [" ".join(t.split()) for p, t in text_parts(message)
+             if p.get_content_subtype() == "plain"]
+    snippet = plain[0] if plain else ""
+    if mentioned is not None:
+        at = next(((text, i) for text in plain if (i := mentioned.first(text)) is not None),
+                  None)
+        if at is not None:
+            text, i = at
+            start = max(0, i - SNIPPET // 4)
+            snippet = ("…" if start else "") + text[start:]
     if snippet:
         fields["text"] = snippet[:SNIPPET]
     return fields

@@ -113,3 +113,13 @@ def test_a_mail_that_mentions_her_anywhere_is_rewritten_without_her(pieces: list
     scrubbed = rewrite(raw, match, "test")
     assert scrubbed is not None and inspect(scrubbed, match) is None
     assert parse(scrubbed)["From"] == "Bram Bakker <bram@bakker.example>"
+
+
+def test_the_report_shows_the_passage_of_someone_elses_mail_that_names_her() -> None:
+    filler = "Wij zoeken een partner voor het beheer van ons netwerk en onze laptops. " * 4
+    raw = (f"From: Bram Bakker <bram@bakker.example>\r\nSubject: Offerte\r\n\r\n{filler}"
+           "Anna de Vries raadde jullie aan.\r\n").encode()
+    seen = inspect(raw, matcher(ANNA, ALL))
+    assert seen is not None
+    assert seen.fields["text"].startswith("…") and "Anna de Vries raadde" in seen.fields["text"]
+    assert len(seen.fields["text"]) <= 200
