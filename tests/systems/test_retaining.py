@@ -344,3 +344,19 @@ def test_the_owner_sees_the_review_in_dutch_and_confirms_it(db, systems, staff_c
     task.refresh_from_db()
     assert (task.status, task.done) == (SystemTask.CONFIRMED, 12)
     assert task.confirmed_by.startswith("privacy_officer")
+
+
+@pytest.mark.dates
+def test_a_misdeclared_system_fails_alone_and_the_other_is_swept(
+        db, crm, mailbox, monkeypatch):
+    wrong = {**CRM_DATASET, "tables": [{**CRM_DATASET["tables"][3], "name": "memos"}]}
+    broken = _system(id="crm", connector="sql", dataset=crm.dataset(wrong),
+                     hosts=["127.0.0.1"], retention="fiscal-records",
+                     label={"nl": "Klantenbestand (CRM)", "en": "Customer database (CRM)"})
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", crm.url)
+    declared.use((REGISTER, broken, MAILBOX))
+    assert retaining.sweep(date(2026, 10, 15)) == 1            # Anna's mail of March
+    state = retaining.state_of(broken)
+    assert (state.status, state.error_kind) == (SystemTask.RETRYING, "misdeclared")
+    assert "dataset tables[0]" in state.error and crm.password not in state.error
+    assert retaining.state_of(MAILBOX).status == SystemTask.DONE
