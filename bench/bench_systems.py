@@ -22,10 +22,12 @@ person present in all five:
 How the servers are filled: PostgreSQL and MariaDB by multi-row INSERTs (a second), slapd
 by LDAP adds on one connection, Dovecot by writing the Maildir files before the first login
 (Dovecot builds its index at the warm-up), Redmine by writing its SQLite database directly
-before puma starts (users, e-mail addresses, a project, tickets, notes: its REST API takes
-about a second per ticket written on this machine). The filled Redmine database is cached
-under /var/tmp/privacydesk-bench/systems-redmine-<version>-<people>-<tickets>-v1/, so a
-second run starts in seconds. Prints one JSON object (bench/run.py turns it into rows).
+before puma starts (users, e-mail addresses, a project, tickets, notes: through its REST API
+that would be one request and one Rails write per user, ticket and note). The filled Redmine
+database is cached under /var/tmp/privacydesk-bench/systems-redmine-<version>-<people>-
+<tickets>-v1/: a second run copies it (puma's start is then most of Redmine's minute); the
+others are filled afresh each run (seconds). Prints one JSON object (bench/run.py turns it
+into rows).
 """
 
 from __future__ import annotations

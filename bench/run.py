@@ -205,7 +205,7 @@ def main() -> None:
                              "0 skips it)")
     parser.add_argument("--systems-people", type=int, default=10_000,
                         help="people in each of bench_systems.py's five servers (0 skips it)")
-    parser.add_argument("--systems-tickets", type=int, default=1_000,
+    parser.add_argument("--systems-tickets", type=int, default=10_000,
                         help="Redmine tickets of bench_systems.py")
     parser.add_argument("--reuse-population", action="store_true",
                         help="copy a cached population (bench/common.py `populated`) instead of "
