@@ -153,12 +153,18 @@ def seed_service_desk(server: Redmine) -> Desk:
 
 def run_queue() -> None:
     """The real worker code over the task table (django-tasks' db worker, as `privacydesk
-    worker` runs it): every ready task, then back."""
-    from django_tasks_db.management.commands.db_worker import Worker
+    worker` runs it): every ready task, then back. Inside the test's transaction its
+    `close_old_connections` would close the connection on PostgreSQL (autocommit is off
+    there) and end the test's transaction, so it does nothing here, as in
+    tests/requests/test_systems_rights.py (`privacydesk worker` runs outside a transaction)."""
+    from unittest import mock
 
-    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-           startup_delay=False, max_tasks=None, worker_id="tests-walk",
-           excluded_queue_names=[]).run()
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        db_worker.Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
+                         startup_delay=False, max_tasks=None, worker_id="tests-walk",
+                         excluded_queue_names=[]).run()
 
 
 def register_knows_her_other_address(person: object, agreement: object) -> None:

@@ -65,8 +65,10 @@ def _make_instance(folder: Path, database: Path) -> dict[str, str]:
         "production:\n  adapter: sqlite3\n"
         f"  database: {database}\n  encoding: utf8\n  timeout: 5000\n")
     (folder / "config/secret_key.txt").write_text(secrets.token_hex(32))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RAILS_", "REDMINE_",
-                                                                     "BUNDLE_", "GEM_"))}
+    # Rails prefers DATABASE_URL to database.yml: privacydesk's own (the PostgreSQL pass)
+    # would point Redmine at privacydesk's database, so it never reaches Redmine.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"
+           and not k.startswith(("RAILS_", "REDMINE_", "BUNDLE_", "GEM_"))}
     env.update(REDMINE_INSTANCE=_instance_name(folder), X_DEBIAN_SITEID=_instance_name(folder),
                RAILS_ENV="production", REDMINE_LANG="en")
     return env
