@@ -236,12 +236,14 @@ class _Run:
         """Give the person the row's role unless they hold it (with that organisation)
         already; an import adds roles and never ends one (`systems sync` does)."""
         column = self.map.role.column or "role.kind"
-        active = Role.objects.active_on().filter(person=person, kind=kind)
-        if organisation is not None:
-            active = active.filter(organisation=organisation)
-        if new or not active.exists():
-            self._call(column, lambda: services.add_role(
-                person, kind, actor=ACTOR, organisation=organisation, started_on=started))
+        if not new:  # a new person holds no role: no query to build for them
+            active = Role.objects.active_on().filter(person=person, kind=kind)
+            if organisation is not None:
+                active = active.filter(organisation=organisation)
+            if active.exists():
+                return
+        self._call(column, lambda: services.add_role(
+            person, kind, actor=ACTOR, organisation=organisation, started_on=started))
 
     def _write(self, plan: CategoryPlan, person: Person, values: dict[str, Any],
                datum_id: int | None, agreement: Agreement | None) -> int:

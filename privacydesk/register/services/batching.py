@@ -70,6 +70,15 @@ class Batch:
         """A role of the person changed: the next check reads the roles again."""
         self._roles.pop(person_id, None)
 
+    def known_roles(self, person_id: int) -> frozenset[str] | None:
+        """The kept active role kinds of the person, None if not kept."""
+        return self._roles.get(person_id)
+
+    def know_roles(self, person_id: int, kinds: frozenset[str]) -> None:
+        """The person's active role kinds are `kinds` without a read (a person created in
+        this row holds none until `add_role`, which says which it adds)."""
+        self._roles[person_id] = kinds
+
 
 _current: ContextVar[Batch | None] = ContextVar("privacydesk_register_batch", default=None)
 

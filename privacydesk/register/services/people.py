@@ -24,11 +24,19 @@ def _date(value: Any, field: str) -> date:
     return value
 
 
-def _roles_changed(person_id: int) -> None:
+def _roles_changed(person_id: int, *, added: Role | None = None) -> None:
     # A batch keeps a person's active roles for the C2..C5 checks; this write changed them.
+    # A role added to a person whose roles the batch knows is added to what it knows when
+    # it is active today (Role.objects.active_on), else the roles are read again.
     running = batching.current()
-    if running is not None:
-        running.forget_roles(person_id)
+    if running is None:
+        return
+    known = running.known_roles(person_id)
+    if added is not None and known is not None and added.ended_on is None:
+        if added.started_on <= clock.today():
+            running.know_roles(person_id, known | {added.kind})
+        return
+    running.forget_roles(person_id)
 
 
 def create_person(*, actor: str, purpose: str, source: str) -> Person:
@@ -41,6 +49,9 @@ def create_person(*, actor: str, purpose: str, source: str) -> Person:
                             "declares (Art. 5(1)(b) GDPR)")
     with batching.atomic():
         person = Person.objects.create()
+        running = batching.current()
+        if running is not None:  # C2..C5 in a batch: a new person has no role to read
+            running.know_roles(person.pk, frozenset())
         record("create", person, actor=actor, person=person, purpose=purpose,
                detail={"source": source})
     return person
@@ -79,7 +90,7 @@ def add_role(person: Person, kind: str, *, actor: str,
     with batching.atomic():
         role = Role.objects.create(person=person, kind=kind, organisation=organisation,
                                    started_on=start)
-        _roles_changed(person.pk)
+        _roles_changed(person.pk, added=role)
         record("create", role, actor=actor, person=person, detail={"kind": kind})
     return role
 
