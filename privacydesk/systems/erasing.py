@@ -126,8 +126,14 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         # The re-search (Rt3): nothing erasable may be found; what the law keeps there
         # (an invoice, R3) is found again and counted as kept, not as left.
         kept = {o.locator for o in outcomes if o.action == "kept"}
-        left = [r for r in connector.find(subject) if r.locator not in kept]
-        reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail})
+        again = connector.find(subject)
+        # A record the connector marks kept (fields["kept"] holds the reason) is kept where
+        # the law or the declaration keeps it, under a locator the erasure may have given it
+        # (mail moved to an archive-only quarantine folder): kept, not left.
+        kept |= {r.locator for r in again if r.fields.get("kept")}
+        left = [r for r in again if r.locator not in kept]
+        reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail}
+                         | {r.fields["kept"] for r in again if r.fields.get("kept")})
         return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
                 "kept": len(kept), "remaining": len(left), "actions": actions,
                 "reason": "; ".join(reasons)[:200]}
