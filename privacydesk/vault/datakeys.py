@@ -33,6 +33,9 @@ REWRAP_BATCH = 1000
 _lock = threading.Lock()
 _ciphers: dict[str, AESGCM] = {}
 _current: dict[str, tuple[str, AESGCM]] = {}
+# Data keys this process created whose transaction has not committed yet: only these may
+# vanish with a rollback (every other stored key another transaction committed).
+_uncommitted: set[str] = set()
 _ring: list[keyring.Keyring | None] = [None]  # the ring the caches were filled with
 
 
@@ -134,6 +137,8 @@ def create(purpose: str, *, retire_others: bool = False) -> str:
     with _lock:
         _ciphers[key_id] = AESGCM(raw)
         _current.pop(purpose, None)
+        _uncommitted.add(key_id)
+    transaction.on_commit(lambda: _uncommitted.discard(key_id), using=_alias())
     return key_id
 
 
@@ -154,6 +159,11 @@ def current(purpose: str) -> tuple[str, AESGCM]:
         with _lock:
             _current[purpose] = entry
 
+    if row is not None and key_id not in _uncommitted:
+        # A committed key stays when this transaction rolls back: cache it now, so that a
+        # long transaction (an import, #16.4) does not look the key up for every seal.
+        remember()
+        return entry
     # Cached after commit only: if the enclosing transaction rolls back, so does the key.
     transaction.on_commit(remember, using=_alias())
     return entry
