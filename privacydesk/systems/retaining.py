@@ -66,6 +66,8 @@ log = logging.getLogger("privacydesk.systems")
 RETAIN, REVIEW = SystemTask.RETAIN, SystemTask.REVIEW
 #: Sweeps in a row that failed before the state says "failed" (it is retried all the same).
 MAX_ATTEMPTS = 3
+#: The field by which a connector marks a record the law keeps (erase returns it "kept").
+KEPT = "kept"
 #: The reference the task list shows for the retention rows (no request behind them).
 REF = "R1"
 _NAMESPACE = uuid.UUID("8c1f5f64-54a4-4d53-9d0a-2f6c7f3b6e21")
@@ -199,8 +201,11 @@ def _sweep_one(system: Declared, connector: Any, day: date) -> dict[str, Any]:
             outcomes = connector.erase(records, Subject())
     actions = Counter(o.action for o in outcomes)
     kept = {o.locator for o in outcomes if o.action == "kept"}
-    # The re-search: what is still due and not kept by law was not swept.
-    left = [r for r in _due(connector, rule, day) if r.locator not in kept]
+    # The re-search: what is still due and not kept by law was not swept. A record may be
+    # kept under a new locator (moved to an archive-only quarantine folder, a disabled
+    # entry moved to the former staff): the connector marks it kept in its fields.
+    left = [r for r in _due(connector, rule, day)
+            if r.locator not in kept and KEPT not in r.fields]
     return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
             "kept": len(kept), "remaining": len(left), "actions": dict(actions),
             "reason": "; ".join(sorted({o.detail for o in outcomes

@@ -251,7 +251,9 @@ def test_the_mailbox_due_list_reads_dates_only(db, mailbox):
     connector = retaining.calls.connector_of(MAILBOX)
     found = connector.due(date(2026, 6, 1))
     assert sorted(r.dated for r in found) == [date(2026, 2, 3), date(2026, 3, 2)]
-    assert all(set(r.fields) == {"folder"} for r in found)   # no header, no text
+    # No header, no text; the invoice is marked kept (an archive-only folder, R3).
+    assert sorted(r.fields.get("kept", "") for r in found) == ["", KEPT]
+    assert all(set(r.fields) <= {"folder", "kept"} for r in found)
     assert connector.find(Subject(emails=("anna@example.nl",)))   # nothing changed
 
 

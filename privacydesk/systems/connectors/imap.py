@@ -336,11 +336,13 @@ class ImapConnector:
                 for uid, dated in self._dates(conn, uids):
                     if dated is None or dated >= before:
                         continue
+                    fields = {"folder": folder.name}
+                    if folder.erase == "archive_only":
+                        fields["kept"] = folder.reason  # R3: why the sweep leaves it
                     records.append(Record(
                         system=self.system_id, locator=locator(folder.name, validity, uid),
                         kind=self._dataset.kind, categories=folder.categories,
-                        fields={"folder": folder.name}, matched_by=("retention",),
-                        dated=dated))
+                        fields=fields, matched_by=("retention",), dated=dated))
         return records
 
     def expire(self, records: Sequence[Record]) -> list[Outcome]:

@@ -551,8 +551,9 @@ class LdapConnector:
         `date_attribute` names a day before `before` (compared here: a directory orders
         GeneralizedTime, not the plain dates a dataset may use), `matched_by` ("retention",),
         so `erase(records, Subject())` gives each its base's action (delete, disable; an
-        archive-only base or an entry already disabled is "kept" with the reason). Nothing
-        without a date attribute in the dataset; `fields` name the base only."""
+        archive-only base or an entry already disabled is "kept" with the reason, and says so
+        in `fields["kept"]`). Nothing without a date attribute in the dataset; `fields`
+        name the base, nothing of the entry."""
         attribute = self._dataset.date_attribute
         if not attribute:
             return []
@@ -570,10 +571,14 @@ class LdapConnector:
                     present = [a for a in self._dataset.attributes
                                if any(v != self._dataset.placeholder
                                       for v in entry.values(a.name))]
+                    fields = {"base": place.dn}
+                    kept = self._kept_reason(entry, place)
+                    if kept:   # R3: disabled, or in an archive-only base: erase keeps it
+                        fields[KEPT_FIELD] = kept
                     records[_normal(entry.dn)] = Record(
                         system=self.system_id, locator=entry.dn, kind=place.kind,
                         categories=tuple(dict.fromkeys(a.category for a in present)),
-                        fields={"base": place.dn}, matched_by=("retention",), dated=days[0])
+                        fields=fields, matched_by=("retention",), dated=days[0])
         return list(records.values())
 
 
