@@ -45,6 +45,7 @@ from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.systems import erasing
 from privacydesk.systems.models import SystemTask
 from privacydesk.vault import audit
+from privacydesk.vault.models import AuditEntry
 from tests.requests.conftest import (  # noqa: F401 - the request workflow's fixtures
     officer,
     personas,
@@ -294,6 +295,10 @@ def test_with_the_ticketing_system_down_the_erasure_waits_and_a_retry_completes_
     assert ticketing.attempts == erasing.MAX_ATTEMPTS
     assert ticketing.error_kind == "unreachable"
     assert places.desk.server.api_key not in ticketing.error     # no credential (#16.2)
+    tried = [e.detail_data for e in AuditEntry.objects.filter(action="systems.erase")
+             .order_by("seq")]
+    tries = [d["attempt"] for d in tried if d["system"] == "ticketing"]
+    assert tries == [1, 2, 3]                            # each try on the audit chain
     for system in ("crm", "accounting", "mailbox", "directory"):
         assert tasks[system].status in (SystemTask.DONE, SystemTask.KEPT), system
     request.refresh_from_db()
@@ -321,3 +326,5 @@ def test_with_the_ticketing_system_down_the_erasure_waits_and_a_retry_completes_
     assert request.status == Status.ANSWERED
     lines = _receipt_lines(smtp.to(ANNA_REGISTER_EMAIL)[-1].get_content())
     assert "0 gegevens over voor u om" in lines[LABELS["ticketing"]]
+    failures, _info = erasure_lines()                    # `privacydesk check`, Rt3
+    assert failures == []
