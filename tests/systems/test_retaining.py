@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,12 @@ from privacydesk.systems.models import SystemTask
 from privacydesk.vault.models import AuditEntry
 
 from .servers import imap as imap_servers
+from .servers import ldap as ldap_servers
 from .servers.imap import Dovecot, Mailbox
 from .servers.sql import ANNA, BRAM, NOORD, Crm, closed_port, postgres_crm, postgres_fixture  # noqa: F401
 
 dovecot_server = imap_servers.dovecot_server
+slapd_server = ldap_servers.slapd_server
 
 CRM_DATASET = tomllib.loads((Path(__file__).parent / "connectors" / "sql_crm.toml").read_text())
 KEPT = "R3: facturen worden zeven jaar bewaard (art. 52 AWR)"
@@ -362,3 +364,35 @@ def test_a_misdeclared_system_fails_alone_and_the_other_is_swept(
     assert (state.status, state.error_kind) == (SystemTask.RETRYING, "misdeclared")
     assert "dataset tables[0]" in state.error and crm.password not in state.error
     assert retaining.state_of(MAILBOX).status == SystemTask.DONE
+
+
+# -- the staff directory (slapd) ------------------------------------------------------------
+
+@pytest.mark.dates
+def test_the_directory_sweep_deletes_contacts_disables_staff_and_then_keeps_them(
+        db, systems, slapd_server, monkeypatch):
+    from tests.systems.connectors.ldap_people import DATASET, R3_PAYROLL, seed
+
+    from .servers.ldap import Tree
+    from .test_retaining_ldap import created_on
+
+    tree: Tree = slapd_server.tree()
+    dns = seed(tree)
+    directory = _system(id="directory", connector="ldap", hosts=["127.0.0.1"],
+                        dataset={**DATASET, "date_attribute": "createTimestamp"},
+                        capabilities=["find", "export", "erase"],
+                        label={"nl": "Personeelsgids", "en": "Staff directory"})
+    systems(directory)
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_DIRECTORY_URL", tree.url)
+    # The contact period (six months) after the entries were written.
+    day = created_on(tree, dns["anna"]) + timedelta(days=200)
+    assert retaining.sweep(day) == 5
+    state = retaining.state_of(directory)
+    # Carla and Daan disabled (Carla moved to the former staff: a new DN, marked kept).
+    assert (state.status, state.remaining) == (SystemTask.DONE, 0)
+    assert state.detail["actions"] == {"deleted": 3, "disabled": 2}
+    assert tree.entry(dns["anna"]) is None
+    assert retaining.sweep(day) == 0                 # kept by law now (R3: payroll)
+    state = retaining.state_of(directory)
+    assert (state.status, state.kept, state.detail["reason"]) == \
+        (SystemTask.DONE, 2, R3_PAYROLL)
