@@ -30,7 +30,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from privacydesk.jobs import periodic
+from privacydesk.jobs import periodic, systems
 from privacydesk.jobs.models import PeriodicRun
 
 log = logging.getLogger("privacydesk.jobs")
@@ -108,6 +108,8 @@ def reap(now: datetime | None = None) -> int:
             job = _periodic(task_path)
             if job is not None:
                 _settle(job, args_kwargs, when)
+            elif task_path == systems.system_erase.module_path:
+                systems.lost(args_kwargs, when)   # Rt3: its SystemTask retries too
         log.warning("task %s of worker %s lost: marked failed", task_path, ident or "?")
         reaped += 1
     reaped_runs = _stale_runs(when)

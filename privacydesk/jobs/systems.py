@@ -3,7 +3,7 @@ system; the systems app decides what a try does and whether another follows."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -17,6 +17,17 @@ def system_erase(task_id: int, attempt: int = 1) -> dict[str, Any]:
     from privacydesk.systems import erasing
 
     return erasing.run(task_id, attempt)
+
+
+def lost(args_kwargs: Any, when: datetime) -> None:
+    """`jobs.lost` failed a `system_erase` try whose worker stopped: the systems app's own
+    task must not stay "running" either (`erasing.lost`: retrying, or failed after the
+    last try)."""
+    from privacydesk.systems import erasing
+
+    kwargs = (args_kwargs or {}).get("kwargs", {}) if isinstance(args_kwargs, dict) else {}
+    if str(kwargs.get("task_id", "")).isdigit():
+        erasing.lost(int(kwargs["task_id"]), int(kwargs.get("attempt", 1) or 1), now=when)
 
 
 def enqueue(task_id: int, attempt: int, delay: timedelta | None) -> None:

@@ -180,6 +180,48 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
     return {"status": task.status, "remaining": task.remaining}
 
 
+#: The error kind of a try whose worker stopped midway. Not a ConnectorError kind on
+#: purpose: the system was never found unreachable (it may have erased all of it, or
+#: nothing) — privacydesk's own worker died. Saying "unreachable" would send staff to check
+#: a system that is fine; the next try's find and re-search tell what is left (Rt3).
+INTERRUPTED = "interrupted"
+
+
+def lost(task_id: int, attempt: int, *, now: datetime | None = None) -> SystemTask | None:
+    """Try `attempt` of erase task `task_id` lost its worker (`jobs.lost` marked the queue's
+    task failed): the task goes back to retrying — the next try after RETRY_AFTER * attempt —
+    or, when that was the last of MAX_ATTEMPTS, failed (open on the request, as any failed
+    erasure, Rt3). Only a task this try left behind (running; queued or retrying with fewer
+    tries counted) is touched; a task that settled or moved on is left as it is. Returns the
+    task changed, else None."""
+    when = now or timezone.now()
+    with transaction.atomic():
+        task = SystemTask.objects.select_for_update().filter(pk=task_id).first()
+        if task is None or not (
+                task.status == SystemTask.RUNNING
+                or (task.status in (SystemTask.QUEUED, SystemTask.RETRYING)
+                    and task.attempts < attempt)):
+            return None
+        again = attempt < MAX_ATTEMPTS
+        task.status = SystemTask.RETRYING if again else SystemTask.FAILED
+        task.attempts, task.updated_at, task.error_kind = attempt, when, INTERRUPTED
+        task.error = (f"{INTERRUPTED}: the worker stopped during try {attempt}; the next "
+                      "try's re-search shows what is left")
+        task.save(update_fields=["status", "attempts", "updated_at", "error_kind", "error"])
+        audit.record(actor="system", action="systems.erase", object_type="systems.systemtask",
+                     object_id=str(task.pk), person_ref=task.person_ref, purpose="erasure",
+                     detail={"request": task.request_ref, "system": task.system,
+                             "status": task.status, "attempt": attempt,
+                             "error": INTERRUPTED})
+        if again:
+            pk, delay = task.pk, RETRY_AFTER * attempt
+            transaction.on_commit(lambda: dispatch.enqueue(pk, attempt + 1, delay))
+    log.warning("erasure in %s for %s: try %d of %d lost its worker", task.system,
+                task.request_ref, attempt, MAX_ATTEMPTS)
+    _after(task)
+    return task
+
+
 def retry(task: SystemTask, *, actor: str) -> SystemTask:
     """Staff try a failed erase task again (a fresh series of tries)."""
     from privacydesk.policy.errors import RuleViolation
