@@ -11,9 +11,13 @@ it â€” a note through `event_note`, a refusal through `_step_refusals.message` â
 Dutch catalogue, and must not come out as the English it went in as. A note that is only a
 staff member's own words (a bare variable) is shown as written by design and not sampled.
 
+A refusal's message held in a module constant marked for the catalogue (`BLOCKED =
+gettext_noop(...)`) is read from that constant; a note joined from one line per system
+(`"; ".join(f"..." for ...)`, the other systems' notes of _systems.py, #16.3) is sampled as
+one line and as two.
+
 Not walked: mailbox.py (configuration errors of `requests fetch-mail`, read by the operator
-in the command's output, not on a staff page) and _systems.py (the other systems' notes,
-#16: their engineer's module).
+in the command's output, not on a staff page).
 """
 
 from __future__ import annotations
@@ -28,10 +32,11 @@ from django.utils import translation
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _triage, intake
 from privacydesk.requests._step_refusals import message
+from privacydesk.requests._systems import BLOCKED
 from privacydesk.requests.templatetags.request_notes import event_note
 
 SOURCES = Path(__file__).resolve().parents[2] / "privacydesk" / "requests"
-NOT_WALKED = {"mailbox.py", "_systems.py"}
+NOT_WALKED = {"mailbox.py"}
 
 #: A realistic value for each expression an f-string note or message holds.
 VALUES = {
@@ -49,6 +54,11 @@ VALUES = {
     "delivery.kind": "access",
     "how": "postcode",
     "kind": "access",
+    "line['remaining'] or 0": "0",
+    "line['status']": "done",
+    "line['system']": "crm",
+    "t.status": "failed",
+    "t.system": "crm",
     "note": "onderwerp onleesbaar",
     "old": "erasure",
     "query.describe()": "name, phone",
@@ -63,11 +73,32 @@ VALUES = {
 }
 
 
-def _filled(node: ast.AST, src: str) -> list[str] | None:
+def _constants(tree: ast.Module) -> dict[str, ast.AST]:
+    """The module's top-level `NAME = gettext_noop(...)` assignments: messages marked for
+    the catalogue, which `_step_refusals.message` falls back to. (A plain constant such as
+    _picking's is worded by its own page, the picking form, not by the request page.)"""
+    return {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and getattr(node.value.func, "id", "") == "gettext_noop"
+            for target in node.targets if isinstance(target, ast.Name)}
+
+
+def _filled(node: ast.AST, src: str, consts: dict[str, ast.AST] | None = None
+            ) -> list[str] | None:
     """Every text `node` can build, with VALUES for its expressions; None when it is not
     built from literals (a staff member's words, a variable)."""
+    if consts is None:
+        consts = _constants(ast.parse(src))
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.Name) and node.id in consts:
+        return _filled(consts[node.id], src, consts)
+    if (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "join"
+            and isinstance(node.func, ast.Attribute)            # "; ".join(f"..." for ...)
+            and isinstance(node.func.value, ast.Constant) and len(node.args) == 1
+            and isinstance(node.args[0], ast.GeneratorExp)):
+        lines = _filled(node.args[0].elt, src, consts) or []
+        return [*lines, *(a + node.func.value.value + b for a in lines for b in lines)]
     if isinstance(node, ast.JoinedStr):
         parts = []
         for value in node.values:
@@ -81,15 +112,16 @@ def _filled(node: ast.AST, src: str) -> list[str] | None:
                           else VALUES[expr]])
         return ["".join(p) for p in itertools.product(*parts)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _filled(node.left, src), _filled(node.right, src)
+        left, right = _filled(node.left, src, consts), _filled(node.right, src, consts)
         return [a + b for a in left for b in right] if left and right else left
     if isinstance(node, ast.IfExp):
-        return [*(_filled(node.body, src) or []), *(_filled(node.orelse, src) or [])]
+        return [*(_filled(node.body, src, consts) or []),
+                *(_filled(node.orelse, src, consts) or [])]
     if isinstance(node, ast.Subscript):     # note[:300]
-        return _filled(node.value, src)
+        return _filled(node.value, src, consts)
     if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("gettext_noop",
                                                                          "gettext"):
-        return _filled(node.args[0], src)
+        return _filled(node.args[0], src, consts)
     return None
 
 
@@ -100,7 +132,9 @@ def _walk() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         if path.name in NOT_WALKED:
             continue
         src = path.read_text("utf-8")
-        for node in ast.walk(ast.parse(src)):
+        tree = ast.parse(src)
+        consts = _constants(tree)
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
@@ -109,12 +143,13 @@ def _walk() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
             if name == "log":
                 for keyword in node.keywords:
                     if keyword.arg == "note":
-                        notes += [(where, s) for s in _filled(keyword.value, src) or [] if s]
+                        notes += [(where, s) for s in
+                                  _filled(keyword.value, src, consts) or [] if s]
             elif name in ("_answered", "_done") and len(node.args) >= 2:
                 how = node.args[1 if name == "_answered" else 2]
-                notes += [(where, s) for s in _filled(how, src) or []]
+                notes += [(where, s) for s in _filled(how, src, consts) or []]
             elif name == "RuleViolation" and len(node.args) >= 3:
-                refusals += [(where, s) for s in _filled(node.args[2], src) or []]
+                refusals += [(where, s) for s in _filled(node.args[2], src, consts) or []]
     return notes, refusals
 
 
@@ -127,7 +162,9 @@ def test_the_walk_finds_the_notes_and_refusals_of_the_request_services():
     assert {"person 1a2b3c4d chosen (matched on postcode)",   # _matching: an f-string
             "a access request is not in triage; change its kind with a reason on its "
             "page first",                                       # _triage
-            "no data held; told by e-mail"} <= found            # a fixed note
+            "no data held; told by e-mail",                     # a fixed note
+            "crm: done, 0 left; crm: done, 0 left",             # _systems: a line per system
+            BLOCKED} <= found                                   # _systems: a constant
 
 
 @pytest.mark.parametrize(("where", "note"), NOTES, ids=[w for w, _ in NOTES])
@@ -161,3 +198,12 @@ def test_a_triage_refusal_on_the_page_names_field_message_and_reasons_in_dutch(
     assert "kies een van de redenen: ondersteuningsvraag" in bad
     item.refresh_from_db()
     assert item.is_open
+
+
+def test_the_other_systems_lines_of_annas_erasure_read_in_dutch():
+    """#16.3: _systems.finish_erasure's note, a line per system, by status label."""
+    with translation.override("nl"):
+        shown = event_note("olafs-crm: done, 0 left; olafs-mail: failed, 2 left")
+        words = event_note("olafs-crm: call back tomorrow")
+    assert shown == "olafs-crm: klaar, nog 0 over; olafs-mail: mislukt, nog 2 over"
+    assert words == "olafs-crm: call back tomorrow"    # not a status: as written

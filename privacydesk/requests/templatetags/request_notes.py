@@ -21,7 +21,7 @@ from typing import Any
 
 from django import template
 from django.utils.functional import Promise
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 from privacydesk.requests import kinds
 from privacydesk.requests.models import Channel
@@ -196,6 +196,42 @@ MAIL_PROBLEMS: list[tuple[re.Pattern[str], Promise]] = [(re.compile(p), t) for p
 )]
 
 
+# _systems.finish_erasure / correct (#16.3): "crm: done, 0 left; mail: failed", a line per
+# system; the system shown by its declared label, the status by the task's status label.
+SYSTEM_LINES: list[tuple[re.Pattern[str], Promise]] = [(re.compile(p), t) for p, t in (
+    (r"(?P<system>[\w-]+): (?P<task_status>\w+), (?P<n>\d+) left",
+     pgettext_lazy("timeline", "%(system)s: %(task_status)s, %(n)s left")),
+    (r"(?P<system>[\w-]+): (?P<task_status>\w+)",
+     pgettext_lazy("timeline", "%(system)s: %(task_status)s")),
+)]
+
+
+def _language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "nl"
+
+
+def _system_lines(note: str) -> str | None:
+    """`note` as the systems' lines in the page's language, or None when it is not wholly
+    such lines of known task statuses (a staff member's words stay as written)."""
+    from privacydesk.systems import declared
+    from privacydesk.systems.models import SystemTask
+
+    statuses = dict(SystemTask.STATUSES)
+    shown = []
+    for line in note.split("; ") if note else ():
+        for pattern, template_ in SYSTEM_LINES:
+            found = pattern.fullmatch(line)
+            if found and found["task_status"] in statuses:
+                system = declared.system(found["system"])
+                shown.append(str(template_) % {
+                    **found.groupdict(), "task_status": statuses[found["task_status"]],
+                    "system": system.name(_language()) if system else found["system"]})
+                break
+        else:
+            return None
+    return "; ".join(shown) if shown else None
+
+
 def _fill(template_: Promise, match: re.Match[str]) -> str:
     values: dict[str, Any] = {
         name: _VALUES.get(name, _AS_WRITTEN)(value)
@@ -237,5 +273,7 @@ def event_note(note: str) -> str:
         if found:
             return _fill(template_, found)
     problems = _mail_problems(text)
+    if problems is None:
+        problems = _system_lines(text)
     # No catalogue look-up of the rest: it may be a person's own words (W: kept as written).
     return problems if problems is not None else text
