@@ -22,6 +22,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.systems import calls, declared, dispatch, tasks
 from privacydesk.systems.connector import Subject
@@ -227,9 +228,10 @@ def retry(task: SystemTask, *, actor: str) -> SystemTask:
     from privacydesk.policy.errors import RuleViolation
 
     if task.action != SystemTask.ERASE or task.status != SystemTask.FAILED:
-        raise RuleViolation("task", "status", "only a failed erasure is retried")
+        raise RuleViolation("task", "status", gettext_noop("only a failed erasure is retried"))
     if not task.key_id:
-        raise RuleViolation("task", "status", "this task has no subject left to search for")
+        raise RuleViolation("task", "status",
+                            gettext_noop("this task has no subject left to search for"))
     with transaction.atomic():
         task.status, task.updated_at = SystemTask.QUEUED, timezone.now()
         task.save(update_fields=["status", "updated_at"])

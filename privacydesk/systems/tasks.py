@@ -15,6 +15,7 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
@@ -24,6 +25,9 @@ from privacydesk.systems.models import SystemTask
 from privacydesk.vault import audit
 
 MAX_NOTE = 300
+# Marked for the catalogue (staff read it in Dutch): the number is MAX_NOTE's.
+_NOTE_RULE = gettext_noop("at most 300 characters, no e-mail addresses (the note is kept as "
+                          "a record, not personal data)")
 
 
 def of_request(request_uid: UUID | str, action: str | None = None) -> QuerySet[SystemTask]:
@@ -76,10 +80,9 @@ def clear_subject(task: SystemTask) -> None:
 def _note(note: str, field: str) -> str:
     text = (note or "").strip()
     if not text:
-        raise RuleViolation(field, "required", "say what was done (or why)")
+        raise RuleViolation(field, "required", gettext_noop("say what was done (or why)"))
     if len(text) > MAX_NOTE or "@" in text:
-        raise RuleViolation(field, "format", f"at most {MAX_NOTE} characters, no e-mail "
-                            "addresses (the note is kept as a record, not personal data)")
+        raise RuleViolation(field, "format", _NOTE_RULE)
     return text
 
 
@@ -90,14 +93,15 @@ def confirm_manual(task: SystemTask, *, actor: str, note: str,
     a task that is not waiting for its owner."""
     text = _note(note, "confirmation")
     if task.status != SystemTask.MANUAL:
-        raise RuleViolation("task", "status", "this task is not waiting for confirmation")
+        raise RuleViolation("task", "status",
+                            gettext_noop("this task is not waiting for confirmation"))
     now = timezone.now()
     with transaction.atomic():
         task.status, task.confirmed_by, task.confirmed_at = SystemTask.CONFIRMED, actor, now
         task.confirmation, task.updated_at = text, now
         if done is not None:
             if done < 0:
-                raise RuleViolation("done", "format", "a count is 0 or more")
+                raise RuleViolation("done", "format", gettext_noop("a count is 0 or more"))
             task.done = done
         if task.action == SystemTask.ERASE:
             # The owner's confirmation is the re-search of a system without a connector.
@@ -118,11 +122,11 @@ def resolve(task: SystemTask, *, actor: str, note: str) -> SystemTask:
     system fails (Rt3) — retry it instead."""
     text = _note(note, "resolution")
     if task.action not in (SystemTask.FIND, SystemTask.EXPORT):
-        raise RuleViolation("task", "Rt3", "an erasure or correction is retried, never "
-                            "answered without the system")
+        raise RuleViolation("task", "Rt3", gettext_noop(
+            "an erasure or correction is retried, never answered without the system"))
     if task.status not in (SystemTask.FAILED, SystemTask.MANUAL):
-        raise RuleViolation("task", "status", "only a system that could not be searched is "
-                            "answered without")
+        raise RuleViolation("task", "status", gettext_noop(
+            "only a system that could not be searched is answered without"))
     now = timezone.now()
     with transaction.atomic():
         task.status, task.resolved_by, task.resolved_at = SystemTask.RESOLVED, actor, now

@@ -98,7 +98,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Confirmed. Thank you."))
         except RuleViolation as exc:
             messages.error(request, _("Not recorded: %(message)s (%(rule)s)")
-                           % {"message": exc.message, "rule": exc.rule})
+                           % {"message": _(exc.message), "rule": exc.rule})
         return redirect("systems:task", pk=task.pk)
     return render(request, "systems/task.html", {
         **_row(task), "whom": _whom(request, task)
