@@ -25,7 +25,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
 from privacydesk.requests import events, kinds
 from privacydesk.requests.models import DataSubjectRequest, Status
-from privacydesk.systems import calls, declared, erasing, searching, subjects, tasks
+from privacydesk.systems import calls, declared, erasing, searching, subjects, tasks, wording
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.models import SystemTask
 
@@ -179,6 +179,8 @@ def receipt_systems(request: DataSubjectRequest) -> list[dict[str, Any]]:
     out = []
     for line in erasing.receipt_lines(request.uid):
         system = labels.get(line["system"])
+        # A connector's reason is English; the receipt is in the request's language.
+        line["reason"] = wording.outcome_detail(line["reason"], request.language)
         out.append({**line, "label_nl": system.name("nl") if system else line["system"],
                     "label_en": system.name("en") if system else line["system"]})
     return out
