@@ -11,14 +11,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests._step_refusals import explain
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.staff.access import require_permission
-from privacydesk.systems import declared, tasks
+from privacydesk.systems import declared, tasks, wording
 from privacydesk.systems.models import SystemTask
 
 PERMISSION = "handle_requests"
@@ -33,6 +33,7 @@ def context(found: DataSubjectRequest) -> dict[str, Any]:
         rows.append({"task": task, "system": labels.get(task.system, task.system),
                      "action": task.get_action_display(), "status": task.get_status_display(),
                      "blocking": task.is_open,
+                     "error": wording.error_line(task.error, get_language() or "nl"),
                      "may_resolve": task.status == SystemTask.FAILED
                      and task.action in (SystemTask.FIND, SystemTask.EXPORT)})
     return {"system_rows": rows}

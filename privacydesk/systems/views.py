@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff import permissions
-from privacydesk.systems import declared, erasing, tasks
+from privacydesk.systems import declared, erasing, tasks, wording
 from privacydesk.systems.models import SystemTask
 
 #: Who handles requests sees every system's tasks; an owner sees those of their role.
@@ -47,7 +48,8 @@ def _task(request: HttpRequest, pk: int) -> SystemTask:
 def _row(task: SystemTask) -> dict[str, Any]:
     system = declared.system(task.system)
     return {"task": task, "system": system.name() if system else task.system,
-            "action": task.get_action_display(), "status": task.get_status_display()}
+            "action": task.get_action_display(), "status": task.get_status_display(),
+            "error": wording.error_line(task.error, get_language() or "nl")}
 
 
 @require_GET

@@ -37,3 +37,48 @@ def outcome_detail(text: str, lang: str) -> str:
 
         text = pattern.sub(worded, text)
     return text
+
+
+#: A task's error kind (ConnectorError's kinds, and a lost worker's) as staff read it.
+_KINDS = {
+    "nl": {"unreachable": "niet bereikbaar", "timeout": "geen antwoord binnen de tijd",
+           "refused": "toegang geweigerd", "garbage": "onverwacht antwoord",
+           "forbidden_host": "adres niet toegestaan", "unsupported": "niet ondersteund",
+           "misdeclared": "onjuist gedeclareerd", "interrupted": "onderbroken"},
+    "en": {"unreachable": "unreachable", "timeout": "timeout", "refused": "refused",
+           "garbage": "garbage", "forbidden_host": "forbidden host",
+           "unsupported": "unsupported", "misdeclared": "misdeclared",
+           "interrupted": "interrupted"},
+}
+
+#: The systems app's own error messages (erasing.run, erasing.lost), by shape.
+_ERRORS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
+    (re.compile(r"the worker stopped during try (?P<n>\d+); the next try's re-search shows "
+                r"what is left"),
+     {"nl": "de achtergrondverwerker stopte tijdens poging {n}; de volgende poging zoekt "
+            "opnieuw en toont wat er nog is",
+      "en": "the worker stopped during try {n}; the next try's re-search shows what is "
+            "left"}),
+    (re.compile(r"(?P<system>[\w-]+): the re-search still found (?P<n>\d+) record\(s\) "
+                r"after erasing"),
+     {"nl": "{system}: na het wissen vond het opnieuw zoeken nog {n} record(s)",
+      "en": "{system}: the re-search still found {n} record(s) after erasing"}),
+    (re.compile(r"(?P<system>[\w-]+) is not connected here"),
+     {"nl": "{system} is hier niet gekoppeld", "en": "{system} is not connected here"}),
+)
+
+
+def error_line(text: str, lang: str) -> str:
+    """A task's error ("<kind>: <message>") for staff in `lang`: the kind by its label, the
+    systems app's own messages worded, a connector's message as written (it is redacted,
+    and may quote the system's own words)."""
+    lang = "en" if lang == "en" else "nl"
+    kind, sep, message = text.partition(": ")
+    if not sep or kind not in _KINDS[lang]:
+        return text
+    for pattern, templates in _ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            message = templates[lang].format(**found.groupdict())
+            break
+    return f"{_KINDS[lang][kind]}: {message}"

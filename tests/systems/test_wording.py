@@ -5,9 +5,13 @@ systems app (connectors stay plain Python, in English); an unknown detail stays 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
+from django.utils import timezone
+
 from privacydesk.systems import wording
+from privacydesk.systems.models import SystemTask
 
 REST = Path(__file__).resolve().parents[2] / "privacydesk/systems/connectors/rest.py"
 STILL_NAMED = ("still named in issues/12.journals[0].notes, issues/12.description: the "
@@ -33,3 +37,31 @@ def test_the_shape_is_the_one_the_rest_connector_writes():
     assert 'f"still named in {' in source
     assert ('the system offers no way to "\n' in source
             and '"change this text; remove it there by hand"' in source)
+
+
+def test_a_lost_try_reads_in_dutch_for_staff_by_kind_label():
+    assert wording.error_line(
+        "interrupted: the worker stopped during try 2; the next try's re-search shows what "
+        "is left", "nl") == ("onderbroken: de achtergrondverwerker stopte tijdens poging "
+                             "2; de volgende poging zoekt opnieuw en toont wat er nog is")
+
+
+def test_a_connectors_own_message_is_kept_after_the_kind_in_dutch():
+    """The connector's words are redacted and may quote the system: as written."""
+    assert (wording.error_line("unreachable: crm: connection refused", "nl")
+            == "niet bereikbaar: crm: connection refused")
+    assert wording.error_line("a note of staff: not an error", "nl") == (
+        "a note of staff: not an error")
+
+
+def test_annas_interrupted_erasure_on_the_task_page_reads_in_dutch(staff_client):
+    now = timezone.now()
+    task = SystemTask.objects.create(
+        request_uid=uuid.uuid4(), request_ref="VZ-ANNA0001", person_ref="anna-ref",
+        system="crm", action=SystemTask.ERASE, status=SystemTask.FAILED, attempts=3,
+        error_kind="interrupted", error="interrupted: the worker stopped during try 3; the "
+        "next try's re-search shows what is left", created_at=now, updated_at=now)
+    page = staff_client("privacy_officer").get(
+        f"/staff/systems/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "onderbroken: de achtergrondverwerker stopte tijdens poging 3" in page
+    assert "the worker stopped" not in page
