@@ -251,6 +251,7 @@ class _Run:
         datum = (model._default_manager.filter(pk=datum_id, person=person).first()
                  if datum_id is not None else None)
         if datum is not None:
+            datum.person = person  # the row's person: no query per datum for it (Art. 18)
             done = self._call(plan, lambda: services.update_datum(
                 datum, values, actor=ACTOR, purpose=plan.purpose))
             return int(done.pk)
