@@ -13,13 +13,14 @@ import email
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
+from privacydesk.policy import clock
 from privacydesk.systems.connectors._imap_match import PLACEHOLDER_EMAIL, Matcher
 
 #: Headers whose addresses say who sent or received a message (her correspondence).
@@ -174,9 +175,15 @@ def _dated(message: EmailMessage) -> date | None:
     if value is None:
         return None
     try:
-        return parsedate_to_datetime(str(value)).date()
+        return day(parsedate_to_datetime(str(value)))
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def day(moment: datetime) -> date:
+    """The day a message was sent, on the controller's calendar (the policy's zone, as every
+    date in privacydesk); a Date header without a zone ("-0000") is taken as written."""
+    return clock.day_of(moment) if moment.tzinfo is not None else moment.date()
 
 
 def _scrub_address_header(name: str, value: Any, match: Matcher) -> str | None:

@@ -393,7 +393,7 @@ def _sent_on(header: bytes, prefix: bytes) -> date | None:
     """The day of the Date header; else of INTERNALDATE (the message's arrival)."""
     text = header.decode("ascii", "replace").partition(":")[2].strip()
     try:
-        return parsedate_to_datetime(" ".join(text.split())).date()
+        return _imap_message.day(parsedate_to_datetime(" ".join(text.split())))
     except (TypeError, ValueError, IndexError):
         pass
     arrived = imaplib.Internaldate2tuple(prefix)

@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from privacydesk.exports import csvsafe
+from privacydesk.policy import clock
 from privacydesk.systems.connector import (
     Connection,
     ConnectorError,
@@ -358,7 +359,9 @@ class SqlConnector:
         fields = {c: _cut(row[c]) for c in _export_columns(spec)}
         dated = row[spec.date] if spec.date else None
         if isinstance(dated, datetime):
-            dated = dated.date()
+            # A zoned timestamp falls on the controller's calendar day (the policy's zone); a
+            # column without a zone is taken as written.
+            dated = clock.day_of(dated) if dated.tzinfo is not None else dated.date()
         return Record(self.system_id, _locator(spec.name, key), spec.kind, tuple(categories),
                       fields, tuple(sorted(labels)),
                       dated if isinstance(dated, date) else None)
