@@ -63,7 +63,13 @@ class Record:
     `kind` says what it is in words ("klant", "e-mail", "ticket"); `categories` are policy
     category ids; `fields` what the report shows (free text cut to 200 characters);
     `matched_by` which identities matched ("email", "name in text"); `dated` the record's own
-    date, for retention."""
+    date, for retention (the day on the policy's calendar).
+
+    `kept` is the reason the law keeps this record where it is ("R3: fiscal records"), empty
+    when nothing keeps it: a kept record found by the re-search is counted as kept, not as
+    left (Rt3, R3). `identities` are the person's identities this record holds beyond the
+    ones searched for, by identity kind ({"email": ("anna@werk.nl",)}), so that other systems
+    are searched by them too (#16: a person is found by more than one address)."""
 
     system: str
     locator: str
@@ -72,6 +78,8 @@ class Record:
     fields: Mapping[str, str]
     matched_by: tuple[str, ...] = ()
     dated: date | None = None
+    kept: str = ""
+    identities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
