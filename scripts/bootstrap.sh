@@ -23,7 +23,7 @@ if [ "${1:-}" = "--system" ]; then
   debs=(chromium dovecot-imapd openssh-server openssh-client wrk hydra sqlmap testssl.sh
         fail2ban poppler-utils swaks gettext fonts-dejavu-core
         # #16: the servers the connectors' tests start on their own ports and data
-        mariadb-server slapd ldap-utils redmine redmine-sqlite puma)
+        mariadb-server slapd ldap-utils redmine redmine-sqlite puma dovecot-fts-xapian)
   missing=()
   for d in "${debs[@]}"; do
     dpkg -s "$d" >/dev/null 2>&1 || missing+=("$d")
