@@ -28,6 +28,7 @@ from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.systems import calls, declared, erasing, searching, subjects, tasks, wording
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.models import SystemTask
+from privacydesk.vault import audit
 
 #: Free text in a record is cut here in the report (the Record contract: 200 characters).
 MAX_TEXT = 200
@@ -44,15 +45,65 @@ _STATE = {
            "manual": "met de hand nagekeken", "title": "In onze andere systemen",
            "operator_own": "eigen systeem", "operator_processor": "verwerker",
            "categories": "Categorieën", "purposes": "Doelen", "retention": "Bewaartermijn",
-           "found_n": "Gevonden"},
+           "found_n": "Gevonden", "found_by": "gevonden via uw {what}",
+           "found_by_other": "gevonden via {what} {that} {system} kent", "and": " en "},
     "en": {"found": "searched", "nothing": "nothing found", "unreachable":
            "could not be searched",
            "not_connected": "not connected to privacydesk: not searched automatically",
            "manual": "checked by hand", "title": "In our other systems",
            "operator_own": "our own system", "operator_processor": "processor",
            "categories": "Categories", "purposes": "Purposes", "retention": "Retention",
-           "found_n": "Found"},
+           "found_n": "Found", "found_by": "found by your {what}",
+           "found_by_other": "found by {what} {system} holds", "and": " and "},
 }
+
+#: An identity kind in words: what the register matched (`found_by`), and one another
+#: system knows her by (`found_by_other`: the article, and Dutch's relative pronoun).
+_IDENTITY = {
+    "nl": {"email": ("e-mailadres", "het e-mailadres", "dat"),
+           "phone": ("telefoonnummer", "het telefoonnummer", "dat"),
+           "name": ("naam", "", ""),
+           "postcode_house_number": ("postcode en huisnummer", "", ""),
+           "customer_number": ("klantnummer", "het klantnummer", "dat"),
+           "employee_number": ("personeelsnummer", "het personeelsnummer", "dat"),
+           "external_id": ("gebruikersnaam", "de gebruikersnaam", "die")},
+    "en": {"email": ("e-mail address", "the e-mail address", ""),
+           "phone": ("phone number", "the phone number", ""),
+           "name": ("name", "", ""),
+           "postcode_house_number": ("postcode and house number", "", ""),
+           "customer_number": ("customer number", "the customer number", ""),
+           "employee_number": ("employee number", "the employee number", ""),
+           "external_id": ("user name", "the user name", "")},
+}
+
+
+def found_by(record: Any, via: tuple[tuple[str, tuple[str, ...]], ...], lang: str) -> str:
+    """By which identity `record` was found, in the report's language (#16): "gevonden via
+    het e-mailadres dat Klantenbestand (CRM) kent" when only an identity another system
+    holds found it (`via`), else "gevonden via uw naam en e-mailadres" from what the
+    connector says matched; "" when it says nothing. Systems by their label, never a
+    value."""
+    lang = "en" if lang == "en" else "nl"
+    t, words = _STATE[lang], _IDENTITY[lang]
+    if via:
+        parts = []
+        for kind, sources in via:
+            noun = words.get(kind)
+            if noun is None or not noun[1]:
+                continue
+            labels = [_label(source, lang) for source in sources]
+            parts.append(t["found_by_other"].format(what=noun[1], that=noun[2],
+                                                    system=t["and"].join(labels))
+                         .replace("  ", " "))
+        return "; ".join(parts)
+    kinds = list(dict.fromkeys(m.split()[0] for m in record.matched_by if m))
+    nouns = [words[k][0] for k in kinds if k in words]
+    return t["found_by"].format(what=t["and"].join(nouns)) if nouns else ""
+
+
+def _label(system_id: str, lang: str) -> str:
+    system = declared.system(system_id)
+    return system.name(lang) if system is not None else system_id
 
 
 def _subject(person: Person, *, actor: str, purpose: str) -> Any:
@@ -106,7 +157,8 @@ def report_sections(sections: list[searching.Section], lang: str) -> list[dict[s
             "records": [{"kind": r.kind, "categories": _labels(r.categories,
                                                                policy.categories, lang),
                          "fields": {k: str(v)[:MAX_TEXT] for k, v in r.fields.items()},
-                         "dated": r.dated.isoformat() if r.dated else None}
+                         "dated": r.dated.isoformat() if r.dated else None,
+                         "found_by": found_by(r, section.via.get(r.locator, ()), lang)}
                         for r in section.records]})
     return out
 
@@ -136,9 +188,10 @@ def report_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
             out.append(("li", f"{t['found_n']}: {s['found']}"))
         for record in s["records"]:
             values = "; ".join(f"{k}: {v}" for k, v in record["fields"].items())
+            how = record.get("found_by") or ""
             out.append(("value", f"{record['kind']}" + (f" ({record['dated']})"
                                                         if record["dated"] else "")
-                        + (f" — {values}" if values else "")))
+                        + (f" — {values}" if values else "") + (f" ({how})" if how else "")))
     return out
 
 
@@ -158,14 +211,57 @@ def export_summary(sections: list[searching.Section]) -> list[dict[str, Any]]:
 def plan_erasure(request: DataSubjectRequest, person: Person, *, actor: str) -> int:
     """Rt3: inside the register erasure's transaction — the subject is read while the
     register still holds it — write the erase task of every system; return how many keep
-    the request open."""
+    the request open. Each task's sealed subject holds the identities the other systems
+    know her by too (`_expand_sealed`), so its erasure, re-search and every retry search
+    by the same."""
     if not [s for s in declared.systems() if s.reached() != declared.REGISTER]:
         return 0
+    read: list[Subject] = []
+
+    def the_subject() -> Subject:   # one audited read for the plan and the expansion
+        if not read:
+            read.append(subjects.subject_of(person, actor=actor, purpose="erasure"))
+        return read[0]
+
     written = erasing.plan(request_uid=request.uid, request_ref=request.reference,
-                           person_ref=request.person_ref,
-                           subject=partial(_subject, person, actor=actor, purpose="erasure"),
+                           person_ref=request.person_ref, subject=the_subject,
                            deadline=request.statement_deadline, actor=actor)
+    _expand_sealed(request, written, the_subject, actor=actor)
     return sum(1 for task in written if task.is_open)
+
+
+def _expand_sealed(request: DataSubjectRequest, written: list[SystemTask],
+                   subject: Any, *, actor: str) -> None:
+    """#16: search every connected system once with the register's identities and seal,
+    with each erase task still to run (queued, or waiting for its owner), the subject
+    extended by what the records found hold (of the kinds its system declares; shared
+    identities skipped and counted). The tasks' own find is the second round."""
+    pending = [t for t in written if t.key_id
+               and t.status in (SystemTask.QUEUED, SystemTask.MANUAL)]
+    connected = [s for s in searching.searchable() if s.reached() == declared.CONNECTED]
+    if not pending or not connected:
+        return
+    base = subject()
+    expansion = searching.expand(base, calls.search(connected, base),
+                                 person_ref=request.person_ref)
+    if not expansion.added and not expansion.skipped:
+        return
+    for task in written:
+        system = declared.system(task.system)
+        if system is None:
+            continue
+        notes = searching.identity_notes(expansion, system, {})
+        extended = expansion.for_system(system)
+        if task in pending and extended != base:
+            tasks.seal_subject(task, extended)
+            asked = {s for k in subjects.EXPANDABLE for s in expansion.sources(k, extended)}
+            notes["searched_with"] = sorted(asked)
+        if notes:
+            task.detail = {**task.detail, **notes}
+            task.save(update_fields=["detail", "key_id", "ciphertext"])
+    audit.record(actor=actor, action="systems.identities", object_type="systems.systemtask",
+                 person_ref=request.person_ref, purpose="erasure",
+                 detail={"request": request.reference, **searching.identity_counts(expansion)})
 
 
 def waiting(request: DataSubjectRequest) -> list[SystemTask]:

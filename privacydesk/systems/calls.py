@@ -95,16 +95,23 @@ def search(systems: Sequence[Declared], subject: Subject, *,
     timeout per call (the connector's contract) and, as a whole, by a few of them here: a
     system still busy then counts as "timeout" and the others' answers stand (Rt1: one
     slow system does not hold the report)."""
-    if not systems:
+    return search_each([(system, subject) for system in systems], export=export)
+
+
+def search_each(asked: Sequence[tuple[Declared, Subject]], *,
+                export: bool = False) -> list[Searched]:
+    """`search`, with a subject of its own for each system (#16: the identities another
+    system knows her by, of the kinds this one declares); answers in the same order."""
+    if not asked:
         return []
-    answers: list[Searched | None] = [None] * len(systems)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(systems)),
+    answers: list[Searched | None] = [None] * len(asked)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(asked)),
                                                  thread_name_prefix="systems-search")
     try:
-        futures = {pool.submit(_search_one, s, subject, export): i
-                   for i, s in enumerate(systems)}
+        futures = {pool.submit(_search_one, system, subject, export): i
+                   for i, (system, subject) in enumerate(asked)}
         # find, then export: a handful of calls, each bounded by the timeout.
-        limit = max(_timeout(s) for s in systems) * 4 + 1
+        limit = max(_timeout(system) for system, _subject in asked) * 4 + 1
         done, _late = concurrent.futures.wait(futures, timeout=limit)
         for future in done:
             answers[futures[future]] = future.result()
@@ -112,7 +119,7 @@ def search(systems: Sequence[Declared], subject: Subject, *,
         pool.shutdown(wait=False, cancel_futures=True)
     return [answer if answer is not None else
             Searched(system, failure=Failure("timeout", f"{system.id}: no answer in time"))
-            for system, answer in zip(systems, answers, strict=True)]
+            for (system, _subject), answer in zip(asked, answers, strict=True)]
 
 
 def _timeout(system: Declared) -> float:

@@ -11,14 +11,17 @@ serves (Sec4), like every read of the register.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import phonenumbers
 
-from privacydesk.register.models import Person
+from privacydesk.policy.active import get_policy
+from privacydesk.register.models import Email, ExternalId, Person, Phone
+from privacydesk.register.services.external import external_key
 from privacydesk.register.services.reading import read_person_rows
 from privacydesk.systems.connector import Subject
+from privacydesk.vault.blind import blind_index
 
 _SPACES = re.compile(r"\s+")
 
@@ -96,3 +99,83 @@ def is_empty(subject: Subject) -> bool:
     """True when the subject has nothing a system could find them by."""
     return not (subject.name or subject.emails or subject.phones
                 or subject.postcode_house_numbers or any(subject.ids.values()))
+
+
+#: The identity kinds another system's record may add to the subject (`Record.identities`,
+#: #16: a person is found by more than the address the register knows). A name or a postcode
+#: is no identity of one person: two people share them, so a record never adds one.
+EXPANDABLE = ("email", "phone", "customer_number", "employee_number", "external_id")
+#: The kinds kept in `Subject.ids`.
+_ID_KINDS = ("customer_number", "employee_number", "external_id")
+
+
+def identity(kind: str, value: str) -> str:
+    """`value` of identity `kind` normalised as the Subject holds it (e-mail lower-case,
+    phone E.164, an id trimmed); "" when it is none (no "@", no phone number, an
+    unknown kind)."""
+    text = str(value or "").strip()
+    if kind == "email":
+        return email(text) if "@" in text.strip("@") else ""
+    if kind == "phone":
+        return phone(text)
+    if kind in _ID_KINDS:
+        return text[:200]
+    return ""
+
+
+def holds(subject: Subject, kind: str, value: str) -> bool:
+    """True when `subject` already has the normalised `value` of `kind`."""
+    if kind == "email":
+        return value in subject.emails
+    if kind == "phone":
+        return value in subject.phones
+    return value in subject.ids.get(kind, ())
+
+
+def extended(subject: Subject, extra: Mapping[str, Iterable[str]]) -> Subject:
+    """`subject` with the normalised identities of `extra` (kind -> values) it lacks; only
+    the EXPANDABLE kinds. The subject itself is returned when nothing is new."""
+    emails, phones = list(subject.emails), list(subject.phones)
+    ids = {k: list(v) for k, v in subject.ids.items()}
+    changed = False
+    for kind, values in extra.items():
+        if kind not in EXPANDABLE:
+            continue
+        for raw in values:
+            value = identity(kind, raw)
+            if not value or holds(subject, kind, value):
+                continue
+            target = emails if kind == "email" else phones if kind == "phone" else \
+                ids.setdefault(kind, [])
+            if value not in target:
+                target.append(value)
+                changed = True
+    if not changed:
+        return subject
+    return Subject(name=subject.name, emails=tuple(emails), phones=tuple(phones),
+                   postcode_house_numbers=subject.postcode_house_numbers,
+                   ids={k: tuple(v) for k, v in ids.items() if v})
+
+
+def shared(kind: str, value: str, *, person_ref: str, origin: str) -> bool:
+    """True when the normalised `value` of `kind` is not this person's alone, so another
+    system's record may not add it to her subject: the controller's own address or number
+    (info@ answers everyone), or the register holds it for another person — found through
+    the register's index (the e-mail address's blind index, the phone number as stored in
+    E.164, an id by its blind index within `origin`, the system that gave it), never by
+    decrypting anything. Erasing by an identity another person holds would reach her data
+    too (Art. 17 is hers alone, Art. 5(1)(d))."""
+    controller = get_policy().controller
+    if kind == "email":
+        if value == email(controller.email):
+            return True
+        return Email.objects.filter(address_index=blind_index(value, kind="email")
+                                    ).exclude(person__ref=person_ref).exists()
+    if kind == "phone":
+        if value == phone(controller.phone):
+            return True
+        return Phone.objects.filter(number=value).exclude(person__ref=person_ref).exists()
+    if kind in _ID_KINDS:
+        return ExternalId.objects.filter(origin=origin, key_index=external_key(origin, value)
+                                         ).exclude(person__ref=person_ref).exists()
+    return True
