@@ -81,6 +81,16 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How the system lists a resource's records by date (R1): the list endpoint with
+    `params`, in which "{before}" is the cutoff day (ISO). The parameters only narrow on the
+    server (inclusive of the cutoff day: the system's calendar may be another zone's); the
+    connector decides by the record's `dated` day on the controller's calendar."""
+
+    params: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Resource:
     """One kind of record the system holds (users, contacts, tickets)."""
 
@@ -105,6 +115,7 @@ class Resource:
     anonymise: Mapping[str, str]
     correct: tuple[str, ...]
     search: Search | None = None
+    retention: Retention | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +218,7 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
     reader.known(("id", "kind", "list", "list_params", "items", "item", "item_params",
                   "envelope", "key", "dated", "fields", "identities", "filters", "text",
                   "writers", "owner", "erase", "keep_reason", "anonymise", "correct",
-                  "search"))
+                  "search", "retention"))
     resource_id = reader.text("id")
     if not _IDENT.match(resource_id):
         reader.fail("id", "must be lower-case letters, digits and _")
@@ -262,6 +273,16 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
         _relative(sub, "path", search.path)
         if not text:
             reader.fail("search", "narrows the free-text scan: the resource needs text paths")
+    retention: Retention | None = None
+    if "retention" in reader.table:
+        sub = _Reader(system_id, f"resources[{index}].retention", reader.table["retention"])
+        sub.known(("params",))
+        params = sub.string_mapping("params")
+        if not any("{before}" in value for value in params.values()):
+            sub.fail("params", 'must narrow the list by the cutoff day: a value with "{before}"')
+        if not reader.table.get("dated"):
+            reader.fail("dated", "is required with retention: the day the rule counts from")
+        retention = Retention(params=params)
     erase = reader.text("erase", choices=ERASE_ACTIONS)
     keep_reason = reader.text("keep_reason", "")
     if erase == "keep" and not keep_reason:
@@ -285,7 +306,7 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
         dated=reader.text("dated", "", path=True), fields=fields, identities=identities,
         filters=filters, text=text, writers=writers, owner=owner, erase=erase,
         keep_reason=keep_reason, anonymise=anonymise,
-        correct=correct, search=search)
+        correct=correct, search=search, retention=retention)
 
 
 def parse(system_id: str, mapping: Mapping[str, Any]) -> Dataset:

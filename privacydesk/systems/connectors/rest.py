@@ -10,8 +10,13 @@ declaration (privacydesk/policy/default/systems/ticketing.toml).
 records she owns (listed by her key there, e.g. her tickets), and free text anywhere that
 names her by name, e-mail address or phone number. `erase` deletes, anonymises or keeps what
 is hers (the dataset says which) and scrubs her out of everyone else's free text; a text the
-system will not let privacydesk change is reported as "kept" with where it is, never as done
-(Rt3: the re-search must come back empty, or the receipt says why not).
+system will not let privacydesk change is reported as "left" with where it is — never as done,
+and never as "kept": no law keeps it, a person must remove it (Rt3). The `find` after an erase
+reads every record the erase touched back by its key, so what is left where the system's own
+search does not look (a ticket's history) is found again and counted as left.
+
+`due(before)` and `expire(records)` list and remove records by date for retention (R1), for a
+resource whose dataset declares `retention`.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from privacydesk.policy import clock
 from privacydesk.systems.connector import (
     IDENTITY_KINDS,
     Connection,
@@ -49,6 +55,11 @@ _CHUNK = 50
 OWNER = "owner"
 #: matched_by suffix of a record whose free text names the person ("name in text").
 IN_TEXT = " in text"
+#: matched_by of a record listed by `due` (retention, R1).
+RETENTION = "retention"
+#: The Outcome of a record whose text still names the person where the system offers no way to
+#: change it: not erased, and not kept by any law (Rt3) — a person must remove it there.
+LEFT = "left"
 
 
 def connect(connection: Connection) -> RestConnector:
@@ -78,6 +89,9 @@ class RestConnector:
         self.system_id = connection.system_id
         self._dataset = dataset
         self._http = Http(connection, dataset)
+        # Rt3: the records an erase acted on, read back by the next `find` (the re-search):
+        # the system's search may not see where the person is left (a ticket's history).
+        self._touched: dict[str, None] = {}
 
     def close(self) -> None:
         """Close the HTTP connections (the connector is not used afterwards)."""
@@ -202,27 +216,93 @@ class RestConnector:
                 for key, document in self._documents(resource, {resource.owner.param: owner_key},
                                                      cache):
                     self._own(hit(resource, key, document), [OWNER])
-        # 3. Free text that names her, in every record of every resource with free text.
+        # 3. Free text that names her, in every record of every resource with free text;
+        # with the system's search, in what it finds and in what an erase touched (read back).
         for resource in self._dataset.resources:
             if not resource.text:
                 continue
-            documents = (self._searched(resource, needles, cache) if resource.search
-                         else self._documents(resource, {}, cache))
+            if resource.search:
+                touched = [locator.partition("/")[2] for locator in self._touched
+                           if locator.partition("/")[0] == resource.id]
+                documents = self._chained(self._searched(resource, needles, cache),
+                                          self._read(resource, touched, cache))
+            else:
+                documents = self._documents(resource, {}, cache)
             for key, document in documents:
-                for path in resource.text:
-                    for found in resolve(document, path):
-                        value = text_of(found.value)
-                        mentions = needles.mentions(value)
-                        if not mentions:
-                            continue
-                        record = hit(resource, key, document)
-                        record.shown[found.concrete] = value[:_SHOWN]
-                        for mention in mentions:
-                            record.matched.add(mention.kind + IN_TEXT)
-                            category = self._dataset.mention_categories.get(mention.kind)
-                            if category:
-                                record.categories.add(category)
+                self._in_text(resource, key, document, needles, hit)
         return [self._record(h) for h in hits.values()]
+
+    def find_again(self, subject: Subject, locators: Sequence[str]) -> list[Record]:
+        """Read the records at `locators` back by their keys and return those that still are
+        the person or whose text still names her, as `find` shows them (Rt3: the re-search
+        of what an erase left where the system's search does not look). A record gone, or
+        of a resource not declared, is not returned."""
+        needles = Needles(subject, self._dataset.phone_region)
+        if needles.empty():
+            return []
+        cache: dict[str, Mapping[str, Any]] = {}
+        hits: dict[str, _Hit] = {}
+
+        def hit(resource: Resource, key: str, document: Mapping[str, Any]) -> _Hit:
+            return hits.setdefault(f"{resource.id}/{key}", _Hit(resource, key, document))
+
+        for resource in self._dataset.resources:
+            keys = [key for rid, _, key in (loc.partition("/") for loc in locators)
+                    if rid == resource.id and key]
+            for key, document in self._read(resource, keys, cache):
+                matched = [k for k in resource.identities if needles.has(k) and any(
+                    value is not None and needles.equals(k, value)
+                    for value in (fill(t, document) for t in resource.identities[k]))]
+                if matched:
+                    self._own(hit(resource, key, document), matched)
+                self._in_text(resource, key, document, needles, hit)
+        return [self._record(h) for h in hits.values()]
+
+    @staticmethod
+    def _chained(*parts: Iterator[tuple[str, Mapping[str, Any]]]
+                 ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        seen: set[str] = set()
+        for part in parts:
+            for key, document in part:
+                if key not in seen:
+                    seen.add(key)
+                    yield key, document
+
+    def _in_text(self, resource: Resource, key: str, document: Mapping[str, Any],
+                 needles: Needles, hit: Any) -> None:
+        """Note where the record's free text names the person (what it shows, why, which
+        categories)."""
+        for path in resource.text:
+            for found in resolve(document, path):
+                value = text_of(found.value)
+                mentions = needles.mentions(value)
+                if not mentions:
+                    continue
+                record = hit(resource, key, document)
+                record.shown[found.concrete] = value[:_SHOWN]
+                for mention in mentions:
+                    record.matched.add(mention.kind + IN_TEXT)
+                    category = self._dataset.mention_categories.get(mention.kind)
+                    if category:
+                        record.categories.add(category)
+
+    def _read(self, resource: Resource, keys: Sequence[str],
+              cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """(key, full record) of each key, from its item endpoint (at most _PARALLEL requests
+        at once); a record gone is left out."""
+        keys = list(dict.fromkeys(keys))
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start:start + _CHUNK]
+            missing = [k for k in chunk if f"{resource.id}/{k}" not in cache]
+            if missing:
+                with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
+                    fetched = list(pool.map(lambda key: self._fetch(resource, key), missing))
+                for key, document in zip(missing, fetched, strict=True):
+                    if document is not None:
+                        cache[f"{resource.id}/{key}"] = document
+            for key in chunk:
+                if f"{resource.id}/{key}" in cache:
+                    yield key, cache[f"{resource.id}/{key}"]
 
     def _searched(self, resource: Resource, needles: Needles,
                   cache: dict[str, Mapping[str, Any]]
@@ -241,18 +321,8 @@ class RestConnector:
 
         with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
             answers = list(pool.map(ask, queries))
-        keys = list(dict.fromkeys(key for answer in answers for key in answer if key))
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start:start + _CHUNK]
-            missing = [k for k in chunk if f"{resource.id}/{k}" not in cache]
-            with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
-                fetched = list(pool.map(lambda key: self._fetch(resource, key), missing))
-            for key, document in zip(missing, fetched, strict=True):
-                if document is not None:
-                    cache[f"{resource.id}/{key}"] = document
-            for key in chunk:
-                if f"{resource.id}/{key}" in cache:
-                    yield key, cache[f"{resource.id}/{key}"]
+        yield from self._read(resource, [key for answer in answers for key in answer if key],
+                              cache)
 
     def _candidates(self, resource: Resource, kinds: list[str], needles: Needles,
                     cache: dict[str, Mapping[str, Any]]
@@ -282,17 +352,17 @@ class RestConnector:
                     record.categories.add(category)
 
     def _record(self, found: _Hit) -> Record:
-        dated: date | None = None
-        if found.resource.dated:
-            try:
-                dated = date.fromisoformat(text_of(first(found.document,
-                                                         found.resource.dated))[:10])
-            except ValueError:
-                dated = None
-        return Record(system=self.system_id, locator=f"{found.resource.id}/{found.key}",
-                      kind=found.resource.kind, categories=tuple(sorted(found.categories)),
+        resource = found.resource
+        is_hers = bool(found.matched & (set(IDENTITY_KINDS) | {OWNER}))
+        return Record(system=self.system_id, locator=f"{resource.id}/{found.key}",
+                      kind=resource.kind, categories=tuple(sorted(found.categories)),
                       fields=dict(sorted(found.shown.items())),
-                      matched_by=tuple(sorted(found.matched)), dated=dated)
+                      matched_by=tuple(sorted(found.matched)),
+                      dated=_day(first(found.document, resource.dated)) if resource.dated
+                      else None,
+                      # R3: her own records of a resource the dataset keeps are kept, with why.
+                      kept=resource.keep_reason if is_hers and resource.erase == "keep"
+                      else "")
 
     def export(self, records: Sequence[Record]) -> list[Export]:
         """One JSON file per resource: each record's locator, kind and the full values of the
@@ -336,6 +406,7 @@ class RestConnector:
         located.sort(key=lambda item: order[item[0][0].id])
         outcomes: list[Outcome] = []
         for (resource, key), record in located:
+            self._touched[record.locator] = None
             is_hers = bool(set(record.matched_by) & (set(IDENTITY_KINDS) | {OWNER}))
             if not is_hers:
                 outcomes.append(self._scrub(resource, key, record, needles))
@@ -370,8 +441,8 @@ class RestConnector:
     def _scrub(self, resource: Resource, key: str, record: Record,
                needles: Needles) -> Outcome:
         """Replace every mention of the person in the record's writable text; "anonymised",
-        or "kept" naming the text that still names her (the system offers no way to change
-        it, e.g. a ticket's history of old descriptions)."""
+        or "left" naming the text that still names her (the system offers no way to change
+        it, e.g. a ticket's history of old descriptions: not kept by any law, Rt3)."""
         document = self._fetch(resource, key)
         if document is None:
             return Outcome(self.system_id, record.locator, "deleted", "already gone")
@@ -391,7 +462,90 @@ class RestConnector:
             found.concrete for path in resource.text for found in resolve(document, path)
             if needles.mentions(text_of(found.value))]
         if left:
-            return Outcome(self.system_id, record.locator, "kept",
+            return Outcome(self.system_id, record.locator, LEFT,
+                           f"still named in {', '.join(left)}: the system offers no way to "
+                           "change this text; remove it there by hand")
+        return Outcome(self.system_id, record.locator, "anonymised")
+
+    # --- retention (R1): privacydesk.systems.retaining -------------------------------------
+
+    def due(self, before: date) -> list[Record]:
+        """Every record of a resource with `retention` whose `dated` day (on the controller's
+        calendar) lies before `before`: listed with the retention parameters (narrowed on the
+        server), decided here. `matched_by` ("retention",); `fields` show nothing of the
+        record; a record of a resource the dataset keeps (`erase = "keep"`) carries the reason
+        in `kept`, and one already anonymised is not listed again (R3)."""
+        records: list[Record] = []
+        for resource in self._dataset.resources:
+            if resource.retention is None:
+                continue
+            params = {name: value.replace("{before}", before.isoformat())
+                      for name, value in resource.retention.params.items()}
+            categories = tuple(sorted(set(resource.fields.values())))
+            for item in self._http.items(resource.list, resource.items,
+                                         {**resource.list_params, **params}):
+                day = _day(first(item, resource.dated))
+                if day is None or day >= before or self._anonymised(resource, item):
+                    continue
+                records.append(Record(
+                    system=self.system_id, locator=f"{resource.id}/{self._key(resource, item)}",
+                    kind=resource.kind, categories=categories, fields={},
+                    matched_by=(RETENTION,), dated=day,
+                    kept=resource.keep_reason if resource.erase == "keep" else ""))
+        return records
+
+    def _anonymised(self, resource: Resource, item: Mapping[str, Any]) -> bool:
+        """Whether an anonymised record already holds every anonymise value (R1: it is not
+        due again)."""
+        if resource.erase != "anonymise" or not resource.anonymise:
+            return False
+        return all(text_of(first(item, name)) == (fill(value, item) if "{" in value else value)
+                   for name, value in resource.anonymise.items())
+
+    def expire(self, records: Sequence[Record]) -> list[Outcome]:
+        """Remove what `due` listed, whoever it concerns, as the resource's `erase` says:
+        deleted; kept with the reason (R3); or anonymised — the anonymise values written and
+        every writable text replaced by the redaction mark, "left" naming a text the system
+        offers no way to change."""
+        outcomes: list[Outcome] = []
+        order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
+        for record in sorted(records, key=lambda r: order.get(r.locator.partition("/")[0],
+                                                              (True, 0))):
+            resource, key = self._locate(record)
+            self._touched[record.locator] = None
+            if resource.erase == "delete":
+                self._http.request("DELETE", self._item_path(resource, key), missing_ok=True)
+                outcomes.append(Outcome(self.system_id, record.locator, "deleted"))
+            elif resource.erase == "keep":
+                outcomes.append(Outcome(self.system_id, record.locator, "kept",
+                                        resource.keep_reason))
+            else:
+                outcomes.append(self._blank(resource, key, record))
+        return outcomes
+
+    def _blank(self, resource: Resource, key: str, record: Record) -> Outcome:
+        """Anonymise a record past its period: the anonymise values, and its writable text
+        replaced as a whole by the redaction mark (it may name anyone)."""
+        self._anonymise(resource, key)
+        document = self._fetch(resource, key)
+        if document is None:
+            return Outcome(self.system_id, record.locator, "deleted", "already gone")
+        mark = self._dataset.redaction
+        for path, writer in resource.writers.items():
+            for found in resolve(document, path):
+                if text_of(found.value) in ("", mark):
+                    continue
+                target = fill(writer.path, found.holder)
+                if target is None:
+                    raise ConnectorError("garbage", f"{self.system_id}: {record.locator}: "
+                                         f"{found.concrete} has no value for {writer.path}")
+                self._http.request(writer.method, target, None, nest(writer.body, mark))
+        document = self._fetch(resource, key)
+        left = [] if document is None else [
+            found.concrete for path in resource.text if path not in resource.writers
+            for found in resolve(document, path) if text_of(found.value) not in ("", mark)]
+        if left:
+            return Outcome(self.system_id, record.locator, LEFT,
                            f"still named in {', '.join(left)}: the system offers no way to "
                            "change this text; remove it there by hand")
         return Outcome(self.system_id, record.locator, "anonymised")
@@ -413,3 +567,19 @@ class RestConnector:
                             count += 1
                             if count >= limit:
                                 return
+
+
+def _day(value: Any) -> date | None:
+    """The day a date field names: a moment with its zone ("2026-12-06T23:30:00Z") on the
+    controller's calendar (the policy's zone, as every date in privacydesk: R1), a plain date
+    ("2026-12-06") as it is; None for anything else."""
+    text = text_of(value).strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) <= 10:
+        return moment.date()
+    return clock.day_of(moment) if moment.tzinfo is not None else moment.date()

@@ -7,7 +7,7 @@ e-mail and name), her tickets (she filed them) and Eva's ticket (the note names 
 phone number alone too; it exports, corrects and erases her: her tickets and her user are
 deleted, the note on Eva's ticket is scrubbed, and the re-search finds nothing — while
 Bram's and Eva's data stay as they were (Rt3). What Redmine will not let anyone change (the
-history of an edited description) is reported as kept, never as done.
+history of an edited description) is reported as left, never as done or kept.
 """
 
 from __future__ import annotations
@@ -249,24 +249,59 @@ def test_erasing_anna_leaves_nothing_of_her_and_evas_and_brams_data_as_they_were
     assert len(connector.find(EVA)) == 2 and len(connector.find(BRAM)) == 2
 
 
-def test_a_description_redmine_keeps_in_its_history_is_reported_kept(desk: Desk) -> None:
+def brams_ticket_edited_once(desk: Desk) -> int:
+    """Bram's ticket whose description names Anna, edited once by Bram: Redmine keeps the old
+    text in the ticket's history (journals[0].details[0].old_value)."""
     with desk.server.admin() as client:
-        ticket = post(client, "/issues.json", {"issue": {
+        ticket = int(post(client, "/issues.json", {"issue": {
             "project_id": "servicedesk", "subject": "Werkplekken",
-            "description": "Doorverwezen door Anna de Vries."}}, as_user="bram")["issue"]["id"]
-    # Reading every ticket: Redmine's search does not see a ticket's history.
-    connector = connector_for(desk, dataset=FULL_SCAN)
+            "description": "Doorverwezen door Anna de Vries."}}, as_user="bram")["issue"]["id"])
+        answer = client.put(f"/issues/{ticket}.json", json={"issue": {
+            "description": "Doorverwezen door Anna de Vries (De Vries Advies)."}},
+            headers={"X-Redmine-Switch-User": "bram"})
+        assert answer.status_code == 204, answer.text
+    return ticket
+
+
+@pytest.mark.parametrize("dataset", [DATASET, FULL_SCAN], ids=["search", "full scan"])
+def test_her_name_left_in_a_tickets_history_is_reported_left_and_found_again(
+        desk: Desk, dataset: dict[str, Any]) -> None:
+    """Rt3: no law keeps her name in Bram's ticket's history, and Redmine's API cannot change
+    it: the erase says "left" (never "kept", never done), and the re-search finds it — also
+    with Redmine's search, which does not see a ticket's history: the re-search reads back
+    every ticket the erase touched."""
+    ticket = brams_ticket_edited_once(desk)
+    connector = connector_for(desk, dataset=dataset)
     found = [r for r in connector.find(ANNA) if r.locator == f"issues/{ticket}"]
     outcome, = connector.erase(found, ANNA)
 
-    assert outcome.action == "kept"
+    assert outcome.action == "left"
     assert "journals[0].details[0].old_value" in outcome.detail
-    # The description itself is scrubbed; the history still names her, and says so again.
-    with desk.server.admin() as client:
-        issue = client.get(f"/issues/{ticket}.json").json()["issue"]
-    assert issue["description"] == "Doorverwezen door [verwijderd]."
+    # The description itself is scrubbed; the history still names her (her name in the
+    # scrubbed text's own history entry too: Redmine records every change of a description).
+    issue = desk.issue_by_id(ticket)
+    assert issue["description"] == "Doorverwezen door [verwijderd] (De Vries Advies)."
     remaining = by_locator(connector.find(ANNA))[f"issues/{ticket}"]
-    assert set(remaining.fields) == {"journals[0].details[0].old_value"}
+    assert set(remaining.fields) == {"journals[0].details[0].old_value",
+                                     "journals[0].details[0].new_value",
+                                     "journals[1].details[0].old_value"}
+    assert remaining.kept == ""
+    # A connector of its own (a later try, the owner's confirmation) reads it back by key.
+    again, = connector_for(desk, dataset=dataset).find_again(ANNA, [f"issues/{ticket}"])
+    assert set(again.fields) == set(remaining.fields)
+
+
+def test_redmine_5_offers_no_way_to_change_a_tickets_history(desk: Desk) -> None:
+    """What Redmine 5 allows, asked of the real server: a journal's notes can be written
+    (PUT journals/:id), a journal cannot be deleted (404), and writing its details changes
+    nothing — the history of a description stays as it was."""
+    ticket = brams_ticket_edited_once(desk)
+    journal = desk.issue_by_id(ticket)["journals"][0]
+    with desk.server.admin() as client:
+        assert client.delete(f"/journals/{journal['id']}.json").status_code == 404
+        assert client.put(f"/journals/{journal['id']}.json", json={"journal": {
+            "notes": "", "details": []}}).status_code == 204
+    assert desk.issue_by_id(ticket)["journals"][0]["details"] == journal["details"]
 
 
 def test_erasing_her_twice_changes_nothing_more(desk: Desk) -> None:

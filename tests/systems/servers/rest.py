@@ -133,6 +133,9 @@ class Redmine:
     api_key: str
     pid: int
     startup_seconds: float
+    #: Its SQLite database: what an administrator changes there by hand (a ticket's history,
+    #: which the API cannot change) and dates the API will not set (a ticket's closing time).
+    database: Path | None = None
 
     @property
     def base(self) -> str:
@@ -190,7 +193,7 @@ def redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
                 raise RuntimeError(f"Redmine did not answer within {START_TIMEOUT:.0f} s")
             time.sleep(0.25)
         yield Redmine(port=port, api_key=api_key, pid=process.pid,
-                      startup_seconds=time.monotonic() - started)
+                      startup_seconds=time.monotonic() - started, database=database)
     finally:
         _stop(process)
         log.close()
@@ -222,6 +225,21 @@ class Desk:
             answer = client.get(f"/issues/{self.tickets[name]}.json",
                                 params={"include": "journals"})
         return None if answer.status_code == 404 else dict(answer.json()["issue"])
+
+    def issue_by_id(self, ticket: int) -> dict[str, Any]:
+        with self.server.admin() as client:
+            answer = client.get(f"/issues/{ticket}.json", params={"include": "journals"})
+        answer.raise_for_status()
+        return dict(answer.json()["issue"])
+
+    def by_hand(self, sql: str, *args: Any) -> None:
+        """Change Redmine's database directly, as its administrator would by hand."""
+        import sqlite3
+
+        assert self.server.database is not None
+        with sqlite3.connect(self.server.database, timeout=30) as database:
+            database.execute(sql, args)
+        database.close()
 
     def user(self, name: str) -> dict[str, Any] | None:
         with self.server.admin() as client:
