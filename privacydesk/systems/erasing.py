@@ -4,8 +4,9 @@
 queued for a connected system (the subject sealed with it), a manual task for its owner
 role with the request's deadline, "not connected" for a system this installation does not
 reach. After commit each queued task is handed to the queue (`dispatch`); `run` is one try:
-find, erase (or, in an archive-only system, keep with the reason — R3), then search again
-— the re-search — and record "N records left at HH:MM". A try that fails or leaves records
+find, erase (in an archive-only system: keep what the law keeps there, with the law, and
+erase the rest — R3, C2), then search again — the re-search — and record "N records left at
+HH:MM". A try that fails or leaves records
 is retried up to `MAX_ATTEMPTS` times, later each time; then the task is failed and stays
 open on the request, which is never reported done while a system fails or a manual task is
 open (the request's clock keeps running). When the last task of a request settles, the
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from privacydesk.systems import calls, declared, dispatch, tasks
+from privacydesk.systems import calls, declared, dispatch, retaining, tasks
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.models import SystemTask
 from privacydesk.vault import audit
@@ -112,14 +113,17 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
     subject = tasks.subject_of(task)
 
     def erase() -> dict[str, Any]:
-        connector = calls.connector_of(system)
-        records = connector.find(subject)
-        if system.archive_only:
-            # R3: the law keeps these here (e.g. invoices seven years); nothing is erased.
-            # What the law keeps is counted as kept, not as left: nothing erasable remains
-            # (`check` Rt3 fails a receipt line with records left at the re-search).
+        # In an archive-only system the connector keeps only the categories of the system's
+        # rule (R3: the law keeps invoices, name, address; C2: not her phone or e-mail).
+        connector = retaining.keeping(system, calls.connector_of(system))
+        if connector is None:
+            # An archive-only system whose connector cannot keep by category: the law keeps
+            # what is there as declared; nothing is erased. What the law keeps is counted as
+            # kept, not as left (`check` Rt3 fails a receipt line with records left).
+            records = calls.connector_of(system).find(subject)
             return {"found": len(records), "done": 0, "kept": len(records),
                     "remaining": 0, "actions": {"kept": len(records)}}
+        records = connector.find(subject)
         outcomes = connector.erase(records, subject) if records else []
         actions: dict[str, int] = {}
         for outcome in outcomes:
@@ -128,13 +132,14 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         # (an invoice, R3) is found again and counted as kept, not as left.
         kept = {o.locator for o in outcomes if o.action == "kept"}
         again = connector.find(subject)
-        # A record the connector marks kept (fields["kept"] holds the reason) is kept where
-        # the law or the declaration keeps it, under a locator the erasure may have given it
-        # (mail moved to an archive-only quarantine folder): kept, not left.
-        kept |= {r.locator for r in again if r.fields.get("kept")}
+        # A record the connector marks kept (Record.kept holds the reason) is kept where the
+        # law or the declaration keeps it, under a locator the erasure may have given it
+        # (mail moved to an archive-only quarantine folder): kept, not left. A record that
+        # still holds what the law does not keep is not marked, so it is left (C2).
+        kept |= {r.locator for r in again if retaining.kept_reason(r)}
         left = [r for r in again if r.locator not in kept]
         reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail}
-                         | {r.fields["kept"] for r in again if r.fields.get("kept")})
+                         | {retaining.kept_reason(r) for r in again if retaining.kept_reason(r)})
         return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
                 "kept": len(kept), "remaining": len(left), "actions": actions,
                 "reason": "; ".join(reasons)[:200]}
@@ -150,13 +155,16 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         task.detail = {**task.detail, "actions": answer["actions"]}
         if answer.get("reason"):
             task.detail["reason"] = answer["reason"]
-        if system.archive_only:
-            task.status, task.error_kind, task.error = SystemTask.KEPT, "", ""
-            task.detail["reason"] = system.retention or "archive_only"
-        elif answer["remaining"]:
+        if answer["remaining"]:
             task.error_kind = "garbage"
             task.error = (f"garbage: {system.id}: the re-search still found "
                           f"{answer['remaining']} record(s) after erasing")
+        elif system.archive_only and answer["kept"]:
+            # R3: the receipt names the law of the system's rule (its id, worded by the
+            # receipt); "kept" alone when nothing else was there to erase.
+            task.status = SystemTask.KEPT if not answer["done"] else SystemTask.DONE
+            task.error_kind, task.error = "", ""
+            task.detail["reason"] = system.retention or "archive_only"
         else:
             task.status, task.error_kind, task.error = SystemTask.DONE, "", ""
     if task.status not in (SystemTask.DONE, SystemTask.KEPT):

@@ -12,11 +12,14 @@ Date header. For such a connected system
   or of the contact period (R2) when the system names no rule — counts only, no person;
 - the daily **sweep** (`sweep`, a retention prune job) erases what is due through the
   connector — `erase(records, Subject())`, or `expire(records)` where a connector's erase
-  only removes what names a person (IMAP) — keeps what the law keeps (archive-only, R3),
-  lists again what is due (the re-search), and writes one receipt per system and run
+  only removes what names a person (IMAP) — keeps what the law keeps (an archive-only
+  folder or table under another system's rule, R3), lists again what is due (the
+  re-search), and writes one receipt per system and run
   (`DeletionReceipt`, kind "system": the system, the rule and its law, the count, the time;
   never a value or a locator) and an audit entry (the signed chain, Sec1) with the counts
-  per action.
+  per action. In an archive-only system the rule *is* the law that keeps its records
+  (`keeping`): once its period has passed for a record nothing keeps it, so the sweep
+  removes it too (R3: kept only as long as the law says — an invoice of 2018 goes in 2026).
 
 A system that fails (down, timeout, refused, or records still due after the sweep) is
 recorded on its retention state (a `SystemTask` with action "retain", one per system): the
@@ -39,7 +42,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -66,7 +69,8 @@ log = logging.getLogger("privacydesk.systems")
 RETAIN, REVIEW = SystemTask.RETAIN, SystemTask.REVIEW
 #: Sweeps in a row that failed before the state says "failed" (it is retried all the same).
 MAX_ATTEMPTS = 3
-#: The field by which a connector marks a record the law keeps (erase returns it "kept").
+#: The field by which a connector that predates `Record.kept` marks a record the law keeps
+#: (IMAP and LDAP until they set `Record.kept`; erase returns it "kept").
 KEPT = "kept"
 #: The reference the task list shows for the retention rows (no request behind them).
 REF = "R1"
@@ -88,6 +92,20 @@ class Expiring(Protocol):
     def expire(self, records: Sequence[Record]) -> list[Outcome]: ...
 
 
+@runtime_checkable
+class Keeping(Protocol):
+    """A connector that keeps, in an archive-only system, only the categories the law keeps
+    there and empties the rest (C2, R3); see `keeping`."""
+
+    def keeping(self, categories: Collection[str], reason: str) -> Any: ...
+
+
+def kept_reason(record: Record) -> str:
+    """Why the law keeps `record` where it is (R3), "" when nothing does: `Record.kept`,
+    or the `fields["kept"]` of a connector that does not set it yet."""
+    return record.kept or str(record.fields.get(KEPT) or "")
+
+
 def can_list_by_date(connector: object) -> bool:
     """Whether `connector` offers `due` (hasattr: connector.py's Protocol stays unchanged)."""
     return callable(getattr(connector, "due", None))
@@ -102,6 +120,7 @@ class Rule:
     from_year_end: bool
     law: Label
     promise: str
+    categories: tuple[str, ...] = ()
 
     def due_on(self, dated: date) -> date:
         """The day a record dated `dated` is due."""
@@ -125,8 +144,23 @@ def rule_of(system: Declared) -> Rule:
     retention = get_policy().retention
     for rule in retention.rules:
         if rule.id == system.retention:
-            return Rule(rule.id, rule.period, rule.from_year_end, rule.law, rule.promise or "R1")
+            return Rule(rule.id, rule.period, rule.from_year_end, rule.law, rule.promise or "R1",
+                        tuple(sorted(rule.categories)))
     return Rule(CONTACT_PERIOD, retention.contact_period, False, retention.contact_law, "R2")
+
+
+def keeping(system: Declared, connector: Any) -> Any | None:
+    """The connector as it acts in `system`: in an archive-only system (R3) whose rule names
+    what the law keeps and whose connector can keep by category, the connector keeping only
+    those categories, with the law as the reason (C2: nothing more is kept than the law
+    requires); None for an archive-only system whose connector cannot (everything there is
+    kept, as declared); else `connector` itself."""
+    if not system.archive_only:
+        return connector
+    rule = rule_of(system)
+    if rule.id == CONTACT_PERIOD or not rule.categories or not isinstance(connector, Keeping):
+        return None
+    return connector.keeping(rule.categories, rule.law.get("nl"))
 
 
 def _connector(system: Declared) -> Connector | calls.Failure:
@@ -192,6 +226,9 @@ def state_of(system: Declared) -> SystemTask:
 
 def _sweep_one(system: Declared, connector: Any, day: date) -> dict[str, Any]:
     rule = rule_of(system)
+    # An archive-only system's rule is the law that keeps its records: what `_due` lists is
+    # past that law's period, so the connector keeping by law expires it too (R3).
+    connector = keeping(system, connector) or connector
     records = _due(connector, rule, day)
     outcomes: list[Outcome] = []
     if records:
@@ -203,9 +240,9 @@ def _sweep_one(system: Declared, connector: Any, day: date) -> dict[str, Any]:
     kept = {o.locator for o in outcomes if o.action == "kept"}
     # The re-search: what is still due and not kept by law was not swept. A record may be
     # kept under a new locator (moved to an archive-only quarantine folder, a disabled
-    # entry moved to the former staff): the connector marks it kept in its fields.
+    # entry moved to the former staff): the connector marks it kept (Record.kept).
     left = [r for r in _due(connector, rule, day)
-            if r.locator not in kept and KEPT not in r.fields]
+            if r.locator not in kept and not kept_reason(r)]
     return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
             "kept": len(kept), "remaining": len(left), "actions": dict(actions),
             "reason": "; ".join(sorted({o.detail for o in outcomes

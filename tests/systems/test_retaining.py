@@ -5,8 +5,9 @@ and a system that cannot be swept gets a periodic review task for its owner.
 Real servers: the CRM is a schema of its own on the machine's PostgreSQL
 (tests/systems/servers/sql.py, dropped afterwards), the shared mailbox a fresh mailbox on the
 Dovecot the tests start (tests/systems/servers/imap.py). InFactor's policy gives the rules:
-the CRM keeps its records under "fiscal-records" (seven years from the end of the record's
-year), the mailbox names no rule, so the contact period (six months, R2) applies there.
+the CRM is archive-only under "fiscal-records" (seven years from the end of the record's
+year: the law that keeps its invoices, and only that long, R3), the mailbox names no rule, so
+the contact period (six months, R2) applies there.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ MAILBOX_DATASET: dict[str, Any] = {
 # 5 January 2032: the CRM's rows of 2023 and 2024 are past seven years from their year's
 # end (31 December 2031), those of 2025 are not (31 December 2032).
 SWEEP_DAY = date(2032, 1, 5)
+#: The CRM's invoice table's reason (tests/systems/connectors/sql_crm.toml).
+CRM_INVOICES_KEPT = "R3: facturen worden 7 jaar bewaard (art. 52 AWR)"
 
 
 def _system(**entry: Any) -> declared.Declared:
@@ -135,45 +138,67 @@ def test_the_plan_counts_per_day_what_becomes_due_in_the_crm_without_naming_anyo
 # -- the sweep in the CRM (PostgreSQL) ------------------------------------------------------
 
 @pytest.mark.dates
-def test_the_sweep_erases_what_is_due_in_the_crm_keeps_invoices_and_writes_a_receipt(
+def test_the_sweep_erases_what_is_due_in_the_crm_invoices_past_the_law_too_and_writes_a_receipt(
         db, connected_crm):
     crm = connected_crm
-    assert retaining.sweep(SWEEP_DAY) == 4
+    assert retaining.sweep(SWEEP_DAY) == 6
     # Notes of 2024 deleted; Bram's of 2025 stays, as does his customer row.
     assert [n["id"] for n in crm.rows("notes")] == [3, 4]
-    anna, noord, bram = crm.row("customers", ANNA), crm.row("customers", NOORD), \
-        crm.row("customers", BRAM)
-    assert anna is not None and noord is not None and bram is not None
-    # Anna's row is referenced by her invoice (kept seven years): anonymised, not deleted.
-    assert (anna["name"], anna["email"], anna["phone"]) == ("[verwijderd]", None, None)
-    assert noord["email"] is None and bram["name"] == "Bram Bakker"
-    assert [i["billing_name"] for i in crm.rows("invoices")] == ["Anna de Vries",
-                                                                 "Noord ICT BV"]
+    # R3: the invoices of 2024 were kept seven years from their year's end, and no longer:
+    # past 31 December 2031 nothing keeps them (the table's `expire`: delete).
+    assert crm.rows("invoices") == []
+    # Anna's row went with her invoice (nothing references it any more); Noord's stays,
+    # anonymised, for Eva's contact row still references it.
+    noord, bram = crm.row("customers", NOORD), crm.row("customers", BRAM)
+    assert crm.row("customers", ANNA) is None
+    assert noord is not None and bram is not None
+    assert (noord["name"], noord["email"]) == ("[verwijderd]", None)
+    assert bram["name"] == "Bram Bakker"
     receipt = DeletionReceipt.objects.get(model="systems.crm")
     assert (receipt.kind, receipt.rule_id, receipt.count, receipt.promise) == \
-        (DeletionReceipt.SYSTEM, "fiscal-records", 4, "R3")   # the rule's promise
+        (DeletionReceipt.SYSTEM, "fiscal-records", 6, "R3")   # the rule's promise
     assert receipt.person_ref == "" and receipt.object_ids == []   # never a value
     state = retaining.state_of(_crm(crm))
     assert (state.status, state.done, state.kept, state.remaining) == \
-        (SystemTask.DONE, 4, 2, 0)
-    assert state.detail["actions"] == {"deleted": 2, "anonymised": 2, "kept": 2}
+        (SystemTask.DONE, 6, 0, 0)
+    assert state.detail["actions"] == {"deleted": 5, "anonymised": 1}
     entry = AuditEntry.objects.filter(action="systems.retention").get()
-    assert entry.detail_data["done"] == 4 and "Anna" not in entry.detail
+    assert entry.detail_data["done"] == 6 and "Anna" not in entry.detail
 
 
 @pytest.mark.dates
-def test_a_second_sweep_finds_only_what_the_law_keeps(db, connected_crm):
+def test_a_second_sweep_finds_nothing_left_to_keep_or_erase(db, connected_crm):
     retaining.sweep(SWEEP_DAY)
     assert retaining.sweep(SWEEP_DAY) == 0
     state = retaining.state_of(_crm(connected_crm))
-    assert (state.status, state.found, state.kept, state.done) == (SystemTask.DONE, 2, 2, 0)
+    assert (state.status, state.found, state.kept, state.done) == (SystemTask.DONE, 0, 0, 0)
     assert DeletionReceipt.objects.filter(model="systems.crm").count() == 1
+
+
+@pytest.mark.dates
+def test_a_system_under_another_rule_keeps_its_invoices_by_the_tables_law(
+        db, crm, systems, monkeypatch):
+    # A CRM that is not archive-only and names no rule: the contact period (R2) is no law
+    # that keeps invoices, so its invoice table keeps them (R3), with the table's reason, and
+    # the sweep's re-search counts them kept, not left.
+    plain = _system(id="crm", connector="sql", dataset=crm.dataset(CRM_DATASET),
+                    hosts=["127.0.0.1"], capabilities=["find", "export", "erase"],
+                    label={"nl": "Klantenbestand (CRM)", "en": "Customer database (CRM)"})
+    systems(plain)
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", crm.url)
+    assert retaining.sweep(SWEEP_DAY) == 7        # every customer row and note is past R2
+    assert [i["id"] for i in crm.rows("invoices")] == [1, 2]
+    state = retaining.state_of(plain)
+    assert (state.status, state.kept, state.remaining) == (SystemTask.DONE, 2, 0)
+    assert state.detail["reason"] == CRM_INVOICES_KEPT
+    assert retaining.sweep(SWEEP_DAY) == 0
+    assert (retaining.state_of(plain).found, retaining.state_of(plain).kept) == (2, 2)
 
 
 @pytest.mark.dates
 def test_the_daily_prune_runs_the_sweep_of_the_systems(db, connected_crm):
     counts = prune.prune_system(SWEEP_DAY)
-    assert counts["systems: retention sweep"] == 4
+    assert counts["systems: retention sweep"] == 6
 
 
 @pytest.mark.dates
@@ -202,7 +227,7 @@ def test_a_crm_that_is_down_is_recorded_retried_by_every_sweep_and_never_reporte
     assert not DeletionReceipt.objects.filter(model="systems.crm").exists()
     # Back up: the next sweep erases what is due and the failure is closed.
     monkeypatch.setenv("PRIVACYDESK_SYSTEM_CRM_URL", crm.url)
-    assert retaining.sweep(SWEEP_DAY) == 4
+    assert retaining.sweep(SWEEP_DAY) == 6
     state = retaining.state_of(_crm(crm))
     assert (state.status, state.attempts, state.error) == (SystemTask.DONE, 0, "")
     assert retaining.open_sweeps() == []

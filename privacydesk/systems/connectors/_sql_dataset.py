@@ -21,6 +21,10 @@ from privacydesk.systems.connector import IDENTITY_KINDS, ConnectorError
 #: `archive_only`: the law keeps them (R3, e.g. invoices seven years), Outcome "kept".
 ERASE_ACTIONS = ("delete", "null", "anonymise", "archive_only")
 
+#: What becomes of an `archive_only` table's rows once the period of the law that keeps them
+#: has passed (`expire`, R1/R3: kept only as long as the law says): one of the other actions.
+EXPIRE_ACTIONS = ("delete", "null", "anonymise")
+
 #: Identity kinds a single column can hold; postcode + house number take two columns
 #: (`postcode_house_number = ["postcode", "house_number"]` on the table).
 COLUMN_IDENTITIES = tuple(k for k in IDENTITY_KINDS if k != "postcode_house_number")
@@ -29,7 +33,7 @@ COLUMN_IDENTITIES = tuple(k for k in IDENTITY_KINDS if k != "postcode_house_numb
 DEFAULT_PLACEHOLDER = "[verwijderd]"
 
 _TOP_KEYS = {"tables", "schema", "placeholder"}
-_TABLE_KEYS = {"name", "key", "kind", "date", "erase", "reason", "columns",
+_TABLE_KEYS = {"name", "key", "kind", "date", "erase", "reason", "expire", "columns",
                "postcode_house_number"}
 _COLUMN_KEYS = {"category", "identity", "free_text", "references", "placeholder"}
 
@@ -63,7 +67,8 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One declared table."""
+    """One declared table. `expire` is what an `archive_only` table's rows get once the law's
+    period has passed (the table's `erase` for any other table)."""
 
     name: str
     key: tuple[str, ...]
@@ -73,6 +78,12 @@ class TableSpec:
     date: str
     columns: Mapping[str, ColumnSpec]
     postcode_house_number: tuple[str, str] | None
+    expire: str = "delete"
+
+    def action(self, *, expired: bool = False) -> str:
+        """What erasure does to the person's own rows here; `expired`: the period of the
+        law that keeps an `archive_only` table has passed for them (R1)."""
+        return self.expire if expired and self.erase == "archive_only" else self.erase
 
     @property
     def free_text(self) -> tuple[str, ...]:
@@ -178,6 +189,11 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
     if erase == "archive_only" and not reason:
         # R3: a kept record says why it is kept (the receipt shows the reason).
         raise _fail(system_id, f"{where}.reason", "required when erase = 'archive_only'")
+    expire = raw.get("expire", "delete" if erase == "archive_only" else erase)
+    if "expire" in raw and erase != "archive_only":
+        raise _fail(system_id, f"{where}.expire", "only with erase = 'archive_only'")
+    if erase == "archive_only" and expire not in EXPIRE_ACTIONS:
+        raise _fail(system_id, f"{where}.expire", f"must be one of {', '.join(EXPIRE_ACTIONS)}")
     columns_raw = raw.get("columns")
     if not isinstance(columns_raw, Mapping) or not columns_raw:
         raise _fail(system_id, f"{where}.columns", "must declare at least one column")
@@ -194,14 +210,15 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
         address = (address_raw[0], address_raw[1])
     spec = TableSpec(name, tuple(key), _text(system_id, f"{where}.kind", raw.get("kind"),
                                              required=False) or name,
-                     str(erase), reason, date, columns, address)
+                     str(erase), reason, date, columns, address, str(expire))
     has_identity = any(c.identity or c.free_text for c in columns.values()) or address
     if not has_identity and not spec.references():
         raise _fail(system_id, where, "declares no identity, free-text or references column: "
                                       "no row of it could be found for a person")
     for column in spec.key:
         col = columns.get(column)
-        if col is not None and col.emptied and erase in ("null", "anonymise"):
+        if col is not None and col.emptied and spec.action(expired=True) in ("null",
+                                                                             "anonymise"):
             raise _fail(system_id, f"{where}.columns.{column}",
                         "a key column cannot be emptied; use erase = 'delete' or 'archive_only'")
     return spec
@@ -247,6 +264,8 @@ def check_against(system_id: str, dataset: Dataset,
     """Raise ConnectorError("misdeclared") when the dataset names a table or column the
     database does not have, or asks erasure to empty a column the database requires and no
     placeholder fills (#16.2: refuse a dataset that does not match the system)."""
+    referenced = {parent for spec in dataset.tables.values()
+                  for _, parent, _ in spec.references()}
     for index, spec in enumerate(dataset.tables.values()):
         where = f"tables[{index}]"
         columns = actual.get(spec.name)
@@ -262,16 +281,23 @@ def check_against(system_id: str, dataset: Dataset,
             if parent_column not in actual.get(parent, {}):
                 raise _fail(system_id, f"{where}.columns.{column}.references",
                             f"column {parent}.{parent_column} does not exist")
+        # What erasure or retention may do to the rows: the table's action, and for an
+        # archive-only table its `expire` action once the law's period has passed.
+        key = "expire" if spec.erase == "archive_only" else "erase"
+        action = spec.action(expired=True)
         for column in spec.columns.values():
             facts = columns[column.name]
             if not column.emptied or column.name in spec.key:
                 continue
-            if spec.erase == "null" and not facts.nullable:
+            if action == "null" and not facts.nullable:
                 raise _fail(system_id, f"{where}.columns.{column.name}",
-                            "is NOT NULL in the database: erase = 'null' cannot empty it "
+                            f"is NOT NULL in the database: {key} = 'null' cannot empty it "
                             "(use 'anonymise' with a placeholder)")
-            if (spec.erase in ("anonymise", "delete") and not facts.nullable
-                    and not facts.is_text and column.placeholder is None):
-                # 'delete' falls back to anonymising a row that a kept row references.
+            # 'delete' falls back to anonymising a row that a kept row references: only a
+            # table another declared table references can need it.
+            anonymised = action == "anonymise" or (action == "delete"
+                                                   and spec.name in referenced)
+            if (anonymised and not facts.nullable and not facts.is_text
+                    and column.placeholder is None):
                 raise _fail(system_id, f"{where}.columns.{column.name}",
                             "is NOT NULL and not text: declare a placeholder")

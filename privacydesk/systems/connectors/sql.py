@@ -14,15 +14,18 @@ holds nothing open on the system.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 from typing import Any
 from urllib.parse import quote, unquote
 
+import phonenumbers
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -60,6 +63,7 @@ from privacydesk.systems.connector import (
 from privacydesk.systems.connectors import _sql_text as text
 from privacydesk.systems.connectors._sql_dataset import (
     ColumnFacts,
+    ColumnSpec,
     Dataset,
     TableSpec,
     check_against,
@@ -88,6 +92,22 @@ _Row = Mapping[Any, Any]
 
 #: Rows found per table: key -> (row, the identities that matched it).
 _Found = dict[str, dict[tuple[Any, ...], tuple[_Row, set[str]]]]
+
+#: The identities that name one person (not a name, which many share, nor a mention in
+#: text): a row found by one of these is hers, so the other identities it holds are hers too.
+_STRONG = frozenset({"email", "customer_number", "employee_number", "external_id"})
+
+#: The identity kinds a record hands on to the other systems (`Record.identities`).
+_HANDED_ON = ("email", "phone", "customer_number", "employee_number", "external_id")
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """What the law keeps in this system (R3): the policy categories of its rule and the
+    law's words."""
+
+    categories: frozenset[str]
+    reason: str
 
 
 def connect(connection: Connection) -> SqlConnector:
@@ -137,6 +157,20 @@ class SqlConnector:
         self._dataset = dataset
         self._engine = engine
         self._tables: dict[str, Table] | None = None
+        self._keep: _Keep | None = None
+
+    def keeping(self, categories: Collection[str], reason: str) -> SqlConnector:
+        """This connector in a system the law keeps (archive-only, R3), where the law keeps
+        only `categories` (the policy categories of the system's retention rule) for the
+        reason `reason` (the law). Then `erase` keeps a row that holds a kept category and
+        empties its columns of every other category (C2: only what the law requires is
+        kept; identities without a category, a customer number, stay to find it again);
+        `find` marks a row `kept` once it holds nothing else; `expire` — the law's period
+        has passed — gives every row its table's action, an `archive_only` table its
+        `expire` action. The connector itself is not changed."""
+        kept = copy.copy(self)
+        kept._keep = _Keep(frozenset(categories), reason)
+        return kept
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -266,8 +300,21 @@ class SqlConnector:
         archive_only: "kept" with the reason); a row a kept row still references is
         anonymised instead of deleted. A row that only mentions the person has the name,
         e-mail addresses and phone numbers scrubbed from its free text. On any failure
-        nothing is changed."""
-        wanted = _Wanted(subject)
+        nothing is changed. In a system the law keeps (`keeping`) a row holding a category the
+        law keeps stays, emptied of every other category ("kept" when nothing was to empty,
+        else "anonymised" naming what was emptied and what is kept)."""
+        return self._erase(records, _Wanted(subject), expired=False)
+
+    def expire(self, records: Sequence[Record]) -> list[Outcome]:
+        """Retention (R1, `due`'s records, whoever they concern): as `erase` with no subject,
+        every row its table's action. In a system the law keeps (`keeping`) the systems app
+        hands over only records past the law's period: nothing keeps them any more, an
+        `archive_only` table's rows get its `expire` action (R3: kept only as long as the law
+        says). Otherwise an `archive_only` table keeps its rows ("kept")."""
+        return self._erase(records, _Wanted(Subject()), expired=self._keep is not None)
+
+    def _erase(self, records: Sequence[Record], wanted: _Wanted, *,
+               expired: bool) -> list[Outcome]:
         by_locator = {r.locator: r for r in records}
         grouped = self._group(records)
         outcomes: list[Outcome] = []
@@ -280,7 +327,7 @@ class SqlConnector:
                             locator = _locator(name, key)
                             outcomes.append(self._erase_row(
                                 conn, tables, name, key, locator,
-                                _own(by_locator[locator]), wanted))
+                                _own(by_locator[locator]), wanted, expired))
             except sqlexc.SQLAlchemyError as error:
                 raise self._fail(error, "erase (nothing was changed)") from None
         return outcomes
@@ -322,7 +369,7 @@ class SqlConnector:
         for name, rows in found.items():
             spec = self._dataset.tables[name]
             for key, (values, labels) in rows.items():
-                records.append(self._record(spec, key, values, labels))
+                records.append(self._record(spec, key, values, labels, wanted))
         return records
 
     def _follow_references(self, conn: SqlConnection, tables: Mapping[str, Table],
@@ -353,7 +400,9 @@ class SqlConnector:
                         changed = True
 
     def _record(self, spec: TableSpec, key: tuple[Any, ...], row: _Row,
-                labels: set[str]) -> Record:
+                labels: set[str], wanted: _Wanted | None = None) -> Record:
+        """The Record of a row; `wanted` the subject `find` looked for (None: listed by
+        date for retention, where no law keeps what its period is over for)."""
         categories = sorted({c.category for c in spec.columns.values()
                              if c.personal and row[c.name] not in (None, "")})
         fields = {c: _cut(row[c]) for c in _export_columns(spec)}
@@ -362,27 +411,58 @@ class SqlConnector:
             # A zoned timestamp falls on the controller's calendar day (the policy's zone); a
             # column without a zone is taken as written.
             dated = clock.day_of(dated) if dated.tzinfo is not None else dated.date()
+        if wanted is None:
+            # R1: a row the sweep lists is judged by the law's period; once past it, nothing
+            # keeps it. Without a rule of the system's own, an archive-only table keeps all.
+            kept = "" if self._keep is not None or spec.erase != "archive_only" \
+                else spec.reason
+            identities: dict[str, tuple[str, ...]] = {}
+        else:
+            kept = self._kept(spec, row)
+            identities = _identities(row, spec, labels, wanted)
         return Record(self.system_id, _locator(spec.name, key), spec.kind, tuple(categories),
                       fields, tuple(sorted(labels)),
-                      dated if isinstance(dated, date) else None)
+                      dated if isinstance(dated, date) else None, kept, identities)
+
+    def _kept(self, spec: TableSpec, row: _Row) -> str:
+        """Why the law keeps this row where it is (R3), "" when nothing does: an
+        `archive_only` table's reason; in a system the law keeps (`keeping`), a row that
+        holds only what the law keeps — a row still holding another category is erasable."""
+        keep = self._keep
+        if keep is None:
+            return spec.reason if spec.erase == "archive_only" else ""
+        categories = {c.category for c in spec.columns.values()
+                      if c.personal and _filled(row, spec, c, self._dataset.placeholder)}
+        if any(c not in keep.categories for c in categories):
+            return ""
+        if spec.erase == "archive_only":
+            return spec.reason
+        return keep.reason if categories else ""
 
     # -- erase ---------------------------------------------------------------------------
 
     def _erase_row(self, conn: SqlConnection, tables: Mapping[str, Table], name: str,
-                   key: tuple[Any, ...], locator: str, own: bool, wanted: _Wanted) -> Outcome:
+                   key: tuple[Any, ...], locator: str, own: bool, wanted: _Wanted,
+                   expired: bool) -> Outcome:
         spec, table = self._dataset.tables[name], tables[name]
-        if spec.erase == "archive_only":
+        action = spec.action(expired=expired)
+        keep = None if expired else self._keep
+        if action == "archive_only" and (keep is None or not own):
             return Outcome(self.system_id, locator, "kept", spec.reason)
         row = conn.execute(select(table).where(_key_is(table, spec, key))).mappings().first()
         if row is None:
             return Outcome(self.system_id, locator, "deleted", "already gone")
+        if keep is not None and own and (action == "archive_only"
+                                         or _holds(row, spec, keep.categories,
+                                                   self._dataset.placeholder)):
+            return self._keep_row(conn, table, spec, key, locator, row, keep)
         if not own:
             values = self._scrubbed(row, spec, wanted)
             if values:
                 conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
             return Outcome(self.system_id, locator, "anonymised",
                            "mentions removed from " + ", ".join(sorted(values)))
-        if spec.erase == "delete":
+        if action == "delete":
             holders = self._referencing(conn, tables, name, row)
             if not holders:
                 conn.execute(delete(table).where(_key_is(table, spec, key)))
@@ -394,12 +474,47 @@ class SqlConnector:
                 conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
             return Outcome(self.system_id, locator, "anonymised",
                            f"not deleted: still referenced by {', '.join(holders)}")
-        values = self._emptied(row, table, spec, key, anonymise=spec.erase == "anonymise")
+        values = self._emptied(row, table, spec, key, anonymise=action == "anonymise")
         values.update({c: v for c, v in self._scrubbed(row, spec, wanted).items()
                        if c not in values})
         if values:
             conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
         return Outcome(self.system_id, locator, "anonymised", ", ".join(sorted(values)))
+
+    def _keep_row(self, conn: SqlConnection, table: Table, spec: TableSpec,
+                  key: tuple[Any, ...], locator: str, row: _Row, keep: _Keep) -> Outcome:
+        """C2/R3: the row stays with what the law keeps; every column of another category is
+        emptied (NULL where allowed, else its placeholder, else the dataset's for text).
+        Identities without a category (a customer number) and references stay: the kept row
+        is found again by them."""
+        values: dict[str, Any] = {}
+        key_text = ",".join(str(k) for k in key)
+        for column in spec.columns.values():
+            if (not column.personal or column.category in keep.categories
+                    or column.references or column.name in spec.key
+                    or row[column.name] in (None, "")):
+                continue
+            db_column = table.c[column.name]
+            value: Any = None
+            if column.placeholder is not None:
+                value = _fit(column.placeholder.replace("{key}", key_text), db_column)
+            elif not db_column.nullable:
+                if not isinstance(db_column.type, String):
+                    raise ConnectorError("misdeclared", f"{self.system_id}: {spec.name}."
+                                         f"{column.name} is NOT NULL and not text: declare "
+                                         "a placeholder (nothing was changed)")
+                value = _fit(self._dataset.placeholder, db_column)
+            values[column.name] = value
+        kept = sorted({c.category for c in spec.columns.values()
+                       if c.personal and c.category in keep.categories
+                       and row[c.name] not in (None, "")})
+        reason = spec.reason if spec.erase == "archive_only" else keep.reason
+        if not values:
+            return Outcome(self.system_id, locator, "kept", reason)
+        conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
+        return Outcome(self.system_id, locator, "anonymised",
+                       f"{', '.join(sorted(values))} emptied; kept "
+                       f"{', '.join(kept) or 'the record'} ({reason})")
 
     def _referencing(self, conn: SqlConnection, tables: Mapping[str, Table], name: str,
                      row: _Row) -> list[str]:
@@ -505,21 +620,66 @@ class SqlConnector:
         return records
 
 
+def _holds(row: _Row, spec: TableSpec, categories: frozenset[str], placeholder: str) -> bool:
+    """Whether `row` holds a value of one of `categories` (not a placeholder)."""
+    return any(c.personal and c.category in categories and _filled(row, spec, c, placeholder)
+               for c in spec.columns.values())
+
+
+def _identity(kind: str, value: Any) -> str:
+    """`value` of identity `kind` as the Subject holds it (e-mail lower-case, phone E.164,
+    an id trimmed); "" when it is none."""
+    shown = "" if value is None else str(value).strip()
+    if kind == "email":
+        return shown.lower() if "@" in shown else ""
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(shown, "NL")
+        except phonenumbers.NumberParseException:
+            return ""
+        if not phonenumbers.is_possible_number(number):
+            return ""
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return shown
+
+
+def _identities(row: _Row, spec: TableSpec, labels: set[str],
+                wanted: _Wanted) -> dict[str, tuple[str, ...]]:
+    """The identities this row holds beyond the ones looked for (#16: other systems are
+    searched by them too) — only for a row found by an identity that names one person
+    (e-mail, a number), never by a name or a mention in text, which could be someone else's
+    row."""
+    if not labels & _STRONG:
+        return {}
+    searched = {"email": set(wanted.emails), "phone": set(wanted.e164),
+                **{kind: set(values) for kind, values in wanted.ids.items()}}
+    found: dict[str, list[str]] = {}
+    for column in spec.columns.values():
+        if column.identity not in _HANDED_ON:
+            continue
+        value = _identity(column.identity, row[column.name])
+        if value and value not in searched.get(column.identity, set()) \
+                and value not in found.get(column.identity, []):
+            found.setdefault(column.identity, []).append(value)
+    return {kind: tuple(values) for kind, values in found.items()}
+
+
+def _filled(row: _Row, spec: TableSpec, column: ColumnSpec, placeholder: str) -> bool:
+    """Whether `column` of `row` holds a value other than NULL, "" or its anonymisation
+    placeholder."""
+    value = row[column.name]
+    if value is None or value == "" or value == placeholder:
+        return False
+    key_text = ",".join(str(row[k]) for k in spec.key)
+    return column.placeholder is None or value != column.placeholder.replace("{key}",
+                                                                             key_text)
+
+
 def _holds_personal(row: _Row, spec: TableSpec, placeholder: str) -> bool:
     """Whether an erasure would still empty something in `row`: a personal or identity
     column holding a value other than NULL, "" or its anonymisation placeholder."""
-    key_text = ",".join(str(row[k]) for k in spec.key)
-    for column in spec.columns.values():
-        if not column.emptied or column.name in spec.key:
-            continue
-        value = row[column.name]
-        if value is None or value == "" or value == placeholder:
-            continue
-        if column.placeholder is not None and value == column.placeholder.replace("{key}",
-                                                                                  key_text):
-            continue
-        return True
-    return False
+    return any(_filled(row, spec, column, placeholder) for column in spec.columns.values()
+               if column.emptied and column.name not in spec.key)
 
 
 class _Wanted:
@@ -532,6 +692,7 @@ class _Wanted:
         self.emails = tuple(sorted({e.strip().lower() for e in subject.emails if e.strip()}))
         phones = [text.phone(p) for p in subject.phones]
         self.phones = tuple(p for p in phones if p is not None)
+        self.e164 = tuple(_identity("phone", p) for p in subject.phones)
         self.addresses = tuple(
             (pc.replace(" ", "").upper(), number.strip().lower())
             for pc, _, number in (a.strip().partition(" ")
