@@ -84,10 +84,14 @@ class Declared:
             timeout = float(raw) if raw else DEFAULT_TIMEOUT
         except ValueError:
             timeout = DEFAULT_TIMEOUT
-        # `[sync]` is read by `systems sync` (a system of record), not by the connector.
-        dataset = {k: v for k, v in self.dataset.items() if k != "sync"}
-        return Connection(self.id, url, dataset, self.hosts,
+        return Connection(self.id, url, connector_dataset(self.dataset), self.hosts,
                           timeout if timeout > 0 else DEFAULT_TIMEOUT)
+
+
+def connector_dataset(dataset: Mapping[str, Any]) -> dict[str, Any]:
+    """The dataset as the system's connector reads it: without `[sync]`, which `systems
+    sync` reads (a system of record, #16.4)."""
+    return {k: v for k, v in dataset.items() if k != "sync"}
 
 
 def _tuple(value: Any) -> tuple[str, ...]:

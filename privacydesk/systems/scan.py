@@ -33,6 +33,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.model import Label
 from privacydesk.systems import registry
 from privacydesk.systems.connector import Connection, Connector, ConnectorError, Sample
+from privacydesk.systems.declared import connector_dataset
 from privacydesk.systems.detectors import DETECTORS, category_of, detect
 from privacydesk.systems.models import SystemScan
 
@@ -114,8 +115,8 @@ def build_connector(declaration: Declaration, *, timeout: float = 10.0,
     if url is None:
         raise ScanError(f"{declaration.id}: not connected in this installation; set "
                         f"{registry.url_variable(declaration.id)}")
-    connection = Connection(declaration.id, url, declaration.dataset, declaration.hosts,
-                            timeout)
+    connection = Connection(declaration.id, url, connector_dataset(declaration.dataset),
+                            declaration.hosts, timeout)
     try:
         return registry.connect(declaration.connector, connection)
     except ConnectorError as error:

@@ -1,25 +1,25 @@
 """`privacydesk systems sync NAME`: persons and roles from a system of record (#16.4).
 
-A system of record (the accounting database's customers, say) is declared with a `[sync]`
-table in its dataset file:
+A system of record (the accounting database's customers, the staff directory's employees)
+is declared with a `[sync]` table in its dataset file: `map`, an import map (docs/import.md,
+relative to the dataset file: origin, external_id, role, columns), and where its connector
+lists the people (`_record_source.SystemOfRecord`): an SQL system's `table` (in the
+dataset's `schema`), an LDAP directory's `bases` and `former` bases (docs/connectors/ldap.md).
 
-    [sync]
-    table = "customers"              # the table (in the dataset's `schema`) to read
-    map = "customers-sync.toml"      # an import map (docs/import.md), relative to the
-                                     # dataset file: origin, external_id, role, columns
-
-Every row goes through the register's import (`register.importing.import_rows`): the same
-rules (C1 source, C2..C5, P3, formats), idempotent on the origin's id — a second sync of
-unchanged rows changes nothing (incremental: only changed rows are written). A person whom
-an earlier sync brought in and who is no longer in the system of record gets the role the
-map gives ended today, with the retention that follows (R1..R3: their data fall due by the
-policy's rules from the end of the role). One transaction: a sync is all or nothing.
-Only SQL systems of record for now (the connector contract has no "list everyone").
+Every person listed goes through the register's import (`register.importing.import_rows`):
+the same rules (C1 source, C2..C5, P3, formats), idempotent on the origin's id — a second
+sync of unchanged people writes nothing (incremental: only changed people are written). A
+person whom an earlier sync brought in and who is no longer listed gets the map's roles
+ended today, with the retention that follows (R1..R3: their data fall due by the policy's
+rules from the end of the role). A person listed as former (a disabled account, an entry
+among the former staff) gets the role `former_role` names instead of the map's, which ends;
+without `former_role` they count as gone. One transaction: a sync is all or nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -28,15 +28,26 @@ from typing import Any
 from django.db import transaction
 
 from privacydesk.policy import clock
+from privacydesk.policy.active import get_policy
 from privacydesk.register import services
-from privacydesk.register.importing import ImportReport, import_rows, load_map
+from privacydesk.register.importing import ImportMap, ImportReport, Refusal, import_rows, load_map
 from privacydesk.register.models import Role
 from privacydesk.register.services import external
+from privacydesk.systems import registry
+from privacydesk.systems._record_source import Listed, SystemOfRecord, lists_people
 from privacydesk.systems.connector import ConnectorError, check_host, redact
 from privacydesk.systems.declared import CONNECTED, Declared
 
 #: The audit actor of every write of a sync.
 ACTOR = "sync"
+
+#: The `[sync]` keys the sync reads itself; the others say where the connector lists.
+_OWN_KEYS = ("map", "former_role")
+
+#: The column a sync with `former_role` adds to each row: whether the system of record
+#: lists the person as active or as former (the role follows from it).
+_STANDING = "(former)"
+_ACTIVE, _FORMER = "active", "former"
 
 
 class SyncError(Exception):
@@ -45,23 +56,51 @@ class SyncError(Exception):
 
 @dataclass
 class SyncReport:
-    """What a sync did (or, dry, would do): the import's report and the roles ended."""
+    """What a sync did (or, dry, would do): the import's report, the roles ended and where
+    in the system of record each refused row is (`where`)."""
 
     system: str
     imported: ImportReport
     ended: int = 0
     ended_refs: list[str] = field(default_factory=list)
+    places: dict[int, str] = field(default_factory=dict)
+    unit: str = "rows"
+
+    @property
+    def changed(self) -> bool:
+        """Whether the sync wrote anything (an unchanged system of record: nothing)."""
+        done = self.imported
+        return bool(done.created or done.updated or self.ended)
+
+    def where(self, refusal: Refusal) -> str:
+        """Where the refused row is in the system of record ("row 4", an entry's DN)."""
+        return self.places.get(refusal.row, f"row {refusal.row}")
 
 
-def _setting(system: Declared, dataset_dir: Path | None) -> tuple[str, Path]:
+@dataclass(frozen=True)
+class _Setting:
+    map_path: Path
+    selection: Mapping[str, Any]
+    former_role: str
+
+
+def _setting(system: Declared, dataset_dir: Path | None) -> _Setting:
     sync = system.dataset.get("sync")
-    if not isinstance(sync, dict) or not sync.get("table") or not sync.get("map"):
-        raise SyncError(f"{system.id}: its dataset has no [sync] table with `table` and `map`"
+    if (not isinstance(sync, Mapping) or not sync.get("map")
+            or (system.connector == "sql" and not sync.get("table"))):
+        keys = "`table` and `map`" if system.connector == "sql" else "`map`"
+        raise SyncError(f"{system.id}: its dataset has no [sync] table with {keys}"
                         " (docs/systems.md)")
     map_path = Path(str(sync["map"]))
     if not map_path.is_absolute() and dataset_dir is not None:
         map_path = dataset_dir / map_path
-    return str(sync["table"]), map_path
+    former_role = sync.get("former_role", "")
+    roles = get_policy().roles
+    if not isinstance(former_role, str) or (former_role and former_role not in roles):
+        raise SyncError(f"{system.id}: [sync] former_role: {former_role!r} is not a role this "
+                        f"policy knows; known roles: {', '.join(roles)} (S1)")
+    return _Setting(map_path, {k: v for k, v in sync.items() if k not in _OWN_KEYS},
+                    former_role)
 
 
 def _text(value: Any) -> str:
@@ -108,40 +147,114 @@ def _rows(system: Declared, table_name: str, columns: list[str]) -> list[dict[st
     return [{c: _text(v) for c, v in zip(columns, row, strict=True)} for row in found]
 
 
+class _SqlTable:
+    """An SQL system of record: the rows of the `[sync]` table's `table` (SystemOfRecord;
+    a failure is a SyncError naming the table or the column)."""
+
+    def __init__(self, system: Declared) -> None:
+        self.system_id = system.id
+        self._system = system
+
+    def people(self, selection: Mapping[str, Any], names: Sequence[str]) -> Iterator[Listed]:
+        rows = _rows(self._system, str(selection["table"]), list(names))
+        return iter([Listed(f"row {number}", row) for number, row in enumerate(rows, start=1)])
+
+
+def _source(system: Declared) -> SystemOfRecord:
+    """The system's listing of people; SyncError when its connector cannot list them."""
+    if system.connector == "sql":
+        return _SqlTable(system)
+    refused = SyncError(f"{system.id}: a sync reads a system of record that lists its people "
+                        f"(an SQL table, an LDAP directory); this system's connector is "
+                        f"{system.connector!r}")
+    if system.connector not in registry.CONNECTORS:
+        raise refused
+    connector = registry.connect(system.connector, system.connection())
+    if not lists_people(connector):
+        raise refused
+    source: SystemOfRecord = connector  # type: ignore[assignment]
+    return source
+
+
+def _with_standing(imap: ImportMap, former_role: str) -> ImportMap:
+    """The map with the role read from the row's standing: the map's role while the
+    system lists the person as active, `former_role` once it lists them as former."""
+    if not imap.role.kind:
+        raise SyncError(f"{imap.file}: role.kind: [sync] former_role needs one role for "
+                        "every row (role.kind), not a role column")
+    role = replace(imap.role, kind="", column=_STANDING,
+                   values={_ACTIVE: imap.role.kind, _FORMER: former_role})
+    return replace(imap, role=role)
+
+
+def _role_of(imap: ImportMap, row: Mapping[str, str]) -> str:
+    return imap.role.kind or imap.role.values.get(row.get(imap.role.column, ""), "")
+
+
+def _end(role: Role, day: date, report: SyncReport) -> None:
+    services.end_role(role, max(day, role.started_on), actor=ACTOR)
+    report.ended += 1
+    report.ended_refs.append(str(role.person.ref))
+
+
 def sync(system: Declared, *, dataset_dir: Path | None = None, dry_run: bool = False,
          progress: bool = False, today: date | None = None) -> SyncReport:
     """Sync the persons and roles of the system of record `system`; see the module doc.
     SyncError (or ImportMapError for a bad map) before anything is written."""
-    if system.connector != "sql":
-        raise SyncError(f"{system.id}: a sync reads an SQL system of record; this system's "
-                        f"connector is {system.connector!r}")
     if system.reached() != CONNECTED:
+        if system.connector in ("register", "manual"):
+            _source(system)   # says why: no connector lists anyone
         raise SyncError(f"{system.id}: not connected here; set "
                         f"PRIVACYDESK_SYSTEM_{system.id.upper()}_URL")
-    table, map_path = _setting(system, dataset_dir)
-    imap = load_map(map_path)
+    setting = _setting(system, dataset_dir)
+    imap = load_map(setting.map_path)
+    names = imap.columns()
+    if setting.former_role:
+        imap = _with_standing(imap, setting.former_role)
     try:
-        rows = _rows(system, table, imap.columns())
+        listed = list(_source(system).people(setting.selection, names))
     except ConnectorError as exc:
         raise SyncError(str(exc)) from None
+    places: dict[int, str] = {}
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, person in enumerate(listed, start=1):
+        if person.former and not setting.former_role:
+            continue   # listed as former, and no role for that here: as if gone
+        row = {name: person.values.get(name, "") for name in names}
+        if setting.former_role:
+            row[_STANDING] = _FORMER if person.former else _ACTIVE
+        places[number] = person.where
+        rows.append((number, row))
     day = today or clock.today()
     kinds = {k for k in (imap.role.kind, *imap.role.values.values()) if k}
-    present = {external.external_key(imap.origin, row[imap.external_id].strip())
-               for row in rows if row.get(imap.external_id, "").strip()}
+    keys = {number: external.external_key(imap.origin, row[imap.external_id].strip())
+            for number, row in rows if row.get(imap.external_id, "").strip()}
     with transaction.atomic():
-        imported = import_rows(enumerate(rows, start=1), imap, name=f"{system.id}.{table}",
-                               total=len(rows), progress=progress)
-        report = SyncReport(system.id, imported)
-        gone = [link for key, link in external.links_of(imap.origin).items()
-                if key not in present]
-        for link in gone:
+        imported = import_rows(rows, imap, name=system.id, total=len(rows), progress=progress)
+        report = SyncReport(system.id, imported, places=places,
+                            unit="rows" if system.connector == "sql" else "entries")
+        links = external.links_of(imap.origin)
+        present = set(keys.values())
+        for key, link in links.items():
+            if key in present:
+                continue
             for role in Role.objects.filter(person_id=link.person_id, kind__in=kinds,
-                                            ended_on__isnull=True):
+                                            ended_on__isnull=True).select_related("person"):
                 # No longer in the system of record: the role ends today, and with it what
                 # only that role allowed (C3..C5) falls due by the policy (R1).
-                services.end_role(role, max(day, role.started_on), actor=ACTOR)
-                report.ended += 1
-                report.ended_refs.append(str(link.person.ref))
+                _end(role, day, report)
+        if setting.former_role:
+            refused = {r.row for r in imported.refused}
+            for number, row in rows:
+                mine = links.get(keys.get(number, ""))
+                if mine is None or number in refused:
+                    continue
+                # An account disabled or moved to the former staff: the employment ends
+                # today (R3: payroll data are kept from its end), the former role holds.
+                others = kinds - {_role_of(imap, row)}
+                for role in Role.objects.filter(person_id=mine.person_id, kind__in=others,
+                                                ended_on__isnull=True).select_related("person"):
+                    _end(role, day, report)
         if dry_run:
             transaction.set_rollback(True)
     report.imported.dry_run = dry_run
@@ -152,4 +265,3 @@ def dataset_dir_of(declaration: Any) -> Path | None:
     """The folder of the declaration's dataset file (where the [sync] map is looked up)."""
     path = getattr(declaration, "dataset_path", None)
     return Path(path).parent if path else None
-

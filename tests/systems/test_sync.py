@@ -134,5 +134,5 @@ def test_the_command_syncs_and_a_system_without_sync_is_refused_by_name(db, syst
     assert "crm: 3 rows: 3 new, 0 changed, 0 unchanged, 0 refused; 0 roles ended" in done.stdout
     refused = run_privacydesk("systems", "sync", "register")
     assert refused.exit_code == 1
-    assert "register: a sync reads an SQL system of record" in refused.output
+    assert "register: a sync reads a system of record that lists its people" in refused.output
     assert system_of_record.password not in done.output + refused.output

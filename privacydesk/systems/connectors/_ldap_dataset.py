@@ -119,6 +119,12 @@ def _attribute_name(system_id: str, key: str, value: Any) -> str:
     return text
 
 
+def attribute_name(system_id: str, key: str, value: Any) -> str:
+    """`value` as an attribute name a connector may read; ConnectorError("misdeclared")
+    naming `key` for one that is not, or is a password."""
+    return _attribute_name(system_id, key, value)
+
+
 def _names(system_id: str, key: str, value: Any, default: Sequence[str] = ()) -> tuple[str, ...]:
     if value is None:
         return tuple(default)
@@ -262,3 +268,52 @@ def parse_dataset(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
         date_attribute=(_attribute_name(system_id, "date_attribute", date_attribute)
                         if date_attribute is not None else ""),
     )
+
+
+_SELECTION_KEYS = frozenset({"bases", "former"})
+
+
+@dataclass(frozen=True)
+class Staff:
+    """Where a sync lists people (#16.4): the declared `bases` read, and the `former` among
+    them, whose entries are no longer active (former staff)."""
+
+    bases: tuple[Base, ...]
+    former: tuple[Base, ...]
+
+
+def _declared_bases(system_id: str, key: str, value: Any, dataset: Dataset, *,
+                    empty: bool = False) -> tuple[Base, ...]:
+    if not isinstance(value, list | tuple) or not (value or empty):
+        raise _misdeclared(system_id, key, "must be a non-empty list of the dataset's base DNs")
+    found = []
+    for i, item in enumerate(value):
+        dn = _dn(system_id, f"{key}[{i}]", item)
+        base = next((b for b in dataset.bases if normal_dn(b.dn) == normal_dn(dn)), None)
+        if base is None:
+            raise _misdeclared(system_id, f"{key}[{i}]", f"{dn} is not one of the dataset's "
+                               f"bases ({', '.join(b.dn for b in dataset.bases)})")
+        found.append(base)
+    return tuple(dict.fromkeys(found))
+
+
+def parse_staff(system_id: str, selection: Mapping[str, Any], dataset: Dataset) -> Staff:
+    """The `[sync]` table's LDAP keys, validated against the dataset: `bases` (default every
+    declared base) and `former` (default: the bases the listed ones move disabled entries
+    to). ConnectorError("misdeclared") naming the key ("sync.bases[1]") and the rule."""
+    if not isinstance(selection, Mapping):
+        raise _misdeclared(system_id, "sync", "must be a table")
+    _unknown(system_id, "sync.", selection, _SELECTION_KEYS)
+    bases = (_declared_bases(system_id, "sync.bases", selection["bases"], dataset)
+             if "bases" in selection else dataset.bases)
+    if "former" in selection:
+        former = _declared_bases(system_id, "sync.former", selection["former"], dataset,
+                                 empty=True)
+    else:
+        targets = {normal_dn(b.move_to) for b in bases if b.move_to}
+        former = tuple(b for b in bases if normal_dn(b.dn) in targets)
+    for i, base in enumerate(former):
+        if base not in bases:
+            raise _misdeclared(system_id, f"sync.former[{i}]", f"{base.dn} must be one of "
+                               "sync.bases: the former staff are listed too")
+    return Staff(bases, former)

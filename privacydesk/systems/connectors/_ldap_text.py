@@ -173,6 +173,32 @@ def identity_matches(value: str, kind: str, subject: Subject) -> bool:
     return value.strip().casefold() in {v.strip().casefold() for v in subject.ids.get(kind, ())}
 
 
+def normal_identity(kind: str, value: str) -> str:
+    """An identity as the contract's Subject holds it: an e-mail address lower-case, a phone
+    number E.164 (a national number read as Dutch; "" when it is not a valid number), an id
+    without surrounding spaces."""
+    value = value.strip()
+    if kind == "email":
+        return value.lower()
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(value, "NL")
+        except phonenumbers.NumberParseException:
+            return ""
+        if not phonenumbers.is_valid_number(number):
+            return ""
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return value
+
+
+def searched_identities(kind: str, subject: Subject) -> set[str]:
+    """The subject's identities of `kind`, normalised and case-folded: what a record's
+    identities need not repeat."""
+    values = (subject.emails if kind == "email" else subject.phones if kind == "phone"
+              else subject.ids.get(kind, ()))
+    return {normal_identity(kind, v).casefold() for v in values}
+
+
 def record_day(value: str) -> date | None:
     """The day a date attribute's value names: a GeneralizedTime moment
     ("20250630223000Z") on the controller's calendar (clock.day_of: 00:30 on 1 July in

@@ -21,12 +21,14 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ldap3 import BASE, LEVEL, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE
 from ldap3.core import exceptions as ldap_errors
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import escape_rdn, parse_dn, to_dn
 
+from privacydesk.systems._record_source import Listed, SystemOfRecord
 from privacydesk.systems.connector import (
     Connection,
     Connector,
@@ -43,17 +45,28 @@ from privacydesk.systems.connectors import _ldap_text as text
 from privacydesk.systems.connectors._ldap_dataset import (
     Base,
     Dataset,
+    attribute_name,
     dn_within,
     normal_dn,
     parse_dataset,
+    parse_staff,
 )
 from privacydesk.systems.connectors._ldap_session import Address, Session, open_session, parse_url
 
 #: The kind of a record that is another entry's free text naming the person.
 MENTION_KIND = "vermelding"
 
-#: The `fields` key of a record whose entry erasure keeps, with the reason (R3).
+#: The `fields` key of a record whose entry erasure keeps, with the reason (R3); the same
+#: reason is in `Record.kept`, which replaces it once every reader has moved.
 KEPT_FIELD = "kept"
+
+#: Identities that are one person's alone: an entry found by one of them is the person's, so
+#: its other identities are theirs too (`Record.identities`).
+STRONG_IDENTITIES = frozenset({"email", "employee_number", "customer_number", "external_id"})
+
+#: The identity kinds a record hands on for searching the other systems (name is not one:
+#: it finds too many).
+SHARED_IDENTITIES = ("email", "phone", "customer_number", "employee_number", "external_id")
 
 _IN_TEXT = " in text"
 _PAGE = 500
@@ -262,13 +275,35 @@ class LdapConnector:
         fields = {a.name: _shown(values[a.name]) for a in present}
         kept = self._kept_reason(entry, base)
         if kept:
+            # fields["kept"] too, until erasing.py and retaining.py read Record.kept only.
             fields[KEPT_FIELD] = kept
         dated = None
         if dataset.date_attribute and entry.texts(dataset.date_attribute):
             dated = text.record_day(entry.texts(dataset.date_attribute)[0])
         return Record(system=self.system_id, locator=entry.dn, kind=base.kind,
                       categories=tuple(dict.fromkeys(a.category for a in present)),
-                      fields=fields, matched_by=matched, dated=dated)
+                      fields=fields, matched_by=matched, dated=dated, kept=kept,
+                      identities=self._identities(entry, matched, subject))
+
+    def _identities(self, entry: _Entry, matched: tuple[str, ...],
+                    subject: Subject) -> dict[str, tuple[str, ...]]:
+        """The entry's other identities of the person (#16: the other systems are searched
+        by them too), only for an entry found by an identity that is the person's alone: a
+        shared phone number or a common name could have found someone else's entry."""
+        if not set(matched) & STRONG_IDENTITIES:
+            return {}
+        found: dict[str, tuple[str, ...]] = {}
+        for kind in SHARED_IDENTITIES:
+            searched = text.searched_identities(kind, subject)
+            values = [normal for attribute in self._dataset.with_identity(kind)
+                      for value in entry.texts(attribute.name)
+                      # A disabled entry's placeholder is no one's identity.
+                      if value != self._dataset.placeholder
+                      and (normal := text.normal_identity(kind, value))
+                      and normal.casefold() not in searched]
+            if values:
+                found[kind] = tuple(dict.fromkeys(values))
+        return found
 
     def _mentions(self, entry: _Entry, subject: Subject) -> list[Record]:
         dataset = self._dataset
@@ -544,6 +579,44 @@ class LdapConnector:
         declared = self._dataset.attribute(name)
         return declared.name if declared is not None else entry.spelled.get(name, name)
 
+    # --- a system of record (#16.4; privacydesk.systems.sync) ----------------------------------
+
+    def people(self, selection: Mapping[str, Any], names: Sequence[str]) -> Iterator[Listed]:
+        """Every entry of the object class under the `[sync]` table's bases (`selection`:
+        `bases`, `former`; see `parse_staff`), once each, with the first value of each
+        attribute in `names` ("" when the entry has none, or only a disabled entry's
+        placeholder); `where` is the DN. An entry is `former` when it lies in a former base
+        (the staff who left) or carries a base's mark (a disabled account). Never a password:
+        ConnectorError("misdeclared") for a name that is one, or not an attribute name."""
+        staff = parse_staff(self.system_id, selection, self._dataset)
+        wanted = list(dict.fromkeys(
+            attribute_name(self.system_id, f"sync map column {name!r}", name)
+            for name in names))
+        marks = [b.mark for b, _ in self._bases if b.mark[0]]
+        read = list(dict.fromkeys([*wanted, *(attribute for attribute, _ in marks),
+                                   "objectClass"]))
+        former = [self._full(b.dn) for b in staff.former]
+        search_filter = f"(objectClass={escape_filter_chars(self._dataset.object_class)})"
+        listed: dict[tuple[tuple[str, str], ...], Listed] = {}
+        with open_session(self.system_id, self._address, self._timeout) as session:
+            for base in staff.bases:
+                for entry in self._search(session, self._full(base.dn), search_filter,
+                                          self._scope(base), read):
+                    key = _normal(entry.dn)
+                    if key in listed:
+                        continue
+                    gone = any(dn_within(entry.dn, dn) for dn in former) or any(
+                        value.casefold() in {v.casefold() for v in entry.texts(attribute)}
+                        for attribute, value in marks)
+                    listed[key] = Listed(entry.dn, {name: self._first(entry, name)
+                                                    for name in wanted}, former=gone)
+        return iter(listed.values())
+
+    def _first(self, entry: _Entry, name: str) -> str:
+        values = [v.strip() for v in entry.texts(name)
+                  if v.strip() and v != self._dataset.placeholder]
+        return values[0] if values else ""
+
     # --- retention (R1, #16.3; privacydesk.systems.retaining) ---------------------------------
 
     def due(self, before: date) -> list[Record]:
@@ -552,8 +625,8 @@ class LdapConnector:
         GeneralizedTime, not the plain dates a dataset may use), `matched_by` ("retention",),
         so `erase(records, Subject())` gives each its base's action (delete, disable; an
         archive-only base or an entry already disabled is "kept" with the reason, and says so
-        in `fields["kept"]`). Nothing without a date attribute in the dataset; `fields`
-        name the base, nothing of the entry."""
+        in `Record.kept` and, until its readers move, `fields["kept"]`). Nothing without a
+        date attribute in the dataset; `fields` name the base, nothing of the entry."""
         attribute = self._dataset.date_attribute
         if not attribute:
             return []
@@ -578,7 +651,7 @@ class LdapConnector:
                     records[_normal(entry.dn)] = Record(
                         system=self.system_id, locator=entry.dn, kind=place.kind,
                         categories=tuple(dict.fromkeys(a.category for a in present)),
-                        fields=fields, matched_by=("retention",), dated=days[0])
+                        fields=fields, matched_by=("retention",), dated=days[0], kept=kept)
         return list(records.values())
 
 
@@ -598,5 +671,7 @@ def _same_dn(dn: str, target: tuple[tuple[str, str], ...]) -> bool:
         return False
 
 
-# mypy holds the connector to the contract (#16.2): `registry.connect` returns a Connector.
+# mypy holds the connector to the contract (#16.2): `registry.connect` returns a Connector,
+# and this one is also a system of record (#16.4: `systems sync`).
 _CONTRACT: Callable[[Connection], Connector] = connect
+_RECORD_SOURCE: Callable[[Connection], SystemOfRecord] = connect

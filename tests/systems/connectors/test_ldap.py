@@ -17,8 +17,9 @@ import pytest
 from privacydesk.systems import registry
 from privacydesk.systems.connector import Connection, ConnectorError, Subject
 from privacydesk.systems.connectors import ldap
-from privacydesk.systems.connectors._ldap_dataset import parse_dataset
+from privacydesk.systems.connectors._ldap_dataset import parse_dataset, parse_staff
 from privacydesk.systems.connectors._ldap_text import record_day
+from privacydesk.systems.declared import connector_dataset
 from tests.systems.connectors.ldap_people import (
     ANNA,
     BRAM,
@@ -449,7 +450,14 @@ def test_sample_gives_attribute_values_and_never_a_password(tree: Tree,
 def test_the_default_policys_directory_dataset_is_valid_and_disables_with_a_reason() -> None:
     path = (Path(__file__).resolve().parents[3] / "privacydesk" / "policy" / "default"
             / "systems" / "directory.toml")
-    dataset = parse_dataset("directory", tomllib.loads(path.read_text(encoding="utf-8")))
+    declared = tomllib.loads(path.read_text(encoding="utf-8"))
+    # [sync] is the sync's (the connector never sees it: declared.connector_dataset).
+    dataset = parse_dataset("directory", connector_dataset(declared))
     assert [(b.dn, b.erase) for b in dataset.bases] == [("ou=people", "disable"),
                                                         ("ou=former", "disable")]
     assert all("R3" in b.reason and b.keep == ("employeeNumber",) for b in dataset.bases)
+    # A system of record: the staff in both bases, those in ou=former as former staff.
+    selection = {k: v for k, v in declared["sync"].items() if k not in ("map", "former_role")}
+    staff = parse_staff("directory", selection, dataset)
+    assert [b.dn for b in staff.bases] == ["ou=people", "ou=former"]
+    assert [b.dn for b in staff.former] == ["ou=former"]

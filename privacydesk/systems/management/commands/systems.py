@@ -1,7 +1,8 @@
-"""`privacydesk systems scan NAME`: the company's other systems (thin over systems.scan).
+"""`privacydesk systems scan|sync NAME`: the company's other systems (thin over systems.scan
+and systems.sync).
 
 One command with a subcommand per action (argparse subparsers, `sub_<name>`): `scan`
-(#16.4) here; `sync` (persons and roles from a system of record, #16.4) is added beside it.
+(#16.4) and `sync` (persons and roles from a system of record, #16.4).
 """
 
 from __future__ import annotations
@@ -61,12 +62,15 @@ class Command(PrivacydeskCommand):
                           help="no progress bar on standard error")
         sync = commands.add_parser(
             "sync", help="Bring persons and roles in from a system of record.",
-            description="Read the [sync] table of the declared SQL system NAME (its dataset "
-                        "file names the table and an import map) and import every row "
-                        "through the register's rules, idempotent on the origin's id; a "
-                        "person an earlier sync brought in who is no longer there gets the "
-                        "map's role ended today. One transaction. Exit status 1 when a row "
-                        "was refused (the others are synced).")
+            description="Read the [sync] table of the declared system NAME (its dataset "
+                        "file names an import map, and where the people are: an SQL table, "
+                        "an LDAP directory's bases) and import every person listed "
+                        "through the register's rules, idempotent on the origin's id; only "
+                        "changed people are written. A person an earlier sync brought in "
+                        "who is no longer there gets the map's role ended today; one listed "
+                        "as former (a disabled account) gets [sync] former_role instead. "
+                        "One transaction. Exit status 1 when a row was refused (the others "
+                        "are synced).")
         sync.add_argument("name", metavar="NAME", help="a [[systems]] id of the policy")
         sync.add_argument("--dry-run", action="store_true",
                           help="check and report everything, store nothing")
@@ -109,12 +113,14 @@ class Command(PrivacydeskCommand):
         except (sync.SyncError, ImportMapError) as exc:
             raise self.fail(exc) from None
         done = report.imported
-        self.echo(f"{name}: {done.rows} rows: {done.created} new, {done.updated} changed, "
-                  f"{done.unchanged} unchanged, {len(done.refused)} refused; "
+        self.echo(f"{name}: {done.rows} {report.unit}: {done.created} new, {done.updated} "
+                  f"changed, {done.unchanged} unchanged, {len(done.refused)} refused; "
                   f"{report.ended} roles ended" + (" (dry run: nothing stored)" if dry_run
                                                    else ""))
+        if not report.changed:
+            self.echo(f"{name}: nothing to write, the register already agrees with it")
         for refusal in done.refused:
-            self.echo(f"row {refusal.row}: {refusal.column}: {refusal.message} "
+            self.echo(f"{report.where(refusal)}: {refusal.column}: {refusal.message} "
                       f"({refusal.rule})")
         if done.refused:
             raise self.fail(f"{name}: {len(done.refused)} rows refused")
