@@ -37,6 +37,9 @@ MAX_ATTEMPTS = 3
 #: Wait before try n+1: RETRY_AFTER * n.
 RETRY_AFTER = timedelta(minutes=1)
 
+#: A connector's Outcome for text the system offers no way to change (connectors.rest).
+LEFT = "left"
+
 #: Called with the request's uid when its last erase task settled (the requests app).
 settled: list[Callable[[str], None]] = []
 
@@ -140,9 +143,16 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         left = [r for r in again if r.locator not in kept]
         reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail}
                          | {retaining.kept_reason(r) for r in again if retaining.kept_reason(r)})
-        return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
-                "kept": len(kept), "remaining": len(left), "actions": actions,
-                "reason": "; ".join(reasons)[:200]}
+        # Rt3: text the system offers no way to change (a ticket's history) is "left": no law
+        # keeps it and no retry changes it, so its owner removes it by hand. Where (the
+        # record and its fields, never a value) goes on the owner's task.
+        unchangeable = {o.locator for o in outcomes if o.action == LEFT}
+        by_hand = [{"locator": r.locator, "record": f"{r.kind} {r.locator.rsplit('/', 1)[-1]}",
+                    "where": sorted(r.fields)} for r in left if r.locator in unchangeable]
+        return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0)
+                - actions.get(LEFT, 0), "kept": len(kept), "remaining": len(left),
+                "actions": actions, "reason": "; ".join(reasons)[:200],
+                "by_hand": by_hand if len(by_hand) == len(left) else []}
 
     answer = calls.guarded(system, erase)
     now = timezone.now()
@@ -155,7 +165,12 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         task.detail = {**task.detail, "actions": answer["actions"]}
         if answer.get("reason"):
             task.detail["reason"] = answer["reason"]
-        if answer["remaining"]:
+        if answer["remaining"] and answer.get("by_hand"):
+            # Only what the system offers no way to change is left: a manual task for the
+            # system's owner role, by the request's deadline (the request stays open, Rt3).
+            task.status, task.error_kind, task.error = SystemTask.MANUAL, "", ""
+            task.detail["left"] = answer["by_hand"]
+        elif answer["remaining"]:
             task.error_kind = "garbage"
             task.error = (f"garbage: {system.id}: the re-search still found "
                           f"{answer['remaining']} record(s) after erasing")
@@ -167,7 +182,9 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
             task.detail["reason"] = system.retention or "archive_only"
         else:
             task.status, task.error_kind, task.error = SystemTask.DONE, "", ""
-    if task.status not in (SystemTask.DONE, SystemTask.KEPT):
+    if task.status == SystemTask.MANUAL:
+        pass   # the subject stays sealed: the owner's page shows whom, the confirmation searches
+    elif task.status not in (SystemTask.DONE, SystemTask.KEPT):
         again = attempt < MAX_ATTEMPTS
         task.status = SystemTask.RETRYING if again else SystemTask.FAILED
         log.warning("erasure in %s for %s: try %d of %d failed (%s)", task.system,
@@ -257,6 +274,36 @@ def _after(task: SystemTask) -> None:
     if not tasks.blocking(task.request_uid, (SystemTask.ERASE,)):
         for hook in settled:
             hook(str(task.request_uid))
+
+
+def research_left(task: SystemTask) -> None:
+    """Before the owner confirms what an erasure left to be removed by hand
+    (`detail["left"]`): search the system again — its find, and each record left read back
+    by its key — and refuse the confirmation (RuleViolation) while the person is still found
+    there, or when the system cannot be searched (Rt3: the receipt's 0 is a re-search)."""
+    from privacydesk.policy.errors import RuleViolation
+
+    system = declared.system(task.system)
+    if system is None or system.reached() != declared.CONNECTED:
+        return   # not connected here any more: the owner's word is the re-search, as manually
+    subject = tasks.subject_of(task)
+    locators = [str(item.get("locator", "")) for item in task.detail.get("left", [])]
+
+    def search() -> int:
+        connector = calls.connector_of(system)
+        found = {r.locator: r for r in connector.find(subject)}
+        again = getattr(connector, "find_again", None)
+        if callable(again):
+            found.update({r.locator: r for r in again(subject, locators)})
+        return len([r for r in found.values() if not retaining.kept_reason(r)])
+
+    answer = calls.guarded(system, search)
+    if isinstance(answer, calls.Failure):
+        raise RuleViolation("confirmation", "Rt3", gettext_noop(
+            "the system could not be searched again; confirm once it answers"))
+    if answer:
+        raise RuleViolation("confirmation", "Rt3", gettext_noop(
+            "the system still names the person; remove it where the task says first"))
 
 
 def receipt_lines(request_uid: UUID | str) -> list[dict[str, Any]]:

@@ -95,6 +95,12 @@ def confirm_manual(task: SystemTask, *, actor: str, note: str,
     if task.status != SystemTask.MANUAL:
         raise RuleViolation("task", "status",
                             gettext_noop("this task is not waiting for confirmation"))
+    if task.action == SystemTask.ERASE and task.detail.get("left"):
+        # Rt3: what a connected system's erasure left for its owner is confirmed by searching
+        # the system again, not by the owner's word alone.
+        from privacydesk.systems import erasing
+
+        erasing.research_left(task)
     now = timezone.now()
     with transaction.atomic():
         task.status, task.confirmed_by, task.confirmed_at = SystemTask.CONFIRMED, actor, now
@@ -104,7 +110,8 @@ def confirm_manual(task: SystemTask, *, actor: str, note: str,
                 raise RuleViolation("done", "format", gettext_noop("a count is 0 or more"))
             task.done = done
         if task.action == SystemTask.ERASE:
-            # The owner's confirmation is the re-search of a system without a connector.
+            # The owner's confirmation is the re-search of a system without a connector (of
+            # a connected one, the search research_left made just now).
             task.remaining, task.researched_at = 0, now
         clear_subject(task)
         task.save()
