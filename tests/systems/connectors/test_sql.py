@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import tomllib
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -405,3 +406,116 @@ def test_a_first_name_alone_is_not_looked_for_in_free_text(crm):
     # "Bram" alone would name every Bram in every note; the whole name is looked for.
     assert connector(crm).find(Subject(name="Bram")) == []
     assert "notes/3" in by_locator(connector(crm).find(Subject(name="Bram Bakker")))
+
+
+# -- archive-only: only what the law keeps, only as long (R3, C2) ---------------------------
+
+FISCAL = ("address", "financial", "names")          # the policy's "fiscal-records" categories
+AWR = "art. 52 Algemene wet inzake rijksbelastingen"
+INVOICE_KEPT = "art. 52 AWR: fiscal records are kept seven years"
+ANNA_IN_ACCOUNTING = Subject(name="Anna de Vries", emails=("anna@example.nl",),
+                             ids={"customer_number": ("K-1001",)})
+
+
+def accounting_connector(database: Crm) -> sql.SqlConnector:
+    declared = load_policy(get_default_policy_path()).system("accounting")
+    return sql.connect(Connection("accounting", database.url,
+                                  database.dataset(declared.dataset), declared.hosts))
+
+
+def test_in_the_accounting_the_law_keeps_her_invoice_name_address_and_iban_not_her_phone_or_email(
+        accounting):
+    bram_before = accounting.row("customers", BRAM)
+    keeping = accounting_connector(accounting).keeping(FISCAL, AWR)
+    found = by_locator(keeping.find(ANNA_IN_ACCOUNTING))
+    # Before: her customer row still holds what the law does not keep (erasable), her
+    # invoice holds only what it keeps.
+    assert (found["customers/1"].kept, found["invoices/1"].kept) == ("", INVOICE_KEPT)
+
+    outcomes = {o.locator: o for o in keeping.erase(list(found.values()), ANNA_IN_ACCOUNTING)}
+    assert (outcomes["invoices/1"].action, outcomes["invoices/1"].detail) == ("kept",
+                                                                              INVOICE_KEPT)
+    customer = outcomes["customers/1"]
+    assert customer.action == "anonymised"
+    assert customer.detail == f"email, phone emptied; kept address, financial, names ({AWR})"
+    row = accounting.row("customers", ANNA)
+    assert (row["email"], row["phone"]) == (None, None)                   # C2: not kept
+    assert (row["name"], row["street"], row["iban"], row["customer_number"]) == (
+        "Anna de Vries", "Grote Markt 12, 9712 AB Groningen", "NL91ABNA0417164300", "K-1001")
+    assert accounting.row("invoices", 1)["amount"] == Decimal("120.00")
+
+    # The re-search: both found again, both kept with the law named, nothing erasable left.
+    again = by_locator(keeping.find(ANNA_IN_ACCOUNTING))
+    assert {k: r.kept for k, r in again.items()} == {"customers/1": AWR,
+                                                     "invoices/1": INVOICE_KEPT}
+    assert again["customers/1"].categories == ("address", "financial", "names")
+    # Erasing again changes nothing; Bram is untouched.
+    assert {o.action for o in keeping.erase(list(again.values()), ANNA_IN_ACCOUNTING)} == {
+        "kept"}
+    assert accounting.row("customers", BRAM) == bram_before
+
+
+def test_a_kept_column_the_law_does_not_keep_that_cannot_be_emptied_changes_nothing(
+        accounting):
+    # With a rule keeping names only, her IBAN (financial) and street must go too, and the invoice's amount, NOT NULL and no text, cannot be emptied:
+    # the erasure is refused, naming the column, and nothing changed (one transaction).
+    keeping = accounting_connector(accounting).keeping(("names",), AWR)
+    found = keeping.find(ANNA_IN_ACCOUNTING)
+    with pytest.raises(ConnectorError) as refused:
+        keeping.erase(found, ANNA_IN_ACCOUNTING)
+    assert refused.value.kind == "misdeclared"
+    assert "invoices.amount" in str(refused.value) and "nothing was changed" in str(
+        refused.value)
+    assert accounting.row("customers", ANNA)["email"] == "anna@example.nl"
+
+
+def test_past_the_laws_period_the_accounting_lets_her_invoice_go(accounting):
+    # R3: the law keeps an invoice seven years, no longer. What the sweep hands over (due,
+    # past the period) expires: the invoice is deleted (the table's `expire`), her customer
+    # row anonymised (its table's action). Without the law given, the invoice stays kept.
+    plain = accounting_connector(accounting)
+    due = [r for r in plain.due(date(2025, 1, 1)) if r.locator == "invoices/1"]
+    assert due[0].kept == INVOICE_KEPT                        # kept by its table, as declared
+    assert [(o.action, o.detail) for o in plain.expire(due)] == [("kept", INVOICE_KEPT)]
+    assert accounting.row("invoices", 1) is not None
+
+    keeping = plain.keeping(FISCAL, AWR)
+    due = [r for r in keeping.due(date(2025, 1, 1)) if r.locator == "invoices/1"]
+    assert due[0].kept == ""                                  # judged by the law's period
+    assert [o.action for o in keeping.expire(due)] == ["deleted"]
+    assert accounting.row("invoices", 1) is None
+    assert accounting.row("invoices", 2) is not None          # Bram's of 2025
+    assert [r.locator for r in keeping.due(date(2025, 1, 1))] == []
+
+
+# -- the identities a record hands on (#16: found by more than one address) ------------------
+
+def test_her_customer_row_found_by_her_address_hands_on_her_other_identities(crm):
+    with crm.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE customers ADD COLUMN work_email VARCHAR(200)"))
+        conn.execute(text("UPDATE customers SET work_email = ' Anna@Werk.Example ' "
+                          "WHERE id = 1"))
+    dataset = json.loads(json.dumps(DATASET))
+    dataset["tables"][0]["columns"]["work_email"] = {"category": "email", "identity": "email"}
+    crm_connector = connector(crm, dataset)
+    found = by_locator(crm_connector.find(Subject(emails=("anna@example.nl",))))
+    # E-mail lower-case, the phone as E.164 (stored as 06-12345678), the customer number:
+    # what other systems may find her by; not the address she was searched by.
+    assert found["customers/1"].identities == {
+        "customer_number": ("K-1001",), "email": ("anna@werk.example",),
+        "phone": ("+31612345678",)}
+    # Rows that are hers by a reference or only mention her hand on nothing of their own.
+    assert found["invoices/1"].identities == {} and found["notes/2"].identities == {}
+    # Eva's contact row, found by her address, hands on her phone.
+    eva = by_locator(crm_connector.find(Subject(emails=("eva@noordict.nl",))))
+    assert eva["contacts/1"].identities == {"phone": ("+31611122233",)}
+
+
+def test_a_row_found_by_a_name_alone_hands_on_nothing(crm):
+    # A name is shared by many: "Anna de Vries" found by her name may be another Anna, whose
+    # address must not lead the search into other systems.
+    found = by_locator(connector(crm).find(Subject(name="Anna de Vries")))
+    assert "name" in found["customers/1"].matched_by
+    assert all(r.identities == {} for r in found.values())
+    by_phone = by_locator(connector(crm).find(Subject(phones=("+31612345678",))))
+    assert by_phone["customers/1"].identities == {}           # a phone is no strong identity

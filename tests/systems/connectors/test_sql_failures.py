@@ -122,6 +122,11 @@ def _with(change: Any) -> dict[str, Any]:
      "must be one of delete, null, anonymise, archive_only"),
     (_with(lambda d: d["tables"][2].update(reason="")), "tables[2].reason",
      "required when erase = 'archive_only'"),
+    # What an archive-only table's rows become once the law's period is over (R3).
+    (_with(lambda d: d["tables"][2].update(expire="keep")), "tables[2].expire",
+     "must be one of delete, null, anonymise"),
+    (_with(lambda d: d["tables"][0].update(expire="delete")), "tables[0].expire",
+     "only with erase = 'archive_only'"),
     (_with(lambda d: d["tables"][0].pop("key")), "tables[0].key", "must name the key"),
     (_with(lambda d: d["tables"][0]["columns"]["email"].update(identity="mail")),
      "tables[0].columns.email.identity", "must be one of email, phone"),
