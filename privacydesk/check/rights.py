@@ -129,6 +129,13 @@ def erasures() -> CheckResult:
     unreceipted = ErasureLedger.objects.filter(summary={}).count()
     if unreceipted:
         failures.append(f"{plural(unreceipted, 'erasure ledger entry')} without a receipt")
+    # The signed receipt (retention.ledger): a line altered after signing fails here.
+    from privacydesk.retention.ledger import unverified
+
+    altered, unsigned = unverified()
+    if altered:
+        failures.append(f"{plural(altered, 'erasure ledger entry')} no longer matching "
+                        "its signature")
     # Data an erasure removed must not be back (a restore that skipped the replay, a
     # re-import): only records the law obliges to keep may remain.
     for pk, ref in Person.objects.filter(ref__in=list(erased)).values_list("pk", "ref"):
@@ -141,6 +148,9 @@ def erasures() -> CheckResult:
     empty = no_data.count()
     info = [f"{plural(empty, 'erasure request')} answered 'no data held' (the register "
             "searched for the address held nothing)"] if empty else []
+    if unsigned:
+        info.append(f"{plural(unsigned, 'erasure ledger entry')} "
+                    "made before receipts were signed")
     # #16.3: each receipt covers every system holding the person's categories, 0 left.
     from privacydesk.check.system_rights import erasure_lines
 

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -25,10 +26,13 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.models import Person
 from privacydesk.requests import events, kinds
 from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.retention import ledger
 from privacydesk.systems import calls, declared, erasing, searching, subjects, tasks, wording
 from privacydesk.systems.connector import Subject
 from privacydesk.systems.models import SystemTask
 from privacydesk.vault import audit
+
+log = logging.getLogger("privacydesk.requests")
 
 #: Free text in a record is cut here in the report (the Record contract: 200 characters).
 MAX_TEXT = 200
@@ -306,6 +310,7 @@ def finish_erasure(request_uid: str, *, mail: bool = True) -> None:
         request.detail = {**request.detail, SETTLED: timezone.now().isoformat(),
                           "receipt": {**request.detail["receipt"], "systems": lines}}
         request.save(update_fields=["detail"])
+        _sign_lines(request, lines)
         if [line for line in lines if line["status"] != SystemTask.NOT_CONNECTED]:
             events.log(request, "systems_erased", actor="system",
                        note=("; ".join(f"{line['system']}: {line['status']}, "
@@ -317,6 +322,22 @@ def finish_erasure(request_uid: str, *, mail: bool = True) -> None:
         except RuleViolation:
             # The mail failed: staff resend it from the request page (erase again).
             return
+
+
+def _sign_lines(request: DataSubjectRequest, lines: list[dict[str, Any]]) -> None:
+    """Rt3: the systems' lines into the erasure ledger's signed summary, beside the
+    register's (the requests app joins them: retention does not import systems). An entry
+    that no longer matches its signature is not signed again: the receipt still goes (the
+    systems did erase), staff see the entry as altered on the request page and in `check`
+    Rt3, and the audit chain records the refusal."""
+    try:
+        ledger.add_systems(request.reference, lines, actor="system")
+    except ledger.LedgerAltered:
+        log.warning("erasure ledger of %s does not match its signature; the systems' lines "
+                    "were not signed into it", request.reference)
+        audit.record(actor="system", action="erasure.ledger_altered",
+                     object_type="retention.ledger", person_ref=request.person_ref,
+                     purpose="erasure", detail={"request": request.reference})
 
 
 def finish_waiting() -> int:

@@ -29,6 +29,7 @@ from privacydesk.register.models import DATUM_MODELS, AgreementParty, Person, Ro
 from privacydesk.retention import journal
 from privacydesk.retention.erasure_receipt import DeletedItem, ErasureReceipt, KeptItem
 from privacydesk.retention.facts import PersonFacts, person_facts, row_facts
+from privacydesk.retention.ledger import sign as ledger_signature
 from privacydesk.retention.models import DeletionReceipt, ErasureLedger, LegalHold
 from privacydesk.retention.receipts import current_generation, person_receipt, receipt
 from privacydesk.retention.services import data_of
@@ -161,9 +162,11 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
                      detail={"deleted": dict(deleted), "kept": sum(kept.values()),
                              "request": request_ref or "", "person_deleted": person_deleted})
         if ledger:
-            entry = ErasureLedger.objects.create(
+            entry = ErasureLedger(
                 person_ref=ref, erased_at=now, actor=actor, request_ref=request_ref or "",
                 generation=generation, summary=result.as_dict())
+            entry.signature = ledger_signature(entry)   # Rt3: the receipt, signed
+            entry.save(force_insert=True)
             # Outside the database too, so a restore after losing it still knows (Rt3).
             transaction.on_commit(lambda: journal.append(entry))
     return result

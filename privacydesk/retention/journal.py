@@ -2,7 +2,9 @@
 
 A backup restored after the database itself was lost cannot learn from the database which
 people were erased since; this append-only JSON-lines file (next to the backups) can. Each
-line is one ledger entry: uid, pseudonymous ref, when, backup generation — nothing else.
+line is one ledger entry: uid, pseudonymous ref, when, backup generation, its receipt and
+signature (retention.ledger) — nothing else; an entry whose summary gained the other
+systems' lines is written again, and the later line stands.
 A partial erasure (only the data a person picked, #15) erases no whole person, so it writes
 no ledger entry: its deletion receipts go into the journal instead (lines with
 `"entry": "receipt"`: category, rule, ids and ref — proof without personal data, R1), so a
@@ -38,7 +40,8 @@ def append(entry: Any) -> None:
     line = json.dumps({"uid": str(entry.uid), "person_ref": entry.person_ref,
                        "erased_at": entry.erased_at.isoformat(), "actor": entry.actor,
                        "request_ref": entry.request_ref, "generation": entry.generation,
-                       "summary": entry.summary}, sort_keys=True)
+                       "summary": entry.summary,
+                       "signature": getattr(entry, "signature", "")}, sort_keys=True)
     _write([line])
 
 

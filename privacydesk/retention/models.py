@@ -87,7 +87,11 @@ class DeletionReceipt(models.Model):
 
 
 class ErasureLedger(models.Model):
-    """Every erasure (Art. 17), by pseudonymous ref, so a restore re-applies it."""
+    """Every erasure (Art. 17), by pseudonymous ref, so a restore re-applies it.
+
+    `signature`: HMAC over the entry and its summary, the other systems' lines included
+    (retention.ledger: Rt3, altering a line fails verification); "" for an entry made
+    before entries were signed."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person_ref = models.CharField(max_length=64, db_index=True)
@@ -96,6 +100,7 @@ class ErasureLedger(models.Model):
     request_ref = models.CharField(max_length=64, blank=True)
     generation = models.PositiveIntegerField(default=0)  # latest backup when erased
     summary = models.JSONField(default=dict)  # ErasureReceipt.as_dict(): no personal data
+    signature = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["erased_at", "id"]

@@ -43,6 +43,7 @@ def collect() -> Survivors:
     found = Survivors()
     for row in _values(ErasureLedger):
         found.ledger[str(row["uid"])] = row
+    in_database = set(found.ledger)
     found.receipts = _values(DeletionReceipt)
     known = {str(row["uid"]) for row in found.receipts}
     for line in journal.read():
@@ -53,11 +54,15 @@ def collect() -> Survivors:
                 found.receipts.append(row)
                 known.add(line["uid"])
             continue
-        found.ledger.setdefault(line["uid"], {
+        if line["uid"] in in_database:
+            continue
+        # A later line of the same entry (its summary signed again with the other systems'
+        # lines, retention.ledger) stands over an earlier one.
+        found.ledger[line["uid"]] = {
             "uid": line["uid"], "person_ref": line["person_ref"],
             "erased_at": datetime.fromisoformat(line["erased_at"]), "actor": line["actor"],
             "request_ref": line["request_ref"], "generation": line["generation"],
-            "summary": line["summary"]})
+            "summary": line["summary"], "signature": line.get("signature", "")}
     found.backups = _values(BackupRecord)
     return found
 
