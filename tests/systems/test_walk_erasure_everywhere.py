@@ -2,7 +2,8 @@
 
 Anna de Vries is the person. She is a customer, and a customer is who lives in all six of
 InFactor's places: the register (her SLA), the CRM (her customer row, invoice and notes), the
-accounting database (her customer row and invoice: archive-only, the law keeps them, R3), the
+accounting database (her customer row and invoice: archive-only, the law keeps her invoice,
+name, address and IBAN, R3 — not her phone or e-mail address, C2), the
 shared mailbox info@ (her mails, our reply, Eva's mail naming her), the ticketing system (her
 tickets, Carla's note on Eva's ticket naming her) and the directory — not as staff (Daan, a
 former employee, would be in the directory but in no customer's invoice or ticket), but as a
@@ -12,7 +13,8 @@ entry whose description names her.
 She files the erasure on the website and confirms it by the link in her mail; the privacy
 officer erases on the back office; the queue's worker runs one erase task per system with its
 re-search; her receipt says per system that nothing is left for her (the accounting database
-keeps her invoice by law, with the reason); Bram's and Eva's data stay where they were; the
+keeps her invoice and what the fiscal law keeps by law, with the law named); Bram's and Eva's
+data stay where they were; the
 request is answered and closed, `privacydesk check`'s Rt3 finds nothing wrong, and the audit
 chain holds. And when the ticketing system is down: the request is not answered, staff see
 "unreachable", the tries are bounded, and once Redmine is back a retry completes the receipt.
@@ -190,6 +192,7 @@ def test_annas_erasure_reaches_six_places_and_her_receipt_says_nothing_is_left(
     eva_before = (places.crm.rows("contacts"), places.desk.user("eva"),
                   _directory_entry(places, "eva"))
     accounting_before = {t: places.accounting.rows(t) for t in ("customers", "invoices")}
+    assert accounting_before["customers"][0]["phone"]          # her phone is there before
     # Before: every place holds her.
     assert _names_anna(_crm_text(places)) and _names_anna(_accounting_text(places))
     assert _names_anna(_desk_text(places)) and _directory_entry(places, "anna")
@@ -215,19 +218,23 @@ def test_annas_erasure_reaches_six_places_and_her_receipt_says_nothing_is_left(
         assert task.status in (SystemTask.DONE, SystemTask.KEPT), (system, task.error)
         assert task.researched_at is not None, system
         assert not task.key_id, system            # whom to look for is forgotten (R1)
-    for system in ("crm", "mailbox", "directory", "ticketing"):
+    for system in SYSTEMS:
         assert tasks[system].status == SystemTask.DONE and tasks[system].done >= 1, system
         assert tasks[system].remaining == 0, system
-    # Accounting is archive-only (R3): her invoice is kept there, with the law's reason.
-    assert tasks["accounting"].status == SystemTask.KEPT and tasks["accounting"].kept >= 1
+    # Accounting is archive-only (R3): her customer row and invoice are kept there, with the
+    # law's reason; her phone and e-mail address, which no law keeps, went (C2).
+    assert (tasks["accounting"].done, tasks["accounting"].kept) == (1, 2)
+    assert tasks["accounting"].detail["reason"] == "fiscal-records"
 
     # Behind each connector: nothing names her any more.
     assert _names_anna(_crm_text(places)) == []
     assert places.crm.row("invoices", 1) is not None          # her CRM invoice: kept (R3)
-    # The accounting database is archive-only as a whole (InFactor's declaration): her
-    # customer row and invoice stay there untouched, kept by law (R3), and are counted so.
+    # The accounting database is archive-only (InFactor's declaration, "fiscal-records"):
+    # her invoice and her name, address and IBAN stay, kept by law (R3) and counted so; her
+    # phone and e-mail address, categories the fiscal rule does not keep, are emptied (C2).
     assert places.accounting.rows("invoices") == accounting_before["invoices"]
-    assert places.accounting.row("customers", 1) == accounting_before["customers"][0]
+    assert places.accounting.row("customers", 1) == {
+        **accounting_before["customers"][0], "phone": None, "email": None}
     assert [m for m in _mailbox_text(places) if _names_anna(m)] == []
     assert _directory_entry(places, "anna") is None
     assert _names_anna(json.dumps(_directory_entry(places, "carla"))) == []
@@ -256,7 +263,7 @@ def test_annas_erasure_reaches_six_places_and_her_receipt_says_nothing_is_left(
         SYSTEMS, 0)
     receipt = smtp.to(ANNA_REGISTER_EMAIL)[-1].get_content()
     lines = _receipt_lines(receipt)
-    for system in ("crm", "mailbox", "directory", "ticketing"):
+    for system in SYSTEMS:
         assert "0 gegevens over voor u om" in lines[LABELS[system]], lines[LABELS[system]]
     kept = lines["Boekhouding"]
     assert "bewaard op grond van de wet (art. 52 Algemene wet inzake rijksbelastingen" in kept, \
