@@ -48,6 +48,7 @@ from privacydesk.register._import_map import (
 from privacydesk.register.models import (
     DATUM_MODELS,
     Agreement,
+    Datum,
     ExternalId,
     Organisation,
     Person,
@@ -55,7 +56,9 @@ from privacydesk.register.models import (
 )
 from privacydesk.register.services import batching, external
 from privacydesk.register.services.people import CONTACT
+from privacydesk.vault import datakeys
 from privacydesk.vault.blind import blind_index
+from privacydesk.vault.models import SealedMixin
 
 #: The audit actor of every write of an import.
 ACTOR = "import"
@@ -197,53 +200,92 @@ class _Run:
         link = self.links.get(key)
         if link is not None and link.row_digest == digest:
             return "unchanged"  # no statement at all: a re-import reads only the links
+        running = batching.current()
+        if link is not None and link.pk is None and running is not None:
+            # The same id earlier in this batch made a person not written yet: write the
+            # batch's new persons now, so this row updates that one (rare: an id twice).
+            running.flush()
         # A savepoint per written row: a refusal half-way undoes that row only, its audit
         # entries included.
-        running = batching.current()
         with running.row() if running is not None else transaction.atomic():
-            return self._write_row(row, key, key_text, digest, link)
+            if link is None:
+                return self._create_row(row, key, key_text, digest)
+            return self._write_row(row, digest, link)
 
-    def _write_row(self, row: dict[str, str], key: str, key_text: str, digest: str,
-                   link: ExternalId | None) -> str:
+    def _role_of(self, row: dict[str, str]) -> tuple[str, date | None, Organisation | None]:
         kind = self._role_kind(row)
         started = (_day(row[self.map.role.started_on], self.map.role.started_on)
                    if self.map.role.started_on and row[self.map.role.started_on] else None)
-        organisation = self._organisation(row, kind)
+        return kind, started, self._organisation(row, kind)
+
+    def _create_row(self, row: dict[str, str], key: str, key_text: str, digest: str) -> str:
+        """A new person: every rule asked now, as the single services ask them; written
+        with the batch's other new persons by bulk inserts (`services.NewPerson`)."""
+        kind, started, organisation = self._role_of(row)
         agreement = self._agreement(row)
-        if link is None:
-            person = self._call("[import]", lambda: services.create_person(
-                actor=ACTOR, purpose=self.map.purpose, source=self.map.source))
-        else:
-            person = link.person
-        self._ensure_role(person, kind, organisation, started, new=link is None)
-        if agreement is not None and (link is None or not agreement.has_party(person)):
+        new = self._call("[import]", lambda: services.NewPerson(
+            actor=ACTOR, purpose=self.map.purpose, source=self.map.source))
+        self._call(self.map.role.column or "role.kind", lambda: new.add_role(
+            kind, organisation=organisation, started_on=started))
+        if agreement is not None:
+            self._call(self.map.agreement, lambda: new.add_party(agreement))
+        data = {}
+        for plan in self.map.categories:
+            values = self._values(plan, row)
+            if values is not None:
+                data[plan.category] = self._new_datum(new, plan, values, agreement)
+        link = self._call(self.map.external_id, lambda: new.link_external_id(
+            self.map.origin, key_text, row_digest=digest, data=data))
+        services.create_new_person(new)
+        self.links[key] = link
+        return "created"
+
+    def _new_datum(self, new: services.NewPerson, plan: CategoryPlan, values: dict[str, Any],
+                   agreement: Agreement | None) -> Datum:
+        serves = self._agreement_for(plan, agreement)
+        return self._call(plan, lambda: new.add_datum(
+            plan.category, values, source=self.map.source, purpose=plan.purpose,
+            basis=plan.basis, agreement=serves))
+
+    def _write_row(self, row: dict[str, str], digest: str, link: ExternalId) -> str:
+        """A changed row of a person imported before: through the single services."""
+        kind, started, organisation = self._role_of(row)
+        agreement = self._agreement(row)
+        person = link.person
+        self._ensure_role(person, kind, organisation, started)
+        if agreement is not None and not agreement.has_party(person):
             services.add_party(agreement, person, actor=ACTOR)
-        data = dict(link.data) if link is not None else {}
+        data = dict(link.data)
         for plan in self.map.categories:
             values = self._values(plan, row)
             if values is not None:
                 data[plan.category] = self._write(plan, person, values, data.get(plan.category),
                                                   agreement)
-        if link is None:
-            self.links[key] = external.link_external_id(
-                person, self.map.origin, key_text, row_digest=digest, data=data, actor=ACTOR)
-            return "created"
         external.update_external_id(link, row_digest=digest, data=data, actor=ACTOR)
         return "updated"
 
     def _ensure_role(self, person: Person, kind: str, organisation: Organisation | None,
-                     started: date | None, *, new: bool) -> None:
+                     started: date | None) -> None:
         """Give the person the row's role unless they hold it (with that organisation)
         already; an import adds roles and never ends one (`systems sync` does)."""
         column = self.map.role.column or "role.kind"
-        if not new:  # a new person holds no role: no query to build for them
-            active = Role.objects.active_on().filter(person=person, kind=kind)
-            if organisation is not None:
-                active = active.filter(organisation=organisation)
-            if active.exists():
-                return
+        active = Role.objects.active_on().filter(person=person, kind=kind)
+        if organisation is not None:
+            active = active.filter(organisation=organisation)
+        if active.exists():
+            return
         self._call(column, lambda: services.add_role(
             person, kind, actor=ACTOR, organisation=organisation, started_on=started))
+
+    def _agreement_for(self, plan: CategoryPlan, agreement: Agreement | None) -> Agreement | None:
+        """The agreement a datum of `plan` serves: the row's, when its purpose needs one
+        (P3); refused when the row names none."""
+        if not get_policy().purposes[plan.purpose].requires_agreement:
+            return None
+        if agreement is None:
+            raise _Refused(self.map.agreement, "P3", f"purpose {plan.purpose!r} needs an "
+                           "agreement; the row names none")
+        return agreement
 
     def _write(self, plan: CategoryPlan, person: Person, values: dict[str, Any],
                datum_id: int | None, agreement: Agreement | None) -> int:
@@ -255,13 +297,10 @@ class _Run:
             done = self._call(plan, lambda: services.update_datum(
                 datum, values, actor=ACTOR, purpose=plan.purpose))
             return int(done.pk)
-        needs_agreement = get_policy().purposes[plan.purpose].requires_agreement
-        if needs_agreement and agreement is None:
-            raise _Refused(self.map.agreement, "P3", f"purpose {plan.purpose!r} needs an "
-                           "agreement; the row names none")
+        serves = self._agreement_for(plan, agreement)
         new = self._call(plan, lambda: services.add_datum(
             person, plan.category, values, source=self.map.source, purpose=plan.purpose,
-            basis=plan.basis, actor=ACTOR, agreement=agreement if needs_agreement else None))
+            basis=plan.basis, actor=ACTOR, agreement=serves))
         return int(new.pk)
 
     def _call(self, where: CategoryPlan | str, write: Any) -> Any:
@@ -273,6 +312,16 @@ class _Run:
         except RuleViolation as exc:
             column = where.column_of(exc.field) if isinstance(where, CategoryPlan) else where
             raise _Refused(column, exc.rule, exc.message) from None
+
+
+def _make_data_keys(imap: ImportMap) -> None:
+    # Sec1: a data key made inside the import's one transaction may vanish with it, so the
+    # vault looks it up again for every value it seals until the transaction commits
+    # (vault.datakeys); made (and committed) before it, it is looked up once.
+    for plan in imap.categories:
+        model = DATUM_MODELS[plan.category]
+        if issubclass(model, SealedMixin):
+            datakeys.current(model._meta.label_lower)
 
 
 def _rows_with_progress(rows: Iterable[tuple[int, dict[str, str]]], total: int | None,
@@ -299,6 +348,8 @@ def import_rows(rows: Iterable[tuple[int, dict[str, str]]], imap: ImportMap, *, 
     contract; the caller checked that the rows hold every column the map reads. `name`
     names the rows' origin in the report (a file, or a system of record: `systems sync`)."""
     report = ImportReport(name, dry_run)
+    if not dry_run:
+        _make_data_keys(imap)
     with transaction.atomic():
         run = _Run(imap)
         numbered = iter(_rows_with_progress(rows, total, progress))

@@ -29,6 +29,7 @@ from privacydesk.register.services.common import (
     is_usable,
 )
 from privacydesk.register.services.data import add_datum, delete_datum, model_for, update_datum
+from privacydesk.register.services.newperson import NewPerson, create_new_person
 from privacydesk.register.services.people import (
     add_role,
     create_organisation,
@@ -50,6 +51,7 @@ __all__ = [
     "ERASURE",
     "FIELDS",
     "LEGAL_CLAIMS",
+    "NewPerson",
     "PORTABILITY",
     "RECTIFICATION",
     "RIGHTS_PURPOSES",
@@ -64,6 +66,7 @@ __all__ = [
     "add_role",
     "batch",
     "create_agreement",
+    "create_new_person",
     "create_organisation",
     "create_person",
     "delete_datum",

@@ -143,9 +143,13 @@ def _add_party(agreement: Agreement, person: Person, actor: str) -> AgreementPar
         raise RuleViolation("person", "unique", f"this person is already a party to "
                             f"{agreement.reference}")
     party = AgreementParty.objects.create(agreement=agreement, person=person)
-    record("create", party, actor=actor, person=person,
-           detail={"agreement": agreement.reference})
+    record("create", party, actor=actor, person=person, detail=party_detail(agreement))
     return party
+
+
+def party_detail(agreement: Agreement) -> dict[str, Any]:
+    """The audit detail of a new party to `agreement`."""
+    return {"agreement": agreement.reference}
 
 
 def add_party(agreement: Agreement, person: Person, *, actor: str) -> AgreementParty:

@@ -4,18 +4,22 @@ what may wait for the end of the batch waits.
 Contract:
 - `batch()` opens one transaction (a savepoint inside the caller's) in which every register
   service runs exactly as outside it: every rule is asked per call, every row is written.
-  Three things are collected instead of done per call:
+  Four things are collected instead of done per call:
   - the audit entries (Sec1): appended at the end with ONE chained `audit.record_many`, in
     the order the services recorded them; `privacydesk audit verify` passes afterwards;
   - the persons whose data, roles or agreements changed: at the end the register sends
     `register.signals.persons_changed` once with all of them, and the per-save receivers of
     other apps (retention's deletion dates, R1) defer to it (`defer_person`);
   - a person's active roles (C2..C5): read once and kept until a role of theirs changes
-    through `add_role`/`end_role` or a new row starts (`Batch.row`).
+    through `add_role`/`end_role` or a new row starts (`Batch.row`);
+  - new persons made whole (`services.NewPerson`, every rule asked as it was made):
+    written with one bulk insert per table at the end, or at `Batch.flush()` (outside a
+    row), before the persons are told and the entries appended.
 - `Batch.row()` is a savepoint for one unit of work (an imported row): if it raises, the
-  savepoint is rolled back and so are the audit entries and persons the unit collected, so
-  a refused row leaves nothing behind, not even an audit entry. Inside a batch, a unit that
-  may fail and be caught must use `row()`, never a bare `transaction.atomic()`.
+  savepoint is rolled back and so are the audit entries, persons and new persons the unit
+  collected, so a refused row leaves nothing behind, not even an audit entry. Inside a
+  batch, a unit that may fail and be caught must use `row()`, never a bare
+  `transaction.atomic()`.
 - Leaving the batch by an exception rolls everything of it back and sends nothing.
 - A batch inside a batch joins the outer one. Batches are per thread (and per asyncio task).
 Limit: audit entries are validated when they are appended at the end; the services only
@@ -27,12 +31,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from privacydesk.register.signals import persons_changed
 from privacydesk.vault import audit
+
+if TYPE_CHECKING:
+    from privacydesk.register.services.newperson import NewPerson
 
 
 class Batch:
@@ -42,22 +49,47 @@ class Batch:
         self.audit: list[dict[str, Any]] = []
         self.persons: set[int] = set()
         self._roles: dict[int, frozenset[str]] = {}
+        self._new: list[NewPerson] = []
+        self._rows = 0  # rows open (a row inside a row nests)
 
     @contextmanager
     def row(self) -> Iterator[None]:
         """One unit of work in its own savepoint; on an exception everything it collected
         goes with its writes, and the exception propagates."""
-        entries, persons = len(self.audit), set(self.persons)
+        entries, persons, new = len(self.audit), set(self.persons), len(self._new)
         # A new row reads the roles afresh: "once per row", never a stale answer (C2..C5).
         self._roles.clear()
+        self._rows += 1
         try:
             with transaction.atomic():
                 yield
         except BaseException:
             del self.audit[entries:]
+            del self._new[new:]
             self.persons = persons
             self._roles.clear()
             raise
+        finally:
+            self._rows -= 1
+
+    def queue(self, new: NewPerson, entries: list[dict[str, Any]]) -> None:
+        """Write `new` at the batch's end (`services.create_new_person`); its audit `entries`
+        take their place among the batch's now and get their ids when it is written."""
+        self._new.append(new)
+        self.audit.extend(entries)
+
+    def flush(self) -> None:
+        """Write the queued new persons now (bulk inserts), e.g. before a later unit changes
+        one of them. Not inside `row()`: rolling that row back would take them along."""
+        if self._rows:
+            raise RuntimeError("a batch's new persons are written outside a row")
+        if not self._new:
+            return
+        pending, self._new = self._new, []
+        from privacydesk.register.services import newperson  # it queues here: no cycle
+
+        newperson.write(pending)
+        self.persons.update(new.person.pk for new in pending)
 
     def role_kinds(self, person_id: int, read: Any) -> frozenset[str]:
         """The person's active role kinds: `read()` once, then the kept answer."""
@@ -118,6 +150,7 @@ def batch() -> Iterator[Batch]:
         token = _current.set(running)
         try:
             yield running
+            running.flush()
         finally:
             _current.reset(token)
         # Only reached when the batch's work succeeded; the receivers and the chain run

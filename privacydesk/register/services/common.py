@@ -64,11 +64,10 @@ def check_actor(actor: Any) -> str:
     return actor
 
 
-def record(action: str, obj: Any, *, actor: str, person: Person | None = None,
-           purpose: str = "", detail: dict[str, Any] | None = None) -> None:
-    """Append one entry to the audit chain. `detail` holds names and keys, never values.
-    Inside `batch()` the entry is collected and appended with the batch's (Sec1, #16.4)."""
-    entry = {
+def entry(action: str, obj: Any, *, actor: str, person: Person | None = None,
+          purpose: str = "", detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The audit entry of `action` on `obj` (its "object_id" is `obj`'s pk as it is now)."""
+    return {
         "actor": actor,
         "action": action,
         "object_type": obj._meta.label_lower,  # e.g. "register.email"
@@ -77,8 +76,15 @@ def record(action: str, obj: Any, *, actor: str, person: Person | None = None,
         "purpose": purpose,
         "detail": detail or {},
     }
+
+
+def record(action: str, obj: Any, *, actor: str, person: Person | None = None,
+           purpose: str = "", detail: dict[str, Any] | None = None) -> None:
+    """Append one entry to the audit chain. `detail` holds names and keys, never values.
+    Inside `batch()` the entry is collected and appended with the batch's (Sec1, #16.4)."""
+    item = entry(action, obj, actor=actor, person=person, purpose=purpose, detail=detail)
     running = batching.current()
     if running is not None:
-        running.audit.append(entry)
+        running.audit.append(item)
         return
-    audit.record(**entry)
+    audit.record(**item)

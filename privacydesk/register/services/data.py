@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.utils.translation import gettext_noop
@@ -30,15 +31,26 @@ def model_for(category: Any) -> type[Datum]:
     return DATUM_MODELS[category]
 
 
-def _check_agreement(person: Person, agreement: Agreement | None) -> None:
-    # P3: data serve an agreement only if the person is a party to it.
+def check_agreement(person: Person, agreement: Agreement | None,
+                    parties: Collection[Agreement] | None = None) -> None:
+    """P3: data serve an agreement only if the person is a party to it. `parties`: the
+    agreements the person is a party to, when they are known without a read (a new
+    person's, `NewPerson`); else the database is asked."""
     if agreement is None:
         return
     if not isinstance(agreement, Agreement) or agreement.pk is None:
         raise RuleViolation("agreement", "P3", gettext_noop("the linked agreement does not exist"))
-    if not agreement.has_party(person):
+    party = agreement in parties if parties is not None else agreement.has_party(person)
+    if not party:
         raise RuleViolation("agreement", "P3", f"this person is not a party to agreement "
                             f"{agreement.reference}")
+
+
+def check_may_hold(roles: Iterable[str], category: str, values: dict[str, Any]) -> None:
+    """C2..C5 for a person holding the active role kinds `roles` (account data read
+    `values["is_admin_account"]`)."""
+    admin = bool(values.get("is_admin_account", False))
+    get_policy().check_may_hold(category, roles, admin_account=admin)
 
 
 def _check_may_hold(person: Person, category: str, values: dict[str, Any]) -> None:
@@ -47,8 +59,39 @@ def _check_may_hold(person: Person, category: str, values: dict[str, Any]) -> No
     running = batching.current()
     roles = (set(running.role_kinds(person.pk, person.active_role_kinds))
              if running is not None else person.active_role_kinds())
-    admin = bool(values.get("is_admin_account", False))
-    get_policy().check_may_hold(category, roles, admin_account=admin)
+    check_may_hold(roles, category, values)
+
+
+def checked_values(person: Person, category: str, values: dict[str, Any], *, source: str,
+                   purpose: str, basis: str, actor: str,
+                   agreement: Agreement | None) -> tuple[type[Datum], dict[str, Any]]:
+    """The model and cleaned values of the datum `add_datum` would store, after the rules
+    it asks without the database, in its order: actor, category (C2), formats, source
+    (C1), purpose and basis (Art. 5/6, P3), restriction (Art. 18)."""
+    check_actor(actor)
+    model = model_for(category)
+    cleaned = clean_values(category, values)
+    policy = get_policy()
+    policy.check_source(source)
+    policy.check_purpose(purpose, basis, has_agreement=agreement is not None)
+    ensure_usable(person, purpose)
+    return model, cleaned
+
+
+def new_datum(model: type[Datum], person: Person, cleaned: dict[str, Any], *, source: str,
+              purpose: str, basis: str, agreement: Agreement | None) -> Datum:
+    """The unsaved datum of checked values (sealed fields sealed, blind indexes set)."""
+    datum = model(person=person, source=source, purpose=purpose, legal_basis=basis,
+                  agreement=agreement)
+    datum.set_values(cleaned)
+    return datum
+
+
+def created_detail(datum: Datum, basis: str) -> dict[str, Any]:
+    """The audit detail of a created datum: names and keys, never a value."""
+    agreement = datum.agreement
+    return {"category": datum.CATEGORY, "source": datum.source, "legal_basis": basis,
+            "agreement": agreement.reference if agreement else None}
 
 
 def add_datum(person: Person, category: str, values: dict[str, Any], *, source: str,
@@ -60,24 +103,18 @@ def add_datum(person: Person, category: str, values: dict[str, Any], *, source: 
     basis (Art. 5/6, P3 with the person a party to `agreement`), the person's active roles
     (C3..C5; account data read `values["is_admin_account"]`), restriction (Art. 18).
     """
-    check_actor(actor)
-    model = model_for(category)
-    cleaned = clean_values(category, values)
-    policy = get_policy()
-    policy.check_source(source)
-    policy.check_purpose(purpose, basis, has_agreement=agreement is not None)
-    ensure_usable(person, purpose)
+    model, cleaned = checked_values(person, category, values, source=source,
+                                    purpose=purpose, basis=basis, actor=actor,
+                                    agreement=agreement)
     with batching.atomic():
         # Read parties and roles in the same transaction as the write they allow.
-        _check_agreement(person, agreement)
+        check_agreement(person, agreement)
         _check_may_hold(person, category, cleaned)
-        datum = model(person=person, source=source, purpose=purpose, legal_basis=basis,
-                      agreement=agreement)
-        datum.set_values(cleaned)
+        datum = new_datum(model, person, cleaned, source=source, purpose=purpose,
+                          basis=basis, agreement=agreement)
         datum.save()
         record("create", datum, actor=actor, person=person, purpose=purpose,
-               detail={"category": category, "source": source, "legal_basis": basis,
-                       "agreement": agreement.reference if agreement else None})
+               detail=created_detail(datum, basis))
     return datum
 
 

@@ -33,15 +33,23 @@ def link_external_id(person: Person, origin: str, external_id: str, *, row_diges
                      data: dict[str, int], actor: str) -> ExternalId:
     """Record that `origin` calls `person` `external_id`; `data` maps categories to the
     datum ids written from that origin's row, `row_digest` is the row's keyed digest."""
+    link = checked_link(person, origin, external_id, row_digest=row_digest, data=data,
+                        actor=actor)
+    with batching.atomic():
+        link.save(force_insert=True)
+        record("create", link, actor=actor, person=person, detail={"origin": link.origin})
+    return link
+
+
+def checked_link(person: Person, origin: str, external_id: str, *, row_digest: str,
+                 data: dict[str, int], actor: str) -> ExternalId:
+    """The link `link_external_id` would store, unsaved, after its rules."""
     check_actor(actor)
     clean_origin = _origin(origin)
     key = formats.text(external_id, "external_id", max_length=200)
-    with batching.atomic():
-        link = ExternalId.objects.create(person=person, origin=clean_origin,
-                                         key_index=external_key(clean_origin, key),
-                                         row_digest=row_digest, data=data)
-        record("create", link, actor=actor, person=person, detail={"origin": clean_origin})
-    return link
+    return ExternalId(person=person, origin=clean_origin,
+                      key_index=external_key(clean_origin, key), row_digest=row_digest,
+                      data=data)
 
 
 def update_external_id(link: ExternalId, *, row_digest: str, data: dict[str, int],

@@ -39,14 +39,19 @@ def _roles_changed(person_id: int, *, added: Role | None = None) -> None:
     running.forget_roles(person_id)
 
 
-def create_person(*, actor: str, purpose: str, source: str) -> Person:
-    """Create a person with a fresh pseudonymous ref; `source` (C1) and `purpose` audited."""
+def check_new_person(*, actor: str, purpose: str, source: str) -> None:
+    """The rules of `create_person` (actor, C1 source, Art. 5 purpose); RuleViolation."""
     check_actor(actor)
     policy = get_policy()
     policy.check_source(source)
     if purpose not in policy.purposes:
         raise RuleViolation("purpose", "Art5", f"{purpose!r} is not a purpose this policy "
                             "declares (Art. 5(1)(b) GDPR)")
+
+
+def create_person(*, actor: str, purpose: str, source: str) -> Person:
+    """Create a person with a fresh pseudonymous ref; `source` (C1) and `purpose` audited."""
+    check_new_person(actor=actor, purpose=purpose, source=source)
     with batching.atomic():
         person = Person.objects.create()
         running = batching.current()
@@ -70,13 +75,10 @@ def create_organisation(name: str, *, actor: str, coc_number: str = "") -> Organ
     return org
 
 
-def add_role(person: Person, kind: str, *, actor: str,
-             organisation: Organisation | None = None,
-             started_on: date | None = None) -> Role:
-    """Give `person` a role (a policy role key). Ends no other role.
-
-    S1: a "contact" represents a company, so it needs `organisation`.
-    """
+def checked_role(person: Person, kind: str, *, actor: str,
+                 organisation: Organisation | None = None,
+                 started_on: date | None = None) -> Role:
+    """The role `add_role` would store, unsaved, after the rules of `add_role`."""
     check_actor(actor)
     policy = get_policy()
     if kind not in policy.roles:
@@ -87,9 +89,20 @@ def add_role(person: Person, kind: str, *, actor: str,
             "organisation", "S1", gettext_noop("a contact is the representative of an "
                                                "organisation; name the organisation"))
     start = _date(started_on or clock.today(), "started_on")
+    return Role(person=person, kind=kind, organisation=organisation, started_on=start)
+
+
+def add_role(person: Person, kind: str, *, actor: str,
+             organisation: Organisation | None = None,
+             started_on: date | None = None) -> Role:
+    """Give `person` a role (a policy role key). Ends no other role.
+
+    S1: a "contact" represents a company, so it needs `organisation`.
+    """
+    role = checked_role(person, kind, actor=actor, organisation=organisation,
+                        started_on=started_on)
     with batching.atomic():
-        role = Role.objects.create(person=person, kind=kind, organisation=organisation,
-                                   started_on=start)
+        role.save(force_insert=True)
         _roles_changed(person.pk, added=role)
         record("create", role, actor=actor, person=person, detail={"kind": kind})
     return role
