@@ -37,8 +37,10 @@ IDENTITY_KINDS: tuple[str, ...] = ("email", "phone", "name", "postcode_house_num
                                    "customer_number", "employee_number", "external_id")
 
 #: What a system's connector can do. `archive_only`: the law keeps what is there (R3:
-#: invoices seven years), so erasure there is refused as "kept" and the declaration names
-#: the retention rule that says until when; `manual`: a named staff role does it.
+#: invoices seven years) — the declaration names the retention rule that says which
+#: categories and until when; erasure there keeps those categories ("kept", with the law) and
+#: empties the rest, the sweep removes a record once the rule's period is over;
+#: `manual`: a named staff role does it.
 CAPABILITIES: tuple[str, ...] = ("find", "export", "correct", "erase", "anonymise",
                                  "archive_only", "manual", "scan")
 
