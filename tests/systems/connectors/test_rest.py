@@ -412,6 +412,10 @@ def test_an_undeclared_host_is_refused_before_any_connection(
     (lambda d: d["resources"][0].update(item="http://elsewhere.example/users/{id}.json"),
      "resources[0].item"),
     (lambda d: d["auth"].update(scheme="cookie"), "auth.scheme"),
+    (lambda d: d["resources"][1].update(retention={"params": {"status_id": "c"}}),
+     "resources[1].retention.params"),
+    (lambda d: d["resources"][0].update(retention={"params": {"created_on": "<={before}"}},
+                                        dated=""), "resources[0].dated"),
     (lambda d: d.update(colour="blue"), "colour"),
 ])
 def test_a_misdeclared_dataset_is_refused_naming_the_key(redmine: Redmine,  # noqa: F811

@@ -27,8 +27,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -136,6 +138,9 @@ class Redmine:
     #: Its SQLite database: what an administrator changes there by hand (a ticket's history,
     #: which the API cannot change) and dates the API will not set (a ticket's closing time).
     database: Path | None = None
+    #: The zone of its clock: Redmine stores moments in its process's local time (TZ, which
+    #: Django's setup sets in the tests' process, and puma inherits).
+    zone: str = "UTC"
 
     @property
     def base(self) -> str:
@@ -193,7 +198,8 @@ def redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
                 raise RuntimeError(f"Redmine did not answer within {START_TIMEOUT:.0f} s")
             time.sleep(0.25)
         yield Redmine(port=port, api_key=api_key, pid=process.pid,
-                      startup_seconds=time.monotonic() - started, database=database)
+                      startup_seconds=time.monotonic() - started, database=database,
+                      zone=env.get("TZ") or "UTC")
     finally:
         _stop(process)
         log.close()
@@ -240,6 +246,10 @@ class Desk:
         with sqlite3.connect(self.server.database, timeout=30) as database:
             database.execute(sql, args)
         database.close()
+
+    def stored(self, moment: datetime) -> str:
+        """`moment` as Redmine's database holds it (its local time, to the microsecond)."""
+        return moment.astimezone(ZoneInfo(self.server.zone)).strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def user(self, name: str) -> dict[str, Any] | None:
         with self.server.admin() as client:
