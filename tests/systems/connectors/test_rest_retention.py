@@ -60,27 +60,27 @@ def closed_desk(ticketing: Desk) -> Iterator[Desk]:  # noqa: F811
 @pytest.mark.dates
 def test_closed_tickets_are_due_by_their_closing_day_on_the_controllers_calendar(
         db: Any, closed_desk: Desk) -> None:
-    desk = closed_desk
+    service = closed_desk
     with time_machine.travel(LATE_ON_THE_SIXTH, tick=False):
         assert clock.today() == date(2026, 12, 6)
-        due = {r.locator: r for r in connector_for(desk).due(clock.today() + timedelta(days=1))}
-    printer, vpn = (f"issues/{desk.tickets[n]}" for n in ("anna_printer", "eva_vpn"))
+        due = {r.locator: r for r in connector_for(service).due(clock.today() + timedelta(days=1))}
+    printer, vpn = (f"issues/{service.tickets[n]}" for n in ("anna_printer", "eva_vpn"))
     assert set(due) == {printer, vpn}
     assert (due[printer].dated, due[vpn].dated) == (date(2026, 12, 5), date(2026, 12, 6))
     # Nothing of the ticket itself: the plan and the receipt count, they never name.
     assert all(r.fields == {} and r.matched_by == ("retention",) and r.kept == ""
                for r in due.values())
-    assert connector_for(desk).due(date(2026, 12, 6)) == [due[printer]]
+    assert connector_for(service).due(date(2026, 12, 6)) == [due[printer]]
 
 
 @pytest.mark.dates
 def test_the_daily_sweep_deletes_the_due_tickets_with_a_receipt_and_bram_s_the_next_day(
         db: Any, closed_desk: Desk) -> None:
-    desk = closed_desk
+    service = closed_desk
     with time_machine.travel(LATE_ON_THE_SIXTH, tick=False):
         assert retaining.sweep(clock.today()) == 2
-    assert desk.issue("anna_printer") is None and desk.issue("eva_vpn") is None
-    assert desk.issue("bram_offer") is not None and desk.issue("anna_mail") is not None
+    assert service.issue("anna_printer") is None and service.issue("eva_vpn") is None
+    assert service.issue("bram_offer") is not None and service.issue("anna_mail") is not None
     state = SystemTask.objects.get(system="ticketing", action=SystemTask.RETAIN)
     assert (state.status, state.done, state.remaining) == (SystemTask.DONE, 2, 0)
     receipt = DeletionReceipt.objects.get(model="systems.ticketing")
@@ -92,6 +92,6 @@ def test_the_daily_sweep_deletes_the_due_tickets_with_a_receipt_and_bram_s_the_n
 
     with time_machine.travel(LATE_ON_THE_SIXTH + timedelta(hours=10), tick=False):
         assert retaining.sweep(clock.today()) == 1
-    assert desk.issue("bram_offer") is None and desk.issue("anna_mail") is not None
+    assert service.issue("bram_offer") is None and service.issue("anna_mail") is not None
     # The ticketing system is swept, so it gets no review task by hand any more.
     assert "ticketing" not in {s.id for s in retaining.reviewed()}
