@@ -49,6 +49,9 @@ _OWN_KEYS = ("map", "former_role")
 _STANDING = "(former)"
 _ACTIVE, _FORMER = "active", "former"
 
+#: People per query of their roles: below every database's limit of bound parameters.
+_CHUNK = 900
+
 
 class SyncError(Exception):
     """The sync cannot start or read: names the system and the key or the failure."""
@@ -191,10 +194,36 @@ def _role_of(imap: ImportMap, row: Mapping[str, str]) -> str:
     return imap.role.kind or imap.role.values.get(row.get(imap.role.column, ""), "")
 
 
-def _end(role: Role, day: date, report: SyncReport) -> None:
-    services.end_role(role, max(day, role.started_on), actor=ACTOR)
-    report.ended += 1
-    report.ended_refs.append(str(role.person.ref))
+def _end_roles(report: SyncReport, imap: ImportMap, rows: list[tuple[int, dict[str, str]]],
+               keys: dict[int, str], kinds: set[str], day: date, *, former: bool) -> None:
+    """End the roles of the map's kinds that the system of record no longer gives: every
+    such role of a person no longer listed; with `former`, a listed person's other roles
+    of those kinds (the row's role is the one they hold now). One read of the roles for all
+    of them: an unchanged system of record costs no statement per person."""
+    links = external.links_of(imap.origin)
+    present = set(keys.values())
+    gone = {link.person_id for key, link in links.items() if key not in present}
+    holds: dict[int, str] = {}
+    if former:
+        refused = {r.row for r in report.imported.refused}
+        for number, row in rows:
+            link = links.get(keys.get(number, ""))
+            if link is not None and number not in refused:
+                holds[link.person_id] = _role_of(imap, row)
+    people = sorted(gone | set(holds))
+    for start in range(0, len(people), _CHUNK):
+        roles = Role.objects.filter(person_id__in=people[start:start + _CHUNK],
+                                    kind__in=kinds, ended_on__isnull=True)
+        for role in roles.select_related("person").order_by("person_id", "id"):
+            if holds.get(role.person_id) == role.kind:
+                continue   # the role the system of record gives them now
+            # No longer in the system of record: the role ends today, and with it what only
+            # that role allowed (C3..C5) falls due by the policy (R1). Listed as former (an
+            # account disabled, moved to the former staff): the employment ends today, and
+            # the payroll's years run from then (R3); the former role holds.
+            services.end_role(role, max(day, role.started_on), actor=ACTOR)
+            report.ended += 1
+            report.ended_refs.append(str(role.person.ref))
 
 
 def sync(system: Declared, *, dataset_dir: Path | None = None, dry_run: bool = False,
@@ -233,28 +262,7 @@ def sync(system: Declared, *, dataset_dir: Path | None = None, dry_run: bool = F
         imported = import_rows(rows, imap, name=system.id, total=len(rows), progress=progress)
         report = SyncReport(system.id, imported, places=places,
                             unit="rows" if system.connector == "sql" else "entries")
-        links = external.links_of(imap.origin)
-        present = set(keys.values())
-        for key, link in links.items():
-            if key in present:
-                continue
-            for role in Role.objects.filter(person_id=link.person_id, kind__in=kinds,
-                                            ended_on__isnull=True).select_related("person"):
-                # No longer in the system of record: the role ends today, and with it what
-                # only that role allowed (C3..C5) falls due by the policy (R1).
-                _end(role, day, report)
-        if setting.former_role:
-            refused = {r.row for r in imported.refused}
-            for number, row in rows:
-                mine = links.get(keys.get(number, ""))
-                if mine is None or number in refused:
-                    continue
-                # An account disabled or moved to the former staff: the employment ends
-                # today (R3: payroll data are kept from its end), the former role holds.
-                others = kinds - {_role_of(imap, row)}
-                for role in Role.objects.filter(person_id=mine.person_id, kind__in=others,
-                                                ended_on__isnull=True).select_related("person"):
-                    _end(role, day, report)
+        _end_roles(report, imap, rows, keys, kinds, day, former=bool(setting.former_role))
         if dry_run:
             transaction.set_rollback(True)
     report.imported.dry_run = dry_run
