@@ -25,8 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from privacydesk.policy import clock
 from privacydesk.systems import calls, declared, dispatch, retaining, tasks
-from privacydesk.systems.connector import Subject
+from privacydesk.systems.connector import Outcome, Subject
 from privacydesk.systems.models import SystemTask
 from privacydesk.vault import audit
 
@@ -127,7 +128,17 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
             return {"found": len(records), "done": 0, "kept": len(records),
                     "remaining": 0, "actions": {"kept": len(records)}}
         records = connector.find(subject)
-        outcomes = connector.erase(records, subject) if records else []
+        # R3: the law keeps a record only for its rule's period; one past it is not kept but
+        # expires, as the daily sweep would let it go (an invoice of 2018 erased in 2026).
+        day = clock.today()
+        expire = getattr(connector, "expire", None)
+        past = {r.locator for r in retaining.past_the_law(system, records, day)} \
+            if callable(expire) else set()
+        outcomes: list[Outcome] = []
+        if past and callable(expire):
+            outcomes = list(expire([r for r in records if r.locator in past]))
+        rest = [r for r in records if r.locator not in past]
+        outcomes += connector.erase(rest, subject) if rest else []
         actions: dict[str, int] = {}
         for outcome in outcomes:
             actions[outcome.action] = actions.get(outcome.action, 0) + 1
@@ -140,6 +151,7 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         # (mail moved to an archive-only quarantine folder): kept, not left. A record that
         # still holds what the law does not keep is not marked, so it is left (C2).
         kept |= {r.locator for r in again if retaining.kept_reason(r)}
+        kept -= {r.locator for r in retaining.past_the_law(system, again, day)}
         left = [r for r in again if r.locator not in kept]
         reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail}
                          | {retaining.kept_reason(r) for r in again if retaining.kept_reason(r)})

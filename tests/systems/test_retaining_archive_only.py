@@ -136,6 +136,22 @@ def test_an_erasure_that_left_her_phone_would_not_be_done(db, connected, monkeyp
     assert (task.kept, task.remaining, task.error_kind) == (1, 1, "garbage")
 
 
+@pytest.mark.dates
+def test_an_invoice_past_the_laws_period_is_not_kept_by_her_erasure(db, connected):
+    # 2 January 2026, 00:30 in Amsterdam (1 January in UTC): her invoice of 2018 has been kept
+    # its seven years (to 31 December 2025) and goes with her erasure; that of 2024 stays.
+    accounting = connected
+    _add_invoices(accounting)
+    task = _erase_task(ANNA_SUBJECT)
+    with time_machine.travel(datetime(2026, 1, 2, 0, 30, tzinfo=AMSTERDAM), tick=False):
+        assert erasing.run(task.pk)["status"] == SystemTask.DONE
+    task.refresh_from_db()
+    assert (task.found, task.done, task.kept, task.remaining) == (4, 2, 3, 0)
+    assert task.detail["actions"] == {"deleted": 1, "anonymised": 1, "kept": 2}
+    assert _invoices(accounting) == [1, 2, 4]
+    assert accounting.row("customers", ANNA)["email"] is None
+
+
 # -- the sweep: kept only as long as the law says ---------------------------------------------
 
 def _add_invoices(accounting: Crm) -> None:
