@@ -194,6 +194,24 @@ def _role_of(imap: ImportMap, row: Mapping[str, str]) -> str:
     return imap.role.kind or imap.role.values.get(row.get(imap.role.column, ""), "")
 
 
+def _twins(rows: list[tuple[int, dict[str, str]]], keys: dict[int, str],
+           places: dict[int, str], column: str) -> dict[int, Refusal]:
+    """Refusals of the rows whose external id another row holds too: which of them is the
+    person cannot be told, and syncing both would write one over the other at every run.
+    Neither is written; the person keeps their roles here (they are still listed)."""
+    holders: dict[str, list[int]] = {}
+    for number, _ in rows:
+        if number in keys:
+            holders.setdefault(keys[number], []).append(number)
+    twins: dict[int, Refusal] = {}
+    for numbers in holders.values():
+        for number in numbers if len(numbers) > 1 else ():
+            others = ", ".join(places[n] for n in numbers if n != number)
+            twins[number] = Refusal(number, column, "unique",
+                                    f"the external id is also held by {others}")
+    return twins
+
+
 def _end_roles(report: SyncReport, imap: ImportMap, rows: list[tuple[int, dict[str, str]]],
                keys: dict[int, str], kinds: set[str], day: date, *, former: bool) -> None:
     """End the roles of the map's kinds that the system of record no longer gives: every
@@ -258,8 +276,13 @@ def sync(system: Declared, *, dataset_dir: Path | None = None, dry_run: bool = F
     kinds = {k for k in (imap.role.kind, *imap.role.values.values()) if k}
     keys = {number: external.external_key(imap.origin, row[imap.external_id].strip())
             for number, row in rows if row.get(imap.external_id, "").strip()}
+    twins = _twins(rows, keys, places, imap.external_id)
     with transaction.atomic():
-        imported = import_rows(rows, imap, name=system.id, total=len(rows), progress=progress)
+        imported = import_rows([(n, row) for n, row in rows if n not in twins], imap,
+                               name=system.id, total=len(rows) - len(twins),
+                               progress=progress)
+        imported.rows += len(twins)
+        imported.refused = sorted([*imported.refused, *twins.values()], key=lambda r: r.row)
         report = SyncReport(system.id, imported, places=places,
                             unit="rows" if system.connector == "sql" else "entries")
         _end_roles(report, imap, rows, keys, kinds, day, former=bool(setting.former_role))

@@ -5,7 +5,8 @@ register through its rules, once: a second sync writes nothing and says so. Carl
 (her entry moved to the former staff) ends her employee role, and the payroll keeps her name
 five years from the end of that year (R3); Daan gone from the directory ends his role; a
 changed e-mail address is updated; an entry without an employee number, or with an address
-that is none, is refused by entry and rule, and nothing of it is written."""
+that is none, or two entries with one number, are refused by entry and rule, and nothing of
+them is written."""
 
 from __future__ import annotations
 
@@ -169,6 +170,25 @@ def test_bad_entries_are_refused_by_entry_and_rule_and_nothing_of_them_is_writte
     assert Person.objects.count() == 2 and Name.objects.count() == 2
     assert not ExternalId.objects.filter(
         key_index=external.external_key("directory", "E-012")).exists()
+
+
+def test_two_entries_with_one_employee_number_are_both_refused_and_neither_is_written(
+        db, directory):
+    _sync()
+    twin = directory.tree.add("uid=cjansen,ou=people", PERSON, {
+        "cn": "Carla Jansen", "sn": "Jansen", "givenName": "Carla", "employeeNumber": "E-007",
+        "mail": "cjansen@infactor.nl"})
+    written = AuditEntry.objects.count()
+    for _ in range(2):   # which one is Carla cannot be told: neither wins, run after run
+        report = _sync()
+        refused = {report.where(r): (r.column, r.rule) for r in report.imported.refused}
+        assert refused == {directory.dns["carla"]: ("employeeNumber", "unique"),
+                           twin: ("employeeNumber", "unique")}
+        assert (report.imported.rows, report.ended, report.changed) == (3, 0, False)
+    assert AuditEntry.objects.count() == written
+    carla = _person("E-007")
+    assert Email.objects.get(person=carla).get_values()["address"] == "carla@infactor.nl"
+    assert _roles(carla)["employee"][1] is None   # still listed: her role runs on
 
 
 def test_a_dry_run_stores_nothing(db, directory):
