@@ -28,7 +28,7 @@ from privacydesk.systems import sync
 from privacydesk.systems.declared import of_mapping
 from privacydesk.vault.models import AuditEntry
 from tests.console import run_privacydesk
-from tests.systems.connectors.ldap_people import PERSON, seed
+from tests.systems.connectors.ldap_people import CARLA, PERSON, seed
 from tests.systems.servers.ldap import PASSWORD, Slapd, Tree, slapd_server  # noqa: F401
 
 pytestmark = pytest.mark.live
@@ -224,3 +224,16 @@ def test_an_unreachable_directory_stops_the_sync_before_anything_is_written(
         _sync()
     assert "cannot be reached" in str(stopped.value) and PASSWORD not in str(stopped.value)
     assert not Person.objects.exists()
+
+
+def test_the_directory_with_its_sync_table_is_still_scanned_and_searched(db, directory):
+    # [sync] is the sync's: the connector the scan and the rights' searches build never
+    # sees it (a key it does not know would be refused as misdeclared).
+    from privacydesk.systems import scan
+    from privacydesk.systems.calls import connector_of
+
+    declaration = active.get_policy().system("directory")
+    assert "sync" in declaration.dataset
+    assert len(list(scan.build_connector(declaration, timeout=5).sample(5))) == 5
+    found = connector_of(of_mapping(declaration)).find(CARLA)
+    assert [r.locator for r in found if r.kind == "medewerker"] == [directory.dns["carla"]]
