@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connections, router, transaction
-from django.db.models import QuerySet, TextField, Value
 from django.utils import timezone
 
 from privacydesk.policy.errors import RuleViolation
@@ -105,17 +104,29 @@ def insert(alias: str, rows: Iterable[Sequence[Any]]) -> None:
     """Insert audit entries as given (each in chain.COLUMNS order, `at` an aware
     datetime), inside the caller's transaction. Only the chain's own writers call this:
     `append` and `carry.adopt` (Sec1)."""
-    sqlite = connections[alias].vendor == "sqlite"
-    entries = []
+    conn = connections[alias]
+    sqlite = conn.vendor == "sqlite"
+    params: list[Any] = []
     for row in rows:
-        values = dict(zip(chain.COLUMNS, row, strict=True))
-        if sqlite:
-            # SQLite keeps the canonical text itself: Django would write a whole second
-            # without its ".000000", and verification reads `at` back as stored.
-            values["at"] = Value(chain.at_text(values["at"]), output_field=TextField())
-        entries.append(AuditEntry(**values))
-    # The ORM's own bulk_create, past the guard that keeps every other caller out.
-    QuerySet.bulk_create(AuditEntry.objects.using(alias).all(), entries)
+        # SQLite keeps the canonical text itself: Django would write a whole second
+        # without its ".000000", and verification reads `at` back as stored.
+        params.append((row[0], chain.at_text(row[1]) if sqlite else row[1], *row[2:]))
+    # A multi-row INSERT as bulk_create makes, written here: the ORM's compiling of it cost
+    # about 60 µs per entry, and an imported person appends seven (the import row of
+    # docs/performance.md, goal >= 1,000 rows/s; this costs about 5 µs).
+    width = len(chain.COLUMNS)
+    limit = conn.features.max_query_params
+    step = min(_INSERT_ROWS, limit // width) if limit else _INSERT_ROWS
+    table = conn.ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(c) for c in chain.COLUMNS)
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    with conn.cursor() as cur:
+        for start in range(0, len(params), step):
+            chunk = params[start:start + step]
+            cur.execute(f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - no input
+                        + ", ".join([one] * len(chunk)),
+                        [value for row in chunk for value in row])
 
 
+_INSERT_ROWS = 1000  # entries per INSERT at most (PostgreSQL binds at most 65,535 values)
 _MACERS: dict[bytes, chain.EntryMac] = {}  # the pre-keyed HMAC states, per audit key
