@@ -151,6 +151,10 @@ def test_annas_erasure_in_the_crm_and_the_mailbox_puts_their_lines_in_the_signed
     page = staff_client().get(f"/staff/requests/{request.uid}/").content.decode()
     assert "Gedeelde mailbox info@: 1 verwijderd of geanonimiseerd" in page
     assert "Ondertekend; de handtekening klopt met het ontvangstbewijs." in page
+    # Staff see what her other address did, never the address (#16).
+    assert "verwijderd met ook wat Klantenbestand (CRM) over de persoon weet" in page
+    assert "de gegevens hier leverden 1 identiteit op waarmee ook de andere systemen" in page
+    assert WORK not in page
     ErasureLedger.objects.filter(pk=entry.pk).update(
         summary={**entry.summary, "systems": [{**entry.summary["systems"][0],
                                                "remaining": 0, "done": 9}]})

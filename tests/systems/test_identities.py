@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from privacydesk.register import services
-from privacydesk.requests import _systems, actions
+from privacydesk.requests import _systems, _systems_views, actions
 from privacydesk.systems import declared, erasing, registry, searching, tasks
 from privacydesk.systems.connector import (
     Connection,
@@ -235,6 +236,13 @@ def test_an_address_another_person_in_the_register_holds_is_not_added(
     assert "identities_given" not in crm.detail
     entry = json.loads(AuditEntry.objects.filter(action="systems.search").last().detail)
     assert entry["identities_shared"] == {"email": 2}
+    # Staff read on the request page that two were left out, and why — not which.
+    with translation.override("nl"):
+        rows = {row["task"].system: row for row in _systems_views.context(request)
+                ["system_rows"]}
+    assert rows["crm"]["identities"] == [
+        "2 identiteiten uit de gegevens hier niet gebruikt: een andere persoon in het "
+        "register, of het bedrijf zelf, heeft die ook"]
 
 
 def test_a_shared_phone_number_is_not_added_either(smtp, personas, places, officer):  # noqa: F811
