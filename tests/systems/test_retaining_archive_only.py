@@ -194,8 +194,28 @@ def test_an_invoice_of_2018_is_swept_in_2026_one_of_2019_on_the_last_day_of_2026
     assert _sweep_at(datetime(2026, 12, 31, 0, 30, tzinfo=AMSTERDAM)) == 1
     assert _invoices(accounting) == [1, 2]
     assert DeletionReceipt.objects.filter(model="systems.accounting").count() == 2
-    # Anna's customer row has no date of its own: the sweep leaves it (a review's task).
+    # Anna's customer row is dated by her last invoice (2024): it stays.
     assert accounting.row("customers", ANNA)["name"] == "Anna de Vries"
+
+
+@pytest.mark.dates
+def test_a_customer_row_goes_with_her_last_invoice(db, connected):
+    # Anna's last invoice is of 2018: seven years from its year's end on 31 December 2025,
+    # her customer row goes with it (anonymised, the table's action); Bram's (2025) stays.
+    accounting = connected
+    bram_before = accounting.row("customers", BRAM)
+    with accounting.engine.begin() as conn:
+        conn.execute(text("UPDATE invoices SET invoice_date = '2018-03-01' WHERE id = 1"))
+    assert _sweep_at(datetime(2025, 12, 31, 22, 0, tzinfo=AMSTERDAM)) == 2
+    assert _invoices(accounting) == [2]
+    anna = accounting.row("customers", ANNA)
+    assert (anna["name"], anna["email"], anna["phone"], anna["street"], anna["iban"],
+            anna["customer_number"]) == ("[verwijderd]", None, None, None, None, None)
+    assert accounting.row("customers", BRAM) == bram_before
+    state = retaining.state_of(declared.system("accounting"))
+    assert (state.done, state.remaining, state.detail["actions"]) == (
+        2, 0, {"deleted": 1, "anonymised": 1})
+    assert _sweep_at(datetime(2026, 1, 1, 9, 0, tzinfo=AMSTERDAM)) == 0
 
 
 @pytest.mark.dates

@@ -33,8 +33,8 @@ COLUMN_IDENTITIES = tuple(k for k in IDENTITY_KINDS if k != "postcode_house_numb
 DEFAULT_PLACEHOLDER = "[verwijderd]"
 
 _TOP_KEYS = {"tables", "schema", "placeholder"}
-_TABLE_KEYS = {"name", "key", "kind", "date", "erase", "reason", "expire", "columns",
-               "postcode_house_number"}
+_TABLE_KEYS = {"name", "key", "kind", "date", "dated_by", "erase", "reason", "expire",
+               "columns", "postcode_house_number"}
 _COLUMN_KEYS = {"category", "identity", "free_text", "references", "placeholder"}
 
 
@@ -68,7 +68,9 @@ class ColumnSpec:
 @dataclass(frozen=True)
 class TableSpec:
     """One declared table. `expire` is what an `archive_only` table's rows get once the law's
-    period has passed (the table's `erase` for any other table)."""
+    period has passed (the table's `erase` for any other table). `dated_by` names a declared
+    table whose rows reference this one and have a `date`: a row here is dated by the newest
+    of them (a customer by the last invoice), when it has no date column of its own."""
 
     name: str
     key: tuple[str, ...]
@@ -79,6 +81,7 @@ class TableSpec:
     columns: Mapping[str, ColumnSpec]
     postcode_house_number: tuple[str, str] | None
     expire: str = "delete"
+    dated_by: str = ""
 
     def action(self, *, expired: bool = False) -> str:
         """What erasure does to the person's own rows here; `expired`: the period of the
@@ -200,6 +203,9 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
     columns = {str(c): _column(system_id, f"{where}.columns.{c}", str(c), spec)
                for c, spec in columns_raw.items()}
     date = _text(system_id, f"{where}.date", raw.get("date"), required=False)
+    dated_by = _text(system_id, f"{where}.dated_by", raw.get("dated_by"), required=False)
+    if date and dated_by:
+        raise _fail(system_id, f"{where}.dated_by", "not with date: a row has one date")
     address_raw = raw.get("postcode_house_number")
     address: tuple[str, str] | None = None
     if address_raw is not None:
@@ -210,7 +216,7 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
         address = (address_raw[0], address_raw[1])
     spec = TableSpec(name, tuple(key), _text(system_id, f"{where}.kind", raw.get("kind"),
                                              required=False) or name,
-                     str(erase), reason, date, columns, address, str(expire))
+                     str(erase), reason, date, columns, address, str(expire), dated_by)
     has_identity = any(c.identity or c.free_text for c in columns.values()) or address
     if not has_identity and not spec.references():
         raise _fail(system_id, where, "declares no identity, free-text or references column: "
@@ -244,6 +250,12 @@ def parse(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
             if parent not in tables:
                 raise _fail(system_id, f"tables[{index}].columns.{column}.references",
                             f"{parent} is not a declared table")
+    for index, spec in enumerate(tables.values()):
+        child = tables.get(spec.dated_by) if spec.dated_by else None
+        if spec.dated_by and (child is None or not child.date
+                              or not any(p == spec.name for _, p, _ in child.references())):
+            raise _fail(system_id, f"tables[{index}].dated_by",
+                        f"must name a declared table with a date that references {spec.name}")
     schema = _text(system_id, "schema", dataset.get("schema"), required=False)
     placeholder = dataset.get("placeholder", DEFAULT_PLACEHOLDER)
     if not isinstance(placeholder, str):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -96,6 +96,9 @@ _Found = dict[str, dict[tuple[Any, ...], tuple[_Row, set[str]]]]
 #: The identities that name one person (not a name, which many share, nor a mention in
 #: text): a row found by one of these is hers, so the other identities it holds are hers too.
 _STRONG = frozenset({"email", "customer_number", "employee_number", "external_id"})
+
+#: The label of the newest date of the rows that date a row (`dated_by`) in a query's row.
+_NEWEST = "privacydesk_newest"
 
 #: The identity kinds a record hands on to the other systems (`Record.identities`).
 _HANDED_ON = ("email", "phone", "customer_number", "employee_number", "external_id")
@@ -368,9 +371,36 @@ class SqlConnector:
         records = []
         for name, rows in found.items():
             spec = self._dataset.tables[name]
+            newest = self._newest_of(conn, tables, spec, rows.values())
             for key, (values, labels) in rows.items():
+                if spec.dated_by:
+                    values = {**values, _NEWEST: newest.get(values[newest.column])}
                 records.append(self._record(spec, key, values, labels, wanted))
         return records
+
+    def _newest(self, tables: Mapping[str, Table], spec: TableSpec) -> tuple[Any, str]:
+        """For a table `dated_by` another: a subquery of the newest date of that table's rows
+        per value they reference (columns `ref` and _NEWEST), and the column of this table
+        they reference."""
+        child = self._dataset.tables[spec.dated_by]
+        column, parent_column = next((c, pc) for c, parent, pc in child.references()
+                                     if parent == spec.name)
+        rows = tables[child.name]
+        newest = (select(rows.c[column].label("ref"), func.max(rows.c[child.date]).label(_NEWEST))
+                  .where(rows.c[column].is_not(None)).group_by(rows.c[column]).subquery())
+        return newest, parent_column
+
+    def _newest_of(self, conn: SqlConnection, tables: Mapping[str, Table], spec: TableSpec,
+                   rows: Iterable[tuple[_Row, set[str]]]) -> _Newest:
+        """The newest dates of the found rows of a table `dated_by` another (one query)."""
+        if not spec.dated_by:
+            return _Newest("", {})
+        newest, parent_column = self._newest(tables, spec)
+        values = sorted({row[parent_column] for row, _ in rows
+                         if row[parent_column] is not None})
+        found = conn.execute(select(newest.c.ref, newest.c[_NEWEST]).where(
+            newest.c.ref.in_(values))).all() if values else []
+        return _Newest(parent_column, {ref: day for ref, day in found})
 
     def _follow_references(self, conn: SqlConnection, tables: Mapping[str, Table],
                            found: _Found) -> None:
@@ -406,7 +436,7 @@ class SqlConnector:
         categories = sorted({c.category for c in spec.columns.values()
                              if c.personal and row[c.name] not in (None, "")})
         fields = {c: _cut(row[c]) for c in _export_columns(spec)}
-        dated = row[spec.date] if spec.date else None
+        dated = row[spec.date] if spec.date else row.get(_NEWEST)
         if isinstance(dated, datetime):
             # A zoned timestamp falls on the controller's calendar day (the policy's zone); a
             # column without a zone is taken as written.
@@ -606,11 +636,19 @@ class SqlConnector:
             try:
                 tables = self._schema(conn)
                 for name, spec in self._dataset.tables.items():
-                    if not spec.date:
-                        continue
                     table = tables[name]
-                    query = (select(table).where(table.c[spec.date] < before)
-                             .order_by(*[table.c[k] for k in spec.key]))
+                    if spec.date:
+                        query = select(table).where(table.c[spec.date] < before)
+                    elif spec.dated_by:
+                        # R1: a customer row goes with its last invoice (a row nothing dates
+                        # is not listed).
+                        newest, parent_column = self._newest(tables, spec)
+                        query = (select(table, newest.c[_NEWEST])
+                                 .join(newest, newest.c.ref == table.c[parent_column])
+                                 .where(newest.c[_NEWEST] < before))
+                    else:
+                        continue
+                    query = query.order_by(*[table.c[k] for k in spec.key])
                     for row in conn.execute(query).mappings():
                         if _holds_personal(row, spec, self._dataset.placeholder):
                             records.append(self._record(spec, _key_of(row, spec), row,
@@ -680,6 +718,14 @@ def _holds_personal(row: _Row, spec: TableSpec, placeholder: str) -> bool:
     column holding a value other than NULL, "" or its anonymisation placeholder."""
     return any(_filled(row, spec, column, placeholder) for column in spec.columns.values()
                if column.emptied and column.name not in spec.key)
+
+
+class _Newest(dict[Any, Any]):
+    """The newest dates of rows dated by another table, by the value of `column`."""
+
+    def __init__(self, column: str, dates: Mapping[Any, Any]) -> None:
+        super().__init__(dates)
+        self.column = column
 
 
 class _Wanted:

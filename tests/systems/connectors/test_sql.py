@@ -457,8 +457,9 @@ def test_in_the_accounting_the_law_keeps_her_invoice_name_address_and_iban_not_h
 
 def test_a_kept_column_the_law_does_not_keep_that_cannot_be_emptied_changes_nothing(
         accounting):
-    # With a rule keeping names only, her IBAN (financial) and street must go too, and the invoice's amount, NOT NULL and no text, cannot be emptied:
-    # the erasure is refused, naming the column, and nothing changed (one transaction).
+    # With a rule keeping names only, her IBAN (financial) and street must go too, and the
+    # invoice's amount, NOT NULL and no text, cannot be emptied: the erasure is refused,
+    # naming the column, and nothing changed (one transaction).
     keeping = accounting_connector(accounting).keeping(("names",), AWR)
     found = keeping.find(ANNA_IN_ACCOUNTING)
     with pytest.raises(ConnectorError) as refused:

@@ -127,6 +127,11 @@ def _with(change: Any) -> dict[str, Any]:
      "must be one of delete, null, anonymise"),
     (_with(lambda d: d["tables"][0].update(expire="delete")), "tables[0].expire",
      "only with erase = 'archive_only'"),
+    # A row dated by the newest row that references it (a customer by her last invoice).
+    (_with(lambda d: d["tables"][0].update(dated_by="invoices")), "tables[0].dated_by",
+     "not with date"),
+    (_with(lambda d: d["tables"][1].update(dated_by="notes")), "tables[1].dated_by",
+     "must name a declared table with a date that references contacts"),
     (_with(lambda d: d["tables"][0].pop("key")), "tables[0].key", "must name the key"),
     (_with(lambda d: d["tables"][0]["columns"]["email"].update(identity="mail")),
      "tables[0].columns.email.identity", "must be one of email, phone"),
