@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
@@ -229,20 +230,32 @@ def _end_roles(report: SyncReport, imap: ImportMap, rows: list[tuple[int, dict[s
             if link is not None and number not in refused:
                 holds[link.person_id] = _role_of(imap, row)
     people = sorted(gone | set(holds))
+    running: set[tuple[int, str]] = set()
+    ended_today: dict[tuple[int, str], Role] = {}
     for start in range(0, len(people), _CHUNK):
         roles = Role.objects.filter(person_id__in=people[start:start + _CHUNK],
-                                    kind__in=kinds, ended_on__isnull=True)
+                                    kind__in=kinds).filter(
+            Q(ended_on__isnull=True) | Q(ended_on=day))
         for role in roles.select_related("person").order_by("person_id", "id"):
-            if holds.get(role.person_id) == role.kind:
-                continue   # the role the system of record gives them now
-            # No longer in the system of record: the role ends today, and with it what only
-            # that role allowed (C3..C5) falls due by the policy (R1). Listed as former (an
-            # account disabled, moved to the former staff): the employment ends today, and
-            # the payroll's years run from then (R3); the former role holds.
-            services.end_role(role, max(day, role.started_on), actor=ACTOR)
-            report.ended += 1
-            report.ended_refs.append(str(role.person.ref))
-
+            held = (role.person_id, role.kind)
+            if role.ended_on is not None:
+                ended_today[held] = role
+            elif holds.get(role.person_id) == role.kind:
+                running.add(held)   # the role the system of record gives them now
+            else:
+                # No longer in the system of record: the role ends today, and with it what
+                # only that role allowed (C3..C5) falls due by the policy (R1). Listed as
+                # former (an account disabled, moved to the former staff): the employment
+                # ends today, the payroll's years run from then (R3); the former role holds.
+                services.end_role(role, max(day, role.started_on), actor=ACTOR)
+                report.ended += 1
+                report.ended_refs.append(str(role.person.ref))
+    for person_id, kind in holds.items():
+        ended = ended_today.get((person_id, kind))
+        if ended is not None and (person_id, kind) not in running:
+            # Enabled again on the day the role ended (the import counts a role ending today
+            # as held today): the role starts again, or they would hold none here (S1).
+            services.add_role(ended.person, kind, actor=ACTOR, started_on=day)
 
 def sync(system: Declared, *, dataset_dir: Path | None = None, dry_run: bool = False,
          progress: bool = False, today: date | None = None) -> SyncReport:

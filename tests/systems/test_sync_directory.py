@@ -127,6 +127,26 @@ def test_carla_moved_to_the_former_staff_ends_her_employment_and_the_payroll_kee
 
 
 @pytest.mark.dates
+def test_carla_enabled_again_the_same_day_is_an_employee_again(db, directory):
+    _sync()
+    with directory.tree.admin() as admin:
+        admin.modify_dn(directory.dns["carla"], "uid=carla",
+                        new_superior=f"ou=former,{directory.tree.base}")
+    _sync()
+    with directory.tree.admin() as admin:   # HR: a mistake, she stays
+        admin.modify_dn(f"uid=carla,ou=former,{directory.tree.base}", "uid=carla",
+                        new_superior=f"ou=people,{directory.tree.base}")
+    back = _sync()
+    today = clock.today()
+    carla = _person("E-007")
+    assert back.ended == 1   # the former employee's role
+    running = [(r.kind, r.started_on) for r in carla.roles.all() if r.ended_on is None]
+    assert running == [("employee", today)]
+    assert Name.objects.get(person=carla).delete_after is None   # employed: nothing runs
+    assert not _sync().changed
+
+
+@pytest.mark.dates
 def test_daan_gone_from_the_directory_ends_his_role_with_his_retention(db, directory):
     _sync()
     daan = _person("E-003")
