@@ -136,6 +136,7 @@ def erasures() -> CheckResult:
     if altered:
         failures.append(f"{plural(altered, 'erasure ledger entry')} no longer matching "
                         "its signature")
+    failures += _receipts_unlike_ledger(answered)
     # Data an erasure removed must not be back (a restore that skipped the replay, a
     # re-import): only records the law obliges to keep may remain.
     for pk, ref in Person.objects.filter(ref__in=list(erased)).values_list("pk", "ref"):
@@ -162,6 +163,25 @@ def erasures() -> CheckResult:
                    "erased data are still held or unreceipted", info,
                    examined=len(erased) + answered.count(),
                    idle_summary="nothing to check yet: no erasure on the ledger or answered")
+
+
+def _receipts_unlike_ledger(answered: QuerySet) -> list[str]:
+    """Rt3: an answered erasure's receipt (what the person got) that says otherwise than
+    its signed ledger entry (retention.ledger) — a copy changed where the signature does
+    not reach."""
+    from privacydesk.retention import ledger
+
+    found = []
+    for uid, detail in answered.values_list("uid", "detail"):
+        receipt = detail.get("receipt") if isinstance(detail, dict) else None
+        if not isinstance(receipt, dict):
+            continue
+        reference = "VZ-" + uid.hex[:8].upper()
+        entry = ledger.of_request(reference)
+        if entry is not None and not ledger.matches(entry, receipt):
+            found.append(f"erasure request {reference}: the receipt differs from its signed "
+                         "ledger entry")
+    return found[:25]
 
 
 @check("Rt4", "Right to receive the data (machine-readable export)")

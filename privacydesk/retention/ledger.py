@@ -113,6 +113,20 @@ def add_systems(request_ref: str, lines: Iterable[Mapping[str, Any]], *,
     return entry
 
 
+def _lines(lines: Any) -> list[dict[str, Any]]:
+    return [{k: line.get(k) for k in _LINE_FIELDS} for line in lines or ()
+            if isinstance(line, Mapping)]
+
+
+def matches(entry: ErasureLedger, receipt: Mapping[str, Any]) -> bool:
+    """True when `receipt` (the copy a request keeps, rendered and mailed to the person)
+    says what the signed summary says: the same facts, the same line per system."""
+    rest = {k: v for k, v in receipt.items() if k != "systems"}
+    signed = {k: v for k, v in entry.summary.items() if k != "systems"}
+    return rest == signed and _lines(receipt.get("systems")) == _lines(
+        entry.summary.get("systems"))
+
+
 def unverified() -> tuple[int, int]:
     """(altered, unsigned): how many ledger entries do not verify, for `privacydesk
     check` (Rt3)."""

@@ -155,6 +155,17 @@ def test_annas_erasure_in_the_crm_and_the_mailbox_puts_their_lines_in_the_signed
     assert "verwijderd met ook wat Klantenbestand (CRM) over de persoon weet" in page
     assert "de gegevens hier leverden 1 identiteit op waarmee ook de andere systemen" in page
     assert WORK not in page
+    # The receipt she got says what the signed entry says; a copy changed behind it fails.
+    request.refresh_from_db()
+    assert request.answered_at is not None
+    assert not [line for line in erasures().details if "signed ledger entry" in line]
+    receipt = json.loads(json.dumps(request.detail["receipt"]))
+    receipt["systems"][1]["remaining"] = 0
+    receipt["systems"][1]["done"] = 7
+    type(request).objects.filter(pk=request.pk).update(detail={**request.detail,
+                                                               "receipt": receipt})
+    assert f"erasure request {request.reference}: the receipt differs from its signed " \
+        "ledger entry" in erasures().details
     ErasureLedger.objects.filter(pk=entry.pk).update(
         summary={**entry.summary, "systems": [{**entry.summary["systems"][0],
                                                "remaining": 0, "done": 9}]})
