@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from privacydesk.systems.connector import (
@@ -88,6 +89,15 @@ def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
     return Searched(system, failure=answer) if isinstance(answer, Failure) else answer
 
 
+def _export_one(found: Searched) -> Searched:
+    def run() -> Searched:
+        files = connector_of(found.system).export(found.records)
+        return Searched(found.system, list(found.records), list(files))
+
+    answer = guarded(found.system, run)
+    return Searched(found.system, failure=answer) if isinstance(answer, Failure) else answer
+
+
 def search(systems: Sequence[Declared], subject: Subject, *,
            export: bool = False) -> list[Searched]:
     """Ask every system in `systems` (connected ones) for `subject` at the same time and
@@ -98,20 +108,24 @@ def search(systems: Sequence[Declared], subject: Subject, *,
     return search_each([(system, subject) for system in systems], export=export)
 
 
-def search_each(asked: Sequence[tuple[Declared, Subject]], *,
-                export: bool = False) -> list[Searched]:
+def search_each(asked: Sequence[tuple[Declared, Subject]], *, export: bool = False,
+                then_export: Sequence[Searched] = ()) -> list[Searched]:
     """`search`, with a subject of its own for each system (#16: the identities another
-    system knows her by, of the kinds this one declares); answers in the same order."""
-    if not asked:
+    system knows her by, of the kinds this one declares); answers in the same order. At the
+    same time, the records of each answer in `then_export` (found before, not searched
+    again) are exported; their answers follow, in their order."""
+    jobs: list[tuple[Declared, Callable[[], Searched]]] = [
+        (system, partial(_search_one, system, subject, export)) for system, subject in asked]
+    jobs += [(found.system, partial(_export_one, found)) for found in then_export]
+    if not jobs:
         return []
-    answers: list[Searched | None] = [None] * len(asked)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(asked)),
+    answers: list[Searched | None] = [None] * len(jobs)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(jobs)),
                                                  thread_name_prefix="systems-search")
     try:
-        futures = {pool.submit(_search_one, system, subject, export): i
-                   for i, (system, subject) in enumerate(asked)}
+        futures = {pool.submit(job): i for i, (_system, job) in enumerate(jobs)}
         # find, then export: a handful of calls, each bounded by the timeout.
-        limit = max(_timeout(system) for system, _subject in asked) * 4 + 1
+        limit = max(_timeout(system) for system, _job in jobs) * 4 + 1
         done, _late = concurrent.futures.wait(futures, timeout=limit)
         for future in done:
             answers[futures[future]] = future.result()
@@ -119,7 +133,7 @@ def search_each(asked: Sequence[tuple[Declared, Subject]], *,
         pool.shutdown(wait=False, cancel_futures=True)
     return [answer if answer is not None else
             Searched(system, failure=Failure("timeout", f"{system.id}: no answer in time"))
-            for (system, _subject), answer in zip(asked, answers, strict=True)]
+            for (system, _job), answer in zip(jobs, answers, strict=True)]
 
 
 def _timeout(system: Declared) -> float:

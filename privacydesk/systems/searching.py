@@ -125,13 +125,21 @@ def search_expanded(systems: list[Declared], subject: Subject, *, person_ref: st
     """Search `systems` (connected ones) in at most two rounds (see the module doc): the
     answer per system id, the expansion, and per system searched again the records the
     second round alone found, by locator, with the identities that found them (`via`)."""
-    first = calls.search(systems, subject, export=export)
+    # Rt4: the first round only finds; a system searched again exports what the second
+    # round found, the others their first round's records, all at the same time.
+    first = calls.search(systems, subject)
     answers = {a.system.id: a for a in first}
     expansion = expand(subject, first, person_ref=person_ref)
     again = [(s, expansion.for_system(s)) for s in systems]
     again = [(s, extended) for s, extended in again if extended != subject]
+    asked_again = {s.id for s, _extended in again}
+    later = [a for a in first if export and a.system.id not in asked_again
+             and a.failure is None and a.records]
     via: dict[str, dict[str, Any]] = {}
-    for answer in calls.search_each(again, export=export):
+    for answer in calls.search_each(again, export=export, then_export=later):
+        if answer.system.id not in asked_again:
+            answers[answer.system.id] = answer
+            continue
         asked = expansion.for_system(answer.system)
         before = {r.locator for r in answers[answer.system.id].records}
         answers[answer.system.id] = answer

@@ -60,9 +60,11 @@ class Held:
     identities: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-#: What each in-test system holds, and every subject it was asked for, by connection URL.
+#: What each in-test system holds, every subject it was asked for and every record it
+#: exported, by connection URL.
 _HELD: dict[str, list[Held]] = {}
 _ASKED: dict[str, list[Subject]] = {}
+_EXPORTED: dict[str, list[str]] = {}
 
 
 def _values(subject: Subject, kind: str) -> tuple[str, ...]:
@@ -97,7 +99,9 @@ class Plain:
         return found
 
     def export(self, records: Sequence[Record]) -> list[Export]:
-        return []
+        _EXPORTED[self._url] += [r.locator for r in records]
+        return [Export(r.locator.replace("/", "-") + ".txt", "text/plain", r.kind.encode())
+                for r in records]
 
     def correct(self, record: Record, field_name: str, value: str) -> Outcome:
         raise NotImplementedError
@@ -140,7 +144,7 @@ def places(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Held]]]:
     for system in (CRM, MAILBOX, TICKETING):
         url = f"plain://127.0.0.1/{system.id}-{uuid.uuid4().hex}"
         monkeypatch.setenv(f"PRIVACYDESK_SYSTEM_{system.id.upper()}_URL", url)
-        _HELD[url], _ASKED[url] = [], []
+        _HELD[url], _ASKED[url], _EXPORTED[url] = [], [], []
         held[system.id] = _HELD[url]
     declared.use((REGISTER, CRM, MAILBOX, TICKETING))
     try:
@@ -150,11 +154,16 @@ def places(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Held]]]:
         for url in [u for u in _HELD if u.rsplit("/", 1)[-1].split("-")[0] in held]:
             _HELD.pop(url, None)
             _ASKED.pop(url, None)
+            _EXPORTED.pop(url, None)
 
 
 def _asked(system: declared.Declared) -> list[Subject]:
     url = registry.connection_url(system.id) or ""
     return _ASKED[url]
+
+
+def _exported(system: declared.Declared) -> list[str]:
+    return _EXPORTED[registry.connection_url(system.id) or ""]
 
 
 def _annas_crm_row(**identities: tuple[str, ...]) -> Held:
@@ -163,10 +172,10 @@ def _annas_crm_row(**identities: tuple[str, ...]) -> Held:
                  **identities})
 
 
-def _search(request: Any) -> dict[str, searching.Section]:
+def _search(request: Any, export: bool = False) -> dict[str, searching.Section]:
     person = actions.person_of(request)
     return {s.system.id: s for s in _systems.search(request, person, actor="po",
-                                                    export=False)}
+                                                    export=export)}
 
 
 def test_a_mail_from_the_address_only_the_crm_knows_is_found_and_says_so(
@@ -272,6 +281,29 @@ def test_two_rounds_at_most(smtp, personas, places, officer):  # noqa: F811
 
     assert sections["ticketing"].records == []
     assert len(_asked(TICKETING)) == 2
+
+
+def test_her_portability_zip_holds_what_each_round_found_each_record_exported_once(
+        smtp, personas, places, officer):  # noqa: F811
+    # The CRM gives her customer number; the mailbox cannot be searched by one, so its
+    # first round's mail is exported as found, while the CRM and the ticketing system are
+    # searched again and export what that second round found.
+    places["crm"].append(Held("customers/1", "klant", {"email": (ANNA,)},
+                              {"customer_number": ("K-1001",)}))
+    places["mailbox"].append(Held("INBOX/5", "e-mail", {"email": (ANNA,)}))
+    places["ticketing"].append(Held("issues/3", "ticket", {"customer_number": ("K-1001",)}))
+    request = verified(smtp, "portability", ANNA)
+
+    sections = _search(request, export=True)
+
+    assert [e.filename for e in sections["mailbox"].exports] == ["INBOX-5.txt"]
+    assert [e.filename for e in sections["ticketing"].exports] == ["issues-3.txt"]
+    assert (_exported(CRM), _exported(MAILBOX), _exported(TICKETING)) == (
+        ["customers/1"], ["INBOX/5"], ["issues/3"])
+    assert len(_asked(MAILBOX)) == 1 and len(_asked(TICKETING)) == 2
+    assert _systems.export_files(list(sections.values())) == {
+        "systems/crm/customers-1.txt": b"klant", "systems/mailbox/INBOX-5.txt": b"e-mail",
+        "systems/ticketing/issues-3.txt": b"ticket"}
 
 
 def test_nothing_new_means_one_round(smtp, personas, places, officer):  # noqa: F811
