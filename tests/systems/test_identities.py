@@ -33,6 +33,7 @@ from privacydesk.requests import _systems, _systems_views, actions
 from privacydesk.systems import declared, erasing, registry, searching, tasks
 from privacydesk.systems.connector import (
     Connection,
+    ConnectorError,
     Export,
     Outcome,
     Record,
@@ -65,6 +66,8 @@ class Held:
 _HELD: dict[str, list[Held]] = {}
 _ASKED: dict[str, list[Subject]] = {}
 _EXPORTED: dict[str, list[str]] = {}
+#: How many of the next finds of a system fail as unreachable (a mail server restarting).
+_DOWN: dict[str, int] = {}
 
 
 def _values(subject: Subject, kind: str) -> tuple[str, ...]:
@@ -88,6 +91,9 @@ class Plain:
 
     def find(self, subject: Subject) -> list[Record]:
         _ASKED[self._url].append(subject)
+        if _DOWN.get(self._url):
+            _DOWN[self._url] -= 1
+            raise ConnectorError("unreachable", f"{self.system_id}: connection refused")
         found = []
         for held in _HELD[self._url]:
             matched = tuple(kind for kind, values in held.found_by.items()
@@ -155,6 +161,7 @@ def places(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Held]]]:
             _HELD.pop(url, None)
             _ASKED.pop(url, None)
             _EXPORTED.pop(url, None)
+            _DOWN.pop(url, None)
 
 
 def _asked(system: declared.Declared) -> list[Subject]:
@@ -198,6 +205,10 @@ def test_a_mail_from_the_address_only_the_crm_knows_is_found_and_says_so(
     assert report["ticketing"]["records"][0]["found_by"] == (
         "gevonden via het klantnummer dat Klantenbestand (CRM) kent")
     assert report["crm"]["records"][0]["found_by"] == "gevonden via uw e-mailadres"
+    readable = [text for _style, text in _systems.report_lines(
+        {"systems": list(report.values()), "language": "nl"})]
+    assert ("e-mail — onderwerp: e-mail (gevonden via het e-mailadres dat Klantenbestand "
+            "(CRM) kent)") in readable
     english = _systems.report_sections(list(sections.values()), "en")
     assert english[1]["records"][0]["found_by"] == (
         "found by the e-mail address Klantenbestand (CRM) holds")
@@ -336,3 +347,24 @@ def test_her_erasure_reaches_the_mail_from_her_work_address_and_retries_search_t
     assert [h.locator for h in places["mailbox"]] == ["INBOX/8"]   # Bram's mail stays
     assert _asked(MAILBOX)[-1].emails == (ANNA, WORK)   # the re-search, by the same
     assert not mailbox.key_id    # settled: the subject is forgotten (R1)
+
+
+def test_a_retry_after_the_mailbox_was_down_searches_by_the_same_addresses(
+        smtp, personas, places, officer):  # noqa: F811
+    places["crm"].append(_annas_crm_row())
+    places["mailbox"].append(Held("INBOX/7", "e-mail", {"email": (WORK,)}))
+    request = verified(smtp, "erasure", ANNA)
+    actions.erase(request, actor="po")
+    mailbox = SystemTask.objects.get(request_uid=request.uid, system="mailbox",
+                                     action=SystemTask.ERASE)
+    _DOWN[registry.connection_url("mailbox") or ""] = 1
+
+    erasing.run(mailbox.pk, 1)
+    mailbox.refresh_from_db()
+    assert (mailbox.status, mailbox.error_kind) == (SystemTask.RETRYING, "unreachable")
+    erasing.run(mailbox.pk, 2)
+
+    mailbox.refresh_from_db()
+    assert (mailbox.status, mailbox.done, mailbox.remaining) == (SystemTask.DONE, 1, 0)
+    assert [s.emails for s in _asked(MAILBOX)[-3:]] == [(ANNA, WORK)] * 3
+    assert places["mailbox"] == []
