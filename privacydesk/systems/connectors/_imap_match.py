@@ -20,6 +20,10 @@ from privacydesk.systems.connector import Subject
 PLACEHOLDER = "[verwijderd]"
 PLACEHOLDER_EMAIL = "verwijderd@verwijderd.invalid"
 
+#: A run of three letters or digits: the shortest piece a full-text index finds (Xapian's
+#: n-grams start at 3).
+_WORD = re.compile(r"\w{3}")
+
 # Between two digits of a written phone number: a space, dash, dot, slash or bracket or two.
 _SEP = r"[\s.\-/()]{0,2}"
 
@@ -84,6 +88,20 @@ class Matcher:
                 terms.append(last)
                 terms.extend(last[:2] + sep + last[2:] for sep in (" ", "-", "."))
         return list(dict.fromkeys(terms))
+
+    def search_keys(self) -> list[tuple[str, ...]]:
+        """The server's pre-filter as keys: a message is a candidate when it contains every
+        part of one key (IMAP SEARCH TEXT for each part, the keys OR-ed). A term with a
+        hyphen ("Jansen-Wierenga", "carla@in-factor.nl") is split there into its parts of
+        at least three letters or digits: a full-text index (Xapian, docs/connectors/imap.md)
+        reads a hyphen as a word break and misses the whole term, while each part is a
+        substring every server finds. A message holding the whole term holds every part, so
+        the key never finds less than the term; `in_text` decides what the parts let in."""
+        keys: list[tuple[str, ...]] = []
+        for term in self.search_terms():
+            parts = tuple(p for p in (p.strip() for p in term.split("-")) if _WORD.search(p))
+            keys.append(parts if "-" in term and parts else (term,))
+        return list(dict.fromkeys(keys))
 
     def in_text(self, text: str) -> set[str]:
         """Return which identities occur in `text`: "email", "name", "phone"."""

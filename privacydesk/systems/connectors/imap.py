@@ -90,6 +90,9 @@ class ImapConnector:
         self.system_id = connection.system_id
         self._connection = connection
         self._dataset = dataset
+        # The messages `find` read, by locator: `export` hands them out without a second
+        # session (the access report's find and export are one call, #16 Speed).
+        self._held: dict[str, bytes] = {}
 
     # -- the contract ---------------------------------------------------------------------
 
@@ -118,28 +121,44 @@ class ImapConnector:
                     if seen is None:
                         continue
                     fields = dict(seen.fields, folder=folder.name)
-                    if folder.erase == "archive_only":
-                        fields["kept"] = folder.reason  # R3: why erasure leaves it
+                    kept = folder.reason if folder.erase == "archive_only" else ""
+                    if kept:
+                        fields["kept"] = kept  # R3: why erasure leaves it (read by erasing.py)
+                    where = locator(folder.name, validity, uid)
+                    self._held[where] = raw
                     records.append(Record(
-                        system=self.system_id, locator=locator(folder.name, validity, uid),
-                        kind=self._dataset.kind, categories=folder.categories,
-                        fields=fields, matched_by=seen.matched_by, dated=seen.dated))
+                        system=self.system_id, locator=where, kind=self._dataset.kind,
+                        categories=folder.categories, fields=fields,
+                        matched_by=seen.matched_by, dated=seen.dated, kept=kept))
         return records
 
     def export(self, records: Sequence[Record]) -> list[Export]:
         """Return each record's message as the .eml bytes the server holds (Rt4); a message
-        deleted since the search is left out (it is no longer held)."""
+        deleted since the search is left out (it is no longer held). The messages this
+        connector's `find` just read are handed out as read then; only the others are
+        fetched (one session, opened only when there are any)."""
         exports: list[Export] = []
-        with session(self._connection) as conn:
-            for folder, items in self._by_folder(records).items():
-                validity = select(self._connection, conn, folder, readonly=True)
-                self._same_validity(folder, validity, items)
-                fetched = {uid: raw for uid, raw, _ in self._fetch(conn, [u for _, u in items])}
-                for _, uid in items:
-                    if uid in fetched:
-                        exports.append(Export(
-                            filename=f"{_SAFE_NAME.sub('_', folder)}-{uid}.eml",
-                            content_type="message/rfc822", data=fetched[uid]))
+        by_folder = self._by_folder(records)
+        missing = {folder: [(v, uid) for v, uid in items
+                            if locator(folder, v, uid) not in self._held]
+                   for folder, items in by_folder.items()}
+        fetched: dict[tuple[str, int], bytes] = {}
+        if any(missing.values()):
+            with session(self._connection) as conn:
+                for folder, items in missing.items():
+                    if not items:
+                        continue
+                    validity = select(self._connection, conn, folder, readonly=True)
+                    self._same_validity(folder, validity, items)
+                    fetched.update(((folder, uid), raw) for uid, raw, _
+                                   in self._fetch(conn, [u for _, u in items]))
+        for folder, items in by_folder.items():
+            for validity, uid in items:
+                raw = self._held.get(locator(folder, validity, uid), fetched.get((folder, uid)))
+                if raw is not None:
+                    exports.append(Export(
+                        filename=f"{_SAFE_NAME.sub('_', folder)}-{uid}.eml",
+                        content_type="message/rfc822", data=raw))
         return exports
 
     def correct(self, record: Record, field_name: str, value: str) -> Outcome:
@@ -181,21 +200,30 @@ class ImapConnector:
     # -- inside -----------------------------------------------------------------------------
 
     def _search(self, conn: imaplib.IMAP4, match: Matcher) -> list[int]:
-        ascii_terms: list[str] = []
-        other: list[str] = []
-        for term in match.search_terms():
-            (ascii_terms if term.isascii() else other).append(term)
+        """The UIDs the server's pre-filter lets through: one SEARCH for the keys in ASCII
+        (OR-ed), one per part of a key with letters outside ASCII (a UTF-8 literal each,
+        RFC 3501 6.4.4; the parts' answers intersected)."""
+        ascii_keys: list[str] = []
+        other: list[tuple[str, ...]] = []
+        for key in match.search_keys():
+            if all(part.isascii() for part in key):
+                both = " ".join(_search_key(part) for part in key)
+                ascii_keys.append(f"({both})" if len(key) > 1 else both)
+            else:
+                other.append(key)
         uids: set[int] = set()
-        if ascii_terms:
-            keys = [_search_key(t) for t in ascii_terms]
-            criteria = keys[-1]
-            for key in reversed(keys[:-1]):
-                criteria = f"OR {key} {criteria}"
+        if ascii_keys:
+            criteria = ascii_keys[-1]
+            for key_text in reversed(ascii_keys[:-1]):
+                criteria = f"OR {key_text} {criteria}"
             uids.update(self._uids(conn, criteria))
-        for term in other:
-            # A name with letters outside ASCII goes as a literal in UTF-8 (RFC 3501 6.4.4).
-            conn.literal = " ".join(term.split()).encode()  # type: ignore[assignment]
-            uids.update(self._uids(conn, "TEXT", charset=True))
+        for key in other:
+            found: set[int] | None = None
+            for part in key:
+                conn.literal = " ".join(part.split()).encode()  # type: ignore[assignment]
+                these = set(self._uids(conn, "TEXT", charset=True))
+                found = these if found is None else found & these
+            uids.update(found or ())
         return sorted(uids)
 
     def _uids(self, conn: imaplib.IMAP4, criteria: str, *, charset: bool = False) -> list[int]:
@@ -337,12 +365,13 @@ class ImapConnector:
                     if dated is None or dated >= before:
                         continue
                     fields = {"folder": folder.name}
-                    if folder.erase == "archive_only":
-                        fields["kept"] = folder.reason  # R3: why the sweep leaves it
+                    kept = folder.reason if folder.erase == "archive_only" else ""
+                    if kept:
+                        fields["kept"] = kept  # R3: why the sweep leaves it (retaining.py)
                     records.append(Record(
                         system=self.system_id, locator=locator(folder.name, validity, uid),
                         kind=self._dataset.kind, categories=folder.categories,
-                        fields=fields, matched_by=("retention",), dated=dated))
+                        fields=fields, matched_by=("retention",), dated=dated, kept=kept))
         return records
 
     def expire(self, records: Sequence[Record]) -> list[Outcome]:

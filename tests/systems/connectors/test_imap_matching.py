@@ -51,6 +51,19 @@ def test_the_servers_prefilter_looks_for_the_last_four_digits_as_people_group_th
                                                  "56 78", "56-78", "56.78"]
 
 
+def test_a_hyphenated_term_is_searched_by_its_parts_a_full_text_index_can_find() -> None:
+    carla = Subject(name="Carla Jansen-Wierenga", emails=("c.jansen-wierenga@in-factor.nl",),
+                    phones=("+31612345678",))
+    assert matcher(carla, ALL).search_keys() == [
+        ("c.jansen", "wierenga@in", "factor.nl"), ("Carla Jansen", "Wierenga"), ("5678",),
+        ("56 78",), ("56-78",), ("56.78",)]   # "56", "78": too short to split into
+    # A part without three letters or digits in a row is left out; none left: the term whole.
+    assert matcher(Subject(name="Jo-Li Ng"), ALL).search_keys() == [("Jo-Li Ng",)]
+    assert matcher(Subject(emails=("x.y-z@a-b.nl",)), ALL).search_keys() == [("x.y-z@a-b.nl",)]
+    assert matcher(Subject(name="Sanne O'Neill-de Vries"), ALL).search_keys() == [
+        ("Sanne O'Neill", "de Vries")]
+
+
 def test_only_the_declared_identities_are_looked_for() -> None:
     match = matcher(ANNA, ("email",))
     assert match.search_terms() == ["anna@example.nl"]

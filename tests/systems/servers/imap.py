@@ -67,6 +67,23 @@ service anvil {{
 }}
 """
 
+#: A full-text index as docs/connectors/imap.md recommends for a mailbox searched by
+#: privacydesk: Xapian (dovecot-fts-xapian), every message indexed on arrival, n-grams of 3 to
+#: 20 characters so a substring ("5678" of "0612345678", "jansen" of "carla.jansen@…")
+#: is found as the server finds it without an index.
+FTS_CONF = """\
+mail_plugins = $mail_plugins fts fts_xapian
+plugin {
+  fts = xapian
+  fts_xapian = partial=3 full=20
+  fts_autoindex = yes
+  fts_enforced = yes
+}
+service indexer-worker {
+  vsz_limit = 2G
+}
+"""
+
 
 def crlf(raw: bytes) -> bytes:
     """`raw` with CRLF line ends, as a mail server stores and serves it."""
@@ -136,8 +153,8 @@ class Dovecot:
 
     password = "mailbox-secret-7Qx"
 
-    def __init__(self, root: Path) -> None:
-        self.root, self.port = root, free_port()
+    def __init__(self, root: Path, *, fts: bool = False) -> None:
+        self.root, self.port, self.fts = root, free_port(), fts
         self._users = count(1)
         internal = pwd.getpwnam("dovecot")  # the Debian package's unprivileged user
         self._uid, self._gid = internal.pw_uid, internal.pw_gid
@@ -157,8 +174,9 @@ class Dovecot:
                         "-out", str(self.certificate), "-subj", "/CN=127.0.0.1", "-addext",
                         "subjectAltName=IP:127.0.0.1", "-days", "2"],
                        check=True, capture_output=True)
-        (root / "dovecot.conf").write_text(_CONF.format(root=root, port=self.port,
-                                                        tls_port=self.tls_port))
+        (root / "dovecot.conf").write_text(
+            _CONF.format(root=root, port=self.port, tls_port=self.tls_port)
+            + (FTS_CONF if fts else ""))
         self.process = subprocess.Popen(["dovecot", "-F", "-c", str(root / "dovecot.conf")])
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -178,20 +196,39 @@ class Dovecot:
         box.create(*folders)
         return box
 
+    def index(self, user: str) -> None:
+        """Build the full-text index of every folder of `user` now (doveadm index), as an
+        administrator does once for mail that was there before the index was configured."""
+        assert self.fts, "this Dovecot runs without a full-text index"
+        subprocess.run(["doveadm", "-c", str(self.root / "dovecot.conf"), "index", "-u", user,
+                        "*"], check=True, capture_output=True)
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def dovecot_server() -> Iterator[Dovecot]:
-    """One Dovecot for the session (it starts in well under a second)."""
+def _running(*, fts: bool) -> Iterator[Dovecot]:
     # Not under pytest's 0700 temp folder: Dovecot's unprivileged processes must reach it.
     root = Path(tempfile.mkdtemp(prefix="privacydesk-imap-"))
-    server = Dovecot(root)
+    server = Dovecot(root, fts=fts)
     yield server
     server.stop()
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    """One Dovecot for the session (it starts in well under a second), searching without
+    a full-text index: it reads every message for SEARCH TEXT."""
+    yield from _running(fts=False)
+
+
+@pytest.fixture(scope="session")
+def indexed_dovecot_server() -> Iterator[Dovecot]:
+    """One Dovecot for the session with the full-text index docs/connectors/imap.md
+    recommends (FTS_CONF): SEARCH TEXT answered by Xapian, as a mail server with search."""
+    yield from _running(fts=True)
 
 
 def _serve(answer: bytes | None) -> Iterator[int]:
