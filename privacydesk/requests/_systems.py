@@ -215,57 +215,73 @@ def export_summary(sections: list[searching.Section]) -> list[dict[str, Any]]:
 def plan_erasure(request: DataSubjectRequest, person: Person, *, actor: str) -> int:
     """Rt3: inside the register erasure's transaction — the subject is read while the
     register still holds it — write the erase task of every system; return how many keep
-    the request open. Each task's sealed subject holds the identities the other systems
-    know her by too (`_expand_sealed`), so its erasure, re-search and every retry search
-    by the same."""
+    the request open. Once the transaction has committed, and before the queue hands the
+    tasks to a worker, each task's sealed subject gains the identities the other systems
+    know her by (`_expand_sealed`), so its erasure, re-search and every retry search by the
+    same."""
     if not [s for s in declared.systems() if s.reached() != declared.REGISTER]:
         return 0
     read: list[Subject] = []
+    planned: list[int] = []
 
     def the_subject() -> Subject:   # one audited read for the plan and the expansion
         if not read:
             read.append(subjects.subject_of(person, actor=actor, purpose="erasure"))
         return read[0]
 
+    def expand() -> None:
+        _expand_sealed(request, planned, read, actor=actor)
+
+    # The other systems are searched after the commit, so the register's erasure never
+    # holds its write transaction open on their answers; registered before `erasing.plan`
+    # registers the queue's hand-over, so a worker only ever sees the extended subject.
+    after = transaction.get_connection().in_atomic_block
+    if after:
+        transaction.on_commit(expand, robust=True)
     written = erasing.plan(request_uid=request.uid, request_ref=request.reference,
                            person_ref=request.person_ref, subject=the_subject,
                            deadline=request.statement_deadline, actor=actor)
-    _expand_sealed(request, written, the_subject, actor=actor)
+    planned += [task.pk for task in written]
+    if not after:
+        expand()
     return sum(1 for task in written if task.is_open)
 
 
-def _expand_sealed(request: DataSubjectRequest, written: list[SystemTask],
-                   subject: Any, *, actor: str) -> None:
-    """#16: search every connected system once with the register's identities and seal,
-    with each erase task still to run (queued, or waiting for its owner), the subject
-    extended by what the records found hold (of the kinds its system declares; shared
-    identities skipped and counted). The tasks' own find is the second round."""
-    pending = [t for t in written if t.key_id
-               and t.status in (SystemTask.QUEUED, SystemTask.MANUAL)]
+def _expand_sealed(request: DataSubjectRequest, planned: list[int], read: list[Subject], *,
+                   actor: str) -> None:
+    """#16: search every connected system once with the register's identities (`read`,
+    the subject the plan sealed) and seal, with each planned erase task still to run
+    (queued, or waiting for its owner), the subject extended by what the records found hold
+    (of the kinds its system declares; shared identities skipped and counted). The tasks'
+    own find is the second round. A task a worker already took keeps what it has."""
     connected = [s for s in searching.searchable() if s.reached() == declared.CONNECTED]
-    if not pending or not connected:
+    if not read or not planned or not connected:
         return
-    base = subject()
+    base = read[0]
     expansion = searching.expand(base, calls.search(connected, base),
                                  person_ref=request.person_ref)
     if not expansion.added and not expansion.skipped:
         return
-    for task in written:
-        system = declared.system(task.system)
-        if system is None:
-            continue
-        notes = searching.identity_notes(expansion, system, {})
-        extended = expansion.for_system(system)
-        if task in pending and extended != base:
-            tasks.seal_subject(task, extended)
-            asked = {s for k in subjects.EXPANDABLE for s in expansion.sources(k, extended)}
-            notes["searched_with"] = sorted(asked)
-        if notes:
-            task.detail = {**task.detail, **notes}
-            task.save(update_fields=["detail", "key_id", "ciphertext"])
-    audit.record(actor=actor, action="systems.identities", object_type="systems.systemtask",
-                 person_ref=request.person_ref, purpose="erasure",
-                 detail={"request": request.reference, **searching.identity_counts(expansion)})
+    with transaction.atomic():
+        for task in SystemTask.objects.select_for_update().filter(pk__in=planned):
+            system = declared.system(task.system)
+            if system is None:
+                continue
+            notes = searching.identity_notes(expansion, system, {})
+            extended = expansion.for_system(system)
+            if (task.key_id and task.status in (SystemTask.QUEUED, SystemTask.MANUAL)
+                    and extended != base):
+                tasks.seal_subject(task, extended)
+                notes["searched_with"] = sorted(
+                    {s for k in subjects.EXPANDABLE for s in expansion.sources(k, extended)})
+            if notes:
+                task.detail = {**task.detail, **notes}
+                task.save(update_fields=["detail", "key_id", "ciphertext"])
+        audit.record(actor=actor, action="systems.identities",
+                     object_type="systems.systemtask", person_ref=request.person_ref,
+                     purpose="erasure",
+                     detail={"request": request.reference,
+                             **searching.identity_counts(expansion)})
 
 
 def waiting(request: DataSubjectRequest) -> list[SystemTask]:

@@ -328,13 +328,15 @@ def test_nothing_new_means_one_round(smtp, personas, places, officer):  # noqa: 
 
 
 def test_her_erasure_reaches_the_mail_from_her_work_address_and_retries_search_the_same(
-        smtp, personas, places, officer):  # noqa: F811
+        smtp, personas, places, officer,  # noqa: F811
+        django_capture_on_commit_callbacks):
     places["crm"].append(_annas_crm_row())
     places["mailbox"] += [Held("INBOX/7", "e-mail", {"email": (WORK,)}),
                           Held("INBOX/8", "e-mail", {"email": ("bram@bakker.example",)})]
     request = verified(smtp, "erasure", ANNA)
 
-    actions.erase(request, actor="po")
+    with django_capture_on_commit_callbacks(execute=True):   # as a committed erasure
+        actions.erase(request, actor="po")
     erase_tasks = {t.system: t for t in tasks.of_request(request.uid, SystemTask.ERASE)}
     sealed = tasks.subject_of(erase_tasks["mailbox"])
     assert sealed.emails == (ANNA, WORK)    # kept with the task: every try searches by it
@@ -350,11 +352,13 @@ def test_her_erasure_reaches_the_mail_from_her_work_address_and_retries_search_t
 
 
 def test_a_retry_after_the_mailbox_was_down_searches_by_the_same_addresses(
-        smtp, personas, places, officer):  # noqa: F811
+        smtp, personas, places, officer,  # noqa: F811
+        django_capture_on_commit_callbacks):
     places["crm"].append(_annas_crm_row())
     places["mailbox"].append(Held("INBOX/7", "e-mail", {"email": (WORK,)}))
     request = verified(smtp, "erasure", ANNA)
-    actions.erase(request, actor="po")
+    with django_capture_on_commit_callbacks(execute=True):   # as a committed erasure
+        actions.erase(request, actor="po")
     mailbox = SystemTask.objects.get(request_uid=request.uid, system="mailbox",
                                      action=SystemTask.ERASE)
     _DOWN[registry.connection_url("mailbox") or ""] = 1

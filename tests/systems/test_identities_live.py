@@ -112,11 +112,13 @@ def test_the_mail_from_her_invoice_address_is_in_her_access_report(
 
 
 def test_her_erasure_deletes_that_mail_and_the_re_search_by_it_finds_nothing(
-        smtp, personas, places, officer):  # noqa: F811
+        smtp, personas, places, officer,  # noqa: F811
+        django_capture_on_commit_callbacks):
     crm, box = places
     request = verified(smtp, "erasure", ANNA)
 
-    actions.erase(request, actor="po")
+    with django_capture_on_commit_callbacks(execute=True):   # as a committed erasure
+        actions.erase(request, actor="po")
     erase_tasks = list(tasks.of_request(request.uid, SystemTask.ERASE))
     mailbox_task = next(t for t in erase_tasks if t.system == "mailbox")
     assert WORK in tasks.subject_of(mailbox_task).emails   # sealed: every try, the same
