@@ -152,6 +152,25 @@ def test_an_invoice_past_the_laws_period_is_not_kept_by_her_erasure(db, connecte
     assert accounting.row("customers", ANNA)["email"] is None
 
 
+@pytest.mark.dates
+def test_when_her_last_invoice_is_past_the_law_her_erasure_keeps_nothing(db, connected):
+    # Her only invoice is of 2018: on 2 January 2026 the law keeps neither it nor her
+    # customer row (dated by her last invoice) — both go, nothing is counted kept.
+    accounting = connected
+    with accounting.engine.begin() as conn:
+        conn.execute(text("UPDATE invoices SET invoice_date = '2018-03-01' WHERE id = 1"))
+    task = _erase_task(ANNA_SUBJECT)
+    with time_machine.travel(datetime(2026, 1, 2, 0, 30, tzinfo=AMSTERDAM), tick=False):
+        assert erasing.run(task.pk)["status"] == SystemTask.DONE
+    task.refresh_from_db()
+    assert (task.found, task.done, task.kept, task.remaining) == (2, 2, 0, 0)
+    assert _invoices(accounting) == [2]
+    anna = accounting.row("customers", ANNA)
+    assert (anna["name"], anna["customer_number"], anna["iban"]) == ("[verwijderd]", None, None)
+    [line] = erasing.receipt_lines(task.request_uid)
+    assert (line["status"], line["kept"], line["remaining"]) == ("done", 0, 0)
+
+
 # -- the sweep: kept only as long as the law says ---------------------------------------------
 
 def _add_invoices(accounting: Crm) -> None:
