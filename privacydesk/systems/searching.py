@@ -95,9 +95,11 @@ def expand(subject: Subject, answers: list[calls.Searched], *,
            person_ref: str) -> Expansion:
     """What the first round's records add to `subject` (see the module doc)."""
     expansion = Expansion(subject)
+    shared: dict[tuple[str, str, str], bool] = {}   # (kind, value, origin): asked once
     for answer in answers:
         if answer.failure is not None:
             continue
+        origin = answer.system.id
         for record in answer.records:
             for kind, values in record.identities.items():
                 if kind not in subjects.EXPANDABLE:
@@ -108,14 +110,18 @@ def expand(subject: Subject, answers: list[calls.Searched], *,
                         continue
                     key = (kind, value)
                     if key in expansion.added:
-                        if answer.system.id not in expansion.added[key]:
-                            expansion.added[key].append(answer.system.id)
-                    elif subjects.shared(kind, value, person_ref=person_ref,
-                                         origin=answer.system.id):
-                        counts = expansion.skipped.setdefault(answer.system.id, {})
+                        if origin not in expansion.added[key]:
+                            expansion.added[key].append(origin)
+                        continue
+                    if (kind, value, origin) in shared:
+                        continue   # counted once per system, however many records hold it
+                    shared[kind, value, origin] = subjects.shared(
+                        kind, value, person_ref=person_ref, origin=origin)
+                    if shared[kind, value, origin]:
+                        counts = expansion.skipped.setdefault(origin, {})
                         counts[kind] = counts.get(kind, 0) + 1
                     else:
-                        expansion.added[key] = [answer.system.id]
+                        expansion.added[key] = [origin]
     return expansion
 
 

@@ -241,8 +241,10 @@ def test_an_address_another_person_in_the_register_holds_is_not_added(
         smtp, personas, places, officer):  # noqa: F811
     # The CRM's row names Carla's address and the company's own info@ beside Anna's: a
     # shared box or a colleague's address would reach other people's data.
-    places["crm"].append(Held("customers/1", "klant", {"email": (ANNA,)},
-                              {"email": (CARLA, INFO, "+31 50 525 9060")}))
+    places["crm"] += [Held("customers/1", "klant", {"email": (ANNA,)},
+                           {"email": (CARLA, INFO, "+31 50 525 9060")}),
+                      Held("contacts/4", "contactpersoon", {"email": (ANNA,)},
+                           {"email": (CARLA.upper(),)})]   # counted once, not per record
     places["mailbox"] += [Held("INBOX/1", "e-mail", {"email": (CARLA,)}),
                           Held("INBOX/2", "e-mail", {"email": (INFO,)})]
     request = verified(smtp, "access", ANNA)
