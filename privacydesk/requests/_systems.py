@@ -49,7 +49,9 @@ _STATE = {
            "manual": "met de hand nagekeken", "title": "In onze andere systemen",
            "operator_own": "eigen systeem", "operator_processor": "verwerker",
            "categories": "Categorieën", "purposes": "Doelen", "retention": "Bewaartermijn",
-           "found_n": "Gevonden", "found_by": "gevonden via uw {what}",
+           "found_n": "Gevonden", "found_by": "gevonden via {what}",
+           "yours": "uw {what}", "found_in_text": "uw {what} in de tekst",
+           "found_linked": "hoort bij een gevonden gegeven van u",
            "found_by_other": "gevonden via {what} {that} {system} kent", "and": " en "},
     "en": {"found": "searched", "nothing": "nothing found", "unreachable":
            "could not be searched",
@@ -57,7 +59,9 @@ _STATE = {
            "manual": "checked by hand", "title": "In our other systems",
            "operator_own": "our own system", "operator_processor": "processor",
            "categories": "Categories", "purposes": "Purposes", "retention": "Retention",
-           "found_n": "Found", "found_by": "found by your {what}",
+           "found_n": "Found", "found_by": "found by {what}",
+           "yours": "your {what}", "found_in_text": "your {what} in its text",
+           "found_linked": "belongs to a record of yours found",
            "found_by_other": "found by {what} {system} holds", "and": " and "},
 }
 
@@ -100,9 +104,22 @@ def found_by(record: Any, via: tuple[tuple[str, tuple[str, ...]], ...], lang: st
                                                     system=t["and"].join(labels))
                          .replace("  ", " "))
         return "; ".join(parts)
-    kinds = list(dict.fromkeys(m.split()[0] for m in record.matched_by if m))
-    nouns = [words[k][0] for k in kinds if k in words]
-    return t["found_by"].format(what=t["and"].join(nouns)) if nouns else ""
+    # What the connector says matched: "email" (a field of hers), "name in text" (free text
+    # naming her), "via <table>" or "owner" (a record linked to one of hers).
+    direct, in_text, linked = [], [], False
+    for match in dict.fromkeys(m for m in record.matched_by if m):
+        kind, _sep, rest = match.partition(" ")
+        if kind in words and not rest:
+            direct.append(words[kind][0])
+        elif kind in words and rest == "in text":
+            in_text.append(words[kind][0])
+        elif kind in ("via", "owner"):
+            linked = True
+    pieces = ([t["yours"].format(what=t["and"].join(direct))] if direct else []) + (
+        [t["found_in_text"].format(what=t["and"].join(in_text))] if in_text else [])
+    if pieces:
+        return t["found_by"].format(what="; ".join(pieces))
+    return t["found_linked"] if linked else ""
 
 
 def _label(system_id: str, lang: str) -> str:

@@ -374,3 +374,20 @@ def test_a_retry_after_the_mailbox_was_down_searches_by_the_same_addresses(
     assert (mailbox.status, mailbox.done, mailbox.remaining) == (SystemTask.DONE, 1, 0)
     assert [s.emails for s in _asked(MAILBOX)[-3:]] == [(ANNA, WORK)] * 3
     assert places["mailbox"] == []
+
+
+@pytest.mark.parametrize("matched, dutch, english", [
+    (("email", "name"), "gevonden via uw e-mailadres en naam",
+     "found by your e-mail address and name"),
+    (("name in text", "phone in text"), "gevonden via uw naam en telefoonnummer in de tekst",
+     "found by your name and phone number in its text"),
+    (("email", "name in text"), "gevonden via uw e-mailadres; uw naam in de tekst",
+     "found by your e-mail address; your name in its text"),
+    (("via customers",), "hoort bij een gevonden gegeven van u",
+     "belongs to a record of yours found"),
+    (("retention",), "", ""),
+])
+def test_her_report_says_what_matched_in_her_words(matched, dutch, english):
+    record = Record("crm", "notes/1", "notitie", ("notes",), {}, matched_by=matched)
+    assert _systems.found_by(record, (), "nl") == dutch
+    assert _systems.found_by(record, (), "en") == english
