@@ -272,10 +272,13 @@ class ColumnFacts:
 
 
 def check_against(system_id: str, dataset: Dataset,
-                  actual: Mapping[str, Mapping[str, ColumnFacts]]) -> None:
+                  actual: Mapping[str, Mapping[str, ColumnFacts]],
+                  keep: frozenset[str] | None = None) -> None:
     """Raise ConnectorError("misdeclared") when the dataset names a table or column the
     database does not have, or asks erasure to empty a column the database requires and no
-    placeholder fills (#16.2: refuse a dataset that does not match the system)."""
+    placeholder fills (#16.2: refuse a dataset that does not match the system). `keep`: the
+    categories the law keeps in an archive-only system, whose erasure empties every other
+    category's column, in any table."""
     referenced = {parent for spec in dataset.tables.values()
                   for _, parent, _ in spec.references()}
     for index, spec in enumerate(dataset.tables.values()):
@@ -313,3 +316,10 @@ def check_against(system_id: str, dataset: Dataset,
                     and column.placeholder is None):
                 raise _fail(system_id, f"{where}.columns.{column.name}",
                             "is NOT NULL and not text: declare a placeholder")
+            if (keep is not None and column.personal and column.category not in keep
+                    and not facts.nullable and not facts.is_text
+                    and column.placeholder is None):
+                # C2: what the law does not keep is emptied even in a kept row.
+                raise _fail(system_id, f"{where}.columns.{column.name}",
+                            f"is NOT NULL and not text, and the law keeps no "
+                            f"{column.category} here: declare a placeholder")

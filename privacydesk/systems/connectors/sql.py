@@ -173,6 +173,7 @@ class SqlConnector:
         `expire` action. The connector itself is not changed."""
         kept = copy.copy(self)
         kept._keep = _Keep(frozenset(categories), reason)
+        kept._tables = None   # reflected and checked again: what it must empty may differ
         return kept
 
     # -- plumbing ------------------------------------------------------------------------
@@ -195,7 +196,8 @@ class SqlConnector:
                   for name in wanted}
         facts = {name: {c.name: ColumnFacts(bool(c.nullable), isinstance(c.type, String))
                         for c in table.columns} for name, table in tables.items()}
-        check_against(self.system_id, self._dataset, facts)
+        check_against(self.system_id, self._dataset, facts,
+                      self._keep.categories if self._keep is not None else None)
         return tables
 
     def _schema(self, conn: SqlConnection) -> dict[str, Table]:
@@ -529,10 +531,7 @@ class SqlConnector:
             if column.placeholder is not None:
                 value = _fit(column.placeholder.replace("{key}", key_text), db_column)
             elif not db_column.nullable:
-                if not isinstance(db_column.type, String):
-                    raise ConnectorError("misdeclared", f"{self.system_id}: {spec.name}."
-                                         f"{column.name} is NOT NULL and not text: declare "
-                                         "a placeholder (nothing was changed)")
+                # Text (check_against refused a NOT NULL column of another type).
                 value = _fit(self._dataset.placeholder, db_column)
             values[column.name] = value
         kept = sorted({c.category for c in spec.columns.values()

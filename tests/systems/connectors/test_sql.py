@@ -455,19 +455,20 @@ def test_in_the_accounting_the_law_keeps_her_invoice_name_address_and_iban_not_h
     assert accounting.row("customers", BRAM) == bram_before
 
 
-def test_a_kept_column_the_law_does_not_keep_that_cannot_be_emptied_changes_nothing(
+def test_a_column_the_law_does_not_keep_that_cannot_be_emptied_is_refused_before_any_change(
         accounting):
-    # With a rule keeping names only, her IBAN (financial) and street must go too, and the
-    # invoice's amount, NOT NULL and no text, cannot be emptied: the erasure is refused,
-    # naming the column, and nothing changed (one transaction).
+    # With a rule keeping names only, her IBAN (financial) and street must go too, and so
+    # must the invoice's amount — NOT NULL and no text, it cannot be emptied: the dataset is
+    # refused (misdeclared, naming the column) before anything is read or changed.
     keeping = accounting_connector(accounting).keeping(("names",), AWR)
-    found = keeping.find(ANNA_IN_ACCOUNTING)
-    with pytest.raises(ConnectorError) as refused:
-        keeping.erase(found, ANNA_IN_ACCOUNTING)
-    assert refused.value.kind == "misdeclared"
-    assert "invoices.amount" in str(refused.value) and "nothing was changed" in str(
-        refused.value)
+    for call in (keeping.ping, lambda: keeping.find(ANNA_IN_ACCOUNTING)):
+        with pytest.raises(ConnectorError) as refused:
+            call()
+        assert refused.value.kind == "misdeclared"
+        assert "tables[1].columns.amount" in str(refused.value)
+        assert "the law keeps no financial here" in str(refused.value)
     assert accounting.row("customers", ANNA)["email"] == "anna@example.nl"
+    accounting_connector(accounting).ping()            # as declared, the dataset is fine
 
 
 def test_past_the_laws_period_the_accounting_lets_her_invoice_go(accounting):
