@@ -63,13 +63,16 @@ class Search:
     """The system's full-text search, which narrows the free-text scan: `path` with the
     person's name, each e-mail address and common spellings of each phone number in `param`
     (one query each, a phrase in double quotes), fixed `params`; the records' keys at `key`
-    in the list at `items` (paged like every list)."""
+    in the list at `items` (paged like every list). `terms`: how many of those one query may
+    hold, for a search whose `params` make it find any of the terms (Redmine: five, with
+    `all_words = ""`); 1 asks each on its own."""
 
     path: str
     param: str
     params: Mapping[str, str]
     items: str
     key: str
+    terms: int = 1
 
 
 @dataclass(frozen=True)
@@ -265,11 +268,11 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
     search: Search | None = None
     if "search" in reader.table:
         sub = _Reader(system_id, f"resources[{index}].search", reader.table["search"])
-        sub.known(("path", "param", "params", "items", "key"))
+        sub.known(("path", "param", "params", "items", "key", "terms"))
         search = Search(path=sub.text("path"), param=sub.text("param"),
                         params=sub.string_mapping("params"),
                         items=sub.text("items", "", path=True),
-                        key=sub.text("key", "id", path=True))
+                        key=sub.text("key", "id", path=True), terms=sub.integer("terms", 1))
         _relative(sub, "path", search.path)
         if not text:
             reader.fail("search", "narrows the free-text scan: the resource needs text paths")

@@ -162,6 +162,22 @@ def test_redmines_search_narrows_the_scan_to_the_same_records_as_reading_every_t
     assert found(DATASET) == found(FULL_SCAN)
 
 
+def test_redmines_search_is_asked_for_five_terms_at_once_and_reads_only_what_names_her(
+        seeded: Desk) -> None:
+    """Her name, her address and eleven spellings of her number: three searches, not
+    thirteen, each finding any of its terms (all_words = ""); and a phrase after a phrase is
+    still a phrase ("+31 6 12345678", not "+31", which would find every Dutch number)."""
+    connector = connector_for(seeded)
+    asked: list[str] = []
+    connector._http._client.event_hooks["request"] = [  # noqa: SLF001 - counting requests
+        lambda request: asked.append(request.url.path)]
+    found = {r.locator for r in connector.find(ANNA)}
+    assert asked.count("/search.json") == 3
+    read = {p.removeprefix("/").removesuffix(".json") for p in asked
+            if p.startswith("/issues/")}
+    assert read <= found and f"issues/{seeded.tickets['bram_offer']}" not in read
+
+
 def test_olaf_is_in_no_system(seeded: Desk) -> None:
     desk = seeded
     assert connector_for(desk).find(OLAF) == []
