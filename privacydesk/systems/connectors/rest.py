@@ -92,6 +92,9 @@ class RestConnector:
         # Rt3: the records an erase acted on, read back by the next `find` (the re-search):
         # the system's search may not see where the person is left (a ticket's history).
         self._touched: dict[str, None] = {}
+        # The records the last `find` read, by locator: its `export` (the access report's
+        # next call) shows them as read, without asking for each again. Forgotten on a write.
+        self._found: dict[str, Mapping[str, Any]] = {}
 
     def close(self) -> None:
         """Close the HTTP connections (the connector is not used afterwards)."""
@@ -230,6 +233,7 @@ class RestConnector:
                 documents = self._documents(resource, {}, cache)
             for key, document in documents:
                 self._in_text(resource, key, document, needles, hit)
+        self._found = {locator: h.document for locator, h in hits.items()}
         return [self._record(h) for h in hits.values()]
 
     def find_again(self, subject: Subject, locators: Sequence[str]) -> list[Record]:
@@ -372,11 +376,12 @@ class RestConnector:
     def export(self, records: Sequence[Record]) -> list[Export]:
         """One JSON file per resource: each record's locator, kind and the full values of the
         fields its Record shows (of someone else's ticket only the text that names her: the
-        rights of others, Art. 15(4))."""
+        rights of others, Art. 15(4)); a record the last `find` read is shown as read then,
+        another is asked for."""
         files: dict[str, list[dict[str, Any]]] = {}
         for record in records:
             resource, key = self._locate(record)
-            document = self._fetch(resource, key)
+            document = self._found.get(record.locator) or self._fetch(resource, key)
             if document is None:
                 continue
             values = {}
@@ -394,6 +399,7 @@ class RestConnector:
         """Write `value` to the record's field (Rt2); ConnectorError("unsupported") for a
         field the dataset does not list under `correct`."""
         resource, key = self._locate(record)
+        self._found.clear()
         if field_name not in resource.correct:
             raise ConnectorError("unsupported", f"{self.system_id}: {resource.id}.{field_name} "
                                  "cannot be corrected here (not in the dataset's correct list)")
@@ -406,6 +412,7 @@ class RestConnector:
         text of what is not; records of owned resources go first (her tickets before her
         user, which the system may need while they exist)."""
         needles = Needles(subject, self._dataset.phone_region)
+        self._found.clear()
         order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
         located = [(self._locate(r), r) for r in records]
         located.sort(key=lambda item: order[item[0][0].id])
@@ -513,6 +520,7 @@ class RestConnector:
         every writable text replaced by the redaction mark, "left" naming a text the system
         offers no way to change."""
         outcomes: list[Outcome] = []
+        self._found.clear()
         order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
         for record in sorted(records, key=lambda r: order.get(r.locator.partition("/")[0],
                                                               (True, 0))):
