@@ -10,7 +10,9 @@ a fresh register through `register.importing` (every row through the register's 
 (c) a file with every row's phone number changed, every row an update. Goal: (a) >= 1,000
 rows/s on SQLite. Prints one JSON object: per pass rows/s by the wall clock and by this
 process's CPU time (the machine is shared: CPU time is the steadier number) and SQL
-statements per row; `bench/run.py` turns it into rows of the table.
+statements per row; `bench/run.py` turns it into rows of the table. `--profile N` runs the
+first import under cProfile instead and prints its N most expensive functions (cumulative
+and own time) to standard error: where the time goes next.
 """
 
 from __future__ import annotations
@@ -77,6 +79,20 @@ def write_file(path: Path, rows: int, phone_offset: int = 0) -> None:
                 _CITIES[n % len(_CITIES)]])
 
 
+def _profiled(path: Path, imap: object, top: int) -> None:
+    """The first import under cProfile; its `top` functions to standard error."""
+    import cProfile
+    import pstats
+
+    from privacydesk.register import importing
+
+    profile = cProfile.Profile()
+    profile.runcall(importing.import_persons, path, imap)  # type: ignore[arg-type]
+    stats = pstats.Stats(profile, stream=sys.stderr)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def _timed(path: Path, imap: object) -> tuple[float, float, object, int]:
     """(wall seconds, CPU seconds of this process, the report, SQL statements run)."""
     from django.db import connection
@@ -101,6 +117,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--profile", type=int, metavar="N", default=0,
+                        help="profile the first import; print its N costliest functions")
     args = parser.parse_args()
     env = setup(args.database, "bench_import")
     try:
@@ -112,6 +130,9 @@ def main() -> None:
         write_file(first, args.rows)
         write_file(changed, args.rows, phone_offset=1)
         imap = importing.load_map(folder / "map.toml")
+        if args.profile:
+            _profiled(first, imap, args.profile)
+            return
         results = {}
         for what, path in (("created", first), ("unchanged", first), ("updated", changed)):
             wall, cpu, report, statements = _timed(path, imap)

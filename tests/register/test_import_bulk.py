@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
@@ -248,6 +249,24 @@ def test_every_rule_refuses_a_new_row_with_its_row_column_and_rule(sla, tmp_path
     assert Email.objects.count() == 1 and AgreementParty.objects.count() == 0
     assert AuditEntry.objects.count() == entries + 5
     assert audit.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)  # as the command runs: its data keys committed
+def test_fifty_new_people_take_fewer_statements_than_people(tmp_path):
+    path = _csv(tmp_path, *(f"K-{n};Klant;;;;Anna{n};;Vries;anna{n}@example.nl;"
+                            f"06 1234 56{n:02d};;;;;" for n in range(50)))
+
+    with CaptureQueriesContext(connection) as queries:
+        report = importing.import_persons(path, importing.load_map(MAP))
+
+    assert report.created == 50
+    statements = [q["sql"] for q in queries.captured_queries]
+    # A multi-row INSERT per table, the audit chain's append, the deletion dates: no
+    # statement per person, and no savepoint for a row that writes nothing itself (the
+    # batch's savepoint and the deletion dates' recompute's are the two there are).
+    assert len(statements) < 50, statements
+    assert len([sql for sql in statements if sql.startswith("SAVEPOINT")]) == 2
+    assert Person.objects.count() == 50 and audit.verify().ok
 
 
 # -- the service ------------------------------------------------------------------------------

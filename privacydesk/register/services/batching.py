@@ -29,7 +29,7 @@ record names, keys and categories, which pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -53,15 +53,18 @@ class Batch:
         self._rows = 0  # rows open (a row inside a row nests)
 
     @contextmanager
-    def row(self) -> Iterator[None]:
+    def row(self, *, savepoint: bool = True) -> Iterator[None]:
         """One unit of work in its own savepoint; on an exception everything it collected
-        goes with its writes, and the exception propagates."""
+        goes with its writes, and the exception propagates. `savepoint=False` only for a
+        unit that writes nothing itself (it queues a `NewPerson`): what it collected is
+        dropped the same, without the SAVEPOINT and RELEASE statements; a write failing
+        inside it fails the batch."""
         entries, persons, new = len(self.audit), set(self.persons), len(self._new)
         # A new row reads the roles afresh: "once per row", never a stale answer (C2..C5).
         self._roles.clear()
         self._rows += 1
         try:
-            with transaction.atomic():
+            with transaction.atomic() if savepoint else nullcontext():
                 yield
         except BaseException:
             del self.audit[entries:]

@@ -60,6 +60,7 @@ class NewPerson:
         self.actor = actor
         self.person = Person()  # its pseudonymous ref is made here: seals are bound to it
         self.roles: list[Role] = []
+        self._kinds: set[str] = set()  # the kinds of the roles active today
         self.parties: list[AgreementParty] = []
         self.data: list[Datum] = []
         self.links: list[tuple[ExternalId, dict[str, Datum]]] = []
@@ -78,12 +79,6 @@ class NewPerson:
         self.entries.append((entry(action, obj, actor=self.actor, person=self.person,
                                    purpose=purpose, detail=detail), obj))
 
-    def _active_kinds(self) -> set[str]:
-        # C2..C5 ask the roles active today (Role.objects.active_on): a role added here
-        # has no end, so it is active once it has started.
-        today = clock.today()
-        return {role.kind for role in self.roles if role.started_on <= today}
-
     def add_role(self, kind: str, *, organisation: Organisation | None = None,
                  started_on: Any = None) -> Role:
         """Give the person a role, by `add_role`'s rules (S1)."""
@@ -91,6 +86,10 @@ class NewPerson:
         role = checked_role(self.person, kind, actor=self.actor, organisation=organisation,
                             started_on=started_on)
         self.roles.append(role)
+        # C2..C5 ask the roles active today (Role.objects.active_on): a role added here has
+        # no end, so it counts once it has started (as a batch keeps them: add_role).
+        if role.started_on <= clock.today():
+            self._kinds.add(kind)
         self._audit("create", role, detail={"kind": kind})
         return role
 
@@ -116,7 +115,7 @@ class NewPerson:
                                         agreement=agreement)
         check_agreement(self.person, agreement,
                         parties=[party.agreement for party in self.parties])
-        check_may_hold(self._active_kinds(), category, cleaned)
+        check_may_hold(self._kinds, category, cleaned)
         datum = new_datum(model, self.person, cleaned, source=source, purpose=purpose,
                           basis=basis, agreement=agreement)
         self.data.append(datum)
