@@ -51,6 +51,9 @@ class Searched:
     records: list[Record] = field(default_factory=list)
     exports: list[Export] = field(default_factory=list)
     failure: Failure | None = None
+    #: The connector that found `records`: exporting them later asks it, so what its find
+    #: just read is handed out as read (the IMAP and REST connectors keep it).
+    connector: Connector | None = field(default=None, repr=False, compare=False)
 
 
 def connector_of(system: Declared) -> Connector:
@@ -83,7 +86,7 @@ def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
         connector = connector_of(system)
         records = connector.find(subject)
         files = connector.export(records) if export and records else []
-        return Searched(system, list(records), list(files))
+        return Searched(system, list(records), list(files), connector=connector)
 
     answer = guarded(system, run)
     return Searched(system, failure=answer) if isinstance(answer, Failure) else answer
@@ -91,8 +94,9 @@ def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
 
 def _export_one(found: Searched) -> Searched:
     def run() -> Searched:
-        files = connector_of(found.system).export(found.records)
-        return Searched(found.system, list(found.records), list(files))
+        connector = found.connector or connector_of(found.system)
+        files = connector.export(found.records)
+        return Searched(found.system, list(found.records), list(files), connector=connector)
 
     answer = guarded(found.system, run)
     return Searched(found.system, failure=answer) if isinstance(answer, Failure) else answer
