@@ -164,8 +164,8 @@ def test_redmines_search_narrows_the_scan_to_the_same_records_as_reading_every_t
 
 def test_redmines_search_is_asked_for_five_terms_at_once_and_reads_only_what_names_her(
         seeded: Desk) -> None:
-    """Her name, her address and eleven spellings of her number: three searches, not
-    thirteen, each finding any of its terms (all_words = ""); and a phrase after a phrase is
+    """Her name, her address and ten spellings of her number: three searches, not
+    twelve, each finding any of its terms (all_words = ""); and a phrase after a phrase is
     still a phrase ("+31 6 12345678", not "+31", which would find every Dutch number)."""
     connector = connector_for(seeded)
     asked: list[str] = []
