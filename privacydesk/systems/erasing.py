@@ -128,6 +128,19 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
             return {"found": len(records), "done": 0, "kept": len(records),
                     "remaining": 0, "actions": {"kept": len(records)}}
         records = connector.find(subject)
+        # Rt3: what an earlier try touched is read back by key too (a connector that can): a
+        # try that scrubbed a ticket and then failed left its history where the system's
+        # search does not look. What this try will touch is noted before it writes.
+        by_key = getattr(connector, "find_again", None)
+        if callable(by_key):
+            earlier = [str(locator) for locator in task.detail.get("touched", [])]
+            seen = {r.locator for r in records}
+            records += [r for r in (by_key(subject, earlier) if earlier else [])
+                        if r.locator not in seen]
+            touched = sorted({*earlier, *(r.locator for r in records)})
+            if touched != earlier:
+                task.detail = {**task.detail, "touched": touched}
+                SystemTask.objects.filter(pk=task.pk).update(detail=task.detail)
         # R3: the law keeps a record only for its rule's period; one past it is not kept but
         # expires, as the daily sweep would let it go (an invoice of 2018 erased in 2026).
         day = clock.today()

@@ -24,11 +24,14 @@ from django.utils import timezone
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.systems import declared, erasing, tasks
+from privacydesk.systems.connector import ConnectorError
+from privacydesk.systems.connectors import rest
 from privacydesk.systems.models import SystemTask
 from tests.systems.connectors.test_rest import (  # noqa: F401 - fixtures
     ANNA,
     DATASET,
     brams_ticket_edited_once,
+    connector_for,
     desk,
 )
 from tests.systems.servers.rest import Desk, redmine  # noqa: F401 - the fixture
@@ -140,3 +143,34 @@ def test_without_anything_left_the_erasure_is_done_at_once(
     task = erase_anna(uid)
     assert (task.status, task.remaining) == (SystemTask.DONE, 0)
     assert "left" not in task.detail and settled == [str(uid)]
+
+
+def test_a_try_that_stopped_after_scrubbing_does_not_let_the_next_say_done(
+        db: Any, ticketing: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first try scrubs Bram's description (Redmine writes the old text, naming her, to
+    the ticket's history) and then loses the connection. Redmine's search no longer finds
+    Bram's ticket; the next try reads it back by its number, as noted before the first try
+    wrote, and the erasure waits for the service lead — it is not done on a search's say-so."""
+    ticket = brams_ticket_edited_once(ticketing)
+    task, = erasing.plan(request_uid=uuid.uuid4(), request_ref=REQUEST_REF,
+                         person_ref="p-anna", subject=lambda: ANNA,
+                         deadline=timezone.now() + timedelta(days=30), actor="privacy_officer-1")
+    scrub = rest.RestConnector._scrub   # noqa: SLF001 - the written step the failure follows
+
+    def scrub_then_drop(self: rest.RestConnector, *args: Any) -> Any:
+        scrub(self, *args)
+        raise ConnectorError("unreachable", "ticketing: the connection dropped")
+
+    monkeypatch.setattr(rest.RestConnector, "_scrub", scrub_then_drop)
+    erasing.run(task.pk, 1)
+    task.refresh_from_db()
+    assert task.status == SystemTask.RETRYING and task.error_kind == "unreachable"
+    assert f"issues/{ticket}" in task.detail["touched"]
+    assert f"issues/{ticket}" not in {
+        r.locator for r in connector_for(ticketing).find(ANNA)}   # the search: nothing there
+
+    monkeypatch.setattr(rest.RestConnector, "_scrub", scrub)
+    erasing.run(task.pk, 2)
+    task.refresh_from_db()
+    assert task.status == SystemTask.MANUAL and task.remaining == 1
+    assert [item["locator"] for item in task.detail["left"]] == [f"issues/{ticket}"]
