@@ -11,6 +11,7 @@ next day; Anna's open mail ticket is never due.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,7 +25,11 @@ from privacydesk.retention.models import DeletionReceipt
 from privacydesk.systems import retaining
 from privacydesk.systems.models import SystemTask
 from privacydesk.vault.models import AuditEntry
-from tests.systems.connectors.test_rest import connector_for, desk  # noqa: F401 - fixture
+from tests.systems.connectors.test_rest import (  # noqa: F401 - fixture
+    DATASET,
+    connector_for,
+    desk,
+)
 from tests.systems.connectors.test_rest_left_by_hand import ticketing  # noqa: F401 - fixture
 from tests.systems.servers.rest import Desk, redmine  # noqa: F401 - the fixture
 
@@ -95,3 +100,25 @@ def test_the_daily_sweep_deletes_the_due_tickets_with_a_receipt_and_bram_s_the_n
     assert service.issue("bram_offer") is None and service.issue("anna_mail") is not None
     # The ticketing system is swept, so it gets no review task by hand any more.
     assert "ticketing" not in {s.id for s in retaining.reviewed()}
+
+
+@pytest.mark.dates
+def test_a_declaration_that_anonymises_tickets_says_what_redmines_history_keeps(
+        db: Any, closed_desk: Desk) -> None:
+    """Another company's choice: tickets past their period anonymised, not deleted. Their
+    texts are replaced as a whole by the redaction mark — and Redmine writes each old text
+    to the ticket's history, which its API cannot change: "left", naming where, never
+    "anonymised", so the sweep counts the ticket as still due (R1)."""
+    service = closed_desk
+    dataset = copy.deepcopy(DATASET)
+    dataset["resources"][1]["erase"] = "anonymise"
+    connector = connector_for(service, dataset=dataset)
+    with time_machine.travel(LATE_ON_THE_SIXTH, tick=False):
+        due = connector.due(clock.today() + timedelta(days=1))
+    outcomes = {o.locator: o for o in connector.expire(due)}
+    vpn = outcomes[f"issues/{service.tickets['eva_vpn']}"]
+    assert vpn.action == "left" and "journals[2].details[0].old_value" in vpn.detail
+    issue = service.issue("eva_vpn") or {}
+    assert (issue["subject"], issue["description"]) == ("[verwijderd]", "[verwijderd]")
+    assert issue["journals"][0]["notes"] == "[verwijderd]"
+    assert issue["author"]["name"] == "Eva Visser"     # not a text: Redmine's own user
