@@ -94,7 +94,9 @@ class Export:
 @dataclass(frozen=True)
 class Outcome:
     """What was done to one record: action is "deleted", "anonymised", "corrected",
-    "disabled", "moved" or "kept" (archive-only, with the reason in `detail`)."""
+    "disabled", "moved", "kept" (archive-only, with the reason in `detail`) or "left" (not
+    erased: the system offers no way to change what still names the person, `detail` says
+    where; no law keeps it, so a person must remove it there, Rt3)."""
 
     system: str
     locator: str
