@@ -21,10 +21,11 @@ Contract:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
@@ -197,11 +198,11 @@ def _insert(model: type[models.Model], rows: list[Any]) -> None:
     returning = f" RETURNING {q(model._meta.pk.column)}"
     limit = conn.features.max_query_params
     step = limit // len(fields) if limit else _INSERT_ROWS
+    values = _preparers(fields, conn)
     with conn.cursor() as cur:
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
-            params = [f.get_db_prep_save(f.pre_save(row, True), conn)
-                      for row in chunk for f in fields]
+            params = [value(row) for row in chunk for value in values]
             cur.execute(head + ", ".join([one] * len(chunk)) + returning, params)
             for row, (pk,) in zip(chunk, cur.fetchall(), strict=True):
                 row.pk = pk
@@ -209,3 +210,45 @@ def _insert(model: type[models.Model], rows: list[Any]) -> None:
 
 
 _INSERT_ROWS = 1000  # rows per INSERT at most where the database sets no limit
+
+
+def _preparers(fields: list[Any], conn: Any) -> list[Callable[[Any], Any]]:
+    """Per field, what gives a row's database value, as `field.get_db_prep_save(
+    field.pre_save(row, add=True))` gives it: an automatic timestamp is this write's moment
+    (one for every row of the INSERT), text already text is itself."""
+    now = timezone.now()
+    made: list[Callable[[Any], Any]] = []
+    for field in fields:
+        attname = field.attname
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            stamp = field.get_db_prep_save(now, conn)
+
+            def automatic(row: Any, attname: str = attname, stamp: Any = stamp) -> Any:
+                setattr(row, attname, now)
+                return stamp
+
+            made.append(automatic)
+        elif _text_as_is(field):
+            def text(row: Any, attname: str = attname, field: Any = field) -> Any:
+                value = getattr(row, attname)
+                return value if type(value) is str else field.get_db_prep_save(value, conn)
+
+            made.append(text)
+        else:
+            def prepared(row: Any, field: Any = field) -> Any:
+                return field.get_db_prep_save(field.pre_save(row, True), conn)
+
+            made.append(prepared)
+    return made
+
+
+def _text_as_is(field: Any) -> bool:
+    # A CharField/TextField that prepares nothing of its own hands a str to the database
+    # as it is (Field.get_db_prep_save -> get_prep_value -> to_python).
+    kind = type(field)
+    return (isinstance(field, models.CharField | models.TextField)
+            and kind.pre_save is models.Field.pre_save
+            and kind.get_db_prep_save is models.Field.get_db_prep_save
+            and kind.get_db_prep_value is models.Field.get_db_prep_value
+            and kind.get_prep_value in (models.CharField.get_prep_value,
+                                        models.TextField.get_prep_value))
