@@ -281,6 +281,26 @@ def test_hyphens_diacritics_and_numbers_inside_other_digits_are_found_and_erased
     assert subjects_of(connector.find(BRAM)) == ["Terugbelverzoek"]
 
 
+def test_the_index_limit_the_docs_name_a_number_in_pairs_is_found_by_her_name_only(
+        plain_dovecot_server: Dovecot, indexed_dovecot_server: Dovecot) -> None:
+    # docs/connectors/imap.md, "What such an index finds differently": Xapian stores no
+    # piece shorter than three characters, so "56 78" is not in it.
+    pairs = mail("Bram Bakker <bram@bakker.example>", "info@infactor.example", "Nummer",
+                 "Haar nummer is 06-12 34 56 78.\n")
+    named = mail("Bram Bakker <bram@bakker.example>", "info@infactor.example", "Met naam",
+                 "Anna de Vries, 06-12 34 56 78.\n")
+    dataset = {"categories": ["names", "phone"], "folders": [{"name": "INBOX"}]}
+    found = {}
+    for label, server in (("without", plain_dovecot_server), ("with", indexed_dovecot_server)):
+        box = server.mailbox()
+        box.append("INBOX", pairs, named)
+        connector = imap.connect(connection(box, dataset=dataset))
+        found[label] = (subjects_of(connector.find(ANNA_BY_PHONE)),
+                        subjects_of(connector.find(ANNA)))
+    assert found["without"] == (["Met naam", "Nummer"], ["Met naam", "Nummer"])
+    assert found["with"] == ([], ["Met naam"])
+
+
 # -- export, correct ------------------------------------------------------------------------
 
 def test_export_gives_each_message_as_the_eml_the_server_holds(box: Mailbox) -> None:
