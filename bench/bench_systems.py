@@ -17,7 +17,8 @@ person present in all five:
 - erasure with the re-search: per run a different person; in every system at once (as the
   task queue's workers run the per-system tasks) what `systems.erasing.run` does in one try:
   find, erase (archive-only: keep), find again; the re-search must leave 0 records (goal:
-  median <= 2 s). The task bookkeeping in the register's database is not in this row.
+  median <= 2 s); then each system alone (three more people each). The task bookkeeping in
+  the register's database is not in this row.
 
 Dovecot runs as docs/connectors/imap.md recommends for a searched mailbox: a full-text index
 (Xapian, tests/systems/servers/imap.py FTS_CONF) and Maildir trusted to Dovecot's own index
@@ -580,6 +581,13 @@ def main() -> None:
             erased.append(seconds)
             for sid, t in each.items():
                 per_system[sid].append(t)
+        # Each system erasing alone (other people again: an erased person is gone).
+        erased_alone: dict[str, tuple[float, float]] = {}
+        for i, s in enumerate(order):
+            people = [folk[(k * 7919 + 13) % holders].subject()
+                      for k in range(args.erasures + 1 + 3 * i, args.erasures + 4 + 3 * i)]
+            erased_alone[s.id] = _quantiles([erasure([s], who)[0] for who in people])
+        print(f"erasure: {_quantiles(erased)}, alone: {erased_alone}", file=sys.stderr)
         load = os.getloadavg()
     print(json.dumps({
         "people": args.people, "tickets": tickets, "records": counts, "fill_seconds": fill,
@@ -587,6 +595,7 @@ def main() -> None:
         "timeout": args.timeout,
         "access_alone": alone, "erasure": _quantiles(erased), "erasures": len(erased),
         "erasure_per_system": {sid: _quantiles(v) for sid, v in per_system.items()},
+        "erasure_alone": erased_alone,
         "load_start": load_start, "load": load}))
 
 
