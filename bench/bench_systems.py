@@ -280,12 +280,12 @@ def _maildir(folder: Path, messages: list[bytes]) -> None:
 
 
 @contextmanager
-def dovecot_mailbox(folk: list[Person]) -> Iterator[str]:
+def dovecot_mailbox(folk: list[Person], *, index: bool = True) -> Iterator[str]:
     """info@: every person's mail (her number in the body), our reply to every other one,
     every tenth mail also naming another customer. Written as Maildir files before the first
     login (appending 15,000 messages over IMAP would take minutes)."""
     root = Path(tempfile.mkdtemp(prefix="privacydesk-bench-imap-"))
-    server = Dovecot(root, fts=True, settings=MAILDIR_CONF)
+    server = Dovecot(root, fts=index, settings=MAILDIR_CONF)
     try:
         n = len(folk)
         inbox = [_mail(f'"{p.name}" <{p.email}>', "info@infactor.example", "Storing",
@@ -301,7 +301,8 @@ def dovecot_mailbox(folk: list[Person]) -> Iterator[str]:
         _maildir(box / ".Sent", sent)
         subprocess.run(["chown", "-R", f"{dovecot.pw_uid}:{dovecot.pw_gid}", str(box)],
                        check=True)
-        server.index("box1")   # mail that was there before the index: indexed once, up front
+        if index:
+            server.index("box1")   # mail that was there before the index: indexed up front
         yield Mailbox("box1", server.password, server.port, server.tls_port).url
     finally:
         server.stop()
@@ -535,6 +536,8 @@ def main() -> None:
     parser.add_argument("--systems", default="crm,accounting,mailbox,directory,ticketing",
                         help="the systems started and measured (to see what the rest take "
                         "without the slowest)")
+    parser.add_argument("--no-mail-index", action="store_true", help="Dovecot without its "
+                        "full-text index (to see what a mail server without one costs)")
     parser.add_argument("--timeout", type=float, help="PRIVACYDESK_SYSTEM_<ID>_TIMEOUT of "
                         "every system (default: the product's, 10 s a call)")
     args = parser.parse_args()
@@ -545,7 +548,8 @@ def main() -> None:
     wanted = [w.strip() for w in args.systems.split(",") if w.strip()]
     starters: dict[str, Callable[[], Any]] = {
         "crm": lambda: postgres_crm(folk), "accounting": lambda: mariadb_accounting(folk),
-        "mailbox": lambda: dovecot_mailbox(folk), "directory": lambda: slapd_directory(folk),
+        "mailbox": lambda: dovecot_mailbox(folk, index=not args.no_mail_index),
+        "directory": lambda: slapd_directory(folk),
         "ticketing": lambda: redmine_desk(folk, tickets)}
     with ExitStack() as stack:
         for system_id, start in starters.items():
@@ -592,7 +596,7 @@ def main() -> None:
     print(json.dumps({
         "people": args.people, "tickets": tickets, "records": counts, "fill_seconds": fill,
         "access": _quantiles(times), "access_runs": len(times), "access_failed": sorted(failed),
-        "timeout": args.timeout,
+        "timeout": args.timeout, "mail_index": not args.no_mail_index,
         "access_alone": alone, "erasure": _quantiles(erased), "erasures": len(erased),
         "erasure_per_system": {sid: _quantiles(v) for sid, v in per_system.items()},
         "erasure_alone": erased_alone,
