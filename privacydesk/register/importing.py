@@ -9,10 +9,13 @@ Contract:
   changed since changes nothing; a changed row updates the data this import wrote for the
   person; a new id makes a new person. The id is kept only as a blind index (C2).
 - A refused row is reported (row number as a spreadsheet shows it, the column, the rule, the
-  message) and leaves nothing behind (one savepoint per row); the other rows go on.
+  message) and leaves nothing behind; the other rows go on.
 - Rows are written in batches of `BATCH_ROWS` (`services.batch()`: one savepoint each, the
   same rules per row; the audit entries appended per batch, the deletion dates recomputed
-  once per person at the batch's end), each row in its own savepoint inside (#16.4).
+  once per person at the batch's end) (#16.4). A new id's row is checked whole as a
+  `services.NewPerson` and written with the batch's other new persons, one multi-row
+  INSERT per table; a row that writes itself (a changed person, a new organisation) has
+  its own savepoint inside the batch's.
 - The whole run is one transaction: interrupted (Ctrl-C), nothing of it stays. `dry_run`
   runs every check and every write, then rolls all of it back: the report is what a real
   run would do.
