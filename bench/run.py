@@ -150,7 +150,7 @@ def import_rows(db: str, r: dict[str, Any]) -> list[Row]:
     goal = f"≥ {IMPORT_GOAL:,}/s on SQLite" if db == "sqlite" else "—"
     return [
         Row(db, f"import persons, {r['rows']:,} new rows, every rule "
-            f"({created['statements_per_row']:.0f} SQL statements per row)",
+            f"({created['statements_per_row']:.1f} SQL statements per row)",
             f"{created['wall']:,.0f} rows/s (CPU time: {created['cpu']:,.0f}/s)", "—", "—",
             goal, created["wall"] >= IMPORT_GOAL if db == "sqlite" else None),
         Row(db, f"import persons, the same {r['rows']:,} rows again (unchanged)",
