@@ -4,11 +4,13 @@
 any network call. The URL is imap://user:password@host:port/ or imaps://…; its path is not
 used (the folders come from the dataset).
 
-- `find`: per declared folder, IMAP SEARCH TEXT pre-filters (servers match loosely), then
-  each candidate is decided in Python on the decoded message: her address in an address
-  header (her correspondence), her name or address in a header, her name, address or phone
-  number in the text. Folders are EXAMINEd: finding never marks a message read.
-- `export`: each message as the .eml bytes the server holds.
+- `find`: per declared folder, one IMAP SEARCH pre-filters (servers match loosely, with or
+  without a full-text index: `Matcher.search_keys`), then each candidate is decided in
+  Python on the decoded message: her address in an address header (her correspondence),
+  her name or address in a header, her name, address or phone number in the text. Folders
+  are EXAMINEd: finding never marks a message read.
+- `export`: each message as the .eml bytes the server holds; those `find` just read are
+  not fetched again.
 - `correct`: unsupported — a sent e-mail is a record of what was said (Rt2 applies to
   the register and the systems that hold the field, not to correspondence).
 - `erase`: her correspondence is deleted (\\Deleted + UID EXPUNGE) or moved to the folder's
