@@ -20,8 +20,9 @@ IDENTITY_KINDS = ("email", "phone", "name", "postcode_house_number", "customer_n
                   "employee_number", "external_id")
 
 #: What a connector can do (the policy's `capabilities`). `archive_only`: the system keeps
-#: what the law requires (R3: invoices seven years), erasure there is refused as "kept";
-#: `manual`: a named staff role does it and confirms.
+#: what the law requires (R3: invoices seven years) and only that — an erasure empties the
+#: categories the system's retention rule does not keep, and the records go when the law's
+#: period ends (systems.retaining); `manual`: a named staff role does it and confirms.
 CAPABILITIES = ("find", "export", "correct", "erase", "anonymise", "archive_only", "manual",
                 "scan")
 

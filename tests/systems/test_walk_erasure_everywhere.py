@@ -20,10 +20,10 @@ chain holds. And when the ticketing system is down: the request is not answered,
 "unreachable", the tries are bounded, and once Redmine is back a retry completes the receipt.
 
 The register knows both of her e-mail addresses (the one she files with and the one the CRM,
-the accounting and Redmine wrote down): every system is searched with what the register
-knows, so an address only another system holds would stay in someone's free text (a CRM note
-naming "anna@example.nl") while the re-search, looking for what the register knows, reports
-nothing left.
+the accounting and Redmine wrote down). A system's record hands on the identities it holds
+only when it was found by a strong one (an address or a number, tests/systems/test_identities*.py);
+here the CRM would find her by name and phone alone, which hand on nothing (a namesake must
+never widen the search), so without it her other address would stay in a CRM note.
 
 Every server is real and started by the tests (PostgreSQL's second database, a MariaDB,
 Dovecot, slapd, Redmine 5); the task queue is the real task table run by the real worker.
