@@ -184,8 +184,9 @@ def _insert(model: type[models.Model], rows: list[Any]) -> None:
         return
     alias = router.db_for_write(model)
     conn = connections[alias]
-    if not conn.features.can_return_rows_from_bulk_insert:
-        model._default_manager.using(alias).bulk_create(rows)
+    if not conn.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
+        for row in rows:
+            row.save(force_insert=True, using=alias)
         return
     # Written here, not by bulk_create: the ORM's compiling of these statements cost about
     # 40 µs per row, seven rows per imported person (the import row of docs/performance.md,
