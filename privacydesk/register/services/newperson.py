@@ -22,6 +22,7 @@ Contract:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django.db import connections, models, router
@@ -81,7 +82,7 @@ class NewPerson:
                                    purpose=purpose, detail=detail), obj))
 
     def add_role(self, kind: str, *, organisation: Organisation | None = None,
-                 started_on: Any = None) -> Role:
+                 started_on: date | None = None) -> Role:
         """Give the person a role, by `add_role`'s rules (S1)."""
         self._open()
         role = checked_role(self.person, kind, actor=self.actor, organisation=organisation,
