@@ -20,6 +20,7 @@ privacydesk.check.system_rights).
 
 from __future__ import annotations
 
+import concurrent.futures
 import importlib
 import os
 import re
@@ -27,7 +28,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from privacydesk.check.common import plural
-from privacydesk.check.registry import FAIL, NOT_VERIFIABLE, PASS, WARN, CheckResult, result
+from privacydesk.check.registry import (
+    FAIL,
+    IDLE,
+    NOT_VERIFIABLE,
+    PASS,
+    WARN,
+    CheckResult,
+    result,
+)
 from privacydesk.check.runner import Unavailable, need_app
 from privacydesk.policy.active import get_policy
 
@@ -176,3 +185,37 @@ def systems_declared() -> CheckResult:
                       f"on for {total}: not connected here, the register without an owner's "
                       "account, or a URL variable for no declared system", details)
     return result("systems-declared", PASS, f"all {total} reached", details)
+
+
+@system_line("systems-reachable", "Every connected system answers now, with its credentials "
+             "and its declared dataset", "Rt1 Rt2 Rt3")
+def systems_reachable() -> CheckResult:
+    """PASS when every connected system answers its connector's `ping` (reached, the
+    credentials accepted, the declared tables / folders / bases / resources there), asked
+    all at once, each within its own timeout. FAIL naming each system that does not, with
+    the kind of failure (unreachable, timeout, refused, garbage, misdeclared) and never its
+    URL or message: a request's search there would fail the same way and block its answer
+    (Rt1) or its erasure (Rt3). IDLE when no system is connected here (the register alone:
+    nothing to ask; `systems-declared` warns about the declared ones)."""
+    from privacydesk.systems import calls, declared
+
+    connected = [s for s in declared.systems() if s.reached() == declared.CONNECTED]
+    if not connected:
+        return result("systems-reachable", IDLE, "no system is connected here")
+
+    def ping(system: declared.Declared) -> calls.Failure | None:
+        answer = calls.guarded(system, lambda: calls.connector_of(system).ping())
+        return answer if isinstance(answer, calls.Failure) else None
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=calls.MAX_PARALLEL) as pool:
+        answers = list(pool.map(ping, connected))
+    failures = [f"{system.id}: {failure.kind}"
+                for system, failure in zip(connected, answers, strict=True) if failure]
+    fine = [f"{system.id}: answers" for system, failure in zip(connected, answers, strict=True)
+            if failure is None]
+    total = plural(len(connected), "connected system")
+    if failures:
+        return result("systems-reachable", FAIL,
+                      f"{len(failures)} of {total} did not answer as declared",
+                      [*failures, *fine])
+    return result("systems-reachable", PASS, f"all {total} answer", fine)
