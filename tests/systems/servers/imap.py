@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.systems.servers import shared
+
 _MAILBOXES = 200
 
 _CONF = """\
@@ -228,7 +230,7 @@ def _running(*, fts: bool, settings: str = "") -> Iterator[Dovecot]:
 def dovecot_server() -> Iterator[Dovecot]:
     """One Dovecot for the session (it starts in well under a second), searching without
     a full-text index: it reads every message for SEARCH TEXT."""
-    yield from _running(fts=False)
+    yield from shared("dovecot", lambda: _running(fts=False))
 
 
 @pytest.fixture(scope="session")
@@ -236,7 +238,7 @@ def indexed_dovecot_server() -> Iterator[Dovecot]:
     """One Dovecot for the session configured as docs/connectors/imap.md recommends (and
     the bench measures): SEARCH TEXT answered by its Xapian index (FTS_CONF), Maildir
     trusted to its own index (MAILDIR_CONF)."""
-    yield from _running(fts=True, settings=MAILDIR_CONF)
+    yield from shared("indexed-dovecot", lambda: _running(fts=True, settings=MAILDIR_CONF))
 
 
 def _serve(answer: bytes | None) -> Iterator[int]:

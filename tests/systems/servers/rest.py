@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from tests.systems.servers import shared
+
 REDMINE_ROOT = Path("/usr/share/redmine")
 CACHE_ROOT = Path("/var/tmp/privacydesk-test-cache")
 #: Seconds Redmine may take to answer after puma starts (two shared cores).
@@ -169,7 +171,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
-    """One Redmine for the session, on its own copy of the cached database."""
+    """One Redmine for the session (whichever modules import this fixture), on its own copy
+    of the cached database."""
+    yield from shared("redmine", lambda: _running_redmine(tmp_path_factory))
+
+
+def _running_redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
     started = time.monotonic()
     cache = cached_database()
     folder = tmp_path_factory.mktemp("redmine")

@@ -46,6 +46,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
+from tests.systems.servers import shared
+
 MARIADBD = "/usr/sbin/mariadbd"
 INSTALL_DB = "/usr/bin/mariadb-install-db"
 CACHE = Path("/var/tmp/privacydesk-test-cache")
@@ -162,9 +164,15 @@ def stop_mariadb(server: MariaDB) -> None:
 
 @pytest.fixture(scope="session", name="mariadb")
 def mariadb_fixture() -> Iterator[MariaDB]:
+    yield from shared("mariadb", _running_mariadb)
+
+
+def _running_mariadb() -> Iterator[MariaDB]:
     server = start_mariadb()
-    yield server
-    stop_mariadb(server)
+    try:
+        yield server
+    finally:
+        stop_mariadb(server)
 
 
 # -- the CRM schema, the same on both engines ----------------------------------------------
@@ -332,6 +340,10 @@ class PostgresDatabase:
 
 @pytest.fixture(scope="session", name="postgres")
 def postgres_fixture() -> Iterator[PostgresDatabase]:
+    yield from shared("postgres", _crm_database)
+
+
+def _crm_database() -> Iterator[PostgresDatabase]:
     name = "crm_" + uuid.uuid4().hex
     admin = create_engine(PG_ADMIN, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
