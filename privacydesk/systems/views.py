@@ -105,4 +105,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "systems/task.html", {
         **_row(task), "whom": _whom(request, task)
         if task.status in (SystemTask.MANUAL, SystemTask.FAILED) else [],
-        "fields": ", ".join(task.detail.get("fields", []))})
+        "fields": ", ".join(task.detail.get("fields", [])),
+        # Rt3: what the owner must remove by hand, by record and place in words (no paths).
+        "left": [{"record": item.get("record", ""),
+                  "where": [wording.place(path, get_language() or "nl")
+                            for path in item.get("where", [])]}
+                 for item in task.detail.get("left", [])]})

@@ -82,3 +82,29 @@ def error_line(text: str, lang: str) -> str:
             message = templates[lang].format(**found.groupdict())
             break
     return f"{_KINDS[lang][kind]}: {message}"
+
+
+#: Where in a record a text sits (a REST dataset's concrete field path, a column), as staff
+#: read it: "journals[2].details[0].old_value" is "geschiedenis, wijziging 3: oude waarde".
+_PLACES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
+    (re.compile(r"journals\[(?P<n>\d+)\]\.details\[\d+\]\.old_value"),
+     {"nl": "geschiedenis, wijziging {n}: oude waarde", "en": "history, change {n}: old value"}),
+    (re.compile(r"journals\[(?P<n>\d+)\]\.details\[\d+\]\.new_value"),
+     {"nl": "geschiedenis, wijziging {n}: nieuwe waarde", "en": "history, change {n}: new value"}),
+    (re.compile(r"journals\[(?P<n>\d+)\]\.notes"),
+     {"nl": "notitie {n}", "en": "note {n}"}),
+    (re.compile(r"(?:issue\.)?subject"), {"nl": "onderwerp", "en": "subject"}),
+    (re.compile(r"(?:issue\.)?description"), {"nl": "beschrijving", "en": "description"}),
+)
+
+
+def place(path: str, lang: str) -> str:
+    """Where `path` is in a record, in `lang` ("nl" unless "en"); counted from 1 for people
+    (the connector's paths count from 0). A path of no known shape is shown as written."""
+    lang = "en" if lang == "en" else "nl"
+    for pattern, templates in _PLACES:
+        found = pattern.fullmatch(path)
+        if found:
+            numbers = {k: int(v) + 1 for k, v in found.groupdict().items()}
+            return templates[lang].format(**numbers)
+    return path

@@ -65,3 +65,17 @@ def test_annas_interrupted_erasure_on_the_task_page_reads_in_dutch(staff_client)
         f"/staff/systems/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "onderbroken: de achtergrondverwerker stopte tijdens poging 3" in page
     assert "the worker stopped" not in page
+
+
+def test_where_a_text_is_left_is_said_in_words_counted_from_one():
+    assert wording.place("journals[2].details[0].old_value", "nl") == \
+        "geschiedenis, wijziging 3: oude waarde"
+    assert wording.place("journals[0].details[1].new_value", "en") == \
+        "history, change 1: new value"
+    assert wording.place("journals[0].notes", "nl") == "notitie 1"
+    assert wording.place("description", "nl") == "beschrijving"
+    assert wording.place("issue.subject", "en") == "subject"
+
+
+def test_a_place_of_no_known_shape_is_shown_as_written():
+    assert wording.place("notes.body", "nl") == "notes.body"
