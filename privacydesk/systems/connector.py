@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
+import phonenumbers
+
 #: How a person can be found in a system (the policy's `identities` of a [[systems]] entry).
 IDENTITY_KINDS = ("email", "phone", "name", "postcode_house_number", "customer_number",
                   "employee_number", "external_id")
@@ -53,6 +55,26 @@ class Subject:
     phones: tuple[str, ...] = ()
     postcode_house_numbers: tuple[str, ...] = ()
     ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def normal_identity(kind: str, value: object) -> str:
+    """`value` of identity `kind` as a Subject holds it: an e-mail address trimmed and
+    lower-case, a phone number E.164 (a national number read as Dutch), any other kind
+    trimmed; "" when it is none (no "@", no possible phone number, empty). The one
+    normalisation of the register's identities and of those a record hands on, so the
+    systems compare what they find with what they were asked (#16)."""
+    text = "" if value is None else str(value).strip()
+    if kind == "email":
+        return text.lower() if "@" in text.strip("@") else ""
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(text, "NL")
+        except phonenumbers.NumberParseException:
+            return ""
+        if not phonenumbers.is_possible_number(number):
+            return ""
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return text
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import phonenumbers
-
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Email, ExternalId, Person, Phone
 from privacydesk.register.services.external import external_key
 from privacydesk.register.services.reading import read_person_rows
-from privacydesk.systems.connector import Subject
+from privacydesk.systems.connector import Subject, normal_identity
 from privacydesk.vault.blind import blind_index
 
 _SPACES = re.compile(r"\s+")
@@ -35,15 +33,9 @@ def email(value: str) -> str:
     return value.strip().lower()
 
 
-def phone(value: str, region: str = "NL") -> str:
+def phone(value: str) -> str:
     """A phone number in E.164 ("+31612345678"); "" when it is no phone number."""
-    try:
-        number = phonenumbers.parse(value.strip(), region)
-    except phonenumbers.NumberParseException:
-        return ""
-    if not phonenumbers.is_possible_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return normal_identity("phone", value)
 
 
 def postcode_house_number(postcode: str, house_number: str) -> str:
@@ -113,14 +105,9 @@ def identity(kind: str, value: str) -> str:
     """`value` of identity `kind` normalised as the Subject holds it (e-mail lower-case,
     phone E.164, an id trimmed); "" when it is none (no "@", no phone number, an
     unknown kind)."""
-    text = str(value or "").strip()
-    if kind == "email":
-        return email(text) if "@" in text.strip("@") else ""
-    if kind == "phone":
-        return phone(text)
-    if kind in _ID_KINDS:
-        return text[:200]
-    return ""
+    if kind in ("email", "phone"):
+        return normal_identity(kind, value)
+    return normal_identity(kind, value)[:200] if kind in _ID_KINDS else ""
 
 
 def holds(subject: Subject, kind: str, value: str) -> bool:

@@ -17,7 +17,7 @@ import phonenumbers
 from ldap3.utils.conv import escape_filter_chars
 
 from privacydesk.policy import clock
-from privacydesk.systems.connector import Subject
+from privacydesk.systems.connector import Subject, normal_identity
 
 _MOMENT = re.compile(r"^(\d{14})(?:[.,]\d+)?(Z|[+-]\d{4})$")
 
@@ -171,24 +171,6 @@ def identity_matches(value: str, kind: str, subject: Subject) -> bool:
         return " ".join(value.split()).casefold() == " ".join(subject.name.split()).casefold() \
             and bool(subject.name.strip())
     return value.strip().casefold() in {v.strip().casefold() for v in subject.ids.get(kind, ())}
-
-
-def normal_identity(kind: str, value: str) -> str:
-    """An identity as the contract's Subject holds it: an e-mail address lower-case, a phone
-    number E.164 (a national number read as Dutch; "" when it is not a valid number), an id
-    without surrounding spaces."""
-    value = value.strip()
-    if kind == "email":
-        return value.lower()
-    if kind == "phone":
-        try:
-            number = phonenumbers.parse(value, "NL")
-        except phonenumbers.NumberParseException:
-            return ""
-        if not phonenumbers.is_valid_number(number):
-            return ""
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return value
 
 
 def searched_identities(kind: str, subject: Subject) -> set[str]:

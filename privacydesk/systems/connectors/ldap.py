@@ -39,6 +39,7 @@ from privacydesk.systems.connector import (
     Sample,
     Subject,
     check_host,
+    normal_identity,
 )
 from privacydesk.systems.connectors import _ldap_ldif as ldif
 from privacydesk.systems.connectors import _ldap_text as text
@@ -299,7 +300,7 @@ class LdapConnector:
                       for value in entry.texts(attribute.name)
                       # A disabled entry's placeholder is no one's identity.
                       if value != self._dataset.placeholder
-                      and (normal := text.normal_identity(kind, value))
+                      and (normal := normal_identity(kind, value))
                       and normal.casefold() not in searched]
             if values:
                 found[kind] = tuple(dict.fromkeys(values))

@@ -25,7 +25,6 @@ from io import StringIO
 from typing import Any
 from urllib.parse import quote, unquote
 
-import phonenumbers
 from sqlalchemy import (
     Column,
     ColumnElement,
@@ -58,6 +57,7 @@ from privacydesk.systems.connector import (
     Sample,
     Subject,
     check_host,
+    normal_identity,
     redact,
 )
 from privacydesk.systems.connectors import _sql_text as text
@@ -663,23 +663,6 @@ def _holds(row: _Row, spec: TableSpec, categories: frozenset[str], placeholder: 
                for c in spec.columns.values())
 
 
-def _identity(kind: str, value: Any) -> str:
-    """`value` of identity `kind` as the Subject holds it (e-mail lower-case, phone E.164,
-    an id trimmed); "" when it is none."""
-    shown = "" if value is None else str(value).strip()
-    if kind == "email":
-        return shown.lower() if "@" in shown else ""
-    if kind == "phone":
-        try:
-            number = phonenumbers.parse(shown, "NL")
-        except phonenumbers.NumberParseException:
-            return ""
-        if not phonenumbers.is_possible_number(number):
-            return ""
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return shown
-
-
 def _identities(row: _Row, spec: TableSpec, labels: set[str],
                 wanted: _Wanted) -> dict[str, tuple[str, ...]]:
     """The identities this row holds beyond the ones looked for (#16: other systems are
@@ -694,7 +677,7 @@ def _identities(row: _Row, spec: TableSpec, labels: set[str],
     for column in spec.columns.values():
         if column.identity not in _HANDED_ON:
             continue
-        value = _identity(column.identity, row[column.name])
+        value = normal_identity(column.identity, row[column.name])
         if value and value not in searched.get(column.identity, set()) \
                 and value not in found.get(column.identity, []):
             found.setdefault(column.identity, []).append(value)
@@ -737,7 +720,7 @@ class _Wanted:
         self.emails = tuple(sorted({e.strip().lower() for e in subject.emails if e.strip()}))
         phones = [text.phone(p) for p in subject.phones]
         self.phones = tuple(p for p in phones if p is not None)
-        self.e164 = tuple(_identity("phone", p) for p in subject.phones)
+        self.e164 = tuple(normal_identity("phone", p) for p in subject.phones)
         self.addresses = tuple(
             (pc.replace(" ", "").upper(), number.strip().lower())
             for pc, _, number in (a.strip().partition(" ")
