@@ -22,7 +22,7 @@ resource whose dataset declares `retention`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -455,13 +455,22 @@ class RestConnector:
         """Replace every mention of the person in the record's writable text; "anonymised",
         or "left" naming the text that still names her (the system offers no way to change
         it, e.g. a ticket's history of old descriptions: not kept by any law, Rt3)."""
+        return self._rewrite(resource, key, record,
+                             lambda text: needles.scrub(text, self._dataset.redaction),
+                             lambda text: bool(needles.mentions(text)))
+
+    def _rewrite(self, resource: Resource, key: str, record: Record,
+                 rewritten: Callable[[str], str], still_there: Callable[[str], bool]) -> Outcome:
+        """Write `rewritten(text)` for every writable text of the record it changes, then read
+        the record back: "left" naming each text where `still_there` holds (the system
+        offers no way to change it), else "anonymised"; "deleted" when it is gone."""
         document = self._fetch(resource, key)
         if document is None:
             return Outcome(self.system_id, record.locator, "deleted", "already gone")
         for path, writer in resource.writers.items():
             for found in resolve(document, path):
                 before = text_of(found.value)
-                after = needles.scrub(before, self._dataset.redaction)
+                after = rewritten(before)
                 if after == before:
                     continue
                 target = fill(writer.path, found.holder)
@@ -472,7 +481,7 @@ class RestConnector:
         document = self._fetch(resource, key)
         left = [] if document is None else [
             found.concrete for path in resource.text for found in resolve(document, path)
-            if needles.mentions(text_of(found.value))]
+            if still_there(text_of(found.value))]
         if left:
             return Outcome(self.system_id, record.locator, LEFT,
                            f"still named in {', '.join(left)}: the system offers no way to "
@@ -538,30 +547,13 @@ class RestConnector:
 
     def _blank(self, resource: Resource, key: str, record: Record) -> Outcome:
         """Anonymise a record past its period: the anonymise values, and its writable text
-        replaced as a whole by the redaction mark (it may name anyone)."""
+        replaced as a whole by the redaction mark (it may name anyone); "left" naming a text
+        the system offers no way to change (not among the writers) that still holds any."""
         self._anonymise(resource, key)
-        document = self._fetch(resource, key)
-        if document is None:
-            return Outcome(self.system_id, record.locator, "deleted", "already gone")
         mark = self._dataset.redaction
-        for path, writer in resource.writers.items():
-            for found in resolve(document, path):
-                if text_of(found.value) in ("", mark):
-                    continue
-                target = fill(writer.path, found.holder)
-                if target is None:
-                    raise ConnectorError("garbage", f"{self.system_id}: {record.locator}: "
-                                         f"{found.concrete} has no value for {writer.path}")
-                self._http.request(writer.method, target, None, nest(writer.body, mark))
-        document = self._fetch(resource, key)
-        left = [] if document is None else [
-            found.concrete for path in resource.text if path not in resource.writers
-            for found in resolve(document, path) if text_of(found.value) not in ("", mark)]
-        if left:
-            return Outcome(self.system_id, record.locator, LEFT,
-                           f"still named in {', '.join(left)}: the system offers no way to "
-                           "change this text; remove it there by hand")
-        return Outcome(self.system_id, record.locator, "anonymised")
+        return self._rewrite(resource, key, record,
+                             lambda text: text if text in ("", mark) else mark,
+                             lambda text: text not in ("", mark))
 
     def sample(self, limit: int) -> Iterator[Sample]:
         """Up to `limit` values of the declared fields and free text, where = resource.path."""
