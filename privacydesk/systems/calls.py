@@ -10,6 +10,7 @@ that is no ConnectorError is named by its class only — its text might quote th
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -61,6 +62,15 @@ def connector_of(system: Declared) -> Connector:
     return connect(system.connector, system.connection())
 
 
+def close(connector: object) -> None:
+    """End what `connector` holds open between its calls (the IMAP connector's session), if
+    it holds anything; never raises."""
+    closing = getattr(connector, "close", None)
+    if callable(closing):
+        with contextlib.suppress(Exception):  # the work is done; a failed logout changes nothing
+            closing()
+
+
 def failure_of(system: Declared, exc: BaseException) -> Failure:
     """The stored form of what a connector raised: never a credential, never a value."""
     url = system.connection().url
@@ -85,7 +95,12 @@ def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
     def run() -> Searched:
         connector = connector_of(system)
         records = connector.find(subject)
-        files = connector.export(records) if export and records else []
+        if not export:
+            return Searched(system, list(records), connector=connector)
+        try:
+            files = connector.export(records) if records else []
+        finally:
+            close(connector)
         return Searched(system, list(records), list(files), connector=connector)
 
     answer = guarded(system, run)
@@ -95,7 +110,10 @@ def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
 def _export_one(found: Searched) -> Searched:
     def run() -> Searched:
         connector = found.connector or connector_of(found.system)
-        files = connector.export(found.records)
+        try:
+            files = connector.export(found.records)
+        finally:
+            close(connector)
         return Searched(found.system, list(found.records), list(files), connector=connector)
 
     answer = guarded(found.system, run)

@@ -53,20 +53,11 @@ def _open(connection: Connection) -> imaplib.IMAP4:
 
 
 @contextmanager
-def session(connection: Connection) -> Iterator[imaplib.IMAP4]:
-    """Yield a logged-in connection; every network call is bounded by the connection's
-    timeout. Errors inside the block are translated too, and the session is always closed."""
-    conn: imaplib.IMAP4 | None = None
+def translated(connection: Connection) -> Iterator[None]:
+    """Translate every failure inside the block into a ConnectorError of its kind (down,
+    slow, garbage, refused), its message naming the system and never a credential."""
     try:
-        conn = _open(connection)
-        parts = urlsplit(connection.url)
-        try:
-            conn.login(unquote(parts.username or ""), unquote(parts.password or ""))
-        except imaplib.IMAP4.abort:
-            raise
-        except imaplib.IMAP4.error:
-            raise _fail(connection, "refused", "the server refused the user name or password")
-        yield conn
+        yield
     except ConnectorError:
         raise
     except TimeoutError:
@@ -85,12 +76,43 @@ def session(connection: Connection) -> Iterator[imaplib.IMAP4]:
     except OSError as exc:
         raise _fail(connection, "unreachable",
                     f"cannot connect ({exc.strerror or exc.__class__.__name__})")
+
+
+def login(connection: Connection) -> imaplib.IMAP4:
+    """Return a logged-in connection; every network call is bounded by the connection's
+    timeout, every failure translated."""
+    with translated(connection):
+        conn = _open(connection)
+        parts = urlsplit(connection.url)
+        try:
+            conn.login(unquote(parts.username or ""), unquote(parts.password or ""))
+        except imaplib.IMAP4.abort:
+            logout(conn)
+            raise
+        except imaplib.IMAP4.error:
+            logout(conn)
+            raise _fail(connection, "refused", "the server refused the user name or password")
+        return conn
+
+
+def logout(conn: imaplib.IMAP4) -> None:
+    """End the session, whatever state it is in."""
+    try:
+        conn.logout()
+    except (OSError, imaplib.IMAP4.error):
+        pass  # the session is over either way
+
+
+@contextmanager
+def session(connection: Connection) -> Iterator[imaplib.IMAP4]:
+    """Yield a logged-in connection for the block; errors inside the block are translated
+    too, and the session is always closed."""
+    conn = login(connection)
+    try:
+        with translated(connection):
+            yield conn
     finally:
-        if conn is not None:
-            try:
-                conn.logout()
-            except (OSError, imaplib.IMAP4.error):
-                pass  # the session is over either way
+        logout(conn)
 
 
 def select(connection: Connection, conn: imaplib.IMAP4, folder: str, *,

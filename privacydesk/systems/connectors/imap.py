@@ -24,6 +24,7 @@ from __future__ import annotations
 import imaplib
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -44,9 +45,11 @@ from privacydesk.systems.connectors._imap_session import (
     check_url,
     exists,
     expect,
+    login,
+    logout,
     quote,
     select,
-    session,
+    translated,
 )
 
 _LOCATOR = re.compile(r"^(?P<folder>.+);UIDVALIDITY=(?P<validity>\d+)/;UID=(?P<uid>\d+)$")
@@ -95,12 +98,43 @@ class ImapConnector:
         # The messages `find` read, by locator: `export` hands them out without a second
         # session (the access report's find and export are one call, #16 Speed).
         self._held: dict[str, bytes] = {}
+        # One session for the connector's calls: an erasure's find, erase and re-search (and
+        # an access's find and export) log in and open the folder's index once (#16 Speed).
+        self._live: imaplib.IMAP4 | None = None
+
+    def close(self) -> None:
+        """Log out of the session this connector holds, if any (it is opened again when
+        needed)."""
+        live, self._live = self._live, None
+        if live is not None:
+            logout(live)
+
+    def __del__(self) -> None:
+        live = getattr(self, "_live", None)
+        if live is not None:
+            try:
+                live.shutdown()  # no LOGOUT round trip from a collector
+            except OSError:
+                pass
+
+    @contextmanager
+    def _session(self) -> Iterator[imaplib.IMAP4]:
+        """The connector's session, logged in on first use; a block that fails ends it, so
+        the next call starts afresh."""
+        if self._live is None:
+            self._live = login(self._connection)
+        try:
+            with translated(self._connection):
+                yield self._live
+        except BaseException:
+            self.close()
+            raise
 
     # -- the contract ---------------------------------------------------------------------
 
     def ping(self) -> None:
         """Log in and check that every declared folder (and quarantine folder) exists."""
-        with session(self._connection) as conn:
+        with self._session() as conn:
             for folder in self._dataset.folders:
                 for name in filter(None, (folder.name, folder.move_to)):
                     if not exists(conn, name):
@@ -114,7 +148,7 @@ class ImapConnector:
         if match.empty:
             return []
         records: list[Record] = []
-        with session(self._connection) as conn:
+        with self._session() as conn:
             for folder in self._dataset.folders:
                 validity = select(self._connection, conn, folder.name, readonly=True)
                 uids = self._search(conn, match)
@@ -146,7 +180,7 @@ class ImapConnector:
                    for folder, items in by_folder.items()}
         fetched: dict[tuple[str, int], bytes] = {}
         if any(missing.values()):
-            with session(self._connection) as conn:
+            with self._session() as conn:
                 for folder, items in missing.items():
                     if not items:
                         continue
@@ -176,7 +210,7 @@ class ImapConnector:
         appended, so a failure part-way never loses another person's mail."""
         match = matcher(subject, self._dataset.identities)
         outcomes: list[Outcome] = []
-        with session(self._connection) as conn:
+        with self._session() as conn:
             for name, items in self._by_folder(records).items():
                 folder = self._dataset.folder(name)
                 if folder is None:
@@ -192,7 +226,7 @@ class ImapConnector:
     def sample(self, limit: int) -> Iterator[Sample]:
         """Yield header addresses, display names, subjects and text of the newest `limit`
         messages of each declared folder, `where` being "FOLDER:Header" or "FOLDER:text"."""
-        with session(self._connection) as conn:
+        with self._session() as conn:
             for folder in self._dataset.folders:
                 select(self._connection, conn, folder.name, readonly=True)
                 uids = self._uids(conn, "ALL")[-limit:] if limit > 0 else []
@@ -359,7 +393,7 @@ class ImapConnector:
         dated by its arrival, INTERNALDATE). Only the Date header is fetched: nothing of
         the message's text leaves the server. `fields` name the folder only."""
         records: list[Record] = []
-        with session(self._connection) as conn:
+        with self._session() as conn:
             for folder in self._dataset.folders:
                 validity = select(self._connection, conn, folder.name, readonly=True)
                 uids = self._uids(conn, f"SENTBEFORE {before.strftime('%d-%b-%Y')}")
@@ -382,7 +416,7 @@ class ImapConnector:
         "move"); an archive-only folder keeps them with its reason (R3). `erase` cannot do
         this: it removes only what names a person."""
         outcomes: list[Outcome] = []
-        with session(self._connection) as conn:
+        with self._session() as conn:
             for name, items in self._by_folder(records).items():
                 folder = self._dataset.folder(name)
                 if folder is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from privacydesk.systems.connector import Connection, ConnectorError, Subject
+from privacydesk.systems.connector import Connection, ConnectorError, Record, Subject
 from privacydesk.systems.connectors import imap
 from tests.systems.servers import imap as servers
 from tests.systems.servers.imap import Dovecot, Mailbox
@@ -316,14 +316,7 @@ def test_export_gives_each_message_as_the_eml_the_server_holds(box: Mailbox) -> 
 
 def test_export_right_after_find_hands_out_what_find_read_without_logging_in_again(
         box: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    sessions = []
-    real_session = imap.session
-
-    def counted(conn: Connection) -> Any:
-        sessions.append(conn.system_id)
-        return real_session(conn)
-
-    monkeypatch.setattr(imap, "session", counted)
+    sessions = _count_logins(monkeypatch)
     connector = imap.connect(connection(box))
     records = connector.find(ANNA)
 
@@ -335,6 +328,49 @@ def test_export_right_after_find_hands_out_what_find_read_without_logging_in_aga
     # Records another connector found are fetched from the server, in one session.
     again = imap.connect(connection(box)).export(records)
     assert sorted(f.data for f in again) == sorted(f.data for f in files)
+    assert len(sessions) == 2
+
+
+INVOICE_KEPT = "R3: facturen worden zeven jaar bewaard (art. 52 AWR)"
+
+
+def _count_logins(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    sessions: list[str] = []
+    real_login = imap.login
+
+    def counted(conn: Connection) -> Any:
+        sessions.append(conn.system_id)
+        return real_login(conn)
+
+    monkeypatch.setattr(imap, "login", counted)
+    return sessions
+
+
+def test_an_erasure_finds_erases_and_searches_again_in_one_session(
+        box: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    sessions = _count_logins(monkeypatch)
+    connector = imap.connect(connection(box))
+    records = connector.find(ANNA)
+    connector.erase(records, ANNA)
+    # The re-search, in the same session: only the invoice the law keeps (R3) is there.
+    assert [r.kept for r in connector.find(ANNA)] == [INVOICE_KEPT]
+    assert len(sessions) == 1
+    connector.close()
+    connector.close()                   # closing twice is harmless
+    assert [r.kept for r in connector.find(ANNA)] == [INVOICE_KEPT]  # logged in again
+    assert len(sessions) == 2
+
+
+def test_a_call_that_fails_ends_the_session_and_the_next_starts_afresh(
+        box: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    sessions = _count_logins(monkeypatch)
+    connector = imap.connect(connection(box))
+    assert connector.find(ANNA)
+    record = Record("mailbox", imap.locator("Archief", 1, 1), "e-mail", (), {})
+    with pytest.raises(ConnectorError) as failed:
+        connector.erase([record], ANNA)   # a folder the dataset does not declare
+    assert failed.value.kind == "misdeclared"
+    assert connector.find(ANNA)
     assert len(sessions) == 2
 
 
