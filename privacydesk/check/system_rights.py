@@ -5,8 +5,9 @@
   re-search; no erasure was answered while a system's task was still open.
 - C2 (`scan_lines`): each connected system's last scan (`SystemScan`,
   `privacydesk systems scan`) lies within the policy's `scan_interval` for it, so what the
-  system holds is known — a system never scanned or scanned too long ago fails; one that is
-  declared but not connected here is named (nobody can scan it).
+  system holds is known — a system never scanned or scanned too long ago fails, and so does
+  one whose last scan found data of a category the policy does not allow there (C2–C5); one
+  that is declared but not connected here is named (nobody can scan it).
 
 Requests and persons are named by reference and pseudonymous ref only, never a value.
 """
@@ -101,14 +102,23 @@ def scan_lines(today: date | None = None) -> tuple[list[str], list[str]]:
         if not _connected(system.id):
             info.append(f"system {system.id} is declared but not connected here: not scanned")
             continue
-        last = (SystemScan.objects.filter(system=system.id, finished_at__isnull=False,
-                                          error="").order_by("-finished_at")
-                .values_list("finished_at", flat=True).first())
-        if last is None:
+        scan = (SystemScan.objects.filter(system=system.id, finished_at__isnull=False,
+                                          error="").order_by("-finished_at").first())
+        if scan is None or scan.finished_at is None:
             failures.append(f"system {system.id} was never scanned (`privacydesk systems scan "
                             f"{system.id}`)")
-        elif add_period(clock.day_of(last), system.scan_interval) < day:
+            continue
+        last = scan.finished_at
+        if add_period(clock.day_of(last), system.scan_interval) < day:
             failures.append(f"system {system.id}: last scan on {clock.day_of(last)} is older "
                             "than its scan interval")
+        if scan.breaches:
+            # C2-C5: data of a category the policy does not allow there, or not for the
+            # people held there, were seen; named by place and category, never by value.
+            places = sorted({f"{f.get('where')} ({f.get('category') or f.get('detector')})"
+                             for f in scan.findings if not f.get("allowed", True)})
+            failures.append(f"system {system.id}: its last scan on {clock.day_of(last)} found "
+                            f"{scan.breaches} value(s) of categories the policy does not allow "
+                            f"there: {', '.join(places[:5]) or 'see the scan'}")
     return failures, info
 

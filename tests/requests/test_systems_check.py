@@ -96,3 +96,27 @@ def test_a_connected_system_never_scanned_or_scanned_too_long_ago_fails_c2(db, m
     assert not any(d.startswith("system mailbox") for d in result.details)
     # The other declared systems are not connected here: named, not failed.
     assert "system ticketing is declared but not connected here: not scanned" in result.details
+
+
+def test_a_last_scan_that_found_categories_not_allowed_there_fails_c2(db, monkeypatch):
+    # The shared mailbox may hold names, address, phone and e-mail; its last scan saw IBANs
+    # (financial) in INBOX text: named by place and category, never by value (C2).
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_MAILBOX_URL", "imaps://info:pw@127.0.0.1:993/")
+    now = timezone.now()
+    SystemScan.objects.create(
+        system="mailbox", started_at=now - timedelta(days=1), finished_at=now - timedelta(days=1),
+        sampled=200, breaches=3, findings=[
+            {"where": "INBOX:text", "detector": "iban", "count": 3, "category": "financial",
+             "allowed": False},
+            {"where": "INBOX:From", "detector": "email", "count": 40, "category": "email",
+             "allowed": True}])
+    result = categories_declared()
+    assert result.status == FAIL
+    (line,) = [d for d in result.details if d.startswith("system mailbox")]
+    assert "found 3 value(s) of categories the policy does not allow there" in line
+    assert "INBOX:text (financial)" in line and "INBOX:From" not in line
+
+    SystemScan.objects.create(system="mailbox", started_at=now, finished_at=now, sampled=200,
+                              breaches=0, findings=[])
+    result = categories_declared()
+    assert not any(d.startswith("system mailbox") for d in result.details)
