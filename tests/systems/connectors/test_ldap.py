@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import copy
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -32,21 +31,10 @@ from tests.systems.connectors.ldap_people import (
     R3_PAYROLL,
     connection,
     directory,
-    seed,
 )
 from tests.systems.servers.ldap import Slapd, Tree, slapd_server  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture
-def tree(slapd_server: Slapd) -> Iterator[Tree]:  # noqa: F811 - the imported fixture
-    yield slapd_server.tree()
-
-
-@pytest.fixture
-def people(tree: Tree) -> dict[str, str]:
-    return seed(tree)
 
 
 def _erasable(records: list[Any]) -> list[Any]:

@@ -6,28 +6,16 @@ kept by law (R3), which the record says in `kept`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from privacydesk.systems.connector import Record, Subject
 from privacydesk.systems.connectors import ldap
-from tests.systems.connectors.ldap_people import CARLA, R3_PAYROLL, directory, seed
+from tests.systems.connectors.ldap_people import CARLA, R3_PAYROLL, directory
 from tests.systems.servers.ldap import Slapd, Tree, slapd_server  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.live
 
 CARLAS_PHONES = ("+31501234567", "+31623456789")   # telephoneNumber, then mobile
-
-
-@pytest.fixture
-def tree(slapd_server: Slapd) -> Iterator[Tree]:  # noqa: F811 - the imported fixture
-    yield slapd_server.tree()
-
-
-@pytest.fixture
-def people(tree: Tree) -> dict[str, str]:
-    return seed(tree)
 
 
 def _own(connector: ldap.LdapConnector, subject: Subject, dn: str) -> Record:

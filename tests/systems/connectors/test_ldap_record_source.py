@@ -13,23 +13,13 @@ import pytest
 from privacydesk.systems._record_source import Listed, SystemOfRecord, lists_people
 from privacydesk.systems.connector import ConnectorError
 from privacydesk.systems.connectors import ldap
-from tests.systems.connectors.ldap_people import PERSON, connection, directory, seed
+from tests.systems.connectors.ldap_people import PERSON, connection, directory
 from tests.systems.servers.ldap import Slapd, Tree, slapd_server  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.live
 
 STAFF = {"bases": ["ou=people", "ou=former"], "former": ["ou=former"]}
 NAMES = ["employeeNumber", "givenName", "sn", "mail", "telephoneNumber"]
-
-
-@pytest.fixture
-def tree(slapd_server: Slapd) -> Iterator[Tree]:  # noqa: F811 - the imported fixture
-    yield slapd_server.tree()
-
-
-@pytest.fixture
-def people(tree: Tree) -> dict[str, str]:
-    return seed(tree)
 
 
 def _by_number(listed: Iterator[Listed]) -> dict[str, Listed]:
