@@ -211,15 +211,7 @@ class ImapConnector:
         match = matcher(subject, self._dataset.identities)
         outcomes: list[Outcome] = []
         with self._session() as conn:
-            for name, items in self._by_folder(records).items():
-                folder = self._dataset.folder(name)
-                if folder is None:
-                    raise ConnectorError("misdeclared", f"{self.system_id}: folder {name!r} "
-                                         "is not declared in the dataset")
-                if folder.erase == "archive_only":
-                    outcomes.extend(Outcome(self.system_id, locator(name, v, uid), "kept",
-                                            folder.reason) for v, uid in items)
-                    continue
+            for folder, items in self._changeable(records, outcomes):
                 outcomes.extend(self._erase_in(conn, folder, items, match))
         return outcomes
 
@@ -284,6 +276,22 @@ class ImapConnector:
                     found = _UID.search(prefix)
                     if found:
                         yield int(found.group(1)), raw, prefix
+
+    def _changeable(self, records: Sequence[Record], outcomes: list[Outcome]
+                    ) -> Iterator[tuple[_imap_dataset.Folder, list[tuple[int, int]]]]:
+        """Each declared folder of `records` with its (UIDVALIDITY, UID)s that may be
+        changed; an archive-only folder's records are added to `outcomes` as kept with its
+        reason (R3) instead. A folder the dataset does not declare is misdeclared."""
+        for name, items in self._by_folder(records).items():
+            folder = self._dataset.folder(name)
+            if folder is None:
+                raise ConnectorError("misdeclared", f"{self.system_id}: folder {name!r} "
+                                     "is not declared in the dataset")
+            if folder.erase == "archive_only":
+                outcomes.extend(Outcome(self.system_id, locator(name, v, uid), "kept",
+                                        folder.reason) for v, uid in items)
+                continue
+            yield folder, items
 
     def _by_folder(self, records: Sequence[Record]) -> dict[str, list[tuple[int, int]]]:
         folders: dict[str, list[tuple[int, int]]] = {}
@@ -417,15 +425,8 @@ class ImapConnector:
         this: it removes only what names a person."""
         outcomes: list[Outcome] = []
         with self._session() as conn:
-            for name, items in self._by_folder(records).items():
-                folder = self._dataset.folder(name)
-                if folder is None:
-                    raise ConnectorError("misdeclared", f"{self.system_id}: folder {name!r} "
-                                         "is not declared in the dataset")
-                if folder.erase == "archive_only":
-                    outcomes.extend(Outcome(self.system_id, locator(name, v, uid), "kept",
-                                            folder.reason) for v, uid in items)
-                    continue
+            for folder, items in self._changeable(records, outcomes):
+                name = folder.name
                 validity = select(self._connection, conn, name, readonly=False)
                 self._same_validity(name, validity, items)
                 uids = [uid for _, uid in items]
