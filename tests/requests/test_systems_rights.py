@@ -29,6 +29,7 @@ from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.systems import erasing, tasks
 from privacydesk.systems.models import SystemTask
 from tests.core.test_i18n_pages import english_msgids, untranslated
+from tests.systems.walk_systems import REGISTER_SYSTEM
 
 from ..systems.servers.sql import ANNA, Crm, closed_port, postgres_crm, postgres_fixture  # noqa: F401
 from .conftest import ANNA as ANNA_EMAIL
@@ -36,19 +37,7 @@ from .helpers import verified
 
 DATASET = (Path(__file__).parents[1] / "systems" / "connectors" / "sql_crm.toml").read_text()
 
-SYSTEMS = """
-[[systems]]
-id = "register"
-label = { nl = "Register (privacydesk)", en = "Register (privacydesk)" }
-owner = "privacy_officer"
-operator = "own"
-categories = ["names", "address", "phone", "email", "financial", "account", "identity"]
-roles = ["customer", "prospect", "employee", "former_employee", "contact"]
-purposes = ["callback", "written_contact", "agreement", "legal_obligation"]
-identities = ["email", "phone", "name", "postcode_house_number"]
-capabilities = ["find", "export", "correct", "erase"]
-connector = "register"
-
+SYSTEMS = REGISTER_SYSTEM + """
 [[systems]]
 id = "crm"
 label = { nl = "Klantenbestand (CRM)", en = "Customer database (CRM)" }

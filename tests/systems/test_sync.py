@@ -17,6 +17,7 @@ from privacydesk.register.models import ExternalId, Role
 from privacydesk.systems import sync
 from privacydesk.systems.declared import system
 from tests.console import run_privacydesk
+from tests.systems.walk_systems import REGISTER_SYSTEM
 
 from .servers.sql import BRAM, Crm, postgres_crm, postgres_fixture  # noqa: F401
 
@@ -37,19 +38,7 @@ email = "email.address"
 phone = "phone.number"
 """
 
-CRM_SYSTEM = """
-[[systems]]
-id = "register"
-label = { nl = "Register (privacydesk)", en = "Register (privacydesk)" }
-owner = "privacy_officer"
-operator = "own"
-categories = ["names", "address", "phone", "email", "financial", "account", "identity"]
-roles = ["customer", "prospect", "employee", "former_employee", "contact"]
-purposes = ["callback", "written_contact", "agreement", "legal_obligation"]
-identities = ["email", "phone", "name", "postcode_house_number"]
-capabilities = ["find", "export", "correct", "erase"]
-connector = "register"
-
+CRM_SYSTEM = REGISTER_SYSTEM + """
 [[systems]]
 id = "crm"
 label = { nl = "Klantenbestand (CRM)", en = "Customer database (CRM)" }

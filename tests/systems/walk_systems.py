@@ -43,6 +43,22 @@ ANNA_PHONES = ("06-12345678", "+31 6 12345678", "06 1234 5678", "+31612345678")
 CRM_DATASET = (Path(__file__).parent / "connectors" / "sql_crm.toml").read_text("utf-8")
 
 #: The CRM, declared beside InFactor's systems (the default policy has none).
+#: The register as a test policy declares it beside the systems it connects (every policy with
+#: [[systems]] declares exactly one register).
+REGISTER_SYSTEM = """
+[[systems]]
+id = "register"
+label = { nl = "Register (privacydesk)", en = "Register (privacydesk)" }
+owner = "privacy_officer"
+operator = "own"
+categories = ["names", "address", "phone", "email", "financial", "account", "identity"]
+roles = ["customer", "prospect", "employee", "former_employee", "contact"]
+purposes = ["callback", "written_contact", "agreement", "legal_obligation"]
+identities = ["email", "phone", "name", "postcode_house_number"]
+capabilities = ["find", "export", "correct", "erase"]
+connector = "register"
+"""
+
 CRM_DECLARATION = """
 [[systems]]
 id = "crm"
