@@ -10,14 +10,13 @@ re-serialises anything: it joins strings and computes one HMAC per row.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from privacydesk.vault import scan
 from privacydesk.vault.models import AuditCheckpoint, AuditEntry, AuditHead
 
 SEP = "\x1f"
@@ -31,8 +30,6 @@ AT_SQL = {
     "postgresql": "to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
 }
 AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-
-Row = tuple[Any, ...]
 
 
 def at_text(moment: datetime) -> str:
@@ -57,9 +54,7 @@ class EntryMac:
     about twice as fast per entry: verification of millions of entries is bound by this."""
 
     def __init__(self, key: bytes) -> None:
-        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self._inner, self._outer = scan.pads(key)
 
     def hexdigest(self, msg: bytes) -> str:
         inner = self._inner.copy()
@@ -67,10 +62,6 @@ class EntryMac:
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.hexdigest()
-
-    def pads(self) -> tuple[Any, Any]:
-        """The pre-keyed (inner, outer) hash states, for loops that inline `hexdigest`."""
-        return self._inner, self._outer
 
 
 def entry_mac(mac: EntryMac, prev_mac: str, seq: int, at: str, actor: str, action: str,
@@ -100,15 +91,13 @@ def lock_appends(connection: BaseDatabaseWrapper) -> None:
     append, when there is no head row to lock yet) and the head row's lock, which is what
     an ordinary append takes alone (`append.append`: SELECT ... FOR UPDATE), so pruning
     and appending exclude each other. SQLite: the settings open every transaction
-    IMMEDIATE, which already takes the single writer lock. Others: lock the head row.
+    IMMEDIATE, which already takes the single writer lock.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_ID])
             cur.execute(f"SELECT 1 FROM {connection.ops.quote_name(AuditHead._meta.db_table)} "  # noqa: S608
                         "WHERE id = 1 FOR UPDATE")
-    elif connection.vendor != "sqlite":
-        list(AuditHead.objects.using(connection.alias).select_for_update().filter(pk=1))
 
 
 def insert_sql(connection: BaseDatabaseWrapper) -> str:
@@ -137,70 +126,9 @@ def latest_checkpoint(connection: BaseDatabaseWrapper) -> AuditCheckpoint | None
     return AuditCheckpoint.objects.using(connection.alias).order_by("-seq").first()
 
 
-def iter_pages(connection: BaseDatabaseWrapper, after_seq: int, upto_seq: int,
-               page: int = 20000) -> Iterator[Sequence[Row]]:
-    """Yield the entries after `after_seq` up to `upto_seq` in seq order, `page` rows at a
-    time, each row in COLUMNS order with `at` already in canonical text. Keyset paging
-    keeps memory flat on a chain of millions."""
-    q = connection.ops.quote_name
-    at_expr = AT_SQL.get(connection.vendor, q("at"))
-    cols = ", ".join(at_expr if c == "at" else q(c) for c in COLUMNS)
-    sql = (f"SELECT {cols} FROM {q(AuditEntry._meta.db_table)} "
-           f"WHERE {q('seq')} > %s AND {q('seq')} <= %s "
-           f"ORDER BY {q('seq')} LIMIT {int(page)}")
-    needs_format = connection.vendor not in AT_SQL
-    with connection.cursor() as cur:
-        while True:
-            cur.execute(sql, [after_seq, upto_seq])
-            rows = cur.fetchall()
-            if not rows:
-                return
-            if needs_format:
-                rows = [(r[0], at_text(r[1]), *r[2:]) for r in rows]
-            yield rows
-            after_seq = rows[-1][0]
-
-
 def message_text_sql(vendor: str) -> str:
     """Return the SQL text expression of an entry's canonical message (the fields joined
     by U+001F, NULL if any field is NULL) for "sqlite" or "postgresql"."""
     parts = ['"prev_mac"', _MSG_TEXT[vendor], AT_SQL[vendor],
              *(f'"{c}"' for c in COLUMNS[2:9])]
     return f" || {_US[vendor]} || ".join(parts)
-
-
-def message_sql(connection: BaseDatabaseWrapper) -> str | None:
-    """Return the SQL expression of an entry's canonical message as UTF-8 bytes, or None
-    where the database cannot build it (verification then joins the fields in Python)."""
-    vendor = connection.vendor
-    if vendor not in MSG_SQL:
-        return None
-    return MSG_SQL[vendor].format(fields=message_text_sql(vendor))
-
-
-def iter_links(connection: BaseDatabaseWrapper, after_seq: int, upto_seq: int,
-               page: int = 50000) -> Iterator[Sequence[Row]]:
-    """Yield the entries after `after_seq` up to `upto_seq` in seq order as
-    (seq, prev_mac, mac, canonical message bytes or None), `page` rows at a time.
-
-    The message is exactly what `entry_mac` hashes: built in SQL where possible, else from
-    `iter_pages` in Python. Keyset paging keeps memory flat on a chain of millions."""
-    msg = message_sql(connection)
-    if msg is None:
-        for rows in iter_pages(connection, after_seq, upto_seq, page):
-            yield [(r[0], r[9], r[10], SEP.join((r[9], str(r[0]), *r[1:9])).encode("utf-8"))
-                   for r in rows]
-        return
-    q = connection.ops.quote_name
-    sql = (f"SELECT {q('seq')}, {q('prev_mac')}, {q('mac')}, {msg} "
-           f"FROM {q(AuditEntry._meta.db_table)} "
-           f"WHERE {q('seq')} > %s AND {q('seq')} <= %s "
-           f"ORDER BY {q('seq')} LIMIT {int(page)}")
-    with connection.cursor() as cur:
-        while True:
-            cur.execute(sql, [after_seq, upto_seq])
-            rows = cur.fetchall()
-            if not rows:
-                return
-            yield rows
-            after_seq = rows[-1][0]

@@ -82,8 +82,6 @@ def walk(conn: BaseDatabaseWrapper, key: bytes, after: int, prev: str, stop: int
     `jobs`: worker processes (None: one per CPU when the chain is long enough)."""
     if stop <= after:
         return SpanResult(prev)
-    if conn.vendor not in chain.MSG_SQL:
-        return _walk_generic(conn, key, after, prev, stop, progress)
     ranges = [(lo, min(lo + SPAN, stop)) for lo in range(after, stop, SPAN)]
     if jobs is None:
         jobs = default_jobs() if stop - after >= PARALLEL_MIN else 1
@@ -129,22 +127,3 @@ def _walk_parallel(vendor: str, params: dict[str, Any], key: bytes,
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
-
-def _walk_generic(conn: BaseDatabaseWrapper, key: bytes, after: int, prev: str, stop: int,
-                  progress: Callable[[int], object]) -> SpanResult:
-    """Other databases: the row-by-row walk over Django's cursor (chain.iter_links)."""
-    macer = chain.EntryMac(key)
-    expected = after + 1
-    for rows in chain.iter_links(conn, after, stop):
-        for seq, pmac, mac, msg in rows:
-            if seq != expected:
-                return SpanResult(None, expected, f"entry {expected} is missing (removed)")
-            if pmac != prev:
-                return SpanResult(None, seq, "prev_mac does not match the previous entry")
-            if macer.hexdigest(msg) != mac:
-                return SpanResult(None, seq, scan.ALTERED)
-            prev, expected = mac, expected + 1
-        progress(len(rows))
-    if expected <= stop:
-        return SpanResult(prev, expected, f"entry {expected} is missing (removed)", short=True)
-    return SpanResult(prev)
