@@ -15,6 +15,7 @@ closed, the whole record `documentation_period` after it (incidents.retention).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -37,6 +38,11 @@ class IncidentStatus(models.TextChoices):
 #: The keys of an incident's sealed JSON, each read through the property of its name.
 SEALED_FIELDS = ("description", "reporter_name", "reporter_email", "assessment_reason",
                  "close_reason", "reopen_reason")
+
+
+def _sealed_field(key: str) -> Any:
+    """A read-only property: the sealed value `key` of an incident."""
+    return property(lambda incident: incident._sealed()[key])
 
 
 class Incident(SealedMixin):
@@ -77,23 +83,17 @@ class Incident(SealedMixin):
     def __str__(self) -> str:
         return f"incident #{self.pk} ({self.kind}, {self.status})"
 
-    def seal(self, *, description: str, reporter_name: str = "", reporter_email: str = "",
-             assessment_reason: str = "", close_reason: str = "",
-             reopen_reason: str = "") -> None:
-        """Seal the description, the reporter's details and the reasons into this row
-        (not saved)."""
-        self.set_secret(json.dumps({
-            "description": description, "reporter_name": reporter_name,
-            "reporter_email": reporter_email, "assessment_reason": assessment_reason,
-            "close_reason": close_reason, "reopen_reason": reopen_reason},
-            ensure_ascii=False))
-
-    def reseal(self, **changes: str) -> None:
-        """Seal again with `changes` (keys of `SEALED_FIELDS`), keeping the other sealed
-        values (not saved); KeyError for any other key."""
-        unknown = set(changes) - set(SEALED_FIELDS)
+    def seal(self, **values: str) -> None:
+        """Seal `values` (keys of `SEALED_FIELDS`; a key left out seals "") into this row
+        (not saved); KeyError for any other key."""
+        unknown = set(values) - set(SEALED_FIELDS)
         if unknown:
             raise KeyError(f"not a sealed field of an incident: {', '.join(sorted(unknown))}")
+        self.set_secret(json.dumps({k: values.get(k, "") for k in SEALED_FIELDS},
+                                   ensure_ascii=False))
+
+    def reseal(self, **changes: str) -> None:
+        """Seal again with `changes`, keeping the other sealed values (not saved)."""
         self.seal(**{**self._sealed(), **changes})
 
     def _sealed(self) -> dict[str, str]:
@@ -106,29 +106,12 @@ class Incident(SealedMixin):
             self._opened = cached
         return cached[1]
 
-    @property
-    def description(self) -> str:
-        return self._sealed()["description"]
-
-    @property
-    def reporter_name(self) -> str:
-        return self._sealed()["reporter_name"]
-
-    @property
-    def reporter_email(self) -> str:
-        return self._sealed()["reporter_email"]
-
-    @property
-    def assessment_reason(self) -> str:
-        return self._sealed()["assessment_reason"]
-
-    @property
-    def close_reason(self) -> str:
-        return self._sealed()["close_reason"]
-
-    @property
-    def reopen_reason(self) -> str:
-        return self._sealed()["reopen_reason"]
+    description = _sealed_field("description")
+    reporter_name = _sealed_field("reporter_name")
+    reporter_email = _sealed_field("reporter_email")
+    assessment_reason = _sealed_field("assessment_reason")
+    close_reason = _sealed_field("close_reason")
+    reopen_reason = _sealed_field("reopen_reason")
 
     @property
     def reported_late(self) -> bool:
