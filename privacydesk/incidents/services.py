@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -47,6 +49,15 @@ def _reason(field: str, reason: str, *, required: bool) -> str:
     return reason
 
 
+@contextmanager
+def _changing(incident: Incident) -> Iterator[Incident]:
+    """`incident` locked for a change, in one transaction; `incident` itself is read again
+    once the change is committed."""
+    with transaction.atomic():
+        yield Incident.objects.select_for_update().get(pk=incident.pk)
+    incident.refresh_from_db()
+
+
 def open_for_staff(pk: int, *, actor: str) -> Incident:
     """The incident `pk` for its detail page, its sealed report opened for `actor`; the
     read is audited with its purpose (Sec4: every view of personal data is recorded).
@@ -76,8 +87,7 @@ def mark_breach(incident: Incident, *, actor: str, reason: str = "") -> Incident
     (Art. 33(5)).
     """
     reason = _reason("reason", reason, required=False)
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    with _changing(incident) as locked:
         if locked.kind != IncidentKind.BREACH:
             locked.kind = IncidentKind.BREACH
             locked.breach_marked_at = locked.assessed_at = timezone.now()
@@ -87,7 +97,6 @@ def mark_breach(incident: Incident, *, actor: str, reason: str = "") -> Incident
                 locked.status = IncidentStatus.INVESTIGATING
             locked.save()
             _audit("update", locked, actor, {"kind": "breach"})
-    incident.refresh_from_db()
     return incident
 
 
@@ -96,8 +105,7 @@ def mark_not_breach(incident: Incident, *, reason: str, actor: str) -> Incident:
     reason (required: Art. 33(5) asks to document why no notification was made). A breach
     stays a breach: RuleViolation("kind", "Art33") then."""
     reason = _reason("reason", reason, required=True)
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    with _changing(incident) as locked:
         if locked.kind == IncidentKind.BREACH:
             raise RuleViolation("kind", "Art33", gettext_noop(
                 "this incident is already a personal data breach; its 72-hour clock runs"))
@@ -107,7 +115,6 @@ def mark_not_breach(incident: Incident, *, reason: str, actor: str) -> Incident:
             locked.status = IncidentStatus.INVESTIGATING
         locked.save(update_fields=["assessed_at", "key_id", "ciphertext", "status"])
         _audit("update", locked, actor, {"assessed": "no breach"})
-    incident.refresh_from_db()
     return incident
 
 
@@ -115,8 +122,7 @@ def mark_subjects_informed(incident: Incident, *, actor: str,
                            at: datetime | None = None) -> Incident:
     """Record when the data subjects were informed of the breach (Art. 34(1)); the first
     moment stays. Only a breach: RuleViolation("kind", "Art34") otherwise."""
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    with _changing(incident) as locked:
         if locked.kind != IncidentKind.BREACH:
             raise RuleViolation("kind", "Art34", gettext_noop(
                 "only the data subjects of a personal data breach are informed; "
@@ -125,7 +131,6 @@ def mark_subjects_informed(incident: Incident, *, actor: str,
             locked.subjects_informed_at = at or timezone.now()
             locked.save(update_fields=["subjects_informed_at"])
             _audit("update", locked, actor, {"subjects_informed": True})
-    incident.refresh_from_db()
     return incident
 
 
@@ -133,13 +138,11 @@ def close(incident: Incident, *, reason: str, actor: str) -> Incident:
     """Close `incident` with the reason (required, up to 500 characters); the retention
     periods count from closing (R1). Closing a closed incident changes nothing."""
     reason = _reason("reason", reason, required=True)
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    with _changing(incident) as locked:
         if locked.status != IncidentStatus.CLOSED:
             locked.reseal(close_reason=reason)  # free text: sealed (Sec1)
             locked.save(update_fields=["key_id", "ciphertext"])
             set_status(locked, IncidentStatus.CLOSED, actor=actor)
-    incident.refresh_from_db()
     return incident
 
 
@@ -152,8 +155,7 @@ def reopen(incident: Incident, *, reason: str, actor: str) -> Incident:
     reason stays out of it: free text). RuleViolation("status", "Sec5") when the incident
     is not closed; nothing changes then."""
     reason = _reason("reason", reason, required=True)
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    with _changing(incident) as locked:
         if locked.status != IncidentStatus.CLOSED:
             raise RuleViolation("status", "Sec5", gettext_noop(
                 "only a closed incident can be reopened"))
@@ -162,7 +164,6 @@ def reopen(incident: Incident, *, reason: str, actor: str) -> Incident:
         locked.save(update_fields=["key_id", "ciphertext", "reopened_at"])
         _audit("update", locked, actor, {"reopened": True})
         set_status(locked, IncidentStatus.INVESTIGATING, actor=actor)
-    incident.refresh_from_db()
     return incident
 
 
@@ -178,8 +179,7 @@ def mark_reported(incident: Incident, *, reference: str, actor: str,
     if not reference or len(reference) > 100 or not reference.isprintable():
         raise RuleViolation("authority_reference", "required", gettext_noop(
             "give the authority's reference (1-100 printable characters)"))
-    with transaction.atomic():
-        locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    with _changing(incident) as locked:
         if locked.kind != IncidentKind.BREACH:
             raise RuleViolation(
                 "kind", "Art33", gettext_noop("only a personal data breach is reported "
@@ -189,7 +189,6 @@ def mark_reported(incident: Incident, *, reference: str, actor: str,
             locked.authority_reference = reference
             locked.save(update_fields=["reported_at", "authority_reference"])
             _audit("update", locked, actor, {"reported": True, "late": locked.reported_late})
-    incident.refresh_from_db()
     return incident
 
 
