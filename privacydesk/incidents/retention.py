@@ -16,6 +16,7 @@ runs in the daily retention prune (privacydesk.retention.prune.prune_system).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -93,19 +94,23 @@ def prune_expired(today: date | None = None) -> int:
     return len(cleared) + len(gone)
 
 
+def _closed() -> Iterator[tuple[Due, bool]]:
+    """Every closed incident's `Due` and whether its reporter's data are still held."""
+    for closed_at, cleared in (Incident.objects.filter(status=IncidentStatus.CLOSED,
+                                                       closed_at__isnull=False)
+                               .values_list("closed_at", "reporter_cleared_at")):
+        if closed_at is not None:   # excluded by the filter; the type does not know it
+            yield due(closed_at), cleared is None
+
+
 def plan_rows(until: date, today: date) -> Counter[tuple[date, str, str]]:
     """Counts by (day, category, rule) of what goes by `until` (overdue: `today`), for the
     retention plan: "incident reporter" for contact data, "incident" for whole records."""
     counts: Counter[tuple[date, str, str]] = Counter()
-    for closed_at, cleared in (Incident.objects.filter(status=IncidentStatus.CLOSED,
-                                                       closed_at__isnull=False)
-                               .values_list("closed_at", "reporter_cleared_at")):
-        if closed_at is None:   # excluded by the filter; the type does not know it
-            continue
-        when = due(closed_at)
+    for when, reporter_held in _closed():
         if when.record_on <= until:
             counts[(max(when.record_on, today), RECORD, DOCUMENTATION_RULE)] += 1
-        elif cleared is None and when.reporter_on <= until:
+        elif reporter_held and when.reporter_on <= until:
             counts[(max(when.reporter_on, today), REPORTER, REPORTER_RULE)] += 1
     return counts
 
@@ -115,12 +120,7 @@ def overdue(today: date) -> tuple[int, int]:
     data after their reporter date, and how many records outlived their documentation date
     (a date before `today` means the daily prune did not run)."""
     reporters = records = 0
-    for closed_at, cleared in (Incident.objects.filter(status=IncidentStatus.CLOSED,
-                                                       closed_at__isnull=False)
-                               .values_list("closed_at", "reporter_cleared_at")):
-        if closed_at is None:   # excluded by the filter; the type does not know it
-            continue
-        when = due(closed_at)
+    for when, reporter_held in _closed():
         records += when.record_on < today
-        reporters += cleared is None and when.reporter_on < today
+        reporters += reporter_held and when.reporter_on < today
     return reporters, records
