@@ -103,18 +103,6 @@ def logout(conn: imaplib.IMAP4) -> None:
         pass  # the session is over either way
 
 
-@contextmanager
-def session(connection: Connection) -> Iterator[imaplib.IMAP4]:
-    """Yield a logged-in connection for the block; errors inside the block are translated
-    too, and the session is always closed."""
-    conn = login(connection)
-    try:
-        with translated(connection):
-            yield conn
-    finally:
-        logout(conn)
-
-
 def select(connection: Connection, conn: imaplib.IMAP4, folder: str, *,
            readonly: bool) -> int:
     """Select `folder` (EXAMINE when `readonly`: finding never marks a message read) and
