@@ -146,7 +146,8 @@ def _inspect(raw: bytes, match: Matcher) -> Inspection | None:
         return None
     order = ("email", "name", "email in text", "name in text", "phone in text")
     return Inspection(correspondent, tuple(k for k in order if k in found),
-                      _fields(message, None if correspondent else match), _dated(message))
+                      _fields(message, None if correspondent else match),
+                      sent_day(str(message["Date"] or "")))
 
 
 def _fields(message: EmailMessage, mentioned: Matcher | None) -> dict[str, str]:
@@ -170,12 +171,10 @@ def _fields(message: EmailMessage, mentioned: Matcher | None) -> dict[str, str]:
     return fields
 
 
-def _dated(message: EmailMessage) -> date | None:
-    value = message["Date"]
-    if value is None:
-        return None
+def sent_day(value: str) -> date | None:
+    """The day a Date header's `value` names (`day`); None when it names none."""
     try:
-        return day(parsedate_to_datetime(str(value)))
+        return day(parsedate_to_datetime(" ".join(value.split())))
     except (TypeError, ValueError, IndexError):
         return None
 

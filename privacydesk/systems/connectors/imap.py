@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from email.utils import parsedate_to_datetime
+from functools import reduce
 from typing import Any
 
 from privacydesk.systems.connector import (
@@ -60,6 +60,8 @@ _APPENDUID = re.compile(rb"APPENDUID \d+ (\d+)")
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 #: UIDs per FETCH: bounds the memory one command can take.
 _CHUNK = 50
+#: What retention fetches of a message: nothing of its text leaves the server.
+_DATE_ONLY = "INTERNALDATE BODY.PEEK[HEADER.FIELDS (DATE)]"
 #: Characters of a text part handed to the scan (sample): enough for an IBAN or a signature.
 _SAMPLE_TEXT = 2000
 ANONYMISED_NOTE = "names, addresses and phone numbers of a data subject removed (Art. 17 GDPR)"
@@ -70,14 +72,6 @@ def locator(folder: str, validity: int, uid: int) -> str:
     an action on a folder rebuilt since the search (new UIDVALIDITY) is refused, never done
     to another message."""
     return f"{folder};UIDVALIDITY={validity}/;UID={uid}"
-
-
-def _parse_locator(system_id: str, text: str) -> tuple[str, int, int]:
-    found = _LOCATOR.match(text)
-    if found is None:
-        raise ConnectorError("misdeclared", f"{system_id}: {text!r} is not a message locator "
-                             "of this connector (FOLDER;UIDVALIDITY=n/;UID=n)")
-    return found["folder"], int(found["validity"]), int(found["uid"])
 
 
 def _search_key(term: str) -> str:
@@ -154,18 +148,10 @@ class ImapConnector:
                 uids = self._search(conn, match)
                 for uid, raw, _ in self._fetch(conn, uids):
                     seen = _imap_message.inspect(raw, match)
-                    if seen is None:
-                        continue
-                    fields = dict(seen.fields, folder=folder.name)
-                    kept = folder.reason if folder.erase == "archive_only" else ""
-                    if kept:
-                        fields["kept"] = kept  # R3: why erasure leaves it (read by erasing.py)
-                    where = locator(folder.name, validity, uid)
-                    self._held[where] = raw
-                    records.append(Record(
-                        system=self.system_id, locator=where, kind=self._dataset.kind,
-                        categories=folder.categories, fields=fields,
-                        matched_by=seen.matched_by, dated=seen.dated, kept=kept))
+                    if seen is not None:
+                        records.append(self._record(folder, validity, uid, seen.fields,
+                                                    seen.matched_by, seen.dated))
+                        self._held[records[-1].locator] = raw
         return records
 
     def export(self, records: Sequence[Record]) -> list[Export]:
@@ -173,29 +159,22 @@ class ImapConnector:
         deleted since the search is left out (it is no longer held). The messages this
         connector's `find` just read are handed out as read then; only the others are
         fetched (one session, opened only when there are any)."""
-        exports: list[Export] = []
         by_folder = self._by_folder(records)
-        missing = {folder: [(v, uid) for v, uid in items
-                            if locator(folder, v, uid) not in self._held]
-                   for folder, items in by_folder.items()}
-        fetched: dict[tuple[str, int], bytes] = {}
-        if any(missing.values()):
+        raws = dict(self._held)
+        missing = {folder: rest for folder, items in by_folder.items()
+                   if (rest := [(v, uid) for v, uid in items
+                                if locator(folder, v, uid) not in raws])}
+        if missing:
             with self._session() as conn:
                 for folder, items in missing.items():
-                    if not items:
-                        continue
                     validity = select(self._connection, conn, folder, readonly=True)
                     self._same_validity(folder, validity, items)
-                    fetched.update(((folder, uid), raw) for uid, raw, _
-                                   in self._fetch(conn, [u for _, u in items]))
-        for folder, items in by_folder.items():
-            for validity, uid in items:
-                raw = self._held.get(locator(folder, validity, uid), fetched.get((folder, uid)))
-                if raw is not None:
-                    exports.append(Export(
-                        filename=f"{_SAFE_NAME.sub('_', folder)}-{uid}.eml",
-                        content_type="message/rfc822", data=raw))
-        return exports
+                    raws.update((locator(folder, validity, uid), raw) for uid, raw, _
+                                in self._fetch(conn, [u for _, u in items]))
+        return [Export(filename=f"{_SAFE_NAME.sub('_', folder)}-{uid}.eml",
+                       content_type="message/rfc822", data=raws[where])
+                for folder, items in by_folder.items() for v, uid in items
+                if (where := locator(folder, v, uid)) in raws]
 
     def correct(self, record: Record, field_name: str, value: str) -> Outcome:
         """Always ConnectorError("unsupported"): an e-mail is a record of what was said and
@@ -241,10 +220,9 @@ class ImapConnector:
                 other.append(key)
         uids: set[int] = set()
         if ascii_keys:
-            criteria = ascii_keys[-1]
-            for key_text in reversed(ascii_keys[:-1]):
-                criteria = f"OR {key_text} {criteria}"
-            uids.update(self._uids(conn, criteria))
+            # IMAP's OR takes two keys: "OR a OR b c".
+            uids.update(self._uids(conn, reduce(lambda rest, key: f"OR {key} {rest}",
+                                                reversed(ascii_keys))))
         for key in other:
             found: set[int] | None = None
             for part in key:
@@ -262,13 +240,15 @@ class ImapConnector:
         line = data[0] if data and isinstance(data[0], bytes) else b""
         return sorted(int(u) for u in line.split() if u.isdigit())
 
-    def _fetch(self, conn: imaplib.IMAP4,
-               uids: Sequence[int]) -> Iterator[tuple[int, bytes, bytes]]:
-        """Yield (uid, raw message, response prefix with FLAGS and INTERNALDATE); PEEK: a
-        message read by privacydesk stays unread for the people who share the mailbox."""
+    def _fetch(self, conn: imaplib.IMAP4, uids: Sequence[int],
+               items: str = "FLAGS INTERNALDATE BODY.PEEK[]"
+               ) -> Iterator[tuple[int, bytes, bytes]]:
+        """Yield (uid, raw message — or the part `items` names —, response prefix with FLAGS
+        and INTERNALDATE); PEEK: a message read by privacydesk stays unread for the people
+        who share the mailbox."""
         for start in range(0, len(uids), _CHUNK):
             chunk = uids[start:start + _CHUNK]
-            answer = conn.uid("FETCH", _uid_set(chunk), "(UID FLAGS INTERNALDATE BODY.PEEK[])")
+            answer = conn.uid("FETCH", _uid_set(chunk), f"(UID {items})")
             expect(self._connection, answer, "FETCH")
             for item in answer[1]:
                 if isinstance(item, tuple) and len(item) == 2:
@@ -299,8 +279,13 @@ class ImapConnector:
             if record.system != self.system_id:
                 raise ConnectorError("misdeclared", f"{self.system_id}: record "
                                      f"{record.locator!r} belongs to {record.system}")
-            folder, validity, uid = _parse_locator(self.system_id, record.locator)
-            folders.setdefault(folder, []).append((validity, uid))
+            found = _LOCATOR.match(record.locator)
+            if found is None:
+                raise ConnectorError("misdeclared", f"{self.system_id}: {record.locator!r} is "
+                                     "not a message locator of this connector "
+                                     "(FOLDER;UIDVALIDITY=n/;UID=n)")
+            folders.setdefault(found["folder"], []).append((int(found["validity"]),
+                                                            int(found["uid"])))
         return folders
 
     def _same_validity(self, folder: str, validity: int,
@@ -405,17 +390,11 @@ class ImapConnector:
             for folder in self._dataset.folders:
                 validity = select(self._connection, conn, folder.name, readonly=True)
                 uids = self._uids(conn, f"SENTBEFORE {before.strftime('%d-%b-%Y')}")
-                for uid, dated in self._dates(conn, uids):
-                    if dated is None or dated >= before:
-                        continue
-                    fields = {"folder": folder.name}
-                    kept = folder.reason if folder.erase == "archive_only" else ""
-                    if kept:
-                        fields["kept"] = kept  # R3: why the sweep leaves it (retaining.py)
-                    records.append(Record(
-                        system=self.system_id, locator=locator(folder.name, validity, uid),
-                        kind=self._dataset.kind, categories=folder.categories,
-                        fields=fields, matched_by=("retention",), dated=dated, kept=kept))
+                for uid, header, prefix in self._fetch(conn, uids, _DATE_ONLY):
+                    dated = _sent_on(header, prefix)
+                    if dated is not None and dated < before:
+                        records.append(self._record(folder, validity, uid, {},
+                                                    ("retention",), dated))
         return records
 
     def expire(self, records: Sequence[Record]) -> list[Outcome]:
@@ -439,29 +418,25 @@ class ImapConnector:
                                         "retention period over") for uid in uids)
         return outcomes
 
-    def _dates(self, conn: imaplib.IMAP4,
-               uids: Sequence[int]) -> Iterator[tuple[int, date | None]]:
-        for start in range(0, len(uids), _CHUNK):
-            chunk = uids[start:start + _CHUNK]
-            answer = conn.uid("FETCH", _uid_set(chunk),
-                              "(UID INTERNALDATE BODY.PEEK[HEADER.FIELDS (DATE)])")
-            expect(self._connection, answer, "FETCH")
-            for item in answer[1]:
-                if not (isinstance(item, tuple) and len(item) == 2):
-                    continue
-                prefix, header = bytes(item[0]), bytes(item[1])
-                found = _UID.search(prefix)
-                if found:
-                    yield int(found.group(1)), _sent_on(header, prefix)
+    def _record(self, folder: _imap_dataset.Folder, validity: int, uid: int,
+                fields: dict[str, str], matched_by: tuple[str, ...], dated: date | None
+                ) -> Record:
+        """The record of a message in `folder`; `fields` add the folder's name."""
+        fields = dict(fields, folder=folder.name)
+        kept = folder.reason if folder.erase == "archive_only" else ""
+        if kept:
+            # R3: why erasure and the sweep leave it (read by erasing.py and retaining.py).
+            fields["kept"] = kept
+        return Record(system=self.system_id, locator=locator(folder.name, validity, uid),
+                      kind=self._dataset.kind, categories=folder.categories, fields=fields,
+                      matched_by=matched_by, dated=dated, kept=kept)
 
 
 def _sent_on(header: bytes, prefix: bytes) -> date | None:
     """The day of the Date header; else of INTERNALDATE (the message's arrival)."""
-    text = header.decode("ascii", "replace").partition(":")[2].strip()
-    try:
-        return _imap_message.day(parsedate_to_datetime(" ".join(text.split())))
-    except (TypeError, ValueError, IndexError):
-        pass
+    sent = _imap_message.sent_day(header.decode("ascii", "replace").partition(":")[2])
+    if sent is not None:
+        return sent
     arrived = imaplib.Internaldate2tuple(prefix)
     return date(arrived.tm_year, arrived.tm_mon, arrived.tm_mday) if arrived else None
 
