@@ -12,20 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from privacydesk.callbacks import contact, services, texts
 from privacydesk.callbacks.forms import AttemptForm, EmailForm, LetterForm
-from privacydesk.callbacks.models import CallbackRequest, CallbackStatus
+from privacydesk.callbacks.models import CallbackRequest, CallbackStatus, Outcome
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.access import require_category
-
-
-def _actor(request: HttpRequest) -> str:
-    return str(request.user.get_username())
+from privacydesk.staff.views.common import actor
 
 
 def _role(request: HttpRequest) -> str:
@@ -39,18 +35,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = []
     for callback in services.open_queue()[:100]:
         try:
-            details = contact.read(callback, actor=_actor(request), purpose="callback",
+            details = contact.read(callback, actor=actor(request), purpose="callback",
                                    staff_role=_role(request))
         except RuleViolation:  # restricted (Art. 18): listed without details
             details = None
         rows.append({"callback": callback, "details": details,
                      "failed": callback.failed_attempts()})
     return render(request, "callbacks/queue.html", {"rows": rows})
-
-
-# The outcomes as staff read them (Dutch for the team; P2's failed calls).
-OUTCOME_LABELS = {"no_answer": gettext_lazy("no answer"), "voicemail": gettext_lazy("voicemail"),
-                  "busy": gettext_lazy("busy"), "wrong_number": gettext_lazy("wrong number")}
 
 
 def _not_yet(callback: CallbackRequest) -> dict[str, object] | None:
@@ -63,8 +54,7 @@ def _not_yet(callback: CallbackRequest) -> dict[str, object] | None:
         return None
     rules = get_policy().callbacks
     return {"ready": ready, "hours": f"{ready.gap_minutes / 60:g}",
-            "outcomes": ", ".join(str(OUTCOME_LABELS.get(o, o))
-                                  for o in sorted(rules.failed_outcomes)),
+            "outcomes": ", ".join(str(Outcome(o).label) for o in sorted(rules.failed_outcomes)),
             "next": (timezone.localtime(ready.next_counts_from, clock.zone())
                      if ready.next_counts_from else None)}
 
@@ -78,7 +68,7 @@ def _detail(request: HttpRequest, callback: CallbackRequest, **forms: object) ->
         refusal = _(exc.message)
     details = None
     try:
-        details = contact.read(callback, actor=_actor(request), purpose="callback",
+        details = contact.read(callback, actor=actor(request), purpose="callback",
                                staff_role=_role(request))
     except RuleViolation as exc:
         messages.error(request, _(exc.message))
@@ -113,7 +103,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.log_attempt(callback, form.cleaned_data["outcome"],
-                                 actor=_actor(request), note=form.cleaned_data["note"])
+                                 actor=actor(request), note=form.cleaned_data["note"])
         except RuleViolation as exc:
             form.add_error(None, f"{_(exc.message)} [{exc.rule}]")
         else:
@@ -130,7 +120,7 @@ def send_email(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.send_email(callback, subject=form.cleaned_data["subject"],
-                                body=form.cleaned_data["body"], actor=_actor(request))
+                                body=form.cleaned_data["body"], actor=actor(request))
         except RuleViolation as exc:
             form.add_error(None, f"{_(exc.message)} [{exc.rule}]")
         except OSError:
@@ -149,7 +139,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             pdf = services.write_letter(callback, body=form.cleaned_data["body"],
-                                        actor=_actor(request))
+                                        actor=actor(request))
         except RuleViolation as exc:
             form.add_error(None, f"{_(exc.message)} [{exc.rule}]")
         else:
