@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ldap3.core.exceptions import LDAPInvalidDnError
@@ -37,6 +37,9 @@ _TOP_KEYS = frozenset({"object_class", "bases", "attributes", "references",
                        "placeholder", "date_attribute"})
 _BASE_KEYS = frozenset({"dn", "kind", "scope", "erase", "reason", "move_to", "mark", "keep"})
 _ATTRIBUTE_KEYS = frozenset({"category", "identity", "text"})
+#: The base keys only some erase modes take.
+_ONLY_WITH = {"reason": ("archive_only", "disable"), "move_to": ("disable",),
+              "mark": ("disable",), "keep": ("disable",)}
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,7 @@ class Dataset:
 
     def attribute(self, name: str) -> Attribute | None:
         """Return the declared attribute called `name` (case-insensitive), or None."""
-        for attribute in self.attributes:
-            if attribute.name.lower() == name.lower():
-                return attribute
-        return None
+        return next((a for a in self.attributes if a.name.lower() == name.lower()), None)
 
     def with_identity(self, kind: str) -> tuple[Attribute, ...]:
         return tuple(a for a in self.attributes if a.identity == kind)
@@ -109,7 +109,9 @@ def _dn(system_id: str, key: str, value: Any) -> str:
     return text
 
 
-def _attribute_name(system_id: str, key: str, value: Any) -> str:
+def attribute_name(system_id: str, key: str, value: Any) -> str:
+    """`value` as an attribute name a connector may read; ConnectorError("misdeclared")
+    naming `key` for one that is not, or is a password."""
     text = _text(system_id, key, value)
     if not _ATTRIBUTE.match(text):
         raise _misdeclared(system_id, key, f"must be an LDAP attribute name (got {text!r})")
@@ -119,18 +121,12 @@ def _attribute_name(system_id: str, key: str, value: Any) -> str:
     return text
 
 
-def attribute_name(system_id: str, key: str, value: Any) -> str:
-    """`value` as an attribute name a connector may read; ConnectorError("misdeclared")
-    naming `key` for one that is not, or is a password."""
-    return _attribute_name(system_id, key, value)
-
-
 def _names(system_id: str, key: str, value: Any, default: Sequence[str] = ()) -> tuple[str, ...]:
     if value is None:
         return tuple(default)
     if not isinstance(value, list | tuple):
         raise _misdeclared(system_id, key, "must be a list of attribute names")
-    return tuple(_attribute_name(system_id, f"{key}[{i}]", v) for i, v in enumerate(value))
+    return tuple(attribute_name(system_id, f"{key}[{i}]", v) for i, v in enumerate(value))
 
 
 def _unknown(system_id: str, key: str, table: Mapping[str, Any], allowed: frozenset[str]) -> None:
@@ -175,7 +171,7 @@ def _attributes(system_id: str, value: Any) -> tuple[Attribute, ...]:
     attributes = []
     for name, spec in value.items():
         key = f"attributes.{name}"
-        _attribute_name(system_id, key, name)
+        attribute_name(system_id, key, name)
         if not isinstance(spec, Mapping):
             raise _misdeclared(system_id, key, "must be a table { category, identity, text }")
         _unknown(system_id, f"{key}.", spec, _ATTRIBUTE_KEYS)
@@ -209,27 +205,20 @@ def _base(system_id: str, index: int, spec: Any) -> Base:
     base = Base(dn=_dn(system_id, f"{key}.dn", spec.get("dn")),
                 kind=_text(system_id, f"{key}.kind", spec.get("kind"), default="gebruiker"),
                 scope=scope, erase=erase)
-    if erase == "delete":
-        for only in ("reason", "move_to", "mark", "keep"):
-            if only in spec:
-                raise _misdeclared(
-                    system_id, f"{key}.{only}",
-                    "only with erase = \"archive_only\" or \"disable\"" if only == "reason"
-                    else "only with erase = \"disable\"")
-        return base
     # R3: whatever erasure leaves behind must say which duty keeps it (the receipt's words).
-    reason = _text(system_id, f"{key}.reason", spec.get("reason"))
-    if erase == "archive_only":
-        for only in ("move_to", "mark", "keep"):
-            if only in spec:
-                raise _misdeclared(system_id, f"{key}.{only}", "only with erase = \"disable\"")
-        return Base(base.dn, base.kind, scope, erase, reason)
+    reason = "" if erase == "delete" else _text(system_id, f"{key}.reason", spec.get("reason"))
+    for only, modes in _ONLY_WITH.items():
+        if only in spec and erase not in modes:
+            raise _misdeclared(system_id, f"{key}.{only}",
+                               "only with erase = " + " or ".join(f'"{m}"' for m in modes))
+    if erase != "disable":
+        return replace(base, reason=reason)
     mark = spec.get("mark")
     if not isinstance(mark, Mapping) or set(mark) != {"attribute", "value"}:
         raise _misdeclared(system_id, f"{key}.mark", "erase = \"disable\" needs mark = "
                                                      "{ attribute = \"...\", value = \"...\" }: "
                                                      "how a disabled entry is recognised")
-    mark_pair = (_attribute_name(system_id, f"{key}.mark.attribute", mark["attribute"]),
+    mark_pair = (attribute_name(system_id, f"{key}.mark.attribute", mark["attribute"]),
                  _text(system_id, f"{key}.mark.value", mark["value"]))
     move_to = spec.get("move_to", "")
     return Base(base.dn, base.kind, scope, erase, reason,
@@ -265,7 +254,7 @@ def parse_dataset(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
                           DEFAULT_REFERENCES),
         placeholder=_text(system_id, "placeholder", dataset.get("placeholder"),
                           default="[verwijderd]"),
-        date_attribute=(_attribute_name(system_id, "date_attribute", date_attribute)
+        date_attribute=(attribute_name(system_id, "date_attribute", date_attribute)
                         if date_attribute is not None else ""),
     )
 

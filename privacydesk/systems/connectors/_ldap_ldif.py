@@ -18,11 +18,7 @@ def _line(attribute: str, value: str | bytes) -> str:
     line = (f"{attribute}: {raw.decode('ascii')}" if safe
             else f"{attribute}:: {base64.b64encode(raw).decode('ascii')}")
     # Lines are folded at 76 characters; a continuation line starts with one space.
-    folded = [line[:76]]
-    rest = line[76:]
-    while rest:
-        folded.append(" " + rest[:75])
-        rest = rest[75:]
+    folded = [line[:76]] + [" " + line[i:i + 75] for i in range(76, len(line), 75)]
     return "\n".join(folded)
 
 
