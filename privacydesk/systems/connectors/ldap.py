@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from ldap3 import BASE, LEVEL, MODIFY_DELETE, MODIFY_REPLACE, SUBTREE
@@ -121,9 +122,6 @@ def _entries(response: list[dict[str, object]] | None) -> list[_Entry]:
 def _shown(values: Sequence[str | bytes]) -> str:
     shown = "; ".join(v if isinstance(v, str) else f"({len(v)} bytes)" for v in values)
     return shown[:200]
-
-
-_normal = normal_dn
 
 
 class LdapConnector:
@@ -242,7 +240,7 @@ class LdapConnector:
                     for entry in self._search(session, dn, search_filter, self._scope(base),
                                               self._declared()):
                         place = self._base_of(entry.dn) or base
-                        own[_normal(entry.dn)] = (entry, place)
+                        own[normal_dn(entry.dn)] = (entry, place)
             for entry, base in own.values():
                 record = self._own_record(entry, base, subject)
                 if record is not None:
@@ -253,7 +251,7 @@ class LdapConnector:
                 seen: set[tuple[tuple[str, str], ...]] = set()
                 for root in self._roots:
                     for entry in self._search(session, root, search_filter, SUBTREE, names):
-                        key = _normal(entry.dn)
+                        key = normal_dn(entry.dn)
                         if key in seen or (key in own and any(
                                 r.locator == own[key][0].dn for r in records)):
                             continue
@@ -269,22 +267,34 @@ class LdapConnector:
             if text.identity_matches(v, a.identity, subject)))
         if not matched:
             return None  # the filter's digits matched, the number did not
-        # A disabled entry's placeholders (cn = "[verwijderd]") are no one's data.
-        values = {a.name: [v for v in entry.values(a.name) if v != dataset.placeholder]
-                  for a in dataset.attributes}
-        present = [a for a in dataset.attributes if values[a.name]]
-        fields = {a.name: _shown(values[a.name]) for a in present}
-        kept = self._kept_reason(entry, base)
-        if kept:
-            # fields["kept"] too, until erasing.py and retaining.py read Record.kept only.
-            fields[KEPT_FIELD] = kept
+        fields = {a.name: _shown(values) for a in dataset.attributes
+                  if (values := self._values(entry, a.name))}
         dated = None
         if dataset.date_attribute and entry.texts(dataset.date_attribute):
             dated = text.record_day(entry.texts(dataset.date_attribute)[0])
+        return self._entry_record(entry, base, fields, matched, dated,
+                                  self._identities(entry, matched, subject))
+
+    def _entry_record(self, entry: _Entry, base: Base, fields: dict[str, str],
+                      matched_by: tuple[str, ...], dated: date | None,
+                      identities: Mapping[str, tuple[str, ...]] | None = None) -> Record:
+        """The record of an entry in `base`, of the categories of the declared attributes it
+        holds; kept with the reason when erasure keeps it (R3: disabled, or in an
+        archive-only base), in fields["kept"] too until erasing.py and retaining.py read
+        Record.kept only."""
+        present = [a for a in self._dataset.attributes if self._values(entry, a.name)]
+        kept = self._kept_reason(entry, base)
+        if kept:
+            fields[KEPT_FIELD] = kept
         return Record(system=self.system_id, locator=entry.dn, kind=base.kind,
                       categories=tuple(dict.fromkeys(a.category for a in present)),
-                      fields=fields, matched_by=matched, dated=dated, kept=kept,
-                      identities=self._identities(entry, matched, subject))
+                      fields=fields, matched_by=matched_by, dated=dated, kept=kept,
+                      identities=identities or {})
+
+    def _values(self, entry: _Entry, name: str) -> list[str | bytes]:
+        """The attribute's values; a disabled entry's placeholders (cn = "[verwijderd]") are
+        no one's data."""
+        return [v for v in entry.values(name) if v != self._dataset.placeholder]
 
     def _identities(self, entry: _Entry, matched: tuple[str, ...],
                     subject: Subject) -> dict[str, tuple[str, ...]]:
@@ -459,7 +469,7 @@ class LdapConnector:
         names = self._dataset.references
         if not names:
             return ""
-        target = _normal(dn)
+        target = normal_dn(dn)
         value = escape_filter_chars(dn)
         search_filter = "(|" + "".join(f"({n}={value})" for n in names) + ")"
         changed = 0
@@ -500,7 +510,7 @@ class LdapConnector:
                          f"-{uuid.uuid4().hex[:12]}")
         new_rdn = f"{rdn_attribute}={escape_rdn(new_rdn_value)}" if renamed else rdns[0]
         dn = entry.dn
-        moves = not _same_dn(parent, _normal(target_parent))
+        moves = not _same_dn(parent, normal_dn(target_parent))
         if renamed or moves:
             # Moved first, changed second: a retry after a failure in between finds the entry
             # (by its e-mail address, still there) in the base it moved to and disables it.
@@ -538,7 +548,7 @@ class LdapConnector:
                                                 "let this account read its schema, which "
                                                 "disabling an entry needs")
         required: set[str] = set()
-        pending = [v for v in entry.texts("objectClass")]
+        pending = entry.texts("objectClass")
         seen: set[str] = set()
         while pending:
             name = pending.pop()
@@ -553,32 +563,27 @@ class LdapConnector:
     def sample(self, limit: int) -> Iterator[Sample]:
         """Up to `limit` attribute values from the entries under the declared bases, `where`
         the attribute's name; binary values and passwords are never sampled."""
-        samples: list[Sample] = []
         if limit <= 0:
-            return iter(samples)
+            return iter(())
         with open_session(self.system_id, self._address, self._timeout) as session:
-            seen: set[tuple[tuple[str, str], ...]] = set()
-            for base, dn in self._bases:
-                for entry in self._pages(session, dn, self._scope(base)):
-                    key = _normal(entry.dn)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    for name, values in entry.attributes.items():
-                        if name == "objectclass" or "password" in name:
-                            continue
-                        for value in values:
-                            if isinstance(value, str) and value.strip():
-                                samples.append(Sample(self._sample_name(entry, name),
-                                                      value))
-                                if len(samples) >= limit:
-                                    return iter(samples)
-        return iter(samples)
+            return iter(list(islice(self._samples(session), limit)))
 
-    def _sample_name(self, entry: _Entry, name: str) -> str:
-        """The attribute's name as the dataset declares it, else as the directory spells it."""
-        declared = self._dataset.attribute(name)
-        return declared.name if declared is not None else entry.spelled.get(name, name)
+    def _samples(self, session: Session) -> Iterator[Sample]:
+        seen: set[tuple[tuple[str, str], ...]] = set()
+        for base, dn in self._bases:
+            for entry in self._pages(session, dn, self._scope(base)):
+                key = normal_dn(entry.dn)
+                if key in seen:
+                    continue
+                seen.add(key)
+                for name, values in entry.attributes.items():
+                    if name == "objectclass" or "password" in name:
+                        continue
+                    # The name as the dataset declares it, else as the directory spells it.
+                    declared = self._dataset.attribute(name)
+                    where = declared.name if declared is not None else entry.spelled[name]
+                    yield from (Sample(where, v) for v in values
+                                if isinstance(v, str) and v.strip())
 
     # --- a system of record (#16.4; privacydesk.systems.sync) ----------------------------------
 
@@ -603,7 +608,7 @@ class LdapConnector:
             for base in staff.bases:
                 for entry in self._search(session, self._full(base.dn), search_filter,
                                           self._scope(base), read):
-                    key = _normal(entry.dn)
+                    key = normal_dn(entry.dn)
                     if key in listed:
                         continue
                     gone = any(dn_within(entry.dn, dn) for dn in former) or any(
@@ -639,20 +644,11 @@ class LdapConnector:
                 for entry in self._search(session, dn, search_filter, self._scope(base),
                                           self._declared()):
                     days = [d for d in map(text.record_day, entry.texts(attribute)) if d]
-                    if not days or days[0] >= before or _normal(entry.dn) in records:
+                    if not days or days[0] >= before or normal_dn(entry.dn) in records:
                         continue
                     place = self._base_of(entry.dn) or base
-                    present = [a for a in self._dataset.attributes
-                               if any(v != self._dataset.placeholder
-                                      for v in entry.values(a.name))]
-                    fields = {"base": place.dn}
-                    kept = self._kept_reason(entry, place)
-                    if kept:   # R3: disabled, or in an archive-only base: erase keeps it
-                        fields[KEPT_FIELD] = kept
-                    records[_normal(entry.dn)] = Record(
-                        system=self.system_id, locator=entry.dn, kind=place.kind,
-                        categories=tuple(dict.fromkeys(a.category for a in present)),
-                        fields=fields, matched_by=("retention",), dated=days[0], kept=kept)
+                    records[normal_dn(entry.dn)] = self._entry_record(
+                        entry, place, {"base": place.dn}, ("retention",), days[0])
         return list(records.values())
 
 
@@ -667,7 +663,7 @@ def _split(record: Record) -> tuple[str, str]:
 
 def _same_dn(dn: str, target: tuple[tuple[str, str], ...]) -> bool:
     try:
-        return _normal(dn) == target
+        return normal_dn(dn) == target
     except ldap_errors.LDAPInvalidDnError:
         return False
 
