@@ -77,6 +77,16 @@ class Anchor:
     def line(self) -> str:
         return json.dumps(self.as_dict(), sort_keys=True)
 
+    def write_line(self, path: Path, flags: int, mode: int) -> None:
+        """Open `path` with `flags` (O_WRONLY and more) and write this anchor as one line,
+        synced: appends of several processes never interleave within one write."""
+        fd = os.open(path, os.O_WRONLY | flags, mode)
+        try:
+            os.write(fd, (self.line() + "\n").encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
     def describe(self) -> str:
         """'the anchor of 2026-12-06 23:50 UTC (12 entries, through entry 12)'."""
         return (f"the anchor of {self.at[:16].replace('T', ' ')} UTC ({self.count} "
@@ -86,12 +96,11 @@ class Anchor:
     def from_dict(cls, data: Any) -> Anchor | None:
         """The anchor in `data`, or None if it is not one (a torn line, another object)."""
         try:
-            anchor = cls(int(data["seq"]), str(data["mac"]), int(data["count"]),
-                         int(data["pruned_through"]), str(data["at"]), str(data["reason"]),
-                         str(data["anchor_mac"]))
+            return cls(int(data["seq"]), str(data["mac"]), int(data["count"]),
+                       int(data["pruned_through"]), str(data["at"]), str(data["reason"]),
+                       str(data["anchor_mac"]))
         except (KeyError, TypeError, ValueError):
             return None
-        return anchor
 
 
 @dataclass(frozen=True)
@@ -212,23 +221,13 @@ def check_table(conn: BaseDatabaseWrapper | None = None) -> tuple[Anchor | None,
     return anchor, (compare(conn, anchor) if anchor is not None else None)
 
 
-def _append_line(anchor: Anchor) -> None:
-    path = anchor_file()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        # One write of one line: appends of several processes never interleave within it.
-        os.write(fd, (anchor.line() + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write(anchor: Anchor) -> None:
     """Append `anchor` to the anchor file and send it to every configured sink."""
     from privacydesk.vault import anchor_sinks
 
-    _append_line(anchor)
+    path = anchor_file()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    anchor.write_line(path, os.O_APPEND | os.O_CREAT, 0o600)
     anchor_sinks.send(anchor)
 
 

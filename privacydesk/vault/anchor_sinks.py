@@ -66,12 +66,7 @@ def to_dir(anchor: anchors.Anchor, folder: Path) -> Path:
     overwrite anything."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = folder / file_name(anchor)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400)
-    try:
-        os.write(fd, (anchor.line() + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    anchor.write_line(target, os.O_CREAT | os.O_EXCL, 0o400)
     return target
 
 
