@@ -26,10 +26,7 @@ TAG_BYTES = 16
 
 def seal_bytes(data: bytes, *, aad: str) -> tuple[str, bytes]:
     """Encrypt a file's `data` under the current KEK; return (KEK id, nonce || ciphertext)."""
-    ring = keyring.get()
-    nonce = os.urandom(NONCE_BYTES)
-    return ring.current_id, nonce + ring.aead(ring.current_id).encrypt(
-        nonce, data, aad.encode("utf-8"))
+    return keyring.get().wrap(data, aad=aad.encode("utf-8"))
 
 
 def unseal_bytes(key_id: str, blob: bytes | memoryview, *, aad: str) -> bytes:
