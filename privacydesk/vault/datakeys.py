@@ -79,25 +79,20 @@ def reset() -> None:
 
 
 def _unwrap(row: Any) -> bytes:
-    ring = _check_ring()
-    try:
-        return ring.unwrap(row.kek_id, bytes(row.wrapped), aad=wrap_aad(row.id, row.purpose))
-    except KeyError:
-        # Another process may have rotated to a KEK this process has not loaded yet.
-        keyring.reset()
-        ring = _check_ring()
+    for reloaded in (False, True):
         try:
-            return ring.unwrap(row.kek_id, bytes(row.wrapped),
-                               aad=wrap_aad(row.id, row.purpose))
+            return _check_ring().unwrap(row.kek_id, bytes(row.wrapped),
+                                        aad=wrap_aad(row.id, row.purpose))
         except KeyError:
-            raise DecryptionError(
-                f"data key {row.id!r} is wrapped by key {row.kek_id!r}, which the keyring "
-                "does not hold (was it removed before `privacydesk keys rotate` re-wrapped "
-                "the data keys?)")
+            if reloaded:
+                raise DecryptionError(
+                    f"data key {row.id!r} is wrapped by key {row.kek_id!r}, which the keyring "
+                    "does not hold (was it removed before `privacydesk keys rotate` re-wrapped "
+                    "the data keys?)")
+            # Another process may have rotated to a KEK this process has not loaded yet.
+            keyring.reset()
         except InvalidTag:
-            pass
-    except InvalidTag:
-        pass
+            break
     raise DecryptionError(f"data key {row.id!r} does not authenticate: its stored row was "
                           "altered or belongs to another id or purpose")
 
@@ -184,19 +179,12 @@ def rewrap() -> RewrapReport:
     ring = _check_ring()
     model = _model()
     alias = _alias()
-    done = 0
     with transaction.atomic(using=alias):
-        stale = model.objects.using(alias).exclude(kek_id=ring.current_id).order_by("pk")
-        batch: list[Any] = []
-        for row in stale.select_for_update().iterator(chunk_size=REWRAP_BATCH):
-            raw = _unwrap(row)
-            row.kek_id, row.wrapped = ring.wrap(raw, aad=wrap_aad(row.id, row.purpose))
-            batch.append(row)
-            if len(batch) == REWRAP_BATCH:
-                model.objects.using(alias).bulk_update(batch, ["kek_id", "wrapped"])
-                done, batch = done + len(batch), []
-        if batch:
-            model.objects.using(alias).bulk_update(batch, ["kek_id", "wrapped"])
-            done += len(batch)
+        stale = list(model.objects.using(alias).exclude(kek_id=ring.current_id)
+                     .order_by("pk").select_for_update())
+        for row in stale:
+            row.kek_id, row.wrapped = ring.wrap(_unwrap(row), aad=wrap_aad(row.id, row.purpose))
+        model.objects.using(alias).bulk_update(stale, ["kek_id", "wrapped"],
+                                               batch_size=REWRAP_BATCH)
         total = model.objects.using(alias).count()
-    return RewrapReport(ring.current_id, done, total)
+    return RewrapReport(ring.current_id, len(stale), total)
