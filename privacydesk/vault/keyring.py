@@ -170,14 +170,6 @@ def parse_key_file(path: Path) -> Keyring:
                    source="file", path=path)
 
 
-def _new_key_id(taken: set[str] | dict[str, bytes]) -> str:
-    while True:
-        # The UTC date is only a readable part of a unique label, never a deadline (#13.1).
-        key_id = f"k{datetime.now(UTC):%Y%m%d}{secrets.token_hex(2)}"
-        if key_id not in taken:
-            return key_id
-
-
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
@@ -186,11 +178,11 @@ def _write_private(path: Path, data: dict[str, Any], *, replace: bool) -> bool:
     """Write `data` as JSON with mode 0600, atomically. Return False if `path` appeared
     meanwhile and `replace` is False (another process created it first)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=path.parent)  # mkstemp: mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         if replace:
@@ -206,21 +198,29 @@ def _write_private(path: Path, data: dict[str, Any], *, replace: bool) -> bool:
             except FileExistsError:
                 return False
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=2)
-                fh.write("\n")
+                fh.write(text)
         return True
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
+def _new_entry(taken: set[str]) -> dict[str, str]:
+    """A new AES-256 key of the key file, under an id not in `taken`."""
+    while True:
+        # The UTC date is only a readable part of a unique label, never a deadline (#13.1).
+        key_id = f"k{datetime.now(UTC):%Y%m%d}{secrets.token_hex(2)}"
+        if key_id not in taken:
+            return {"id": key_id, "key": _b64(AESGCM.generate_key(bit_length=256)),
+                    "created": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
 def _new_file_data() -> dict[str, Any]:
-    key_id = _new_key_id(set())
+    entry = _new_entry(set())
     return {
         "version": 1,
-        "current": key_id,
-        "keys": [{"id": key_id, "key": _b64(AESGCM.generate_key(bit_length=256)),
-                  "created": datetime.now(UTC).isoformat(timespec="seconds")}],
+        "current": entry["id"],
+        "keys": [entry],
         "index_secret": _b64(secrets.token_bytes(KEY_BYTES)),
         "audit_secret": _b64(secrets.token_bytes(KEY_BYTES)),
     }
@@ -234,18 +234,15 @@ def generate_key(path: str | Path | None = None) -> str:
     if target.exists():
         parse_key_file(target)  # refuse to extend a broken file
         data = json.loads(target.read_text(encoding="utf-8"))
-        taken = {str(e["id"]) for e in data["keys"]}
-        key_id = _new_key_id(taken)
-        data["keys"].append({"id": key_id, "key": _b64(AESGCM.generate_key(bit_length=256)),
-                             "created": datetime.now(UTC).isoformat(timespec="seconds")})
-        data["current"] = key_id
+        entry = _new_entry({str(e["id"]) for e in data["keys"]})
+        data["keys"].append(entry)
+        data["current"] = entry["id"]
         _write_private(target, data, replace=True)
     else:
         data = _new_file_data()
-        key_id = data["current"]
         _write_private(target, data, replace=False)
     reset()
-    return str(key_id)
+    return str(data["current"])
 
 
 def _load() -> Keyring:
