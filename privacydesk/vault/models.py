@@ -86,11 +86,8 @@ class SealedMixin(models.Model):
 
     def sealed_aad(self) -> str:
         """Return the associated data that binds this row's ciphertext to its context."""
-        owner_ref = None
-        if self.sealed_owner_path() is not None:
-            owner = getattr(self, self.sealed_owner_field, None)
-            owner_ref = getattr(owner, "ref", None) if owner is not None else None
-        return sealed_aad_for(self._meta.label_lower, owner_ref)
+        owner = getattr(self, self.sealed_owner_field, None) if self.sealed_owner_path() else None
+        return sealed_aad_for(self._meta.label_lower, getattr(owner, "ref", None))
 
     def set_secret(self, value: str) -> None:
         """Encrypt `value` under the current data key into key_id/ciphertext (not saved)."""

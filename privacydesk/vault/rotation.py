@@ -57,17 +57,12 @@ def sealed_models() -> list[type[SealedMixin]]:
             if issubclass(m, SealedMixin) and m._meta.managed and not m._meta.proxy]
 
 
-def keys_from_environment() -> bool:
-    """Return True when the keys come from PRIVACYDESK_KEYS rather than the key file."""
-    return bool((getattr(settings, "PRIVACYDESK_KEYS", "") or "").strip())
-
-
 def rotate_keys(generate_new: bool = True) -> RotationReport:
     """What `privacydesk keys rotate` does: make a new KEK current in the key file (unless
     `generate_new` is False) and re-wrap every data key under the current KEK. Keys from
     PRIVACYDESK_KEYS cannot be generated here; VaultError says what to do."""
     if generate_new:
-        if keys_from_environment():
+        if (getattr(settings, "PRIVACYDESK_KEYS", "") or "").strip():
             raise VaultError(
                 "PRIVACYDESK_KEYS is set, so privacydesk cannot add a key itself: append a new "
                 "id:base64key entry at the END of PRIVACYDESK_KEYS (keep the old ones), "
