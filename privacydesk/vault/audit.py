@@ -103,10 +103,11 @@ def verify(progress: bool = False, jobs: int | None = None) -> VerifyReport:
     truncated or rolled-back chain walks clean, the anchor names it (`tampering`).
     """
     conn = _connection()
-    report, used = _walk(conn, progress, jobs)
+    checkpoint = chain.latest_checkpoint(conn)
+    report = _walk(conn, checkpoint, progress, jobs)
     latest = chain.latest_checkpoint(conn)
-    if not report.ok and (latest.seq if latest else None) != used:
-        report, _ = _walk(conn, progress, jobs)
+    if not report.ok and latest != checkpoint:
+        report = _walk(conn, latest, progress, jobs)
     return _against_anchor(conn, report)
 
 
@@ -128,45 +129,33 @@ def _against_anchor(conn: BaseDatabaseWrapper, report: VerifyReport) -> VerifyRe
                         seen, finding.kind)
 
 
-def _walk(conn: BaseDatabaseWrapper, progress: bool,
-          jobs: int | None) -> tuple[VerifyReport, int | None]:
-    """Return the report and the seq of the checkpoint the walk started from."""
+def _walk(conn: BaseDatabaseWrapper, checkpoint: AuditCheckpoint | None, progress: bool,
+          jobs: int | None) -> VerifyReport:
+    """Walk from `checkpoint` (None: the first entry) to the head read before the walk."""
     key = keyring.get().audit_key
-    checkpoint = chain.latest_checkpoint(conn)
-    used = checkpoint.seq if checkpoint is not None else None
-    report = _walk_from(conn, key, checkpoint, progress, jobs)
-    return report, used
-
-
-def _walk_from(conn: BaseDatabaseWrapper, key: bytes, checkpoint: AuditCheckpoint | None,
-               progress: bool, jobs: int | None) -> VerifyReport:
-    expected, prev = 1, chain.GENESIS
+    first, prev = 1, chain.GENESIS
     if checkpoint is not None:
         good = chain.checkpoint_mac(key, checkpoint.seq, checkpoint.mac, checkpoint.pruned)
         if good != checkpoint.checkpoint_mac:
             return VerifyReport(False, 0, checkpoint.seq, "pruning checkpoint was altered")
-        expected, prev = checkpoint.seq + 1, checkpoint.mac
+        first, prev = checkpoint.seq + 1, checkpoint.mac
     head = AuditHead.objects.using(conn.alias).filter(pk=1).first()
     if head is None and checkpoint is not None:
         return VerifyReport(False, 0, None, "chain head is missing")
     if head is not None and chain.head_mac(key, head.seq, head.mac) != head.head_mac:
         return VerifyReport(False, 0, head.seq, "chain head was altered")
-    stop = head.seq if head is not None else expected - 1
-    first = expected
+    stop = head.seq if head is not None else first - 1
     with tqdm(total=max(stop - first + 1, 0), unit="entries", file=sys.stderr,
               disable=not progress) as bar:
         result = verify_walk.walk(conn, key, first - 1, prev, stop, bar.update, jobs)
     if result.broken is None:
         return _check_end(conn, head, stop - first + 1, result.last_mac or "", stop)
     broken = result.broken
-    if result.short and not _any_entry(conn, broken, stop):
+    if result.short and not AuditEntry.objects.using(conn.alias).filter(
+            seq__gt=broken, seq__lte=stop).exists():
         return VerifyReport(False, broken - first, broken,
                             f"entries {broken}..{stop} are missing (tail cut off)")
     return VerifyReport(False, broken - first, broken, result.reason)
-
-
-def _any_entry(conn: BaseDatabaseWrapper, after: int, upto: int) -> bool:
-    return AuditEntry.objects.using(conn.alias).filter(seq__gt=after, seq__lte=upto).exists()
 
 
 def _check_end(conn: BaseDatabaseWrapper, head: AuditHead | None, checked: int,
@@ -174,8 +163,7 @@ def _check_end(conn: BaseDatabaseWrapper, head: AuditHead | None, checked: int,
     """Compare the end of a complete walk with the head read before it."""
     if head is not None and head.mac != last_mac:
         return VerifyReport(False, checked, head.seq, "chain head does not match last entry")
-    beyond = AuditEntry.objects.using(conn.alias).filter(seq__gt=stop).exists()
-    if beyond:
+    if AuditEntry.objects.using(conn.alias).filter(seq__gt=stop).exists():
         now = AuditHead.objects.using(conn.alias).filter(pk=1).first()
         moved = now is not None and (head is None or now.seq != head.seq)
         if not moved:  # nobody appended meanwhile: these rows bypassed record()
