@@ -55,14 +55,16 @@ UNCONNECTED_KINDS: tuple[str, ...] = ("register", "manual")
 OPERATORS: tuple[str, ...] = ("own", "processor")
 
 
+# A label reads as the `{nl, en}` mapping it is written as (`label["nl"]`, `dict(label)`,
+# isinstance Mapping), so callers that take the TOML shape take it too.
 @dataclass(frozen=True)
-class Label:
+class Label(Mapping[str, str]):
     """A text in every statement language."""
 
     nl: str
     en: str
 
-    def get(self, lang: str) -> str:
+    def get(self, lang: str) -> str:  # type: ignore[override]
         """The text in `lang` ("nl" or "en"); ValueError for any other language."""
         if lang == "nl":
             return self.nl
@@ -70,8 +72,6 @@ class Label:
             return self.en
         raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
 
-    # A label reads as the `{nl, en}` mapping it is written as (`label["nl"]`,
-    # `dict(label)`, isinstance Mapping), so callers that take the TOML shape take it too.
     def __getitem__(self, lang: str) -> str:
         """The text in `lang`; KeyError for any other language."""
         try:
@@ -79,26 +79,20 @@ class Label:
         except ValueError:
             raise KeyError(lang) from None
 
-    def keys(self) -> tuple[str, ...]:
-        return LANGUAGES
-
-    def items(self) -> tuple[tuple[str, str], ...]:
-        return tuple((lang, self.get(lang)) for lang in LANGUAGES)
-
-    def values(self) -> tuple[str, ...]:
-        return tuple(self.get(lang) for lang in LANGUAGES)
-
     def __iter__(self) -> Iterator[str]:
         return iter(LANGUAGES)
 
     def __len__(self) -> int:
         return len(LANGUAGES)
 
-    def __contains__(self, lang: object) -> bool:
-        return lang in LANGUAGES
 
+class Labelled:
+    """A policy entry named by `labels` in every statement language."""
 
-Mapping.register(Label)
+    labels: Label
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang)
 
 
 @dataclass(frozen=True)
@@ -152,22 +146,19 @@ class Controller:
 
 
 @dataclass(frozen=True)
-class RoleDef:
+class RoleDef(Labelled):
     """A role a person can have towards the controller (S1)."""
 
     key: str
     labels: Label
     plurals: Label
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
-
     def plural(self, lang: str) -> str:
         return self.plurals.get(lang)
 
 
 @dataclass(frozen=True)
-class Category:
+class Category(Labelled):
     """A category of personal data the statement lists (C2) and who it may be held for."""
 
     key: str
@@ -179,24 +170,18 @@ class Category:
     promise: str
     footnote: Label | None         # the statement's footnote, with placeholders
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
-
 
 @dataclass(frozen=True)
-class LegalBasis:
+class LegalBasis(Labelled):
     """A lawful basis of GDPR Art. 6(1)."""
 
     key: str
     article: str
     labels: Label
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
-
 
 @dataclass(frozen=True)
-class Purpose:
+class Purpose(Labelled):
     """A purpose data are processed for (P1..P3) and the bases allowed for it (Art. 6)."""
 
     key: str
@@ -206,23 +191,17 @@ class Purpose:
     promise: str
     statement: Label | None        # the phrase the statement uses, if it names the purpose
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
-
 
 @dataclass(frozen=True)
-class Source:
+class Source(Labelled):
     """Where a datum came from (C1)."""
 
     key: str
     labels: Label
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
-
 
 @dataclass(frozen=True)
-class StaffRole:
+class StaffRole(Labelled):
     """A staff role: the categories it may see and what else it may do (deny by default)."""
 
     key: str
@@ -230,12 +209,9 @@ class StaffRole:
     categories: frozenset[str]
     permissions: frozenset[str]
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
-
 
 @dataclass(frozen=True)
-class RetentionRule:
+class RetentionRule(Labelled):
     """How long data of these categories, purposes and bases are kept, and by which law."""
 
     id: str
@@ -248,9 +224,6 @@ class RetentionRule:
     from_year_end: bool            # count from 31 December of the anchor's year
     law: Label
     promise: str
-
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from privacydesk.policy._reader import Table, check_text
-from privacydesk.policy.model import Category, Label, RoleDef
+from privacydesk.policy.model import Category, Label, Labelled, RoleDef
 
 
 def same_name(a: str, b: str) -> bool:
@@ -35,7 +35,7 @@ def same_name(a: str, b: str) -> bool:
 
 
 @dataclass(frozen=True)
-class LegalObligation:
+class LegalObligation(Labelled):
     """One declared statutory duty to disclose (D1): who may receive what, of whom, by
     which law."""
 
@@ -47,9 +47,6 @@ class LegalObligation:
     recipients: tuple[str, ...]
     categories: frozenset[str]
     roles: frozenset[str]
-
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang)
 
     @property
     def citation(self) -> str:
