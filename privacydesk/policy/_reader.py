@@ -8,7 +8,9 @@ exactly the ones left over when a section has been read.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any, NoReturn
 
 from privacydesk.policy.errors import PolicyError
@@ -22,6 +24,26 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", dict: "a table",
                list: "an array", float: "a float"}
+
+
+def read_text(path: str | Path) -> str:
+    """The UTF-8 text of the file at `path`; PolicyError naming the file otherwise."""
+    try:
+        return Path(path).read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise PolicyError(str(path), "(file)", f"cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(str(path), "(file)", "must be UTF-8 text") from None
+
+
+def parse_toml(text: str, file: str) -> dict[str, Any]:
+    """`text` parsed as TOML; PolicyError naming the line of a syntax error otherwise."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        key = f"line {found.group(1)}" if found else "(syntax)"
+        raise PolicyError(file, key, f"is not valid TOML: {exc}") from None
 
 
 def type_name(value: object) -> str:
@@ -94,6 +116,9 @@ class Table:
 
     def table(self, key: str) -> Table:
         return Table(self.file, join_key(self.path, key), self._get(key))
+
+    def optional_table(self, key: str) -> Table | None:
+        return self.table(key) if self.has(key) else None
 
     def label(self, key: str) -> Label:
         t = self.table(key)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from privacydesk.policy._reader import Table
+from privacydesk.policy._reader import Table, parse_toml, read_text
 from privacydesk.policy.api_limits import api_section
 from privacydesk.policy.backups import backups_section
 from privacydesk.policy.errors import PolicyError
@@ -61,52 +60,36 @@ def get_default_policy_path() -> Path:
 
 def load_policy(path: str | Path) -> Policy:
     """Read and validate the policy at `path`; PolicyError on any defect, file errors too."""
-    file = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise PolicyError(file, "(file)", f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PolicyError(file, "(file)", "must be UTF-8 text") from None
-    return load_policy_text(text, file=file)
+    return load_policy_text(read_text(path), file=str(path))
 
 
 def load_policy_text(text: str, file: str = "<string>") -> Policy:
     """Validate policy TOML given as text; `file` names it in errors."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        key = f"line {found.group(1)}" if found else "(syntax)"
-        raise PolicyError(file, key, f"is not valid TOML: {exc}") from None
+        data = parse_toml(text, file)
     except RecursionError:
         raise PolicyError(file, "(syntax)", "nests too deeply") from None
     root = Table(file, "", data)
     statement = _statement(root.table("statement"))
     controller = _controller(root.table("controller"))
-    roles = _frozen(_section(root, "roles", "role", _role))
-    categories = _frozen({k: _category(k, t, roles) for k, t in
-                          root.table("categories").entries("category")})
-    bases = _frozen(_section(root, "legal_bases", "legal basis", _legal_basis))
-    purposes = _frozen({k: _purpose(k, t, bases) for k, t in
-                        root.table("purposes").entries("purpose")})
-    sources = _frozen(_section(root, "sources", "source", _source))
-    staff = _frozen({k: _staff_role(k, t, categories) for k, t in
-                     root.table("staff_roles").entries("staff role")})
+    roles = _section(root, "roles", "role", _role)
+    categories = _section(root, "categories", "category",
+                          lambda k, t: _category(k, t, roles))
+    bases = _section(root, "legal_bases", "legal basis", _legal_basis)
+    purposes = _section(root, "purposes", "purpose", lambda k, t: _purpose(k, t, bases))
+    sources = _section(root, "sources", "source", _source)
+    staff = _section(root, "staff_roles", "staff role",
+                     lambda k, t: _staff_role(k, t, categories))
     retention = retention_section(root.table("retention"), categories, purposes, bases)
-    obligations = legal_obligations_section(root.table("legal_obligations") if root.has(
-        "legal_obligations") else None, categories, roles)
-    incidents = incidents_section(root.table("incidents") if root.has("incidents") else None,
-                                  retention.contact_period)
+    obligations = legal_obligations_section(root.optional_table("legal_obligations"),
+                                            categories, roles)
+    incidents = incidents_section(root.optional_table("incidents"), retention.contact_period)
     requests = requests_section(root.table("requests"))
     callbacks = callbacks_section(root.table("callbacks"))
     guard = guard_section(root.table("guard"))
-    staff_accounts = staff_accounts_section(
-        root.table("staff_accounts") if root.has("staff_accounts") else None)
-    api = api_section(root.table("api") if root.has("api") else None)
-    backups = backups_section(root.table("backups") if root.has("backups") else None)
+    staff_accounts = staff_accounts_section(root.optional_table("staff_accounts"))
+    api = api_section(root.optional_table("api"))
+    backups = backups_section(root.optional_table("backups"))
     # Relative dataset paths start from the policy file's folder (#16.1).
     base = Path(file).parent if Path(file).is_file() else None
     systems = systems_section(root, categories=categories, roles=roles, purposes=purposes,
@@ -120,13 +103,9 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
                   api=api, backups=backups, systems=systems)
 
 
-def _frozen(items: dict[str, T]) -> Mapping[str, T]:
-    return MappingProxyType(items)
-
-
 def _section(root: Table, key: str, what: str,
-             build: Callable[[str, Table], T]) -> dict[str, T]:
-    return {name: build(name, t) for name, t in root.table(key).entries(what)}
+             build: Callable[[str, Table], T]) -> Mapping[str, T]:
+    return MappingProxyType({name: build(name, t) for name, t in root.table(key).entries(what)})
 
 
 def _statement(t: Table) -> StatementMeta:

@@ -36,14 +36,13 @@ privacydesk.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from privacydesk.policy._reader import Table, check_text
+from privacydesk.policy._reader import Table, check_text, parse_toml, read_text
 from privacydesk.policy.errors import PolicyError
 from privacydesk.policy.loader_sections import period
 from privacydesk.policy.model import (
@@ -289,16 +288,4 @@ def _dataset_file(t: Table, name: str, base: Path | None) -> Path:
 
 
 def _read_dataset(path: Path) -> Mapping[str, Any]:
-    file = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise PolicyError(file, "(file)", f"cannot be read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise PolicyError(file, "(file)", "must be UTF-8 text") from None
-    try:
-        return MappingProxyType(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        key = f"line {found.group(1)}" if found else "(syntax)"
-        raise PolicyError(file, key, f"is not valid TOML: {exc}") from None
+    return MappingProxyType(parse_toml(read_text(path), str(path)))
