@@ -163,9 +163,7 @@ class Policy:
         Unknown category/purpose/basis raise RuleViolation (C2 / Art5 / Art6). The contract
         is in `privacydesk.policy.retention`.
         """
-        limit = None
-        if category is not None:
-            limit = self.role_limit(category)
+        limit = None if category is None else self.role_limit(category)
         if purpose not in self.purposes or basis not in self.legal_bases:
             self.check_purpose(purpose, basis, has_agreement=True)
         return retention.decide(self.retention, category, purpose, basis, facts, limit)
