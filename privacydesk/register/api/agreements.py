@@ -8,7 +8,6 @@ register services; this router only translates.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router
@@ -17,11 +16,10 @@ from ninja.pagination import paginate
 from privacydesk.api.auth import require_permission, staff_user
 from privacydesk.api.paging import Paged
 from privacydesk.api.schemas import ERRORS, ERRORS_404
-from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services
 from privacydesk.register.api import lookup
 from privacydesk.register.api.schemas import AgreementEndIn, AgreementIn, AgreementOut, PartyIn
-from privacydesk.register.models import Agreement, Person
+from privacydesk.register.models import Agreement
 from privacydesk.register.services.agreements import MAX_PARTIES, check_limit
 
 router = Router(tags=["agreements"])
@@ -32,14 +30,6 @@ def _full(agreement_id: int) -> Agreement:
     lookup.agreement(agreement_id)
     return Agreement.objects.prefetch_related("parties__person", "recipients").get(
         pk=agreement_id)
-
-
-def _party(ref: UUID, field: str) -> Person:
-    # A party named in the body that does not exist is bad input (422), not a missing path.
-    person = Person.objects.filter(ref=ref).first()
-    if person is None:
-        raise RuleViolation(field, "exists", "no person has this ref")
-    return person
 
 
 @router.get("", response={200: list[AgreementOut], **ERRORS}, summary="List agreements")
@@ -61,7 +51,7 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> Any:
 def create_agreement(request: HttpRequest, payload: AgreementIn) -> Any:
     user = require_permission(request, MANAGE)
     check_limit("parties", payload.parties, MAX_PARTIES)   # before a lookup per ref (5.9)
-    parties = [_party(ref, f"parties[{i}]") for i, ref in enumerate(payload.parties)]
+    parties = [lookup.party(ref, f"parties[{i}]") for i, ref in enumerate(payload.parties)]
     agreement = services.create_agreement(
         kind=payload.kind, reference=payload.reference, title=payload.title,
         starts_on=payload.starts_on, ends_on=payload.ends_on, parties=parties,
@@ -84,5 +74,5 @@ def change_end(request: HttpRequest, agreement_id: int, payload: AgreementEndIn)
 def add_party(request: HttpRequest, agreement_id: int, payload: PartyIn) -> Any:
     user = require_permission(request, MANAGE)
     agreement = lookup.agreement(agreement_id)
-    services.add_party(agreement, _party(payload.person, "person"), actor=user.username)
+    services.add_party(agreement, lookup.party(payload.person, "person"), actor=user.username)
     return 201, _full(agreement_id)

@@ -25,7 +25,7 @@ class RoleOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj: Any) -> int | None:
-        return obj.organisation_id if hasattr(obj, "organisation_id") else obj.organisation
+        return obj.organisation_id
 
 
 class PersonOut(Schema):
@@ -58,10 +58,6 @@ class PersonDetailOut(PersonOut):
 class PersonIn(Schema):
     purpose: str = Field(description="why the person is registered (a policy purpose)")
     source: str = Field(description="where the data came from (C1: a policy source)")
-
-
-class PurposeIn(Schema):
-    purpose: str = Field(description="why: a policy purpose, or erasure / rectification")
 
 
 class RoleIn(Schema):
@@ -144,10 +140,8 @@ class AgreementOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj: Any) -> int | None:
-        return obj.organisation_id if hasattr(obj, "organisation_id") else obj.organisation
+        return obj.organisation_id
 
     @staticmethod
     def resolve_parties(obj: Any) -> list[UUID]:
-        if isinstance(obj, dict):
-            return list(obj["parties"])
         return [party.person.ref for party in obj.parties.all()]
