@@ -17,7 +17,8 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -90,8 +91,9 @@ _IN_TEXT = " in text"
 #: A row as SQLAlchemy returns it (column name -> value).
 _Row = Mapping[Any, Any]
 
-#: Rows found per table: key -> (row, the identities that matched it).
-_Found = dict[str, dict[tuple[Any, ...], tuple[_Row, set[str]]]]
+#: Rows found in a table: key -> (row, the identities that matched it); and per table.
+_Rows = dict[tuple[Any, ...], tuple[_Row, set[str]]]
+_Found = dict[str, _Rows]
 
 #: The identities that name one person (not a name, which many share, nor a mention in
 #: text): a row found by one of these is hers, so the other identities it holds are hers too.
@@ -205,24 +207,28 @@ class SqlConnector:
             self._tables = self._reflect(conn)
         return self._tables
 
-    def _connect(self) -> SqlConnection:
+    @contextmanager
+    def _session(self, doing: str) -> Iterator[SqlConnection]:
+        """A connection of its own; a database failure while `doing` is a ConnectorError."""
         try:
-            return self._engine.connect()
+            conn = self._engine.connect()
         except Exception as error:  # noqa: BLE001 - a driver choking on a non-database
             # answer raises what it likes (struct.error, UnicodeDecodeError): all are a
             # ConnectorError of their kind, "garbage" when nothing better is known.
             raise self._fail(error, "connect") from None
+        with conn:
+            try:
+                yield conn
+            except sqlexc.SQLAlchemyError as error:
+                raise self._fail(error, doing) from None
 
     # -- the contract --------------------------------------------------------------------
 
     def ping(self) -> None:
         """Connect, reflect the schema again and check the dataset against it."""
-        with self._connect() as conn:
-            try:
-                conn.execute(select(1)).scalar_one()
-                self._tables = self._reflect(conn)
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "ping") from None
+        with self._session("ping") as conn:
+            conn.execute(select(1)).scalar_one()
+            self._tables = self._reflect(conn)
 
     def find(self, subject: Subject) -> list[Record]:
         """Return the person's rows: matched by an identity column, rows of declared child
@@ -231,31 +237,24 @@ class SqlConnector:
         wanted = _Wanted(subject)
         if wanted.empty:
             return []
-        with self._connect() as conn:
-            try:
-                return self._find(conn, wanted)
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "find") from None
+        with self._session("find") as conn:
+            return self._find(conn, wanted)
 
     def export(self, records: Sequence[Record]) -> list[Export]:
         """Return one CSV per table (`<system>-<table>.csv`, cells safe for spreadsheets)
         and one JSON file of every row (`<system>.json`), values as stored."""
         by_table = self._group(records)
         rows: dict[str, list[dict[str, Any]]] = {}
-        with self._connect() as conn:
-            try:
-                tables = self._schema(conn)
-                for name, keys in by_table.items():
-                    table, spec = tables[name], self._dataset.tables[name]
-                    columns = _export_columns(spec)
-                    for key in keys:
-                        row = conn.execute(select(*[table.c[c] for c in columns])
-                                           .where(_key_is(table, spec, key))).mappings().first()
-                        if row is not None:
-                            rows.setdefault(name, []).append(
-                                {c: _plain(row[c]) for c in columns})
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "export") from None
+        with self._session("export") as conn:
+            tables = self._schema(conn)
+            for name, keys in by_table.items():
+                table, spec = tables[name], self._dataset.tables[name]
+                columns = _export_columns(spec)
+                for key in keys:
+                    row = conn.execute(select(*[table.c[c] for c in columns])
+                                       .where(_key_is(table, spec, key))).mappings().first()
+                    if row is not None:
+                        rows.setdefault(name, []).append({c: _plain(row[c]) for c in columns})
         files = []
         for name, table_rows in rows.items():
             out = StringIO()
@@ -281,19 +280,16 @@ class SqlConnector:
                                  f"column that can be corrected")
         if spec.erase == "archive_only":
             return Outcome(self.system_id, record.locator, "kept", spec.reason)
-        with self._connect() as conn:
-            try:
-                table = self._schema(conn)[name]
-                stored = _stored_value(table.c[field_name], value)
-                if stored is _INVALID:
-                    raise ConnectorError("unsupported",
-                                         f"{self.system_id}: {name}.{field_name}: the new value "
-                                         f"is not a {_type_word(table.c[field_name])}")
-                with conn.begin():
-                    done = conn.execute(update(table).where(_key_is(table, spec, key))
-                                        .values({field_name: stored}))
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "correct") from None
+        with self._session("correct") as conn:
+            table = self._schema(conn)[name]
+            stored = _stored_value(table.c[field_name], value)
+            if stored is _INVALID:
+                raise ConnectorError("unsupported",
+                                     f"{self.system_id}: {name}.{field_name}: the new value "
+                                     f"is not a {_type_word(table.c[field_name])}")
+            with conn.begin():
+                done = conn.execute(update(table).where(_key_is(table, spec, key))
+                                    .values({field_name: stored}))
         if done.rowcount == 0:
             raise ConnectorError("unsupported",
                                  f"{self.system_id}: {record.locator} no longer exists")
@@ -323,18 +319,15 @@ class SqlConnector:
         by_locator = {r.locator: r for r in records}
         grouped = self._group(records)
         outcomes: list[Outcome] = []
-        with self._connect() as conn:
-            try:
-                tables = self._schema(conn)
-                with conn.begin():
-                    for name in self._dataset.delete_order():
-                        for key in grouped.get(name, []):
-                            locator = _locator(name, key)
-                            outcomes.append(self._erase_row(
-                                conn, tables, name, key, locator,
-                                _own(by_locator[locator]), wanted, expired))
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "erase (nothing was changed)") from None
+        with self._session("erase (nothing was changed)") as conn:
+            tables = self._schema(conn)
+            with conn.begin():
+                for name in self._dataset.delete_order():
+                    for key in grouped.get(name, []):
+                        locator = _locator(name, key)
+                        outcomes.append(self._erase_row(
+                            conn, tables, name, key, locator,
+                            _own_labels(by_locator[locator].matched_by), wanted, expired))
         return outcomes
 
     def sample(self, limit: int) -> Iterator[Sample]:
@@ -342,18 +335,15 @@ class SqlConnector:
         scan sees data the declaration misses, C2), at most `limit` rows per table. Binary
         values are skipped."""
         schema = self._dataset.schema or None
-        with self._connect() as conn:
-            try:
-                metadata = MetaData(schema=schema)
-                metadata.reflect(bind=conn)
-                for table in metadata.sorted_tables:
-                    for row in conn.execute(select(table).limit(limit)).mappings():
-                        for column, value in row.items():
-                            if value is None or isinstance(value, (bytes, memoryview)):
-                                continue
-                            yield Sample(f"{table.name}.{column}", str(_plain(value)))
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "sample") from None
+        with self._session("sample") as conn:
+            metadata = MetaData(schema=schema)
+            metadata.reflect(bind=conn)
+            for table in metadata.sorted_tables:
+                for row in conn.execute(select(table).limit(limit)).mappings():
+                    for column, value in row.items():
+                        if value is None or isinstance(value, (bytes, memoryview)):
+                            continue
+                        yield Sample(f"{table.name}.{column}", str(_plain(value)))
 
     # -- find ----------------------------------------------------------------------------
 
@@ -370,14 +360,13 @@ class SqlConnector:
                 if labels:
                     found.setdefault(name, {})[_key_of(row, spec)] = (row, labels)
         self._follow_references(conn, tables, found)
-        records = []
+        records: list[Record] = []
         for name, rows in found.items():
             spec = self._dataset.tables[name]
-            newest = self._newest_of(conn, tables, spec, rows.values())
-            for key, (values, labels) in rows.items():
-                if spec.dated_by:
-                    values = {**values, _NEWEST: newest.get(values[newest.column])}
-                records.append(self._record(spec, key, values, labels, wanted))
+            if spec.dated_by:
+                rows = self._dated(conn, tables, spec, rows)
+            records.extend(self._record(spec, key, row, labels, wanted)
+                           for key, (row, labels) in rows.items())
         return records
 
     def _newest(self, tables: Mapping[str, Table], spec: TableSpec) -> tuple[Any, str]:
@@ -392,17 +381,18 @@ class SqlConnector:
                   .where(rows.c[column].is_not(None)).group_by(rows.c[column]).subquery())
         return newest, parent_column
 
-    def _newest_of(self, conn: SqlConnection, tables: Mapping[str, Table], spec: TableSpec,
-                   rows: Iterable[tuple[_Row, set[str]]]) -> _Newest:
-        """The newest dates of the found rows of a table `dated_by` another (one query)."""
-        if not spec.dated_by:
-            return _Newest("", {})
+    def _dated(self, conn: SqlConnection, tables: Mapping[str, Table], spec: TableSpec,
+               rows: _Rows) -> _Rows:
+        """The found rows of a table `dated_by` another, each with the newest date of the rows
+        that date it (_NEWEST; one query)."""
         newest, parent_column = self._newest(tables, spec)
-        values = sorted({row[parent_column] for row, _ in rows
+        values = sorted({row[parent_column] for row, _ in rows.values()
                          if row[parent_column] is not None})
         found = conn.execute(select(newest.c.ref, newest.c[_NEWEST]).where(
             newest.c.ref.in_(values))).all() if values else []
-        return _Newest(parent_column, {ref: day for ref, day in found})
+        days = {ref: day for ref, day in found}
+        return {key: ({**row, _NEWEST: days.get(row[parent_column])}, labels)
+                for key, (row, labels) in rows.items()}
 
     def _follow_references(self, conn: SqlConnection, tables: Mapping[str, Table],
                            found: _Found) -> None:
@@ -488,30 +478,26 @@ class SqlConnector:
                                          or _holds(row, spec, keep.categories,
                                                    self._dataset.placeholder)):
             return self._keep_row(conn, table, spec, key, locator, row, keep)
+        values: dict[str, Any] = self._scrubbed(row, spec, wanted)
         if not own:
-            values = self._scrubbed(row, spec, wanted)
             if values:
                 conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
             return Outcome(self.system_id, locator, "anonymised",
                            "mentions removed from " + ", ".join(sorted(values)))
-        if action == "delete":
-            holders = self._referencing(conn, tables, name, row)
-            if not holders:
-                conn.execute(delete(table).where(_key_is(table, spec, key)))
-                return Outcome(self.system_id, locator, "deleted")
-            values = self._emptied(row, table, spec, key, anonymise=True)
-            values.update({c: v for c, v in self._scrubbed(row, spec, wanted).items()
-                           if c not in values})
-            if values:
-                conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
-            return Outcome(self.system_id, locator, "anonymised",
-                           f"not deleted: still referenced by {', '.join(holders)}")
-        values = self._emptied(row, table, spec, key, anonymise=action == "anonymise")
-        values.update({c: v for c, v in self._scrubbed(row, spec, wanted).items()
-                       if c not in values})
+        holders = self._referencing(conn, tables, name, row) if action == "delete" else []
+        if action == "delete" and not holders:
+            conn.execute(delete(table).where(_key_is(table, spec, key)))
+            return Outcome(self.system_id, locator, "deleted")
+        # The personal columns: NULL for 'null'; anonymised otherwise (also a row a kept
+        # row still references, which 'delete' cannot remove).
+        values.update({c.name: None if action == "null" else self._blank(c, table, key)
+                       for c in spec.columns.values()
+                       if c.emptied and c.name not in spec.key and row[c.name] is not None})
         if values:
             conn.execute(update(table).where(_key_is(table, spec, key)).values(values))
-        return Outcome(self.system_id, locator, "anonymised", ", ".join(sorted(values)))
+        return Outcome(self.system_id, locator, "anonymised",
+                       f"not deleted: still referenced by {', '.join(holders)}" if holders
+                       else ", ".join(sorted(values)))
 
     def _keep_row(self, conn: SqlConnection, table: Table, spec: TableSpec,
                   key: tuple[Any, ...], locator: str, row: _Row, keep: _Keep) -> Outcome:
@@ -519,21 +505,9 @@ class SqlConnector:
         emptied (NULL where allowed, else its placeholder, else the dataset's for text).
         Identities without a category (a customer number) and references stay: the kept row
         is found again by them."""
-        values: dict[str, Any] = {}
-        key_text = ",".join(str(k) for k in key)
-        for column in spec.columns.values():
-            if (not column.personal or column.category in keep.categories
-                    or column.references or column.name in spec.key
-                    or row[column.name] in (None, "")):
-                continue
-            db_column = table.c[column.name]
-            value: Any = None
-            if column.placeholder is not None:
-                value = _fit(column.placeholder.replace("{key}", key_text), db_column)
-            elif not db_column.nullable:
-                # Text (check_against refused a NOT NULL column of another type).
-                value = _fit(self._dataset.placeholder, db_column)
-            values[column.name] = value
+        values = {c.name: self._blank(c, table, key) for c in spec.columns.values()
+                  if c.personal and c.category not in keep.categories and not c.references
+                  and c.name not in spec.key and row[c.name] not in (None, "")}
         kept = sorted({c.category for c in spec.columns.values()
                        if c.personal and c.category in keep.categories
                        and row[c.name] not in (None, "")})
@@ -561,27 +535,15 @@ class SqlConnector:
                     holders.append(child_name)
         return holders
 
-    def _emptied(self, row: _Row, table: Table, spec: TableSpec,
-                 key: tuple[Any, ...], *, anonymise: bool) -> dict[str, Any]:
-        """New values for the personal columns: NULL, or for `anonymise` the column's
-        placeholder (then NULL where allowed, then the dataset's placeholder for text)."""
-        values: dict[str, Any] = {}
-        key_text = ",".join(str(k) for k in key)
-        for column in spec.columns.values():
-            if not column.emptied or column.name in spec.key:
-                continue
-            if row[column.name] is None:
-                continue
-            db_column = table.c[column.name]
-            value: Any = None
-            if anonymise and column.placeholder is not None:
-                value = column.placeholder.replace("{key}", key_text)
-            elif anonymise and not db_column.nullable:
-                value = self._dataset.placeholder
-            if isinstance(value, str):
-                value = _fit(value, db_column)
-            values[column.name] = value
-        return values
+    def _blank(self, column: ColumnSpec, table: Table, key: tuple[Any, ...]) -> str | None:
+        """An anonymised column's value: its placeholder ("{key}" the row's key), else NULL
+        where allowed, else the dataset's placeholder (text: check_against refused a NOT NULL
+        column of another type)."""
+        db_column = table.c[column.name]
+        if column.placeholder is not None:
+            return _fit(column.placeholder.replace("{key}", ",".join(str(k) for k in key)),
+                        db_column)
+        return None if db_column.nullable else _fit(self._dataset.placeholder, db_column)
 
     def _scrubbed(self, row: _Row, spec: TableSpec,
                   wanted: _Wanted) -> dict[str, str]:
@@ -631,29 +593,26 @@ class SqlConnector:
         or anonymised is not listed again; archive-only tables are listed (erase keeps them,
         R3). Values are bound parameters; the date column is compared in the database."""
         records: list[Record] = []
-        with self._connect() as conn:
-            try:
-                tables = self._schema(conn)
-                for name, spec in self._dataset.tables.items():
-                    table = tables[name]
-                    if spec.date:
-                        query = select(table).where(table.c[spec.date] < before)
-                    elif spec.dated_by:
-                        # R1: a customer row goes with its last invoice (a row nothing dates
-                        # is not listed).
-                        newest, parent_column = self._newest(tables, spec)
-                        query = (select(table, newest.c[_NEWEST])
-                                 .join(newest, newest.c.ref == table.c[parent_column])
-                                 .where(newest.c[_NEWEST] < before))
-                    else:
-                        continue
-                    query = query.order_by(*[table.c[k] for k in spec.key])
-                    for row in conn.execute(query).mappings():
-                        if _holds_personal(row, spec, self._dataset.placeholder):
-                            records.append(self._record(spec, _key_of(row, spec), row,
-                                                        {"retention"}))
-            except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, "due") from None
+        with self._session("due") as conn:
+            tables = self._schema(conn)
+            for name, spec in self._dataset.tables.items():
+                table = tables[name]
+                if spec.date:
+                    query = select(table).where(table.c[spec.date] < before)
+                elif spec.dated_by:
+                    # R1: a customer row goes with its last invoice (a row nothing dates is
+                    # not listed).
+                    newest, parent_column = self._newest(tables, spec)
+                    query = (select(table, newest.c[_NEWEST])
+                             .join(newest, newest.c.ref == table.c[parent_column])
+                             .where(newest.c[_NEWEST] < before))
+                else:
+                    continue
+                query = query.order_by(*[table.c[k] for k in spec.key])
+                for row in conn.execute(query).mappings():
+                    if _holds_personal(row, spec, self._dataset.placeholder):
+                        records.append(self._record(spec, _key_of(row, spec), row,
+                                                    {"retention"}))
         return records
 
 
@@ -700,14 +659,6 @@ def _holds_personal(row: _Row, spec: TableSpec, placeholder: str) -> bool:
     column holding a value other than NULL, "" or its anonymisation placeholder."""
     return any(_filled(row, spec, column, placeholder) for column in spec.columns.values()
                if column.emptied and column.name not in spec.key)
-
-
-class _Newest(dict[Any, Any]):
-    """The newest dates of rows dated by another table, by the value of `column`."""
-
-    def __init__(self, column: str, dates: Mapping[Any, Any]) -> None:
-        super().__init__(dates)
-        self.column = column
 
 
 class _Wanted:
@@ -823,10 +774,6 @@ def _own_labels(labels: set[str] | Sequence[str]) -> bool:
     """Whether the row is the person's own (an identity or a reference matched), not only a
     row that mentions her."""
     return any(not label.endswith(_IN_TEXT) for label in labels)
-
-
-def _own(record: Record) -> bool:
-    return _own_labels(record.matched_by)
 
 
 _INVALID = object()
