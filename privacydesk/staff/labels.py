@@ -35,7 +35,7 @@ _SOURCES: dict[str, LabelSource] = {}
 
 # The purposes a data-subject right gives a read or a change (register.RIGHTS_PURPOSES and
 # the request's own); they are not in the policy file, the GDPR names them.
-_RIGHTS_PURPOSES = {
+RIGHTS_LABELS = {
     "access_request": _("Access request (Art. 15)"),
     "rectification": _("Rectification (Art. 16)"),
     "erasure": _("Erasure (Art. 17)"),
@@ -82,7 +82,7 @@ def _policy_groups(lang: str) -> dict[str, dict[str, str]]:
     tables = {
         "category": {k: v.label(lang) for k, v in policy.categories.items()},
         "role": {k: v.label(lang) for k, v in policy.roles.items()},
-        "purpose": {**{k: str(v) for k, v in _RIGHTS_PURPOSES.items()},
+        "purpose": {**{k: str(v) for k, v in RIGHTS_LABELS.items()},
                     **{k: v.label(lang) for k, v in policy.purposes.items()}},
         "basis": {k: v.label(lang) for k, v in policy.legal_bases.items()},
         "source": {k: v.label(lang) for k, v in policy.sources.items()},

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.utils.translation import get_language
 
 from privacydesk.policy.active import get_policy
 from privacydesk.staff import labels as labels_of
 from privacydesk.staff import mfa, permissions, person_labels
 
 register = template.Library()
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
 @register.filter
@@ -36,25 +32,22 @@ def staff_role_label(user_or_key: Any) -> str:
     """The policy's label of a staff role (a user or a role key), in the page language."""
     key = getattr(user_or_key, "staff_role", user_or_key) or ""
     role = get_policy().staff_roles.get(key)
-    return role.label(_lang()) if role is not None else "—"
+    return role.label(labels_of.page_language()) if role is not None else "—"
 
 
-@register.filter
-def category_label(key: str) -> str:
-    category = get_policy().categories.get(key)
-    return category.label(_lang()) if category is not None else key
+def _policy_label(table: str) -> Callable[[str], str]:
+    """A filter: the label of a key of the policy's `table` in the page language; the key
+    itself when the policy does not hold it."""
+    def label_of(key: str) -> str:
+        item = getattr(get_policy(), table).get(key)
+        return item.label(labels_of.page_language()) if item is not None else key
+
+    return label_of
 
 
-@register.filter
-def role_label(key: str) -> str:
-    role = get_policy().roles.get(key)
-    return role.label(_lang()) if role is not None else key
-
-
-@register.filter
-def purpose_label(key: str) -> str:
-    purpose = get_policy().purposes.get(key)
-    return purpose.label(_lang()) if purpose is not None else key
+register.filter("category_label", _policy_label("categories"))
+register.filter("role_label", _policy_label("roles"))
+register.filter("purpose_label", _policy_label("purposes"))
 
 
 @register.filter

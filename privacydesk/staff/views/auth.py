@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +23,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.staff import mfa, protocol, signin
 from privacydesk.staff.access import protocol_exempt
 from privacydesk.staff.forms.auth import CodeForm, LoginForm, ProtocolForm
+from privacydesk.staff.labels import page_language
 from privacydesk.staff.signals import KIND_LOGIN, KIND_MFA, report_auth_failure
 
 
@@ -149,16 +149,17 @@ def protocol_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user.accept_protocol(protocol.PROTOCOL_VERSION)  # type: ignore[union-attr]
         return HttpResponseRedirect(_safe_next(request, request.GET.get("next")))
-    lang = "en" if (get_language() or "nl").startswith("en") else "nl"
+    lang = page_language()
+    other = "nl" if lang == "en" else "en"
+    controller = get_policy().controller.name
     context = {
         "form": form,
         "accepted": accepted,
         "version": protocol.PROTOCOL_VERSION,
-        "protocol_text": protocol.protocol_html(lang, get_policy().controller.name),
+        "protocol_text": protocol.protocol_html(lang, controller),
         # The other language's copy carries its own lang (WCAG 3.1.2), for screen readers
         # and for the check that a Dutch page shows no untranslated English (#15).
-        "other_lang": "nl" if lang == "en" else "en",
-        "other_text": protocol.protocol_html("nl" if lang == "en" else "en",
-                                             get_policy().controller.name),
+        "other_lang": other,
+        "other_text": protocol.protocol_html(other, controller),
     }
     return render(request, "staff/protocol.html", context)

@@ -6,32 +6,20 @@ import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from django.utils.translation import get_language, gettext_lazy
 
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Person
 from privacydesk.register.services import RIGHTS_PURPOSES
 from privacydesk.staff import permissions
+from privacydesk.staff.labels import RIGHTS_LABELS
+from privacydesk.staff.labels import page_language as lang
 
 PAGE_SIZE = 25
-
-# Labels of the data-subject rights a staff member with "handle_requests" may act for.
-RIGHTS_LABELS: dict[str, Any] = {
-    "access_request": gettext_lazy("Access request (Art. 15)"),
-    "rectification": gettext_lazy("Rectification (Art. 16)"),
-    "erasure": gettext_lazy("Erasure (Art. 17)"),
-    "portability": gettext_lazy("Data portability (Art. 20)"),
-    "legal_claims": gettext_lazy("Legal claims (Art. 18(2))"),
-}
 
 
 def actor(request: HttpRequest) -> str:
     """The audit actor for this request: the staff member's username."""
     return str(request.user.get_username())
-
-
-def lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
 def purpose_choices(user: Any, *, include_rights: bool = True) -> list[tuple[str, Any]]:
