@@ -16,15 +16,6 @@ from django.utils import translation
 STAFF_PREFIX = "/staff/"
 
 
-def chosen_language(request: HttpRequest) -> str | None:
-    """The signed-in staff member's chosen language ("nl" or "en"); None without a choice
-    or without a staff session."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    return getattr(user, "language", "") or None
-
-
 class StaffLanguageMiddleware:
     """Activate the staff member's chosen language for back-office pages. Must run after
     AuthenticationMiddleware (it reads request.user) and after LocaleMiddleware (which it
@@ -35,7 +26,9 @@ class StaffLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info.startswith(STAFF_PREFIX):
-            language = chosen_language(request)
+            # The signed-in staff member's choice ("nl" or "en"); "" follows the browser,
+            # as does a visitor not signed in (AnonymousUser has no language).
+            language = getattr(getattr(request, "user", None), "language", "")
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()

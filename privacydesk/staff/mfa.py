@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
@@ -41,17 +42,11 @@ def matching_counter(secret: str, code: str, at: float | None = None) -> int | N
         return None
     totp = pyotp.TOTP(secret)
     now = time.time() if at is None else at
-    current = totp.timecode(_as_datetime(now))
+    current = totp.timecode(datetime.fromtimestamp(now, tz=UTC))
     for counter in range(current - VALID_WINDOW, current + VALID_WINDOW + 1):
         if hmac.compare_digest(totp.generate_otp(counter), code):
             return counter
     return None
-
-
-def _as_datetime(timestamp: float) -> Any:
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
 
 
 # --- session state -------------------------------------------------------------------------

@@ -38,17 +38,12 @@ from django.urls import reverse
 from privacydesk.staff import access, mfa, protocol
 
 
-def _wants_html(request: HttpRequest) -> bool:
-    return request.accepts("text/html")
-
-
 def _refuse(request: HttpRequest, status: int, redirect_to: str, reason: str) -> HttpResponse:
-    if _wants_html(request) and request.method in ("GET", "HEAD"):
-        query = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{redirect_to}?{query}")
-    if _wants_html(request):
-        return HttpResponseRedirect(redirect_to)
-    return JsonResponse({"detail": reason}, status=status)
+    if not request.accepts("text/html"):
+        return JsonResponse({"detail": reason}, status=status)
+    if request.method in ("GET", "HEAD"):
+        return HttpResponseRedirect(f"{redirect_to}?{urlencode({'next': request.get_full_path()})}")
+    return HttpResponseRedirect(redirect_to)
 
 
 class StaffLoginRequiredMiddleware(LoginRequiredMiddleware):
