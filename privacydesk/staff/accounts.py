@@ -10,9 +10,10 @@ from privacydesk.staff.models import StaffUser
 from privacydesk.vault import audit
 
 
-def create_staff(username: str, staff_role: str, *, email: str = "",
-                 actor: str = "cli") -> tuple[StaffUser, str]:
-    """Create an active staff account; return it and its first password (shown once).
+def create_staff(username: str, staff_role: str, *, email: str = "", actor: str = "cli",
+                 password: str | None = None) -> tuple[StaffUser, str]:
+    """Create an active staff account; return it and its first password (shown once):
+    `password`, or a generated one.
 
     The role is checked against the policy by StaffUser.save() (RuleViolation names
     `staff_role`). MFA is not enrolled: the account enrols TOTP at its first sign-in.
@@ -23,7 +24,7 @@ def create_staff(username: str, staff_role: str, *, email: str = "",
         raise RuleViolation("username", "format", "a username is required")
     if StaffUser.objects.filter(username=username).exists():
         raise RuleViolation("username", "unique", f"a staff account {username!r} exists already")
-    password = secrets.token_urlsafe(18)
+    password = password or secrets.token_urlsafe(18)
     with transaction.atomic():
         user = StaffUser(username=username, email=email, staff_role=staff_role)
         user.set_password(password)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff import signin
 from privacydesk.staff.access import require_permission
+from privacydesk.staff.accounts import create_staff
 from privacydesk.staff.forms.users import StaffCreateForm, StaffEditForm
 from privacydesk.staff.forms.violations import show_violation
 from privacydesk.staff.models import StaffUser
@@ -47,12 +48,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                user = StaffUser(username=data["username"], email=data["email"] or "",
-                                 staff_role=data["staff_role"])
-                user.set_password(data["password"])
-                user.save()
-                _audit(request, user, "create", staff_role=user.staff_role)
+            create_staff(data["username"], data["staff_role"], email=data["email"] or "",
+                         actor=actor(request), password=data["password"])
         except RuleViolation as error:
             show_violation(form, error)
         else:
