@@ -29,9 +29,14 @@ from privacydesk.policy._reader import Table, check_text
 from privacydesk.policy.model import Category, Label, Labelled, RoleDef
 
 
+def name_key(name: str) -> str:
+    """`name` as organisations are compared: case and spacing do not matter."""
+    return " ".join(name.split()).casefold()
+
+
 def same_name(a: str, b: str) -> bool:
     """True if `a` and `b` name the same organisation (case and spacing do not matter)."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return name_key(a) == name_key(b)
 
 
 @dataclass(frozen=True)

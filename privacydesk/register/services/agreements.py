@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.policy.obligations import name_key
 from privacydesk.register import formats
 from privacydesk.register.models import (
     Agreement,
@@ -75,11 +76,6 @@ def _clean_recipient(raw: Mapping[str, Any], index: int) -> dict[str, Any]:
     }
 
 
-def _same_name(name: str) -> str:
-    # The gate matches recipients ignoring case and spacing (disclosure.common.same_recipient).
-    return " ".join(name.split()).casefold()
-
-
 def _clean_recipients(recipients: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The agreement's recipient rows: at most MAX_RECIPIENTS, and no recipient twice on
     the same legal basis (one row lists all its categories; D2). Stops at the first defect,
@@ -91,7 +87,8 @@ def _clean_recipients(recipients: Iterable[Mapping[str, Any]]) -> list[dict[str,
             raise RuleViolation("recipients", "limit", f"an agreement may name at most "
                                 f"{MAX_RECIPIENTS} recipients")
         row = _clean_recipient(raw, i)
-        key = (_same_name(row["recipient"]), row["legal_basis"])
+        # The gate matches recipients ignoring case and spacing (disclosure.common).
+        key = (name_key(row["recipient"]), row["legal_basis"])
         if key in seen:
             raise RuleViolation(f"recipients[{i}].recipient", "unique",
                                 f"{row['recipient']} is already named on the same legal "
