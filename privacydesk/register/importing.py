@@ -343,12 +343,6 @@ def _make_data_keys(imap: ImportMap) -> None:
             datakeys.current(model._meta.label_lower)
 
 
-def _rows_with_progress(rows: Iterable[tuple[int, dict[str, str]]], total: int | None,
-                        progress: bool) -> Iterable[tuple[int, dict[str, str]]]:
-    return tqdm(rows, total=total, unit=" rows", file=sys.stderr, disable=not progress,
-                desc="import")
-
-
 def import_persons(path: str | Path, imap: ImportMap, *, dry_run: bool = False,
                    progress: bool = False) -> ImportReport:
     """Import every row of the CSV/XLSX file at `path` as `imap` says; see the module's
@@ -371,7 +365,8 @@ def import_rows(rows: Iterable[tuple[int, dict[str, str]]], imap: ImportMap, *, 
         _make_data_keys(imap)
     with transaction.atomic():
         run = _Run(imap)
-        numbered = iter(_rows_with_progress(rows, total, progress))
+        numbered = iter(tqdm(rows, total=total, unit=" rows", file=sys.stderr,
+                             disable=not progress, desc="import"))
         while chunk := list(islice(numbered, BATCH_ROWS)):
             with services.batch():
                 for number, row in chunk:
