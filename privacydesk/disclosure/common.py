@@ -19,7 +19,7 @@ from privacydesk.register.services import ensure_usable
 from privacydesk.register.services.common import check_actor
 
 __all__ = ["check_actor", "clean_categories", "clean_purpose", "clean_recipient",
-           "ensure_shareable", "same_recipient", "staff_may_disclose"]
+           "lock_shareable", "same_recipient", "staff_may_disclose"]
 
 
 def clean_recipient(value: Any, field: str = "recipient") -> str:
@@ -68,15 +68,21 @@ def clean_purpose(value: Any, field: str = "purpose") -> str:
     return value
 
 
-def ensure_shareable(person: Person, categories: list[str], purpose: str) -> None:
-    """GDPR Art. 18: a restricted person, or a restricted datum of these categories, is
-    stored only; nothing of it leaves. RestrictedError (rule "Art18") otherwise."""
-    ensure_usable(person, purpose)
+def lock_shareable(person: Person, categories: list[str], purpose: str) -> Person:
+    """`person` locked for the caller's transaction; RuleViolation("person", "exists") when
+    they left the register. GDPR Art. 18: a restricted person, or a restricted datum of
+    these categories, is stored only; nothing of it leaves. RestrictedError (rule "Art18")
+    otherwise."""
+    locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+    if locked is None:
+        raise RuleViolation("person", "exists", gettext_noop("this person is not in the register"))
+    ensure_usable(locked, purpose)
     for category in categories:
-        if DATUM_MODELS[category]._default_manager.filter(person=person,
+        if DATUM_MODELS[category]._default_manager.filter(person=locked,
                                                           restricted=True).exists():
             raise RestrictedError("categories", "Art18", f"this person's {category} data are "
                                   "restricted (Art. 18 GDPR) and may not be disclosed")
+    return locked
 
 
 def staff_may_disclose(staff_role: str, categories: list[str]) -> None:

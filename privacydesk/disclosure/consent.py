@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from privacydesk.disclosure import mail
 from privacydesk.disclosure.common import (
@@ -27,7 +26,7 @@ from privacydesk.disclosure.common import (
     clean_categories,
     clean_purpose,
     clean_recipient,
-    ensure_shareable,
+    lock_shareable,
 )
 from privacydesk.disclosure.models import ConsentRequest, ConsentStatus
 from privacydesk.policy import clock
@@ -81,11 +80,7 @@ def request_consent(person: Person, recipient: str, categories: Any, purpose: st
     why = formats.text(explanation, "explanation", max_length=500)
     lang = formats.choice(language, "language", ("nl", "en"))
     with transaction.atomic():
-        locked = Person.objects.select_for_update().filter(pk=person.pk).first()
-        if locked is None:
-            raise RuleViolation(
-                "person", "exists", gettext_noop("this person is not in the register"))
-        ensure_shareable(locked, cats, key)
+        locked = lock_shareable(person, cats, key)
         address = mail.registered_address(locked, actor=actor, purpose=key)
         secret, digest = tokens.new_secret()
         now = timezone.now()

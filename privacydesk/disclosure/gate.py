@@ -33,7 +33,7 @@ from privacydesk.disclosure.common import (
     clean_categories,
     clean_purpose,
     clean_recipient,
-    ensure_shareable,
+    lock_shareable,
     same_recipient,
 )
 from privacydesk.disclosure.models import Basis, ConsentRequest, ConsentStatus, Disclosure
@@ -180,11 +180,7 @@ def disclose(person: Person, recipient: str, categories: Any, purpose: str, *, a
                                         "or a consent"))
     obligation = _obligation(legal_obligation)
     with transaction.atomic():
-        locked = Person.objects.select_for_update().filter(pk=person.pk).first()
-        if locked is None:
-            raise RuleViolation(
-                "person", "exists", gettext_noop("this person is not in the register"))
-        ensure_shareable(locked, cats, purpose)
+        locked = lock_shareable(person, cats, purpose)
         if agreement is not None:
             road = _by_agreement(locked, _agreement(agreement), name, cats)
         elif obligation is not None:
