@@ -142,10 +142,6 @@ class ConsentRequest(models.Model):
             return "expired"
         return str(self.status)
 
-    def in_force(self, now: datetime | None = None) -> bool:
-        """True while the consent is granted, not withdrawn and not expired (D3)."""
-        return self.state(now) == ConsentStatus.GRANTED and self.withdrawn_at is None
-
     def ended_at(self, now: datetime | None = None) -> datetime | None:
         """When this request stopped mattering (refused, withdrawn, expired, lapsed);
         None while it is pending or in force. The proof period counts from here."""

@@ -77,10 +77,9 @@ def prune_expired(today: date | None = None) -> int:
     now = timezone.now()
     with transaction.atomic():
         # The day a person's deletion is first seen starts their rows' period.
-        Disclosure.objects.filter(person__isnull=True, person_gone_on__isnull=True) \
-            .update(person_gone_on=day)
-        ConsentRequest.objects.filter(person__isnull=True, person_gone_on__isnull=True) \
-            .update(person_gone_on=day)
+        for model in (Disclosure, ConsentRequest):
+            model.objects.filter(person__isnull=True, person_gone_on__isnull=True) \
+                .update(person_gone_on=day)
         gone = [pk for pk, anchor in Disclosure.objects.filter(person__isnull=True)
                 .values_list("pk", "person_gone_on") if _due(anchor, day)]
         Disclosure.objects.filter(pk__in=gone).delete()
