@@ -35,14 +35,14 @@ class Guard:
         self.conf = c
         self.resolver = net.ClientResolver(c.trusted_proxies)
         self.bans = BanList(c.ban_refresh_seconds)
-        self.detector = Detector(_store(c))
+        store, self.token_rates = _stores(c)
+        self.detector = Detector(store)
         # Form-post floods are counted per worker, in memory only: an ordinary post must not
         # touch Redis or the database. A flood becomes one shared signal.
         flood_limits = Limits(min(c.flood_posts, 60), c.flood_seconds)
         self.flood = Detector(MemoryStore(
             flood_limits, KeyRing(max(c.rotate_seconds, c.flood_seconds), c.flood_seconds),
             max_bytes=4 << 20))
-        self.token_rates = _token_rates(c)
         self.resubmissions = Resubmissions()
 
     def subject(self, request: HttpRequest) -> str | None:
@@ -101,34 +101,21 @@ class Guard:
 
 def _parameter_names(request: HttpRequest) -> list[str]:
     names = list(request.GET.keys())
-    if request.method == "POST" and _is_form(request):
+    if request.method == "POST" and str(request.META.get("CONTENT_TYPE", "")).startswith(
+            "application/x-www-form-urlencoded"):
         names += list(request.POST.keys())
     return names
-
-
-def _is_form(request: HttpRequest) -> bool:
-    return str(request.META.get("CONTENT_TYPE", "")).startswith(
-        "application/x-www-form-urlencoded")
-
-
-def _token_rates(c: conf.GuardConf) -> Any:
-    from privacydesk.guard import tokenrate
-
-    if c.store == "redis":
-        import redis
-
-        client = redis.Redis.from_url(c.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        return tokenrate.RedisRates(client, c.redis_prefix)
-    if c.store == "database":
-        return tokenrate.DatabaseRates()
-    return tokenrate.MemoryRates()
 
 
 def _pepper() -> bytes:
     return hashlib.blake2b(str(settings.SECRET_KEY).encode(), person=b"pd-guard").digest()
 
 
-def _store(c: conf.GuardConf) -> Any:
+def _stores(c: conf.GuardConf) -> tuple[Any, Any]:
+    """The break-in counters' store and the API tokens' rates, both where `c.store` says
+    (one Redis client for the two)."""
+    from privacydesk.guard import tokenrate
+
     limits = Limits(c.threshold, c.window_seconds)
     if c.store == "redis":
         import redis
@@ -136,13 +123,14 @@ def _store(c: conf.GuardConf) -> Any:
         from privacydesk.guard.stores.redis import RedisStore
 
         client = redis.Redis.from_url(c.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        return RedisStore(limits, client, c.redis_prefix, _pepper(), c.rotate_seconds)
+        return (RedisStore(limits, client, c.redis_prefix, _pepper(), c.rotate_seconds),
+                tokenrate.RedisRates(client, c.redis_prefix))
     if c.store == "database":
         from privacydesk.guard.stores.database import DatabaseStore
 
-        return DatabaseStore(limits, _pepper(), c.rotate_seconds)
-    return MemoryStore(limits, KeyRing(c.rotate_seconds, c.window_seconds),
-                       max_bytes=c.memory_cap_bytes)
+        return DatabaseStore(limits, _pepper(), c.rotate_seconds), tokenrate.DatabaseRates()
+    return (MemoryStore(limits, KeyRing(c.rotate_seconds, c.window_seconds),
+                        max_bytes=c.memory_cap_bytes), tokenrate.MemoryRates())
 
 
 def get_guard() -> Guard:
