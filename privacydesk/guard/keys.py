@@ -54,10 +54,6 @@ class KeyRing:
     def generation(self, now: float) -> int:
         return int(now // self.rotate_seconds)
 
-    def in_overlap(self, now: float) -> bool:
-        """True in the first window of a generation, while the previous one still counts."""
-        return now % self.rotate_seconds < self.window_seconds
-
     def _secret(self, generation: int) -> bytes:
         secret = self._secrets.get(generation)
         if secret is None:

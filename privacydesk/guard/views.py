@@ -9,8 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -23,6 +21,7 @@ from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.access import require_staff_role
 
 GUARD_ROLES = ("privacy_officer", "service_engineer")
+BASE = "base.html"  # the site's layout (privacydesk/templates), which the guard's pages extend
 
 
 @login_not_required
@@ -30,14 +29,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: count the failure as a break-in signal, then Django's 403 page."""
     signal_request(request, rules.CSRF_FAILED)
     return django_csrf_failure(request, reason="")
-
-
-def _base() -> str:
-    try:
-        get_template("base.html")
-        return "base.html"
-    except TemplateDoesNotExist:
-        return "guard/standalone.html"
 
 
 def _actor(request: HttpRequest) -> str:
@@ -49,7 +40,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """The offender register and the allow-list."""
     now = timezone.now()
     context: dict[str, Any] = {
-        "base": _base(), "now": now,
+        "base": BASE, "now": now,
         "offenders": Offender.objects.all()[:500],
         "allowed": AllowListEntry.objects.all(),
     }
@@ -65,7 +56,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
     offender = get_object_or_404(Offender, pk=pk)
     if request.method != "POST" or request.POST.get("confirmed") != "1":
         return render(request, "guard/lift_confirm.html", {
-            "base": _base(), "offender": offender, "now": timezone.now(),
+            "base": BASE, "offender": offender, "now": timezone.now(),
             "banned": offender.ban_until is not None and offender.ban_until > timezone.now()})
     services.lift_ban(offender, actor=_actor(request))
     get_guard().bans.note_lift(offender.address)
