@@ -22,7 +22,7 @@ resource whose dataset declares `retention`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -57,6 +57,8 @@ OWNER = "owner"
 IN_TEXT = " in text"
 #: matched_by of a record listed by `due` (retention, R1).
 RETENTION = "retention"
+#: matched_by of a record that is hers (to delete, anonymise or keep), not only names her.
+_HERS = frozenset({*IDENTITY_KINDS, OWNER})
 #: The Outcome of a record whose text still names the person where the system offers no way to
 #: change it: not erased, and not kept by any law (Rt3) — a person must remove it there.
 LEFT = "left"
@@ -80,6 +82,34 @@ class _Hit:
     matched: set[str] = field(default_factory=set)
     shown: dict[str, str] = field(default_factory=dict)
     categories: set[str] = field(default_factory=set)
+
+    def own(self, matched: Sequence[str]) -> None:
+        """Note that the record is hers (why), showing its declared fields."""
+        self.matched.update(matched)
+        for path, category in self.resource.fields.items():
+            for found in resolve(self.document, path):
+                value = text_of(found.value)
+                if value:
+                    self.shown[found.concrete] = value[:_SHOWN]
+                    self.categories.add(category)
+
+
+def _hit(hits: dict[str, _Hit], resource: Resource, key: str,
+         document: Mapping[str, Any]) -> _Hit:
+    return hits.setdefault(f"{resource.id}/{key}", _Hit(resource, key, document))
+
+
+def _identified(resource: Resource, needles: Needles, document: Mapping[str, Any]) -> list[str]:
+    """The identity kinds whose fields in `document` equal hers."""
+    return [k for k in resource.identities if needles.has(k) and any(
+        value is not None and needles.equals(k, value)
+        for value in (fill(t, document) for t in resource.identities[k]))]
+
+
+def _keys(resource: Resource, locators: Iterable[str]) -> list[str]:
+    """The keys of `resource`'s records among `locators`."""
+    return [key for rid, _, key in (loc.partition("/") for loc in locators)
+            if rid == resource.id and key]
 
 
 class RestConnector:
@@ -135,31 +165,31 @@ class RestConnector:
         """(key, full record) for every item a list query returns; the item endpoint is asked
         when the dataset declares item parameters (the list lacks e.g. a ticket's notes),
         a few records at a time (at most _PARALLEL requests at once to the system)."""
-        chunk: list[tuple[str, Mapping[str, Any]]] = []
+        chunk: list[str] = []
         for item in self._http.items(resource.list, resource.items,
                                      {**resource.list_params, **params}):
-            chunk.append((self._key(resource, item), item))
+            key = self._key(resource, item)
+            if not resource.item_params:
+                cache.setdefault(f"{resource.id}/{key}", item)
+            chunk.append(key)
             if len(chunk) >= _CHUNK:
-                yield from self._complete(resource, chunk, cache)
+                yield from self._cached(resource, chunk, cache)
                 chunk = []
-        yield from self._complete(resource, chunk, cache)
+        yield from self._cached(resource, chunk, cache)
 
-    def _complete(self, resource: Resource, chunk: list[tuple[str, Mapping[str, Any]]],
-                  cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str,
-                                                                        Mapping[str, Any]]]:
-        if not chunk:
-            return
-        missing = [key for key, _item in chunk if f"{resource.id}/{key}" not in cache]
-        if resource.item_params and missing:
+    def _cached(self, resource: Resource, keys: Sequence[str],
+                cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """(key, full record) of each of a few `keys`: the ones `cache` lacks read from the
+        item endpoint, _PARALLEL requests at once; a record gone is left out (gone between
+        the list and the item: not hers)."""
+        missing = [key for key in keys if f"{resource.id}/{key}" not in cache]
+        if missing:
             with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
                 fetched = list(pool.map(lambda key: self._fetch(resource, key), missing))
             for key, document in zip(missing, fetched, strict=True):
-                if document is not None:  # gone between the list and the item: not hers
+                if document is not None:
                     cache[f"{resource.id}/{key}"] = document
-        elif not resource.item_params:
-            for key, item in chunk:
-                cache.setdefault(f"{resource.id}/{key}", item)
-        for key, _item in chunk:
+        for key in keys:
             if f"{resource.id}/{key}" in cache:
                 yield key, cache[f"{resource.id}/{key}"]
 
@@ -190,24 +220,15 @@ class RestConnector:
             return []
         cache: dict[str, Mapping[str, Any]] = {}
         hits: dict[str, _Hit] = {}
-
-        def hit(resource: Resource, key: str, document: Mapping[str, Any]) -> _Hit:
-            locator = f"{resource.id}/{key}"
-            if locator not in hits:
-                hits[locator] = _Hit(resource, key, document)
-            return hits[locator]
-
         # 1. Records that are the person: an identity field equals hers.
         for resource in self._dataset.resources:
             kinds = [k for k in resource.identities if needles.has(k)]
             if not kinds:
                 continue
             for key, document in self._candidates(resource, kinds, needles, cache):
-                matched = [k for k in kinds if any(
-                    value is not None and needles.equals(k, value)
-                    for value in (fill(t, document) for t in resource.identities[k]))]
+                matched = _identified(resource, needles, document)
                 if matched:
-                    self._own(hit(resource, key, document), matched)
+                    _hit(hits, resource, key, document).own(matched)
         # 2. Records she owns (her tickets), listed by her key in the owner resource.
         for resource in self._dataset.resources:
             if resource.owner is None:
@@ -218,21 +239,20 @@ class RestConnector:
             for owner_key in owners:
                 for key, document in self._documents(resource, {resource.owner.param: owner_key},
                                                      cache):
-                    self._own(hit(resource, key, document), [OWNER])
+                    _hit(hits, resource, key, document).own([OWNER])
         # 3. Free text that names her, in every record of every resource with free text;
         # with the system's search, in what it finds and in what an erase touched (read back).
         for resource in self._dataset.resources:
             if not resource.text:
                 continue
             if resource.search:
-                touched = [locator.partition("/")[2] for locator in self._touched
-                           if locator.partition("/")[0] == resource.id]
                 documents = self._chained(self._searched(resource, needles, cache),
-                                          self._read(resource, touched, cache))
+                                          self._read(resource, _keys(resource, self._touched),
+                                                     cache))
             else:
                 documents = self._documents(resource, {}, cache)
             for key, document in documents:
-                self._in_text(resource, key, document, needles, hit)
+                self._in_text(resource, key, document, needles, hits)
         self._found = {locator: h.document for locator, h in hits.items()}
         return [self._record(h) for h in hits.values()]
 
@@ -246,20 +266,12 @@ class RestConnector:
             return []
         cache: dict[str, Mapping[str, Any]] = {}
         hits: dict[str, _Hit] = {}
-
-        def hit(resource: Resource, key: str, document: Mapping[str, Any]) -> _Hit:
-            return hits.setdefault(f"{resource.id}/{key}", _Hit(resource, key, document))
-
         for resource in self._dataset.resources:
-            keys = [key for rid, _, key in (loc.partition("/") for loc in locators)
-                    if rid == resource.id and key]
-            for key, document in self._read(resource, keys, cache):
-                matched = [k for k in resource.identities if needles.has(k) and any(
-                    value is not None and needles.equals(k, value)
-                    for value in (fill(t, document) for t in resource.identities[k]))]
+            for key, document in self._read(resource, _keys(resource, locators), cache):
+                matched = _identified(resource, needles, document)
                 if matched:
-                    self._own(hit(resource, key, document), matched)
-                self._in_text(resource, key, document, needles, hit)
+                    _hit(hits, resource, key, document).own(matched)
+                self._in_text(resource, key, document, needles, hits)
         return [self._record(h) for h in hits.values()]
 
     @staticmethod
@@ -273,7 +285,7 @@ class RestConnector:
                     yield key, document
 
     def _in_text(self, resource: Resource, key: str, document: Mapping[str, Any],
-                 needles: Needles, hit: Any) -> None:
+                 needles: Needles, hits: dict[str, _Hit]) -> None:
         """Note where the record's free text names the person (what it shows, why, which
         categories)."""
         for path in resource.text:
@@ -282,7 +294,7 @@ class RestConnector:
                 mentions = needles.mentions(value)
                 if not mentions:
                     continue
-                record = hit(resource, key, document)
+                record = _hit(hits, resource, key, document)
                 record.shown[found.concrete] = value[:_SHOWN]
                 for mention in mentions:
                     record.matched.add(mention.kind + IN_TEXT)
@@ -292,21 +304,11 @@ class RestConnector:
 
     def _read(self, resource: Resource, keys: Sequence[str],
               cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-        """(key, full record) of each key, from its item endpoint (at most _PARALLEL requests
-        at once); a record gone is left out."""
+        """(key, full record) of each key, from its item endpoint; a record gone is left
+        out."""
         keys = list(dict.fromkeys(keys))
         for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start:start + _CHUNK]
-            missing = [k for k in chunk if f"{resource.id}/{k}" not in cache]
-            if missing:
-                with ThreadPoolExecutor(max_workers=_PARALLEL) as pool:
-                    fetched = list(pool.map(lambda key: self._fetch(resource, key), missing))
-                for key, document in zip(missing, fetched, strict=True):
-                    if document is not None:
-                        cache[f"{resource.id}/{key}"] = document
-            for key in chunk:
-                if f"{resource.id}/{key}" in cache:
-                    yield key, cache[f"{resource.id}/{key}"]
+            yield from self._cached(resource, keys[start:start + _CHUNK], cache)
 
     def _searched(self, resource: Resource, needles: Needles,
                   cache: dict[str, Mapping[str, Any]]
@@ -340,29 +342,12 @@ class RestConnector:
         the person has there can be filtered on, else all of them (the connector compares;
         a filter only narrows)."""
         if not all(k in resource.filters for k in kinds):
-            yield from self._documents(resource, {}, cache)
-            return
-        seen: set[str] = set()
-        for kind in kinds:
-            for value in needles.values(kind):
-                for key, document in self._documents(resource,
-                                                     {resource.filters[kind]: value}, cache):
-                    if key not in seen:
-                        seen.add(key)
-                        yield key, document
-
-    def _own(self, record: _Hit, matched: Sequence[str]) -> None:
-        record.matched.update(matched)
-        for path, category in record.resource.fields.items():
-            for found in resolve(record.document, path):
-                value = text_of(found.value)
-                if value:
-                    record.shown[found.concrete] = value[:_SHOWN]
-                    record.categories.add(category)
+            return self._documents(resource, {}, cache)
+        return self._chained(*(self._documents(resource, {resource.filters[kind]: value}, cache)
+                               for kind in kinds for value in needles.values(kind)))
 
     def _record(self, found: _Hit) -> Record:
         resource = found.resource
-        is_hers = bool(found.matched & (set(IDENTITY_KINDS) | {OWNER}))
         return Record(system=self.system_id, locator=f"{resource.id}/{found.key}",
                       kind=resource.kind, categories=tuple(sorted(found.categories)),
                       fields=dict(sorted(found.shown.items())),
@@ -370,8 +355,8 @@ class RestConnector:
                       dated=_day(first(found.document, resource.dated)) if resource.dated
                       else None,
                       # R3: her own records of a resource the dataset keeps are kept, with why.
-                      kept=resource.keep_reason if is_hers and resource.erase == "keep"
-                      else "")
+                      kept=resource.keep_reason
+                      if found.matched & _HERS and resource.erase == "keep" else "")
 
     def export(self, records: Sequence[Record]) -> list[Export]:
         """One JSON file per resource: each record's locator, kind and the full values of the
@@ -409,29 +394,44 @@ class RestConnector:
 
     def erase(self, records: Sequence[Record], subject: Subject) -> list[Outcome]:
         """Delete, anonymise or keep what is hers (per resource), scrub her out of the free
-        text of what is not; records of owned resources go first (her tickets before her
-        user, which the system may need while they exist)."""
+        text of what is not."""
         needles = Needles(subject, self._dataset.phone_region)
         self._found.clear()
-        order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
-        located = [(self._locate(r), r) for r in records]
-        located.sort(key=lambda item: order[item[0][0].id])
         outcomes: list[Outcome] = []
-        for (resource, key), record in located:
-            self._touched[record.locator] = None
-            is_hers = bool(set(record.matched_by) & (set(IDENTITY_KINDS) | {OWNER}))
-            if not is_hers:
-                outcomes.append(self._scrub(resource, key, record, needles))
-            elif resource.erase == "delete":
-                self._http.request("DELETE", self._item_path(resource, key), missing_ok=True)
-                outcomes.append(Outcome(self.system_id, record.locator, "deleted"))
-            elif resource.erase == "keep":
-                outcomes.append(Outcome(self.system_id, record.locator, "kept",
-                                        resource.keep_reason))
+        for resource, key, record in self._in_order(records):
+            if _HERS.intersection(record.matched_by):
+                outcomes.append(self._remove(resource, key, record, needles))
             else:
-                self._anonymise(resource, key)
+                self._touched[record.locator] = None
                 outcomes.append(self._scrub(resource, key, record, needles))
         return outcomes
+
+    def _in_order(self, records: Sequence[Record]) -> list[tuple[Resource, str, Record]]:
+        """The records located, those of owned resources first (her tickets before her user,
+        which the system may need while they exist)."""
+        order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
+        return sorted([(*self._locate(record), record) for record in records],
+                      key=lambda item: order[item[0].id])
+
+    def _remove(self, resource: Resource, key: str, record: Record,
+                needles: Needles | None) -> Outcome:
+        """What the resource's `erase` says: deleted; kept with the reason (R3); or
+        anonymised — the anonymise values written, then her mentions scrubbed from the
+        writable text (`needles`) or, for a record past its period (None), that text
+        replaced as a whole by the redaction mark (it may name anyone)."""
+        self._touched[record.locator] = None
+        if resource.erase == "delete":
+            self._http.request("DELETE", self._item_path(resource, key), missing_ok=True)
+            return Outcome(self.system_id, record.locator, "deleted")
+        if resource.erase == "keep":
+            return Outcome(self.system_id, record.locator, "kept", resource.keep_reason)
+        self._anonymise(resource, key)
+        if needles is not None:
+            return self._scrub(resource, key, record, needles)
+        mark = self._dataset.redaction
+        return self._rewrite(resource, key, record,
+                             lambda text: text if text in ("", mark) else mark,
+                             lambda text: text not in ("", mark))
 
     def _anonymise(self, resource: Resource, key: str) -> None:
         """Overwrite her identifying fields with the dataset's values; a value may name the
@@ -442,8 +442,7 @@ class RestConnector:
         document = self._fetch(resource, key)
         if document is None:
             return
-        body: dict[str, Any] = {name: fill(value, document) if "{" in value else value
-                                for name, value in resource.anonymise.items()}
+        body = _anonymise_values(resource, document)
         if any(value is None for value in body.values()):
             raise ConnectorError("misdeclared", f"{self.system_id}: resources {resource.id}: "
                                  "an anonymise value names a field the record does not have")
@@ -520,40 +519,17 @@ class RestConnector:
         due again)."""
         if resource.erase != "anonymise" or not resource.anonymise:
             return False
-        return all(text_of(first(item, name)) == (fill(value, item) if "{" in value else value)
-                   for name, value in resource.anonymise.items())
+        return all(text_of(first(item, name)) == value
+                   for name, value in _anonymise_values(resource, item).items())
 
     def expire(self, records: Sequence[Record]) -> list[Outcome]:
         """Remove what `due` listed, whoever it concerns, as the resource's `erase` says:
         deleted; kept with the reason (R3); or anonymised — the anonymise values written and
         every writable text replaced by the redaction mark, "left" naming a text the system
-        offers no way to change."""
-        outcomes: list[Outcome] = []
+        offers no way to change (not among the writers) that still holds any."""
         self._found.clear()
-        order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
-        for record in sorted(records, key=lambda r: order.get(r.locator.partition("/")[0],
-                                                              (True, 0))):
-            resource, key = self._locate(record)
-            self._touched[record.locator] = None
-            if resource.erase == "delete":
-                self._http.request("DELETE", self._item_path(resource, key), missing_ok=True)
-                outcomes.append(Outcome(self.system_id, record.locator, "deleted"))
-            elif resource.erase == "keep":
-                outcomes.append(Outcome(self.system_id, record.locator, "kept",
-                                        resource.keep_reason))
-            else:
-                outcomes.append(self._blank(resource, key, record))
-        return outcomes
-
-    def _blank(self, resource: Resource, key: str, record: Record) -> Outcome:
-        """Anonymise a record past its period: the anonymise values, and its writable text
-        replaced as a whole by the redaction mark (it may name anyone); "left" naming a text
-        the system offers no way to change (not among the writers) that still holds any."""
-        self._anonymise(resource, key)
-        mark = self._dataset.redaction
-        return self._rewrite(resource, key, record,
-                             lambda text: text if text in ("", mark) else mark,
-                             lambda text: text not in ("", mark))
+        return [self._remove(resource, key, record, None)
+                for resource, key, record in self._in_order(records)]
 
     def sample(self, limit: int) -> Iterator[Sample]:
         """Up to `limit` values of the declared fields and free text, where = resource.path."""
@@ -572,6 +548,12 @@ class RestConnector:
                             count += 1
                             if count >= limit:
                                 return
+
+
+def _anonymise_values(resource: Resource, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The dataset's anonymise values, filled from the record (None: a field it lacks)."""
+    return {name: fill(value, document) if "{" in value else value
+            for name, value in resource.anonymise.items()}
 
 
 def _day(value: Any) -> date | None:
