@@ -9,20 +9,14 @@ UTC (issue #13). `now()` is read through `datetime.now`, so `time-machine` moves
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from privacydesk.policy import active
 
 
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def zone() -> ZoneInfo:
-    """The active policy's time zone (`controller.time_zone`)."""
-    return _zone(active.get_policy().controller.time_zone)
+    """The active policy's time zone (`controller.time_zone`); ZoneInfo caches it by key."""
+    return ZoneInfo(active.get_policy().controller.time_zone)
 
 
 def now() -> datetime:
