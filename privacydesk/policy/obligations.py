@@ -2,16 +2,8 @@
 
 The statement promises that data go to third parties only for an agreement or a legal
 obligation (D1). An agreement names its recipients (D2, the register); a legal obligation is
-declared here, once, so the disclosure gate can refuse one that nobody declared:
-
-    [legal_obligations.tax_inspection]
-    label = { nl = "...", en = "..." }
-    statute = "Algemene wet inzake rijksbelastingen"   # the law
-    article = "art. 47 en 52"                          # the article(s) that oblige it
-    authority = "Belastingdienst"                      # the authority that may demand it
-    recipients = ["Belastingdienst"]                   # who may receive under it (names)
-    categories = ["names", "address", "financial"]     # which data (policy categories)
-    roles = ["customer", "prospect"]                   # whose data (policy roles)
+declared here, once, so the disclosure gate can refuse one that nobody declared (the keys:
+`legal_obligations.*` in privacydesk.policy.schema, docs/policy.md).
 
 A disclosure on a legal obligation names the obligation's id; the gate accepts it only for a
 recipient the obligation lists (case and spacing do not matter), categories within its

@@ -5,25 +5,8 @@ person's data (Rt1..Rt3, R1..R3), and C2 that no other categories are held anywh
 the policy names every system that holds personal data: who owns it, whether it is the
 controller's own or a processor's (with the processing agreement, Art. 28 GDPR), which
 categories and roles it holds and why, by which identities a person is found there, what
-its connector can do and which retention rule applies there:
-
-    [[systems]]
-    id = "ticketing"
-    label = { nl = "Ticketsysteem (Redmine)", en = "Ticketing (Redmine)" }
-    owner = "service_lead"                   # a [staff_roles] id
-    operator = "own"                         # "own" | "processor"
-    processor = ""                           # required when operator = "processor"
-    agreement = ""                           # idem: the processing agreement (Art. 28)
-    categories = ["names", "email", "phone"]
-    roles = ["customer", "contact"]
-    purposes = ["agreement"]
-    identities = ["email", "name", "phone"]  # IDENTITY_KINDS
-    capabilities = ["find", "export", "anonymise", "scan"]   # CAPABILITIES
-    connector = "rest"                       # CONNECTOR_KINDS
-    dataset = "systems/ticketing.toml"       # relative to the policy file; "" for none
-    hosts = ["127.0.0.1"]                    # the only hosts its connector may talk to
-    retention = "agreement-execution"        # a [[retention.rule]] id, or ""
-    scan_interval = { months = 3 }           # how often `systems scan` must run
+its connector can do and which retention rule applies there (the keys: `systems[]` in
+privacydesk.policy.schema, docs/policy.md).
 
 The connection itself (URL, credentials) is never in the policy: it comes from the
 environment (`PRIVACYDESK_SYSTEM_<ID>_URL`, privacydesk.systems.registry). A policy without
@@ -172,15 +155,12 @@ def _system(t: Table, categories: Mapping[str, Category], roles: Mapping[str, Ro
     operator = _choice(t, "operator", OPERATORS)
     processor = t.text("processor", 200, allow_empty=True) if t.has("processor") else ""
     agreement = t.text("agreement", 200, allow_empty=True) if t.has("agreement") else ""
-    if operator == "processor":
-        # Art. 28(3) GDPR: a processor works only under a binding agreement; name both.
-        for key, value in (("processor", processor), ("agreement", agreement)):
-            if not value:
-                t.fail(key, "is required when operator = \"processor\" (Art. 28 GDPR)")
-    else:
-        for key, value in (("processor", processor), ("agreement", agreement)):
-            if value:
-                t.fail(key, "must be empty when operator = \"own\"")
+    # Art. 28(3) GDPR: a processor works only under a binding agreement; name both.
+    for key, value in (("processor", processor), ("agreement", agreement)):
+        if operator == "processor" and not value:
+            t.fail(key, "is required when operator = \"processor\" (Art. 28 GDPR)")
+        if operator != "processor" and value:
+            t.fail(key, "must be empty when operator = \"own\"")
     cats = _ordered(t, "categories", categories, "category")
     held_roles = _ordered(t, "roles", roles, "role")
     purps = _ordered(t, "purposes", purposes, "purpose")
@@ -274,12 +254,8 @@ def _check_roles_may_hold(t: Table, cats: tuple[str, ...], held_roles: tuple[str
 def _dataset_file(t: Table, name: str, base: Path | None) -> Path:
     """The dataset file `name` names: relative to the policy file's folder; a policy copied
     from InFactor's without its systems/ folder finds the embedded examples."""
-    path = Path(name)
-    if path.is_absolute():
-        candidates = [path]
-    else:
-        embedded = Path(__file__).with_name("default") / path
-        candidates = [(base or Path.cwd()) / path, embedded]
+    # An absolute `name` stays itself in both joins.
+    candidates = [(base or Path.cwd()) / name, Path(__file__).with_name("default") / name]
     for candidate in candidates:
         if candidate.is_file():
             return candidate
