@@ -59,8 +59,7 @@ def _key_schema(k: Key, promise: str) -> dict[str, Any]:
             s["minLength"] = 0
             s["pattern"] = f"^$|{s['pattern']}"
     elif k.kind == "integer":
-        high = k.high
-        s = {"type": "integer", "minimum": k.low, "maximum": high}
+        s = {"type": "integer", "minimum": k.low, "maximum": k.high}
     elif k.kind == "boolean":
         s = {"type": "boolean"}
     elif k.kind in ("label", "period"):
@@ -71,17 +70,15 @@ def _key_schema(k: Key, promise: str) -> dict[str, Any]:
         item: dict[str, Any] = ({"enum": list(k.choices)} if k.choices
                                else {"type": "string", "pattern": _anchored("ident")})
         s = {"type": "array", "items": item, "uniqueItems": True}
-        if not k.allow_empty:
-            s["minItems"] = 1
     elif k.kind == "texts":
         s = {"type": "array", "uniqueItems": True,
              "items": {"type": "string", "minLength": 1, "maxLength": k.max_len,
                        "pattern": _anchored(k.pattern) if k.pattern else _TEXT,
                        "not": {"pattern": "@"}}}
-        if not k.allow_empty:
-            s["minItems"] = 1
     else:
         raise ValueError(f"unknown kind {k.kind!r} of {k.name}")
+    if k.kind in ("refs", "texts") and not k.allow_empty:
+        s["minItems"] = 1
     s["description"] = _meaning(k) + (f" Promise: {promise}." if promise else "")
     if k.default is not None and k.kind != "label":
         s["default"] = k.default
