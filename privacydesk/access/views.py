@@ -7,6 +7,8 @@ own grant up. grant_access: decide on pending requests, all grants, revoke, clie
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -42,9 +44,14 @@ _FIELDS = {
     "organisation": gettext_lazy("Client organisation")}
 
 
-def _error(request: HttpRequest, error: RuleViolation) -> None:
-    field = _FIELDS.get(error.field, error.field)
-    messages.error(request, f"{field}: {_(error.message)} ({error.rule})")
+@contextmanager
+def _refusal_shown(request: HttpRequest) -> Iterator[None]:
+    """A RuleViolation raised inside becomes the page's error message, its field labelled."""
+    try:
+        yield
+    except RuleViolation as error:
+        field = _FIELDS.get(error.field, error.field)
+        messages.error(request, f"{field}: {_(error.message)} ({error.rule})")
 
 
 def _agreements() -> Any:
@@ -86,11 +93,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_permission(ASK)
 def upload_key(request: HttpRequest) -> HttpResponse:
-    try:
+    with _refusal_shown(request):
         access.upload_key(request.user, request.POST.get("public_key", ""))
         messages.success(request, _("Your SSH public key is stored."))
-    except RuleViolation as error:
-        _error(request, error)
     return redirect("access:home")
 
 
@@ -99,7 +104,7 @@ def upload_key(request: HttpRequest) -> HttpResponse:
 def new_request(request: HttpRequest) -> HttpResponse:
     post = request.POST
     server = _pick(ClientServer, post.get("server"))
-    try:
+    with _refusal_shown(request):
         if server is None:
             raise RuleViolation("server", "A1", "choose the client server")
         minutes = post.get("minutes", "")
@@ -111,8 +116,6 @@ def new_request(request: HttpRequest) -> HttpResponse:
             repair_contact_ref=post.get("repair_contact_ref", ""),
             force_command=post.get("force_command", ""))
         messages.success(request, _("Access requested; a colleague must approve it."))
-    except RuleViolation as error:
-        _error(request, error)
     return redirect("access:home")
 
 
@@ -131,11 +134,9 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_permission(ASK)
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with _refusal_shown(request):
         grants.revoke(get_object_or_404(Grant, pk=pk), request.user,
                       request.POST.get("reason", ""))
-    except RuleViolation as error:
-        _error(request, error)
     return redirect(request.POST.get("next") == "all" and "access:all" or "access:home")
 
 
@@ -154,23 +155,19 @@ def all_grants(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_permission(DECIDE)
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with _refusal_shown(request):
         grant = grants.approve(get_object_or_404(AccessRequest, pk=pk), request.user)
         messages.success(request, _("Approved: certificate serial %(serial)s.")
                          % {"serial": grant.serial})
-    except RuleViolation as error:
-        _error(request, error)
     return redirect("access:all")
 
 
 @require_POST
 @require_permission(DECIDE)
 def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
+    with _refusal_shown(request):
         grants.refuse(get_object_or_404(AccessRequest, pk=pk), request.user,
                       request.POST.get("reason", ""))
-    except RuleViolation as error:
-        _error(request, error)
     return redirect("access:all")
 
 
@@ -181,12 +178,10 @@ def add_server(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return redirect(reverse("access:all") + "#servers")
     post = request.POST
-    try:
+    with _refusal_shown(request):
         access.add_server(post.get("host", ""), organisation=_pick(Organisation,
                                                                    post.get("organisation")),
                           agreement=_pick(Agreement, post.get("agreement")),
                           host_key_fingerprint=post.get("host_key_fingerprint", ""),
                           actor=request.user)
-    except RuleViolation as error:
-        _error(request, error)
     return redirect("access:all")
