@@ -38,10 +38,8 @@ def _run(args: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def ca_key_path() -> Path:
-    configured = getattr(settings, "PRIVACYDESK_ACCESS_CA_KEY", "")
-    if configured:
-        return Path(configured)
-    return Path(settings.DATA_DIR) / "access" / "ca_ed25519"
+    configured = settings.PRIVACYDESK_ACCESS_CA_KEY
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "access" / "ca_ed25519"
 
 
 def ensure_ca() -> Path:
@@ -52,7 +50,7 @@ def ensure_ca() -> Path:
         if path.stat().st_mode & 0o077:
             raise CaError(f"the CA key {path} is readable by others; chmod 600 it")
         return path
-    if getattr(settings, "PRIVACYDESK_ACCESS_CA_KEY", ""):
+    if settings.PRIVACYDESK_ACCESS_CA_KEY:
         raise CaError(f"the configured CA key {path} does not exist")
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".ca-") as tmp:

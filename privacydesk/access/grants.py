@@ -24,7 +24,6 @@ from privacydesk.access.models import AccessRequest, Grant, GrantUse, StaffKey
 from privacydesk.access.requests import require
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.staff.permissions import has_permission
 from privacydesk.vault import audit
 
 _REQ, _GRANT = "access.accessrequest", "access.grant"
@@ -131,10 +130,6 @@ def record_use(serial: int, host: str, reporter: Any) -> GrantUse:
                      detail={"serial": serial, "active": grant.is_active(use.at),
                              "on_its_server": host == grant.request.server.host})
     return use
-
-
-def may_see_all(user: Any) -> bool:
-    return has_permission(user, "grant_access")
 
 
 def revoked_serials() -> list[int]:

@@ -17,20 +17,17 @@ from django.conf import settings
 from privacydesk.access.models import AccessRequest, ClientServer, Grant, agreement_end_instant
 from privacydesk.register.models import Agreement
 
-DEFAULT_MAX_MINUTES = 240
-DEFAULT_MINUTES = 60
 #: A login name as POSIX and OpenSSH accept it (no "@": never an e-mail address).
 PRINCIPAL = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 
 
 def max_minutes() -> int:
     """A2: the longest window any grant may have."""
-    return int(getattr(settings, "PRIVACYDESK_ACCESS_MAX_MINUTES", DEFAULT_MAX_MINUTES))
+    return int(settings.PRIVACYDESK_ACCESS_MAX_MINUTES)
 
 
 def default_minutes() -> int:
-    return min(int(getattr(settings, "PRIVACYDESK_ACCESS_DEFAULT_MINUTES", DEFAULT_MINUTES)),
-               max_minutes())
+    return min(int(settings.PRIVACYDESK_ACCESS_DEFAULT_MINUTES), max_minutes())
 
 
 def agreement_problem(server: ClientServer, agreement: Agreement, on: date) -> str | None:

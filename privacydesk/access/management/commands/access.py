@@ -4,6 +4,7 @@ list, the grants (A2; thin over access.ca and access.grants)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -79,13 +80,8 @@ class Command(PrivacydeskCommand):
         from privacydesk.access import grants
         from privacydesk.policy.errors import RuleViolation
 
-        class _System:
-            @staticmethod
-            def get_username() -> str:
-                return "system"
-
         try:
-            grants.record_use(serial, host, _System())
+            grants.record_use(serial, host, SimpleNamespace(get_username=lambda: "system"))
         except RuleViolation as exc:
             raise self.fail(exc)
 
