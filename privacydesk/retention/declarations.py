@@ -156,8 +156,3 @@ RETENTION: dict[str, Declaration] = {
     "sessions.session": _d(OWNER, "staff sign-in sessions; expire after SESSION_COOKIE_AGE "
                            "(8 h) and Django's clearsessions"),
 }
-
-
-def declaration_for(label: str) -> Declaration | None:
-    """The declaration of model `label` ("app.model"), or None if it has none yet."""
-    return RETENTION.get(label)

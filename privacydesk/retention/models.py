@@ -35,10 +35,6 @@ class LegalHold(models.Model):
     def __str__(self) -> str:
         return f"legal hold #{self.pk}"
 
-    @property
-    def active(self) -> bool:
-        return self.lifted_at is None
-
 
 class ContactMark(models.Model):
     """The last day the person was in contact (R2 counts the contact period from it)."""

@@ -91,7 +91,7 @@ def recompute_for_people(person_ids: Iterable[int]) -> int:
     return changed
 
 
-def recompute_all(progress: bool = False, batch: int = 1000) -> int:
+def recompute_all(progress: bool = False) -> int:
     """Recompute every person's dates (after an import that bypassed the services)."""
     ids = list(Person.objects.order_by("id").values_list("id", flat=True))
     changed = 0

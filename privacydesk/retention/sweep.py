@@ -182,13 +182,6 @@ def sweep_people(pids: Iterable[int], today: date, *, at: datetime, generation: 
     return result
 
 
-def sweep_person(pid: int, today: date, *, at: datetime, generation: int,
-                 actor: str = "system", categories: set[str] | None = None) -> SweepResult:
-    """Delete the person's due data (and the person if nothing is left), atomically."""
-    return sweep_people([pid], today, at=at, generation=generation, actor=actor,
-                        categories=categories)
-
-
 def run(today: date | None = None, *, batch: int = BATCH, progress: bool = False,
         actor: str = "system", on_batch: BatchHook | None = None) -> SweepResult:
     """Delete everything due on `today` (default: today) in batches of `batch` people,
