@@ -15,7 +15,7 @@ class RetentionConfig(AppConfig):
         # R1: retention's own system data; the other apps register theirs in their ready().
         registry.register_prune_job("audit entries", prune.prune_audit)
         registry.register_prune_job("backups", prune.expire_backups)
-        registry.register_prune_job("replay refs", prune.forget_replay_data_job)
+        registry.register_prune_job("replay refs", prune.forget_replay_data)
         # #15: the dashboard's lines of what the next sweep deletes.
         from privacydesk.retention import work
 

@@ -75,11 +75,12 @@ def expire_backups(today: date) -> int:
     return gone
 
 
-def forget_replay_data() -> int:
+def forget_replay_data(today: date | None = None) -> int:
     """Drop the refs that only a restore of an older backup would need (data minimisation).
 
     A row written after backup g (generation >= g) is replayed only when backup g is
-    restored; once the oldest live backup is newer, the ref serves nothing any more.
+    restored; once the oldest live backup is newer, the ref serves nothing any more. A prune
+    job: `today` is not used, what is forgotten depends on the live backups, not on the day.
     """
     oldest = (BackupRecord.objects.filter(deleted_at__isnull=True).order_by("generation")
               .values_list("generation", flat=True).first())
@@ -97,12 +98,6 @@ def forget_replay_data() -> int:
                            encoding="utf-8")
             tmp.replace(path)
     return cleared
-
-
-def forget_replay_data_job(today: date) -> int:
-    """The prune job of `forget_replay_data`: what is forgotten depends on the live backups,
-    not on the day."""
-    return forget_replay_data()
 
 
 def prune_system(today: date | None = None) -> dict[str, int]:

@@ -32,19 +32,23 @@ def _same(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
         (getattr(b, "__module__", None), getattr(b, "__qualname__", None))
 
 
+def _register(table: dict[str, Any], what: str, name: str, func: Callable[..., Any]) -> None:
+    if not name.strip():
+        raise ValueError(f"a {what} needs a name")
+    known = table.get(name)
+    if known is not None and not _same(known, func):
+        raise ValueError(f"{what} {name!r} is already registered by "
+                         f"{known.__module__}.{known.__qualname__}")
+    table[name] = func
+
+
 def register_prune_job(name: str, func: PruneJob) -> None:
     """Register `func` as the prune job called `name` (the label of its count).
 
     Registering the same function again under its name is a no-op; a different function
     under a name already taken raises ValueError, so two apps never share a count.
     """
-    if not name.strip():
-        raise ValueError("a prune job needs a name")
-    known = _JOBS.get(name)
-    if known is not None and not _same(known, func):
-        raise ValueError(f"prune job {name!r} is already registered by "
-                         f"{known.__module__}.{known.__qualname__}")
-    _JOBS[name] = func
+    _register(_JOBS, "prune job", name, func)
 
 
 def unregister_prune_job(name: str) -> None:
@@ -59,13 +63,7 @@ def prune_jobs() -> dict[str, PruneJob]:
 
 def register_plan_source(name: str, func: PlanSource) -> None:
     """Register `func` as the plan source called `name`; the same rules as prune jobs."""
-    if not name.strip():
-        raise ValueError("a plan source needs a name")
-    known = _PLAN_SOURCES.get(name)
-    if known is not None and not _same(known, func):
-        raise ValueError(f"plan source {name!r} is already registered by "
-                         f"{known.__module__}.{known.__qualname__}")
-    _PLAN_SOURCES[name] = func
+    _register(_PLAN_SOURCES, "plan source", name, func)
 
 
 def unregister_plan_source(name: str) -> None:
