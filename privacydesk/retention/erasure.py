@@ -31,7 +31,7 @@ from privacydesk.retention.erasure_receipt import DeletedItem, ErasureReceipt, K
 from privacydesk.retention.facts import PersonFacts, person_facts, row_facts
 from privacydesk.retention.ledger import sign as ledger_signature
 from privacydesk.retention.models import DeletionReceipt, ErasureLedger, LegalHold
-from privacydesk.retention.receipts import current_generation, person_receipt, receipt
+from privacydesk.retention.receipts import current_generation, person_row, receipt_row, unsaved
 from privacydesk.retention.services import data_of
 from privacydesk.vault import audit
 
@@ -125,18 +125,18 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
             if gone:
                 model._default_manager.filter(pk__in=gone).delete()
                 deleted[category] += len(gone)
-                receipts.append(receipt(DeletionReceipt.ERASURE, model._meta.label_lower,
-                                        category, ERASURE, gone, at=now, person_ref=ref,
-                                        generation=generation, actor=actor))
+                receipts.append(unsaved(receipt_row(
+                    DeletionReceipt.ERASURE, model._meta.label_lower, category, ERASURE, gone,
+                    at=now, person_ref=ref, generation=generation, actor=actor)))
             for item, ids in keep.items():
                 model._default_manager.filter(pk__in=ids).update(restricted=True)   # Art. 18
                 kept[item] += len(ids)
         person_deleted = not kept
         if person_deleted:
             person.delete()   # cascades to roles, parties, holds and every app's rows
-            receipts.append(person_receipt(DeletionReceipt.ERASURE, pid, at=now,
-                                           person_ref=ref, generation=generation,
-                                           actor=actor))
+            receipts.append(unsaved(person_row(DeletionReceipt.ERASURE, pid, at=now,
+                                               person_ref=ref, generation=generation,
+                                               actor=actor)))
         else:
             for table, field in person_tables():
                 rows = table._default_manager.filter(**{field: pid})
@@ -205,9 +205,9 @@ def erase_data(person: Person, picks: Iterable[tuple[str, int]], *, actor: str,
         receipts = []
         for category, ids in by_category.items():
             DATUM_MODELS[category]._default_manager.filter(pk__in=ids, person=person).delete()
-            receipts.append(receipt(DeletionReceipt.ERASURE, DATUM_MODELS[category]._meta
-                                    .label_lower, category, ERASURE, ids, at=now,
-                                    person_ref=ref, generation=generation, actor=actor))
+            receipts.append(unsaved(receipt_row(
+                DeletionReceipt.ERASURE, DATUM_MODELS[category]._meta.label_lower, category,
+                ERASURE, ids, at=now, person_ref=ref, generation=generation, actor=actor)))
         DeletionReceipt.objects.bulk_create(receipts)
         # No ledger line erases a part of a person: the receipts go into the journal
         # outside the database, so a restore after losing it still deletes them (Rt3).

@@ -23,27 +23,6 @@ def current_generation() -> int:
     return int(BackupRecord.objects.aggregate(g=Max("generation"))["g"] or 0)
 
 
-def receipt(kind: str, model: str, category: str, decision: RetentionDecision,
-            ids: Sequence[int], *, at: datetime, person_ref: str, generation: int,
-            actor: str = "system") -> DeletionReceipt:
-    """An unsaved receipt for `ids` of `model`, deleted under `decision`'s rule."""
-    return DeletionReceipt(kind=kind, at=at, model=model, category=category,
-                           rule_id=decision.rule_id, law_nl=decision.law.get("nl"),
-                           law_en=decision.law.get("en"), promise=decision.promise,
-                           count=len(ids), person_ref=person_ref, object_ids=list(ids),
-                           generation=generation, actor=actor)
-
-
-def person_receipt(kind: str, person_id: int, *, at: datetime, person_ref: str,
-                   generation: int, actor: str = "system") -> DeletionReceipt:
-    """The receipt for a person row deleted because nothing of them was left (R1)."""
-    law = get_policy().retention.contact_law
-    return DeletionReceipt(kind=kind, at=at, model="register.person", category="",
-                           rule_id=NOTHING_LEFT, law_nl=law.get("nl"), law_en=law.get("en"),
-                           promise="R1", count=1, person_ref=person_ref,
-                           object_ids=[person_id], generation=generation, actor=actor)
-
-
 #: The columns of a receipt row for `insert_rows`, in this order.
 ROW_COLUMNS = ("at", "kind", "model", "category", "rule_id", "law_nl", "law_en", "promise",
                "count", "person_ref", "object_ids", "generation", "actor")
@@ -52,8 +31,9 @@ ROW_COLUMNS = ("at", "kind", "model", "category", "rule_id", "law_nl", "law_en",
 def receipt_row(kind: str, model: str, category: str, decision: RetentionDecision,
                 ids: Sequence[int], *, at: datetime, person_ref: str, generation: int,
                 actor: str = "system") -> tuple[Any, ...]:
-    """`receipt` as a bare row (ROW_COLUMNS order) for `insert_rows`: the sweep writes
-    thousands per batch, and model instances would cost more than the deletion itself."""
+    """A receipt for `ids` of `model`, deleted under `decision`'s rule, as a bare row
+    (ROW_COLUMNS order) for `insert_rows`: the sweep writes thousands per batch, and model
+    instances would cost more than the deletion itself."""
     return (at, kind, model, category, decision.rule_id, decision.law.get("nl"),
             decision.law.get("en"), decision.promise, len(ids), person_ref, list(ids),
             generation, actor)
@@ -61,10 +41,15 @@ def receipt_row(kind: str, model: str, category: str, decision: RetentionDecisio
 
 def person_row(kind: str, person_id: int, *, at: datetime, person_ref: str,
                generation: int, actor: str = "system") -> tuple[Any, ...]:
-    """`person_receipt` as a bare row (ROW_COLUMNS order) for `insert_rows`."""
+    """The receipt row for a person row deleted because nothing of them was left (R1)."""
     law = get_policy().retention.contact_law
     return (at, kind, "register.person", "", NOTHING_LEFT, law.get("nl"), law.get("en"),
             "R1", 1, person_ref, [person_id], generation, actor)
+
+
+def unsaved(row: tuple[Any, ...]) -> DeletionReceipt:
+    """The unsaved DeletionReceipt of a `receipt_row` or `person_row`."""
+    return DeletionReceipt(**dict(zip(ROW_COLUMNS, row, strict=True)))
 
 
 def insert_rows(rows: Iterable[tuple[Any, ...]]) -> int:
