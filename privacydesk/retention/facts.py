@@ -106,14 +106,10 @@ def _facts(roles: list[tuple[str, date, date | None]], agreements: dict[int, dat
                        contact, spans)
 
 
-def datum_facts(datum: Datum, facts: PersonFacts) -> RetentionFacts:
-    """The RetentionFacts of one datum: its own agreement if linked (P3), else the person's."""
-    return row_facts(datum.agreement_id, datum.created_at, facts)
-
-
 def row_facts(agreement_id: int | None, created_at: datetime | None,
               facts: PersonFacts) -> RetentionFacts:
-    """`datum_facts` from a datum's bare column values (set-based callers: the sweep)."""
+    """The RetentionFacts of one datum, from its bare column values: its own agreement if
+    linked (P3), else the person's."""
     if agreement_id is not None and agreement_id in facts.agreements:
         end = facts.agreements[agreement_id]
         agreement_end, agreement_running = end, end is None
@@ -132,4 +128,4 @@ def row_facts(agreement_id: int | None, created_at: datetime | None,
 def decide(datum: Datum, facts: PersonFacts) -> RetentionDecision:
     """The policy's retention decision for `datum` (the policy is the only rule-keeper)."""
     return get_policy().retention_decision(datum.CATEGORY, datum.purpose, datum.legal_basis,
-                                           datum_facts(datum, facts))
+                                           row_facts(datum.agreement_id, datum.created_at, facts))
