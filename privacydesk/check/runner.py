@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from dataclasses import replace
-from types import ModuleType
 
 from django.apps import apps
 
@@ -20,6 +19,7 @@ from privacydesk.check.registry import (
     NOT_VERIFIABLE,
     PROMISES,
     REGISTRY,
+    CheckFn,
     CheckResult,
     result,
 )
@@ -41,18 +41,20 @@ def need_app(label: str, what: str) -> None:
                           "yet") from None
 
 
-def need_module(name: str, what: str) -> ModuleType:
-    """Import `name` or raise Unavailable naming `what`."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        raise Unavailable(f"{what} does not exist yet ({name})") from None
-
-
 def load_checks() -> None:
     """Import every check module so their @check decorators register."""
     for name in MODULES:
         importlib.import_module(f"privacydesk.check.{name}")
+
+
+def guarded(promise: str, fn: CheckFn) -> CheckResult:
+    """`fn()`, a failure to run reported as the module doc says."""
+    try:
+        return fn()
+    except Unavailable as exc:
+        return result(promise, NOT_VERIFIABLE, str(exc))
+    except Exception as exc:  # noqa: BLE001 - reported as a failing check, never swallowed
+        return result(promise, FAIL, f"the check could not run ({type(exc).__name__})")
 
 
 def run_one(promise: str) -> CheckResult:
@@ -61,13 +63,7 @@ def run_one(promise: str) -> CheckResult:
     entry = REGISTRY.get(promise)
     if entry is None:
         return result(promise, NOT_VERIFIABLE, "no check has been written for this promise")
-    try:
-        outcome = entry.fn()
-    except Unavailable as exc:
-        outcome = result(promise, NOT_VERIFIABLE, str(exc))
-    except Exception as exc:  # noqa: BLE001 - reported as a failing check, never swallowed
-        outcome = result(promise, FAIL, f"the check could not run ({type(exc).__name__})")
-    return replace(outcome, title=entry.title)
+    return replace(guarded(promise, entry.fn), title=entry.title)
 
 
 def run_checks(only: Iterable[str] | None = None) -> list[CheckResult]:

@@ -31,13 +31,12 @@ from privacydesk.check.common import plural
 from privacydesk.check.registry import (
     FAIL,
     IDLE,
-    NOT_VERIFIABLE,
     PASS,
     WARN,
     CheckResult,
     result,
 )
-from privacydesk.check.runner import Unavailable, need_app
+from privacydesk.check.runner import guarded, need_app
 from privacydesk.policy.active import get_policy
 
 #: Modules whose @system_line decorators register lines, imported before a run.
@@ -73,11 +72,7 @@ def system_line(line_id: str, title: str, promises: str = "") -> Callable[[LineF
 
 def _load() -> None:
     for name in LINE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a module that is there but imports something missing
-                raise
+        importlib.import_module(name)
 
 
 def line_ids() -> list[str]:
@@ -98,14 +93,8 @@ def run_system_lines(only: Iterable[str] | None = None) -> list[CheckResult]:
 
 
 def _run(entry: SystemLine) -> CheckResult:
-    try:
-        outcome = entry.fn()
-    except Unavailable as exc:
-        outcome = result(entry.id, NOT_VERIFIABLE, str(exc))
-    except Exception as exc:  # noqa: BLE001 - reported as a failing line, never swallowed
-        outcome = result(entry.id, FAIL, f"the check could not run ({type(exc).__name__})")
     title = f"{entry.title} ({entry.promises})" if entry.promises else entry.title
-    return replace(outcome, promise=entry.id, title=title)
+    return replace(guarded(entry.id, entry.fn), promise=entry.id, title=title)
 
 
 # --- systems-declared (#16.1) ----------------------------------------------------------------
