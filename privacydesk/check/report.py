@@ -69,30 +69,22 @@ def _md_cell(text: str) -> str:
 def as_markdown(results: Sequence[CheckResult], at: datetime | None = None,
                 lines: Sequence[CheckResult] = ()) -> str:
     """A heading, the summary, a table and the details; the systems' `lines` after it."""
-    text = _markdown(results, at)
-    if not lines:
-        return text
-    out = ["", f"Systems: {summary_line(lines, 'line')}.", "",
-           "| line | status | summary |", "|---|---|---|"]
-    out += [f"| {r.promise} | {r.status} | {_md_cell(r.summary)} |" for r in lines]
-    for r in lines:
+    when = (at or timezone.now()).strftime("%Y-%m-%d %H:%M")
+    out = [f"# privacydesk check — {get_policy().controller.name}", "",
+           f"Checked at {when}: {summary_line(results)}.", "", *_md_table(results, "promise")]
+    if lines:
+        out += ["", f"Systems: {summary_line(lines, 'line')}.", "", *_md_table(lines, "line")]
+    return "\n".join(out) + "\n"
+
+
+def _md_table(results: Sequence[CheckResult], noun: str) -> list[str]:
+    out = [f"| {noun} | status | summary |", "|---|---|---|"]
+    out += [f"| {r.promise} | {r.status} | {_md_cell(r.summary)} |" for r in results]
+    for r in results:
         if r.details:
             out += ["", f"## {r.promise}: {_md_cell(r.title or r.summary)}", ""]
             out += [f"- {_md_cell(d)}" for d in r.details]
-    return text + "\n".join(out) + "\n"
-
-
-def _markdown(results: Sequence[CheckResult], at: datetime | None = None) -> str:
-    when = (at or timezone.now()).strftime("%Y-%m-%d %H:%M")
-    lines = [f"# privacydesk check — {get_policy().controller.name}", "",
-             f"Checked at {when}: {summary_line(results)}.", "",
-             "| promise | status | summary |", "|---|---|---|"]
-    lines += [f"| {r.promise} | {r.status} | {_md_cell(r.summary)} |" for r in results]
-    for r in results:
-        if r.details:
-            lines += ["", f"## {r.promise}: {_md_cell(r.title or r.summary)}", ""]
-            lines += [f"- {_md_cell(d)}" for d in r.details]
-    return "\n".join(lines) + "\n"
+    return out
 
 
 def render(results: Sequence[CheckResult], fmt: str = "table",
@@ -126,26 +118,22 @@ def write_pdf(results: Sequence[CheckResult], path: str | Path,
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, _latin1(f"privacydesk check - {get_policy().controller.name}"),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 6, _latin1(f"Checked at {when}: {summary_line(results)}."),
-                   new_x="LMARGIN", new_y="NEXT")
+
+    def write(text: str, height: float, style: str = "", size: float = 10) -> None:
+        pdf.set_font("Helvetica", style, size)
+        pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+
+    write(f"privacydesk check - {get_policy().controller.name}", 8, "B", 15)
+    write(f"Checked at {when}: {summary_line(results)}.", 6)
     pdf.ln(3)
     if lines:
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 6, _latin1(f"Systems: {summary_line(lines, 'line')}."),
-                       new_x="LMARGIN", new_y="NEXT")
+        write(f"Systems: {summary_line(lines, 'line')}.", 6)
         pdf.ln(3)
     for r in [*results, *lines]:
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.multi_cell(0, 6, _latin1(f"{r.promise}  [{r.status}]  {r.title}"),
-                       new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 5, _latin1(r.summary), new_x="LMARGIN", new_y="NEXT")
+        write(f"{r.promise}  [{r.status}]  {r.title}", 6, "B", 11)
+        write(r.summary, 5)
         for detail in r.details:
-            pdf.multi_cell(0, 5, _latin1(f"  - {detail}"), new_x="LMARGIN", new_y="NEXT")
+            write(f"  - {detail}", 5)
         pdf.ln(2)
     target = Path(path)
     pdf.output(str(target))
