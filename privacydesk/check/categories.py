@@ -9,14 +9,15 @@ retention decision, as the retention plan and the sweep judge them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from privacydesk.check.common import per_person, plural, today
+from privacydesk.check.common import per_person, plural
 from privacydesk.check.registry import CheckResult, check, verdict
-from privacydesk.policy import CONTACT_PERIOD, ROLE_ENDED
+from privacydesk.policy import CONTACT_PERIOD, ROLE_ENDED, RetentionDecision, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import DATUM_MODELS, Datum, Role
 from privacydesk.vault.models import SealedMixin
@@ -73,7 +74,7 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
     allowed active role (or, C4, without an administrator account), and unsealed rows of
     encrypted categories. Returns (failure lines, rows looked at)."""
     policy = get_policy()
-    day = today()
+    day = clock.today()
     failures: list[str] = []
     total = 0
     for key, category in policy.categories.items():
@@ -90,7 +91,7 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
         without = qs.annotate(_active=Exists(active)).filter(_active=False)
         if policy.role_limit(key) is not None:
             # C3..C5: the policy's retention decision says which rows outlive the role.
-            wrong_role = without.filter(pk__in=_not_kept(model, key, without, day))
+            wrong_role = without.filter(pk__in=_not_kept(key, without, day))
         else:
             # Someone whose roles have all ended is no outsider: the retention rules keep
             # their data to a date (R1..R3: the agreement's years, the contact period, a
@@ -129,42 +130,37 @@ def _holding_failures(promise: str) -> tuple[list[str], int]:
     return failures, total
 
 
-def _past_due(key: str, rows_of_former: QuerySet, day: date) -> list[int]:
-    """The ids among `rows_of_former` (rows of a general category of people whose roles
-    have all ended) whose retention date (`Policy.retention_decision`, legal holds
-    included) lies before `day`: the daily sweep should have deleted them."""
+def _decided(key: str, rows: QuerySet) -> Iterator[tuple[int, str, RetentionDecision]]:
+    """(id, basis, decision) of each of `rows` (of category `key`): the policy's retention
+    decision (`Policy.retention_decision`, legal holds included), as the plan and the sweep
+    decide it."""
     from privacydesk.retention.facts import facts_for_people, row_facts
 
     policy = get_policy()
-    rows = list(rows_of_former.order_by().values_list(
-        "id", "person_id", "agreement_id", "created_at", "purpose", "legal_basis"))
-    facts = facts_for_people({pid for _, pid, *_ in rows})
-    bad = []
-    for pk, pid, agreement_id, created_at, purpose, basis in rows:
-        due = policy.retention_decision(key, purpose, basis,
-                                        row_facts(agreement_id, created_at, facts[pid])).date
-        if due is not None and due < day:
-            bad.append(pk)
-    return bad
+    found = list(rows.order_by().values_list("id", "person_id", "agreement_id", "created_at",
+                                             "purpose", "legal_basis"))
+    facts = facts_for_people({pid for _, pid, *_ in found})
+    for pk, pid, agreement_id, created_at, purpose, basis in found:
+        yield pk, basis, policy.retention_decision(
+            key, purpose, basis, row_facts(agreement_id, created_at, facts[pid]))
 
 
-def _not_kept(model: type[Datum], key: str, without: QuerySet, day: date) -> list[int]:
+def _past_due(key: str, rows_of_former: QuerySet, day: date) -> list[int]:
+    """The ids among `rows_of_former` (rows of a general category of people whose roles
+    have all ended) whose retention date lies before `day`: the daily sweep should have
+    deleted them."""
+    return [pk for pk, _, decision in _decided(key, rows_of_former)
+            if decision.date is not None and decision.date < day]
+
+
+def _not_kept(key: str, without: QuerySet, day: date) -> list[int]:
     """The ids among `without` (rows of a role-limited category whose person has no
-    allowing role today) that nothing keeps: the same policy decision as the plan and the
-    sweep (`Policy.retention_decision`, rule ROLE_ENDED) decides each row. Kept are rows a
+    allowing role today) that nothing keeps (`_decided`, rule ROLE_ENDED). Kept are rows a
     legal rule keeps (basis legal obligation, Art. 17(3)(b)) or a legal hold holds
     (Art. 17(3)(e)) — and only until their date; every other row is past its due date:
     due on the last allowing role's end day, which lies before today."""
-    from privacydesk.retention.facts import facts_for_people, row_facts
-
-    policy = get_policy()
-    rows = list(without.order_by().values_list("id", "person_id", "agreement_id",
-                                               "created_at", "purpose", "legal_basis"))
-    facts = facts_for_people({pid for _, pid, *_ in rows})
     bad = []
-    for pk, pid, agreement_id, created_at, purpose, basis in rows:
-        decision = policy.retention_decision(key, purpose, basis,
-                                             row_facts(agreement_id, created_at, facts[pid]))
+    for pk, basis, decision in _decided(key, without):
         by_law = (basis == LEGAL_OBLIGATION
                   and decision.rule_id not in (CONTACT_PERIOD, ROLE_ENDED))
         in_time = decision.date is None or decision.date >= day

@@ -1,26 +1,25 @@
-"""Helpers shared by the checks: counts grouped by pseudonymous person ref, the clock."""
+"""Helpers shared by the checks: counts grouped by pseudonymous person ref, plurals."""
 
 from __future__ import annotations
 
-from datetime import date
+from uuid import UUID
 
 from django.db.models import Count, QuerySet
 
 from privacydesk.check.registry import MAX_DETAILS
-from privacydesk.policy import clock
 
 
-def today() -> date:
-    """The day the checks judge by: `privacydesk.policy.clock.today()` (the policy's zone)."""
-    return clock.today()
-
-
-def per_person(qs: QuerySet, label: str, limit: int = MAX_DETAILS) -> list[str]:
+def per_person(qs: QuerySet, label: str) -> list[str]:
     """Lines "person <ref>: <n> <label>" for the rows of `qs` (which has a `person` FK),
     most rows first. The ref is the person's pseudonymous UUID, never a name."""
     rows = (qs.order_by().values("person__ref").annotate(n=Count("pk"))
-            .order_by("-n", "person__ref")[:limit])
+            .order_by("-n", "person__ref")[:MAX_DETAILS])
     return [f"person {row['person__ref']}: {row['n']} {label}" for row in rows]
+
+
+def request_ref(uid: UUID) -> str:
+    """A request's reference as the person and staff quote it ("VZ-1A2B3C4D")."""
+    return f"VZ-{uid.hex[:8].upper()}"
 
 
 _IRREGULAR = {"datum": "data", "entry": "entries"}

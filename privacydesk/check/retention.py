@@ -12,10 +12,10 @@ from datetime import date
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from privacydesk.check.common import job_stopped, per_person, plural, today
+from privacydesk.check.common import job_stopped, per_person, plural
 from privacydesk.check.registry import MAX_DETAILS, CheckResult, check, verdict
 from privacydesk.check.runner import need_app
-from privacydesk.policy import RetentionFacts
+from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.dates import add_period
 from privacydesk.policy.retention import matching_rules
@@ -66,7 +66,7 @@ def _last_sweep() -> date | None:
 def deletion_dates() -> CheckResult:
     need_app("retention", "the retention package (privacydesk.retention)")
     policy = get_policy()
-    day = today()
+    day = clock.today()
     failures: list[str] = []
     total = undated = 0
     for category, model in DATUM_MODELS.items():
@@ -139,7 +139,7 @@ def contact_period() -> CheckResult:
     policy = get_policy()
     # Collected or last contacted today at the latest, so no contact datum may be dated later
     # than today + the contact period, except while a legal hold pushes it.
-    limit = add_period(today(), policy.retention.contact_period)
+    limit = add_period(clock.today(), policy.retention.contact_period)
     failures: list[str] = []
     total = 0
     for category, model in DATUM_MODELS.items():
@@ -163,7 +163,7 @@ def contact_period() -> CheckResult:
 def after_agreement() -> CheckResult:
     need_app("retention", "the retention package (privacydesk.retention)")
     policy = get_policy()
-    day = today()
+    day = clock.today()
     needs_agreement = [k for k, p in policy.purposes.items() if p.requires_agreement]
     failures: list[str] = []
     total = 0

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from privacydesk.check.common import job_stopped, plural
+from privacydesk.check.common import request_ref as _ref
 from privacydesk.check.identity import controller_gaps
 from privacydesk.check.registry import WARN, CheckResult, check, result, verdict
 from privacydesk.check.runner import need_app
@@ -45,10 +46,6 @@ def _answered_unrecorded(kind: str) -> list[str]:
     n = done.filter(answered_at__isnull=True).count()
     return [f"{plural(n, kind + ' request')} marked answered without the moment recorded"] \
         if n else []
-
-
-def _ref(uid: UUID) -> str:
-    return f"VZ-{uid.hex[:8].upper()}"
 
 
 def _late(uid: UUID, at: datetime, due: datetime) -> str:
@@ -123,7 +120,7 @@ def erasures() -> CheckResult:
     no_receipt = [uid for uid, detail in answered.exclude(pk__in=no_data.values("pk"))
                   .values_list("uid", "detail")
                   if not (isinstance(detail, dict) and detail.get("receipt"))]
-    failures += [f"erasure request VZ-{uid.hex[:8].upper()} answered without a receipt"
+    failures += [f"erasure request {_ref(uid)} answered without a receipt"
                  for uid in no_receipt[:25]]
     erased = dict(ErasureLedger.objects.values_list("person_ref", "erased_at"))
     unreceipted = ErasureLedger.objects.filter(summary={}).count()
@@ -176,7 +173,7 @@ def _receipts_unlike_ledger(answered: QuerySet) -> list[str]:
         receipt = detail.get("receipt") if isinstance(detail, dict) else None
         if not isinstance(receipt, dict):
             continue
-        reference = "VZ-" + uid.hex[:8].upper()
+        reference = _ref(uid)
         entry = ledger.of_request(reference)
         if entry is not None and not ledger.matches(entry, receipt):
             found.append(f"erasure request {reference}: the receipt differs from its signed "

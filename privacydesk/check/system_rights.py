@@ -18,15 +18,12 @@ from datetime import date
 from typing import Any
 
 from privacydesk.check.common import plural
+from privacydesk.check.common import request_ref as _ref
 from privacydesk.policy import clock
 from privacydesk.policy.dates import add_period
 
 #: Receipt statuses that settle a system's line (SystemTask.SETTLED, as stored).
 _SETTLED = ("done", "kept", "confirmed", "not_connected", "resolved")
-
-
-def _ref(uid: Any) -> str:
-    return f"VZ-{uid.hex[:8].upper()}"
 
 
 def _holding(systems: Any, categories: set[str]) -> set[str]:
