@@ -3,7 +3,7 @@
 Building a Django model instance costs more than encrypting its field, so for a million
 people the population is written as tuples: `executemany` on SQLite, `COPY` on PostgreSQL.
 `Table` knows a model's columns; the caller supplies the varying columns per row and the
-table fills the rest once (constants, field defaults, NULL). Values pass through the field's
+table fills the rest once (field defaults, NULL). Values pass through the field's
 own `get_db_prep_save` where the database representation differs from Python's (UUIDs,
 dates, JSON), so the rows are stored exactly as the ORM would store them.
 
@@ -35,33 +35,27 @@ def _constant_for(field: models.Field[Any, Any], now: Any) -> Any:
 
 
 class Table:
-    """Insert rows of `model`: `columns` (attnames) vary per row, `constants` never do.
+    """Insert rows of `model`: `columns` (attnames) vary per row.
 
     Every other concrete column gets its default (auto_now fields: now), except an automatic
     primary key left out of `columns`, which the database assigns.
     """
 
-    def __init__(self, model: type[models.Model], columns: Sequence[str],
-                 constants: dict[str, Any] | None = None) -> None:
+    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
         self.model = model
         self.rows: list[tuple[Any, ...]] = []
         # The real wrapper, not the `connection` proxy: the proxy costs a lookup per use.
         connection = self.connection = connections[DEFAULT_DB_ALIAS]
         now = timezone.now()
-        constants = dict(constants or {})
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
-        unknown = (set(columns) | set(constants)) - set(by_attname)
+        unknown = set(columns) - set(by_attname)
         if unknown:
             raise ValueError(f"{model.__name__} has no column {sorted(unknown)[0]!r}")
         pk = model._meta.pk
         tail_fields = [f for f in model._meta.concrete_fields
                        if f.attname not in columns and not (f is pk and f.auto_created)]
-        tail = []
-        for field in tail_fields:
-            value = constants[field.attname] if field.attname in constants \
-                else _constant_for(field, now)
-            tail.append(field.get_db_prep_save(value, connection))
-        self._tail = tuple(tail)
+        self._tail = tuple(f.get_db_prep_save(_constant_for(f, now), connection)
+                           for f in tail_fields)
         self._fields = [by_attname[c] for c in columns] + tail_fields
         self._converters: list[tuple[int, Callable[[Any], Any]]] = [
             (i, self._converter(by_attname[c])) for i, c in enumerate(columns)

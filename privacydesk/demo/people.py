@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from privacydesk.demo import numbers
 from privacydesk.demo.names import FAMILY_NAMES
@@ -31,34 +33,30 @@ def slug(text: str) -> str:
     return "".join(c for c in plain.lower() if c.isalnum())
 
 
-@cache
-def may_hold(category: str, roles: frozenset[str], admin_account: bool = False) -> bool:
-    """Does the policy allow `category` for a person with `roles` (C2–C5)?"""
+def _obeys(rule: Callable[..., None], *args: Any, **kwargs: Any) -> bool:
     try:
-        get_policy().check_may_hold(category, roles, admin_account=admin_account)
+        rule(*args, **kwargs)
     except RuleViolation:
         return False
     return True
+
+
+@cache
+def may_hold(category: str, roles: frozenset[str], admin_account: bool = False) -> bool:
+    """Does the policy allow `category` for a person with `roles` (C2–C5)?"""
+    return _obeys(get_policy().check_may_hold, category, roles, admin_account=admin_account)
 
 
 @cache
 def purpose_allowed(purpose: str, basis: str, has_agreement: bool) -> bool:
     """Does the policy allow `purpose` on `basis` (Art. 5/6, P3)?"""
-    try:
-        get_policy().check_purpose(purpose, basis, has_agreement=has_agreement)
-    except RuleViolation:
-        return False
-    return True
+    return _obeys(get_policy().check_purpose, purpose, basis, has_agreement=has_agreement)
 
 
 @cache
 def source_allowed(source: str) -> bool:
     """Is `source` one the statement names (C1)?"""
-    try:
-        get_policy().check_source(source)
-    except RuleViolation:
-        return False
-    return True
+    return _obeys(get_policy().check_source, source)
 
 
 def forget_policy_answers() -> None:
@@ -77,22 +75,14 @@ class Org:
     agreement_id: int | None
 
 
-class IdCounter:
-    """Hands out the next primary keys of the tables the demo writes with explicit ids."""
-
-    def __init__(self, person: int, organisation: int, agreement: int) -> None:
-        self.person, self.organisation, self.agreement = person, organisation, agreement
-
-    def take(self, table: str) -> int:
-        value: int = getattr(self, table)
-        setattr(self, table, value + 1)
-        return value
+#: The next primary keys of the tables the demo writes with explicit ids, by table.
+Ids = dict[str, Iterator[int]]
 
 
 class Base:
     """The state a builder shares: random source, reference day, ids and row buffers."""
 
-    def __init__(self, rng: random.Random, today: date, ids: IdCounter,
+    def __init__(self, rng: random.Random, today: date, ids: Ids,
                  tables: RegisterTables) -> None:
         self.rng, self.today, self.ids, self.tables = rng, today, ids, tables
 
@@ -103,7 +93,7 @@ class Base:
                   running: bool = False) -> int:
         """Queue an agreement (and perhaps a D2 recipient); return its id. `running`: it
         still runs today (a one-off job under way, an SLA renewed)."""
-        rng, agreement_id = self.rng, self.ids.take("agreement")
+        rng, agreement_id = self.rng, next(self.ids["agreement"])
         if kind == "sla":
             title = rng.choice(SLA_TITLES)
             ends = None if rng.random() < 0.75 else starts + timedelta(days=365 * rng.randint(1, 3))
@@ -134,7 +124,7 @@ class OrganisationBuilder(Base):
 
     def build(self) -> Org:
         rng = self.rng
-        org_id = self.ids.take("organisation")
+        org_id = next(self.ids["organisation"])
         _, family = rng.choice(FAMILY_NAMES)
         trade = rng.choice(TRADES)
         name = " ".join(p for p in (family, trade, rng.choice(LEGAL_FORMS)) if p)

@@ -61,7 +61,7 @@ class PersonBuilder(Base):
                   else "contact_form" if PROSPECT in profile else "service")
         if not source_allowed(source):
             source = "import"
-        me = _Subject(self.ids.take("person"), uuid.UUID(int=rng.getrandbits(128), version=4),
+        me = _Subject(next(self.ids["person"]), uuid.UUID(int=rng.getrandbits(128), version=4),
                       source)
         self.tables.person.add((me.id, me.ref))
         given = rng.choice(GIVEN_NAMES)
@@ -102,7 +102,8 @@ class PersonBuilder(Base):
         collected = clock.start_of(self.today)   # a moment on `today` in the policy's zone
         policy = get_policy()
         for category, use, agreement_id, values in me.data:
-            if not self._allowed(me, category, use, agreement_id, values):
+            if not (may_hold(category, me.roles, bool(values.get("is_admin_account")))
+                    and purpose_allowed(*use, agreement_id is not None)):
                 continue
             purpose, basis = use
             decision = policy.retention_decision(
@@ -189,8 +190,3 @@ class PersonBuilder(Base):
     def _add(self, me: _Subject, category: str, use: tuple[str, str], agreement_id: int | None,
              **values: Any) -> None:
         me.data.append((category, use, agreement_id, values))
-
-    def _allowed(self, me: _Subject, category: str, use: tuple[str, str],
-                 agreement_id: int | None, values: dict[str, Any]) -> bool:
-        return may_hold(category, me.roles, bool(values.get("is_admin_account"))) and \
-            purpose_allowed(use[0], use[1], agreement_id is not None)

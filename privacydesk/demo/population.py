@@ -27,7 +27,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from privacydesk.demo.bulk import analyze, next_ids, reset_sequences
-from privacydesk.demo.people import IdCounter, Org, OrganisationBuilder, forget_policy_answers
+from privacydesk.demo.people import Ids, Org, OrganisationBuilder, forget_policy_answers
 from privacydesk.demo.person import PersonBuilder
 from privacydesk.demo.profiles import PROFILES
 from privacydesk.demo.rows import RegisterTables
@@ -76,7 +76,9 @@ def generate(n: int, progress: bool = True, *, seed: int = DEFAULT_SEED,
         return _totals(0)
     forget_policy_answers()
     rng = random.Random(f"privacydesk-demo/{seed}/{existing}")
-    ids = IdCounter(next_ids(Person), next_ids(Organisation), next_ids(Agreement))
+    ids: Ids = {"person": itertools.count(next_ids(Person)),
+                "organisation": itertools.count(next_ids(Organisation)),
+                "agreement": itertools.count(next_ids(Agreement))}
     tables = RegisterTables()
     shared = (rng, today or clock.today(), ids, tables)
     people, orgs = PersonBuilder(*shared), OrganisationBuilder(*shared)
