@@ -21,7 +21,6 @@ from typing import Any
 
 from privacydesk.policy import Period, Policy, RetentionRule
 from privacydesk.policy.model import LANGUAGES
-from privacydesk.policy.systems import SystemDeclaration
 
 Words = dict[str, Any]
 _GDPR = re.compile(r"\bGDPR\b")
@@ -284,10 +283,6 @@ def _controller(policy: Policy, w: Words) -> Iterator[Entry]:
     yield Entry(s, "", str(w["authority"]), f"{c.authority.name} ({c.authority.url})")
 
 
-def _systems_for(policy: Policy, purpose: str) -> list[SystemDeclaration]:
-    return [s for s in policy.systems if purpose in s.purposes]
-
-
 def _purposes(policy: Policy, lang: str, w: Words) -> Iterator[Entry]:
     s = str(w["purposes"])
     for key, purpose in policy.purposes.items():
@@ -299,7 +294,7 @@ def _purposes(policy: Policy, lang: str, w: Words) -> Iterator[Entry]:
             yield Entry(s, item, str(w["phrase"]), purpose.statement.get(lang))
         if purpose.requires_agreement:
             yield Entry(s, item, str(w["agreement_needed"]), "✓")
-        systems = _systems_for(policy, key)
+        systems = [sys for sys in policy.systems if key in sys.purposes]
         # The register records purpose and basis per datum, and C2..C5 decide per role what
         # it may hold (the sections below): it adds no blanket list of persons and data to
         # each purpose, which would claim every category for every purpose.
