@@ -89,11 +89,7 @@ class ImportMap:
                  self.role.started_on]
         for plan in self.categories:
             names += plan.columns.values()
-        seen: dict[str, None] = {}
-        for name in names:
-            if name:
-                seen.setdefault(name)
-        return list(seen)
+        return list(dict.fromkeys(name for name in names if name))
 
     def check_header(self, header: list[str], data_file: str) -> None:
         """Refuse a file that lacks a column the map reads (naming the map's key)."""
