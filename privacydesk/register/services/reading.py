@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, TypeVar
 from uuid import UUID
@@ -157,7 +158,7 @@ def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tupl
         if categories is not None and category not in categories:
             continue
         rows = list(model._default_manager.raw(_select_of_person(model), [person.pk]))
-        rows.sort(key=_pk)
+        rows.sort(key=attrgetter("pk"))
         read += [(category, datum) for datum in rows]
     used = {datum.agreement_id for _, datum in read if datum.agreement_id is not None}
     references: dict[int | None, str] = dict(
@@ -171,10 +172,6 @@ def _datum_fields(person: Person, categories: Sequence[str] | None) -> list[tupl
                       datum.updated_at, datum.delete_after, datum.restricted,
                       datum.agreement_id, references.get(datum.agreement_id)))
     return found
-
-
-def _pk(datum: Datum) -> int:
-    return int(datum.pk)
 
 
 _SELECTS: dict[tuple[str, type[Datum]], str] = {}
