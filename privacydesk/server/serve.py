@@ -9,6 +9,7 @@ can bring an address to disk.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -33,6 +34,15 @@ def scrub(text: str) -> str:
     return _ADDRESS.sub(_replace, text)
 
 
+def _scrubbing(level: str) -> Callable[..., None]:
+    """gunicorn's logging method `level`, the message scrubbed first."""
+
+    def method(self: Logger, msg: Any, *args: Any, **kwargs: Any) -> None:
+        getattr(Logger, level)(self, scrub(str(msg)), *args, **kwargs)
+
+    return method
+
+
 class PrivateLogger(Logger):
     """gunicorn logger that never writes an access log and never names a client (W1)."""
 
@@ -42,23 +52,12 @@ class PrivateLogger(Logger):
     def log(self, lvl: Any, msg: Any, *args: Any, **kwargs: Any) -> None:
         super().log(lvl, scrub(str(msg)), *args, **kwargs)
 
-    def error(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().error(scrub(str(msg)), *args, **kwargs)
-
-    def warning(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().warning(scrub(str(msg)), *args, **kwargs)
-
-    def info(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().info(scrub(str(msg)), *args, **kwargs)
-
-    def debug(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().debug(scrub(str(msg)), *args, **kwargs)
-
-    def critical(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().critical(scrub(str(msg)), *args, **kwargs)
-
-    def exception(self, msg: Any, *args: Any, **kwargs: Any) -> None:
-        super().exception(scrub(str(msg)), *args, **kwargs)
+    error = _scrubbing("error")
+    warning = _scrubbing("warning")
+    info = _scrubbing("info")
+    debug = _scrubbing("debug")
+    critical = _scrubbing("critical")
+    exception = _scrubbing("exception")
 
 
 def gunicorn_options(
