@@ -174,7 +174,6 @@ class ApiToken(models.Model):
 
     def is_usable(self, now: object = None) -> bool:
         """True while neither revoked nor expired."""
-        moment = now or timezone.now()
         if self.revoked_at is not None:
             return False
-        return self.expires_at is None or self.expires_at > moment  # type: ignore[operator]
+        return self.expires_at is None or self.expires_at > (now or timezone.now())  # type: ignore[operator]

@@ -12,9 +12,7 @@ from privacydesk.policy.active import get_policy
 
 
 def _role_key(user: Any) -> str | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    if not getattr(user, "is_active", False):
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     role = getattr(user, "staff_role", "") or None
     return role if role in get_policy().staff_roles else None
@@ -32,9 +30,7 @@ def visible_categories(user: Any) -> frozenset[str]:
 def has_permission(user: Any, permission: str) -> bool:
     """True when the policy grants `user`'s staff role `permission` (e.g. "manage_staff")."""
     role = _role_key(user)
-    if role is None:
-        return False
-    return get_policy().staff_may(role, permission)
+    return role is not None and get_policy().staff_may(role, permission)
 
 
 def roles_with_permission(permission: str) -> frozenset[str]:

@@ -80,16 +80,13 @@ def record_failure(user: StaffUser, now: datetime | None = None) -> datetime | N
         count = StaffUser.objects.filter(pk=user.pk).values_list(
             "failed_sign_ins", flat=True).get()
         delay = delay_for(count)
-        until = now + delay if delay is not None else None
-        if until is not None:
+        if delay is not None:
+            until = user.sign_in_delayed_until = now + delay
             StaffUser.objects.filter(pk=user.pk).update(sign_in_delayed_until=until)
-        if count == rules.failures_before_delay and until is not None:
-            moment = until
-            transaction.on_commit(lambda: tell_account_holder(user.pk, count, moment))
+            if count == rules.failures_before_delay:
+                transaction.on_commit(lambda: tell_account_holder(user.pk, count, until))
     user.failed_sign_ins, user.last_failed_sign_in_at = count, now
-    if until is not None:
-        user.sign_in_delayed_until = until
-    return until
+    return now + delay if delay is not None else None
 
 
 def record_success(user: StaffUser) -> None:
