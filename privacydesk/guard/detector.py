@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from privacydesk.guard.rules import RULE_BIT
 
@@ -46,10 +46,6 @@ class Evidence(NamedTuple):
     last_seen: float
     paths: list[str]
 
-    def as_json(self) -> dict[str, Any]:
-        return {"rules": dict(self.rules), "first_seen": self.first_seen,
-                "last_seen": self.last_seen, "paths": list(self.paths)}
-
 
 class Crossing(NamedTuple):
     """A subject has just crossed the threshold: the one moment its address may be stored."""
@@ -77,10 +73,6 @@ class Detector:
     def __init__(self, store: CounterStore, clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.clock = clock
-
-    @property
-    def limits(self) -> Limits:
-        return self.store.limits
 
     def signal(self, subject: str, rule: str, path: str = "") -> Crossing | None:
         """Count one signal of `rule` from `subject`; a Crossing when it makes an offender."""
