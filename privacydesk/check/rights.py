@@ -55,35 +55,36 @@ def _late(uid: UUID, at: datetime, due: datetime) -> str:
             f"{days} day(s) after its deadline of {clock.day_of(due).isoformat()}")
 
 
-def _no_data_held(answered: QuerySet) -> tuple[QuerySet, list[str]]:
-    """The requests of `answered` answered "we hold no data" (outcome NO_DATA_HELD, or
-    before it existed the register search's record), and the failures among them.
+def _answered(kind: str) -> tuple[QuerySet, QuerySet, list[str], list[str]]:
+    """The answered requests of `kind`, those of them answered "we hold no data" (outcome
+    NO_DATA_HELD, or before it existed the register search's record), the failures among
+    them (and answers without their moment) and the info line on "no data held".
 
     "No data held" is a valid answer (Art. 15(1): confirming that nothing is processed),
     so an access request for an unknown address — which anyone can file — never turns
     Rt1 red. It stands only on its record: the register searched and nothing found, and
     no person tied to the request (a verified person always has data to export)."""
     models = _requests()
+    answered = models.DataSubjectRequest.objects.filter(kind=kind, answered_at__isnull=False)
     searched_empty = Q(detail__register_search__found=False)
     no_data = answered.filter(Q(detail__outcome=models.NO_DATA_HELD) | searched_empty)
     bad = no_data.filter(~searched_empty | ~Q(person_ref="")).values_list("uid", flat=True)
-    return no_data, [f"request {_ref(uid)} answered 'no data held' without a register "
-                     "search that found nothing" for uid in bad[:25]]
+    failures = _answered_unrecorded(kind) + [
+        f"request {_ref(uid)} answered 'no data held' without a register search that found "
+        "nothing" for uid in bad[:25]]
+    empty = no_data.count()
+    info = [f"{plural(empty, kind + ' request')} answered 'no data held' (the register "
+            "searched for the address held nothing)"] if empty else []
+    return answered, no_data, failures, info
 
 
 def _exports(promise: str, kind: str, what: str) -> CheckResult:
-    models = _requests()
-    failures = _answered_unrecorded(kind)
-    answered = models.DataSubjectRequest.objects.filter(kind=kind, answered_at__isnull=False)
-    no_data, unfounded = _no_data_held(answered)
-    failures += unfounded
+    answered, no_data, failures, info = _answered(kind)
     unexported = (answered.exclude(pk__in=no_data.values("pk"))
                   .exclude(deliveries__kind=kind).values_list("uid", flat=True))
     failures += [f"request {_ref(uid)} answered without a {kind} export"
                  for uid in unexported[:25]]
-    n, empty = answered.count(), no_data.count()
-    info = [f"{plural(empty, kind + ' request')} answered 'no data held' (the register "
-            "searched for the address held nothing)"] if empty else []
+    n = answered.count()
     return verdict(promise, failures, f"{plural(n, kind + ' request')} "
                    f"answered, each with {what} or 'no data held'",
                    f"{kind} requests answered without {what}", info,
@@ -107,16 +108,11 @@ def rectification_requests() -> CheckResult:
 
 @check("Rt3", "Right to delete, with a receipt of what stays, why and until when")
 def erasures() -> CheckResult:
-    models = _requests()
+    answered, no_data, failures, info = _answered("erasure")
     need_app("retention", "the retention package (privacydesk.retention)")
     from privacydesk.register.models import DATUM_MODELS, Person
     from privacydesk.retention.models import ErasureLedger
 
-    failures = _answered_unrecorded("erasure")
-    answered = models.DataSubjectRequest.objects.filter(kind="erasure",
-                                                        answered_at__isnull=False)
-    no_data, unfounded = _no_data_held(answered)
-    failures += unfounded
     no_receipt = [uid for uid, detail in answered.exclude(pk__in=no_data.values("pk"))
                   .values_list("uid", "detail")
                   if not (isinstance(detail, dict) and detail.get("receipt"))]
@@ -143,9 +139,6 @@ def erasures() -> CheckResult:
                    for model in DATUM_MODELS.values())
         if back:
             failures.append(f"person {ref}: {plural(back, 'datum')} still held after erasure")
-    empty = no_data.count()
-    info = [f"{plural(empty, 'erasure request')} answered 'no data held' (the register "
-            "searched for the address held nothing)"] if empty else []
     if unsigned:
         info.append(f"{plural(unsigned, 'erasure ledger entry')} "
                     "made before receipts were signed")
