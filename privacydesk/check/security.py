@@ -87,11 +87,9 @@ def _backup_state() -> tuple[list[str], str]:
     newest backup whose file is still in the backup folder must be at most the policy's
     `backups.interval_days` calendar days old (policy time zone). Returns (failures, the
     info line naming the newest backup's day)."""
-    try:
-        from privacydesk.retention import journal
-        from privacydesk.retention.models import BackupRecord
-    except (ImportError, LookupError):
-        return [], "backups: not verifiable (no retention package)"
+    from privacydesk.retention import journal
+    from privacydesk.retention.models import BackupRecord
+
     interval = get_policy().backups.interval_days
     folder = journal.backup_dir()
     newest = None
