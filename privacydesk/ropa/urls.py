@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from privacydesk.ropa.views import ropa_csv, ropa_page, ropa_pdf
+from privacydesk.ropa.views import ropa_download, ropa_page
 
 app_name = "ropa"
 
 urlpatterns = [
     path("", ropa_page, name="register"),
-    path("verwerkingsregister.pdf", ropa_pdf, name="pdf"),
-    path("verwerkingsregister.csv", ropa_csv, name="csv"),
+    path("verwerkingsregister.pdf", ropa_download, {"fmt": "pdf"}, name="pdf"),
+    path("verwerkingsregister.csv", ropa_download, {"fmt": "csv"}, name="csv"),
 ]

@@ -4,6 +4,8 @@ same record as PDF and CSV downloads. Staff with the policy's `view_audit` permi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -14,18 +16,16 @@ from privacydesk.ropa import render as ropa_render
 from privacydesk.ropa.record import Record, build
 from privacydesk.staff.access import require_permission
 
+#: The downloads by format (the file's extension): content type and rendering.
+DOWNLOADS: dict[str, tuple[str, Callable[[Record], bytes | str]]] = {
+    "pdf": ("application/pdf", ropa_render.pdf),
+    "csv": ("text/csv; charset=utf-8", ropa_render.csv_text)}
+
 
 def _record() -> Record:
     # Staff read the back office in their language; the record follows it (nl by default).
     lang = "en" if (translation.get_language() or "nl").startswith("en") else "nl"
     return build(get_policy(), lang)
-
-
-def _download(data: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_GET
@@ -38,15 +38,11 @@ def ropa_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @require_permission("view_audit")
-def ropa_pdf(request: HttpRequest) -> HttpResponse:
+def ropa_download(request: HttpRequest, fmt: str) -> HttpResponse:
     record = _record()
-    return _download(ropa_render.pdf(record), "application/pdf",
-                     f"verwerkingsregister-{record.lang}.pdf")
-
-
-@require_GET
-@require_permission("view_audit")
-def ropa_csv(request: HttpRequest) -> HttpResponse:
-    record = _record()
-    return _download(ropa_render.csv_text(record), "text/csv; charset=utf-8",
-                     f"verwerkingsregister-{record.lang}.csv")
+    content_type, rendering = DOWNLOADS[fmt]
+    response = HttpResponse(rendering(record), content_type=content_type)
+    response["Content-Disposition"] = (f'attachment; filename="verwerkingsregister-'
+                                       f'{record.lang}.{fmt}"')
+    response["Cache-Control"] = "no-store"
+    return response
