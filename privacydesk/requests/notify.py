@@ -76,12 +76,6 @@ def to_requester(request: DataSubjectRequest, template: str,
                             "recorded, try again") from exc
 
 
-def staff_addresses(permission: str = "handle_requests") -> list[str]:
-    """E-mail addresses of the active staff whose role has `permission`."""
-    return sorted({address for group in _staff_by_language(permission).values()
-                   for address in group})
-
-
 def _staff_by_language(permission: str) -> dict[str, list[str]]:
     """The addresses of the active staff with `permission`, by the language each reads the
     back office in (their own choice, else Dutch: issue #15)."""

@@ -112,11 +112,6 @@ def _created_at(hold: tuple[Any, ...]) -> Any:
     return hold[2]
 
 
-def recipients_for(person: Person, lang: str = "en") -> list[dict[str, Any]]:
-    """D2 recipients of the person's agreements (who receives which categories, why)."""
-    return _recipients(agreement_rows(person.pk).recipients, lang)
-
-
 def _recipients(rows: list[RecipientRow], lang: str) -> list[dict[str, Any]]:
     policy = get_policy()
     return [{"recipient": r.recipient, "agreement": r.agreement,
