@@ -27,10 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
+from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
-from privacydesk.requests import events, kinds
+from privacydesk.requests import _answer_letter, events, kinds
 from privacydesk.requests._reply import without_greeting
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
+from privacydesk.retention.erasure_receipt import ErasureReceipt
+from privacydesk.vault import audit
 
 POST, PHONE = "post", "phone"
 
@@ -79,12 +82,9 @@ def letter_body(request: DataSubjectRequest, summary: str = "") -> str:
     """The text of the answer in the requester's language: the erasure receipt, "no data
     held", or `summary` (what was done). RuleViolation when the request cannot be answered
     by post now (see `answerable`) or `summary` is missing where it is needed."""
-    from privacydesk.requests._answer_letter import TEXT
-    from privacydesk.retention.erasure_receipt import ErasureReceipt
-
     text = _check(request, summary)
     lang = "en" if request.language == "en" else "nl"
-    words = TEXT[lang]
+    words = _answer_letter.TEXT[lang]
     kind = kinds.label(request.kind, lang)
     if no_data_held(request):
         body = words["no_data"].format(kind=kind, reference=request.reference)
@@ -100,10 +100,6 @@ def answer_letter(request: DataSubjectRequest, *, actor: str, summary: str = "")
     """The answer as a PDF letter on the controller's letterhead, to the requester's postal
     address, in their language. Making it changes nothing but the audit trail (the letter
     shows the requester's name and address: an audited read, Sec4)."""
-    from privacydesk.policy.active import get_policy
-    from privacydesk.requests._answer_letter import render
-    from privacydesk.vault import audit
-
     body = letter_body(request, summary)
     contact = request.contact()
     if not contact["address"].strip():
@@ -113,10 +109,10 @@ def answer_letter(request: DataSubjectRequest, *, actor: str, summary: str = "")
                  object_id=str(request.pk), person_ref=request.person_ref,
                  purpose=events.purpose_of(request),
                  detail={"request": request.reference, "made": "answer letter"})
-    return render(get_policy(), name=contact["name"], address=contact["address"],
-                  reference=request.reference,
-                  kind=kinds.label(request.kind, request.language), body=body,
-                  lang=request.language)
+    return _answer_letter.render(get_policy(), name=contact["name"],
+                                 address=contact["address"], reference=request.reference,
+                                 kind=kinds.label(request.kind, request.language), body=body,
+                                 lang=request.language)
 
 
 def _finish(request: DataSubjectRequest, how: str, note: str, record: dict[str, Any], *,

@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from privacydesk.policy.active import get_policy
@@ -328,9 +329,7 @@ def finish_erasure(request_uid: str, *, mail: bool = True) -> None:
     lines into the receipt and (`mail`) answer the request with the receipt mail, as
     `actions.erase` does for the register alone. Idempotent: once the lines are in,
     nothing happens."""
-    from django.utils import timezone
-
-    from privacydesk.requests import actions
+    from privacydesk.requests import actions  # actions imports this module
 
     with transaction.atomic():
         request = (DataSubjectRequest.objects.select_for_update()
@@ -404,8 +403,6 @@ def correct(request: DataSubjectRequest, subject: Any, category: str,
     owner of every other system holding it (not-connected ones are listed). Returns the
     tasks; a system that fails is shown on the request with its error (retry by
     correcting again)."""
-    from django.utils import timezone
-
     holding = [s for s in searching.searchable() if category in s.categories]
     written = []
     for system in holding:

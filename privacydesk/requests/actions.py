@@ -15,9 +15,12 @@ from django.utils import timezone
 
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.register import services as register
 from privacydesk.register.models import Person
 from privacydesk.requests import (
+    _answers,
     _reply,
+    _systems,
     delivery,
     events,
     kinds,
@@ -27,6 +30,9 @@ from privacydesk.requests import (
     report,
 )
 from privacydesk.requests.models import DataSubjectRequest, Status
+from privacydesk.requests.recipients import notify_recipients
+from privacydesk.retention.erasure import erase_data, erase_person, plan
+from privacydesk.retention.erasure_receipt import ErasureReceipt
 
 
 def person_of(request: DataSubjectRequest) -> Person:
@@ -52,8 +58,6 @@ def addressed(request: DataSubjectRequest, document: dict[str, Any]) -> dict[str
 def access_document(request: DataSubjectRequest, *, actor: str) -> dict[str, Any]:
     """The access report of `request`, addressed, with a section per declared system
     (#16.3: each searched again now; the register's part as `report.build` makes it)."""
-    from privacydesk.requests import _systems
-
     person = person_of(request)
     document = report.build(person, actor=actor, lang=request.language)
     sections = _systems.search(request, person, actor=actor, export=False)
@@ -64,8 +68,6 @@ def access_document(request: DataSubjectRequest, *, actor: str) -> dict[str, Any
 
 def export_files(request: DataSubjectRequest, *, actor: str) -> tuple[str, dict[str, bytes]]:
     """Build the export of an access or portability request: (kind, {file name: bytes})."""
-    from privacydesk.requests import _systems
-
     person = person_of(request)
     if request.kind == kinds.ACCESS:
         document = access_document(request, actor=actor)
@@ -96,8 +98,6 @@ def send_export(request: DataSubjectRequest, *, actor: str,
                             "download link to; ask the requester for one")
     kind, files = export_files(request, actor=actor)
     # Rt1/Rt4 (#16.3): not while a system could not be searched, unless staff said why.
-    from privacydesk.requests import _systems
-
     _systems.require_searched(request)
     payload = files["export.zip"] if kind == "portability" else delivery.bundle(files)
     found, link = delivery.create(request, kind, payload, actor=actor, now=when)
@@ -138,10 +138,6 @@ def erase(request: DataSubjectRequest, *, actor: str,
     `answered_by_post` once the letter has left (Rt6 keeps running until then). A receipt
     mail that fails raises RuleViolation("email", "delivery"); repeating the step resends
     it without erasing again."""
-    from privacydesk.requests import _systems
-    from privacydesk.retention.erasure import erase_data, erase_person
-    from privacydesk.retention.erasure_receipt import ErasureReceipt
-
     if request.kind != kinds.ERASURE:
         raise RuleViolation("kind", "Rt3", "only an erasure request erases")
     if request.status != Status.VERIFIED:  # answered already: never a second answer
@@ -192,8 +188,6 @@ def erase(request: DataSubjectRequest, *, actor: str,
 def send_receipt(request: DataSubjectRequest, *, actor: str) -> None:
     """Rt3: mail the erasure receipt on the request (register and systems) and mark the
     request answered; RuleViolation("email", "delivery") if the mail fails."""
-    from privacydesk.retention.erasure_receipt import ErasureReceipt
-
     receipt = ErasureReceipt.from_dict(request.detail["receipt"])
     _done(request, receipt.render(request.language), "e-mail: erasure receipt", actor=actor)
 
@@ -202,21 +196,12 @@ def _erasure_recipients(person: Person, *, request: DataSubjectRequest, actor: s
                         categories: set[str] | None = None) -> list[str]:
     """Art. 19: the recipients of `categories` (default: every category the erasure of the
     whole person deletes, not data kept by law), told through `notify_recipients`."""
-    from privacydesk.requests.recipients import notify_recipients
-    from privacydesk.retention.erasure import plan
-
     going = sorted(categories if categories is not None else
                    {category for (category, _), kept in plan(person).items() if kept is None})
     names: set[str] = set()
     for category in going:
         names.update(notify_recipients(person, category, request=request, actor=actor))
     return sorted(names)
-
-
-#: Kinds whose answer can go by post: the substantive step is recorded on the request
-#: (receipt, corrections, restriction, objection). Access and portability answer with a
-#: download link, which needs an e-mail address (send_export).
-BY_POST = (kinds.ERASURE, kinds.RECTIFICATION, kinds.RESTRICTION, kinds.OBJECTION)
 
 
 def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "",
@@ -227,8 +212,6 @@ def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "",
     `_answers` (`answer_by_post`, `answer_letter`). `note`: optional, what was sent
     (≤ 200 characters, no addresses); it stands for `summary` (what was done, needed for a
     correction, restriction or objection) when no summary is given."""
-    from privacydesk.requests import _answers
-
     _answers.answer_by_post(request, actor=actor, note=note, summary=summary or note)
 
 
@@ -236,9 +219,6 @@ def correct(request: DataSubjectRequest, category: str, datum_id: int,
             values: dict[str, Any], *, actor: str) -> list[str]:
     """Rt2: change one datum through the register's rules; return the recipients that
     received the old data (Art. 19), recorded on the request for notification."""
-    from privacydesk.register import services as register
-    from privacydesk.requests.recipients import notify_recipients
-
     if request.kind != kinds.RECTIFICATION:
         raise RuleViolation("kind", "Rt2", "only a rectification request corrects data")
     person = person_of(request)
@@ -248,8 +228,6 @@ def correct(request: DataSubjectRequest, category: str, datum_id: int,
         raise RuleViolation("datum", "exists", f"this person has no {category} datum "
                             f"#{datum_id}")
     datum.person = person
-    from privacydesk.requests import _systems
-
     # Rt2 (#16.3): the systems are matched by the old value, so read before the change.
     before = _systems.before_correction(person, category, actor=actor)
     with transaction.atomic():
@@ -270,8 +248,6 @@ def correct(request: DataSubjectRequest, category: str, datum_id: int,
 
 def restrict(request: DataSubjectRequest, *, actor: str, reason: str = "") -> None:
     """Art. 18: the person's data stay stored but may not be used (RestrictedError)."""
-    from privacydesk.register import services as register
-
     if request.kind not in (kinds.RESTRICTION, kinds.OBJECTION):
         raise RuleViolation("kind", "Art18", "only a restriction or objection restricts")
     person = person_of(request)

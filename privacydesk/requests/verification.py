@@ -20,6 +20,7 @@ from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import services as register
 from privacydesk.requests import events, kinds, notify, tokens
+from privacydesk.requests._matching import person_by_ref
 from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
 
 SALT = "privacydesk.requests.confirm"
@@ -135,8 +136,6 @@ def verify_by_staff(request: DataSubjectRequest, person_ref: str, *, actor: str,
     an empty or malformed reference is a RuleViolation on "person_ref", never a server error,
     and changes nothing (#15 blocker 2). A request with nobody in the register is recorded
     as "no data held" instead (`_matching.record_no_data_held`)."""
-    from privacydesk.requests._matching import person_by_ref
-
     if request.status not in (Status.NEW, Status.AWAITING_VERIFICATION):
         raise RuleViolation("status", "Art12", f"a {request.status} request cannot be verified")
     person = person_by_ref(person_ref)
