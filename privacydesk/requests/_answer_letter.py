@@ -13,6 +13,7 @@ from datetime import date
 
 from privacydesk.callbacks.letter import long_date
 from privacydesk.policy import clock
+from privacydesk.requests.render import font_family, latin1
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {"subject": "Betreft: uw verzoek om {kind} (kenmerk {reference})",
@@ -32,18 +33,6 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _font_family(pdf: object) -> str:
-    """Register DejaVu Sans on `pdf` when the system has it; return the family to use."""
-    from privacydesk.requests.render import _font_dir
-
-    fonts = _font_dir()
-    if fonts is None:
-        return ""
-    pdf.add_font("dejavu", "", str(fonts / "DejaVuSans.ttf"))  # type: ignore[attr-defined]
-    pdf.add_font("dejavu", "B", str(fonts / "DejaVuSans-Bold.ttf"))  # type: ignore[attr-defined]
-    return "dejavu"
-
-
 def render(policy: object, *, name: str, address: str, reference: str, kind: str, body: str,
            lang: str, today: date | None = None) -> bytes:
     """Return the answer letter to `name` at `address` (lines as the requester wrote them)
@@ -56,13 +45,11 @@ def render(policy: object, *, name: str, address: str, reference: str, kind: str
     words = TEXT[lang]
     controller = policy.controller  # type: ignore[attr-defined]
     pdf = FPDF(format="A4")
-    family = _font_family(pdf)
+    family = font_family(pdf)
 
     def text(value: str) -> str:
-        if family:
-            return value
         # The core PDF fonts speak Latin-1 only: "?" rather than failing.
-        return value.encode("latin-1", "replace").decode("latin-1")
+        return value if family else latin1(value)
 
     face = family or "Helvetica"
     subject = words["subject"].format(kind=kind, reference=reference)

@@ -122,11 +122,21 @@ def html(report: dict[str, Any]) -> str:
         "lines": lines(report)})
 
 
-def _font_dir() -> Path | None:
+def font_family(doc: Any) -> str:
+    """Register DejaVu Sans on `doc` (an FPDF) when the system has it and return "dejavu";
+    "" without it (the core fonts: Latin-1 only, see `latin1`)."""
     for folder in FONT_DIRS:
-        if (folder / "DejaVuSans.ttf").exists() and (folder / "DejaVuSans-Bold.ttf").exists():
-            return folder
-    return None
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            doc.add_font("dejavu", "", str(regular))
+            doc.add_font("dejavu", "B", str(bold))
+            return "dejavu"
+    return ""
+
+
+def latin1(text: str) -> str:
+    """`text` as the core PDF fonts can print it: "?" for what Latin-1 lacks."""
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def pdf(report: dict[str, Any]) -> bytes:
@@ -136,12 +146,8 @@ def pdf(report: dict[str, Any]) -> bytes:
     doc = FPDF(format="A4")
     doc.set_title(REPORT[report["language"]]["title"])
     doc.set_creator("privacydesk")
-    fonts = _font_dir()
-    family = "helvetica"
-    if fonts is not None:
-        doc.add_font("dejavu", "", str(fonts / "DejaVuSans.ttf"))
-        doc.add_font("dejavu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-        family = "dejavu"
+    unicode = font_family(doc)
+    family = unicode or "helvetica"
     doc.add_page()
     sizes = {"h1": (16, "B"), "h2": (13, "B"), "h3": (11, "B"), "p": (10, ""), "li": (10, ""),
              "letterhead": (14, "B"), "letterhead_detail": (9, ""), "addressee": (10, "")}
@@ -149,8 +155,8 @@ def pdf(report: dict[str, Any]) -> bytes:
     for style, text in lines(report):
         size, weight = sizes[style]
         doc.set_font(family, weight, size)
-        if fonts is None:
-            text = text.encode("latin-1", "replace").decode("latin-1")
+        if not unicode:
+            text = latin1(text)
         if style in ("h2", "h3"):
             doc.ln(2)
         # The address block sits apart from the letterhead, as on a letter (window envelope).
@@ -159,7 +165,7 @@ def pdf(report: dict[str, Any]) -> bytes:
         if style == "h1" and previous in ("addressee", "letterhead_detail"):
             doc.ln(10)
         previous = style
-        doc.multi_cell(0, size * 0.55, ("• " if fonts and style == "li" else
+        doc.multi_cell(0, size * 0.55, ("• " if unicode and style == "li" else
                                         "- " if style == "li" else "") + text,
                        new_x="LMARGIN", new_y="NEXT", align="L")
     return bytes(doc.output())
