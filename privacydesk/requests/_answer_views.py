@@ -6,17 +6,19 @@ given. Recording closes the request. Views only translate; the rules are in `_an
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _answers
-from privacydesk.requests._matching_views import PERMISSION, _actor, _get, explain
+from privacydesk.requests._matching_views import explain
+from privacydesk.requests._steps import PERMISSION, actor, get, step
 from privacydesk.staff.access import require_permission
 
 FIELDS = {
@@ -31,9 +33,9 @@ FIELDS = {
 @require_permission(PERMISSION)
 def letter(request: HttpRequest, uid: str) -> HttpResponse:
     """The answer letter as a PDF download (nothing is recorded but the audited read)."""
-    found = _get(uid)
+    found = get(uid)
     try:
-        pdf = _answers.answer_letter(found, actor=_actor(request),
+        pdf = _answers.answer_letter(found, actor=actor(request),
                                      summary=request.POST.get("summary", ""))
     except RuleViolation as exc:
         messages.error(request, explain(exc, FIELDS))
@@ -44,21 +46,11 @@ def letter(request: HttpRequest, uid: str) -> HttpResponse:
     return response
 
 
-@require_POST
-@require_permission(PERMISSION)
-def by_post(request: HttpRequest, uid: str) -> HttpResponse:
-    """Record that the letter was posted: answered now, and closed."""
-    found = _get(uid)
-    try:
-        _answers.answer_by_post(found, actor=_actor(request),
-                                summary=request.POST.get("summary", ""),
-                                note=request.POST.get("note", ""))
-    except RuleViolation as exc:
-        messages.error(request, explain(exc, FIELDS))
-    else:
-        messages.success(request, gettext(
-            "Recorded: the answer was sent by post. The request is closed."))
-    return redirect("requests:detail", uid=uid)
+# Record that the letter was posted: answered now, and closed.
+by_post = step("answer_post", lambda q, r: _answers.answer_by_post(
+    r, actor=actor(q), summary=q.POST.get("summary", ""), note=q.POST.get("note", "")),
+    gettext_lazy("Recorded: the answer was sent by post. The request is closed."),
+    partial(explain, fields=FIELDS))
 
 
 def _moment(text: str) -> datetime:
@@ -73,19 +65,9 @@ def _moment(text: str) -> datetime:
     return naive.replace(tzinfo=clock.zone())
 
 
-@require_POST
-@require_permission(PERMISSION)
-def by_phone(request: HttpRequest, uid: str) -> HttpResponse:
-    """Record the call in which the answer was given: answered then, and closed."""
-    found = _get(uid)
-    try:
-        call = _answers.Call(who=request.POST.get("who", ""),
-                             at=_moment(request.POST.get("at", "")),
-                             said=request.POST.get("said", ""))
-        _answers.answer_by_phone(found, call, actor=_actor(request))
-    except RuleViolation as exc:
-        messages.error(request, explain(exc, FIELDS))
-    else:
-        messages.success(request, gettext(
-            "Recorded: the answer was given by telephone. The request is closed."))
-    return redirect("requests:detail", uid=uid)
+# Record the call in which the answer was given: answered then, and closed.
+by_phone = step("answer_phone", lambda q, r: _answers.answer_by_phone(r, _answers.Call(
+    who=q.POST.get("who", ""), at=_moment(q.POST.get("at", "")), said=q.POST.get("said", "")),
+    actor=actor(q)),
+    gettext_lazy("Recorded: the answer was given by telephone. The request is closed."),
+    partial(explain, fields=FIELDS))

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _matching, verification
-from privacydesk.requests.models import DataSubjectRequest
+from privacydesk.requests._steps import PERMISSION, actor, get, step
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.permissions import visible_categories
 from privacydesk.staff.person_labels import short_reference
-
-PERMISSION = "handle_requests"
 
 #: How a RuleViolation's field is named to staff.
 FIELDS = {
@@ -50,17 +47,6 @@ def explain(error: RuleViolation, fields: Mapping[str, object] | None = None) ->
         "field": field, "message": gettext(error.message), "rule": error.rule}
 
 
-def _get(uid: str) -> DataSubjectRequest:
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
-    if found is None:
-        raise Http404("no such request")
-    return found
-
-
-def _actor(request: HttpRequest) -> str:
-    return str(request.user.get_username())
-
-
 def _criteria(request: HttpRequest) -> dict[str, str]:
     return {name: request.POST.get(name, "") for name in
             ("name", "email", "phone", "postcode", "house_number")}
@@ -72,13 +58,13 @@ def match(request: HttpRequest, uid: str) -> HttpResponse:
     """Search the register with the posted criteria; show the candidates (name — for a role
     that may see names, Sec1 —, short reference, what matched) with "This person", or "No
     data held" when there are none."""
-    found = _get(uid)
+    found = get(uid)
     criteria = _criteria(request)
     visible = visible_categories(request.user)
     error, candidates, query = "", [], None
     try:
         cleaned = _matching.clean_query(**criteria)
-        candidates = _matching.search_for(found, cleaned, actor=_actor(request),
+        candidates = _matching.search_for(found, cleaned, actor=actor(request),
                                           visible=visible)
         query = cleaned  # searched: a refused search offers no "no data held"
     except RuleViolation as exc:
@@ -99,53 +85,20 @@ def search_context(request: HttpRequest) -> dict[str, object]:
     return {"searchable": _matching.searchable(visible_categories(request.user))}
 
 
-@require_POST
-@require_permission(PERMISSION)
-def link(request: HttpRequest, uid: str) -> HttpResponse:
-    """Tie the request to the chosen candidate ("This person")."""
-    found = _get(uid)
-    try:
-        _matching.link_person(found, request.POST.get("person_ref", ""), actor=_actor(request),
-                              matched_on=request.POST.get("matched_on", ""))
-    except RuleViolation as exc:
-        messages.error(request, explain(exc))
-    else:
-        messages.success(request, gettext(
-            "The person is linked to this request. Check the identity, then mark it "
-            "verified."))
-    return redirect("requests:detail", uid=uid)
-
-
-@require_POST
-@require_permission(PERMISSION)
-def no_data(request: HttpRequest, uid: str) -> HttpResponse:
-    """Record "no data held" after a search (its criteria are posted again) found nobody."""
-    found = _get(uid)
-    try:
-        query = _matching.clean_query(**_criteria(request))
-        _matching.record_no_data_held(found, query, actor=_actor(request),
-                                      visible=visible_categories(request.user))
-    except RuleViolation as exc:
-        messages.error(request, explain(exc))
-    else:
-        messages.success(request, gettext(
-            "Recorded: no data held. The person was told by e-mail.") if found.answered_at
-            else gettext("Recorded: no data held. Answer the person by post or telephone "
-                         "below."))
-    return redirect("requests:detail", uid=uid)
-
-
-@require_POST
-@require_permission(PERMISSION)
-def verify(request: HttpRequest, uid: str) -> HttpResponse:
-    """Mark verified by staff: needs the matched person and how the identity was checked;
-    without them a message names the rule and nothing changes."""
-    found = _get(uid)
-    try:
-        verification.verify_by_staff(found, request.POST.get("person_ref", "").strip(),
-                                     actor=_actor(request), note=request.POST.get("note", ""))
-    except RuleViolation as exc:
-        messages.error(request, explain(exc))
-    else:
-        messages.success(request, gettext("Verified."))
-    return redirect("requests:detail", uid=uid)
+# Tie the request to the chosen candidate ("This person").
+link = step("link", lambda q, r: _matching.link_person(
+    r, q.POST.get("person_ref", ""), actor=actor(q), matched_on=q.POST.get("matched_on", "")),
+    gettext_lazy("The person is linked to this request. Check the identity, then mark it "
+                 "verified."), explain)
+# Record "no data held" after a search (its criteria are posted again) found nobody.
+no_data = step("no_data", lambda q, r: _matching.record_no_data_held(
+    r, _matching.clean_query(**_criteria(q)), actor=actor(q),
+    visible=visible_categories(q.user)),
+    lambda found: gettext("Recorded: no data held. The person was told by e-mail.")
+    if found.answered_at else gettext("Recorded: no data held. Answer the person by post or "
+                                      "telephone below."), explain)
+# Mark verified by staff: needs the matched person and how the identity was checked;
+# without them a message names the rule and nothing changes.
+verify = step("verify", lambda q, r: verification.verify_by_staff(
+    r, q.POST.get("person_ref", "").strip(), actor=actor(q), note=q.POST.get("note", "")),
+    gettext_lazy("Verified."), explain)

@@ -16,22 +16,22 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext, pgettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.fields import FIELDS
 from privacydesk.requests import _picking as picking
 from privacydesk.requests import actions, kinds
 from privacydesk.requests._picking_forms import CorrectionForm
+from privacydesk.requests._steps import PERMISSION, actor, get, step
 from privacydesk.requests.models import DataSubjectRequest, Status
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.views.common import lang
 
-PERMISSION = "handle_requests"
 SHOW = "data"  # ?show=data on the request page: the purpose step was taken
 
 # The register's and the picking service's messages staff meet here, in Dutch (literal
@@ -92,19 +92,8 @@ _INPUTS = {"datum": pgettext_lazy("register rule", "Picked datum"),
            "status": pgettext_lazy("register rule", "Status of the request")}
 
 
-def _actor(request: HttpRequest) -> str:
-    return str(request.user.get_username())
-
-
 def _staff_role(request: HttpRequest) -> str | None:
     return getattr(request.user, "staff_role", None)
-
-
-def _get(uid: UUID) -> DataSubjectRequest:
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
-    if found is None:
-        raise Http404("no such request")
-    return found
 
 
 def explain(error: RuleViolation, labels: dict[str, str]) -> str:
@@ -135,7 +124,7 @@ def detail_context(request: HttpRequest, found: DataSubjectRequest) -> dict[str,
         context["picking_shown"] = True
         try:
             context["sections"] = picking.person_data(
-                found, actor=_actor(request), staff_role=_staff_role(request), lang=lang())
+                found, actor=actor(request), staff_role=_staff_role(request), lang=lang())
         except RuleViolation as error:
             context["picking_error"] = explain(error, {})
     return context
@@ -147,12 +136,12 @@ def correct_datum(request: HttpRequest, uid: UUID, category: str, datum: int) ->
     """GET: the form of the picked datum, prefilled. POST step=preview: the preview (or the
     form with the broken rule on its field); step=edit: the form with the posted values;
     step=confirm: the correction (`actions.correct`), then the request page."""
-    found = _get(uid)
+    found = get(uid)
     try:
         labels = picking.field_labels(category, lang()) if category in FIELDS else {}
         if request.method == "GET":
             form = CorrectionForm(initial=picking.current_values(
-                found, category, datum, actor=_actor(request)), category=category, lang=lang())
+                found, category, datum, actor=actor(request)), category=category, lang=lang())
             return _correct_page(request, found, form, category, datum)
         picking.datum_of(found, category, datum)  # the pick is this person's, or refused
     except RuleViolation as error:
@@ -166,7 +155,7 @@ def correct_datum(request: HttpRequest, uid: UUID, category: str, datum: int) ->
         preview = picking.preview_correction(found, category, datum, form.values(), lang=lang())
         if step == "confirm":
             told = actions.correct(found, category, preview.datum_id, dict(preview.values),
-                                   actor=_actor(request))
+                                   actor=actor(request))
             messages.success(request, gettext(
                 "Corrected. Recipients to inform (Art. 19): %(names)s") % {
                 "names": ", ".join(told) or pgettext("picking", "none")})
@@ -206,10 +195,10 @@ def erase_preview(request: HttpRequest, uid: UUID) -> HttpResponse:
     """What the erasure does — of the picked rows (`?picked=1&pick=category:id…`), or of
     all the person's data — (deleted; kept, by which rule; recipients), with the button
     that confirms it (the erase step, or `erase_picked`)."""
-    found = _get(uid)
+    found = get(uid)
     try:
         picks = _picks(request.GET)
-        preview = picking.preview_erasure(found, actor=_actor(request), picks=picks,
+        preview = picking.preview_erasure(found, actor=actor(request), picks=picks,
                                           staff_role=_staff_role(request), lang=lang())
     except RuleViolation as error:
         messages.error(request, explain(error, {}))
@@ -231,17 +220,8 @@ def erased_message(done: dict[str, Any]) -> str:
                    "below by post, then record that it was sent.")
 
 
-@require_POST
-@require_permission(PERMISSION)
-def erase_picked(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """Erase only the picked rows (`actions.erase` with picks, Rt3); the receipt goes as
-    for a whole erasure (by e-mail, or by post for a letter)."""
-    found = _get(uid)
-    try:
-        done = actions.erase(found, actor=_actor(request),
-                             picks=picking.parse_picks(request.POST.getlist("pick")))
-    except RuleViolation as error:
-        messages.error(request, explain(error, {}))
-    else:
-        messages.success(request, erased_message(done))
-    return redirect("requests:detail", uid=uid)
+# Erase only the picked rows (`actions.erase` with picks, Rt3); the receipt goes as for a
+# whole erasure (by e-mail, or by post for a letter).
+erase_picked = step("erase_picked", lambda q, r: actions.erase(
+    r, actor=actor(q), picks=picking.parse_picks(q.POST.getlist("pick"))),
+    erased_message, lambda error: explain(error, {}))

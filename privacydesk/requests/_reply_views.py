@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from privacydesk.requests import _reply
-from privacydesk.requests._matching_views import PERMISSION, _get
+from privacydesk.requests._steps import PERMISSION, get
 from privacydesk.staff.access import require_permission
 
 
@@ -20,7 +20,7 @@ from privacydesk.staff.access import require_permission
 @require_permission(PERMISSION)
 def reply_preview(request: HttpRequest, uid: str) -> HttpResponse:
     """Show the "done" mail for the posted summary; its button sends it (`requests:done`)."""
-    found = _get(uid)
+    found = get(uid)
     summary = _reply.without_greeting(request.POST.get("summary", ""))
     if not summary:
         messages.error(request, gettext("What was done: write what was done, for the person "

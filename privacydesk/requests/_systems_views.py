@@ -19,13 +19,12 @@ from django.views.decorators.http import require_POST
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import kinds
 from privacydesk.requests._step_refusals import explain
+from privacydesk.requests._steps import PERMISSION, actor
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.retention import ledger
 from privacydesk.staff.access import require_permission
 from privacydesk.systems import declared, tasks, wording
 from privacydesk.systems.models import SystemTask
-
-PERMISSION = "handle_requests"
 
 
 def context(found: DataSubjectRequest) -> dict[str, Any]:
@@ -106,8 +105,7 @@ def resolve(request: HttpRequest, uid: UUID, pk: int) -> HttpResponse:
     if task is None:
         raise Http404("no such task")
     try:
-        tasks.resolve(task, actor=str(request.user.get_username()),
-                      note=request.POST.get("note", ""))
+        tasks.resolve(task, actor=actor(request), note=request.POST.get("note", ""))
     except RuleViolation as exc:
         messages.error(request, explain(exc))
     else:

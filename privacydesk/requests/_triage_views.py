@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -17,13 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _triage
 from privacydesk.requests._step_refusals import explain as explain_refusal
+from privacydesk.requests._steps import PERMISSION, actor, get
 from privacydesk.requests.listing import rows as listed_rows
-from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.person_labels import may_see_names
 from privacydesk.staff.views.common import PAGE_SIZE
-
-PERMISSION = "handle_requests"
 
 
 @require_GET
@@ -44,12 +42,10 @@ def triage(request: HttpRequest) -> HttpResponse:
 @require_permission(PERMISSION)
 def not_a_request(request: HttpRequest, uid: UUID) -> HttpResponse:
     """Close one triage item as not a request with the reason of the button pressed."""
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
-    if found is None:
-        raise Http404("no such request")
+    found = get(uid)
     try:
         _triage.close_as_not_a_request(found, request.POST.get("reason", ""),
-                                       actor=str(request.user.get_username()),
+                                       actor=actor(request),
                                        text=request.POST.get("text", ""))
     except RuleViolation as exc:
         # In the staff member's language: the field by its label, the message (values

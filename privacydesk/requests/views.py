@@ -7,18 +7,16 @@ Views translate between HTTP and the services; a RuleViolation is shown on the p
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import (
@@ -32,35 +30,19 @@ from privacydesk.requests import (
 from privacydesk.requests import render as report_render
 from privacydesk.requests._answers import answerable
 from privacydesk.requests._matching_views import search_context
-from privacydesk.requests._step_refusals import explain as explain_refusal
 from privacydesk.requests._step_refusals import message as refusal_message
+from privacydesk.requests._steps import PERMISSION, actor, get, step
 from privacydesk.requests.forms import StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
 from privacydesk.requests.listing import OPEN, find_requests
 from privacydesk.requests.listing import rows as listed_rows
-from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
+from privacydesk.requests.models import NO_DATA_HELD, Status
 from privacydesk.retention.erasure_receipt import ErasureReceipt
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.forms.violations import show_violation
 from privacydesk.staff.person_labels import may_see_names
 from privacydesk.staff.views.common import PAGE_SIZE, lang
 from privacydesk.vault import audit
-
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise as StrPromise
-
-PERMISSION = "handle_requests"
-
-
-def _actor(request: HttpRequest) -> str:
-    return str(request.user.get_username())
-
-
-def _get(uid: UUID) -> DataSubjectRequest:
-    found = DataSubjectRequest.objects.filter(uid=uid).first()
-    if found is None:
-        raise Http404("no such request")
-    return found
 
 
 @require_GET
@@ -101,7 +83,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             filed = intake.file_staff_request(
                 kind=data["kind"], channel=data["channel"], name=data["name"],
                 email=data["email"], address=data["address"], message=data["notes"],
-                language=data["language"], actor=_actor(request),
+                language=data["language"], actor=actor(request),
                 received_at=received_at(data["received_on"]),
                 identity_checked=data["identity_checked"])
         except RuleViolation as error:
@@ -116,9 +98,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @require_permission(PERMISSION)
 def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
-    found = _get(uid)
+    found = get(uid)
     # Opening the page shows the requester's details: an audited read (Sec4).
-    audit.record(actor=_actor(request), action="read", object_type="requests.datasubjectrequest",
+    audit.record(actor=actor(request), action="read", object_type="requests.datasubjectrequest",
                  object_id=str(found.pk), person_ref=found.person_ref,
                  purpose="data_subject_request", detail={"request": found.reference})
     contact = found.contact()
@@ -142,10 +124,10 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
 @require_permission(PERMISSION)
 def request_review(request: HttpRequest, uid: UUID) -> HttpResponse:
     """Review the access report before it is sent (an audited read, purpose access)."""
-    found = _get(uid)
+    found = get(uid)
     try:
         # With a section per declared system, each searched now (#16.3).
-        document = actions.access_document(found, actor=_actor(request))
+        document = actions.access_document(found, actor=actor(request))
     except RuleViolation as exc:
         messages.error(request, refusal_message(exc))
         return redirect("requests:detail", uid=uid)
@@ -165,67 +147,32 @@ def _parse_values(text: str) -> dict[str, str]:
     return values
 
 
-def _step(name: str, run: Callable[[HttpRequest, DataSubjectRequest], Any],
-          done: StrPromise) -> Callable[..., HttpResponse]:
-    """A POST view that runs one step of a request and returns to its page with `done`, or
-    with the broken rule. `done` is a lazy gettext, never a plain str: staff read Dutch, and
-    an untranslated message here showed up in English on the Dutch page (#15, walk b)."""
-    @require_POST
-    @require_permission(PERMISSION)
-    def view(request: HttpRequest, uid: UUID) -> HttpResponse:
-        found = _get(uid)
-        try:
-            run(request, found)
-        except RuleViolation as exc:
-            messages.error(request, explain_refusal(exc))
-        else:
-            messages.success(request, done)
-        return redirect("requests:detail", uid=uid)
-
-    view.__name__ = f"request_{name}"
-    return view
-
-
-set_kind = _step("kind", lambda q, r: intake.set_kind(
-    r, q.POST.get("kind", ""), actor=_actor(q), reason=q.POST.get("reason", "")),
+set_kind = step("kind", lambda q, r: intake.set_kind(
+    r, q.POST.get("kind", ""), actor=actor(q), reason=q.POST.get("reason", "")),
     gettext_lazy("Kind set; the clocks keep running from receipt."))
-send_verification = _step("verify_send", lambda q, r: verification.begin(r, actor=_actor(q)),
-                          gettext_lazy("Identity step done."))
-verify_by_staff = _step("verify_staff", lambda q, r: verification.verify_by_staff(
-    r, q.POST.get("person_ref", "").strip(), actor=_actor(q), note=q.POST.get("note", "")),
-    gettext_lazy("Verified."))
-send_export = _step("export", lambda q, r: actions.send_export(r, actor=_actor(q)),
-                    gettext_lazy("Export sent as a single-use download link."))
-@require_POST
-@require_permission(PERMISSION)
-def erase(request: HttpRequest, uid: UUID) -> HttpResponse:
-    """Erase (Rt3). Without an e-mail address the receipt goes by post: the page says so,
-    and the request stays open until staff record the letter (`posted`)."""
-    found = _get(uid)
-    try:
-        done = actions.erase(found, actor=_actor(request))
-    except RuleViolation as exc:
-        messages.error(request, explain_refusal(exc))
-    else:
-        messages.success(request, _picking_views.erased_message(done))
-    return redirect("requests:detail", uid=uid)
-
-
-posted = _step("posted", lambda q, r: actions.answered_by_post(
-    r, actor=_actor(q), note=q.POST.get("note", "")),
+send_verification = step("verify_send", lambda q, r: verification.begin(r, actor=actor(q)),
+                         gettext_lazy("Identity step done."))
+send_export = step("export", lambda q, r: actions.send_export(r, actor=actor(q)),
+                   gettext_lazy("Export sent as a single-use download link."))
+# Erase (Rt3). Without an e-mail address the receipt goes by post: the page says so, and
+# the request stays open until staff record the letter (`posted`).
+erase = step("erase", lambda q, r: actions.erase(r, actor=actor(q)),
+             _picking_views.erased_message)
+posted = step("posted", lambda q, r: actions.answered_by_post(
+    r, actor=actor(q), note=q.POST.get("note", "")),
     gettext_lazy("Recorded: the answer was sent by post."))
-correct = _step("correct", lambda q, r: actions.correct(
+correct = step("correct", lambda q, r: actions.correct(
     r, q.POST.get("category", ""), _picking_views.datum_number(q.POST.get("datum")),
-    _parse_values(q.POST.get("values", "")), actor=_actor(q)),
+    _parse_values(q.POST.get("values", "")), actor=actor(q)),
     gettext_lazy("Corrected."))
-restrict = _step("restrict", lambda q, r: actions.restrict(r, actor=_actor(q),
-                                                           reason=q.POST.get("reason", "")),
-                 gettext_lazy("Restricted."))
-objection = _step("objection", lambda q, r: actions.record_objection(
-    r, actor=_actor(q), upheld=q.POST.get("upheld") == "yes", note=q.POST.get("note", "")),
+restrict = step("restrict", lambda q, r: actions.restrict(r, actor=actor(q),
+                                                          reason=q.POST.get("reason", "")),
+                gettext_lazy("Restricted."))
+objection = step("objection", lambda q, r: actions.record_objection(
+    r, actor=actor(q), upheld=q.POST.get("upheld") == "yes", note=q.POST.get("note", "")),
     gettext_lazy("Objection recorded."))
-confirm_done = _step("done", lambda q, r: actions.confirm_done(
-    r, q.POST.get("summary", ""), actor=_actor(q)), gettext_lazy("The person was told."))
-close = _step("close", lambda q, r: actions.close(r, actor=_actor(q),
-                                                  note=q.POST.get("note", "")),
-              gettext_lazy("Closed."))
+confirm_done = step("done", lambda q, r: actions.confirm_done(
+    r, q.POST.get("summary", ""), actor=actor(q)), gettext_lazy("The person was told."))
+close = step("close", lambda q, r: actions.close(r, actor=actor(q),
+                                                 note=q.POST.get("note", "")),
+             gettext_lazy("Closed."))
