@@ -30,10 +30,7 @@ class Declaration:
     prune: str = ""     # SYSTEM, OWNER: "module.function" that applies the period
 
 
-def _d(kind: str, reason: str, purpose: str = "", basis: str = "",
-       prune: str = "") -> Declaration:
-    return Declaration(kind, reason, purpose, basis, prune)
-
+_d = Declaration   # short, for the table below
 
 _DATUM = _d(DATUM, "policy rule per category, purpose and basis (R1-R3), swept by date")
 _PERSON = _d(PERSON, "belongs to one person; deleted with the person (CASCADE) or by erasure")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -154,8 +155,7 @@ def _erase(person: Person, *, actor: str, request_ref: str | None, today: date |
         result = ErasureReceipt(
             ref, now, request_ref or "",
             tuple(DeletedItem(c, n) for c, n in deleted.items()),
-            tuple(KeptItem(k.category, n, k.rule_id, k.basis_article, k.law_nl, k.law_en,
-                           k.until, k.held) for k, n in kept.items()),
+            tuple(replace(k, count=n) for k, n in kept.items()),
             person_deleted)
         audit.record(actor=actor, action="erase", object_type="register.person",
                      object_id=str(pid), person_ref=ref, purpose="erasure",
