@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.apps import AppConfig
 
 
@@ -9,6 +7,7 @@ class JobsConfig(AppConfig):
     verbose_name = "Background jobs"
 
     def ready(self) -> None:
+        from privacydesk.jobs.prune import prune_results
         from privacydesk.retention.registry import register_prune_job
 
         register_prune_job("task results", prune_results)
@@ -17,11 +16,3 @@ class JobsConfig(AppConfig):
         from privacydesk.systems import dispatch
 
         dispatch.set_enqueuer(systems.enqueue)
-
-
-def prune_results(day: date) -> int:
-    """R1, the daily prune job: the queue's finished task rows and periodic runs older than
-    RESULT_DAYS (a traceback may quote personal data); `day` plays no part."""
-    from privacydesk.jobs import prune
-
-    return prune.prune_results()

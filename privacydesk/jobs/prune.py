@@ -3,7 +3,7 @@ quote personal data) and the periodic runs' history are deleted after RESULT_DAY
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -11,8 +11,9 @@ from django.utils import timezone
 RESULT_DAYS = 30
 
 
-def prune_results() -> int:
-    """Delete finished task rows and periodic runs older than RESULT_DAYS; how many."""
+def prune_results(day: date) -> int:
+    """R1, the daily prune job: delete finished task rows and periodic runs older than
+    RESULT_DAYS; how many. `day` plays no part."""
     from django_tasks_db.models import DBTaskResult
 
     from privacydesk.jobs.models import PeriodicRun
