@@ -10,7 +10,7 @@ An incident that is not closed is kept. Both periods count from the policy's day
 
 `prune_expired(today)` applies this with one DeletionReceipt per kind (no personal data); it
 runs in the daily retention prune (privacydesk.retention.prune.prune_system).
-`plan_rows(until, today)` tells the retention plan what goes when.
+`plan_rows(until, today, lang)` tells the retention plan what goes when.
 """
 
 from __future__ import annotations
@@ -103,15 +103,17 @@ def _closed() -> Iterator[tuple[Due, bool]]:
             yield due(closed_at), cleared is None
 
 
-def plan_rows(until: date, today: date) -> Counter[tuple[date, str, str]]:
-    """Counts by (day, category, rule) of what goes by `until` (overdue: `today`), for the
-    retention plan: "incident reporter" for contact data, "incident" for whole records."""
-    counts: Counter[tuple[date, str, str]] = Counter()
+def plan_rows(until: date, today: date, lang: str) -> Counter[tuple[date, str, str, str]]:
+    """The retention plan's rows (a plan source, registered by IncidentsConfig.ready()):
+    counts by (day, category, rule, law in `lang`) of what goes by `until` (overdue:
+    `today`): "incident reporter" for contact data, "incident" for whole records."""
+    law = get_policy().incidents.law.get(lang)
+    counts: Counter[tuple[date, str, str, str]] = Counter()
     for when, reporter_held in _closed():
         if when.record_on <= until:
-            counts[(max(when.record_on, today), RECORD, DOCUMENTATION_RULE)] += 1
+            counts[(max(when.record_on, today), RECORD, DOCUMENTATION_RULE, law)] += 1
         elif reporter_held and when.reporter_on <= until:
-            counts[(max(when.reporter_on, today), REPORTER, REPORTER_RULE)] += 1
+            counts[(max(when.reporter_on, today), REPORTER, REPORTER_RULE, law)] += 1
     return counts
 
 
