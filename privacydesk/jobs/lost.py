@@ -72,13 +72,6 @@ def worker_gone(ident: str) -> bool:
     return _process_gone(int(pid_text))
 
 
-def _lease(task_path: str) -> timedelta:
-    for job in periodic.JOBS:
-        if job.task_path == task_path:
-            return job.grace
-    return LEASE
-
-
 def _periodic(task_path: str) -> periodic.Job | None:
     return next((job for job in periodic.JOBS if job.task_path == task_path), None)
 
@@ -95,7 +88,8 @@ def reap(now: datetime | None = None) -> int:
         "pk", "task_path", "worker_ids", "started_at", "args_kwargs")
     for pk, task_path, workers, started_at, args_kwargs in list(running):
         ident = str(workers[-1]) if workers else ""
-        expired = started_at is None or when - started_at > _lease(task_path)
+        job = _periodic(task_path)
+        expired = started_at is None or when - started_at > (job.grace if job else LEASE)
         if not (expired or (ident and worker_gone(ident))):
             continue
         with transaction.atomic():
@@ -105,15 +99,13 @@ def reap(now: datetime | None = None) -> int:
                           "this task\n")
             if not claimed:
                 continue   # another worker reaped it, or it finished meanwhile
-            job = _periodic(task_path)
             if job is not None:
                 _settle(job, args_kwargs, when)
             elif task_path == systems.system_erase.module_path:
                 systems.lost(args_kwargs, when)   # Rt3: its SystemTask retries too
         log.warning("task %s of worker %s lost: marked failed", task_path, ident or "?")
         reaped += 1
-    reaped_runs = _stale_runs(when)
-    return reaped + reaped_runs
+    return reaped + _stale_runs(when)
 
 
 def _settle(job: periodic.Job, args_kwargs: Any, when: datetime) -> None:
@@ -132,9 +124,8 @@ def _settle(job: periodic.Job, args_kwargs: Any, when: datetime) -> None:
 def _stale_runs(when: datetime) -> int:
     """Runs started but unfinished past their job's grace with no task left running for
     them (a run from cron whose process died): failed, so they stop reading as running."""
-    total = 0
-    for job in periodic.JOBS:
-        total += PeriodicRun.objects.filter(
-            job=job.name, outcome=PeriodicRun.PENDING, started_at__lt=when - job.grace,
-        ).update(finished_at=when, error=WorkerLost.__name__, outcome=PeriodicRun.FAILED)
-    return total
+    return sum(
+        PeriodicRun.objects.filter(job=job.name, outcome=PeriodicRun.PENDING,
+                                   started_at__lt=when - job.grace)
+        .update(finished_at=when, error=WorkerLost.__name__, outcome=PeriodicRun.FAILED)
+        for job in periodic.JOBS)
