@@ -21,6 +21,7 @@ from typing import Any
 
 from privacydesk.policy import Period, Policy, RetentionRule
 from privacydesk.policy.model import LANGUAGES
+from privacydesk.policy.statement import count_phrase, join_words
 
 Words = dict[str, Any]
 _GDPR = re.compile(r"\bGDPR\b")
@@ -104,9 +105,7 @@ WORDS: dict[str, Words] = {
                     "employment_end": "na einde dienstverband",
                     "role_end": "na einde van de rol"},
         "year_end": "gerekend vanaf 31 december van dat jaar",
-        "units": {"years": ("jaar", "jaar"), "months": ("maand", "maanden"),
-                  "days": ("dag", "dagen")},
-        "zero": "direct", "and": "en",
+        "zero": "direct",
     },
     "en": {
         "title": "Record of processing activities (Art. 30 GDPR)",
@@ -184,9 +183,7 @@ WORDS: dict[str, Words] = {
                     "ends", "employment_end": "after employment ends",
                     "role_end": "after the role ends"},
         "year_end": "counted from 31 December of that year",
-        "units": {"years": ("year", "years"), "months": ("month", "months"),
-                  "days": ("day", "days")},
-        "zero": "at once", "and": "and",
+        "zero": "at once",
     },
 }
 
@@ -242,25 +239,13 @@ def build(policy: Policy, lang: str = "nl") -> Record:
 
 
 # --- words -------------------------------------------------------------------------------------
-def _join(words: Iterable[str], w: Words) -> str:
-    items = [x for x in words if x]
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {w['and']} {items[-1]}"
-
-
 def period_words(period: Period, lang: str) -> str:
     """"7 jaar", "6 maanden", "1 year and 2 months"; "direct" / "at once" for zero."""
-    w = WORDS[lang]
     if period.is_zero:
-        return str(w["zero"])
-    parts = []
-    for unit in ("years", "months", "days"):
-        n = getattr(period, unit)
-        if n:
-            one, many = w["units"][unit]
-            parts.append(f"{n} {one if n == 1 else many}")
-    return _join(parts, w)
+        return str(WORDS[lang]["zero"])
+    parts = [count_phrase(n, unit, lang) for unit in ("years", "months", "days")
+             if (n := getattr(period, unit))]
+    return join_words(parts, lang, "and")
 
 
 def _labels(keys: Iterable[str], table: Mapping[str, Any], lang: str) -> str:
