@@ -72,9 +72,7 @@ class ClientResolver:
             str(n.network_address) for n in self.trusted if n.num_addresses == 1)
 
     def is_trusted(self, address: str) -> bool:
-        if address in self._trusted_plain:
-            return True
-        return in_networks(address, self.trusted)
+        return address in self._trusted_plain or in_networks(address, self.trusted)
 
     def client_address(self, remote_addr: str, forwarded_for: str | None) -> str:
         """Return the client address: the peer, unless the peer is a trusted proxy.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import chain
 from urllib.parse import unquote
 
 LOGIN_FAILED = "login_failed"      # a refused staff password
@@ -113,12 +114,9 @@ def inspect_request(path: str, raw_path: str, values: Iterable[str]) -> list[str
     if ".." in path or "%" in raw_path or "\\" in path:
         if _TRAVERSAL.search(raw_path) or _TRAVERSAL.search(path):
             fired.append(TRAVERSAL)
-    if not _PATH_SUSPECT.isdisjoint(path):
-        # An id in the path carrying a quote or a tag: /staff/persons/1' or 1=1/
-        for rule in inspect_value(path):
-            if rule not in fired:
-                fired.append(rule)
-    for value in values:
+    # An id in the path carrying a quote or a tag is a value too: /staff/persons/1' or 1=1/
+    path_value = () if _PATH_SUSPECT.isdisjoint(path) else (path,)
+    for value in chain(path_value, values):
         for rule in inspect_value(value):
             if rule not in fired:
                 fired.append(rule)
