@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.db import connections, router, transaction
@@ -70,9 +69,9 @@ def _clean(item: Mapping[str, Any]) -> tuple[str, ...]:
     return (*fields, text)
 
 
-def append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], str, datetime]:
+def append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], str]:
     """Append entries in order in one transaction; return their rows (in chain.COLUMNS
-    order), the database alias and the timestamp they carry."""
+    order, `at` an aware datetime) and the database alias."""
     cleaned = [_clean(item) for item in items]  # bad input raises before any statement
     key = keyring.get().audit_key
     macer = _MACERS.get(key) or _MACERS.setdefault(key, chain.EntryMac(key))
@@ -87,17 +86,16 @@ def append(items: Iterable[Mapping[str, Any]]) -> tuple[list[tuple[Any, ...]], s
         seq, prev = head if head is not None else (0, chain.GENESIS)
         now = timezone.now()
         at = chain.at_text(now)
-        rows, entries = [], []
+        rows = []
         for fields in cleaned:
             seq += 1
             mac = chain.entry_mac(macer, prev, seq, at, *fields)
-            rows.append((seq, chain.at_param(conn, now, at), *fields, prev, mac))
-            entries.append((seq, now, *fields, prev, mac))
+            rows.append((seq, now, *fields, prev, mac))
             prev = mac
-        if entries:
-            insert(alias, entries)
+        if rows:
+            insert(alias, rows)
             chain.write_head(conn, key, seq, prev, exists=head is not None)
-    return rows, alias, now
+    return rows, alias
 
 
 def insert(alias: str, rows: Iterable[Sequence[Any]]) -> None:

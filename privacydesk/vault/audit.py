@@ -66,13 +66,12 @@ def record(*, actor: str, action: str, object_type: str, object_id: str = "",
     `actor` is a staff username or "system"/"public"; `action` e.g. create, read, update,
     delete, export, erase, login; `object_type` e.g. "register.email".
     """
-    rows, alias, at = append.append([{
+    rows, alias = append.append([{
         "actor": actor, "action": action, "object_type": object_type,
         "object_id": object_id, "person_ref": person_ref, "purpose": purpose,
         "detail": detail,
     }])
-    seq, _, *fields = rows[0]
-    entry = AuditEntry(seq, at, *fields)  # type: ignore[misc]
+    entry = AuditEntry(*rows[0])  # type: ignore[misc]
     entry._state.adding, entry._state.db = False, alias
     return entry
 
