@@ -81,9 +81,6 @@ def connect(connection: Connection) -> LdapConnector:
     dataset = parse_dataset(connection.system_id, connection.dataset)
     address = parse_url(connection.system_id, connection.url)
     check_host(connection)
-    if not connection.timeout > 0:
-        raise ConnectorError("misdeclared", f"{connection.system_id}: the timeout must be "
-                                            f"more than 0 seconds (got {connection.timeout})")
     return LdapConnector(connection, dataset, address)
 
 
@@ -204,6 +201,21 @@ class LdapConnector:
         found = _entries(response)
         return found[0] if found else None
 
+    def _in_bases(self, session: Session, search_filter: str, attributes: Sequence[str],
+                  bases: Sequence[Base] = ()) -> dict[tuple[tuple[str, str], ...],
+                                                       tuple[_Entry, Base]]:
+        """Every entry of the object class that `search_filter` (if any) also selects under
+        `bases` (default: every declared base), by its normal DN, once, with the base it was
+        found under."""
+        found: dict[tuple[tuple[str, str], ...], tuple[_Entry, Base]] = {}
+        of_class = f"(objectClass={escape_filter_chars(self._dataset.object_class)})"
+        search_filter = f"(&{of_class}{search_filter})" if search_filter else of_class
+        for base in bases or self._dataset.bases:
+            for entry in self._search(session, self._full(base.dn), search_filter,
+                                      self._scope(base), attributes):
+                found.setdefault(normal_dn(entry.dn), (entry, base))
+        return found
+
     def _declared(self) -> list[str]:
         names = [a.name for a in self._dataset.attributes]
         names += [b.mark[0] for b, _ in self._bases if b.mark[0]]
@@ -232,31 +244,24 @@ class LdapConnector:
                       for part in text.text_filter(a.name, subject)]
         records: list[Record] = []
         with open_session(self.system_id, self._address, self._timeout) as session:
-            own: dict[tuple[tuple[str, str], ...], tuple[_Entry, Base]] = {}
-            if own_parts:
-                search_filter = (f"(&(objectClass={escape_filter_chars(dataset.object_class)})"
-                                 f"(|{''.join(own_parts)}))")
-                for base, dn in self._bases:
-                    for entry in self._search(session, dn, search_filter, self._scope(base),
-                                              self._declared()):
-                        place = self._base_of(entry.dn) or base
-                        own[normal_dn(entry.dn)] = (entry, place)
-            for entry, base in own.values():
-                record = self._own_record(entry, base, subject)
+            # An entry that is the subject's own is not also a mention of them.
+            seen: set[tuple[tuple[str, str], ...]] = set()
+            own = self._in_bases(session, f"(|{''.join(own_parts)})", self._declared()) \
+                if own_parts else {}
+            for key, (entry, base) in own.items():
+                record = self._own_record(entry, self._base_of(entry.dn) or base, subject)
                 if record is not None:
                     records.append(record)
+                    seen.add(key)
             if text_parts:
                 names = [a.name for a in dataset.attributes if a.text]
                 search_filter = f"(|{''.join(text_parts)})"
-                seen: set[tuple[tuple[str, str], ...]] = set()
                 for root in self._roots:
                     for entry in self._search(session, root, search_filter, SUBTREE, names):
                         key = normal_dn(entry.dn)
-                        if key in seen or (key in own and any(
-                                r.locator == own[key][0].dn for r in records)):
-                            continue
-                        seen.add(key)
-                        records += self._mentions(entry, subject)
+                        if key not in seen:
+                            seen.add(key)
+                            records += self._mentions(entry, subject)
         return records
 
     def _own_record(self, entry: _Entry, base: Base, subject: Subject) -> Record | None:
@@ -320,9 +325,8 @@ class LdapConnector:
         dataset = self._dataset
         records = []
         for attribute in (a for a in dataset.attributes if a.text):
-            hits = [(v, text.mentions(v, subject))
-                    for v in entry.texts(attribute.name)]
-            hits = [(v, kinds) for v, kinds in hits if kinds]
+            hits = [(v, kinds) for v in entry.texts(attribute.name)
+                    if (kinds := text.mentions(v, subject))]
             if not hits:
                 continue
             kinds = tuple(dict.fromkeys(k for _, ks in hits for k in ks))
@@ -602,21 +606,15 @@ class LdapConnector:
         read = list(dict.fromkeys([*wanted, *(attribute for attribute, _ in marks),
                                    "objectClass"]))
         former = [self._full(b.dn) for b in staff.former]
-        search_filter = f"(objectClass={escape_filter_chars(self._dataset.object_class)})"
-        listed: dict[tuple[tuple[str, str], ...], Listed] = {}
+        listed = []
         with open_session(self.system_id, self._address, self._timeout) as session:
-            for base in staff.bases:
-                for entry in self._search(session, self._full(base.dn), search_filter,
-                                          self._scope(base), read):
-                    key = normal_dn(entry.dn)
-                    if key in listed:
-                        continue
-                    gone = any(dn_within(entry.dn, dn) for dn in former) or any(
-                        value.casefold() in {v.casefold() for v in entry.texts(attribute)}
-                        for attribute, value in marks)
-                    listed[key] = Listed(entry.dn, {name: self._first(entry, name)
-                                                    for name in wanted}, former=gone)
-        return iter(listed.values())
+            for entry, _ in self._in_bases(session, "", read, staff.bases).values():
+                gone = any(dn_within(entry.dn, dn) for dn in former) or any(
+                    value.casefold() in {v.casefold() for v in entry.texts(attribute)}
+                    for attribute, value in marks)
+                listed.append(Listed(entry.dn, {name: self._first(entry, name)
+                                                for name in wanted}, former=gone))
+        return iter(listed)
 
     def _first(self, entry: _Entry, name: str) -> str:
         values = [v.strip() for v in entry.texts(name)
@@ -636,20 +634,16 @@ class LdapConnector:
         attribute = self._dataset.date_attribute
         if not attribute:
             return []
-        search_filter = (f"(&(objectClass={escape_filter_chars(self._dataset.object_class)})"
-                         f"({attribute}=*))")
-        records: dict[tuple[tuple[str, str], ...], Record] = {}
+        records = []
         with open_session(self.system_id, self._address, self._timeout) as session:
-            for base, dn in self._bases:
-                for entry in self._search(session, dn, search_filter, self._scope(base),
-                                          self._declared()):
-                    days = [d for d in map(text.record_day, entry.texts(attribute)) if d]
-                    if not days or days[0] >= before or normal_dn(entry.dn) in records:
-                        continue
+            for entry, base in self._in_bases(session, f"({attribute}=*)",
+                                              self._declared()).values():
+                days = [d for d in map(text.record_day, entry.texts(attribute)) if d]
+                if days and days[0] < before:
                     place = self._base_of(entry.dn) or base
-                    records[normal_dn(entry.dn)] = self._entry_record(
-                        entry, place, {"base": place.dn}, ("retention",), days[0])
-        return list(records.values())
+                    records.append(self._entry_record(entry, place, {"base": place.dn},
+                                                      ("retention",), days[0]))
+        return records
 
 
 def _split(record: Record) -> tuple[str, str]:
