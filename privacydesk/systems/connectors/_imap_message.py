@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from email import policy
@@ -75,24 +76,22 @@ def text_parts(message: EmailMessage) -> Iterator[tuple[Message, str]]:
 
 
 def _decoded(part: Message) -> str:
-    try:
+    # An unknown or lying charset: read the bytes as UTF-8, replacing what is not.
+    with suppress(LookupError, ValueError, AssertionError):
         content = part.get_content()  # type: ignore[attr-defined]
         if isinstance(content, str):
             return content
-    except (LookupError, ValueError, AssertionError):
-        pass  # an unknown or lying charset: read the bytes as UTF-8, replacing what is not
     payload = part.get_payload(decode=True)
     return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
 
 
 def addresses(value: Any) -> list[tuple[str, str]]:
     """(display name, address) pairs of a header value, structured or not."""
-    try:
+    # The email package's parser fails on some junk: read the header as text below.
+    with suppress(Exception):
         parsed = getattr(value, "addresses", None)
         if parsed is not None:
             return [(a.display_name, a.addr_spec) for a in parsed]
-    except Exception:  # noqa: BLE001, S110 - the email package's parser fails on some junk;
-        pass  # read the header as text below
     try:
         return [(n, a) for n, a in getaddresses([_header_text(value)]) if a or n]
     except Exception:  # noqa: BLE001
@@ -245,8 +244,6 @@ def rewrite(raw: bytes, match: Matcher, note: str) -> bytes | None:
     when the result cannot be written or would still name her."""
     try:
         written = _rewrite(raw, match, note)
-    except RewriteError:
-        raise
     except Exception as exc:  # noqa: BLE001 - malformed beyond what the email package mends
         raise RewriteError(f"cannot be rewritten ({exc.__class__.__name__})")
     if written is not None and inspect(written, match) is not None:

@@ -8,7 +8,7 @@ import imaplib
 import re
 import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import unquote, urlsplit
 
 from privacydesk.systems.connector import Connection, ConnectorError, redact, safe_url
@@ -58,8 +58,6 @@ def translated(connection: Connection) -> Iterator[None]:
     slow, garbage, refused), its message naming the system and never a credential."""
     try:
         yield
-    except ConnectorError:
-        raise
     except TimeoutError:
         raise _fail(connection, "timeout",
                     f"no answer within {connection.timeout:g} seconds")
@@ -97,10 +95,8 @@ def login(connection: Connection) -> imaplib.IMAP4:
 
 def logout(conn: imaplib.IMAP4) -> None:
     """End the session, whatever state it is in."""
-    try:
+    with suppress(OSError, imaplib.IMAP4.error):  # the session is over either way
         conn.logout()
-    except (OSError, imaplib.IMAP4.error):
-        pass  # the session is over either way
 
 
 def select(connection: Connection, conn: imaplib.IMAP4, folder: str, *,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -166,7 +166,6 @@ def open_session(system_id: str, address: Address, timeout: float, *,
         session.call("bind", connection.bind)
         yield session
     finally:
-        try:
+        # The session is over either way; the operation's own error was raised.
+        with suppress(ldap_errors.LDAPException, OSError):
             connection.unbind()
-        except (ldap_errors.LDAPException, OSError):
-            pass  # the session is over either way; the operation's own error was raised

@@ -24,7 +24,7 @@ from __future__ import annotations
 import imaplib
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from functools import reduce
 from typing import Any
@@ -106,10 +106,8 @@ class ImapConnector:
     def __del__(self) -> None:
         live = getattr(self, "_live", None)
         if live is not None:
-            try:
+            with suppress(OSError):
                 live.shutdown()  # no LOGOUT round trip from a collector
-            except OSError:
-                pass
 
     @contextmanager
     def _session(self) -> Iterator[imaplib.IMAP4]:
