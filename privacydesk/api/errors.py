@@ -76,13 +76,12 @@ def schema_errors(exc: SchemaError) -> dict[str, list[dict[str, str]]]:
     """Translate pydantic's errors into ours: field from `loc`, rule "schema"."""
     errors = []
     for err in exc.errors:
-        message = str(err.get("msg", "invalid value"))
         if err.get("type") == "json_invalid":
             errors.append({"field": "body", "rule": "schema",
                            "message": "the request body is not valid JSON"})
-            continue
-        errors.append({"field": _schema_field(err.get("loc")), "rule": "schema",
-                       "message": message})
+        else:
+            errors.append({"field": _schema_field(err.get("loc")), "rule": "schema",
+                           "message": str(err.get("msg", "invalid value"))})
     return {"errors": errors or error_body("body", "schema", "invalid request")["errors"]}
 
 
@@ -90,42 +89,47 @@ def install(api: NinjaAPI) -> None:
     """Register the handlers on `api`. (`exc` is typed Any: ninja's signature allows the
     exception or its class; ours always receive the instance.)"""
 
-    def restricted(request: HttpRequest, exc: Any) -> HttpResponse:
-        # GDPR Art. 18: the data are kept, but may not be used; the client asked to use them.
-        return api.create_response(request, error_body(exc.field, "Art18", exc.message),
-                                   status=409)
+    def refuse(request: HttpRequest, status: int, field: str, rule: str,
+               message: str) -> HttpResponse:
+        return api.create_response(request, error_body(field, rule, message), status=status)
 
     def rule_violation(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, RestrictedError):
-            return restricted(request, exc)
+            # GDPR Art. 18: the data are kept, but may not be used; the client asked to.
+            return refuse(request, 409, exc.field, "Art18", exc.message)
         return api.create_response(request, {"errors": [exc.as_dict()]}, status=422)
 
     def schema_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return api.create_response(request, schema_errors(exc), status=422)
 
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, error_body(exc.field, "exists", exc.message),
-                                   status=404)
+        return refuse(request, 404, exc.field, "exists", exc.message)
 
     def http404(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, error_body("path", "exists", "no such resource"),
-                                   status=404)
+        return refuse(request, 404, "path", "exists", "no such resource")
 
     def forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(request, error_body(exc.field, exc.rule, exc.message),
-                                   status=403)
+        return refuse(request, 403, exc.field, exc.rule, exc.message)
 
     def permission_denied(request: HttpRequest, exc: Any) -> HttpResponse:
-        return api.create_response(
-            request, error_body("Authorization", "Sec1",
-                                "your staff role may not see or change these data"), status=403)
+        return refuse(request, 403, "Authorization", "Sec1",
+                      "your staff role may not see or change these data")
 
     def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
-        response = api.create_response(
-            request, error_body("Authorization", "token",
-                                "send a valid API token: Authorization: Bearer <token>"),
-            status=401)
+        response = refuse(request, 401, "Authorization", "token",
+                          "send a valid API token: Authorization: Bearer <token>")
         response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if exc.status_code == 400:
+            # ninja's "Cannot parse request body": the body is not JSON at all.
+            return refuse(request, 422, "body", "schema", "the request body is not valid JSON")
+        return refuse(request, exc.status_code, "request", "http", str(exc.message))
+
+    def rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = refuse(request, 429, "Authorization", "Sec3", exc.message)
+        response["Retry-After"] = str(exc.retry_after)
         return response
 
     api.add_exception_handler(RuleViolation, rule_violation)
@@ -134,21 +138,6 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, http404)
     api.add_exception_handler(Forbidden, forbidden)
     api.add_exception_handler(PermissionDenied, permission_denied)
-    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        if exc.status_code == 400:
-            # ninja's "Cannot parse request body": the body is not JSON at all.
-            return api.create_response(
-                request, error_body("body", "schema", "the request body is not valid JSON"),
-                status=422)
-        return api.create_response(request, error_body("request", "http", str(exc.message)),
-                                   status=exc.status_code)
-
-    def rate_limited(request: HttpRequest, exc: Any) -> HttpResponse:
-        response = api.create_response(
-            request, error_body("Authorization", "Sec3", exc.message), status=429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
-
     api.add_exception_handler(RateLimited, rate_limited)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)
