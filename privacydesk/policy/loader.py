@@ -105,7 +105,12 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
 
 def _section(root: Table, key: str, what: str,
              build: Callable[[str, Table], T]) -> Mapping[str, T]:
-    return MappingProxyType({name: build(name, t) for name, t in root.table(key).entries(what)})
+    """Every `[key.<id>]` table built by `build`, then closed (its unknown keys refused)."""
+    built = {}
+    for name, t in root.table(key).entries(what):
+        built[name] = build(name, t)
+        t.close()
+    return MappingProxyType(built)
 
 
 def _statement(t: Table) -> StatementMeta:
@@ -154,9 +159,7 @@ def _controller(t: Table) -> Controller:
 
 
 def _role(key: str, t: Table) -> RoleDef:
-    role = RoleDef(key=key, labels=t.label("label"), plurals=t.label("plural"))
-    t.close()
-    return role
+    return RoleDef(key=key, labels=t.label("label"), plurals=t.label("plural"))
 
 
 def _category(key: str, t: Table, roles: Mapping[str, RoleDef]) -> Category:
@@ -175,7 +178,6 @@ def _category(key: str, t: Table, roles: Mapping[str, RoleDef]) -> Category:
     if footnote is not None:
         for lang in LANGUAGES:
             _check_footnote(t, f"footnote.{lang}", footnote.get(lang))
-    t.close()
     return Category(key=key, labels=labels, allowed_roles=allowed, requires_admin_account=admin,
                     encrypted=encrypted, blind_index=blind, promise=promise, footnote=footnote)
 
@@ -194,31 +196,23 @@ def _check_footnote(t: Table, key: str, text: str) -> None:
 
 
 def _legal_basis(key: str, t: Table) -> LegalBasis:
-    basis = LegalBasis(key=key, article=t.text("article", 100), labels=t.label("label"))
-    t.close()
-    return basis
+    return LegalBasis(key=key, article=t.text("article", 100), labels=t.label("label"))
 
 
 def _purpose(key: str, t: Table, bases: Mapping[str, LegalBasis]) -> Purpose:
-    purpose = Purpose(key=key, labels=t.label("label"),
-                      bases=t.refs("bases", bases, "legal basis"),
-                      requires_agreement=t.boolean("requires_agreement"),
-                      promise=t.promise("promise"), statement=t.optional_label("statement"))
-    t.close()
-    return purpose
+    return Purpose(key=key, labels=t.label("label"),
+                   bases=t.refs("bases", bases, "legal basis"),
+                   requires_agreement=t.boolean("requires_agreement"),
+                   promise=t.promise("promise"), statement=t.optional_label("statement"))
 
 
 def _source(key: str, t: Table) -> Source:
-    source = Source(key=key, labels=t.label("label"))
-    t.close()
-    return source
+    return Source(key=key, labels=t.label("label"))
 
 
 def _staff_role(key: str, t: Table, categories: Mapping[str, Category]) -> StaffRole:
-    role = StaffRole(key=key, labels=t.label("label"),
+    return StaffRole(key=key, labels=t.label("label"),
                      categories=t.refs("categories", categories, "category", allow_empty=True),
                      permissions=t.refs("permissions", PERMISSIONS, "permission",
                                         allow_empty=True))
-    t.close()
-    return role
 
