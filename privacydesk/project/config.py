@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from privacydesk.policy.errors import PrivacydeskError
 
@@ -158,17 +158,11 @@ def _system_variables(env: Mapping[str, str]) -> dict[str, Any]:
             raise ConfigError(f"{name}: not a variable privacydesk reads; a system's are "
                               f"{_SYSTEM_PREFIX}<ID>_URL and {_SYSTEM_PREFIX}<ID>_TIMEOUT")
         if found["kind"] == "URL":
-            if raw:
-                url = urlsplit(raw)
-                try:
-                    url.port  # noqa: B018 - raises ValueError for a port that is no number
-                    valid = bool(url.scheme and url.hostname)
-                except ValueError:
-                    valid = False
-                if not valid:
-                    raise ConfigError(f"{name}: must be a URL like scheme://user:password@host"
-                                      ":port/..., with a host (the value is not shown: it may "
-                                      "hold a password)")
+            url = _host_url(raw) if raw else None
+            if raw and (url is None or not url.scheme):
+                raise ConfigError(f"{name}: must be a URL like scheme://user:password@host"
+                                  ":port/..., with a host (the value is not shown: it may "
+                                  "hold a password)")
             values[name] = raw
         else:
             try:
@@ -185,14 +179,20 @@ def _system_variables(env: Mapping[str, str]) -> dict[str, Any]:
 _EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+")
 
 
-def _check_scheme(setting: Setting, raw: str) -> None:
-    """A URL of one of `setting.schemes`, with a host and a valid port."""
+def _host_url(raw: str) -> SplitResult | None:
+    """`raw` split, when it names a host and its port (if any) is a number; else None."""
     url = urlsplit(raw)
     try:
-        port = url.port
+        url.port  # noqa: B018 - raises ValueError for a port that is no number
     except ValueError:
-        port = -1
-    if url.scheme not in setting.schemes or not url.hostname or port == -1:
+        return None
+    return url if url.hostname else None
+
+
+def _check_scheme(setting: Setting, raw: str) -> None:
+    """A URL of one of `setting.schemes`, with a host and a valid port."""
+    url = _host_url(raw)
+    if url is None or url.scheme not in setting.schemes:
         shown = " or ".join(f"{s}://host:port" for s in setting.schemes)
         raise ConfigError(f"{setting.name}: must be a URL like {shown}, got {raw!r}")
 
@@ -295,5 +295,3 @@ def markdown_table(settings: tuple[Setting, ...] = SETTINGS + SYSTEM_PATTERNS) -
         rows.append(f"| `{s.name}` | {kind} | `{default}` | {s.help} |")
     return "\n".join(rows)
 
-
-Validator = Callable[[str], Any]
