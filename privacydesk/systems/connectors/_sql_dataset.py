@@ -92,6 +92,14 @@ class TableSpec:
     def free_text(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns.values() if c.free_text)
 
+    @property
+    def named(self) -> list[str]:
+        """Every column the declaration names, once: the key, the declared columns, the
+        postcode and house number, the date."""
+        return list(dict.fromkeys(c for c in (*self.key, *self.columns,
+                                               *(self.postcode_house_number or ()), self.date)
+                                  if c))
+
     def references(self) -> list[tuple[str, str, str]]:
         """(column here, parent table, parent column) for each declared foreign key."""
         out = []
@@ -286,15 +294,12 @@ def check_against(system_id: str, dataset: Dataset,
         columns = actual.get(spec.name)
         if columns is None:
             raise _fail(system_id, f"{where}.name", f"table {spec.name} does not exist")
-        named = [*spec.key, *spec.columns, *(spec.postcode_house_number or ())]
-        if spec.date:
-            named.append(spec.date)
-        for column in named:
-            if column not in columns:
-                raise _fail(system_id, where, f"column {spec.name}.{column} does not exist")
-        for column, parent, parent_column in spec.references():
+        for named in spec.named:
+            if named not in columns:
+                raise _fail(system_id, where, f"column {spec.name}.{named} does not exist")
+        for here, parent, parent_column in spec.references():
             if parent_column not in actual.get(parent, {}):
-                raise _fail(system_id, f"{where}.columns.{column}.references",
+                raise _fail(system_id, f"{where}.columns.{here}.references",
                             f"column {parent}.{parent_column} does not exist")
         # What erasure or retention may do to the rows: the table's action, and for an
         # archive-only table its `expire` action once the law's period has passed.

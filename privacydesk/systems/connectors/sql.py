@@ -184,9 +184,6 @@ class SqlConnector:
         """Drop the engine (no connection stays open; NullPool holds none)."""
         self._engine.dispose()
 
-    def _fail(self, error: BaseException, doing: str) -> ConnectorError:
-        return translate(error, self.system_id, self._url, doing)
-
     def _reflect(self, conn: SqlConnection) -> dict[str, Table]:
         schema = self._dataset.schema or None
         inspector = inspect(conn)
@@ -215,12 +212,12 @@ class SqlConnector:
         except Exception as error:  # noqa: BLE001 - a driver choking on a non-database
             # answer raises what it likes (struct.error, UnicodeDecodeError): all are a
             # ConnectorError of their kind, "garbage" when nothing better is known.
-            raise self._fail(error, "connect") from None
+            raise translate(error, self.system_id, self._url, "connect") from None
         with conn:
             try:
                 yield conn
             except sqlexc.SQLAlchemyError as error:
-                raise self._fail(error, doing) from None
+                raise translate(error, self.system_id, self._url, doing) from None
 
     # -- the contract --------------------------------------------------------------------
 
@@ -237,8 +234,27 @@ class SqlConnector:
         wanted = _Wanted(subject)
         if wanted.empty:
             return []
+        found: _Found = {}
+        records: list[Record] = []
         with self._session("find") as conn:
-            return self._find(conn, wanted)
+            tables = self._schema(conn)
+            for name, spec in self._dataset.tables.items():
+                table = tables[name]
+                condition = _candidates(table, spec, wanted)
+                if condition is None:
+                    continue
+                for row in conn.execute(select(table).where(condition)).mappings():
+                    labels = _labels(row, spec, wanted)
+                    if labels:
+                        found.setdefault(name, {})[_key_of(row, spec)] = (row, labels)
+            self._follow_references(conn, tables, found)
+            for name, rows in found.items():
+                spec = self._dataset.tables[name]
+                if spec.dated_by:
+                    rows = self._dated(conn, tables, spec, rows)
+                records.extend(self._record(spec, key, row, labels, wanted)
+                               for key, (row, labels) in rows.items())
+        return records
 
     def export(self, records: Sequence[Record]) -> list[Export]:
         """Return one CSV per table (`<system>-<table>.csv`, cells safe for spreadsheets)
@@ -249,7 +265,7 @@ class SqlConnector:
             tables = self._schema(conn)
             for name, keys in by_table.items():
                 table, spec = tables[name], self._dataset.tables[name]
-                columns = _export_columns(spec)
+                columns = spec.named
                 for key in keys:
                     row = conn.execute(select(*[table.c[c] for c in columns])
                                        .where(_key_is(table, spec, key))).mappings().first()
@@ -347,28 +363,6 @@ class SqlConnector:
 
     # -- find ----------------------------------------------------------------------------
 
-    def _find(self, conn: SqlConnection, wanted: _Wanted) -> list[Record]:
-        tables = self._schema(conn)
-        found: _Found = {}
-        for name, spec in self._dataset.tables.items():
-            table = tables[name]
-            condition = _candidates(table, spec, wanted)
-            if condition is None:
-                continue
-            for row in conn.execute(select(table).where(condition)).mappings():
-                labels = _labels(row, spec, wanted)
-                if labels:
-                    found.setdefault(name, {})[_key_of(row, spec)] = (row, labels)
-        self._follow_references(conn, tables, found)
-        records: list[Record] = []
-        for name, rows in found.items():
-            spec = self._dataset.tables[name]
-            if spec.dated_by:
-                rows = self._dated(conn, tables, spec, rows)
-            records.extend(self._record(spec, key, row, labels, wanted)
-                           for key, (row, labels) in rows.items())
-        return records
-
     def _newest(self, tables: Mapping[str, Table], spec: TableSpec) -> tuple[Any, str]:
         """For a table `dated_by` another: a subquery of the newest date of that table's rows
         per value they reference (columns `ref` and _NEWEST), and the column of this table
@@ -427,7 +421,7 @@ class SqlConnector:
         date for retention, where no law keeps what its period is over for)."""
         categories = sorted({c.category for c in spec.columns.values()
                              if c.personal and row[c.name] not in (None, "")})
-        fields = {c: _cut(row[c]) for c in _export_columns(spec)}
+        fields = {c: _cut(row[c]) for c in spec.named}
         dated = row[spec.date] if spec.date else row.get(_NEWEST)
         if isinstance(dated, datetime):
             # A zoned timestamp falls on the controller's calendar day (the policy's zone); a
@@ -818,14 +812,6 @@ def _key_is(table: Table, spec: TableSpec, key: Sequence[Any]) -> ColumnElement[
 
 def _locator(name: str, key: Sequence[Any]) -> str:
     return name + "/" + ",".join(quote(str(v), safe="") for v in key)
-
-
-def _export_columns(spec: TableSpec) -> list[str]:
-    columns = list(spec.key)
-    for name in (*spec.columns, *(spec.postcode_house_number or ()), spec.date):
-        if name and name not in columns:
-            columns.append(name)
-    return columns
 
 
 def _plain(value: Any) -> Any:
