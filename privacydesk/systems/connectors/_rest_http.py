@@ -56,7 +56,7 @@ def _auth(connection: Connection, dataset: Dataset) -> tuple[dict[str, str],
 
 
 class Http:
-    """One system's HTTP client. `get`/`send` return the parsed JSON answer (None for an
+    """One system's HTTP client. `request` returns the parsed JSON answer (None for an
     empty one); `items` pages through a list endpoint."""
 
     def __init__(self, connection: Connection, dataset: Dataset) -> None:
@@ -132,7 +132,7 @@ class Http:
         paging = self._dataset.paging
         query: dict[str, Any] = dict(params)
         if paging.style == "none":
-            yield from self._page(path, items, query)
+            yield from self._list(self.request("GET", path, query), items, path)
             return
         query[paging.limit_param] = paging.page_size
         if paging.style == "next_link":
@@ -162,9 +162,6 @@ class Http:
             offset += len(batch)
             if not batch or offset >= total:
                 return
-
-    def _page(self, path: str, items: str, query: Mapping[str, Any]) -> list[Any]:
-        return self._list(self.request("GET", path, query), items, path)
 
     def _list(self, page: Any, items: str, path: str) -> list[Any]:
         found = first(page, items) if items else page

@@ -32,26 +32,21 @@ def resolve(document: Any, path: str) -> Iterator[Found]:
         step = _STEP.match(steps[0])
         if step is None or not isinstance(node, Mapping) or step.group(1) not in node:
             return
-        name, index = step.group(1), step.group(2)
+        name, index = step.groups()
         value = node[name]
         here = f"{done}.{name}" if done else name
-        rest = steps[1:]
         if index is None:
-            if rest:
-                yield from walk(value, rest, here)
-            else:
-                yield Found(here, value, node)
+            values = [(here, value)]
+        elif isinstance(value, list):
+            values = [(f"{here}[{i}]", v) for i, v in enumerate(value)
+                      if index == "" or i == int(index)]
+        else:
             return
-        if not isinstance(value, list):
-            return
-        elements = list(enumerate(value))
-        if index != "":
-            elements = [(i, v) for i, v in elements if i == int(index)]
-        for i, element in elements:
-            if rest:
-                yield from walk(element, rest, f"{here}[{i}]")
+        for concrete, found in values:
+            if len(steps) > 1:
+                yield from walk(found, steps[1:], concrete)
             else:
-                yield Found(f"{here}[{i}]", element, node)
+                yield Found(concrete, found, node)
 
     if not path:
         return iter(())
