@@ -11,8 +11,6 @@ from privacydesk.policy.active import get_policy
 from privacydesk.register.fields import FIELDS, FieldSpec
 from privacydesk.register.models import Agreement, Person
 
-META_FIELDS = ("source", "purpose", "basis", "agreement")
-
 
 def spec_label(spec: FieldSpec, lang: str) -> str:
     return spec.label_en if lang == "en" else spec.label_nl

@@ -41,7 +41,7 @@ class PersonCreateForm(forms.Form):
     """A new person: their first role and name, where the data came from and why (C1, P1..3)."""
 
     role = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
+    organisation = organisation_field()
     given_names = forms.CharField(label=_("Given names"), max_length=200)
     infix = forms.CharField(label=_("Name prefix"), max_length=32, required=False)
     family_name = forms.CharField(label=_("Family name"), max_length=200)
@@ -53,7 +53,6 @@ class PersonCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         policy = get_policy()
         self.fields["role"].choices = _lang_choices(policy.roles.items(), lang)  # type: ignore[attr-defined]
-        self.fields["organisation"] = organisation_field()
         self.fields["source"].choices = _lang_choices(policy.sources.items(), lang)  # type: ignore[attr-defined]
         self.fields["purpose"].choices = _lang_choices(policy.purposes.items(), lang)  # type: ignore[attr-defined]
         self.fields["basis"].choices = _lang_choices(policy.legal_bases.items(), lang)  # type: ignore[attr-defined]
@@ -61,14 +60,13 @@ class PersonCreateForm(forms.Form):
 
 class RoleAddForm(forms.Form):
     kind = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), required=False)
+    organisation = organisation_field()
     started_on = forms.DateField(label=_("Started on"), initial=date.today,
                                  widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _lang_choices(get_policy().roles.items(), lang)  # type: ignore[attr-defined]
-        self.fields["organisation"] = organisation_field()
 
 
 class RoleEndForm(forms.Form):

@@ -20,7 +20,7 @@ from privacydesk.policy.errors import RestrictedError, RuleViolation
 from privacydesk.register import services
 from privacydesk.register.fields import FIELDS
 from privacydesk.register.models import Name, Person
-from privacydesk.staff import permissions
+from privacydesk.staff import permissions, person_labels
 from privacydesk.staff.forms.data import spec_label
 from privacydesk.staff.forms.persons import PersonCreateForm, PurposeForm, SearchForm
 from privacydesk.staff.forms.violations import show_violation
@@ -49,7 +49,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     """Paginated persons; names are shown only to roles that may see names."""
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    may_see_names = "names" in permissions.visible_categories(request.user)
+    may_see_names = person_labels.may_see_names(request.user)
     found: Any = _search(query, may_see_names)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"ref": p.ref, "name": p.display_name() if may_see_names else "",
