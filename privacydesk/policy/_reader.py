@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from types import MappingProxyType
+from typing import Any, NoReturn, TypeVar
 
 from privacydesk.policy.errors import PolicyError
 from privacydesk.policy.model import Label
@@ -21,6 +22,7 @@ IDENT = re.compile(PATTERNS["ident"] + r"\Z")
 PROMISE = re.compile(PATTERNS["promise"] + r"\Z")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+T = TypeVar("T")
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", dict: "a table",
                list: "an array", float: "a float"}
@@ -147,6 +149,15 @@ class Table:
                           "characters)")
             out.append((key, Table(self.file, join_key(self.path, key), value)))
         return out
+
+    def built_entries(self, what: str, build: Callable[[str, Table], T]) -> Mapping[str, T]:
+        """The sub-tables (`entries`) built by `build`, each closed after (unknown keys
+        refused), as a read-only mapping."""
+        built = {}
+        for key, t in self.entries(what):
+            built[key] = build(key, t)
+            t.close()
+        return MappingProxyType(built)
 
     def array(self, key: str) -> list[Any]:
         value = self._get(key)

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from privacydesk.policy._reader import Table, parse_toml, read_text
@@ -50,7 +48,6 @@ from privacydesk.policy.systems import systems_section
 _EMAIL = re.compile(PATTERNS["email"] + r"\Z")
 _WEBSITE = re.compile(PATTERNS["website"] + r"\Z")
 _FOOTNOTE_FIELDS = frozenset({"roles", "roles_and", "controller"})
-T = TypeVar("T")
 
 
 def get_default_policy_path() -> Path:
@@ -72,14 +69,15 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
     root = Table(file, "", data)
     statement = _statement(root.table("statement"))
     controller = _controller(root.table("controller"))
-    roles = _section(root, "roles", "role", _role)
-    categories = _section(root, "categories", "category",
-                          lambda k, t: _category(k, t, roles))
-    bases = _section(root, "legal_bases", "legal basis", _legal_basis)
-    purposes = _section(root, "purposes", "purpose", lambda k, t: _purpose(k, t, bases))
-    sources = _section(root, "sources", "source", _source)
-    staff = _section(root, "staff_roles", "staff role",
-                     lambda k, t: _staff_role(k, t, categories))
+    roles = root.table("roles").built_entries("role", _role)
+    categories = root.table("categories").built_entries(
+        "category", lambda k, t: _category(k, t, roles))
+    bases = root.table("legal_bases").built_entries("legal basis", _legal_basis)
+    purposes = root.table("purposes").built_entries(
+        "purpose", lambda k, t: _purpose(k, t, bases))
+    sources = root.table("sources").built_entries("source", _source)
+    staff = root.table("staff_roles").built_entries(
+        "staff role", lambda k, t: _staff_role(k, t, categories))
     retention = retention_section(root.table("retention"), categories, purposes, bases)
     obligations = legal_obligations_section(root.optional_table("legal_obligations"),
                                             categories, roles)
@@ -101,16 +99,6 @@ def load_policy_text(text: str, file: str = "<string>") -> Policy:
                   staff_roles=staff, retention=retention, requests=requests,
                   callbacks=callbacks, guard=guard, staff_accounts=staff_accounts,
                   api=api, backups=backups, systems=systems)
-
-
-def _section(root: Table, key: str, what: str,
-             build: Callable[[str, Table], T]) -> Mapping[str, T]:
-    """Every `[key.<id>]` table built by `build`, then closed (its unknown keys refused)."""
-    built = {}
-    for name, t in root.table(key).entries(what):
-        built[name] = build(name, t)
-        t.close()
-    return MappingProxyType(built)
 
 
 def _statement(t: Table) -> StatementMeta:

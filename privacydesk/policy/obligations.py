@@ -64,8 +64,8 @@ def legal_obligations_section(t: Table | None, categories: Mapping[str, Category
     recipient named twice or given as an e-mail address, an undeclared category or role."""
     if t is None:
         return MappingProxyType({})
-    return MappingProxyType({key: _obligation(key, sub, categories, roles)
-                             for key, sub in t.entries("legal obligation")})
+    return t.built_entries("legal obligation",
+                           lambda key, sub: _obligation(key, sub, categories, roles))
 
 
 def _obligation(key: str, t: Table, categories: Mapping[str, Category],
@@ -84,9 +84,7 @@ def _obligation(key: str, t: Table, categories: Mapping[str, Category],
                    raw=True)
         if any(same_name(name, earlier) for earlier in names[:i]):
             t.fail(where, f"names {name!r} twice", raw=True)
-    obligation = LegalObligation(
+    return LegalObligation(
         key=key, labels=labels, statute=statute, article=article, authority=authority,
         recipients=tuple(names), categories=t.refs("categories", categories, "category"),
         roles=t.refs("roles", roles, "role"))
-    t.close()
-    return obligation
