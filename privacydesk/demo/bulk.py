@@ -3,13 +3,13 @@
 Building a Django model instance costs more than encrypting its field, so for a million
 people the population is written as tuples: `executemany` on SQLite, `COPY` on PostgreSQL.
 `Table` knows a model's columns; the caller supplies the varying columns per row and the
-table fills the rest once (field defaults, NULL). Values pass through the field's
-own `get_db_prep_save` where the database representation differs from Python's (UUIDs,
-dates, JSON), so the rows are stored exactly as the ORM would store them.
+table fills the rest once (field defaults, NULL). Values pass through the field's own
+`get_db_prep_save` where the database representation differs from Python's (UUIDs, dates,
+JSON), so the rows are stored exactly as the ORM would store them.
 
 Contract: callers run `Table.insert` inside a transaction; rows that carry explicit primary
-keys must come from `next_ids`, and `reset_sequences` must run after such inserts so the
-ORM's own inserts continue above them (PostgreSQL).
+keys must come from `next_ids`, and `retention.backup.reset_sequences` must run after such
+inserts so the ORM's own inserts continue above them (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -120,16 +119,6 @@ def next_ids(model: type[models.Model]) -> int:
     """The first primary key above every row of `model` now stored."""
     top = model._default_manager.aggregate(top=models.Max("pk"))["top"]
     return int(top or 0) + 1
-
-
-def reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    """Move the databases' id sequences past explicitly inserted keys (PostgreSQL)."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 def analyze(models_: Sequence[type[models.Model]]) -> None:

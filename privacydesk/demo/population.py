@@ -26,7 +26,7 @@ from datetime import date
 from django.db import transaction
 from tqdm import tqdm
 
-from privacydesk.demo.bulk import analyze, next_ids, reset_sequences
+from privacydesk.demo.bulk import analyze, next_ids
 from privacydesk.demo.people import Ids, Org, OrganisationBuilder, forget_policy_answers
 from privacydesk.demo.person import PersonBuilder
 from privacydesk.demo.profiles import PROFILES
@@ -41,6 +41,7 @@ from privacydesk.register.models import (
     Person,
     Role,
 )
+from privacydesk.retention.backup import reset_sequences
 from privacydesk.vault import audit, datakeys
 from privacydesk.vault.models import SealedMixin
 

@@ -187,8 +187,9 @@ def _load(path: Path, progress: bool) -> int:
     return count
 
 
-def _reset_sequences(models_: list[type[models.Model]]) -> None:
-    # Rows came with their primary keys: new rows must continue above them (PostgreSQL).
+def reset_sequences(models_: list[type[models.Model]]) -> None:
+    """Move the id sequences past rows inserted with their primary keys, so that new rows
+    continue above them (PostgreSQL)."""
     with connection.cursor() as cur:
         for sql in connection.ops.sequence_reset_sql(no_style(), models_):
             cur.execute(sql)
@@ -225,10 +226,10 @@ def restore(path: Path, *, progress: bool = False, today: date | None = None) ->
         objects = _load(Path(path), progress)
         # The backup brought its own data keys: seal nothing under a key it does not hold.
         datakeys.reset()
-        _reset_sequences(models_)
+        reset_sequences(models_)
         kept = carry.adopt(later)   # before the replay appends its own entries
         erasures, receipts = replay.apply(survivors, header["generation"], today=today)
-        _reset_sequences(models_)
+        reset_sequences(models_)
         set_aside = _set_aside(later, header["generation"]) if later and not kept else 0
         audit.record(actor="system", action="restore", object_type="retention.backuprecord",
                      object_id=str(header["generation"]),
