@@ -197,8 +197,7 @@ def run(today: date | None = None, *, batch: int = BATCH, progress: bool = False
     bar = tqdm(total=len(ids), unit=" people", file=sys.stderr, disable=not progress,
                desc="retention sweep")
     try:
-        for start in range(0, len(ids), max(batch, 1)):
-            part = ids[start:start + max(batch, 1)]
+        for part in chunks(ids, max(batch, 1)):
             categories = set().union(*(due[pid] for pid in part))
             total.add(sweep_people(part, day, at=started, generation=generation,
                                    actor=actor, categories=categories, on_batch=on_batch))
