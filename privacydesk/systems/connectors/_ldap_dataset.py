@@ -136,19 +136,14 @@ def _unknown(system_id: str, key: str, table: Mapping[str, Any], allowed: frozen
                            f"unknown key (allowed: {', '.join(sorted(allowed))})")
 
 
-_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{2}|.)")
+_ESCAPE = re.compile(rb"\\([0-9A-Fa-f]{2}|.)")
 
 
 def _unescaped(value: str) -> str:
     """An RDN value with its escapes undone (RFC 4514: "\\," and "\\2C" are one comma)."""
-    raw = bytearray()
-    position = 0
-    for match in _ESCAPE.finditer(value):
-        raw += value[position:match.start()].encode("utf-8")
-        escaped = match.group(1)
-        raw += bytes.fromhex(escaped) if len(escaped) == 2 else escaped.encode("utf-8")
-        position = match.end()
-    raw += value[position:].encode("utf-8")
+    # In bytes: "\\C3\\A9" is one character, é, written as its two UTF-8 bytes.
+    raw = _ESCAPE.sub(lambda m: bytes.fromhex(m[1].decode()) if len(m[1]) == 2 else m[1],
+                      value.encode("utf-8"))
     return raw.decode("utf-8", "replace")
 
 

@@ -222,12 +222,11 @@ class ImapConnector:
             uids.update(self._uids(conn, reduce(lambda rest, key: f"OR {key} {rest}",
                                                 reversed(ascii_keys))))
         for key in other:
-            found: set[int] | None = None
+            answers = []
             for part in key:
                 conn.literal = " ".join(part.split()).encode()  # type: ignore[assignment]
-                these = set(self._uids(conn, "TEXT", charset=True))
-                found = these if found is None else found & these
-            uids.update(found or ())
+                answers.append(set(self._uids(conn, "TEXT", charset=True)))
+            uids.update(set.intersection(*answers))
         return sorted(uids)
 
     def _uids(self, conn: imaplib.IMAP4, criteria: str, *, charset: bool = False) -> list[int]:
