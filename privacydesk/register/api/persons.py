@@ -27,10 +27,6 @@ from privacydesk.staff.permissions import visible_categories
 router = Router(tags=["persons"])
 
 
-def person_out(person: Person) -> PersonOut:
-    return PersonOut.from_orm(person)
-
-
 def datum_out(datum: Datum) -> DatumOut:
     """A stored datum as the writer sees it after a write (its role may see the category)."""
     agreement = datum.agreement.reference if datum.agreement is not None else None
@@ -88,7 +84,7 @@ def read_person(request: HttpRequest, ref: UUID,
     # the response honest even if a caller forgets staff_role one day (Sec1).
     data = {category: [datum_view_out(d) for d in items]
             for category, items in view.data.items() if category in visible}
-    return PersonDetailOut(**person_out(person).dict(), data=data)
+    return PersonDetailOut(**PersonOut.from_orm(person).dict(), data=data)
 
 
 @router.post("", response={201: PersonOut, **ERRORS}, summary="Register a person")
@@ -96,5 +92,5 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     user = staff_user(request)
     person = services.create_person(actor=user.username, purpose=payload.purpose,
                                     source=payload.source)
-    return 201, person_out(person)
+    return 201, PersonOut.from_orm(person)
 
