@@ -131,6 +131,13 @@ class Table:
     def optional_label(self, key: str) -> Label | None:
         return self.label(key) if self.has(key) else None
 
+    def choice(self, key: str, choices: tuple[str, ...]) -> str:
+        """A text that is one of `choices`."""
+        value = self.text(key, 32)
+        if value not in choices:
+            self.fail(key, f"must be one of {', '.join(choices)}; {value!r} is not")
+        return value
+
     def promise(self, key: str) -> str:
         value = self.text(key, max_len=8)
         if not PROMISE.match(value):

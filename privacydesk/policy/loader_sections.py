@@ -75,11 +75,9 @@ def _rule(t: Table, categories: Mapping[str, Category], purposes: Mapping[str, P
         if not any(basis in purposes[p].bases for p in purps):
             t.fail(f"bases[{i}]", f"{basis!r} is not allowed for any of this rule's purposes "
                    "(see purposes.*.bases), so the rule could never apply", raw=True)
-    anchor = t.text("anchor", 32)
-    if anchor not in ANCHORS:
-        t.fail("anchor", f"must be one of {', '.join(ANCHORS)}; {anchor!r} is not")
     rule = RetentionRule(id=rule_id, labels=labels, categories=cats, purposes=purps,
-                         bases=rule_bases, anchor=anchor, period=period(t.table("period")),
+                         bases=rule_bases, anchor=t.choice("anchor", ANCHORS),
+                         period=period(t.table("period")),
                          from_year_end=t.boolean("from_year_end"), law=t.label("law"),
                          promise=t.promise("promise"))
     t.close()

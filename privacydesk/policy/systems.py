@@ -152,7 +152,7 @@ def _system(t: Table, categories: Mapping[str, Category], roles: Mapping[str, Ro
     owner = t.text("owner", 64)
     if owner not in staff_roles:
         t.fail("owner", f"must name a declared staff role; {owner!r} is not one")
-    operator = _choice(t, "operator", OPERATORS)
+    operator = t.choice("operator", OPERATORS)
     processor = t.text("processor", 200, allow_empty=True) if t.has("processor") else ""
     agreement = t.text("agreement", 200, allow_empty=True) if t.has("agreement") else ""
     # Art. 28(3) GDPR: a processor works only under a binding agreement; name both.
@@ -166,7 +166,7 @@ def _system(t: Table, categories: Mapping[str, Category], roles: Mapping[str, Ro
     purps = _ordered(t, "purposes", purposes, "purpose")
     identities = _ordered(t, "identities", IDENTITY_KINDS, "identity kind")
     capabilities = _ordered(t, "capabilities", CAPABILITIES, "capability")
-    connector = _choice(t, "connector", CONNECTOR_KINDS)
+    connector = t.choice("connector", CONNECTOR_KINDS)
     dataset_name = t.text("dataset", 500, allow_empty=True) if t.has("dataset") else ""
     hosts = _hosts(t, connector)
     rule_id = t.text("retention", 64, allow_empty=True) if t.has("retention") else ""
@@ -197,13 +197,6 @@ def _system(t: Table, categories: Mapping[str, Category], roles: Mapping[str, Ro
         identities=identities, capabilities=capabilities, connector=connector,
         dataset=dataset, dataset_path=dataset_path, hosts=hosts, retention=rule_id,
         scan_interval=scan_interval)
-
-
-def _choice(t: Table, key: str, choices: tuple[str, ...]) -> str:
-    value = t.text(key, 32)
-    if value not in choices:
-        t.fail(key, f"must be one of {', '.join(choices)}; {value!r} is not")
-    return value
 
 
 def _ordered(t: Table, key: str, known: Mapping[str, Any] | tuple[str, ...],
