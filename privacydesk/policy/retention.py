@@ -123,12 +123,9 @@ def _rule_date(rule: RetentionRule, anchor: date) -> date:
 def matching_rules(retention: RetentionPolicy, category: str | None, purpose: str,
                    basis: str) -> list[RetentionRule]:
     """The rules that name this category (or none, for category None), purpose and basis."""
-    found = []
-    for rule in retention.rules:
-        cat_ok = category in rule.categories if category is not None else not rule.categories
-        if cat_ok and purpose in rule.purposes and basis in rule.bases:
-            found.append(rule)
-    return found
+    return [rule for rule in retention.rules
+            if (category in rule.categories if category is not None else not rule.categories)
+            and purpose in rule.purposes and basis in rule.bases]
 
 
 def decide(retention: RetentionPolicy, category: str | None, purpose: str, basis: str,
