@@ -21,16 +21,16 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from django.utils import timezone
 from tqdm import tqdm
 
 from privacydesk.policy.active import get_policy
-from privacydesk.policy.model import Label
+from privacydesk.policy.systems import SystemDeclaration
 from privacydesk.systems import registry
 from privacydesk.systems.connector import Connection, Connector, ConnectorError, Sample
 from privacydesk.systems.declared import connector_dataset
@@ -39,27 +39,6 @@ from privacydesk.systems.models import SystemScan
 
 #: Values sampled per place unless the caller says otherwise.
 DEFAULT_LIMIT = 200
-
-
-class Declaration(Protocol):
-    """What the scan reads of a policy [[systems]] entry (policy.systems.SystemDeclaration)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def label(self) -> Label: ...
-    @property
-    def categories(self) -> tuple[str, ...]: ...
-    @property
-    def roles(self) -> tuple[str, ...]: ...
-    @property
-    def capabilities(self) -> tuple[str, ...]: ...
-    @property
-    def connector(self) -> str: ...
-    @property
-    def dataset(self) -> Mapping[str, Any]: ...
-    @property
-    def hosts(self) -> tuple[str, ...]: ...
 
 
 class ScanError(Exception):
@@ -94,7 +73,7 @@ class Finding:
                 "allowed": self.allowed, "rule": self.rule}
 
 
-def judge(declaration: Declaration, category: str | None) -> str:
+def judge(declaration: SystemDeclaration, category: str | None) -> str:
     """Return the promise a finding of `category` in the declared system breaches, or ""."""
     if category is None or category not in declaration.categories:
         return "C2"  # not a category of the policy, or not one declared for this system
@@ -104,14 +83,13 @@ def judge(declaration: Declaration, category: str | None) -> str:
     return ""
 
 
-def build_connector(declaration: Declaration, *, timeout: float = 10.0,
-                    environ: Mapping[str, str] | None = None) -> Connector:
+def build_connector(declaration: SystemDeclaration, *, timeout: float = 10.0) -> Connector:
     """The declared system's connector; ScanError when it is not connected or its kind
     has no connector (the register, manual systems)."""
     if declaration.connector not in registry.CONNECTORS:
         raise ScanError(f"{declaration.id}: a {declaration.connector!r} system has no "
                         "connector to scan with")
-    url = registry.connection_url(declaration.id, environ)
+    url = registry.connection_url(declaration.id)
     if url is None:
         raise ScanError(f"{declaration.id}: not connected in this installation; set "
                         f"{registry.url_variable(declaration.id)}")
@@ -123,32 +101,29 @@ def build_connector(declaration: Declaration, *, timeout: float = 10.0,
         raise ScanError(f"{declaration.id}: {error.kind}: {error}") from None
 
 
-def _count(samples: Iterable[Sample]) -> tuple[int, Counter[str], Counter[tuple[str, str]]]:
-    sampled, per_place, found = 0, Counter[str](), Counter[tuple[str, str]]()
+def _count(samples: Iterable[Sample]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    per_place, found = Counter[str](), Counter[tuple[str, str]]()
     for sample in samples:
-        sampled += 1
         per_place[sample.where] += 1
         for detector in detect(sample.where, sample.value):
             found[(sample.where, detector)] += 1
-    return sampled, per_place, found
+    return per_place, found
 
 
-def scan_system(declaration: Declaration, *, limit: int = DEFAULT_LIMIT,
-                connector: Connector | None = None, timeout: float = 10.0,
-                started_by: str = "", progress: bool = False,
-                environ: Mapping[str, str] | None = None) -> SystemScan:
+def scan_system(declaration: SystemDeclaration, *, limit: int = DEFAULT_LIMIT,
+                timeout: float = 10.0, started_by: str = "",
+                progress: bool = False) -> SystemScan:
     """Scan the declared system (see the module's contract) and return the stored
     SystemScan; ScanError when it could not run."""
     if "scan" not in declaration.capabilities:
         raise ScanError(f"{declaration.id}: the policy does not declare the capability "
                         "\"scan\" for this system")
     started = timezone.now()
-    if connector is None:
-        connector = build_connector(declaration, timeout=timeout, environ=environ)
+    connector = build_connector(declaration, timeout=timeout)
     samples = tqdm(connector.sample(limit), unit=" values", file=sys.stderr,
                    disable=not progress, desc=f"scan {declaration.id}")
     try:
-        sampled, per_place, found = _count(samples)
+        per_place, found = _count(samples)
     except ConnectorError as error:
         scan = SystemScan.objects.create(
             system=declaration.id, started_at=started, finished_at=timezone.now(),
@@ -162,7 +137,7 @@ def scan_system(declaration: Declaration, *, limit: int = DEFAULT_LIMIT,
                                 judge(declaration, category)))
     return SystemScan.objects.create(
         system=declaration.id, started_at=started, finished_at=timezone.now(),
-        sampled=sampled, findings=[f.as_dict() for f in findings],
+        sampled=per_place.total(), findings=[f.as_dict() for f in findings],
         breaches=sum(1 for f in findings if not f.allowed),
         proposal=propose(declaration, findings, started), started_by=started_by)
 
@@ -207,7 +182,7 @@ def _column_line(column: str, categories: list[tuple[str, bool]]) -> str:
     return f"{_toml_key(column)} = {value}" + (f"  # {'; '.join(notes)}" if notes else "")
 
 
-def propose(declaration: Declaration, findings: list[Finding], at: datetime) -> str:
+def propose(declaration: SystemDeclaration, findings: list[Finding], at: datetime) -> str:
     """A dataset declaration (TOML) for the places with findings, to check and complete by
     hand: the connector's format for sql (tables, columns, categories), else a list."""
     places = _place_categories(findings)
