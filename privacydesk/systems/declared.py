@@ -63,17 +63,13 @@ class Declared:
         an erasure keeps it there, with the reason."""
         return self.can("archive_only")
 
-    def holds(self, categories: set[str] | frozenset[str]) -> bool:
-        """True when the system holds any of `categories`."""
-        return bool(set(self.categories) & set(categories))
-
-    def reached(self, environ: Mapping[str, str] | None = None) -> str:
+    def reached(self) -> str:
         """CONNECTED, NOT_CONNECTED, MANUAL or REGISTER for this installation."""
         if self.connector == "register":
             return REGISTER
         if self.connector == "manual":
             return MANUAL
-        return CONNECTED if connection_url(self.id, environ) else NOT_CONNECTED
+        return CONNECTED if connection_url(self.id) else NOT_CONNECTED
 
     def connection(self, environ: Mapping[str, str] | None = None) -> Connection:
         """The connector's Connection; call only when `reached()` is CONNECTED."""
@@ -98,8 +94,9 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in (value or ()))
 
 
-def _of(entry: Any) -> Declared:
-    """A Declared from the policy's SystemDeclaration (or its TOML mapping)."""
+def of_mapping(entry: Any) -> Declared:
+    """A Declared from the policy's SystemDeclaration or a `[[systems]]` table as TOML
+    gives it (tests, the demo)."""
     get = entry.get if isinstance(entry, Mapping) else (
         lambda key, default=None: getattr(entry, key, default))
     label = get("label") or {}
@@ -121,7 +118,7 @@ def systems() -> tuple[Declared, ...]:
     """Every system the active policy declares, in the policy's order."""
     if _OVERRIDE is not None:
         return _OVERRIDE
-    return tuple(_of(entry) for entry in getattr(get_policy(), "systems", ()) or ())
+    return tuple(of_mapping(entry) for entry in getattr(get_policy(), "systems", ()) or ())
 
 
 def system(system_id: str) -> Declared | None:
@@ -134,9 +131,3 @@ def use(declared: tuple[Declared, ...] | None) -> None:
     installation's tests and the demo, until a policy file declares them itself."""
     global _OVERRIDE
     _OVERRIDE = declared
-
-
-def of_mapping(entry: Any) -> Declared:
-    """A Declared from the policy's SystemDeclaration or a `[[systems]]` table as TOML
-    gives it (tests, the demo)."""
-    return _of(entry)
