@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand, float_min, int_range
+from privacydesk.policy.systems import SystemDeclaration
 
 #: The table's words in the back office's language (nl) and in English.
 _WORDS = {
@@ -77,15 +78,19 @@ class Command(PrivacydeskCommand):
         sync.add_argument("--no-progress", action="store_true",
                           help="no progress bar on standard error")
 
-    def sub_scan(self, name: str, limit: int, timeout: float, language: str,
-                 no_progress: bool, **_: Any) -> None:
+    def _declaration(self, name: str) -> SystemDeclaration:
         from privacydesk.policy.active import get_policy
-        from privacydesk.systems import scan
 
         try:
-            declaration = get_policy().system(name)
+            return get_policy().system(name)
         except KeyError as exc:
             raise self.usage_error(f"NAME: {exc.args[0]}") from None
+
+    def sub_scan(self, name: str, limit: int, timeout: float, language: str,
+                 no_progress: bool, **_: Any) -> None:
+        from privacydesk.systems import scan
+
+        declaration = self._declaration(name)
         try:
             result = scan.scan_system(declaration, limit=limit, timeout=timeout,
                                       started_by="command line", progress=not no_progress)
@@ -97,15 +102,11 @@ class Command(PrivacydeskCommand):
                             "allow there (C2-C5)")
 
     def sub_sync(self, name: str, dry_run: bool, no_progress: bool, **_: Any) -> None:
-        from privacydesk.policy.active import get_policy
         from privacydesk.register.importing import ImportMapError
         from privacydesk.systems import sync
         from privacydesk.systems.declared import of_mapping
 
-        try:
-            declaration = get_policy().system(name)
-        except KeyError as exc:
-            raise self.usage_error(f"NAME: {exc.args[0]}") from None
+        declaration = self._declaration(name)
         try:
             report = sync.sync(of_mapping(declaration), dry_run=dry_run,
                                dataset_dir=sync.dataset_dir_of(declaration),
