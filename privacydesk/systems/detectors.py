@@ -81,35 +81,18 @@ def _phones(where: str, value: str, today: date) -> bool:
     return any(phonenumbers.is_valid_number(match.number) for match in matches)
 
 
-def iban_candidates(value: str) -> list[str]:
-    """Return the IBANs in `value` that pass their check digits, without spaces."""
-    found = []
-    for match in _IBAN.finditer(value):
-        compact = match.group().replace(" ", "")
-        # The pattern may run on into a following word in capitals: try the longest first.
-        for end in range(len(compact), 14, -1):
-            if stdnum_iban.is_valid(compact[:end]):
-                found.append(compact[:end])
-                break
-    return found
-
-
 def _ibans(where: str, value: str, today: date) -> bool:
-    return bool(iban_candidates(value))
-
-
-def bsn_candidates(value: str) -> list[str]:
-    """Return the nine-digit numbers in `value` that pass the BSN eleven-test."""
-    found = []
-    for match in _BSN.finditer(value):
-        digits = re.sub(r"[ .]", "", match.group())
-        if digits != "000000000" and stdnum_bsn.is_valid(digits):
-            found.append(digits)
-    return found
+    """An IBAN that passes its check digits, spaces allowed."""
+    compact = [match.group().replace(" ", "") for match in _IBAN.finditer(value)]
+    # The pattern may run on into a following word in capitals: try every shorter length.
+    return any(stdnum_iban.is_valid(iban[:end])
+               for iban in compact for end in range(len(iban), 14, -1))
 
 
 def _bsns(where: str, value: str, today: date) -> bool:
-    return bool(bsn_candidates(value))
+    """Nine digits standing alone that pass the BSN eleven-test."""
+    numbers = [re.sub(r"[ .]", "", match.group()) for match in _BSN.finditer(value)]
+    return any(digits != "000000000" and stdnum_bsn.is_valid(digits) for digits in numbers)
 
 
 def _postcodes(where: str, value: str, today: date) -> bool:
@@ -121,14 +104,6 @@ def _postcodes(where: str, value: str, today: date) -> bool:
         if _STREET_NUMBER_BEFORE.search(value[:match.start()]):
             return True  # "Hoofdstraat 12, 9712 AB Groningen"
     return False
-
-
-def _plausible(year: int, month: int, day: int, today: date) -> bool:
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        return False
-    return date(EARLIEST_BIRTH_YEAR, 1, 1) <= born <= today
 
 
 def dates_in(value: str, today: date) -> list[tuple[int, date]]:
@@ -146,22 +121,20 @@ def dates_in(value: str, today: date) -> list[tuple[int, date]]:
             if month is None:
                 continue
             y, m, d = int(parts["ty"]), month, int(parts["td"])
-        if _plausible(y, m, d, today):
-            found.append((match.start(), date(y, m, d)))
+        try:
+            born = date(y, m, d)
+        except ValueError:
+            continue
+        if date(EARLIEST_BIRTH_YEAR, 1, 1) <= born <= today:
+            found.append((match.start(), born))
     return found
 
 
 def _births(where: str, value: str, today: date) -> bool:
-    dates = dates_in(value, today)
-    if not dates:
-        return False
-    if _BIRTH_PLACE.search(where):
+    starts = [start for start, _ in dates_in(value, today)]
+    if starts and _BIRTH_PLACE.search(where):
         return True
-    for start, _ in dates:
-        before = value[max(0, start - _BIRTH_WORD_REACH):start]
-        if _BIRTH_WORDS.search(before):
-            return True
-    return False
+    return any(_BIRTH_WORDS.search(value[max(0, s - _BIRTH_WORD_REACH):s]) for s in starts)
 
 
 @dataclass(frozen=True)
