@@ -117,51 +117,45 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _rows(system: Declared, table_name: str, columns: list[str]) -> list[dict[str, str]]:
-    """Every row of the system of record's table, the map's columns as text."""
-    from sqlalchemy import MetaData, Table, create_engine, select
-    from sqlalchemy import exc as sqlexc
-    from sqlalchemy.pool import NullPool
-
-    connection = system.connection()
-    check_host(connection)   # #16.2: only the hosts the declaration names
-    url = connection.url
-    timeout = max(1, int(connection.timeout))
-    args = ({"connect_timeout": timeout} if url.startswith(("postgresql", "mysql", "mariadb"))
-            else {})
-    engine = create_engine(url, poolclass=NullPool, connect_args=args)
-    try:
-        with engine.connect() as conn:
-            table = Table(table_name, MetaData(), autoload_with=conn,
-                          schema=system.dataset.get("schema") or None)
-            missing = [c for c in columns if c not in table.c]
-            if missing:
-                raise SyncError(f"{system.id}: [sync] map reads column {missing[0]!r}, which "
-                                f"table {table_name!r} does not have")
-            found = conn.execute(select(*(table.c[c] for c in columns))).all()
-    except SyncError:
-        raise
-    except sqlexc.NoSuchTableError:
-        raise SyncError(f"{system.id}: [sync] table {table_name!r} does not exist") from None
-    except sqlexc.SQLAlchemyError as exc:
-        raise SyncError(redact(f"{system.id}: the system of record could not be read "
-                               f"({type(exc).__name__})", url)) from None
-    finally:
-        engine.dispose()
-    return [{c: _text(v) for c, v in zip(columns, row, strict=True)} for row in found]
-
-
 class _SqlTable:
-    """An SQL system of record: the rows of the `[sync]` table's `table` (SystemOfRecord;
-    a failure is a SyncError naming the table or the column)."""
+    """An SQL system of record: the rows of the `[sync]` table's `table`, the map's columns
+    as text (SystemOfRecord; a failure is a SyncError naming the table or the column)."""
 
     def __init__(self, system: Declared) -> None:
         self.system_id = system.id
         self._system = system
 
     def people(self, selection: Mapping[str, Any], names: Sequence[str]) -> Iterator[Listed]:
-        rows = _rows(self._system, str(selection["table"]), list(names))
-        return iter([Listed(f"row {number}", row) for number, row in enumerate(rows, start=1)])
+        from sqlalchemy import MetaData, Table, create_engine, select
+        from sqlalchemy import exc as sqlexc
+        from sqlalchemy.pool import NullPool
+
+        system, table_name, columns = self._system, str(selection["table"]), list(names)
+        connection = system.connection()
+        check_host(connection)   # #16.2: only the hosts the declaration names
+        url = connection.url
+        timeout = max(1, int(connection.timeout))
+        args = ({"connect_timeout": timeout} if url.startswith(("postgresql", "mysql", "mariadb"))
+                else {})
+        engine = create_engine(url, poolclass=NullPool, connect_args=args)
+        try:
+            with engine.connect() as conn:
+                table = Table(table_name, MetaData(), autoload_with=conn,
+                              schema=system.dataset.get("schema") or None)
+                missing = [c for c in columns if c not in table.c]
+                if missing:
+                    raise SyncError(f"{system.id}: [sync] map reads column {missing[0]!r}, which "
+                                    f"table {table_name!r} does not have")
+                found = conn.execute(select(*(table.c[c] for c in columns))).all()
+        except sqlexc.NoSuchTableError:
+            raise SyncError(f"{system.id}: [sync] table {table_name!r} does not exist") from None
+        except sqlexc.SQLAlchemyError as exc:
+            raise SyncError(redact(f"{system.id}: the system of record could not be read "
+                                   f"({type(exc).__name__})", url)) from None
+        finally:
+            engine.dispose()
+        return iter([Listed(f"row {number}", dict(zip(columns, map(_text, row), strict=True)))
+                     for number, row in enumerate(found, start=1)])
 
 
 def _source(system: Declared) -> SystemOfRecord:
@@ -176,8 +170,7 @@ def _source(system: Declared) -> SystemOfRecord:
     connector = registry.connect(system.connector, system.connection())
     if not lists_people(connector):
         raise refused
-    source: SystemOfRecord = connector  # type: ignore[assignment]
-    return source
+    return connector  # type: ignore[return-value]
 
 
 def _with_standing(imap: ImportMap, former_role: str) -> ImportMap:
@@ -195,15 +188,13 @@ def _role_of(imap: ImportMap, row: Mapping[str, str]) -> str:
     return imap.role.kind or imap.role.values.get(row.get(imap.role.column, ""), "")
 
 
-def _twins(rows: list[tuple[int, dict[str, str]]], keys: dict[int, str],
-           places: dict[int, str], column: str) -> dict[int, Refusal]:
+def _twins(keys: dict[int, str], places: dict[int, str], column: str) -> dict[int, Refusal]:
     """Refusals of the rows whose external id another row holds too: which of them is the
     person cannot be told, and syncing both would write one over the other at every run.
     Neither is written; the person keeps their roles here (they are still listed)."""
     holders: dict[str, list[int]] = {}
-    for number, _ in rows:
-        if number in keys:
-            holders.setdefault(keys[number], []).append(number)
+    for number, key in keys.items():
+        holders.setdefault(key, []).append(number)
     twins: dict[int, Refusal] = {}
     for numbers in holders.values():
         for number in numbers if len(numbers) > 1 else ():
@@ -289,7 +280,7 @@ def sync(system: Declared, *, dataset_dir: Path | None = None, dry_run: bool = F
     kinds = {k for k in (imap.role.kind, *imap.role.values.values()) if k}
     keys = {number: external.external_key(imap.origin, row[imap.external_id].strip())
             for number, row in rows if row.get(imap.external_id, "").strip()}
-    twins = _twins(rows, keys, places, imap.external_id)
+    twins = _twins(keys, places, imap.external_id)
     with transaction.atomic():
         imported = import_rows([(n, row) for n, row in rows if n not in twins], imap,
                                name=system.id, total=len(rows) - len(twins),
