@@ -67,16 +67,12 @@ def _whom(request: HttpRequest, task: SystemTask) -> list[tuple[str, str]]:
     """Whom to look for, in the categories the reader may see (Sec1)."""
     visible = permissions.visible_categories(request.user)
     subject = tasks.subject_of(task)
-    shown: list[tuple[str, str]] = []
-    if "names" in visible and subject.name:
-        shown.append((_("Name"), subject.name))
-    if "email" in visible:
-        shown += [(_("E-mail address"), e) for e in subject.emails]
-    if "phone" in visible:
-        shown += [(_("Telephone number"), p) for p in subject.phones]
-    if "address" in visible:
-        shown += [(_("Postcode and house number"), p) for p in subject.postcode_house_numbers]
-    return shown
+    held = (("names", _("Name"), (subject.name,) if subject.name else ()),
+            ("email", _("E-mail address"), subject.emails),
+            ("phone", _("Telephone number"), subject.phones),
+            ("address", _("Postcode and house number"), subject.postcode_house_numbers))
+    return [(label, value) for category, label, values in held if category in visible
+            for value in values]
 
 
 @require_http_methods(["GET", "POST"])
