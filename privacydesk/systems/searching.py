@@ -18,6 +18,8 @@ hold is not followed further.
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,17 +80,12 @@ class Expansion:
 
     def sources(self, kind: str, subject: Subject) -> tuple[str, ...]:
         """The systems whose records gave an added identity of `kind` in `subject`."""
-        found: list[str] = []
-        for (added_kind, value), systems in self.added.items():
-            if added_kind == kind and subjects.holds(subject, kind, value):
-                found += [s for s in systems if s not in found]
-        return tuple(found)
+        return tuple(dict.fromkeys(
+            s for (added_kind, value), systems in self.added.items()
+            if added_kind == kind and subjects.holds(subject, kind, value) for s in systems))
 
     def kinds(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for kind, _value in self.added:
-            counts[kind] = counts.get(kind, 0) + 1
-        return counts
+        return dict(Counter(kind for kind, _value in self.added))
 
 
 def expand(subject: Subject, answers: list[calls.Searched], *,
@@ -178,13 +175,7 @@ def search_for_request(*, request_uid: UUID | str, request_ref: str, person_ref:
     action = SystemTask.EXPORT if export else SystemTask.FIND
     systems = searchable()
     connected = [s for s in systems if s.reached() == declared.CONNECTED]
-    read: list[Subject] = []
-
-    def the_subject() -> Subject:   # one audited read, only when a system needs it
-        if not read:
-            read.append(subject())
-        return read[0]
-
+    the_subject = functools.cache(subject)   # one audited read, only when a system needs it
     answers: dict[str, calls.Searched] = {}
     expansion: Expansion | None = None
     via: dict[str, dict[str, Any]] = {}
@@ -219,7 +210,7 @@ def search_for_request(*, request_uid: UUID | str, request_ref: str, person_ref:
                 else:
                     task.status, task.error_kind, task.error = SystemTask.DONE, "", ""
                     task.found, task.done = len(answer.records), len(answer.exports)
-                    task.detail = {"kinds": _count_kinds(answer.records)}
+                    task.detail = {"kinds": dict(Counter(r.kind for r in answer.records))}
                     section = Section(system, FOUND, answer.records, answer.exports, task,
                                       via=via.get(system.id, {}))
             if expansion is not None:
@@ -246,10 +237,8 @@ def identity_notes(expansion: Expansion, system: Declared,
     another person in the register (or the controller) holds them; `searched_again` — this
     system was searched again with identities from `from` and found `found` more."""
     notes: dict[str, Any] = {}
-    given: dict[str, int] = {}
-    for (kind, _value), sources in expansion.added.items():
-        if system.id in sources:
-            given[kind] = given.get(kind, 0) + 1
+    given = dict(Counter(kind for (kind, _v), sources in expansion.added.items()
+                         if system.id in sources))
     if given:
         notes["identities_given"] = given
     if expansion.skipped.get(system.id):
@@ -265,15 +254,7 @@ def identity_counts(expansion: Expansion | None) -> dict[str, Any]:
     """The audit entry's part on the expansion: counts by kind only (Sec4)."""
     if expansion is None or not (expansion.added or expansion.skipped):
         return {}
-    shared: dict[str, int] = {}
+    shared: Counter[str] = Counter()
     for counts in expansion.skipped.values():
-        for kind, n in counts.items():
-            shared[kind] = shared.get(kind, 0) + n
-    return {"identities_added": expansion.kinds(), "identities_shared": shared}
-
-
-def _count_kinds(records: list[Record]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record.kind] = counts.get(record.kind, 0) + 1
-    return counts
+        shared.update(counts)
+    return {"identities_added": expansion.kinds(), "identities_shared": dict(shared)}
