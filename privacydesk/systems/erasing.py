@@ -15,7 +15,9 @@ open (the request's clock keeps running). When the last task of a request settle
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,13 +55,7 @@ def plan(*, request_uid: UUID | str, request_ref: str, person_ref: str,
     `subject` reads the person's Subject (an audited read), once, only when a system
     is connected or manual."""
     now = timezone.now()
-    read: list[Subject] = []
-
-    def the_subject() -> Subject:
-        if not read:
-            read.append(subject())
-        return read[0]
-
+    the_subject = functools.cache(subject)
     written: list[SystemTask] = []
     for system in declared.systems():
         reached = system.reached()
@@ -74,27 +70,26 @@ def plan(*, request_uid: UUID | str, request_ref: str, person_ref: str,
             continue
         if reached == declared.NOT_CONNECTED:
             task.status = SystemTask.NOT_CONNECTED
-        elif reached == declared.MANUAL:
-            task.status, task.deadline = SystemTask.MANUAL, deadline
-            tasks.seal_subject(task, the_subject())   # the owner's page shows whom to erase
         else:
-            task.status, task.deadline = SystemTask.QUEUED, deadline
-            tasks.seal_subject(task, the_subject())
+            task.status = SystemTask.MANUAL if reached == declared.MANUAL else SystemTask.QUEUED
+            task.deadline = deadline
+            tasks.seal_subject(task, the_subject())   # the owner's page shows whom to erase
         task.updated_at = now
         task.save()
         written.append(task)
-    queued = [t.pk for t in written if t.status == SystemTask.QUEUED]
     audit.record(actor=actor, action="systems.erase.plan", object_type="systems.systemtask",
                  person_ref=person_ref, purpose="erasure",
                  detail={"request": request_ref,
                          "systems": {t.system: t.status for t in written}})
-    transaction.on_commit(lambda: _enqueue_all(queued))
+    for queued in written:
+        if queued.status == SystemTask.QUEUED:
+            _enqueue_on_commit(queued.pk, 1)
     return written
 
 
-def _enqueue_all(task_ids: list[int]) -> None:
-    for pk in task_ids:
-        dispatch.enqueue(pk, 1)
+def _enqueue_on_commit(task_id: int, attempt: int, delay: timedelta | None = None) -> None:
+    """Hand try `attempt` of `task_id` to the queue once the transaction commits."""
+    transaction.on_commit(functools.partial(dispatch.enqueue, task_id, attempt, delay))
 
 
 def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
@@ -159,9 +154,7 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
             outcomes = list(expire([r for r in records if r.locator in past]))
         rest = [r for r in records if r.locator not in past]
         outcomes += connector.erase(rest, subject) if rest else []
-        actions: dict[str, int] = {}
-        for outcome in outcomes:
-            actions[outcome.action] = actions.get(outcome.action, 0) + 1
+        actions = dict(Counter(o.action for o in outcomes))
         # The re-search (Rt3): nothing erasable may be found; what the law keeps there
         # (an invoice, R3) is found again and counted as kept, not as left.
         kept = {o.locator for o in outcomes if o.action == "kept"}
@@ -170,11 +163,11 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         # law or the declaration keeps it, under a locator the erasure may have given it
         # (mail moved to an archive-only quarantine folder): kept, not left. A record that
         # still holds what the law does not keep is not marked, so it is left (C2).
-        kept |= {r.locator for r in again if retaining.kept_reason(r)}
+        kept |= {r.locator for r in again if r.kept}
         kept -= {r.locator for r in retaining.past_the_law(system, again, day)}
         left = [r for r in again if r.locator not in kept]
         reasons = sorted({o.detail for o in outcomes if o.action == "kept" and o.detail}
-                         | {retaining.kept_reason(r) for r in again if retaining.kept_reason(r)})
+                         | {r.kept for r in again if r.kept})
         # Rt3: text the system offers no way to change (a ticket's history) is "left": no law
         # keeps it and no retry changes it, so its owner removes it by hand. Where (the
         # record and its fields, never a value) goes on the owner's task.
@@ -197,10 +190,11 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         task.detail = {**task.detail, "actions": answer["actions"]}
         if answer.get("reason"):
             task.detail["reason"] = answer["reason"]
+        task.error_kind, task.error = "", ""
         if answer["remaining"] and answer.get("by_hand"):
             # Only what the system offers no way to change is left: a manual task for the
             # system's owner role, by the request's deadline (the request stays open, Rt3).
-            task.status, task.error_kind, task.error = SystemTask.MANUAL, "", ""
+            task.status = SystemTask.MANUAL
             task.detail["left"] = answer["by_hand"]
         elif answer["remaining"]:
             task.error_kind = "garbage"
@@ -210,10 +204,9 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
             # R3: the receipt names the law of the system's rule (its id, worded by the
             # receipt); "kept" alone when nothing else was there to erase.
             task.status = SystemTask.KEPT if not answer["done"] else SystemTask.DONE
-            task.error_kind, task.error = "", ""
             task.detail["reason"] = system.retention or "archive_only"
         else:
-            task.status, task.error_kind, task.error = SystemTask.DONE, "", ""
+            task.status = SystemTask.DONE
     if task.status == SystemTask.MANUAL:
         pass   # the subject stays sealed: the owner's page shows whom, the confirmation searches
     elif task.status not in (SystemTask.DONE, SystemTask.KEPT):
@@ -225,15 +218,11 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         tasks.clear_subject(task)
     with transaction.atomic():
         task.save()
-        audit.record(actor="system", action="systems.erase", object_type="systems.systemtask",
-                     object_id=str(task.pk), person_ref=task.person_ref, purpose="erasure",
-                     detail={"request": task.request_ref, "system": task.system,
-                             "status": task.status, "attempt": attempt, "done": task.done,
-                             "kept": task.kept, "remaining": task.remaining,
-                             "error": task.error_kind})
+        tasks.audit_step(task, actor="system", step="systems.erase", status=task.status,
+                         attempt=attempt, done=task.done, kept=task.kept,
+                         remaining=task.remaining, error=task.error_kind)
         if task.status == SystemTask.RETRYING:
-            pk, delay = task.pk, RETRY_AFTER * attempt
-            transaction.on_commit(lambda: dispatch.enqueue(pk, attempt + 1, delay))
+            _enqueue_on_commit(task.pk, attempt + 1, RETRY_AFTER * attempt)
     _after(task)
     return {"status": task.status, "remaining": task.remaining}
 
@@ -266,14 +255,10 @@ def lost(task_id: int, attempt: int, *, now: datetime | None = None) -> SystemTa
         task.error = (f"{INTERRUPTED}: the worker stopped during try {attempt}; the next "
                       "try's re-search shows what is left")
         task.save(update_fields=["status", "attempts", "updated_at", "error_kind", "error"])
-        audit.record(actor="system", action="systems.erase", object_type="systems.systemtask",
-                     object_id=str(task.pk), person_ref=task.person_ref, purpose="erasure",
-                     detail={"request": task.request_ref, "system": task.system,
-                             "status": task.status, "attempt": attempt,
-                             "error": INTERRUPTED})
+        tasks.audit_step(task, actor="system", step="systems.erase", status=task.status,
+                         attempt=attempt, error=INTERRUPTED)
         if again:
-            pk, delay = task.pk, RETRY_AFTER * attempt
-            transaction.on_commit(lambda: dispatch.enqueue(pk, attempt + 1, delay))
+            _enqueue_on_commit(task.pk, attempt + 1, RETRY_AFTER * attempt)
     log.warning("erasure in %s for %s: try %d of %d lost its worker", task.system,
                 task.request_ref, attempt, MAX_ATTEMPTS)
     _after(task)
@@ -292,20 +277,14 @@ def retry(task: SystemTask, *, actor: str) -> SystemTask:
     with transaction.atomic():
         task.status, task.updated_at = SystemTask.QUEUED, timezone.now()
         task.save(update_fields=["status", "updated_at"])
-        audit.record(actor=actor, action="systems.retry", object_type="systems.systemtask",
-                     object_id=str(task.pk), person_ref=task.person_ref, purpose="erasure",
-                     detail={"request": task.request_ref, "system": task.system})
-        pk = task.pk
-        transaction.on_commit(lambda: dispatch.enqueue(pk, 1))
+        tasks.audit_step(task, actor=actor, step="systems.retry")
+        _enqueue_on_commit(task.pk, 1)
     return task
 
 
 def _after(task: SystemTask) -> None:
-    if task.status in SystemTask.OPEN:
-        return
-    if not tasks.blocking(task.request_uid, (SystemTask.ERASE,)):
-        for hook in settled:
-            hook(str(task.request_uid))
+    if task.status not in SystemTask.OPEN:
+        notify_settled(task.request_uid)
 
 
 def research_left(task: SystemTask) -> None:
@@ -327,7 +306,7 @@ def research_left(task: SystemTask) -> None:
         again = getattr(connector, "find_again", None)
         if callable(again):
             found.update({r.locator: r for r in again(subject, locators)})
-        return len([r for r in found.values() if not retaining.kept_reason(r)])
+        return len([r for r in found.values() if not r.kept])
 
     answer = calls.guarded(system, search)
     if isinstance(answer, calls.Failure):
@@ -343,16 +322,12 @@ def receipt_lines(request_uid: UUID | str) -> list[dict[str, Any]]:
     erased and kept counts, the reason kept, the records left at the re-search and its
     time on the controller's clock ("0 records for this person at 14:02"), who confirmed a
     manual task and when."""
-    lines = []
-    for task in tasks.of_request(request_uid, SystemTask.ERASE).order_by("system"):
-        at = task.researched_at
-        lines.append({
-            "system": task.system, "status": task.status, "done": task.done,
-            "kept": task.kept, "reason": str(task.detail.get("reason", "")),
-            "remaining": task.remaining,
-            "researched_at": at.isoformat() if at else None,
-            "confirmed_by": task.confirmed_by, "confirmation": task.confirmation})
-    return lines
+    return [{"system": task.system, "status": task.status, "done": task.done,
+             "kept": task.kept, "reason": str(task.detail.get("reason", "")),
+             "remaining": task.remaining,
+             "researched_at": task.researched_at.isoformat() if task.researched_at else None,
+             "confirmed_by": task.confirmed_by, "confirmation": task.confirmation}
+            for task in tasks.of_request(request_uid, SystemTask.ERASE).order_by("system")]
 
 
 def notify_settled(request_uid: UUID | str) -> None:

@@ -1,8 +1,8 @@
 """Retention in the other systems (R1–R3, #16.3): what is due there goes, or its owner
 reviews it by hand.
 
-A connector that can list its records by date offers `due(before)` (the `Retaining`
-protocol below, detected with `hasattr`, so the connector contract stays as it is): the SQL
+A connector that can list its records by date offers `due(before) -> [Record]` (detected
+with `hasattr`, so the connector contract stays as it is): the SQL
 connector lists rows by the dataset's `date` column, the IMAP connector messages by their
 Date header. For such a connected system
 
@@ -57,7 +57,7 @@ from privacydesk.policy.dates import add_period
 from privacydesk.policy.model import Label, Period
 from privacydesk.policy.retention import CONTACT_PERIOD
 from privacydesk.retention.models import DeletionReceipt
-from privacydesk.systems import calls, declared
+from privacydesk.systems import calls, declared, tasks
 from privacydesk.systems.connector import Connector, Outcome, Record, Subject
 from privacydesk.systems.declared import Declared
 from privacydesk.systems.models import SystemTask
@@ -69,19 +69,9 @@ log = logging.getLogger("privacydesk.systems")
 RETAIN, REVIEW = SystemTask.RETAIN, SystemTask.REVIEW
 #: Sweeps in a row that failed before the state says "failed" (it is retried all the same).
 MAX_ATTEMPTS = 3
-#: The field by which a connector that predates `Record.kept` marks a record the law keeps
-#: (IMAP and LDAP until they set `Record.kept`; erase returns it "kept").
-KEPT = "kept"
 #: The reference the task list shows for the retention rows (no request behind them).
 REF = "R1"
 _NAMESPACE = uuid.UUID("8c1f5f64-54a4-4d53-9d0a-2f6c7f3b6e21")
-
-
-@runtime_checkable
-class Retaining(Protocol):
-    """A connector that can list its records by date (R1)."""
-
-    def due(self, before: date) -> list[Record]: ...
 
 
 @runtime_checkable
@@ -98,12 +88,6 @@ class Keeping(Protocol):
     there and empties the rest (C2, R3); see `keeping`."""
 
     def keeping(self, categories: Collection[str], reason: str) -> Any: ...
-
-
-def kept_reason(record: Record) -> str:
-    """Why the law keeps `record` where it is (R3), "" when nothing does: `Record.kept`,
-    or the `fields["kept"]` of a connector that does not set it yet."""
-    return record.kept or str(record.fields.get(KEPT) or "")
 
 
 def can_list_by_date(connector: object) -> bool:
@@ -175,10 +159,6 @@ def past_the_law(system: Declared, records: Sequence[Record], day: date) -> list
     return [r for r in records if r.dated is not None and rule.due_on(r.dated) <= day]
 
 
-def _connector(system: Declared) -> Connector | calls.Failure:
-    return calls.guarded(system, lambda: calls.connector_of(system))
-
-
 def _swept() -> list[tuple[Declared, Connector | calls.Failure]]:
     """The connected systems whose connector lists records by date (or could not even be
     built: a misdeclared dataset is a failure, not a manual review)."""
@@ -186,7 +166,7 @@ def _swept() -> list[tuple[Declared, Connector | calls.Failure]]:
     for system in declared.systems():
         if system.reached() != declared.CONNECTED:
             continue
-        connector = _connector(system)
+        connector = calls.guarded(system, partial(calls.connector_of, system))
         if isinstance(connector, calls.Failure) or can_list_by_date(connector):
             found.append((system, connector))
     return found
@@ -226,14 +206,9 @@ def plan_rows(until: date, today: date, lang: str) -> Counter[tuple[date, str, s
 def state_of(system: Declared) -> SystemTask:
     """The system's retention state (one SystemTask per system, created when first
     needed)."""
-    now = timezone.now()
-    task, _created = SystemTask.objects.get_or_create(
-        request_uid=uuid.uuid5(_NAMESPACE, f"{RETAIN}:{system.id}"), system=system.id,
-        action=RETAIN,
-        defaults={"request_ref": REF, "person_ref": "", "created_at": now, "updated_at": now,
-                  "owner_role": system.owner, "status": SystemTask.DONE, "key_id": "",
-                  "ciphertext": b""})
-    return task
+    return tasks.upsert(request_uid=uuid.uuid5(_NAMESPACE, f"{RETAIN}:{system.id}"),
+                        request_ref=REF, person_ref="", system=system, action=RETAIN,
+                        status=SystemTask.DONE)
 
 
 def _sweep_one(system: Declared, connector: Any, day: date) -> dict[str, Any]:
@@ -254,7 +229,7 @@ def _sweep_one(system: Declared, connector: Any, day: date) -> dict[str, Any]:
     # kept under a new locator (moved to an archive-only quarantine folder, a disabled
     # entry moved to the former staff): the connector marks it kept (Record.kept).
     left = [r for r in _due(connector, rule, day)
-            if r.locator not in kept and not kept_reason(r)]
+            if r.locator not in kept and not r.kept]
     return {"found": len(records), "done": len(outcomes) - actions.get("kept", 0),
             "kept": len(kept), "remaining": len(left), "actions": dict(actions),
             "reason": "; ".join(sorted({o.detail for o in outcomes
@@ -292,13 +267,12 @@ def _record(system: Declared, task: SystemTask, answer: dict[str, Any] | calls.F
     task.detail = {**task.detail, **detail}
     with transaction.atomic():
         task.save()
-        if task.done:
-            if not isinstance(answer, calls.Failure):
-                DeletionReceipt.objects.create(
-                    kind=DeletionReceipt.SYSTEM, at=now, model=f"systems.{system.id}",
-                    category="", rule_id=rule.id, law_nl=rule.law.get("nl"),
-                    law_en=rule.law.get("en"), promise=rule.promise, count=task.done,
-                    person_ref="", object_ids=[], actor="system")
+        if task.done:   # 0 after a failure (sweep)
+            DeletionReceipt.objects.create(
+                kind=DeletionReceipt.SYSTEM, at=now, model=f"systems.{system.id}",
+                category="", rule_id=rule.id, law_nl=rule.law.get("nl"),
+                law_en=rule.law.get("en"), promise=rule.promise, count=task.done,
+                person_ref="", object_ids=[], actor="system")
         audit.record(actor="system", action="systems.retention", object_type="systems.system",
                      object_id=system.id, person_ref="", purpose="retention",
                      detail={"rule": rule.id, "status": task.status,

@@ -44,14 +44,14 @@ def blocking(request_uid: UUID | str, actions: tuple[str, ...]) -> list[SystemTa
 
 
 def upsert(*, request_uid: UUID | str, request_ref: str, person_ref: str, system: Declared,
-           action: str, now: datetime | None = None) -> SystemTask:
-    """The task of (request, system, action), created when first needed."""
+           action: str, now: datetime | None = None, **defaults: Any) -> SystemTask:
+    """The task of (request, system, action), created when first needed (with `defaults`)."""
     when = now or timezone.now()
     task, _created = SystemTask.objects.get_or_create(
         request_uid=request_uid, system=system.id, action=action,
         defaults={"request_ref": request_ref, "person_ref": person_ref, "created_at": when,
                   "updated_at": when, "owner_role": system.owner, "key_id": "",
-                  "ciphertext": b""})
+                  "ciphertext": b"", **defaults})
     return task
 
 
@@ -115,11 +115,8 @@ def confirm_manual(task: SystemTask, *, actor: str, note: str,
             task.remaining, task.researched_at = 0, now
         clear_subject(task)
         task.save()
-        audit.record(actor=actor, action="systems.confirm", object_type="systems.systemtask",
-                     object_id=str(task.pk), person_ref=task.person_ref,
-                     purpose=_purpose(task.action),
-                     detail={"request": task.request_ref, "system": task.system,
-                             "action": task.action, "done": task.done})
+        audit_step(task, actor=actor, step="systems.confirm", action=task.action,
+                   done=task.done)
     return task
 
 
@@ -140,17 +137,18 @@ def resolve(task: SystemTask, *, actor: str, note: str) -> SystemTask:
         task.resolution, task.updated_at = text, now
         task.save(update_fields=["status", "resolved_by", "resolved_at", "resolution",
                                  "updated_at"])
-        audit.record(actor=actor, action="systems.resolve", object_type="systems.systemtask",
-                     object_id=str(task.pk), person_ref=task.person_ref,
-                     purpose=_purpose(task.action),
-                     detail={"request": task.request_ref, "system": task.system,
-                             "error": task.error_kind})
+        audit_step(task, actor=actor, step="systems.resolve", error=task.error_kind)
     return task
 
 
-def _purpose(action: str) -> str:
-    return {"find": "access_request", "export": "portability", "erase": "erasure",
-            "correct": "rectification"}.get(action, "data_subject_request")
+def audit_step(task: SystemTask, *, actor: str, step: str, **detail: Any) -> None:
+    """The audit entry of `step` on `task` (Sec4), with the purpose of the task's right:
+    its request and system, then `detail` (counts and kinds only)."""
+    purpose = {"find": "access_request", "export": "portability", "erase": "erasure",
+               "correct": "rectification"}.get(task.action, "data_subject_request")
+    audit.record(actor=actor, action=step, object_type="systems.systemtask",
+                 object_id=str(task.pk), person_ref=task.person_ref, purpose=purpose,
+                 detail={"request": task.request_ref, "system": task.system, **detail})
 
 
 def open_manual(owner_roles: tuple[str, ...] | None = None) -> QuerySet[SystemTask]:
