@@ -13,7 +13,7 @@ still filed; only the mail is not sent.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -39,7 +39,7 @@ def may_confirm(to: str) -> bool:
     now = clock.now()
     flood = guard_conf.load()
     with transaction.atomic():
-        prune_confirmations(now)
+        prune_confirmations()
         sent = ConfirmationSent.objects.filter(recipient=recipient)
         if sent.filter(sent_at__gte=clock.start_of(clock.today())).count() >= PER_ADDRESS_PER_DAY:
             return False
@@ -50,13 +50,13 @@ def may_confirm(to: str) -> bool:
     return True
 
 
-def prune_confirmations(now: datetime | None = None) -> int:
-    """Delete the counts older than two days (they only serve today's limit); return how
-    many went. Also run by the daily sweep (`retention.prune.prune_system`), so an address
-    nobody types again is not kept either (R1)."""
-    moment = now or clock.now()
+def prune_confirmations(day: date | None = None) -> int:
+    """Delete the counts older than two days, counted from now (they only serve today's
+    limit; `day` plays no part); return how many went. Also the daily prune job
+    (`retention.prune.prune_system`), so an address nobody types again is not kept either
+    (R1)."""
     deleted, _ = ConfirmationSent.objects.filter(
-        sent_at__lt=moment - timedelta(days=2)).delete()
+        sent_at__lt=clock.now() - timedelta(days=2)).delete()
     return deleted
 
 
