@@ -17,4 +17,3 @@ class IncidentsConfig(AppConfig):
         from privacydesk.incidents import work
 
         work.register()
-
