@@ -55,17 +55,13 @@ def _folder() -> Path | None:
     return Path(folder) if folder else None
 
 
-def file_name(anchor: anchors.Anchor) -> str:
-    """'anchor-20261206T235012123456Z-000000000012.json': names sort by time."""
-    stamp = anchor.at[:26].replace("-", "").replace(":", "").replace(".", "")
-    return f"{PREFIX}{stamp}Z-{anchor.seq:012d}{SUFFIX}"
-
-
 def to_dir(anchor: anchors.Anchor, folder: Path) -> Path:
     """Write `anchor` as a new read-only file in `folder`; FileExistsError rather than
     overwrite anything."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = folder / file_name(anchor)
+    # 'anchor-20261206T235012123456Z-000000000012.json': names sort by time.
+    stamp = anchor.at[:26].replace("-", "").replace(":", "").replace(".", "")
+    target = folder / f"{PREFIX}{stamp}Z-{anchor.seq:012d}{SUFFIX}"
     anchor.write_line(target, os.O_CREAT | os.O_EXCL, 0o400)
     return target
 
@@ -104,19 +100,15 @@ def to_mail(anchor: anchors.Anchor, address: str) -> None:
     EmailMessage(subject=subject, body=body, to=[address]).send(fail_silently=False)
 
 
-def syslog_message(anchor: anchors.Anchor) -> bytes:
-    """The RFC 5424 message: <PRI>1 TIMESTAMP HOST APP - MSGID - MSG."""
-    host = (socket.gethostname() or "-").split(".")[0][:255]
-    return (f"<{SYSLOG_PRI}>1 {anchor.at} {host} privacydesk - audit-anchor - "
-            f"{anchor.line()}").encode()
-
-
 def to_syslog(anchor: anchors.Anchor, url: str) -> None:
-    """Send `anchor` as one datagram to udp://host:port (default port 514)."""
+    """Send `anchor` as one RFC 5424 datagram (<PRI>1 TIMESTAMP HOST APP - MSGID - MSG) to
+    udp://host:port (default port 514)."""
     parts = urlsplit(url)
+    host = (socket.gethostname() or "-").split(".")[0][:255]
+    message = f"<{SYSLOG_PRI}>1 {anchor.at} {host} privacydesk - audit-anchor - {anchor.line()}"
     with socket.socket(socket.AF_INET6 if ":" in (parts.hostname or "") else socket.AF_INET,
                        socket.SOCK_DGRAM) as sock:
-        sock.sendto(syslog_message(anchor), (parts.hostname or "", parts.port or 514))
+        sock.sendto(message.encode(), (parts.hostname or "", parts.port or 514))
 
 
 def send(anchor: anchors.Anchor) -> None:

@@ -44,11 +44,6 @@ def wrap_aad(key_id: str, purpose: str) -> bytes:
     return f"privacydesk/data-key/{key_id}/{purpose}".encode()
 
 
-def new_key_id() -> str:
-    """A fresh, unique-enough data key id ("d" + 16 hex digits)."""
-    return f"d{secrets.token_hex(8)}"
-
-
 def _model() -> Any:
     from privacydesk.vault.models import DataKey
 
@@ -119,7 +114,7 @@ def create(purpose: str, *, retire_others: bool = False) -> str:
     `retire_others`, the purpose's older keys stop sealing (they still open)."""
     ring = _check_ring()
     raw = AESGCM.generate_key(bit_length=256)
-    key_id = new_key_id()
+    key_id = f"d{secrets.token_hex(8)}"  # fresh and unique enough: 64 random bits
     kek_id, wrapped = ring.wrap(raw, aad=wrap_aad(key_id, purpose))
     model = _model()
     with transaction.atomic(using=_alias()):

@@ -73,7 +73,6 @@ class Keyring:
     index_key: bytes
     audit_key: bytes
     source: str  # "env" | "file"
-    path: Path | None = None
     _aeads: dict[str, AESGCM] = field(default_factory=dict, repr=False)
     _index_macs: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -167,7 +166,7 @@ def parse_key_file(path: Path) -> Keyring:
     audit_key = (_decode_key("audit_secret", data["audit_secret"], where)
                  if data.get("audit_secret") else _derive(first, "audit-chain"))
     return Keyring(current_id=current, keys=keys, index_key=index_key, audit_key=audit_key,
-                   source="file", path=path)
+                   source="file")
 
 
 def _b64(raw: bytes) -> str:
