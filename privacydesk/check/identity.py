@@ -1,10 +1,10 @@
-"""Id1 (and W3's helpers): the controller's identity is complete in the policy and really
-is on what people receive — the statement page as served in each language, the callback
-letter and its text (`check/served.py`) — not merely in the policy that renders them."""
+"""Id1 (and W3's helpers): the controller's identity, complete in the policy (its loader
+refuses a blank field, a malformed e-mail address or a non-https authority), really is on
+what people receive — the statement page as served in each language, the callback letter
+and its text (`check/served.py`) — not merely in the policy that renders them."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from privacydesk.check import served
@@ -12,27 +12,12 @@ from privacydesk.check.registry import CheckResult, check, verdict
 from privacydesk.policy import render_statement
 from privacydesk.policy.active import get_policy
 
-FIELDS = ("name", "street", "postcode", "city", "country", "phone", "email", "website")
 #: Id1 / Art. 13(1)(a): who the controller is and how to reach them, on the statement page
 #: and on every letter (the country is implied by the postal address).
 IDENTITY = ("name", "street", "postcode", "city", "phone", "email", "website")
 #: What the written e-mail text must give: how to call back (P2); its sender and Reply-To
 #: are the controller's address (callbacks/services.py).
 EMAIL_TEXT = ("phone",)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def controller_gaps() -> list[str]:
-    """What is missing or malformed in the policy's controller (empty list: complete)."""
-    controller = get_policy().controller
-    gaps = [f"controller.{name} is empty" for name in FIELDS
-            if not str(getattr(controller, name, "")).strip()]
-    if controller.email and not _EMAIL.match(controller.email):
-        gaps.append("controller.email is not an e-mail address")
-    if not controller.authority.name.strip() or not controller.authority.url.startswith(
-            "https://"):
-        gaps.append("controller.authority is incomplete")
-    return gaps
 
 
 def statement_gaps() -> list[str]:
@@ -69,12 +54,12 @@ def missing_on(texts: Iterable[served.Served], fields: tuple[str, ...]) -> list[
 
 @check("Id1", "The controller's identity and contact details")
 def controller_identity() -> CheckResult:
-    """Id1 holds when the policy's controller is complete AND the served statement page in
-    every language, the callback letter (PDF) in every language and the written e-mail
-    text show its identity and contact details."""
+    """Id1 holds when the served statement page in every language, the callback letter
+    (PDF) in every language and the written e-mail text show the controller's identity and
+    contact details."""
     statement_pages = list(served.pages(only=("statement",)))
     sent = list(served.letters())
-    failures = (controller_gaps() + statement_gaps() + missing_on(statement_pages, IDENTITY)
+    failures = (statement_gaps() + missing_on(statement_pages, IDENTITY)
                 + missing_on([t for t in sent if t.kind == "letter"], IDENTITY)
                 + missing_on([t for t in sent if t.kind == "e-mail"], EMAIL_TEXT))
     languages = ", ".join(get_policy().statement.languages)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from privacydesk.check import served
 from privacydesk.check.common import plural
-from privacydesk.check.identity import controller_gaps, missing_on
+from privacydesk.check.identity import missing_on
 from privacydesk.check.registry import CheckResult, check, verdict
 from privacydesk.check.runner import need_app
 from privacydesk.policy.active import get_policy
@@ -126,7 +126,7 @@ def site_controller() -> CheckResult:
     """Every public page, fetched in every language through the site's own request path
     (check/served.py), shows the policy's controller name, phone and e-mail."""
     fetched = list(served.pages())
-    failures = controller_gaps() + missing_on(fetched, SITE_OWNER)
+    failures = missing_on(fetched, SITE_OWNER)
     name = get_policy().controller.name
     return verdict("W3", failures, f"all {len(fetched)} public pages, fetched as served, name "
                    f"{name!r} with its phone and e-mail",
