@@ -66,14 +66,13 @@ class Matcher:
     emails: tuple[str, ...]
     name: str
     phones: tuple[str, ...]
-    _email_re: re.Pattern[str] | None
-    _name_re: re.Pattern[str] | None
-    _phone_re: re.Pattern[str] | None
+    #: (kind, pattern) for each kind there is something to look for, "email" first.
+    _patterns: tuple[tuple[str, re.Pattern[str]], ...]
 
     @property
     def empty(self) -> bool:
         """True when the subject gives nothing to look for in this mailbox."""
-        return not (self._email_re or self._name_re or self._phone_re)
+        return not self._patterns
 
     def search_terms(self) -> list[str]:
         """Substrings for IMAP SEARCH TEXT that pre-filter what `in_text` decides: the
@@ -105,17 +104,12 @@ class Matcher:
 
     def in_text(self, text: str) -> set[str]:
         """Return which identities occur in `text`: "email", "name", "phone"."""
-        found = set()
-        for kind, pattern in (("email", self._email_re), ("name", self._name_re),
-                              ("phone", self._phone_re)):
-            if pattern is not None and pattern.search(text):
-                found.add(kind)
-        return found
+        return {kind for kind, pattern in self._patterns if pattern.search(text)}
 
     def first(self, text: str) -> int | None:
         """Return where in `text` the first of her identities starts; None when none does."""
-        starts = [found.start() for pattern in (self._email_re, self._name_re, self._phone_re)
-                  if pattern is not None and (found := pattern.search(text)) is not None]
+        starts = [found.start() for _, pattern in self._patterns
+                  if (found := pattern.search(text)) is not None]
         return min(starts) if starts else None
 
     def is_address(self, address: str) -> bool:
@@ -129,11 +123,8 @@ class Matcher:
     def scrub(self, text: str) -> str:
         """Return `text` with every e-mail address, name and phone number of the person
         replaced by the placeholders."""
-        if self._email_re is not None:
-            text = self._email_re.sub(PLACEHOLDER_EMAIL, text)
-        for pattern in (self._name_re, self._phone_re):
-            if pattern is not None:
-                text = pattern.sub(PLACEHOLDER, text)
+        for kind, pattern in self._patterns:
+            text = pattern.sub(PLACEHOLDER_EMAIL if kind == "email" else PLACEHOLDER, text)
         return text
 
 
@@ -143,12 +134,8 @@ def matcher(subject: Subject, identities: tuple[str, ...]) -> Matcher:
                    ) if "email" in identities else ()
     name = " ".join(subject.name.split()) if "name" in identities else ""
     phones = tuple(p for p in subject.phones if p.strip()) if "phone" in identities else ()
-    flags = re.IGNORECASE
-    return Matcher(
-        emails=emails, name=name, phones=phones,
-        _email_re=re.compile("|".join(_email_pattern(e) for e in emails), flags)
-        if emails else None,
-        _name_re=re.compile(_name_pattern(name), flags) if name else None,
-        _phone_re=re.compile("|".join(_phone_pattern(p) for p in phones), flags)
-        if phones else None,
-    )
+    patterns = (("email", "|".join(_email_pattern(e) for e in emails)),
+                ("name", _name_pattern(name) if name else ""),
+                ("phone", "|".join(_phone_pattern(p) for p in phones)))
+    return Matcher(emails, name, phones, tuple((kind, re.compile(pattern, re.IGNORECASE))
+                                               for kind, pattern in patterns if pattern))
