@@ -11,9 +11,8 @@ privacydesk.policy.schema, docs/policy.md).
 The connection itself (URL, credentials) is never in the policy: it comes from the
 environment (`PRIVACYDESK_SYSTEM_<ID>_URL`, privacydesk.systems.registry). A policy without
 `[[systems]]` has the register alone (`implicit_register`), so existing policy files keep
-loading. Plain Python: the fixed lists below are the policy's; privacydesk.systems.connector
-keeps equal ones (a test compares them), because the policy core imports nothing of
-privacydesk.
+loading. Plain Python; the fixed lists (identity kinds, capabilities, connectors) are in
+`policy.model`.
 """
 
 from __future__ import annotations
@@ -43,9 +42,6 @@ from privacydesk.policy.model import (
     StaffRole,
 )
 from privacydesk.policy.schema import PATTERNS
-
-__all__ = ["CAPABILITIES", "CONNECTOR_KINDS", "IDENTITY_KINDS", "OPERATORS", "REGISTER",
-           "UNCONNECTED_KINDS", "SystemDeclaration", "implicit_register", "systems_section"]
 
 #: The connector of the register itself: exactly one system has it.
 REGISTER = "register"
