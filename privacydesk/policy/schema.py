@@ -133,11 +133,8 @@ def _promise(doc: str, example: str) -> Key:
     return Key("promise", "promise", doc, example, pattern="promise", max_len=8)
 
 
-_NL_EN = '{ nl = "{nl}", en = "{en}" }'
-
-
 def _ex(nl: str, en: str) -> str:
-    return _NL_EN.replace("{nl}", nl).replace("{en}", en)
+    return f'{{ nl = "{nl}", en = "{en}" }}'
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -421,16 +418,16 @@ def bounds(path: str) -> dict[str, tuple[int, int]]:
     return {k.name: limits(path, k.name) for k in _BY_PATH[path].keys if k.kind == "integer"}
 
 
+def _parent_and_name(s: Section) -> tuple[str, str]:
+    parent, _, name = s.path.removesuffix(".*").removesuffix("[]").rpartition(".")
+    return parent, name
+
+
 def children(path: str) -> list[Section]:
     """The sections nested directly in `path` ("" for the top level)."""
-    out = []
-    for s in SECTIONS:
-        parent, _, _ = s.path.removesuffix(".*").removesuffix("[]").rpartition(".")
-        if parent == path:
-            out.append(s)
-    return out
+    return [s for s in SECTIONS if _parent_and_name(s)[0] == path]
 
 
 def child_name(s: Section) -> str:
     """The key under which section `s` sits in its parent ("roles", "rule", "authority")."""
-    return s.path.removesuffix(".*").removesuffix("[]").rpartition(".")[2]
+    return _parent_and_name(s)[1]

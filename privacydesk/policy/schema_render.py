@@ -111,7 +111,7 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a policy file. It checks every key, type, bound and
     pattern; rules across keys and references between sections (a role id that must be
     declared) are the loader's alone: run `privacydesk policy check` as well."""
-    top = [s for s in SECTIONS if "." not in s.path.removesuffix(".*")]
+    top = children("")
     return {
         "$schema": DRAFT,
         "title": "privacydesk policy",
