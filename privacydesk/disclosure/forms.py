@@ -23,32 +23,23 @@ BASIS_CHOICES = (
 )
 
 
-def _category_choices() -> list[tuple[str, str]]:
-    return [(key, c.label(lang())) for key, c in get_policy().categories.items()]
-
-
-def _obligation_choices() -> list[tuple[str, str]]:
-    """D1: only the legal obligations the policy declares can be chosen (by id)."""
-    return [("", "---------")] + [
-        (key, f"{o.label(lang())} ({o.citation})")
-        for key, o in get_policy().legal_obligations.items()]
-
-
-def _purpose_choices() -> list[tuple[str, str]]:
-    return [(key, p.label(lang())) for key, p in get_policy().purposes.items()]
-
-
 class _Base(forms.Form):
     person = forms.UUIDField(label=_("Person (pseudonymous ref)"))
     recipient = forms.CharField(max_length=200, label=_("Recipient (organisation)"))
     categories = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple,
                                            label=_("Categories"))
     purpose = forms.ChoiceField(choices=(), label=_("Purpose"))
+    #: Only purposes the policy lets rest on this legal basis can be chosen (None: any).
+    purpose_basis: str | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["categories"]).choices = _category_choices()
-        cast(forms.ChoiceField, self.fields["purpose"]).choices = _purpose_choices()
+        policy, language = get_policy(), lang()
+        cast(forms.ChoiceField, self.fields["categories"]).choices = [
+            (key, c.label(language)) for key, c in policy.categories.items()]
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = [
+            (key, p.label(language)) for key, p in policy.purposes.items()
+            if self.purpose_basis is None or self.purpose_basis in p.bases]
 
 
 class DisclosureForm(_Base):
@@ -66,19 +57,19 @@ class DisclosureForm(_Base):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["legal_obligation"]).choices = \
-            _obligation_choices()
+        # D1: only the legal obligations the policy declares can be chosen (by id).
+        cast(forms.ChoiceField, self.fields["legal_obligation"]).choices = [
+            ("", "---------")] + [(key, f"{o.label(lang())} ({o.citation})")
+                                  for key, o in get_policy().legal_obligations.items()]
 
     def basis_kwargs(self) -> dict[str, Any]:
         """The gate's keyword for the chosen basis (none for "find the basis")."""
-        data, basis = self.cleaned_data, self.cleaned_data["basis"]
-        if basis == "agreement":
-            return {"agreement": data.get("agreement") or ""}
-        if basis == "legal_obligation":
-            return {"legal_obligation": data.get("legal_obligation") or ""}
-        if basis == "consent":
-            return {"consent": str(data["consent"]) if data.get("consent") else ""}
-        return {}
+        basis = self.cleaned_data["basis"]
+        if basis == AUTO:
+            return {}
+        # The basis's own field (agreement, legal_obligation, consent) holds its reference.
+        value = self.cleaned_data.get(basis)
+        return {basis: str(value) if value else ""}
 
 
 class ConsentForm(_Base):
@@ -89,11 +80,5 @@ class ConsentForm(_Base):
                                           "the person)"))
     language = forms.ChoiceField(choices=(("nl", "Nederlands"), ("en", "English")),
                                  initial="nl", label=_("Language of the e-mail"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Art. 6(1)(a): only purposes the policy lets rest on consent can be asked for.
-        policy = get_policy()
-        cast(forms.ChoiceField, self.fields["purpose"]).choices = [
-            (key, p.label(lang())) for key, p in policy.purposes.items()
-            if "consent" in p.bases]
+    # Art. 6(1)(a): only purposes the policy lets rest on consent can be asked for.
+    purpose_basis = "consent"
