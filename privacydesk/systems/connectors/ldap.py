@@ -182,10 +182,7 @@ class LdapConnector:
                              session.connection.extend.standard.paged_search, base,
                              "(objectClass=*)", scope, attributes=["*"], paged_size=_PAGE,
                              time_limit=max(1, int(self._timeout)), generator=True)
-        while True:
-            item = session.call(f"search under {base}", next, pages, None)
-            if item is None:
-                return
+        for item in iter(lambda: session.call(f"search under {base}", next, pages, None), None):
             yield from _entries([item])
 
     def _read(self, session: Session, dn: str, attributes: Sequence[str]) -> _Entry | None:
