@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from privacydesk.policy.errors import RuleViolation
 from privacydesk.register import formats
 
 FINANCIAL_KINDS = ("iban", "vat_number", "payment_terms", "invoice_reference", "other")
@@ -147,7 +146,3 @@ def sealed_fields(category: str) -> tuple[str, ...]:
 def plain_fields(category: str) -> tuple[str, ...]:
     """Return the names of the fields of `category` stored as ordinary columns."""
     return tuple(s.name for s in FIELDS[category] if not s.sealed)
-
-
-__all__ = ["FIELDS", "FieldSpec", "RuleViolation", "clean_values", "plain_fields",
-           "sealed_fields"]
