@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -89,36 +90,33 @@ def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime,
     return request.status
 
 
-def pending(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
-    """The request `token` would confirm, read only (the confirm page names it before the
-    button: kind, date, reference — issue #15); None where `confirm` would refuse."""
+def _awaiting(token: str, now: datetime,
+              requests: QuerySet[DataSubjectRequest]) -> DataSubjectRequest | None:
+    """The request of `token` among `requests` while its link works; None for a bad, used
+    or expired link."""
     parsed = tokens.read(token, SALT)
     if parsed is None or len(parsed[0]) != 32:
         return None
     uid, secret = parsed
-    request = DataSubjectRequest.objects.filter(uid=uid).first()
-    if request is None or not tokens.matches(secret, request.verification_hash):
-        return None
-    if (request.status != Status.AWAITING_VERIFICATION
-            or (now or timezone.now()) > request.legal_deadline):
+    request = requests.filter(uid=uid).first()
+    if (request is None or not tokens.matches(secret, request.verification_hash)
+            or request.status != Status.AWAITING_VERIFICATION or now > request.legal_deadline):
         return None
     return request
 
 
+def pending(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
+    """The request `token` would confirm, read only (the confirm page names it before the
+    button: kind, date, reference — issue #15); None where `confirm` would refuse."""
+    return _awaiting(token, now or timezone.now(), DataSubjectRequest.objects.all())
+
+
 def confirm(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
     """Mark the request of `token` verified; None for a bad, used or expired link."""
-    parsed = tokens.read(token, SALT)
-    if parsed is None:
-        return None
-    uid, secret = parsed
     when = now or timezone.now()
-    if len(uid) != 32:
-        return None
     with transaction.atomic():
-        request = DataSubjectRequest.objects.select_for_update().filter(uid=uid).first()
-        if request is None or not tokens.matches(secret, request.verification_hash):
-            return None
-        if request.status != Status.AWAITING_VERIFICATION or when > request.legal_deadline:
+        request = _awaiting(token, when, DataSubjectRequest.objects.select_for_update())
+        if request is None:
             return None
         request.status, request.verified_at, request.verification_hash = (
             Status.VERIFIED, when, "")
