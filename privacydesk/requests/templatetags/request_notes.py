@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import template
@@ -71,22 +72,6 @@ _CRITERIA = {"name": pgettext_lazy("timeline", "name"),
              "postcode + house number": pgettext_lazy("timeline", "postcode + house number")}
 
 
-def _kind(code: str) -> str:
-    return labels_of.label("request_kind", code)
-
-
-def _channel(code: str) -> str:
-    return labels_of.label("request_channel", code)
-
-
-def _status(code: str) -> str:
-    return labels_of.label("request_status", code)
-
-
-def _category(code: str) -> str:
-    return labels_of.label("category", code)
-
-
 def _recipients(text: str) -> str:
     return pgettext("timeline", "none") if text == "none" else text
 
@@ -106,11 +91,14 @@ def _nested(text: str) -> str:
 
 
 _AS_WRITTEN: Callable[[str], str] = str
+_KIND_LABEL = partial(labels_of.label, "request_kind")
 
 #: group name -> how its value is shown; a group not named here is shown as written.
 _VALUES: dict[str, Callable[[str], str]] = {
-    "kind": _kind, "old": _kind, "channel": _channel, "status": _status,
-    "category": _category,
+    "kind": _KIND_LABEL, "old": _KIND_LABEL,
+    "channel": partial(labels_of.label, "request_channel"),
+    "status": partial(labels_of.label, "request_status"),
+    "category": partial(labels_of.label, "category"),
     "recipients": _recipients, "criteria": _criteria, "reason": _reason,
     "note": _nested, "words": _AS_WRITTEN,
 }
