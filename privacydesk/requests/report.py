@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from django.db import transaction
@@ -35,6 +36,7 @@ from privacydesk.retention.facts import _facts as person_facts_from
 from privacydesk.retention.models import ContactMark, LegalHold
 
 SCHEMA = "privacydesk.access-report/1"
+_FIRST = itemgetter(0)
 # Art. 15(1)(c) hook: functions (person, lang) -> list of JSON-ready dicts, one per
 # disclosure (recipient, categories, purpose, basis, date), with labels in the report's
 # language.
@@ -87,29 +89,21 @@ def agreement_rows(person_id: int) -> AgreementRows:
     agreements = {ref: (aid, ends) for aid, ref, ends in sorted(
         AgreementParty.objects.filter(person_id=person_id).order_by()
         .values_list("agreement_id", "agreement__reference", "agreement__ends_on"),
-        key=_first)}
+        key=_FIRST)}
     recipients = [RecipientRow(*row[1:]) for row in sorted(
         AgreementRecipient.objects.filter(
             agreement_id__in=[aid for aid, _ in agreements.values()]).order_by().values_list(
             "id", "recipient", "agreement__reference", "categories", "legal_basis",
-            "purpose"), key=_first)
+            "purpose"), key=_FIRST)
     ] if agreements else []
     holds = sorted(LegalHold.objects.filter(person_id=person_id, lifted_at__isnull=True)
                    .order_by().values_list("id", "reason", "created_at", "until"),
-                   key=_first)
-    holds.sort(key=_created_at, reverse=True)  # LegalHold's ordering: newest first, then id
+                   key=_FIRST)
+    holds.sort(key=itemgetter(2), reverse=True)  # LegalHold's ordering: newest first, then id
     contact = next(iter(ContactMark.objects.filter(person_id=person_id).order_by()
                         .values_list("last_contact_on", flat=True)[:1]), None)
     return AgreementRows(agreements, recipients, [HoldRow(*row[1:]) for row in holds],
                          contact)
-
-
-def _first(row: tuple[Any, ...]) -> Any:
-    return row[0]
-
-
-def _created_at(hold: tuple[Any, ...]) -> Any:
-    return hold[2]
 
 
 def _recipients(rows: list[RecipientRow], lang: str) -> list[dict[str, Any]]:
