@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -128,10 +129,6 @@ def _label(system_id: str, lang: str) -> str:
     return system.name(lang) if system is not None else system_id
 
 
-def _subject(person: Person, *, actor: str, purpose: str) -> Any:
-    return subjects.subject_of(person, actor=actor, purpose=purpose)
-
-
 def search(request: DataSubjectRequest, person: Person, *, actor: str,
            export: bool) -> list[searching.Section]:
     """Search every declared system for the person of `request` (see the module doc)."""
@@ -140,7 +137,7 @@ def search(request: DataSubjectRequest, person: Person, *, actor: str,
     purpose = "portability" if export else "access_request"
     return searching.search_for_request(
         request_uid=request.uid, request_ref=request.reference, person_ref=request.person_ref,
-        subject=partial(_subject, person, actor=actor, purpose=purpose), export=export,
+        subject=partial(subjects.subject_of, person, actor=actor, purpose=purpose), export=export,
         deadline=request.statement_deadline, actor=actor)
 
 
@@ -200,14 +197,10 @@ def report_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
             if s["operator"] == "processor" else t["operator_own"]
         out.append(("h3", f"{s['label']} ({operator})"))
         out.append(("li", t[state] + (f": {s['confirmation']}" if s["confirmation"] else "")))
-        if s["categories"]:
-            out.append(("li", f"{t['categories']}: {', '.join(s['categories'])}"))
-        if s["purposes"]:
-            out.append(("li", f"{t['purposes']}: {', '.join(s['purposes'])}"))
-        if s["retention"]:
-            out.append(("li", f"{t['retention']}: {s['retention']}"))
-        if s["found"]:
-            out.append(("li", f"{t['found_n']}: {s['found']}"))
+        facts = (("categories", ", ".join(s["categories"])),
+                 ("purposes", ", ".join(s["purposes"])), ("retention", s["retention"]),
+                 ("found_n", s["found"]))
+        out += [("li", f"{t[key]}: {value}") for key, value in facts if value]
         for record in s["records"]:
             values = "; ".join(f"{k}: {v}" for k, v in record["fields"].items())
             how = record.get("found_by") or ""
@@ -392,7 +385,7 @@ def before_correction(person: Person, category: str, *, actor: str) -> Any | Non
         return None
     if all(s.reached() == declared.NOT_CONNECTED for s in holding):
         return Subject()   # not-connected systems are only listed: nobody searches them
-    return _subject(person, actor=actor, purpose="rectification")
+    return subjects.subject_of(person, actor=actor, purpose="rectification")
 
 
 def correct(request: DataSubjectRequest, subject: Any, category: str,
@@ -435,32 +428,17 @@ def correct(request: DataSubjectRequest, subject: Any, category: str,
     return written
 
 
-def _old_values(category: str, subject: Any) -> set[str]:
-    if category == "names":
-        return {subject.name, *subject.ids.get("name", ())} - {""}
-    if category == "email":
-        return set(subject.emails)
-    if category == "phone":
-        return set(subject.phones)
-    return set()
-
-
-def _same(category: str, value: str, old: set[str]) -> bool:
-    if category == "email":
-        return subjects.email(value) in old
-    if category == "phone":
-        return subjects.phone(value) in old
-    return value.strip() in old
-
-
-def _new_value(category: str, values: dict[str, Any]) -> str | None:
-    if category == "names":
-        return subjects.full_name(values) or None
-    if category == "email":
-        return str(values.get("address", "")) or None
-    if category == "phone":
-        return str(values.get("number", "")) or None
-    return None
+#: Rt2: a category a system's field holds by value — the subject's old values, how a field's
+#: value is compared with them, and the new value ("" for none) from the register's values.
+_BY_VALUE: dict[str, tuple[Callable[[Any], set[str]], Callable[[str], str],
+                           Callable[[dict[str, Any]], str]]] = {
+    "names": (lambda s: {s.name, *s.ids.get("name", ())} - {""}, str.strip,
+              subjects.full_name),
+    "email": (lambda s: set(s.emails), subjects.email,
+              lambda values: str(values.get("address", ""))),
+    "phone": (lambda s: set(s.phones), subjects.phone,
+              lambda values: str(values.get("number", ""))),
+}
 
 
 def _push(system: declared.Declared, subject: Any, category: str,
@@ -470,13 +448,14 @@ def _push(system: declared.Declared, subject: Any, category: str,
     new one. Returns (records holding the category, fields corrected)."""
     connector = calls.connector_of(system)
     records = [r for r in connector.find(subject) if category in r.categories]
-    old, new = _old_values(category, subject), _new_value(category, values)
+    olds, normal, new_of = _BY_VALUE.get(category, (lambda _: set(), str, lambda _: ""))
+    old, new = olds(subject), new_of(values)
     corrected = 0
     for record in records:
         for name, current in record.fields.items():
             if name in values:
                 value = str(values[name])
-            elif new is not None and _same(category, str(current), old):
+            elif new and normal(str(current)) in old:
                 value = new
             else:
                 continue
