@@ -46,6 +46,10 @@ class RequestOut(Schema):
     answered_at: datetime | None
     answered_how: str
 
+    @staticmethod
+    def resolve_days_left(obj: DataSubjectRequest) -> int:
+        return obj.days_left(timezone.now())
+
 
 class EventOut(Schema):
     at: datetime
@@ -59,6 +63,14 @@ class RequestDetailOut(RequestOut):
     events: list[EventOut]
     deliveries: list[dict[str, Any]]
     detail: dict[str, Any]
+
+    @staticmethod
+    def resolve_requester(obj: DataSubjectRequest) -> dict[str, str]:
+        return obj.contact()
+
+    @staticmethod
+    def resolve_deliveries(obj: DataSubjectRequest) -> list[dict[str, Any]]:
+        return [d.as_dict() for d in obj.deliveries.all()]
 
 
 class RequestIn(Schema):
@@ -104,16 +116,6 @@ class TextIn(Schema):
     text: str = ""
 
 
-def _out(r: DataSubjectRequest) -> RequestOut:
-    return RequestOut(uid=r.uid, reference=r.reference, kind=r.kind,
-                      classified_kind=r.classified_kind, confidence=r.confidence,
-                      channel=r.channel, language=r.language, status=r.status,
-                      person_ref=r.person_ref, received_at=r.received_at,
-                      statement_deadline=r.statement_deadline, legal_deadline=r.legal_deadline,
-                      days_left=r.days_left(timezone.now()), answered_at=r.answered_at,
-                      answered_how=r.answered_how)
-
-
 def _get(uid: UUID) -> DataSubjectRequest:
     # get(), not first(): the uid is unique, so no ORDER BY to build (report API row).
     try:
@@ -134,7 +136,7 @@ def _visible(request: HttpRequest) -> frozenset[str]:
 @router.get("", response={200: list[RequestOut], **ERRORS}, summary="Open requests by days left")
 def list_requests(request: HttpRequest) -> Any:
     _actor(request)
-    return [_out(r) for r in clock.open_requests()[:500]]
+    return list(clock.open_requests()[:500])
 
 
 @router.post("", response={201: RequestOut, **ERRORS},
@@ -145,7 +147,7 @@ def file_request(request: HttpRequest, payload: RequestIn) -> Any:
         language=payload.language, actor=_actor(request), received_at=payload.received_at,
         channel=payload.channel, address=payload.address,
         identity_checked=payload.identity_checked)
-    return 201, _out(filed)
+    return 201, filed
 
 
 @router.get("/{uuid:uid}", response={200: RequestDetailOut, **ERRORS_404},
@@ -156,34 +158,26 @@ def read_request(request: HttpRequest, uid: UUID) -> Any:
     audit.record(actor=actor, action="read", object_type="requests.datasubjectrequest",
                  object_id=str(r.pk), person_ref=r.person_ref, purpose="data_subject_request",
                  detail={"request": r.reference})
-    return RequestDetailOut(
-        **_out(r).dict(), requester=r.contact(), detail=r.detail,
-        events=[EventOut(at=e.at, actor=e.actor, action=e.action, note=e.note)
-                for e in r.events.all()],
-        deliveries=[d.as_dict() for d in r.deliveries.all()])
-
-
-def _then(uid: UUID) -> RequestOut:
-    return _out(_get(uid))
+    return r
 
 
 @router.post("/{uuid:uid}/kind", response={200: RequestOut, **ERRORS_404})
 def set_kind(request: HttpRequest, uid: UUID, payload: KindIn) -> Any:
-    return _out(intake.set_kind(_get(uid), payload.kind, actor=_actor(request),
-                                reason=payload.reason))
+    return intake.set_kind(_get(uid), payload.kind, actor=_actor(request),
+                           reason=payload.reason)
 
 
 @router.post("/{uuid:uid}/verification", response={200: RequestOut, **ERRORS_404},
              summary="Search the register; send the confirmation link or 'no data held'")
 def begin_verification(request: HttpRequest, uid: UUID) -> Any:
     verification.begin(_get(uid), actor=_actor(request))
-    return _then(uid)
+    return _get(uid)
 
 
 @router.post("/{uuid:uid}/verify", response={200: RequestOut, **ERRORS_404})
 def verify(request: HttpRequest, uid: UUID, payload: VerifyIn) -> Any:
-    return _out(verification.verify_by_staff(_get(uid), payload.person_ref,
-                                             actor=_actor(request), note=payload.note))
+    return verification.verify_by_staff(_get(uid), payload.person_ref,
+                                        actor=_actor(request), note=payload.note)
 
 
 @router.get("/{uuid:uid}/report", response={200: dict[str, Any], **ERRORS_404},
@@ -203,7 +197,7 @@ def access_report(request: HttpRequest, uid: UUID) -> Any:
              summary="Export and e-mail a single-use download link")
 def send_export(request: HttpRequest, uid: UUID) -> Any:
     actions.send_export(_get(uid), actor=_actor(request))
-    return _then(uid)
+    return _get(uid)
 
 
 @router.post("/{uuid:uid}/erase", response={200: dict[str, Any], **ERRORS_404},
@@ -219,7 +213,7 @@ def erase(request: HttpRequest, uid: UUID) -> Any:
              summary="Record that the answer to a letter request was sent by post")
 def posted(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
     actions.answered_by_post(_get(uid), actor=_actor(request), note=payload.text)
-    return _then(uid)
+    return _get(uid)
 
 
 @router.post("/{uuid:uid}/correct", response={200: dict[str, list[str]], **ERRORS_404},
@@ -233,27 +227,27 @@ def correct(request: HttpRequest, uid: UUID, payload: CorrectIn) -> Any:
 @router.post("/{uuid:uid}/restrict", response={200: RequestOut, **ERRORS_404})
 def restrict(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
     actions.restrict(_get(uid), actor=_actor(request), reason=payload.text)
-    return _then(uid)
+    return _get(uid)
 
 
 @router.post("/{uuid:uid}/objection", response={200: RequestOut, **ERRORS_404})
 def objection(request: HttpRequest, uid: UUID, payload: ObjectionIn) -> Any:
     actions.record_objection(_get(uid), actor=_actor(request), upheld=payload.upheld,
                              note=payload.note)
-    return _then(uid)
+    return _get(uid)
 
 
 @router.post("/{uuid:uid}/done", response={200: RequestOut, **ERRORS_404},
              summary="Tell the person a correction/restriction/objection was handled")
 def done(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
     actions.confirm_done(_get(uid), payload.text, actor=_actor(request))
-    return _then(uid)
+    return _get(uid)
 
 
 @router.post("/{uuid:uid}/close", response={200: RequestOut, **ERRORS_404})
 def close(request: HttpRequest, uid: UUID, payload: TextIn) -> Any:
     actions.close(_get(uid), actor=_actor(request), note=payload.text)
-    return _then(uid)
+    return _get(uid)
 
 
 # A letter or telephone request (#15 blockers 2 and 3): the register search, the match or
@@ -303,20 +297,20 @@ def match(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
 @router.post("/{uuid:uid}/person", response={200: RequestOut, **ERRORS_404},
              summary="Link the request to the person found (then verify it)")
 def link_person(request: HttpRequest, uid: UUID, payload: MatchedPersonIn) -> Any:
-    return _out(_matching.link_person(_get(uid), payload.person_ref, actor=_actor(request),
-                                      matched_on=payload.matched_on))
+    return _matching.link_person(_get(uid), payload.person_ref, actor=_actor(request),
+                                 matched_on=payload.matched_on)
 
 
 @router.post("/{uuid:uid}/no-data", response={200: RequestOut, **ERRORS_404},
              summary="Record 'no data held' after a register search that finds nobody")
 def no_data_held(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
     query = _matching.clean_query(**payload.dict())
-    return _out(_matching.record_no_data_held(_get(uid), query, actor=_actor(request),
-                                              visible=_visible(request)))
+    return _matching.record_no_data_held(_get(uid), query, actor=_actor(request),
+                                         visible=_visible(request))
 
 
 @router.post("/{uuid:uid}/answered-by-phone", response={200: RequestOut, **ERRORS_404},
              summary="Record the call in which the answer was given; the request closes")
 def answered_by_phone(request: HttpRequest, uid: UUID, payload: CallIn) -> Any:
     call = _answers.Call(who=payload.who, at=payload.at, said=payload.said)
-    return _out(_answers.answer_by_phone(_get(uid), call, actor=_actor(request)))
+    return _answers.answer_by_phone(_get(uid), call, actor=_actor(request))
