@@ -46,10 +46,6 @@ NOTHING_PICKED = "pick at least one datum to erase"
 KEPT_BY_LAW = "a legal rule obliges us to keep this datum (Art. 17(3) GDPR)"
 
 
-def _label(spec_nl: str, spec_en: str, lang: str) -> str:
-    return spec_en if lang == "en" else spec_nl
-
-
 def category_label(category: str, lang: str) -> str:
     """The policy's label of `category` in `lang` ("nl" or "en")."""
     found = get_policy().categories.get(category)
@@ -64,7 +60,7 @@ def _shown(category: str, name: str, value: Any, lang: str) -> Any:
 
 def field_labels(category: str, lang: str) -> dict[str, str]:
     """{field name: label} of `category`, in the register's order."""
-    return {s.name: _label(s.label_nl, s.label_en, lang) for s in FIELDS[category]}
+    return {s.name: s.label_en if lang == "en" else s.label_nl for s in FIELDS[category]}
 
 
 @dataclass(frozen=True)

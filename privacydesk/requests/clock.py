@@ -62,10 +62,8 @@ def _context(request: DataSubjectRequest, now: datetime, legal: bool = False) ->
 
 def _remind(now: datetime, report: TickReport) -> None:
     reminder_at = timedelta(days=get_policy().requests.reminder_day)
-    for request in open_requests().filter(reminder_sent_at__isnull=True,
-                                          received_at__lte=now - reminder_at):
-        if request.kind == kinds.NONE:
-            continue
+    for request in open_requests().exclude(kind=kinds.NONE).filter(
+            reminder_sent_at__isnull=True, received_at__lte=now - reminder_at):
         notify.to_staff("staff_reminder", _context(request, now), permission="handle_requests")
         with transaction.atomic():
             request.reminder_sent_at = now

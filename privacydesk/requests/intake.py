@@ -64,9 +64,8 @@ def start(request: DataSubjectRequest, *, actor: str) -> None:
     A request without an e-mail address (a letter with a postal address) has no address
     to search the register for or to send a link to: staff verify it another way
     (`verification.verify_by_staff`), so nothing is tried, now or on the clock's tick."""
-    if request.kind not in kinds.REQUEST_KINDS or request.status != Status.NEW:
-        return
-    if not request.contact()["email"]:
+    if (request.kind not in kinds.REQUEST_KINDS or request.status != Status.NEW
+            or not request.contact()["email"]):
         return
     if request.detail.get(IDENTITY_CHECKED):
         # Staff checked the caller's identity in the call or visit (issue #15): a "please

@@ -61,10 +61,6 @@ def connect(url: str) -> imaplib.IMAP4:
     return conn
 
 
-def _flag(conn: imaplib.IMAP4, uid: str) -> None:
-    conn.uid("STORE", uid, "+FLAGS", f"({KEYWORD} \\Seen)")
-
-
 def _fetch(conn: imaplib.IMAP4, uid: str, part: str) -> bytes:
     status, data = conn.uid("FETCH", uid, f"({part})")
     for item in data or ():
@@ -81,7 +77,7 @@ def _one(conn: imaplib.IMAP4, uid: str, limit: int, report: FetchReport) -> None
     # BODY.PEEK: reading does not set \Seen; the flag follows only after filing.
     raw = _fetch(conn, uid, "BODY.PEEK[HEADER]" if too_large else "BODY.PEEK[]")
     outcome = intake.file_mail(mailparse.parse(raw), too_large=too_large)
-    _flag(conn, uid)
+    conn.uid("STORE", uid, "+FLAGS", f"({KEYWORD} \\Seen)")
     name = {"request": "filed", "triage": "triage", "concern": "concerns",
             "rejected": "rejected", "duplicate": "duplicates"}[outcome.outcome]
     setattr(report, name, getattr(report, name) + 1)
