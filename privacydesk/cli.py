@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from django.core.management import ManagementUtility, get_commands, load_command_class
@@ -41,17 +42,8 @@ class _Utility(ManagementUtility):
         return "\n".join([
             f"Usage: {self.prog_name} COMMAND [OPTIONS] [ARGS]...", "", f"  {_SUMMARY}", "",
             "Commands:", *ours, "", "Django's commands (`privacydesk help NAME`):",
-            *_wrapped(django), "", _NOTES])
-
-
-def _wrapped(names: list[str], width: int = 88) -> list[str]:
-    lines, line = [], " "
-    for name in names:
-        if len(line) + len(name) + 1 > width:
-            lines.append(line)
-            line = " "
-        line += " " + name
-    return [*lines, line]
+            *textwrap.wrap(" ".join(django), 88, initial_indent="  ", subsequent_indent="  ",
+                           break_on_hyphens=False), "", _NOTES])
 
 
 def main(argv: Sequence[str] | None = None) -> None:
