@@ -11,7 +11,7 @@ serves (Sec4), like every read of the register.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from privacydesk.policy.active import get_policy
@@ -53,6 +53,17 @@ def full_name(values: dict[str, Any]) -> str:
     return _SPACES.sub(" ", " ".join(str(p) for p in parts if p)).strip()
 
 
+#: Per register category, what of a row's values finds the person elsewhere, normalised.
+_READ: dict[str, Callable[[dict[str, Any]], str]] = {
+    "names": full_name,
+    "email": lambda values: email(str(values.get("address", ""))),
+    "phone": lambda values: phone(str(values.get("number", ""))),
+    "address": lambda values: postcode_house_number(str(values.get("postcode", "")),
+                                                    str(values.get("house_number", ""))),
+    "account": lambda values: str(values.get("username", "")).strip(),
+}
+
+
 def subject_of(person: Person, *, actor: str, purpose: str) -> Subject:
     """Everything the register holds to find `person` by in another system: every name
     (the first is `name`; the others are searched as well, as `ids["name"]`), e-mail
@@ -60,31 +71,19 @@ def subject_of(person: Person, *, actor: str, purpose: str) -> Subject:
     normalised. One audited read with `purpose` (a data-subject right: restricted data are
     used for it, Art. 18(2))."""
     rows = read_person_rows(person, actor=actor, purpose=purpose)
-    names: list[str] = []
-    emails: list[str] = []
-    phones: list[str] = []
-    places: list[str] = []
-    accounts: list[str] = []
+    found: dict[str, list[str]] = {category: [] for category in _READ}
     for category, _pk, values, *_rest in rows.data:
-        if category == "names":
-            names.append(full_name(values))
-        elif category == "email":
-            emails.append(email(str(values.get("address", ""))))
-        elif category == "phone":
-            phones.append(phone(str(values.get("number", ""))))
-        elif category == "address":
-            places.append(postcode_house_number(str(values.get("postcode", "")),
-                                                str(values.get("house_number", ""))))
-        elif category == "account":
-            accounts.append(str(values.get("username", "")).strip())
-    unique_names = _unique(names)
+        if category in _READ:
+            found[category].append(_READ[category](values))
+    names = _unique(found["names"])
     ids: dict[str, tuple[str, ...]] = {}
-    if accounts := list(_unique(accounts)):
-        ids["external_id"] = tuple(accounts)
-    if len(unique_names) > 1:
-        ids["name"] = unique_names[1:]
-    return Subject(name=unique_names[0] if unique_names else "", emails=_unique(emails),
-                   phones=_unique(phones), postcode_house_numbers=_unique(places), ids=ids)
+    if accounts := _unique(found["account"]):
+        ids["external_id"] = accounts
+    if len(names) > 1:
+        ids["name"] = names[1:]
+    return Subject(name=names[0] if names else "", emails=_unique(found["email"]),
+                   phones=_unique(found["phone"]),
+                   postcode_house_numbers=_unique(found["address"]), ids=ids)
 
 
 def is_empty(subject: Subject) -> bool:
