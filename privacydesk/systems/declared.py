@@ -118,7 +118,7 @@ def systems() -> tuple[Declared, ...]:
     """Every system the active policy declares, in the policy's order."""
     if _OVERRIDE is not None:
         return _OVERRIDE
-    return tuple(of_mapping(entry) for entry in getattr(get_policy(), "systems", ()) or ())
+    return tuple(of_mapping(entry) for entry in get_policy().systems)
 
 
 def system(system_id: str) -> Declared | None:

@@ -188,12 +188,11 @@ def propose(declaration: SystemDeclaration, findings: list[Finding], at: datetim
     places = _place_categories(findings)
     if not places:
         return ""
-    head = [f"# Proposed by `privacydesk systems scan {declaration.id}` on {at:%Y-%m-%d}: the "
-            "places where personal data were found,",
-            f"# for the dataset of this {declaration.connector} system "
-            f"(docs/connectors/{declaration.connector}.md). Check every line; add keys, "
-            "identities and erasure by hand."]
-    lines = head
+    lines = [f"# Proposed by `privacydesk systems scan {declaration.id}` on {at:%Y-%m-%d}: the "
+             "places where personal data were found,",
+             f"# for the dataset of this {declaration.connector} system "
+             f"(docs/connectors/{declaration.connector}.md). Check every line; add keys, "
+             "identities and erasure by hand."]
     if declaration.connector == "sql":
         tables: dict[str, list[str]] = {}
         for where, categories in places.items():
