@@ -43,10 +43,8 @@ class ErrorReportMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        if isinstance(exception, REFUSALS):
-            return None
-        report(request, exception)
-        return None
+        if not isinstance(exception, REFUSALS):
+            report(request, exception)
 
 
 def report(request: HttpRequest, exception: BaseException) -> None:
