@@ -6,6 +6,8 @@ exist so a visitor sees which field is wrong, in Dutch or English, before anythi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,25 +15,23 @@ from django.utils.translation import gettext_lazy as _
 from privacydesk.register.formats import forbidden_character
 
 
-def _has_control(value: str, multiline: bool) -> bool:
-    # One rule for the forms and the register (`formats.forbidden_character`): control
-    # characters, bidi overrides and text that was not valid UTF-8 can hide or disguise
-    # text for the staff member reading it later.
-    return forbidden_character(value, multiline=multiline) is not None
+def _no_control(multiline: bool) -> Callable[[str], None]:
+    """A validator refusing control and direction-override characters (line breaks and
+    tabs too, unless `multiline`)."""
+
+    def check(value: str) -> None:
+        # One rule for the forms and the register (`formats.forbidden_character`): control
+        # characters, bidi overrides and text that was not valid UTF-8 can hide or disguise
+        # text for the staff member reading it later.
+        if forbidden_character(value, multiline=multiline) is not None:
+            raise ValidationError(_("This field contains characters that are not allowed."),
+                                  code="control")
+
+    return check
 
 
-def no_control_characters(value: str) -> None:
-    """Refuse a one-line value with control or direction-override characters."""
-    if _has_control(value, multiline=False):
-        raise ValidationError(_("This field contains characters that are not allowed."),
-                              code="control")
-
-
-def no_control_characters_multiline(value: str) -> None:
-    """Like `no_control_characters`, but line breaks and tabs are allowed."""
-    if _has_control(value, multiline=True):
-        raise ValidationError(_("This field contains characters that are not allowed."),
-                              code="control")
+no_control_characters = _no_control(multiline=False)
+no_control_characters_multiline = _no_control(multiline=True)
 
 
 def phone_number(value: str, region: str = "NL") -> str:
