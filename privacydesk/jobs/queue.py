@@ -11,7 +11,4 @@ if find_spec("django.tasks"):  # Django 6.0+
 else:
     from django_tasks import task  # type: ignore[no-redef,unused-ignore]
 
-#: The database backend (django-tasks-db serves the backport and Django 6's framework alike).
-BACKEND = "django_tasks_db.DatabaseBackend"
-
-__all__ = ["BACKEND", "task"]
+__all__ = ["task"]
