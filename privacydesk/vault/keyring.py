@@ -102,6 +102,15 @@ def _derive(master: bytes, purpose: str) -> bytes:
     return hkdf.derive(master)
 
 
+def _ring(current: str, keys: dict[str, bytes], source: str, index: bytes | None,
+          audit: bytes | None) -> Keyring:
+    """The ring; an index or audit key not given is derived from the FIRST key (HKDF)."""
+    first = next(iter(keys.values()))
+    return Keyring(current_id=current, keys=keys, source=source,
+                   index_key=index or _derive(first, "blind-index"),
+                   audit_key=audit or _derive(first, "audit-chain"))
+
+
 def _decode_key(key_id: str, text: str, where: str) -> bytes:
     try:
         raw = base64.b64decode(text.strip(), validate=True)
@@ -137,10 +146,7 @@ def parse_env_keys(value: str) -> Keyring:
         target[key_id] = _decode_key(key_id, text, where)
     if not keys:
         raise VaultError(f"{where}: holds no encryption key")
-    first = next(iter(keys.values()))
-    return Keyring(current_id=list(keys)[-1], keys=keys, source="env",
-                   index_key=reserved.get("index") or _derive(first, "blind-index"),
-                   audit_key=reserved.get("audit") or _derive(first, "audit-chain"))
+    return _ring(list(keys)[-1], keys, "env", reserved.get("index"), reserved.get("audit"))
 
 
 def parse_key_file(path: Path) -> Keyring:
@@ -160,13 +166,9 @@ def parse_key_file(path: Path) -> Keyring:
     current = data.get("current") or list(keys)[-1]
     if current not in keys:
         raise VaultError(f"{where}: current key {current!r} is not among the keys")
-    first = next(iter(keys.values()))
-    index_key = (_decode_key("index_secret", data["index_secret"], where)
-                 if data.get("index_secret") else _derive(first, "blind-index"))
-    audit_key = (_decode_key("audit_secret", data["audit_secret"], where)
-                 if data.get("audit_secret") else _derive(first, "audit-chain"))
-    return Keyring(current_id=current, keys=keys, index_key=index_key, audit_key=audit_key,
-                   source="file")
+    index, audit = data.get("index_secret"), data.get("audit_secret")
+    return _ring(current, keys, "file", index and _decode_key("index_secret", index, where),
+                 audit and _decode_key("audit_secret", audit, where))
 
 
 def _b64(raw: bytes) -> str:
