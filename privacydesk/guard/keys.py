@@ -107,12 +107,8 @@ class KeyRing:
 
     def previous_int_key(self, subject: str, now: float) -> int | None:
         """`previous_key` as a 60-bit int (the memory store's compact form)."""
-        self._current(now)
-        previous = self._previous_secret
-        if previous is None:
-            return None
-        return _from_bytes(_blake2b(subject.encode("utf-8", "surrogatepass"), key=previous,
-                                    digest_size=KEY_BYTES).digest(), "little") & _INT_MASK
+        previous = self.previous_key(subject, now)
+        return None if previous is None else self.as_int(previous)
 
     @staticmethod
     def as_int(key: bytes) -> int:
