@@ -95,7 +95,10 @@ def request_consent(person: Person, recipient: str, categories: Any, purpose: st
     return consent
 
 
-def _locked(token: str, salt: str, field: str) -> tuple[ConsentRequest, str] | None:
+def _locked(token: str, salt: str) -> ConsentRequest | None:
+    """The request an answer (ANSWER_SALT) or withdrawal link points to, locked, while the
+    link's secret is the one stored; None otherwise."""
+    field = "answer_hash" if salt == ANSWER_SALT else "withdraw_hash"
     parsed = tokens.read(token, salt)
     if parsed is None or len(parsed[0]) != 32:
         return None
@@ -103,29 +106,25 @@ def _locked(token: str, salt: str, field: str) -> tuple[ConsentRequest, str] | N
     if found is None or found.person_id is None \
             or not tokens.matches(parsed[1], getattr(found, field)):
         return None
-    return found, parsed[1]
+    return found
 
 
 def peek(token: str, salt: str) -> ConsentRequest | None:
     """The request a link points to while the link still works (for showing the page)."""
-    field = "answer_hash" if salt == ANSWER_SALT else "withdraw_hash"
     with transaction.atomic():
-        found = _locked(token, salt, field)
-    if found is None:
-        return None
-    consent = found[0]
+        found = _locked(token, salt)
     wanted = ConsentStatus.PENDING if salt == ANSWER_SALT else ConsentStatus.GRANTED
-    return consent if consent.state() == wanted else None
+    return found if found is not None and found.state() == wanted else None
 
 
 def answer(token: str, grant: bool) -> tuple[ConsentRequest, str] | None:
     """Record the person's answer through their link; once only. Returns the request and,
     for a grant, the withdrawal link token; None if the link is not (or no longer) valid."""
     with transaction.atomic():
-        found = _locked(token, ANSWER_SALT, "answer_hash")
-        if found is None or found[0].state() != ConsentStatus.PENDING:
+        consent = _locked(token, ANSWER_SALT)
+        if consent is None or consent.state() != ConsentStatus.PENDING:
             return None
-        consent, now = found[0], timezone.now()
+        now = timezone.now()
         consent.answered_at, consent.answer_hash = now, ""
         withdraw_token = ""
         if grant:
@@ -154,10 +153,10 @@ def withdraw(token: str) -> ConsentRequest | None:
     """Art. 7(3): the person withdraws through their link; honoured at once. None if the
     link is not valid or the consent is no longer granted."""
     with transaction.atomic():
-        found = _locked(token, WITHDRAW_SALT, "withdraw_hash")
-        if found is None or found[0].status != ConsentStatus.GRANTED:
+        found = _locked(token, WITHDRAW_SALT)
+        if found is None or found.status != ConsentStatus.GRANTED:
             return None
-        return _withdraw(found[0], PUBLIC)
+        return _withdraw(found, PUBLIC)
 
 
 def withdraw_by_staff(consent: ConsentRequest, *, actor: str) -> ConsentRequest:
