@@ -184,11 +184,10 @@ def day(moment: datetime) -> date:
     return clock.day_of(moment) if moment.tzinfo is not None else moment.date()
 
 
-def _scrub_address_header(name: str, value: Any, match: Matcher) -> str | None:
-    pairs = addresses(value)
+def _scrub_address_header(value: Any, match: Matcher) -> str | None:
     changed = False
     rebuilt = []
-    for display, address in pairs:
+    for display, address in addresses(value):
         new_display = match.scrub(display)
         new_address = PLACEHOLDER_EMAIL if match.is_address(address) else address
         changed |= (new_display, new_address) != (display, address)
@@ -215,7 +214,7 @@ def _scrub_headers(holder: Message, match: Matcher) -> bool:
             except Exception:  # noqa: BLE001 - not parseable as addresses: scrub it as text
                 structured = False
             if structured:
-                new = _scrub_address_header(name, value, match)
+                new = _scrub_address_header(value, match)
             else:
                 text = _header_text(value)
                 scrubbed = match.scrub(text)
