@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from privacydesk.callbacks.models import CallbackRequest
 from privacydesk.register import services as register
 
 
@@ -17,16 +18,16 @@ class ContactDetails:
     address_lines: tuple[str, ...]
 
 
-def read(callback: object, *, actor: str, purpose: str,
+def read(callback: CallbackRequest, *, actor: str, purpose: str,
          staff_role: str | None = None) -> ContactDetails:
     """Return the contact details of the callback's person; the read is audited by the
     register with `purpose`. With `staff_role` only categories that role may see appear.
     Raises RestrictedError when the person is restricted (Art. 18)."""
-    view = register.read_person(callback.person, actor=actor,  # type: ignore[attr-defined]
-                                purpose=purpose, staff_role=staff_role)
-    phone_id = getattr(callback, "phone_id", None)
+    view = register.read_person(callback.person, actor=actor, purpose=purpose,
+                                staff_role=staff_role)
     phones = view.data.get("phone", ())
-    chosen = next((p for p in phones if p.id == phone_id), phones[-1] if phones else None)
+    chosen = next((p for p in phones if p.id == callback.phone_id),
+                  phones[-1] if phones else None)
     emails = view.data.get("email", ())
     addresses = view.data.get("address", ())
     lines: tuple[str, ...] = ()
