@@ -99,7 +99,7 @@ class Incident(SealedMixin):
     def _sealed(self) -> dict[str, str]:
         # Decrypted once per sealed value (the staff list reads three fields a row).
         stamp = (self.key_id, bytes(self.ciphertext or b""))
-        cached = getattr(self, "_opened", None)
+        cached = self._opened
         if cached is None or cached[0] != stamp:
             data = json.loads(self.get_secret()) if stamp[1] else {}
             cached = (stamp, {k: str(data.get(k, "")) for k in SEALED_FIELDS})
