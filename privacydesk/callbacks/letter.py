@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from privacydesk.callbacks.contact import ContactDetails
-from privacydesk.policy import clock
+from privacydesk.policy import Policy, clock
 
 _MONTHS = {
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -37,14 +37,14 @@ def long_date(day: date, lang: str) -> str:
     return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
 
 
-def render(policy: object, details: ContactDetails, *, body: str, lang: str,
+def render(policy: Policy, details: ContactDetails, *, body: str, lang: str,
            today: date | None = None) -> bytes:
     """Return the letter to `details.address_lines` as PDF bytes."""
     from fpdf import FPDF  # seconds to import: only when a letter is made, not with the URLs
 
     lang = lang if lang in _TEXT else "nl"
     words = _TEXT[lang]
-    controller = policy.controller  # type: ignore[attr-defined]
+    controller = policy.controller
     pdf = FPDF(format="A4")
     pdf.set_title(_latin1(words["subject"]))
     pdf.set_author(_latin1(controller.name))
