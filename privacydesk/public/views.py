@@ -137,8 +137,6 @@ def _to_thanks(lang: str, page: str, filed: object) -> HttpResponse:
 
 def _signed_reference(value: str) -> str:
     """The reference in a thank-you link, or "" when it is missing, forged or old."""
-    if not value:
-        return ""
     try:
         return str(signing.loads(value, salt=_REFERENCE_SALT, max_age=_REFERENCE_MAX_AGE))
     except signing.BadSignature:
