@@ -110,11 +110,6 @@ def label(group: str, code: Any) -> str:
     return str(found) if found is not None else key
 
 
-def groups() -> list[str]:
-    """Every group `label` knows: the policy's and the registered ones."""
-    return sorted({*_policy_groups("nl"), *_SOURCES, "record"})
-
-
 def known_codes() -> dict[str, set[str]]:
     """Every code of every group (for the test that no page shows one)."""
     codes = {group: set(table) for group, table in _policy_groups("nl").items()}
