@@ -24,27 +24,17 @@ from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Person
 
 
-def _wanted(categories: str | Iterable[str] | None) -> set[str] | None:
-    if categories is None:
-        return None
-    return {categories} if isinstance(categories, str) else set(categories)
-
-
 def recipients_of(person: Person, categories: str | Iterable[str] | None = None) -> list[str]:
     """Names of the recipients that received any of `categories` (every category if None)
     of `person`, from the disclosure log; sorted, each recipient once."""
-    wanted = _wanted(categories)
+    wanted = (None if categories is None
+              else {categories} if isinstance(categories, str) else set(categories))
     names: dict[str, str] = {}
     for name, cats in (Disclosure.objects.filter(person_ref=person.ref).order_by("id")
                        .values_list("recipient", "categories")):
         if wanted is None or wanted & set(cats or []):
             names.setdefault(" ".join(name.split()).casefold(), name)
     return sorted(names.values(), key=str.casefold)
-
-
-def _lang(lang: str | None) -> str:
-    lang = lang or translation.get_language() or "nl"
-    return "en" if lang.startswith("en") else "nl"
 
 
 _COLUMNS = ["recipient", "categories", "purpose", "basis", "legal_basis",
@@ -54,7 +44,8 @@ _COLUMNS = ["recipient", "categories", "purpose", "basis", "legal_basis",
 def access_rows(person: Person, lang: str | None = None) -> list[dict[str, Any]]:
     """Art. 15(1)(c): every logged disclosure of `person`, oldest first, in the shape the
     access report renders (recipient, categories and labels, purpose, basis, reference)."""
-    policy, lang = get_policy(), _lang(lang)
+    policy = get_policy()
+    lang = "en" if (lang or translation.get_language() or "nl").startswith("en") else "nl"
     rows = []
     for (recipient, categories, purpose, basis_key, legal_basis, agreement_reference,
          obligation, disclosed_at, answered_at) in (
