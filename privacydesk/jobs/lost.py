@@ -72,10 +72,6 @@ def worker_gone(ident: str) -> bool:
     return _process_gone(int(pid_text))
 
 
-def _periodic(task_path: str) -> periodic.Job | None:
-    return next((job for job in periodic.JOBS if job.task_path == task_path), None)
-
-
 def reap(now: datetime | None = None) -> int:
     """Fail every running task whose worker is gone or whose lease expired, and settle its
     periodic run (retry or failed); return how many tasks were reaped."""
@@ -88,7 +84,7 @@ def reap(now: datetime | None = None) -> int:
         "pk", "task_path", "worker_ids", "started_at", "args_kwargs")
     for pk, task_path, workers, started_at, args_kwargs in list(running):
         ident = str(workers[-1]) if workers else ""
-        job = _periodic(task_path)
+        job = next((job for job in periodic.JOBS if job.task_path == task_path), None)
         expired = started_at is None or when - started_at > (job.grace if job else LEASE)
         if not (expired or (ident and worker_gone(ident))):
             continue
