@@ -4,20 +4,19 @@ Every function asks the policy first, writes in one transaction and appends to t
 chain with the person's pseudonymous ref, never with the data. Bad input raises
 RuleViolation(field, rule, message) and stores nothing; restricted data raise
 RestrictedError (rule "Art18"). Inputs are plain values and dicts, so the back office, the
-API and the CLI call these directly; `FIELDS` describes each category's inputs for forms.
+API and the CLI call these directly; `register.fields.FIELDS` describes each category's
+inputs for forms.
 """
 
 from __future__ import annotations
 
-from privacydesk.policy.errors import RestrictedError, RuleViolation
-from privacydesk.register.fields import FIELDS, FieldSpec
 from privacydesk.register.services.agreements import (
     add_party,
     create_agreement,
     end_agreement,
     extend_agreement,
 )
-from privacydesk.register.services.batching import Batch, batch
+from privacydesk.register.services.batching import batch
 from privacydesk.register.services.common import (
     ACCESS_REQUEST,
     ERASURE,
@@ -40,27 +39,20 @@ from privacydesk.register.services.people import (
 from privacydesk.register.services.reading import (
     DatumView,
     PersonView,
-    RoleView,
     find_person_by_email,
     read_person,
 )
 
 __all__ = [
     "ACCESS_REQUEST",
-    "Batch",
     "ERASURE",
-    "FIELDS",
     "LEGAL_CLAIMS",
     "NewPerson",
     "PORTABILITY",
     "RECTIFICATION",
     "RIGHTS_PURPOSES",
     "DatumView",
-    "FieldSpec",
     "PersonView",
-    "RestrictedError",
-    "RoleView",
-    "RuleViolation",
     "add_datum",
     "add_party",
     "add_role",
