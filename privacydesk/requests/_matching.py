@@ -31,7 +31,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -144,13 +144,14 @@ def _check_visible(query: Query, visible: Collection[str]) -> None:
                 "your role may not see this kind of data, so it may not search by it"))
 
 
-def _name_matches(name: str) -> set[int]:
-    # Every word of the name must appear in the given names, infix or family name.
+def names_with_words(text: str) -> QuerySet[Name]:
+    """The register's names holding every word of `text` in the given names, infix or
+    family name."""
     matches = Name.objects.all()
-    for word in name.split():
+    for word in text.split():
         matches = matches.filter(Q(given_names__icontains=word) | Q(infix__icontains=word)
                                  | Q(family_name__icontains=word))
-    return set(matches.values_list("person_id", flat=True)[:LIMIT * 5])
+    return matches
 
 
 def _address_matches(postcode: str, house_number: str) -> set[int]:
@@ -171,7 +172,8 @@ def search(query: Query, *, with_names: bool = True) -> list[Candidate]:
             found.setdefault(pk, []).append(criterion)
 
     if query.name:
-        add("name", _name_matches(query.name))
+        named = names_with_words(query.name).values_list("person_id", flat=True)
+        add("name", set(named[:LIMIT * 5]))
     if query.email:
         person = register.find_person_by_email(query.email)  # blind index: no scan
         add("email", {person.pk} if person is not None else set())

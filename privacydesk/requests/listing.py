@@ -20,8 +20,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from privacydesk.register import services as register
-from privacydesk.register.models import Name
 from privacydesk.requests import name_words
+from privacydesk.requests._matching import names_with_words
 from privacydesk.requests.models import OPEN_STATUSES, DataSubjectRequest, Status
 from privacydesk.requests.work import days_left, days_text, requester_name, urgency
 from privacydesk.vault.blind import blind_index
@@ -69,11 +69,8 @@ def _matching(text: str, with_names: bool) -> Q:
         return found | Q(person_ref=str(person.ref)) if person is not None else found
     if not with_names:
         return Q(pk__in=[])
-    names = Name.objects.all()
-    for word in text.split():
-        names = names.filter(Q(given_names__icontains=word) | Q(infix__icontains=word)
-                             | Q(family_name__icontains=word))
-    refs = [str(ref) for ref in names.values_list("person__ref", flat=True).distinct()[:200]]
+    refs = [str(ref) for ref in names_with_words(text).values_list(
+        "person__ref", flat=True).distinct()[:200]]
     written = Q()
     for token in name_words.query_tokens(text):
         # Tokens have a fixed length and are space-separated: a token occurs in the column
