@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
@@ -132,19 +133,14 @@ def _reasons(codes: str) -> str:
     return ", ".join(str(REASONS.get(code, code)) for code in codes.split(", "))
 
 
-#: group name -> how its value is shown (a label kind of staff.labels, or a function);
-#: any other group as written.
-_VALUES: dict[str, str | Callable[[str], str]] = {
-    "kind": "request_kind", "old": "request_kind", "status": "request_status",
-    "category": "category", "kinds": _listed("request_kind"),
-    "channels": _listed("request_channel"), "reasons": _reasons}
-
-
-def _shown(name: str, value: str) -> str:
-    how = _VALUES.get(name)
-    if how is None:
-        return value
-    return how(value) if callable(how) else labels_of.label(how, value)
+#: group name -> how its value is shown; any other group as written.
+_VALUES: dict[str, Callable[[str], str]] = {
+    "kind": partial(labels_of.label, "request_kind"),
+    "old": partial(labels_of.label, "request_kind"),
+    "status": partial(labels_of.label, "request_status"),
+    "category": partial(labels_of.label, "category"),
+    "kinds": _listed("request_kind"), "channels": _listed("request_channel"),
+    "reasons": _reasons}
 
 
 def message(error: RuleViolation) -> str:
@@ -155,7 +151,7 @@ def message(error: RuleViolation) -> str:
     for pattern, template in SHAPES:
         found = pattern.fullmatch(error.message)
         if found:
-            return str(template) % {name: _shown(name, value)
+            return str(template) % {name: _VALUES.get(name, str)(value)
                                     for name, value in found.groupdict().items()}
     return gettext(error.message)  # a message marked gettext_noop by its service
 
