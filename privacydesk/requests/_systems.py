@@ -240,12 +240,10 @@ def plan_erasure(request: DataSubjectRequest, person: Person, *, actor: str) -> 
             read.append(subjects.subject_of(person, actor=actor, purpose="erasure"))
         return read[0]
 
-    def expand() -> None:
-        _expand_sealed(request, planned, read, actor=actor)
-
     # The other systems are searched after the commit, so the register's erasure never
     # holds its write transaction open on their answers; registered before `erasing.plan`
     # registers the queue's hand-over, so a worker only ever sees the extended subject.
+    expand = partial(_expand_sealed, request, planned, read, actor=actor)
     after = transaction.get_connection().in_atomic_block
     if after:
         transaction.on_commit(expand, robust=True)
@@ -302,14 +300,12 @@ def waiting(request: DataSubjectRequest) -> list[SystemTask]:
 
 def receipt_systems(request: DataSubjectRequest) -> list[dict[str, Any]]:
     """The receipt's lines per system (retention.erasure_receipt.SystemLine's fields)."""
-    labels = {s.id: s for s in declared.systems()}
     out = []
     for line in erasing.receipt_lines(request.uid):
-        system = labels.get(line["system"])
         # A connector's reason is English; the receipt is in the request's language.
         line["reason"] = wording.outcome_detail(line["reason"], request.language)
-        out.append({**line, "label_nl": system.name("nl") if system else line["system"],
-                    "label_en": system.name("en") if system else line["system"]})
+        out.append({**line, "label_nl": _label(line["system"], "nl"),
+                    "label_en": _label(line["system"], "en")})
     return out
 
 
