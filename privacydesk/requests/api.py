@@ -288,10 +288,7 @@ class CallIn(Schema):
 def match(request: HttpRequest, uid: UUID, payload: MatchIn) -> Any:
     found = _get(uid)
     query = _matching.clean_query(**payload.dict())
-    return [CandidateOut(ref=c.ref, name=c.name, short_ref=c.short_ref,
-                         matched_on=list(c.matched_on))
-            for c in _matching.search_for(found, query, actor=_actor(request),
-                                          visible=_visible(request))]
+    return _matching.search_for(found, query, actor=_actor(request), visible=_visible(request))
 
 
 @router.post("/{uuid:uid}/person", response={200: RequestOut, **ERRORS_404},
