@@ -206,12 +206,8 @@ def _erasure_recipients(person: Person, *, request: DataSubjectRequest, actor: s
 
 def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "",
                      summary: str = "") -> None:
-    """Record that the answer to a request without an e-mail address (a letter, Rt5) was
-    sent by post: the request is answered now (Rt6: the moment the letter left, said by
-    staff) and closed (#15 blocker 3). The rules and the letter itself are in
-    `_answers` (`answer_by_post`, `answer_letter`). `note`: optional, what was sent
-    (≤ 200 characters, no addresses); it stands for `summary` (what was done, needed for a
-    correction, restriction or objection) when no summary is given."""
+    """Record that the answer letter was posted (`_answers.answer_by_post`, Rt5, Rt6);
+    `note`, what was sent, stands for `summary` when no summary is given."""
     _answers.answer_by_post(request, actor=actor, note=note, summary=summary or note)
 
 
