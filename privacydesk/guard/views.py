@@ -19,6 +19,7 @@ from privacydesk.guard.models import AllowListEntry, Offender
 from privacydesk.guard.runtime import get_guard, signal_request
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.access import require_staff_role
+from privacydesk.staff.views.common import actor
 
 GUARD_ROLES = ("privacy_officer", "service_engineer")
 BASE = "base.html"  # the site's layout (privacydesk/templates), which the guard's pages extend
@@ -29,10 +30,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: count the failure as a break-in signal, then Django's 403 page."""
     signal_request(request, rules.CSRF_FAILED)
     return django_csrf_failure(request, reason="")
-
-
-def _actor(request: HttpRequest) -> str:
-    return str(getattr(request.user, "username", "") or "staff")
 
 
 @require_staff_role(*GUARD_ROLES)
@@ -58,7 +55,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "guard/lift_confirm.html", {
             "base": BASE, "offender": offender, "now": timezone.now(),
             "banned": offender.ban_until is not None and offender.ban_until > timezone.now()})
-    services.lift_ban(offender, actor=_actor(request))
+    services.lift_ban(offender, actor=actor(request))
     get_guard().bans.note_lift(offender.address)
     messages.success(request, _("Ban lifted."))
     return redirect("guard:register")
@@ -68,7 +65,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
 @require_staff_role(*GUARD_ROLES)
 def allow(request: HttpRequest) -> HttpResponse:
     try:
-        services.allow(request.POST.get("network", ""), actor=_actor(request),
+        services.allow(request.POST.get("network", ""), actor=actor(request),
                        note=request.POST.get("note", ""))
     except RuleViolation as error:
         messages.error(request, f"{error.field}: {_(error.message)}")
@@ -79,7 +76,7 @@ def allow(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_staff_role(*GUARD_ROLES)
 def disallow(request: HttpRequest, pk: int) -> HttpResponse:
-    services.disallow(get_object_or_404(AllowListEntry, pk=pk), actor=_actor(request))
+    services.disallow(get_object_or_404(AllowListEntry, pk=pk), actor=actor(request))
     get_guard().bans.expire()
     return redirect("guard:register")
 
