@@ -124,10 +124,8 @@ def authenticate_token(raw: str | None) -> StaffUser | None:
     digest = hash_token(raw)
     # The lookup is by digest, so no comparison ever touches the secret itself.
     token = ApiToken.objects.select_related("user").filter(token_hash=digest).first()
-    if token is None:
-        return None
     # The final compare_digest only guards against a database collation surprise.
-    if not hmac.compare_digest(token.token_hash, digest):
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
     user = token.user
     if not token.is_usable(timezone.now()) or not user.is_active:

@@ -64,11 +64,7 @@ def register_work_source(source: WorkSource) -> None:
 
 def work_for(user: Any) -> list[WorkSection]:
     """The sections `user` may see, in their order, each with its lines."""
-    sections = []
-    for source in sorted(_SOURCES.values(), key=lambda s: (s.order, s.key)):
-        if source.permission is not None and not permissions.has_permission(
-                user, source.permission):
-            continue
-        sections.append(WorkSection(source.key, str(source.heading), source.items(user),
-                                    str(source.more_url)))
-    return sections
+    return [WorkSection(source.key, str(source.heading), source.items(user),
+                        str(source.more_url))
+            for source in sorted(_SOURCES.values(), key=lambda s: (s.order, s.key))
+            if source.permission is None or permissions.has_permission(user, source.permission)]
