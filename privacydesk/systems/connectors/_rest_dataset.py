@@ -134,28 +134,35 @@ class Dataset:
     resources: tuple[Resource, ...]
 
     def resource(self, resource_id: str) -> Resource:
-        for resource in self.resources:
-            if resource.id == resource_id:
-                return resource
-        raise KeyError(resource_id)
+        """The resource of `resource_id`; KeyError when none is declared."""
+        return {r.id: r for r in self.resources}[resource_id]
 
 
 class _Reader:
-    """Reads keys of one table, naming the key path in every refusal."""
+    """Reads keys of one table, refusing a key not `known`, naming the key path in every
+    refusal."""
 
-    def __init__(self, system_id: str, where: str, table: Any) -> None:
+    def __init__(self, system_id: str, where: str, table: Any, known: tuple[str, ...]) -> None:
         self.system_id = system_id
         self.where = where
         if not isinstance(table, Mapping):
             self.fail("", "must be a table")
         self.table: Mapping[str, Any] = table
+        for key in table:
+            if key not in known:
+                self.fail(key, f"is not a known key (known: {', '.join(known)})")
+
+    def sub(self, key: str, known: tuple[str, ...], default: Any = None) -> _Reader:
+        """The reader of the table at `key` (`default` when there is none)."""
+        return _Reader(self.system_id, ".".join(p for p in (self.where, key) if p),
+                       self.table.get(key, default), known)
 
     def fail(self, key: str, rule: str) -> NoReturn:
         name = ".".join(p for p in (self.where, key) if p) or "(dataset)"
         raise ConnectorError("misdeclared", f"{self.system_id}: dataset key {name}: {rule}")
 
     def text(self, key: str, default: str | None = None, *, choices: tuple[str, ...] = (),
-             path: bool = False) -> str:
+             path: bool = False, relative: bool = False) -> str:
         if key not in self.table:
             if default is None:
                 self.fail(key, "is required")
@@ -167,6 +174,10 @@ class _Reader:
             self.fail(key, f"must be one of {', '.join(choices)}")
         if path and value and not _PATH.match(value):
             self.fail(key, "must be a field path such as issue.description or journals[].notes")
+        if relative and ("://" in value or value.startswith("//")):
+            # A path template is relative to the system's URL: the connector never follows a
+            # declaration to another host (#16.2).
+            self.fail(key, "must be a path relative to the system's URL, not a full URL")
         return str(value)
 
     def integer(self, key: str, default: int) -> int:
@@ -175,12 +186,12 @@ class _Reader:
             self.fail(key, "must be a whole number of at least 1")
         return int(value)
 
-    def strings(self, key: str, *, path: bool = False) -> tuple[str, ...]:
+    def paths(self, key: str) -> tuple[str, ...]:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(key, "must be a list of strings")
         for item in value:
-            if path and not _PATH.match(item):
+            if not _PATH.match(item):
                 self.fail(key, f"{item!r} is not a field path such as journals[].notes")
         return tuple(value)
 
@@ -197,38 +208,17 @@ class _Reader:
                 self.fail(f"{key}.{name}", "must be a string")
         return dict(value)
 
-    def known(self, keys: tuple[str, ...]) -> None:
-        for key in self.table:
-            if key not in keys:
-                self.fail(key, f"is not a known key (known: {', '.join(keys)})")
-
-
-def _template_paths(template: str) -> list[str]:
-    """The field paths a template names ("{firstname} {lastname}"); a bare path is one."""
-    found = _PLACEHOLDER.findall(template)
-    return found if found else [template]
-
-
-def _relative(reader: _Reader, key: str, value: str) -> None:
-    # A path template is relative to the system's URL: the connector never follows a
-    # declaration to another host (#16.2).
-    if "://" in value or value.startswith("//"):
-        reader.fail(key, "must be a path relative to the system's URL, not a full URL")
-
 
 def _resource(system_id: str, index: int, table: Any) -> Resource:
-    reader = _Reader(system_id, f"resources[{index}]", table)
-    reader.known(("id", "kind", "list", "list_params", "items", "item", "item_params",
-                  "envelope", "key", "dated", "fields", "identities", "filters", "text",
-                  "writers", "owner", "erase", "keep_reason", "anonymise", "correct",
-                  "search", "retention"))
+    reader = _Reader(system_id, f"resources[{index}]", table, (
+        "id", "kind", "list", "list_params", "items", "item", "item_params", "envelope", "key",
+        "dated", "fields", "identities", "filters", "text", "writers", "owner", "erase",
+        "keep_reason", "anonymise", "correct", "search", "retention"))
     resource_id = reader.text("id")
     if not _IDENT.match(resource_id):
         reader.fail("id", "must be lower-case letters, digits and _")
-    list_path = reader.text("list")
-    item = reader.text("item")
-    _relative(reader, "list", list_path)
-    _relative(reader, "item", item)
+    list_path = reader.text("list", relative=True)
+    item = reader.text("item", relative=True)
     fields = reader.string_mapping("fields")
     for path in fields:
         if not _PATH.match(path):
@@ -240,7 +230,8 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
         if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
             reader.fail(f"identities.{kind}", "must be a list of field paths or templates")
         for template in templates:
-            for path in _template_paths(template):
+            # The field paths a template names ("{firstname} {lastname}"); a bare path is one.
+            for path in _PLACEHOLDER.findall(template) or [template]:
                 if not _PATH.match(path) or "[]" in path:
                     reader.fail(f"identities.{kind}",
                                 f"{template!r}: {{...}} must name a field path without []")
@@ -249,37 +240,32 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
     for kind in filters:
         if kind not in identities:
             reader.fail(f"filters.{kind}", "names an identity kind the resource does not declare")
-    text = reader.strings("text", path=True)
+    text = reader.paths("text")
     writers: dict[str, Writer] = {}
     for path, spec in reader.mapping("writers").items():
         if path not in text:
             reader.fail(f"writers.{path}", "must be one of the resource's text paths")
-        sub = _Reader(system_id, f"resources[{index}].writers.{path}", spec)
-        sub.known(("method", "path", "body"))
-        writer = Writer(method=sub.text("method", "PUT", choices=WRITE_METHODS),
-                        path=sub.text("path"), body=sub.text("body", path=True))
-        _relative(sub, "path", writer.path)
-        writers[path] = writer
+        sub = _Reader(system_id, f"resources[{index}].writers.{path}", spec,
+                      ("method", "path", "body"))
+        writers[path] = Writer(method=sub.text("method", "PUT", choices=WRITE_METHODS),
+                               path=sub.text("path", relative=True),
+                               body=sub.text("body", path=True))
     owner: Owner | None = None
     if "owner" in reader.table:
-        sub = _Reader(system_id, f"resources[{index}].owner", reader.table["owner"])
-        sub.known(("resource", "param"))
+        sub = reader.sub("owner", ("resource", "param"))
         owner = Owner(resource=sub.text("resource"), param=sub.text("param"))
     search: Search | None = None
     if "search" in reader.table:
-        sub = _Reader(system_id, f"resources[{index}].search", reader.table["search"])
-        sub.known(("path", "param", "params", "items", "key", "terms"))
-        search = Search(path=sub.text("path"), param=sub.text("param"),
+        sub = reader.sub("search", ("path", "param", "params", "items", "key", "terms"))
+        search = Search(path=sub.text("path", relative=True), param=sub.text("param"),
                         params=sub.string_mapping("params"),
                         items=sub.text("items", "", path=True),
                         key=sub.text("key", "id", path=True), terms=sub.integer("terms", 1))
-        _relative(sub, "path", search.path)
         if not text:
             reader.fail("search", "narrows the free-text scan: the resource needs text paths")
     retention: Retention | None = None
     if "retention" in reader.table:
-        sub = _Reader(system_id, f"resources[{index}].retention", reader.table["retention"])
-        sub.known(("params",))
+        sub = reader.sub("retention", ("params",))
         params = sub.string_mapping("params")
         if not any("{before}" in value for value in params.values()):
             sub.fail("params", 'must narrow the list by the cutoff day: a value with "{before}"')
@@ -296,7 +282,7 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
             reader.fail(f"anonymise.{name}", "must name a field of the record itself")
     if erase == "anonymise" and not anonymise and not text:
         reader.fail("anonymise", "is required when erase is anonymise and there is no text")
-    correct = reader.strings("correct", path=True)
+    correct = reader.paths("correct")
     for path in correct:
         if "[]" in path:
             reader.fail("correct", f"{path!r}: only fields of the record itself, without []")
@@ -314,16 +300,14 @@ def _resource(system_id: str, index: int, table: Any) -> Resource:
 
 def parse(system_id: str, mapping: Mapping[str, Any]) -> Dataset:
     """Return the validated dataset; ConnectorError("misdeclared") naming key and rule."""
-    reader = _Reader(system_id, "", mapping)
-    reader.known(("base_path", "auth", "paging", "redaction", "phone_region",
-                  "mention_categories", "resources"))
-    auth_reader = _Reader(system_id, "auth", mapping.get("auth", {"scheme": "none"}))
-    auth_reader.known(("scheme", "header"))
+    reader = _Reader(system_id, "", mapping, ("base_path", "auth", "paging", "redaction",
+                                              "phone_region", "mention_categories", "resources"))
+    auth_reader = reader.sub("auth", ("scheme", "header"), {"scheme": "none"})
     scheme = auth_reader.text("scheme", choices=AUTH_SCHEMES)
     auth = Auth(scheme=scheme, header=auth_reader.text("header", "" if scheme != "header"
                                                        else None))
-    paging_reader = _Reader(system_id, "paging", mapping.get("paging", {"style": "none"}))
-    paging_reader.known(("style", "offset_param", "limit_param", "page_size", "total", "next"))
+    paging_reader = reader.sub("paging", ("style", "offset_param", "limit_param", "page_size",
+                                          "total", "next"), {"style": "none"})
     style = paging_reader.text("style", choices=PAGING_STYLES)
     paging = Paging(
         style=style, offset_param=paging_reader.text("offset_param", "offset"),
