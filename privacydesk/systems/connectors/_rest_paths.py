@@ -74,8 +74,7 @@ def fill(template: str, document: Any) -> str | None:
     named field is missing or empty."""
     names = _PLACEHOLDER.findall(template)
     if not names:
-        value = text_of(first(document, template))
-        return value or None
+        return text_of(first(document, template)) or None
     out = template
     for name in names:
         value = text_of(first(document, name))

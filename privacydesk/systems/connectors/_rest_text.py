@@ -76,13 +76,8 @@ class Needles:
         """The subject's values of `kind`, as a server-side filter would take them."""
         if kind == "name":
             return [self._written_name] if self._written_name else []
-        if kind == "email":
-            return sorted(self.emails)
-        if kind == "phone":
-            return sorted(self.phones)
-        if kind == "postcode_house_number":
-            return sorted(self.postcodes)
-        return sorted(self.ids.get(kind, set()))
+        own = {"email": self.emails, "phone": self.phones, "postcode_house_number": self.postcodes}
+        return sorted(own[kind] if kind in own else self.ids.get(kind, set()))
 
     def spellings(self) -> list[str]:
         """How people write her phone numbers, for a server's text search (which matches

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from privacydesk.policy import clock
@@ -63,6 +64,12 @@ _HERS = frozenset({*IDENTITY_KINDS, OWNER})
 #: change it: not erased, and not kept by any law (Rt3) — a person must remove it there.
 LEFT = "left"
 
+#: A record as the system's JSON gives it; the records one call read, by locator; and the
+#: (key, record) pairs a read yields.
+_Document = Mapping[str, Any]
+_Cache = dict[str, _Document]
+_Read = Iterator[tuple[str, _Document]]
+
 
 def connect(connection: Connection) -> RestConnector:
     """Build the connector; ConnectorError("misdeclared") for a bad dataset and
@@ -78,7 +85,7 @@ class _Hit:
 
     resource: Resource
     key: str
-    document: Mapping[str, Any]
+    document: _Document
     matched: set[str] = field(default_factory=set)
     shown: dict[str, str] = field(default_factory=dict)
     categories: set[str] = field(default_factory=set)
@@ -94,12 +101,11 @@ class _Hit:
                     self.categories.add(category)
 
 
-def _hit(hits: dict[str, _Hit], resource: Resource, key: str,
-         document: Mapping[str, Any]) -> _Hit:
+def _hit(hits: dict[str, _Hit], resource: Resource, key: str, document: _Document) -> _Hit:
     return hits.setdefault(f"{resource.id}/{key}", _Hit(resource, key, document))
 
 
-def _identified(resource: Resource, needles: Needles, document: Mapping[str, Any]) -> list[str]:
+def _identified(resource: Resource, needles: Needles, document: _Document) -> list[str]:
     """The identity kinds whose fields in `document` equal hers."""
     return [k for k in resource.identities if needles.has(k) and any(
         value is not None and needles.equals(k, value)
@@ -124,7 +130,7 @@ class RestConnector:
         self._touched: dict[str, None] = {}
         # The records the last `find` read, by locator: its `export` (the access report's
         # next call) shows them as read, without asking for each again. Forgotten on a write.
-        self._found: dict[str, Mapping[str, Any]] = {}
+        self._found: _Cache = {}
 
     def close(self) -> None:
         """Close the HTTP connections (the connector is not used afterwards)."""
@@ -139,7 +145,7 @@ class RestConnector:
                                  f"item {resource.item!r} needs more than {{{resource.key}}}")
         return path
 
-    def _fetch(self, resource: Resource, key: str) -> Mapping[str, Any] | None:
+    def _fetch(self, resource: Resource, key: str) -> _Document | None:
         """The record as its item endpoint gives it (unwrapped); None when it is gone."""
         answer = self._http.request("GET", self._item_path(resource, key),
                                     resource.item_params, missing_ok=True)
@@ -152,16 +158,14 @@ class RestConnector:
                                  f"at {resource.envelope or '(the answer)'}")
         return document
 
-    def _key(self, resource: Resource, item: Mapping[str, Any]) -> str:
+    def _key(self, resource: Resource, item: _Document) -> str:
         key = text_of(first(item, resource.key))
         if not key:
             raise ConnectorError("garbage", f"{self.system_id}: a {resource.id} record has no "
                                  f"{resource.key}")
         return key
 
-    def _documents(self, resource: Resource, params: Mapping[str, str],
-                   cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str,
-                                                                         Mapping[str, Any]]]:
+    def _documents(self, resource: Resource, params: Mapping[str, str], cache: _Cache) -> _Read:
         """(key, full record) for every item a list query returns; the item endpoint is asked
         when the dataset declares item parameters (the list lacks e.g. a ticket's notes),
         a few records at a time (at most _PARALLEL requests at once to the system)."""
@@ -177,8 +181,7 @@ class RestConnector:
                 chunk = []
         yield from self._cached(resource, chunk, cache)
 
-    def _cached(self, resource: Resource, keys: Sequence[str],
-                cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    def _cached(self, resource: Resource, keys: Sequence[str], cache: _Cache) -> _Read:
         """(key, full record) of each of a few `keys`: the ones `cache` lacks read from the
         item endpoint, _PARALLEL requests at once; a record gone is left out (gone between
         the list and the item: not hers)."""
@@ -218,7 +221,7 @@ class RestConnector:
         needles = Needles(subject, self._dataset.phone_region)
         if needles.empty():
             return []
-        cache: dict[str, Mapping[str, Any]] = {}
+        cache: _Cache = {}
         hits: dict[str, _Hit] = {}
         # 1. Records that are the person: an identity field equals hers.
         for resource in self._dataset.resources:
@@ -233,9 +236,8 @@ class RestConnector:
         for resource in self._dataset.resources:
             if resource.owner is None:
                 continue
-            owner = self._dataset.resource(resource.owner.resource)
-            owners = [h.key for h in list(hits.values())
-                      if h.resource.id == owner.id and h.matched & set(IDENTITY_KINDS)]
+            owners = [h.key for h in hits.values() if h.resource.id == resource.owner.resource
+                      and h.matched & set(IDENTITY_KINDS)]
             for owner_key in owners:
                 for key, document in self._documents(resource, {resource.owner.param: owner_key},
                                                      cache):
@@ -264,7 +266,7 @@ class RestConnector:
         needles = Needles(subject, self._dataset.phone_region)
         if needles.empty():
             return []
-        cache: dict[str, Mapping[str, Any]] = {}
+        cache: _Cache = {}
         hits: dict[str, _Hit] = {}
         for resource in self._dataset.resources:
             for key, document in self._read(resource, _keys(resource, locators), cache):
@@ -275,8 +277,7 @@ class RestConnector:
         return [self._record(h) for h in hits.values()]
 
     @staticmethod
-    def _chained(*parts: Iterator[tuple[str, Mapping[str, Any]]]
-                 ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    def _chained(*parts: _Read) -> _Read:
         seen: set[str] = set()
         for part in parts:
             for key, document in part:
@@ -284,7 +285,7 @@ class RestConnector:
                     seen.add(key)
                     yield key, document
 
-    def _in_text(self, resource: Resource, key: str, document: Mapping[str, Any],
+    def _in_text(self, resource: Resource, key: str, document: _Document,
                  needles: Needles, hits: dict[str, _Hit]) -> None:
         """Note where the record's free text names the person (what it shows, why, which
         categories)."""
@@ -302,17 +303,14 @@ class RestConnector:
                     if category:
                         record.categories.add(category)
 
-    def _read(self, resource: Resource, keys: Sequence[str],
-              cache: dict[str, Mapping[str, Any]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    def _read(self, resource: Resource, keys: Sequence[str], cache: _Cache) -> _Read:
         """(key, full record) of each key, from its item endpoint; a record gone is left
         out."""
         keys = list(dict.fromkeys(keys))
         for start in range(0, len(keys), _CHUNK):
             yield from self._cached(resource, keys[start:start + _CHUNK], cache)
 
-    def _searched(self, resource: Resource, needles: Needles,
-                  cache: dict[str, Mapping[str, Any]]
-                  ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    def _searched(self, resource: Resource, needles: Needles, cache: _Cache) -> _Read:
         """The records the system's own search finds for her name, e-mail addresses and
         phone spellings: the free-text scan then reads only these (the connector decides;
         the search only narrows, and misses what it does not index, see rest.md)."""
@@ -336,8 +334,7 @@ class RestConnector:
                               cache)
 
     def _candidates(self, resource: Resource, kinds: list[str], needles: Needles,
-                    cache: dict[str, Mapping[str, Any]]
-                    ) -> Iterator[tuple[str, Mapping[str, Any]]]:
+                    cache: _Cache) -> _Read:
         """The records worth comparing: narrowed by the server's filters when every identity
         the person has there can be filtered on, else all of them (the connector compares;
         a filter only narrows)."""
@@ -514,7 +511,7 @@ class RestConnector:
                     kept=resource.keep_reason if resource.erase == "keep" else ""))
         return records
 
-    def _anonymised(self, resource: Resource, item: Mapping[str, Any]) -> bool:
+    def _anonymised(self, resource: Resource, item: _Document) -> bool:
         """Whether an anonymised record already holds every anonymise value (R1: it is not
         due again)."""
         if resource.erase != "anonymise" or not resource.anonymise:
@@ -533,24 +530,16 @@ class RestConnector:
 
     def sample(self, limit: int) -> Iterator[Sample]:
         """Up to `limit` values of the declared fields and free text, where = resource.path."""
-        count = 0
-        if limit <= 0:
-            return
-        cache: dict[str, Mapping[str, Any]] = {}
-        for resource in self._dataset.resources:
-            paths = list(dict.fromkeys([*resource.fields, *resource.text]))
-            for _key, document in self._documents(resource, {}, cache):
-                for path in paths:
-                    for found in resolve(document, path):
-                        value = text_of(found.value)
-                        if value:
-                            yield Sample(f"{resource.id}.{path}", value)
-                            count += 1
-                            if count >= limit:
-                                return
+        cache: _Cache = {}
+        values = (Sample(f"{resource.id}.{path}", text_of(found.value))
+                  for resource in self._dataset.resources
+                  for _key, document in self._documents(resource, {}, cache)
+                  for path in dict.fromkeys([*resource.fields, *resource.text])
+                  for found in resolve(document, path) if text_of(found.value))
+        return islice(values, max(limit, 0))
 
 
-def _anonymise_values(resource: Resource, document: Mapping[str, Any]) -> dict[str, Any]:
+def _anonymise_values(resource: Resource, document: _Document) -> dict[str, Any]:
     """The dataset's anonymise values, filled from the record (None: a field it lacks)."""
     return {name: fill(value, document) if "{" in value else value
             for name, value in resource.anonymise.items()}
