@@ -144,11 +144,14 @@ def _fail(system_id: str, where: str, rule: str) -> ConnectorError:
     return ConnectorError("misdeclared", f"{system_id}: dataset {where}: {rule}")
 
 
-def _text(system_id: str, where: str, value: Any, *, required: bool = True) -> str:
+def _text(system_id: str, where: str, raw: Mapping[str, Any], key: str, *,
+          required: bool = True) -> str:
+    """The string at `key` of `raw`, stripped; "" when an optional one is absent."""
+    value = raw.get(key)
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise _fail(system_id, where, "must be a non-empty string")
+        raise _fail(system_id, f"{where}.{key}" if where else key, "must be a non-empty string")
     return value.strip()
 
 
@@ -165,16 +168,15 @@ def _column(system_id: str, where: str, name: str, raw: Any) -> ColumnSpec:
     if not isinstance(raw, Mapping):
         raise _fail(system_id, where, "must be a table {category = ..., ...} or a category")
     _unknown(system_id, where, raw, _COLUMN_KEYS)
-    category = _text(system_id, f"{where}.category", raw.get("category"))
-    identity = _text(system_id, f"{where}.identity", raw.get("identity"), required=False)
+    category = _text(system_id, where, raw, "category")
+    identity = _text(system_id, where, raw, "identity", required=False)
     if identity and identity not in COLUMN_IDENTITIES:
         raise _fail(system_id, f"{where}.identity",
                     f"must be one of {', '.join(COLUMN_IDENTITIES)}")
     free_text = raw.get("free_text", False)
     if not isinstance(free_text, bool):
         raise _fail(system_id, f"{where}.free_text", "must be true or false")
-    references = _text(system_id, f"{where}.references", raw.get("references"),
-                       required=False)
+    references = _text(system_id, where, raw, "references", required=False)
     if references and references.count(".") != 1:
         raise _fail(system_id, f"{where}.references", "must be 'table.column'")
     placeholder = raw.get("placeholder")
@@ -187,7 +189,7 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
     if not isinstance(raw, Mapping):
         raise _fail(system_id, where, "must be a table")
     _unknown(system_id, where, raw, _TABLE_KEYS)
-    name = _text(system_id, f"{where}.name", raw.get("name"))
+    name = _text(system_id, where, raw, "name")
     key_raw = raw.get("key")
     key = (key_raw,) if isinstance(key_raw, str) else key_raw
     if not isinstance(key, Sequence) or not key or not all(
@@ -196,7 +198,7 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
     erase = raw.get("erase")
     if erase not in ERASE_ACTIONS:
         raise _fail(system_id, f"{where}.erase", f"must be one of {', '.join(ERASE_ACTIONS)}")
-    reason = _text(system_id, f"{where}.reason", raw.get("reason"), required=False)
+    reason = _text(system_id, where, raw, "reason", required=False)
     if erase == "archive_only" and not reason:
         # R3: a kept record says why it is kept (the receipt shows the reason).
         raise _fail(system_id, f"{where}.reason", "required when erase = 'archive_only'")
@@ -210,8 +212,8 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
         raise _fail(system_id, f"{where}.columns", "must declare at least one column")
     columns = {str(c): _column(system_id, f"{where}.columns.{c}", str(c), spec)
                for c, spec in columns_raw.items()}
-    date = _text(system_id, f"{where}.date", raw.get("date"), required=False)
-    dated_by = _text(system_id, f"{where}.dated_by", raw.get("dated_by"), required=False)
+    date = _text(system_id, where, raw, "date", required=False)
+    dated_by = _text(system_id, where, raw, "dated_by", required=False)
     if date and dated_by:
         raise _fail(system_id, f"{where}.dated_by", "not with date: a row has one date")
     address_raw = raw.get("postcode_house_number")
@@ -222,9 +224,8 @@ def _table(system_id: str, where: str, raw: Any) -> TableSpec:
             raise _fail(system_id, f"{where}.postcode_house_number",
                         "must be [postcode column, house number column]")
         address = (address_raw[0], address_raw[1])
-    spec = TableSpec(name, tuple(key), _text(system_id, f"{where}.kind", raw.get("kind"),
-                                             required=False) or name,
-                     str(erase), reason, date, columns, address, str(expire), dated_by)
+    spec = TableSpec(name, tuple(key), _text(system_id, where, raw, "kind", required=False)
+                     or name, str(erase), reason, date, columns, address, str(expire), dated_by)
     has_identity = any(c.identity or c.free_text for c in columns.values()) or address
     if not has_identity and not spec.references():
         raise _fail(system_id, where, "declares no identity, free-text or references column: "
@@ -264,7 +265,7 @@ def parse(system_id: str, dataset: Mapping[str, Any]) -> Dataset:
                               or not any(p == spec.name for _, p, _ in child.references())):
             raise _fail(system_id, f"tables[{index}].dated_by",
                         f"must name a declared table with a date that references {spec.name}")
-    schema = _text(system_id, "schema", dataset.get("schema"), required=False)
+    schema = _text(system_id, "", dataset, "schema", required=False)
     placeholder = dataset.get("placeholder", DEFAULT_PLACEHOLDER)
     if not isinstance(placeholder, str):
         raise _fail(system_id, "placeholder", "must be a string")
@@ -317,13 +318,12 @@ def check_against(system_id: str, dataset: Dataset,
             # table another declared table references can need it.
             anonymised = action == "anonymise" or (action == "delete"
                                                    and spec.name in referenced)
-            if (anonymised and not facts.nullable and not facts.is_text
-                    and column.placeholder is None):
+            # Neither NULL nor the dataset's (text) placeholder can empty it: only its own.
+            unfilled = not (facts.nullable or facts.is_text or column.placeholder is not None)
+            if anonymised and unfilled:
                 raise _fail(system_id, f"{where}.columns.{column.name}",
                             "is NOT NULL and not text: declare a placeholder")
-            if (keep is not None and column.personal and column.category not in keep
-                    and not facts.nullable and not facts.is_text
-                    and column.placeholder is None):
+            if keep is not None and column.personal and column.category not in keep and unfilled:
                 # C2: what the law does not keep is emptied even in a kept row.
                 raise _fail(system_id, f"{where}.columns.{column.name}",
                             f"is NOT NULL and not text, and the law keeps no "

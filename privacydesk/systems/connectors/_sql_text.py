@@ -28,9 +28,8 @@ class Phone:
     prefixes: frozenset[str]
 
     def matches_digits(self, digits: str) -> bool:
-        if not digits.endswith(self.national):
-            return False
-        return digits[: len(digits) - len(self.national)] in self.prefixes
+        return (digits.endswith(self.national)
+                and digits[: len(digits) - len(self.national)] in self.prefixes)
 
 
 def phone(number: str) -> Phone | None:
