@@ -92,32 +92,24 @@ def guarded(system: Declared, call: Callable[[], T]) -> T | Failure:
 
 
 def _search_one(system: Declared, subject: Subject, export: bool) -> Searched:
-    def run() -> Searched:
-        connector = connector_of(system)
-        records = connector.find(subject)
-        if not export:
-            return Searched(system, list(records), connector=connector)
-        try:
-            files = connector.export(records) if records else []
-        finally:
-            close(connector)
-        return Searched(system, list(records), list(files), connector=connector)
-
-    answer = guarded(system, run)
-    return Searched(system, failure=answer) if isinstance(answer, Failure) else answer
+    connector = connector_of(system)
+    found = Searched(system, list(connector.find(subject)), connector=connector)
+    return _export_one(found) if export else found
 
 
 def _export_one(found: Searched) -> Searched:
-    def run() -> Searched:
-        connector = found.connector or connector_of(found.system)
-        try:
-            files = connector.export(found.records)
-        finally:
-            close(connector)
-        return Searched(found.system, list(found.records), list(files), connector=connector)
+    connector = found.connector or connector_of(found.system)
+    try:
+        files = connector.export(found.records) if found.records else []
+    finally:
+        close(connector)
+    return Searched(found.system, found.records, list(files), connector=connector)
 
-    answer = guarded(found.system, run)
-    return Searched(found.system, failure=answer) if isinstance(answer, Failure) else answer
+
+def _answer(system: Declared, job: Callable[[], Searched]) -> Searched:
+    """What `job` found in `system`, or the Failure it raised."""
+    answer = guarded(system, job)
+    return Searched(system, failure=answer) if isinstance(answer, Failure) else answer
 
 
 def search(systems: Sequence[Declared], subject: Subject, *,
@@ -145,7 +137,7 @@ def search_each(asked: Sequence[tuple[Declared, Subject]], *, export: bool = Fal
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(jobs)),
                                                  thread_name_prefix="systems-search")
     try:
-        futures = {pool.submit(job): i for i, (_system, job) in enumerate(jobs)}
+        futures = {pool.submit(_answer, system, job): i for i, (system, job) in enumerate(jobs)}
         # find, then export: a handful of calls, each bounded by the timeout.
         limit = max(_timeout(system) for system, _job in jobs) * 4 + 1
         done, _late = concurrent.futures.wait(futures, timeout=limit)
