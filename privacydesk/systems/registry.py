@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from privacydesk.systems.connector import Connection, Connector, ConnectorError
 
@@ -38,5 +37,4 @@ def connect(kind: str, connection: Connection) -> Connector:
     if module_name is None:
         raise ConnectorError("unsupported",
                              f"{connection.system_id}: no connector of kind {kind!r}")
-    factory: Callable[[Connection], Any] = importlib.import_module(module_name).connect
-    return factory(connection)  # type: ignore[no-any-return]
+    return importlib.import_module(module_name).connect(connection)  # type: ignore[no-any-return]

@@ -151,10 +151,8 @@ def past_the_law(system: Declared, records: Sequence[Record], day: date) -> list
     """The records of an archive-only system whose rule's period is over on `day`: the law
     kept them that long and no longer (R3), so an erasure lets them go as the sweep would
     (an invoice of 2018 erased in 2026). None elsewhere, nor without a date."""
-    if not system.archive_only:
-        return []
     rule = rule_of(system)
-    if rule.id == CONTACT_PERIOD:
+    if not system.archive_only or rule.id == CONTACT_PERIOD:
         return []
     return [r for r in records if r.dated is not None and rule.due_on(r.dated) <= day]
 
