@@ -393,11 +393,6 @@ SECTIONS: tuple[Section, ...] = (
 _BY_PATH = {s.path: s for s in SECTIONS}
 
 
-def section(path: str) -> Section:
-    """The section at catalogue `path` ("api", "roles.*", "retention.rule[]")."""
-    return _BY_PATH[path]
-
-
 def key(path: str, name: str) -> Key:
     """The key `name` of the section at `path`; KeyError if the catalogue has none."""
     for k in _BY_PATH[path].keys:
