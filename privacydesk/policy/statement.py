@@ -176,10 +176,6 @@ def _retention(policy: Policy, lang: str, intro: str) -> Block:
 
 
 # -- output formats ----------------------------------------------------------------------
-def _ids(promises: tuple[str, ...]) -> str:
-    return " ".join(promises)
-
-
 def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
@@ -189,7 +185,7 @@ def render_markdown(blocks: list[Block]) -> str:
     out: list[str] = []
 
     def tag(promises: tuple[str, ...]) -> str:
-        return f" <!-- {_ids(promises)} -->" if promises else ""
+        return f" <!-- {' '.join(promises)} -->" if promises else ""
 
     for b in blocks:
         if b.kind in ("h1", "h2"):
@@ -219,7 +215,7 @@ def render_html(blocks: list[Block], lang: str) -> str:
     e = html.escape
 
     def attr(promises: tuple[str, ...]) -> str:
-        return f' data-promise="{e(_ids(promises))}"' if promises else ""
+        return f' data-promise="{e(" ".join(promises))}"' if promises else ""
 
     def sup(note: int | None) -> str:
         return (f'<sup><a href="#pd-fn-{note}" id="pd-fnref-{note}">{note}</a></sup>'
