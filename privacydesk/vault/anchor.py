@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -113,14 +113,10 @@ class Finding:
     message: str
 
 
-def _connection() -> BaseDatabaseWrapper:
-    return connections[router.db_for_write(AuditEntry)]
-
-
 def current(conn: BaseDatabaseWrapper | None = None, reason: str = MANUAL) -> Anchor:
     """The anchor of the chain as the table holds it now (signed), read in the caller's
     transaction (a backup takes it from its own snapshot)."""
-    conn = conn or _connection()
+    conn = conn or chain.connection()
     checkpoint = chain.latest_checkpoint(conn)
     pruned = checkpoint.seq if checkpoint is not None else 0
     head = AuditHead.objects.using(conn.alias).filter(pk=1).values_list("seq", "mac").first()
@@ -216,7 +212,7 @@ def compare(conn: BaseDatabaseWrapper, anchor: Anchor) -> Finding | None:
 
 def check_table(conn: BaseDatabaseWrapper | None = None) -> tuple[Anchor | None, Finding | None]:
     """The last anchor and what the table no longer holds of it (None: nothing)."""
-    conn = conn or _connection()
+    conn = conn or chain.connection()
     anchor = last()
     return anchor, (compare(conn, anchor) if anchor is not None else None)
 
@@ -249,7 +245,7 @@ def refresh(reason: str, *, only_if_moved: bool = False) -> Anchor | None:
     A missing head (with entries left) or one whose seal does not check is never anchored
     (None; verify names it).
     """
-    conn = _connection()
+    conn = chain.connection()
     key = keyring.get().audit_key
     previous, finding = check_table(conn)
     if finding is not None:
@@ -295,4 +291,4 @@ def after_commit(reason: str, action: Callable[..., Any] | None = None) -> None:
         except OSError as exc:
             log.error("audit anchor not written (%s): %s", reason, type(exc).__name__)
 
-    transaction.on_commit(run, using=_connection().alias)
+    transaction.on_commit(run, using=chain.connection().alias)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -46,10 +46,6 @@ class VerifyReport:
     # holds it, what happened: anchor.WIPE, TRUNCATION or ROLLBACK.
     anchored: str = ""
     tampering: str = ""
-
-
-def _connection() -> BaseDatabaseWrapper:
-    return connections[router.db_for_write(AuditEntry)]
 
 
 def record_many(items: Iterable[Mapping[str, Any]]) -> int:
@@ -101,7 +97,7 @@ def verify(progress: bool = False, jobs: int | None = None) -> VerifyReport:
     Then the table is compared with the last anchor kept outside it (anchor.py): a wiped,
     truncated or rolled-back chain walks clean, the anchor names it (`tampering`).
     """
-    conn = _connection()
+    conn = chain.connection()
     checkpoint = chain.latest_checkpoint(conn)
     report = _walk(conn, checkpoint, progress, jobs)
     latest = chain.latest_checkpoint(conn)
@@ -180,7 +176,7 @@ def prune_before(seq: int, *, actor: str = "system") -> int:
     there; the pruning itself is recorded as an entry ("prune").
     """
     key = keyring.get().audit_key
-    conn = _connection()
+    conn = chain.connection()
     with transaction.atomic(using=conn.alias):
         chain.lock_appends(conn)
         last = (AuditEntry.objects.using(conn.alias).filter(seq__lt=seq).order_by("-seq")

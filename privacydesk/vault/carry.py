@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import transaction
 
 from privacydesk.vault import append, chain, keyring
 from privacydesk.vault.models import AuditEntry, AuditHead
@@ -53,7 +53,7 @@ def adopt(rows: list[dict[str, Any]]) -> int:
         current = head()
         if not continues(rows, current):
             return 0
-        conn = connections[router.db_for_write(AuditEntry)]
+        conn = chain.connection()
         append.insert(conn.alias, [[row[name] for name in chain.COLUMNS] for row in rows])
         last = rows[-1]
         chain.write_head(conn, keyring.get().audit_key, last["seq"], last["mac"],

@@ -14,6 +14,7 @@ import hmac
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from privacydesk.vault import scan
@@ -30,6 +31,11 @@ AT_SQL = {
     "postgresql": "to_char(\"at\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')",
 }
 AT_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def connection() -> BaseDatabaseWrapper:
+    """The database connection the audit chain is written on."""
+    return connections[router.db_for_write(AuditEntry)]
 
 
 def at_text(moment: datetime) -> str:
