@@ -128,6 +128,9 @@ def test_dropping_any_required_key_is_refused_naming_it(
     # time zone (#13.1) and [api] with each of its keys (#13.5.3) have defaults too.
     optional = optional or path in (("backups",), ("controller", "time_zone")) \
         or path[0] == "api"
+    # [[systems]] is optional as a whole (#16.1: none declared = the register alone); a
+    # declared system's keys stay required.
+    optional = optional or path == ("systems",)
     del node[last]
     try:
         load_policy_text(dump_toml(data))
