@@ -104,11 +104,9 @@ def insert(alias: str, rows: Iterable[Sequence[Any]]) -> None:
     `append` and `carry.adopt` (Sec1)."""
     conn = connections[alias]
     sqlite = conn.vendor == "sqlite"
-    params: list[Any] = []
-    for row in rows:
-        # SQLite keeps the canonical text itself: Django would write a whole second
-        # without its ".000000", and verification reads `at` back as stored.
-        params.append((row[0], chain.at_text(row[1]) if sqlite else row[1], *row[2:]))
+    # SQLite keeps the canonical text itself: Django would write a whole second without
+    # its ".000000", and verification reads `at` back as stored.
+    params = [(row[0], chain.at_text(row[1]) if sqlite else row[1], *row[2:]) for row in rows]
     # A multi-row INSERT as bulk_create makes, written here: the ORM's compiling of it cost
     # about 60 µs per entry, and an imported person appends seven (the import row of
     # docs/performance.md, goal >= 1,000 rows/s; this costs about 5 µs).
