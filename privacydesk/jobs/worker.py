@@ -32,13 +32,13 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
-def run(interval: float = IDLE_SECONDS, once: bool = False, ident: str = "") -> None:
+def run(interval: float = IDLE_SECONDS, once: bool = False) -> None:
     """Enqueue what is due, run every ready task, sleep `interval`; again until SIGTERM or
     SIGINT (a running task finishes first). `once`: one round, then return."""
     from django_tasks_db.management.commands.db_worker import Worker
 
     worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default",
-                    startup_delay=False, max_tasks=None, worker_id=ident or worker_id(),
+                    startup_delay=False, max_tasks=None, worker_id=worker_id(),
                     excluded_queue_names=[])
     worker.configure_signals()
     log.info("worker %s started", worker.worker_id)
