@@ -118,8 +118,7 @@ def mark_not_breach(incident: Incident, *, reason: str, actor: str) -> Incident:
     return incident
 
 
-def mark_subjects_informed(incident: Incident, *, actor: str,
-                           at: datetime | None = None) -> Incident:
+def mark_subjects_informed(incident: Incident, *, actor: str) -> Incident:
     """Record when the data subjects were informed of the breach (Art. 34(1)); the first
     moment stays. Only a breach: RuleViolation("kind", "Art34") otherwise."""
     with _changing(incident) as locked:
@@ -128,7 +127,7 @@ def mark_subjects_informed(incident: Incident, *, actor: str,
                 "only the data subjects of a personal data breach are informed; "
                 "mark it a breach first"))
         if locked.subjects_informed_at is None:
-            locked.subjects_informed_at = at or timezone.now()
+            locked.subjects_informed_at = timezone.now()
             locked.save(update_fields=["subjects_informed_at"])
             _audit("update", locked, actor, {"subjects_informed": True})
     return incident
