@@ -86,13 +86,10 @@ def letter_body(request: DataSubjectRequest, summary: str = "") -> str:
     lang = "en" if request.language == "en" else "nl"
     words = _answer_letter.TEXT[lang]
     kind = kinds.label(request.kind, lang)
-    if no_data_held(request):
-        body = words["no_data"].format(kind=kind, reference=request.reference)
-    elif request.kind == kinds.ERASURE:
-        body = words["done"].format(kind=kind, reference=request.reference) + "\n\n" + \
-            ErasureReceipt.from_dict(request.detail["receipt"]).render(lang)
-    else:
-        body = words["done"].format(kind=kind, reference=request.reference)
+    none = no_data_held(request)
+    body = words["no_data" if none else "done"].format(kind=kind, reference=request.reference)
+    if request.kind == kinds.ERASURE and not none:
+        body += "\n\n" + ErasureReceipt.from_dict(request.detail["receipt"]).render(lang)
     return body + (f"\n\n{text}" if text else "")
 
 
