@@ -35,12 +35,12 @@ def _field(spec: FieldSpec, lang: str) -> forms.Field:
     if spec.kind == "bool":
         return forms.BooleanField(label=label, required=False)
     if spec.kind == "choice":
-        return forms.ChoiceField(label=label, required=spec.required,
+        return forms.ChoiceField(label=label, required=False,
                                  choices=[("", "—"),
                                           *((c, choice_label(c, lang)) for c in spec.choices)])
     # No max_length here: the register's rule says it, in a message naming the field, and
     # the browser must not silently cut what staff typed.
-    return forms.CharField(label=label, required=spec.required)
+    return forms.CharField(label=label, required=False)
 
 
 class CorrectionForm(forms.Form):
@@ -53,7 +53,6 @@ class CorrectionForm(forms.Form):
         self.category = category
         for spec in FIELDS[category]:
             self.fields[spec.name] = _field(spec, lang)
-            self.fields[spec.name].required = False
 
     def values(self) -> dict[str, Any]:
         return {spec.name: self.cleaned_data.get(spec.name) for spec in FIELDS[self.category]}
