@@ -50,18 +50,16 @@ def begin(request: DataSubjectRequest, *, actor: str, now: datetime | None = Non
         # failed, and may read one while the web form's own attempt is still sending. The
         # conditional update waits for that attempt and then matches nothing, so the person
         # gets one mail and the link in it stays the valid one.
+        sent = {"person_ref": str(person.ref), "verification_hash": digest,
+                "verification_sent_at": when, "status": Status.AWAITING_VERIFICATION}
         claimed = DataSubjectRequest.objects.filter(
             pk=request.pk, status=request.status,
-            verification_sent_at=request.verification_sent_at,
-        ).update(person_ref=str(person.ref), verification_hash=digest,
-                 verification_sent_at=when, status=Status.AWAITING_VERIFICATION)
+            verification_sent_at=request.verification_sent_at).update(**sent)
         if not claimed:
             request.refresh_from_db()
             return request.status
-        request.person_ref = str(person.ref)
-        request.verification_hash = digest
-        request.verification_sent_at = when
-        request.status = Status.AWAITING_VERIFICATION
+        for name, value in sent.items():
+            setattr(request, name, value)
         events.log(request, "verification_sent", actor=actor, at=when,
                    note="confirmation link sent to the address in the register")
         notify.to_requester(request, "verify", {"link": link,
