@@ -3,8 +3,6 @@ register (privacy officer, service engineer). Views only translate; services dec
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -35,13 +33,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @require_staff_role(*GUARD_ROLES)
 def register(request: HttpRequest) -> HttpResponse:
     """The offender register and the allow-list."""
-    now = timezone.now()
-    context: dict[str, Any] = {
-        "base": BASE, "now": now,
-        "offenders": Offender.objects.all()[:500],
-        "allowed": AllowListEntry.objects.all(),
-    }
-    return render(request, "guard/register.html", context)
+    return render(request, "guard/register.html", {
+        "base": BASE, "now": timezone.now(), "offenders": Offender.objects.all()[:500],
+        "allowed": AllowListEntry.objects.all()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,7 +47,7 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
     offender = get_object_or_404(Offender, pk=pk)
     if request.method != "POST" or request.POST.get("confirmed") != "1":
         return render(request, "guard/lift_confirm.html", {
-            "base": BASE, "offender": offender, "now": timezone.now(),
+            "base": BASE, "offender": offender,
             "banned": offender.ban_until is not None and offender.ban_until > timezone.now()})
     services.lift_ban(offender, actor=actor(request))
     get_guard().bans.note_lift(offender.address)
