@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 
 #: (pattern, {lang: template}): a connector detail's shape and its wording; the template
-#: holds the pattern's groups.
+#: holds the pattern's groups (\g<name>, re's replacement syntax).
 _SHAPES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
     # connectors/rest.py `_scrub`: text the system offers no way to change (Rt3: a person
     # must remove it; the erasure says where).
     (re.compile(r"still named in (?P<where>.+?): the system offers no way to change this "
                 r"text; remove it there by hand"),
-     {"nl": "nog genoemd in {where}: het systeem biedt geen manier om deze tekst te "
+     {"nl": r"nog genoemd in \g<where>: het systeem biedt geen manier om deze tekst te "
             "wijzigen; verwijder het daar met de hand",
-      "en": "still named in {where}: the system offers no way to change this text; "
+      "en": r"still named in \g<where>: the system offers no way to change this text; "
             "remove it there by hand"}),
 )
 
@@ -30,12 +30,7 @@ def outcome_detail(text: str, lang: str) -> str:
     `lang` ("nl" unless "en"); the rest as written."""
     lang = "en" if lang == "en" else "nl"
     for pattern, templates in _SHAPES:
-        template = templates[lang]
-
-        def worded(found: re.Match[str], template: str = template) -> str:
-            return template.format(**found.groupdict())
-
-        text = pattern.sub(worded, text)
+        text = pattern.sub(templates[lang], text)
     return text
 
 
@@ -51,20 +46,20 @@ _KINDS = {
            "interrupted": "interrupted"},
 }
 
-#: The systems app's own error messages (erasing.run, erasing.lost), by shape.
+#: The systems app's own error messages (erasing.run, erasing.lost), by shape (\g<name>).
 _ERRORS: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
     (re.compile(r"the worker stopped during try (?P<n>\d+); the next try's re-search shows "
                 r"what is left"),
-     {"nl": "de achtergrondverwerker stopte tijdens poging {n}; de volgende poging zoekt "
+     {"nl": r"de achtergrondverwerker stopte tijdens poging \g<n>; de volgende poging zoekt "
             "opnieuw en toont wat er nog is",
-      "en": "the worker stopped during try {n}; the next try's re-search shows what is "
+      "en": r"the worker stopped during try \g<n>; the next try's re-search shows what is "
             "left"}),
     (re.compile(r"(?P<system>[\w-]+): the re-search still found (?P<n>\d+) record\(s\) "
                 r"after erasing"),
-     {"nl": "{system}: na het wissen vond het opnieuw zoeken nog {n} record(s)",
-      "en": "{system}: the re-search still found {n} record(s) after erasing"}),
+     {"nl": r"\g<system>: na het wissen vond het opnieuw zoeken nog \g<n> record(s)",
+      "en": r"\g<system>: the re-search still found \g<n> record(s) after erasing"}),
     (re.compile(r"(?P<system>[\w-]+) is not connected here"),
-     {"nl": "{system} is hier niet gekoppeld", "en": "{system} is not connected here"}),
+     {"nl": r"\g<system> is hier niet gekoppeld", "en": r"\g<system> is not connected here"}),
 )
 
 
@@ -79,7 +74,7 @@ def error_line(text: str, lang: str) -> str:
     for pattern, templates in _ERRORS:
         found = pattern.fullmatch(message)
         if found:
-            message = templates[lang].format(**found.groupdict())
+            message = found.expand(templates[lang])
             break
     return f"{_KINDS[lang][kind]}: {message}"
 
