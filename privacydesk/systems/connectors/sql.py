@@ -392,27 +392,24 @@ class SqlConnector:
                            found: _Found) -> None:
         """Add the rows of declared child tables that reference the person's own rows (an
         invoice of her customer row is hers), until nothing new is found."""
-        seen: set[tuple[str, str, Any]] = set()
+        seen: dict[tuple[str, str], set[Any]] = {}
         changed = True
         while changed:
             changed = False
             for child_name, child in self._dataset.tables.items():
                 for column, parent, parent_column in child.references():
+                    done = seen.setdefault((child_name, column), set())
                     values = {row[parent_column] for row, labels in found.get(parent, {})
-                              .values() if _own_labels(labels)}
-                    values = {v for v in values if v is not None
-                              and (child_name, column, v) not in seen}
+                              .values() if _own_labels(labels)} - done - {None}
                     if not values:
                         continue
-                    seen.update((child_name, column, v) for v in values)
+                    done |= values
                     table = tables[child_name]
+                    rows = found.setdefault(child_name, {})
                     for row in conn.execute(select(table).where(
                             table.c[column].in_(sorted(values)))).mappings():
-                        rows = found.setdefault(child_name, {})
                         key = _key_of(row, child)
-                        labels = rows[key][1] if key in rows else set()
-                        labels.add(f"via {parent}")
-                        rows[key] = (row, labels)
+                        rows[key] = (row, rows.get(key, (row, set()))[1] | {f"via {parent}"})
                         changed = True
 
     def _record(self, spec: TableSpec, key: tuple[Any, ...], row: _Row,
