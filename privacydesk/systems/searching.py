@@ -93,32 +93,28 @@ def expand(subject: Subject, answers: list[calls.Searched], *,
     """What the first round's records add to `subject` (see the module doc)."""
     expansion = Expansion(subject)
     shared: dict[tuple[str, str, str], bool] = {}   # (kind, value, origin): asked once
-    for answer in answers:
-        if answer.failure is not None:
+    held = ((answer.system.id, kind, subjects.identity(kind, raw))
+            for answer in answers if answer.failure is None
+            for record in answer.records
+            for kind, values in record.identities.items() if kind in subjects.EXPANDABLE
+            for raw in values)
+    for origin, kind, value in held:
+        if not value or subjects.holds(subject, kind, value):
             continue
-        origin = answer.system.id
-        for record in answer.records:
-            for kind, values in record.identities.items():
-                if kind not in subjects.EXPANDABLE:
-                    continue
-                for raw in values:
-                    value = subjects.identity(kind, raw)
-                    if not value or subjects.holds(subject, kind, value):
-                        continue
-                    key = (kind, value)
-                    if key in expansion.added:
-                        if origin not in expansion.added[key]:
-                            expansion.added[key].append(origin)
-                        continue
-                    if (kind, value, origin) in shared:
-                        continue   # counted once per system, however many records hold it
-                    shared[kind, value, origin] = subjects.shared(
-                        kind, value, person_ref=person_ref, origin=origin)
-                    if shared[kind, value, origin]:
-                        counts = expansion.skipped.setdefault(origin, {})
-                        counts[kind] = counts.get(kind, 0) + 1
-                    else:
-                        expansion.added[key] = [origin]
+        key = (kind, value)
+        if key in expansion.added:
+            if origin not in expansion.added[key]:
+                expansion.added[key].append(origin)
+            continue
+        if (kind, value, origin) in shared:
+            continue   # counted once per system, however many records hold it
+        shared[kind, value, origin] = subjects.shared(kind, value, person_ref=person_ref,
+                                                      origin=origin)
+        if shared[kind, value, origin]:
+            counts = expansion.skipped.setdefault(origin, {})
+            counts[kind] = counts.get(kind, 0) + 1
+        else:
+            expansion.added[key] = [origin]
     return expansion
 
 
