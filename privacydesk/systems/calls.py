@@ -139,7 +139,7 @@ def search_each(asked: Sequence[tuple[Declared, Subject]], *, export: bool = Fal
     try:
         futures = {pool.submit(_answer, system, job): i for i, (system, job) in enumerate(jobs)}
         # find, then export: a handful of calls, each bounded by the timeout.
-        limit = max(_timeout(system) for system, _job in jobs) * 4 + 1
+        limit = max(system.connection().timeout for system, _job in jobs) * 4 + 1
         done, _late = concurrent.futures.wait(futures, timeout=limit)
         for future in done:
             answers[futures[future]] = future.result()
@@ -148,10 +148,3 @@ def search_each(asked: Sequence[tuple[Declared, Subject]], *, export: bool = Fal
     return [answer if answer is not None else
             Searched(system, failure=Failure("timeout", f"{system.id}: no answer in time"))
             for (system, _job), answer in zip(jobs, answers, strict=True)]
-
-
-def _timeout(system: Declared) -> float:
-    try:
-        return system.connection().timeout
-    except Exception:
-        return 10.0
