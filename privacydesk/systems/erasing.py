@@ -146,12 +146,11 @@ def run(task_id: int, attempt: int = 1) -> dict[str, Any]:
         # R3: the law keeps a record only for its rule's period; one past it is not kept but
         # expires, as the daily sweep would let it go (an invoice of 2018 erased in 2026).
         day = clock.today()
-        expire = getattr(connector, "expire", None)
         past = {r.locator for r in retaining.past_the_law(system, records, day)} \
-            if callable(expire) else set()
+            if isinstance(connector, retaining.Expiring) else set()
         outcomes: list[Outcome] = []
-        if past and callable(expire):
-            outcomes = list(expire([r for r in records if r.locator in past]))
+        if past:
+            outcomes = list(connector.expire([r for r in records if r.locator in past]))
         rest = [r for r in records if r.locator not in past]
         outcomes += connector.erase(rest, subject) if rest else []
         actions = dict(Counter(o.action for o in outcomes))
