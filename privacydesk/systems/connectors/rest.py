@@ -366,10 +366,8 @@ class RestConnector:
             document = self._found.get(record.locator) or self._fetch(resource, key)
             if document is None:
                 continue
-            values = {}
-            for concrete in record.fields:
-                for found in resolve(document, concrete):
-                    values[concrete] = text_of(found.value)
+            values = {concrete: text_of(found.value) for concrete in record.fields
+                      for found in resolve(document, concrete)}
             files.setdefault(resource.id, []).append(
                 {"locator": record.locator, "kind": record.kind, "fields": values})
         return [Export(filename=f"{self.system_id}-{resource_id}.json",
@@ -394,21 +392,21 @@ class RestConnector:
         text of what is not."""
         needles = Needles(subject, self._dataset.phone_region)
         self._found.clear()
-        outcomes: list[Outcome] = []
-        for resource, key, record in self._in_order(records):
-            if _HERS.intersection(record.matched_by):
-                outcomes.append(self._remove(resource, key, record, needles))
-            else:
-                self._touched[record.locator] = None
-                outcomes.append(self._scrub(resource, key, record, needles))
-        return outcomes
+        return [self._remove(resource, key, record, needles)
+                if _HERS.intersection(record.matched_by)
+                else self._scrub(resource, key, record, needles)
+                for resource, key, record in self._in_order(records)]
 
-    def _in_order(self, records: Sequence[Record]) -> list[tuple[Resource, str, Record]]:
+    def _in_order(self, records: Sequence[Record]) -> Iterator[tuple[Resource, str, Record]]:
         """The records located, those of owned resources first (her tickets before her user,
-        which the system may need while they exist)."""
+        which the system may need while they exist), each noted as touched as it is handed
+        on (Rt3: the next `find` reads it back)."""
         order = {r.id: (r.owner is None, i) for i, r in enumerate(self._dataset.resources)}
-        return sorted([(*self._locate(record), record) for record in records],
-                      key=lambda item: order[item[0].id])
+        located = sorted([(*self._locate(record), record) for record in records],
+                         key=lambda item: order[item[0].id])
+        for resource, key, record in located:
+            self._touched[record.locator] = None
+            yield resource, key, record
 
     def _remove(self, resource: Resource, key: str, record: Record,
                 needles: Needles | None) -> Outcome:
@@ -416,7 +414,6 @@ class RestConnector:
         anonymised — the anonymise values written, then her mentions scrubbed from the
         writable text (`needles`) or, for a record past its period (None), that text
         replaced as a whole by the redaction mark (it may name anyone)."""
-        self._touched[record.locator] = None
         if resource.erase == "delete":
             self._http.request("DELETE", self._item_path(resource, key), missing_ok=True)
             return Outcome(self.system_id, record.locator, "deleted")
