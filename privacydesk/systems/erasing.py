@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from privacydesk.policy import clock
+from privacydesk.policy.errors import RuleViolation
 from privacydesk.systems import calls, declared, dispatch, retaining, tasks
 from privacydesk.systems.connector import Outcome, Subject
 from privacydesk.systems.models import SystemTask
@@ -266,8 +267,6 @@ def lost(task_id: int, attempt: int, *, now: datetime | None = None) -> SystemTa
 
 def retry(task: SystemTask, *, actor: str) -> SystemTask:
     """Staff try a failed erase task again (a fresh series of tries)."""
-    from privacydesk.policy.errors import RuleViolation
-
     if task.action != SystemTask.ERASE or task.status != SystemTask.FAILED:
         raise RuleViolation("task", "status", gettext_noop("only a failed erasure is retried"))
     if not task.key_id:
@@ -291,8 +290,6 @@ def research_left(task: SystemTask) -> None:
     (`detail["left"]`): search the system again — its find, and each record left read back
     by its key — and refuse the confirmation (RuleViolation) while the person is still found
     there, or when the system cannot be searched (Rt3: the receipt's 0 is a re-search)."""
-    from privacydesk.policy.errors import RuleViolation
-
     system = declared.system(task.system)
     if system is None or system.reached() != declared.CONNECTED:
         return   # not connected here any more: the owner's word is the re-search, as manually
