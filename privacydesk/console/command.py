@@ -34,6 +34,8 @@ from django.core.management.base import (
     handle_default_options,
 )
 
+from privacydesk.policy.errors import PrivacydeskError
+
 #: The sentence for a database without (all of) its tables (#13, 5.11).
 MIGRATE_FIRST = ("the database is not set up or not up to date: run `privacydesk migrate` "
                  "first")
@@ -90,10 +92,15 @@ class PrivacydeskCommand(BaseCommand):
             sys.exit(exc.returncode)
 
     def execute(self, *args: Any, **options: Any) -> Any:
+        """As Django's; a refusal (PrivacydeskError: a policy, rule, key or configuration
+        error naming its field and rule) ends the command as `fail` does, so the commands
+        need not catch it themselves."""
         from django.db import DatabaseError
 
         try:
             return super().execute(*args, **options)
+        except PrivacydeskError as exc:
+            raise self.fail(exc) from exc
         except DatabaseError:
             if unmigrated():
                 raise CommandError(MIGRATE_FIRST) from None

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand, existing_file
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -29,7 +28,4 @@ class Command(PrivacydeskCommand):
         from privacydesk.policy import get_default_policy_path, load_policy, render_statement
 
         path = policy_path or os.environ.get("PRIVACYDESK_POLICY") or get_default_policy_path()
-        try:
-            self.echo(render_statement(load_policy(path), lang=lang, fmt=fmt))
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        self.echo(render_statement(load_policy(path), lang=lang, fmt=fmt))

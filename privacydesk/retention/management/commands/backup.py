@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand, existing_file
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -34,10 +33,7 @@ class Command(PrivacydeskCommand):
     def sub_create(self, **_: Any) -> None:
         from privacydesk.retention import backup as backups
 
-        try:
-            record = backups.create(progress=True)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        record = backups.create(progress=True)
         self.echo(f"backup {record.generation}: {record.file_name} "
                   f"(expires {record.expires_on})")
 
@@ -47,10 +43,7 @@ class Command(PrivacydeskCommand):
         if not yes and not self._confirm(
                 "This replaces every table of the database. Continue? [y/N]: "):
             raise self.fail("Aborted!")
-        try:
-            report = backups.restore(Path(file), progress=True)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        report = backups.restore(Path(file), progress=True)
         self.echo(f"restored {report.objects} rows of backup {report.generation}; "
                   f"re-applied {report.erasures} erasures and {report.receipts} deletions; "
                   f"swept {report.swept} more data")

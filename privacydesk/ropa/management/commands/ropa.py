@@ -9,7 +9,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand, existing_file
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -37,10 +36,7 @@ class Command(PrivacydeskCommand):
 
         if fmt == "pdf" and output is None:
             raise self.usage_error("--output: a PDF is written to a file; name one")
-        try:
-            policy = load_policy(policy_path) if policy_path else get_policy()
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        policy = load_policy(policy_path) if policy_path else get_policy()
         record = build(policy, lang)
         data: bytes | str = (render.pdf(record) if fmt == "pdf" else
                              render.csv_text(record) if fmt == "csv" else render.text(record))

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -26,10 +25,7 @@ class Command(PrivacydeskCommand):
         if markdown:
             self.echo(markdown_table())
             return
-        try:
-            cfg = load_config()
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        cfg = load_config()
         for s in SETTINGS:
             value = cfg[s.name]
             shown = "(set)" if s.secret and value else value

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand, existing_file
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -33,10 +32,7 @@ class Command(PrivacydeskCommand):
     def sub_check(self, path: str, **_: Any) -> None:
         from privacydesk.policy import load_policy
 
-        try:
-            loaded = load_policy(path)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        loaded = load_policy(path)
         self.echo(f"{path}: valid policy for {loaded.controller.name}")
 
     def sub_schema(self, **_: Any) -> None:

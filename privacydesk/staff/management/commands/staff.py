@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -28,10 +27,7 @@ class Command(PrivacydeskCommand):
     def sub_create(self, username: str, staff_role: str, email: str, **_: Any) -> None:
         from privacydesk.staff.accounts import create_staff
 
-        try:
-            user, password = create_staff(username, staff_role, email=email)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        user, password = create_staff(username, staff_role, email=email)
         self.echo(f"staff account {user.username} ({user.staff_role}) created")
         self.echo(f"first password (shown once): {password}")
         self.echo("TOTP is enrolled at the first sign-in on /staff/login/.")

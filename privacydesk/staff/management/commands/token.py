@@ -7,7 +7,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand, int_range
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -43,19 +42,13 @@ class Command(PrivacydeskCommand):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise self.fail(f"--user: no active staff account named {username!r}")
-        try:
-            self.echo(create_token(user, name, days=days))
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        self.echo(create_token(user, name, days=days))
 
     def sub_list(self, username: str | None, **_: Any) -> None:
         from privacydesk.policy import clock
         from privacydesk.staff.tokens import state, visible_tokens
 
-        try:
-            found = list(visible_tokens(None, username))
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        found = list(visible_tokens(None, username))
         if not found:
             self.echo("no API tokens")
             return
@@ -74,9 +67,6 @@ class Command(PrivacydeskCommand):
         token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
         if token is None:
             raise self.fail(f"TOKEN_ID: no API token has id {token_id}")
-        try:
-            revoke_token(token, None, actor="cli")
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        revoke_token(token, None, actor="cli")
         self.echo(f"revoked token {token.pk} {token.short_id} ({token.name}) of "
                   f"{token.user.username}")

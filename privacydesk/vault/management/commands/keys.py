@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from privacydesk.console.command import PrivacydeskCommand
-from privacydesk.policy.errors import PrivacydeskError
 
 
 class Command(PrivacydeskCommand):
@@ -46,28 +45,19 @@ class Command(PrivacydeskCommand):
     def sub_rotate(self, no_new_key: bool, **_: Any) -> None:
         from privacydesk.vault import rotation
 
-        try:
-            report = rotation.rotate_keys(generate_new=not no_new_key)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        report = rotation.rotate_keys(generate_new=not no_new_key)
         self.echo(f"re-wrapped {report.rewrapped} of {report.total} data keys under "
                   f"{report.kek_id} in {report.seconds:.1f}s")
 
     def sub_reencrypt(self, resume: bool, **_: Any) -> None:
         from privacydesk.vault import rotation
 
-        try:
-            report = rotation.reencrypt(new_keys=not resume, progress=True)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        report = rotation.reencrypt(new_keys=not resume, progress=True)
         self.echo(f"re-encrypted {report.fields} fields in {report.seconds:.1f}s")
 
     def sub_generate(self, path: str | None, **_: Any) -> None:
         from privacydesk.vault import keyring
 
-        try:
-            key_id = keyring.generate_key(path)
-        except PrivacydeskError as exc:
-            raise self.fail(exc)
+        key_id = keyring.generate_key(path)
         self.echo(f"new current key {key_id}; `privacydesk keys rotate --no-new-key` "
                   f"re-wraps the data keys under it")
