@@ -10,9 +10,9 @@ from __future__ import annotations
 from privacydesk.check.common import plural
 from privacydesk.check.registry import CheckResult, check, verdict
 from privacydesk.disclosure import coverage, obligations
-from privacydesk.disclosure.common import same_recipient
 from privacydesk.disclosure.models import Basis, ConsentRequest, Disclosure
 from privacydesk.policy.active import get_policy
+from privacydesk.policy.obligations import same_name
 from privacydesk.register.models import AgreementRecipient, Role
 
 # D1: the only bases on which an agreement's recipient may receive data.
@@ -123,7 +123,7 @@ def _logged_agreements() -> list[str]:
             failures.append(f"disclosure #{d.pk}: on an agreement without one")
             continue
         named = [r for r in agreement.recipients.all()
-                 if same_recipient(r.recipient, d.recipient)
+                 if same_name(r.recipient, d.recipient)
                  and set(d.categories) <= set(r.categories or [])]
         if not named:
             failures.append(f"disclosure #{d.pk}: agreement {agreement.reference} does not "

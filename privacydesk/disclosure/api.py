@@ -24,8 +24,7 @@ from privacydesk.disclosure import consent as consents
 from privacydesk.disclosure import gate
 from privacydesk.disclosure.common import staff_may_disclose
 from privacydesk.disclosure.models import ConsentRequest, Disclosure
-from privacydesk.policy.errors import RuleViolation
-from privacydesk.register.models import Person
+from privacydesk.register.api import lookup
 
 router = Router(tags=["disclosures"])
 PERMISSION = "disclose_data"
@@ -87,14 +86,6 @@ class ConsentOut(Schema):
         return obj.state()
 
 
-def _person(ref: UUID) -> Person:
-    # A person named in the body who does not exist is bad input (422), not a missing path.
-    person = Person.objects.filter(ref=ref).first()
-    if person is None:
-        raise RuleViolation("person", "exists", "no person has this ref")
-    return person
-
-
 def _consent(uid: UUID) -> ConsentRequest:
     found = ConsentRequest.objects.filter(uid=uid).first()
     if found is None:
@@ -121,9 +112,9 @@ def list_disclosures(request: HttpRequest, person: UUID | None = None,
 def disclose(request: HttpRequest, payload: DisclosureIn) -> Any:
     user = require_permission(request, PERMISSION)
     staff_may_disclose(user.staff_role, payload.categories)
-    row = gate.disclose(_person(payload.person), payload.recipient, payload.categories,
-                        payload.purpose, actor=user.username, agreement=payload.agreement,
-                        legal_obligation=payload.legal_obligation,
+    row = gate.disclose(lookup.party(payload.person, "person"), payload.recipient,
+                        payload.categories, payload.purpose, actor=user.username,
+                        agreement=payload.agreement, legal_obligation=payload.legal_obligation,
                         consent=payload.consent)
     return 201, row
 
@@ -143,8 +134,8 @@ def ask_consent(request: HttpRequest, payload: ConsentIn) -> Any:
     user = require_permission(request, PERMISSION)
     staff_may_disclose(user.staff_role, payload.categories)
     asked = consents.request_consent(
-        _person(payload.person), payload.recipient, payload.categories, payload.purpose,
-        payload.explanation, actor=user.username, language=payload.language)
+        lookup.party(payload.person, "person"), payload.recipient, payload.categories,
+        payload.purpose, payload.explanation, actor=user.username, language=payload.language)
     return 201, asked
 
 

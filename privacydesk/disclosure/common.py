@@ -19,7 +19,7 @@ from privacydesk.register.services import ensure_usable
 from privacydesk.register.services.common import check_actor
 
 __all__ = ["check_actor", "clean_categories", "clean_purpose", "clean_recipient",
-           "lock_shareable", "same_recipient", "staff_may_disclose"]
+           "lock_shareable", "staff_may_disclose"]
 
 
 def clean_recipient(value: Any, field: str = "recipient") -> str:
@@ -31,11 +31,6 @@ def clean_recipient(value: Any, field: str = "recipient") -> str:
             "name the receiving organisation (as the agreement names it), not an e-mail "
             "address"))
     return name
-
-
-def same_recipient(a: str, b: str) -> bool:
-    """True if `a` and `b` name the same recipient (case and spacing do not matter)."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def clean_categories(value: Any, field: str = "categories") -> list[str]:

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
-from privacydesk.disclosure.common import same_recipient
 from privacydesk.disclosure.models import ConsentRequest, ConsentStatus
+from privacydesk.policy.obligations import same_name
 
 
 def gap(consent: ConsentRequest, person_ref: UUID | str, recipient: str,
@@ -35,7 +35,7 @@ def gap(consent: ConsentRequest, person_ref: UUID | str, recipient: str,
         return "the person withdrew this consent"
     if consent.expires_at is not None and consent.expires_at <= at:
         return f"this consent expired on {consent.expires_at:%Y-%m-%d}; ask again"
-    if not same_recipient(consent.recipient, recipient):
+    if not same_name(consent.recipient, recipient):
         return f"this consent is for {consent.recipient}, not for {recipient}"
     missing = sorted(set(categories) - set(consent.categories or []))
     if missing:

@@ -34,12 +34,12 @@ from privacydesk.disclosure.common import (
     clean_purpose,
     clean_recipient,
     lock_shareable,
-    same_recipient,
 )
 from privacydesk.disclosure.models import Basis, ConsentRequest, ConsentStatus, Disclosure
 from privacydesk.policy import clock
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.policy.obligations import same_name
 from privacydesk.register import formats
 from privacydesk.register.models import Agreement, AgreementRecipient, Person, Role
 from privacydesk.vault import audit
@@ -78,7 +78,7 @@ def _consent(value: ConsentRequest | UUID | str) -> ConsentRequest:
 def _covering_row(agreement: Agreement, recipient: str,
                   categories: list[str]) -> tuple[AgreementRecipient | None, str]:
     """The agreement's recipient row covering every category, or None and why not (D2)."""
-    rows = [r for r in agreement.recipients.all() if same_recipient(r.recipient, recipient)]
+    rows = [r for r in agreement.recipients.all() if same_name(r.recipient, recipient)]
     if not rows:
         named = ", ".join(sorted({r.recipient for r in agreement.recipients.all()})) or "none"
         return None, f"agreement {agreement.reference} does not name {recipient} as a " \
