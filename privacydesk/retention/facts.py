@@ -106,10 +106,14 @@ def _facts(roles: list[tuple[str, date, date | None]], agreements: dict[int, dat
                        contact, spans)
 
 
+def datum_facts(datum: Datum, facts: PersonFacts) -> RetentionFacts:
+    """The RetentionFacts of one datum: its own agreement if linked (P3), else the person's."""
+    return row_facts(datum.agreement_id, datum.created_at, facts)
+
+
 def row_facts(agreement_id: int | None, created_at: datetime | None,
               facts: PersonFacts) -> RetentionFacts:
-    """The RetentionFacts of one datum, from its bare column values: its own agreement if
-    linked (P3), else the person's."""
+    """`datum_facts` from a datum's bare column values (set-based callers: the sweep)."""
     if agreement_id is not None and agreement_id in facts.agreements:
         end = facts.agreements[agreement_id]
         agreement_end, agreement_running = end, end is None
@@ -128,4 +132,4 @@ def row_facts(agreement_id: int | None, created_at: datetime | None,
 def decide(datum: Datum, facts: PersonFacts) -> RetentionDecision:
     """The policy's retention decision for `datum` (the policy is the only rule-keeper)."""
     return get_policy().retention_decision(datum.CATEGORY, datum.purpose, datum.legal_basis,
-                                           row_facts(datum.agreement_id, datum.created_at, facts))
+                                           datum_facts(datum, facts))
