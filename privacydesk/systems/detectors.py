@@ -28,7 +28,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
@@ -77,8 +76,8 @@ def _emails(where: str, value: str, today: date) -> bool:
 def _phones(where: str, value: str, today: date) -> bool:
     if sum(ch.isdigit() for ch in value) < 8:
         return False
-    matches = PhoneNumberMatcher(value, DEFAULT_REGION, leniency=Leniency.VALID)
-    return any(phonenumbers.is_valid_number(match.number) for match in matches)
+    # Leniency.VALID: every number the matcher finds is a valid one.
+    return PhoneNumberMatcher(value, DEFAULT_REGION, leniency=Leniency.VALID).has_next()
 
 
 def _ibans(where: str, value: str, today: date) -> bool:
