@@ -126,7 +126,7 @@ def _finish(request: DataSubjectRequest, how: str, note: str, record: dict[str, 
 
 
 def answer_by_post(request: DataSubjectRequest, *, actor: str, summary: str = "",
-                   note: str = "", now: datetime | None = None) -> DataSubjectRequest:
+                   note: str = "") -> DataSubjectRequest:
     """Record that the answer letter (`answer_letter` with the same `summary`) was posted;
     the request is answered now and closed. `note`: optional, what was sent (≤ 200
     characters, no addresses)."""
@@ -138,7 +138,7 @@ def answer_by_post(request: DataSubjectRequest, *, actor: str, summary: str = ""
     if len(what) > 200 or "@" in what:
         raise RuleViolation("note", "format", gettext_noop(
             "the note is at most 200 characters and holds no addresses"))
-    when = now or timezone.now()
+    when = timezone.now()
     # `answered_how` is a fixed text (shown in the staff member's language); the note goes
     # on the timeline and into the answer's record.
     _finish(request, "post: letter sent", "letter sent by post" + (f": {what}" if what else ""),
@@ -157,8 +157,7 @@ class Call:
     said: str
 
 
-def answer_by_phone(request: DataSubjectRequest, call: Call, *, actor: str,
-                    summary: str = "") -> DataSubjectRequest:
+def answer_by_phone(request: DataSubjectRequest, call: Call, *, actor: str) -> DataSubjectRequest:
     """Record that the answer was given by telephone in `call`; the request is answered at
     the moment of the call (Rt6) and closed. RuleViolation naming the field for a call
     without a speaker, a moment before the request came in or in the future, or without
@@ -170,7 +169,7 @@ def answer_by_phone(request: DataSubjectRequest, call: Call, *, actor: str,
     if not said or len(said) > _NOTE_LIMIT or "@" in said:
         raise RuleViolation("said", "required", gettext_noop(
             "write what was said (at most 300 characters, no addresses)"))
-    _check(request, summary or said)
+    _check(request, said)
     # A moment without an offset is read in the policy's time zone ("today" is its day).
     at = call.at if call.at.tzinfo is not None else call.at.replace(tzinfo=clock.zone())
     now = timezone.now()

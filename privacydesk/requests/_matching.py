@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
@@ -266,8 +265,7 @@ def link_person(request: DataSubjectRequest, person_ref: str, *, actor: str,
 
 
 def record_no_data_held(request: DataSubjectRequest, query: Query, *, actor: str,
-                        visible: Collection[str],
-                        now: datetime | None = None) -> DataSubjectRequest:
+                        visible: Collection[str]) -> DataSubjectRequest:
     """Record that a register search on `query` found nobody: the outcome is "no data held"
     (Art. 15(1): saying so is the answer; Rt1/Rt3/Rt4 accept it with this search on record).
 
@@ -287,7 +285,7 @@ def record_no_data_held(request: DataSubjectRequest, query: Query, *, actor: str
     if search(query):
         raise RuleViolation("name", "Art12", gettext_noop(
             "this search does find people: choose one, or search more precisely"))
-    when = now or timezone.now()
+    when = timezone.now()
     searched = {"by": f"staff search: {query.describe()}", "found": False,
                 "at": when.isoformat()}
     email = request.contact()["email"]

@@ -106,22 +106,20 @@ def send_export(request: DataSubjectRequest, *, actor: str,
     return link
 
 
-def _answered(request: DataSubjectRequest, how: str, *, actor: str, now: datetime | None = None,
-              detail: dict[str, Any] | None = None) -> None:
+def _answered(request: DataSubjectRequest, how: str, *, actor: str,
+              now: datetime | None = None) -> None:
     when = now or timezone.now()
     with transaction.atomic():
         request.status, request.answered_at, request.answered_how = (
             Status.ANSWERED, when, how[:64])
-        request.detail = {**request.detail, **(detail or {})}
-        request.save(update_fields=["status", "answered_at", "answered_how", "detail"])
+        request.save(update_fields=["status", "answered_at", "answered_how"])
         events.log(request, "answered", actor=actor, at=when, note=how)
 
 
-def _done(request: DataSubjectRequest, summary: str, how: str, *, actor: str,
-          detail: dict[str, Any] | None = None) -> None:
+def _done(request: DataSubjectRequest, summary: str, how: str, *, actor: str) -> None:
     notify.to_requester(request, "done", {"summary": summary,
                                           "authority": get_policy().controller.authority})
-    _answered(request, how, actor=actor, detail=detail)
+    _answered(request, how, actor=actor)
 
 
 def erase(request: DataSubjectRequest, *, actor: str,
@@ -204,11 +202,10 @@ def _erasure_recipients(person: Person, *, request: DataSubjectRequest, actor: s
     return sorted(names)
 
 
-def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "",
-                     summary: str = "") -> None:
+def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "") -> None:
     """Record that the answer letter was posted (`_answers.answer_by_post`, Rt5, Rt6);
-    `note`, what was sent, stands for `summary` when no summary is given."""
-    _answers.answer_by_post(request, actor=actor, note=note, summary=summary or note)
+    `note`, what was sent, is its summary too."""
+    _answers.answer_by_post(request, actor=actor, note=note, summary=note)
 
 
 def correct(request: DataSubjectRequest, category: str, datum_id: int,

@@ -27,7 +27,7 @@ from privacydesk.requests.models import NO_DATA_HELD, DataSubjectRequest, Status
 SALT = "privacydesk.requests.confirm"
 
 
-def begin(request: DataSubjectRequest, *, actor: str, now: datetime | None = None) -> str:
+def begin(request: DataSubjectRequest, *, actor: str) -> str:
     """Search the register and either answer "no data held" or send the confirmation link.
     Returns the new status. Only for a request kind (not triage / none)."""
     if request.kind not in kinds.REQUEST_KINDS:
@@ -35,7 +35,7 @@ def begin(request: DataSubjectRequest, *, actor: str, now: datetime | None = Non
     if request.status not in (Status.NEW, Status.AWAITING_VERIFICATION):
         raise RuleViolation("status", "Art12", f"a {request.status} request needs no "
                             "verification")
-    when = now or timezone.now()
+    when = timezone.now()
     email = request.contact()["email"]
     person = register.find_person_by_email(email) if email else None
     if person is None:
@@ -103,15 +103,15 @@ def _awaiting(token: str, now: datetime,
     return request
 
 
-def pending(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
+def pending(token: str) -> DataSubjectRequest | None:
     """The request `token` would confirm, read only (the confirm page names it before the
     button: kind, date, reference — issue #15); None where `confirm` would refuse."""
-    return _awaiting(token, now or timezone.now(), DataSubjectRequest.objects.all())
+    return _awaiting(token, timezone.now(), DataSubjectRequest.objects.all())
 
 
-def confirm(token: str, *, now: datetime | None = None) -> DataSubjectRequest | None:
+def confirm(token: str) -> DataSubjectRequest | None:
     """Mark the request of `token` verified; None for a bad, used or expired link."""
-    when = now or timezone.now()
+    when = timezone.now()
     with transaction.atomic():
         request = _awaiting(token, when, DataSubjectRequest.objects.select_for_update())
         if request is None:
