@@ -40,8 +40,7 @@ REPORT: dict[str, dict[str, str]] = {
            "holds": "Wettelijke bewaring wegens een geschil", "rights": "Uw rechten",
            "complaint": "Klacht", "complaint_text": "U kunt een klacht indienen bij de",
            "restricted": "beperkt (alleen opgeslagen, niet gebruikt)",
-           "no_data": "Wij hebben geen gegevens van u in categorieën van ons register.",
-           "purposes": "Doelen", "categories": "Categorieën"},
+           "no_data": "Wij hebben geen gegevens van u in categorieën van ons register."},
     "en": {"title": "Access to your personal data", "controller": "Controller",
            "ref": "Reference of your request", "generated": "Drawn up on",
            "roles": "Your relation to us",
@@ -52,6 +51,5 @@ REPORT: dict[str, dict[str, str]] = {
            "holds": "Kept because of a legal claim", "rights": "Your rights",
            "complaint": "Complaint", "complaint_text": "You may lodge a complaint with the",
            "restricted": "restricted (stored only, not used)",
-           "no_data": "We hold no data about you in the categories of our register.",
-           "purposes": "Purposes", "categories": "Categories"},
+           "no_data": "We hold no data about you in the categories of our register."},
 }
