@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Max
 
 from privacydesk.policy import RetentionDecision
@@ -32,8 +30,7 @@ def receipt_row(kind: str, model: str, category: str, decision: RetentionDecisio
                 ids: Sequence[int], *, at: datetime, person_ref: str, generation: int,
                 actor: str = "system") -> tuple[Any, ...]:
     """A receipt for `ids` of `model`, deleted under `decision`'s rule, as a bare row
-    (ROW_COLUMNS order) for `insert_rows`: the sweep writes thousands per batch, and model
-    instances would cost more than the deletion itself."""
+    (ROW_COLUMNS order) for `insert_rows` or `unsaved`."""
     return (at, kind, model, category, decision.rule_id, decision.law.get("nl"),
             decision.law.get("en"), decision.promise, len(ids), person_ref, list(ids),
             generation, actor)
@@ -53,24 +50,7 @@ def unsaved(row: tuple[Any, ...]) -> DeletionReceipt:
 
 
 def insert_rows(rows: Iterable[tuple[Any, ...]]) -> int:
-    """Insert receipt rows (ROW_COLUMNS order), each with a fresh uid, in one executemany
-    on the caller's transaction; return how many. Same stored values as bulk_create."""
-    conn = connections[router.db_for_write(DeletionReceipt)]
-    meta, q = DeletionReceipt._meta, conn.ops.quote_name
-    uid_field, ids_field = meta.get_field("uid"), meta.get_field("object_ids")
-    at_field = meta.get_field("at")
-    at_cache: dict[datetime, Any] = {}
-    params = []
-    for at, *middle, object_ids, generation, actor in rows:
-        at_db = at_cache.get(at)
-        if at_db is None:
-            at_db = at_cache[at] = at_field.get_db_prep_save(at, conn)
-        params.append((uid_field.get_db_prep_save(uuid.uuid4(), conn), at_db, *middle,
-                       ids_field.get_db_prep_save(object_ids, conn), generation, actor))
-    if not params:
-        return 0
-    cols = ", ".join(q(c) for c in ("uid", *ROW_COLUMNS))   # column names = field names
-    marks = ", ".join(["%s"] * (len(ROW_COLUMNS) + 1))
-    with conn.cursor() as cur:
-        cur.executemany(f"INSERT INTO {q(meta.db_table)} ({cols}) VALUES ({marks})", params)
-    return len(params)
+    """Insert receipt rows (ROW_COLUMNS order), each with a fresh uid, on the caller's
+    transaction; return how many."""
+    return len(DeletionReceipt.objects.bulk_create([unsaved(row) for row in rows],
+                                                   batch_size=1000))
