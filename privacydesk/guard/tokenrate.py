@@ -103,6 +103,8 @@ class DatabaseRates:
         return verdict if not verdict.allowed else Verdict(False, 1)
 
 
+# Raw SQL: a conditional upsert checks and counts in one atomic statement, which the ORM
+# cannot express (a correctness need across workers; see DatabaseRates for its cost).
 # The counts of the current window (C) and the previous one (P) as of this call, from the
 # row as it was: SET expressions read the old row on SQLite and PostgreSQL alike.
 _C = 'CASE WHEN t."window" = %(w)s THEN t."current" ELSE 0 END'

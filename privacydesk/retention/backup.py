@@ -88,7 +88,8 @@ def create(progress: bool = False) -> BackupRecord:
     outer = connection.in_atomic_block
     with transaction.atomic():
         if connection.vendor == "postgresql" and not outer:
-            # One consistent snapshot of every table while writers go on.
+            # One consistent snapshot of every table while writers go on. Raw SQL: the ORM
+            # has no isolation level per transaction (not a speed row).
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         now = timezone.now()
@@ -143,6 +144,8 @@ def _verify(path: Path) -> dict[str, Any]:
 
 
 def _wipe(models_: list[type[models.Model]]) -> None:
+    # Raw SQL: the restore empties every table, the audit chain too, whose QuerySet.delete
+    # refuses (Sec1), and without signals or cascades (not a speed row).
     q = connection.ops.quote_name
     with connection.cursor() as cur:
         for model in reversed(models_):

@@ -188,6 +188,8 @@ def prune_before(seq: int, *, actor: str = "system") -> int:
                               or report.first_broken_seq <= last[0]):
             raise VaultError(f"refusing to prune: the audit chain is broken at entry "
                              f"{report.first_broken_seq} ({report.reason})")
+        # Raw SQL: AuditQuerySet.delete refuses every delete (Sec1); pruning behind a
+        # checkpoint is the one way entries leave (not a speed row).
         q = conn.ops.quote_name
         with conn.cursor() as cur:
             cur.execute(f"DELETE FROM {q(AuditEntry._meta.db_table)} WHERE {q('seq')} <= %s",

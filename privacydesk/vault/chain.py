@@ -100,6 +100,7 @@ def lock_appends(connection: BaseDatabaseWrapper) -> None:
     IMMEDIATE, which already takes the single writer lock.
     """
     if connection.vendor == "postgresql":
+        # Raw SQL: the ORM has no advisory lock (a correctness need, not a speed row).
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_ID])
             cur.execute(f"SELECT 1 FROM {connection.ops.quote_name(AuditHead._meta.db_table)} "  # noqa: S608
