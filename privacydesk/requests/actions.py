@@ -196,10 +196,8 @@ def _erasure_recipients(person: Person, *, request: DataSubjectRequest, actor: s
     whole person deletes, not data kept by law), told through `notify_recipients`."""
     going = sorted(categories if categories is not None else
                    {category for (category, _), kept in plan(person).items() if kept is None})
-    names: set[str] = set()
-    for category in going:
-        names.update(notify_recipients(person, category, request=request, actor=actor))
-    return sorted(names)
+    return sorted({name for category in going
+                   for name in notify_recipients(person, category, request=request, actor=actor)})
 
 
 def answered_by_post(request: DataSubjectRequest, *, actor: str, note: str = "") -> None:

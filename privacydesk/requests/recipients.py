@@ -36,9 +36,5 @@ def recipients_to_tell(person: Person, categories: Iterable[str]) -> list[str]:
     """The recipients a change of `categories` of `person` would be told of (Art. 19),
     without telling anyone: the agreements' recipients and every notifier asked with
     `request=None` (a preview, #15)."""
-    names: set[str] = set()
-    for category in set(categories):
-        names.update(recipients_of(person, category))
-        for notifier in NOTIFIERS:
-            names.update(notifier(person, category, request=None, actor=""))
-    return sorted(names)
+    return sorted({name for category in set(categories)
+                   for name in notify_recipients(person, category, request=None, actor="")})
