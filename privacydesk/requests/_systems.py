@@ -300,13 +300,10 @@ def waiting(request: DataSubjectRequest) -> list[SystemTask]:
 
 def receipt_systems(request: DataSubjectRequest) -> list[dict[str, Any]]:
     """The receipt's lines per system (retention.erasure_receipt.SystemLine's fields)."""
-    out = []
-    for line in erasing.receipt_lines(request.uid):
-        # A connector's reason is English; the receipt is in the request's language.
-        line["reason"] = wording.outcome_detail(line["reason"], request.language)
-        out.append({**line, "label_nl": _label(line["system"], "nl"),
-                    "label_en": _label(line["system"], "en")})
-    return out
+    # A connector's reason is English; the receipt is in the request's language.
+    return [{**line, "reason": wording.outcome_detail(line["reason"], request.language),
+             "label_nl": _label(line["system"], "nl"), "label_en": _label(line["system"], "en")}
+            for line in erasing.receipt_lines(request.uid)]
 
 
 #: `request.detail` key: when the systems' lines were written into the receipt.

@@ -33,15 +33,14 @@ def context(found: DataSubjectRequest) -> dict[str, Any]:
     what the identities another system knew her by did); `ledger`: the signed receipt of an
     erasure (`_ledger`)."""
     labels = {s.id: s.name() for s in declared.systems()}
-    rows = []
-    for task in tasks.of_request(found.uid).order_by("action", "system"):
-        rows.append({"task": task, "system": labels.get(task.system, task.system),
-                     "action": task.get_action_display(), "status": task.get_status_display(),
-                     "blocking": task.is_open,
-                     "error": wording.error_line(task.error, get_language() or "nl"),
-                     "identities": identity_notes(task.detail, labels),
-                     "may_resolve": task.status == SystemTask.FAILED
-                     and task.action in (SystemTask.FIND, SystemTask.EXPORT)})
+    rows = [{"task": task, "system": labels.get(task.system, task.system),
+             "action": task.get_action_display(), "status": task.get_status_display(),
+             "blocking": task.is_open,
+             "error": wording.error_line(task.error, get_language() or "nl"),
+             "identities": identity_notes(task.detail, labels),
+             "may_resolve": task.status == SystemTask.FAILED
+             and task.action in (SystemTask.FIND, SystemTask.EXPORT)}
+            for task in tasks.of_request(found.uid).order_by("action", "system")]
     return {"system_rows": rows, "ledger": _ledger(found)}
 
 
