@@ -109,10 +109,6 @@ def explain(error: RuleViolation, labels: dict[str, str]) -> str:
         "field": field, "problem": problem, "rule": error.rule}
 
 
-def _show(form: CorrectionForm, error: RuleViolation, labels: dict[str, str]) -> None:
-    form.add_error(error.field if error.field in form.fields else None, explain(error, labels))
-
-
 def detail_context(request: HttpRequest, found: DataSubjectRequest) -> dict[str, Any]:
     """What the request page adds for picking: `picking` (may this request pick: a
     verified correction or erasure request) and, after the purpose step (`?show=data`),
@@ -161,7 +157,8 @@ def correct_datum(request: HttpRequest, uid: UUID, category: str, datum: int) ->
                 "names": ", ".join(told) or pgettext("picking", "none")})
             return redirect("requests:detail", uid=uid)
     except RuleViolation as error:
-        _show(form, error, labels)
+        form.add_error(error.field if error.field in form.fields else None,
+                       explain(error, labels))
         return _correct_page(request, found, form, category, datum)
     return render(request, "requests/correct_preview.html", {
         "r": found, "form": form, "preview": preview, "category": category, "datum": datum})

@@ -76,10 +76,6 @@ class AgreementRows:
     holds: list[HoldRow]
     last_contact_on: date | None
 
-    def ends(self) -> dict[int, date | None]:
-        """Agreement id -> end date (None: running), as the retention facts take them."""
-        return dict(self.agreements.values())
-
 
 def agreement_rows(person_id: int) -> AgreementRows:
     """The access report's own reads of one person: agreements (as a party) and their
@@ -260,7 +256,8 @@ def build(person: Person, *, actor: str, lang: str = "nl") -> dict[str, Any]:
     # The retention facts by retention's own rules (one rule-keeper for what ends when),
     # from the roles the read gave and the rows read above.
     facts = person_facts_from([(kind, start, end) for kind, _, start, end, _ in read.roles],
-                              rows.ends(), [h.until for h in rows.holds], rows.last_contact_on)
+                              dict(rows.agreements.values()), [h.until for h in rows.holds],
+                              rows.last_contact_on)
     recipients = _recipients(rows.recipients, lang)
     data = _data(read.data, facts, recipients, lang)
     c = policy.controller
