@@ -226,3 +226,30 @@ def test_djangos_test_runner_calling_check_with_databases_gets_djangos_check() -
     out = StringIO()
     call_command("check", databases=["default"], stdout=out)
     assert "System check identified no issues" in out.getvalue()
+
+
+def test_a_refusal_anywhere_in_a_command_ends_it_with_one_error_line_exit_1() -> None:
+    """A rule, policy, key or configuration error (PrivacydeskError) raised wherever in a
+    command is the command's refusal: one line naming field and rule, no traceback."""
+    import io
+
+    from privacydesk.console.command import PrivacydeskCommand
+    from privacydesk.policy.errors import RuleViolation
+
+    class Refusing(PrivacydeskCommand):
+        def handle(self, *args: object, **options: object) -> None:
+            raise RuleViolation("serial", "exists", "no server access grant has this serial")
+
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as ended:
+        Refusing(stdout=io.StringIO(), stderr=err).run_from_argv(["privacydesk", "refusing"])
+    assert ended.value.code == 1
+    assert err.getvalue() == ("Error: serial: no server access grant has this serial "
+                              "[exists]\n")
+
+
+def test_recording_the_use_of_an_unknown_certificate_is_refused_naming_the_serial(db) -> None:
+    outcome = run_privacydesk("access", "record-use", "--serial", "12345",
+                              "--host", "srv1.acme.example")
+    assert outcome.exit_code == 1
+    assert outcome.stderr.startswith("Error: serial") and "Traceback" not in outcome.output
