@@ -51,6 +51,12 @@ def render(policy: object, *, name: str, address: str, reference: str, kind: str
         # The core PDF fonts speak Latin-1 only: "?" rather than failing.
         return value if family else latin1(value)
 
+    def cell(height: float, value: str) -> None:
+        pdf.cell(0, height, text(value), new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def paragraph(value: str) -> None:
+        pdf.multi_cell(0, 6, text(value), new_x="LMARGIN", new_y="NEXT", align="L")
+
     face = family or "Helvetica"
     subject = words["subject"].format(kind=kind, reference=reference)
     pdf.set_title(text(subject))
@@ -59,38 +65,33 @@ def render(policy: object, *, name: str, address: str, reference: str, kind: str
     pdf.add_page()
     pdf.set_margins(25, 20, 20)
     pdf.set_font(face, "B", 14)
-    pdf.cell(0, 8, text(controller.name), new_x="LMARGIN", new_y="NEXT", align="L")
+    cell(8, controller.name)
     pdf.set_font(face, "", 9)
     for line in (controller.address_line, f"{controller.phone}  |  {controller.email}",
                  controller.website):
-        pdf.cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT", align="L")
+        cell(5, line)
     pdf.ln(18)
     pdf.set_font(face, "", 11)
     lines = [name.strip()] if name.strip() else []
     lines += [line.strip() for line in address.splitlines() if line.strip()]
-    if lines and len(lines) > 1 and lines[1] == lines[0]:  # the name written twice
+    if len(lines) > 1 and lines[1] == lines[0]:  # the name written twice
         lines.pop(1)
     for line in lines:
-        pdf.cell(0, 6, text(line), new_x="LMARGIN", new_y="NEXT", align="L")
+        cell(6, line)
     pdf.ln(12)
-    pdf.cell(0, 6, text(f"{controller.city}, {long_date(today or clock.today(), lang)}"),
-             new_x="LMARGIN", new_y="NEXT", align="L")
+    cell(6, f"{controller.city}, {long_date(today or clock.today(), lang)}")
     pdf.ln(6)
     pdf.set_font(face, "B", 11)
-    pdf.multi_cell(0, 6, text(subject), new_x="LMARGIN", new_y="NEXT", align="L")
+    paragraph(subject)
     pdf.set_font(face, "", 11)
     pdf.ln(4)
-    greeting = words["dear"].format(name=name.strip()) if name.strip() else words["dear_anon"]
-    pdf.multi_cell(0, 6, text(greeting), new_x="LMARGIN", new_y="NEXT", align="L")
+    paragraph(words["dear"].format(name=name.strip()) if name.strip() else words["dear_anon"])
     pdf.ln(3)
-    pdf.multi_cell(0, 6, text(body.strip()), new_x="LMARGIN", new_y="NEXT", align="L")
+    paragraph(body.strip())
     pdf.ln(4)
     authority = controller.authority
-    pdf.multi_cell(0, 6, text(words["complaint"].format(authority=authority.name,
-                                                        url=authority.url)),
-                   new_x="LMARGIN", new_y="NEXT", align="L")
+    paragraph(words["complaint"].format(authority=authority.name, url=authority.url))
     pdf.ln(8)
-    pdf.multi_cell(0, 6, text(f"{words['regards']}\n\n{controller.name}"),
-                   new_x="LMARGIN", new_y="NEXT", align="L")
+    paragraph(f"{words['regards']}\n\n{controller.name}")
     return bytes(pdf.output())
 
