@@ -32,12 +32,7 @@ def words(text: str) -> list[str]:
     anything that is not a letter or digit; each word once, in order."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text)
                     if not unicodedata.combining(c)).casefold()
-    out: list[str] = []
-    for word in _WORD.findall(plain):
-        word = word.replace("_", "")
-        if word and word not in out:
-            out.append(word)
-    return out
+    return list(dict.fromkeys(filter(None, (w.replace("_", "") for w in _WORD.findall(plain)))))
 
 
 def token(word: str) -> str:
