@@ -94,7 +94,7 @@ def scan_lines(today: date | None = None) -> tuple[list[str], list[str]]:
     failures: list[str] = []
     info: list[str] = []
     for system in get_policy().systems:
-        if system.scan_interval is None or system.connector in ("register", "manual"):
+        if system.scan_interval is None or not system.connectable:
             continue
         if not _connected(system.id):
             info.append(f"system {system.id} is declared but not connected here: not scanned")
