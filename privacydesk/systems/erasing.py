@@ -298,10 +298,13 @@ def research_left(task: SystemTask) -> None:
 
     def search() -> int:
         connector = calls.connector_of(system)
-        found = {r.locator: r for r in connector.find(subject)}
-        again = getattr(connector, "find_again", None)
-        if callable(again):
-            found.update({r.locator: r for r in again(subject, locators)})
+        try:
+            found = {r.locator: r for r in connector.find(subject)}
+            again = getattr(connector, "find_again", None)
+            if callable(again):
+                found.update({r.locator: r for r in again(subject, locators)})
+        finally:
+            calls.close(connector)  # the IMAP session ends with the re-search, not at GC
         return len([r for r in found.values() if not r.kept])
 
     answer = calls.guarded(system, search)
