@@ -7,12 +7,18 @@ Bram's and Eva's mail stays."""
 from __future__ import annotations
 
 import base64
+import imaplib
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from privacydesk.policy.errors import RuleViolation
+from privacydesk.systems import declared, erasing, tasks
 from privacydesk.systems.connector import Connection, ConnectorError, Record, Subject
 from privacydesk.systems.connectors import imap
+from privacydesk.systems.models import SystemTask
 from tests.systems.servers import imap as servers
 from tests.systems.servers.imap import Dovecot, Mailbox
 
@@ -372,6 +378,67 @@ def test_a_call_that_fails_ends_the_session_and_the_next_starts_afresh(
     assert failed.value.kind == "misdeclared"
     assert connector.find(ANNA)
     assert len(sessions) == 2
+
+
+MAILBOX = declared.of_mapping({
+    "id": "mailbox", "connector": "imap", "owner": "privacy_officer", "dataset": DATASET,
+    "hosts": ["127.0.0.1"], "categories": ["names", "email", "phone"],
+    "identities": ["email", "name", "phone"], "capabilities": ["find", "export", "erase"],
+    "label": {"nl": "Gedeelde mailbox info@", "en": "Shared mailbox info@"}})
+
+
+@pytest.fixture
+def declared_mailbox(box: Mailbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
+    """`box` declared as the connected system "mailbox" (its URL in the environment)."""
+    monkeypatch.setenv("PRIVACYDESK_SYSTEM_MAILBOX_URL", box.url)
+    declared.use((MAILBOX,))
+    yield box
+    declared.use(None)
+
+
+def _sessions(monkeypatch: pytest.MonkeyPatch) -> list[imaplib.IMAP4]:
+    """Every IMAP session the connector logs in to from now on, as it was opened."""
+    opened: list[imaplib.IMAP4] = []
+    real_login = imap.login
+
+    def recorded(conn: Connection) -> imaplib.IMAP4:
+        opened.append(real_login(conn))
+        return opened[-1]
+
+    monkeypatch.setattr(imap, "login", recorded)
+    return opened
+
+
+def test_the_re_search_before_a_confirmation_ends_its_imap_session(
+        db: Any, declared_mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rt3: the owner's confirmation of what an erasure left in the mailbox searches it
+    again (erasing.research_left); that search logs out of its session when it ends,
+    refused or accepted, instead of leaving it to the garbage collector, which drops the
+    socket without a LOGOUT (#16 Speed)."""
+    box = declared_mailbox
+    task, = erasing.plan(request_uid=uuid.uuid4(), request_ref="VZ-2026-0042",
+                         person_ref="p-anna", subject=lambda: ANNA, deadline=None,
+                         actor="privacy_officer-1")
+    bram = next(r for r in imap.connect(connection(box)).find(ANNA)
+                if r.fields["Subject"] == "Offerte gevraagd")
+    # Left for the mailbox's owner, as an erasure leaves what a system offers no way to
+    # change (tests/systems/connectors/test_rest_left_by_hand.py): Bram's mail naming her.
+    task.status = SystemTask.MANUAL
+    task.detail = {"left": [{"locator": bram.locator, "record": "e-mail", "where": ["text"]}]}
+    task.save()
+    sessions = _sessions(monkeypatch)
+
+    with pytest.raises(RuleViolation) as refused:   # her mail is still there
+        tasks.confirm_manual(task, actor="privacy_officer-1", note="Mail verwijderd")
+    assert refused.value.rule == "Rt3"
+    assert [session.state for session in sessions] == ["LOGOUT"]
+
+    owner = imap.connect(connection(box))           # the owner removes her mail by hand
+    owner.erase(owner.find(ANNA), ANNA)
+    owner.close()
+    tasks.confirm_manual(task, actor="privacy_officer-1", note="Mail verwijderd")
+    assert task.status == SystemTask.CONFIRMED and task.remaining == 0
+    assert [session.state for session in sessions] == ["LOGOUT"] * 3
 
 
 def test_a_sent_email_is_not_corrected(box: Mailbox) -> None:
