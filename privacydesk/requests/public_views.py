@@ -84,15 +84,13 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     parsed = tokens.read(token, verification.SALT)
     lang = _language(parsed[0] if parsed else None, request.GET.get("lang"))
     t = TEXT[lang]
-    if request.method == "POST":
-        done = verification.confirm(token)
-        if done is None:
-            return _page(request, lang, t["confirm_title"], message=t["bad"], status=410)
-        return _page(request, lang, t["confirm_title"], message=t["confirmed"],
-                     reference=done.reference)
-    found = verification.pending(token)
+    posted = request.method == "POST"
+    found = verification.confirm(token) if posted else verification.pending(token)
     if found is None:
         return _page(request, lang, t["confirm_title"], message=t["bad"], status=410)
+    if posted:
+        return _page(request, lang, t["confirm_title"], message=t["confirmed"],
+                     reference=found.reference)
     return _page(request, lang, t["confirm_title"], button=t["confirm_button"],
                  pending=found)
 
