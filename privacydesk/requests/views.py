@@ -77,8 +77,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 address=data["address"], received_at=received_at(data["received_on"]),
                 identity_checked=data["identity_checked"]):
             show_violation(form, problem, aliases)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    if request.method == "POST" and form.is_valid():   # and no rule broken
         try:
             filed = intake.file_staff_request(
                 kind=data["kind"], channel=data["channel"], name=data["name"],
