@@ -11,7 +11,13 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacydesk.policy import Policy, PolicyError, get_default_policy_path, load_policy_text
+from privacydesk.policy import (
+    Policy,
+    PolicyError,
+    get_default_policy_path,
+    load_policy_text,
+    schema,
+)
 
 DEFAULT: dict[str, Any] = tomllib.loads(get_default_policy_path().read_text("utf-8"))
 
@@ -128,9 +134,11 @@ def test_dropping_any_required_key_is_refused_naming_it(
     # time zone (#13.1) and [api] with each of its keys (#13.5.3) have defaults too.
     optional = optional or path in (("backups",), ("controller", "time_zone")) \
         or path[0] == "api"
-    # [[systems]] is optional as a whole (#16.1: none declared = the register alone); a
-    # declared system's keys stay required.
-    optional = optional or path == ("systems",)
+    # [[systems]] is optional as a whole (#16.1: none declared = the register alone); so is
+    # each key of a system that the key catalogue marks optional (scan_interval, hosts...).
+    optional = optional or path == ("systems",) or (
+        len(path) == 3 and path[0] == "systems"
+        and not schema.key("systems[]", path[2]).required)  # as the key reference says
     del node[last]
     try:
         load_policy_text(dump_toml(data))

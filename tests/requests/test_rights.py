@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import Client
 
-from privacydesk.policy.errors import RestrictedError
+from privacydesk.policy.errors import RestrictedError, RuleViolation
 from privacydesk.register import services as register
 from privacydesk.register.models import DATUM_MODELS, Address, Identity, Person
 from privacydesk.requests import actions
@@ -43,7 +43,7 @@ def test_annas_address_is_corrected_and_the_recipient_that_had_it_is_listed(smtp
 def test_a_correction_obeys_the_same_rules_as_any_write(smtp, personas):
     request = verified(smtp, "rectification", ANNA)
     datum = Address.objects.get(person=personas.anna)
-    with pytest.raises(register.RuleViolation) as refused:
+    with pytest.raises(RuleViolation) as refused:
         actions.correct(request, "address", datum.pk, {"postcode": "not a postcode"},
                         actor="po")
     assert refused.value.field == "postcode"
