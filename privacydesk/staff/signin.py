@@ -56,9 +56,8 @@ def delay_for(failures: int) -> timedelta | None:
     steps = failures - rules.failures_before_delay
     if steps < 0:
         return None
-    seconds = rules.first_delay_seconds
-    for _step in range(min(steps, 64)):  # capped below: no huge powers to compute
-        seconds = min(seconds * rules.delay_multiplier, rules.max_delay_seconds)
+    # Whole seconds (the policy's integers): the power is exact, then capped.
+    seconds = rules.first_delay_seconds * rules.delay_multiplier ** min(steps, 64)
     return timedelta(seconds=min(seconds, rules.max_delay_seconds))
 
 
@@ -95,12 +94,6 @@ def record_success(user: StaffUser) -> None:
         failed_sign_ins=0, last_failed_sign_in_at=None, sign_in_delayed_until=None)
     user.failed_sign_ins, user.last_failed_sign_in_at = 0, None
     user.sign_in_delayed_until = None
-
-
-def lift_delay(user: StaffUser) -> None:
-    """A colleague with manage_staff lets the account sign in again at once (the holder
-    confirmed the failures were theirs)."""
-    record_success(user)
 
 
 def local_time(moment: datetime) -> str:

@@ -103,7 +103,7 @@ def user_lift_pause(request: HttpRequest, pk: int) -> HttpResponse:
     attempts were their own; the failures are forgotten too."""
     user = get_object_or_404(StaffUser, pk=pk)
     with transaction.atomic():
-        signin.lift_delay(user)
+        signin.record_success(user)  # forgets the failures and the pause, as a sign-in
         _audit(request, user, "lift_sign_in_pause")
     messages.success(request, _("The sign-in pause was ended."))
     return redirect("staff:user_list")
