@@ -128,12 +128,11 @@ def extended(subject: Subject, extra: Mapping[str, Iterable[str]]) -> Subject:
         if kind not in EXPANDABLE:
             continue
         for raw in values:
+            # The lists start as the subject's own: a value it holds is in its list already.
             value = identity(kind, raw)
-            if not value or holds(subject, kind, value):
-                continue
             target = emails if kind == "email" else phones if kind == "phone" else \
                 ids.setdefault(kind, [])
-            if value not in target:
+            if value and value not in target:
                 target.append(value)
                 changed = True
     if not changed:

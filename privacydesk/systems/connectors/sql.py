@@ -623,14 +623,13 @@ def _identities(row: _Row, spec: TableSpec, labels: set[str],
         return {}
     searched = {"email": set(wanted.emails), "phone": set(wanted.e164),
                 **{kind: set(values) for kind, values in wanted.ids.items()}}
-    found: dict[str, list[str]] = {}
+    found: dict[str, dict[str, None]] = {}   # per kind, its new values in order, once
     for column in spec.columns.values():
         if column.identity not in _HANDED_ON:
             continue
         value = normal_identity(column.identity, row[column.name])
-        if value and value not in searched.get(column.identity, set()) \
-                and value not in found.get(column.identity, []):
-            found.setdefault(column.identity, []).append(value)
+        if value and value not in searched.get(column.identity, set()):
+            found.setdefault(column.identity, {})[value] = None
     return {kind: tuple(values) for kind, values in found.items()}
 
 
@@ -683,13 +682,17 @@ def _digits(column: Column[Any]) -> ColumnElement[Any]:
     return expression
 
 
+def _python_type(column: Column[Any]) -> type | None:
+    """The column's Python type; None for a type SQLAlchemy cannot name one of."""
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
+
+
 def _typed(column: Column[Any], value: str) -> Any:
     """`value` as the column's Python type; None when it cannot be one (no match then)."""
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        return value
-    if kind is int:
+    if _python_type(column) is int:
         return int(value) if value.isdigit() else None
     return value
 
@@ -773,10 +776,7 @@ _INVALID = object()
 def _stored_value(column: Column[Any], value: str) -> Any:
     """`value` (a correction, as staff typed it) as the column's type; _INVALID when it is
     not one (a date column gets an ISO date, a number column a number)."""
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        return value
+    kind = _python_type(column)
     try:
         if kind is int:
             return int(value.strip())
@@ -792,10 +792,8 @@ def _stored_value(column: Column[Any], value: str) -> Any:
 
 
 def _type_word(column: Column[Any]) -> str:
-    try:
-        return column.type.python_type.__name__
-    except NotImplementedError:
-        return str(column.type)
+    kind = _python_type(column)
+    return kind.__name__ if kind is not None else str(column.type)
 
 
 def _key_of(row: _Row, spec: TableSpec) -> tuple[Any, ...]:
