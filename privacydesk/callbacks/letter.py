@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from privacydesk.callbacks.contact import ContactDetails
+from privacydesk.exports.pdf import latin1
 from privacydesk.policy import Policy, clock
 
 _MONTHS = {
@@ -27,11 +28,6 @@ _TEXT = {
 }
 
 
-def _latin1(text: str) -> str:
-    # The core PDF fonts speak Latin-1; anything beyond is shown as "?" rather than failing.
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def long_date(day: date, lang: str) -> str:
     """Return "3 maart 2025" / "3 March 2025"."""
     return f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
@@ -46,34 +42,34 @@ def render(policy: Policy, details: ContactDetails, *, body: str, lang: str,
     words = _TEXT[lang]
     controller = policy.controller
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(words["subject"]))
-    pdf.set_author(_latin1(controller.name))
+    pdf.set_title(latin1(words["subject"]))
+    pdf.set_author(latin1(controller.name))
     pdf.set_creator("privacydesk")
     pdf.add_page()
     pdf.set_margins(25, 20, 20)
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, _latin1(controller.name), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(controller.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     for line in (controller.address_line, f"{controller.phone}  |  {controller.email}",
                  controller.website):
-        pdf.cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(18)
     pdf.set_font("Helvetica", "", 11)
     for line in details.address_lines:
-        pdf.cell(0, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, latin1(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(12)
-    pdf.cell(0, 6, _latin1(f"{controller.city}, {long_date(today or clock.today(), lang)}"),
+    pdf.cell(0, 6, latin1(f"{controller.city}, {long_date(today or clock.today(), lang)}"),
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 6, _latin1(words["subject"]), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, latin1(words["subject"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     pdf.ln(6)
     greeting = words["dear"].format(name=details.name) if details.name else words["dear_anon"]
-    pdf.multi_cell(0, 6, _latin1(greeting), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, latin1(greeting), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.multi_cell(0, 6, _latin1(body.strip()), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, latin1(body.strip()), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
-    pdf.multi_cell(0, 6, _latin1(f"{words['regards']}\n\n{controller.name}"),
+    pdf.multi_cell(0, 6, latin1(f"{words['regards']}\n\n{controller.name}"),
                    new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

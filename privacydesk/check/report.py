@@ -15,6 +15,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from privacydesk.check.registry import STATUSES, CheckResult
+from privacydesk.exports.pdf import DASHES, latin1
 from privacydesk.policy.active import get_policy
 
 FORMATS = ("table", "json", "md")
@@ -102,12 +103,6 @@ def render(results: Sequence[CheckResult], fmt: str = "table",
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _latin1(text: str) -> str:
-    # The PDF core fonts are Latin-1; typographic dashes and ellipses are folded.
-    text = text.replace("—", "-").replace("–", "-").replace("…", "...")
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def write_pdf(results: Sequence[CheckResult], path: str | Path,
               at: datetime | None = None, lines: Sequence[CheckResult] = ()) -> Path:
     """Write the report as a PDF to `path` and return the path; the systems' `lines`
@@ -121,7 +116,7 @@ def write_pdf(results: Sequence[CheckResult], path: str | Path,
 
     def write(text: str, height: float, style: str = "", size: float = 10) -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height, latin1(text, DASHES), new_x="LMARGIN", new_y="NEXT")
 
     write(f"privacydesk check - {get_policy().controller.name}", 8, "B", 15)
     write(f"Checked at {when}: {summary_line(results)}.", 6)

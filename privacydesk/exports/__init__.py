@@ -2,5 +2,6 @@
 
 Plain Python, no Django and no privacydesk import: any capability app — requests
 (portability), retention (the plan), a staff page — may import it without depending on
-another app. `csvsafe` writes CSV that a spreadsheet opens as data, never as formulas.
+another app. `csvsafe` writes CSV that a spreadsheet opens as data, never as formulas;
+`pdf` sets the font of every PDF (DejaVu Sans, else the Latin-1 core fonts).
 """

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 
 from privacydesk.callbacks.letter import long_date
+from privacydesk.exports.pdf import latin1, unicode_font
 from privacydesk.policy import clock
-from privacydesk.requests.render import font_family, latin1
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {"subject": "Betreft: uw verzoek om {kind} (kenmerk {reference})",
@@ -45,7 +45,7 @@ def render(policy: object, *, name: str, address: str, reference: str, kind: str
     words = TEXT[lang]
     controller = policy.controller  # type: ignore[attr-defined]
     pdf = FPDF(format="A4")
-    family = font_family(pdf)
+    family = unicode_font(pdf)
 
     def text(value: str) -> str:
         # The core PDF fonts speak Latin-1 only: "?" rather than failing.

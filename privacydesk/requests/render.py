@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from privacydesk.exports.pdf import latin1, unicode_font
 from privacydesk.policy import clock
 from privacydesk.requests import _systems
 from privacydesk.requests.texts import REPORT
@@ -22,8 +22,6 @@ from privacydesk.requests.texts import REPORT
 # Dutch text names the regulation by its Dutch name (issue #15): the policy's articles say
 # "Art. 6(1)(b) GDPR"; a Dutch reader gets "Art. 6(1)(b) AVG".
 _GDPR = re.compile(r"\bGDPR\b")
-
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 
 
 def _value(value: Any, lang: str) -> str:
@@ -122,23 +120,6 @@ def html(report: dict[str, Any]) -> str:
         "lines": lines(report)})
 
 
-def font_family(doc: Any) -> str:
-    """Register DejaVu Sans on `doc` (an FPDF) when the system has it and return "dejavu";
-    "" without it (the core fonts: Latin-1 only, see `latin1`)."""
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            doc.add_font("dejavu", "", str(regular))
-            doc.add_font("dejavu", "B", str(bold))
-            return "dejavu"
-    return ""
-
-
-def latin1(text: str) -> str:
-    """`text` as the core PDF fonts can print it: "?" for what Latin-1 lacks."""
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def pdf(report: dict[str, Any]) -> bytes:
     """The report as a PDF document (A4)."""
     from fpdf import FPDF  # lazy: see the module doc
@@ -146,7 +127,7 @@ def pdf(report: dict[str, Any]) -> bytes:
     doc = FPDF(format="A4")
     doc.set_title(REPORT[report["language"]]["title"])
     doc.set_creator("privacydesk")
-    unicode = font_family(doc)
+    unicode = unicode_font(doc)
     family = unicode or "helvetica"
     doc.add_page()
     sizes = {"h1": (16, "B"), "h2": (13, "B"), "h3": (11, "B"), "p": (10, ""), "li": (10, ""),

@@ -9,15 +9,16 @@ privacydesk writes; the PDF is set in DejaVu Sans when the system has it (Dutch 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from privacydesk.exports import csvsafe
+from privacydesk.exports.pdf import DASHES, latin1, unicode_font
 from privacydesk.ropa.record import Record
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 #: The CSV's header: one row per entry of the record.
 CSV_HEADER = {"nl": ("sectie", "onderwerp", "veld", "waarde"),
               "en": ("section", "item", "field", "value")}
+#: What the core font lacks, folded in a PDF without DejaVu Sans.
+_FOLD = {**DASHES, "✓": "x"}
 
 
 def text(record: Record) -> str:
@@ -46,19 +47,6 @@ def csv_text(record: Record) -> str:
     return out.getvalue()
 
 
-def _font_dir() -> Path | None:
-    for folder in FONT_DIRS:
-        if (folder / "DejaVuSans.ttf").exists() and (folder / "DejaVuSans-Bold.ttf").exists():
-            return folder
-    return None
-
-
-def _latin1(value: str) -> str:
-    value = (value.replace("—", "-").replace("–", "-").replace("✓", "x")
-             .replace("…", "..."))
-    return value.encode("latin-1", "replace").decode("latin-1")
-
-
 def pdf(record: Record) -> bytes:
     """The record as an A4 PDF."""
     from fpdf import FPDF  # slow to import: only when a PDF is asked for
@@ -67,17 +55,13 @@ def pdf(record: Record) -> bytes:
     doc.set_title(record.title)
     doc.set_creator("privacydesk")
     doc.set_auto_page_break(auto=True, margin=15)
-    fonts = _font_dir()
-    family = "helvetica"
-    if fonts is not None:
-        doc.add_font("dejavu", "", str(fonts / "DejaVuSans.ttf"))
-        doc.add_font("dejavu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-        family = "dejavu"
+    unicode = unicode_font(doc)
+    family = unicode or "helvetica"
 
     def write(value: str, size: float, weight: str = "", indent: float = 0) -> None:
         doc.set_font(family, weight, size)
         doc.set_x(doc.l_margin + indent)
-        doc.multi_cell(0, size * 0.5, value if fonts else _latin1(value),
+        doc.multi_cell(0, size * 0.5, value if unicode else latin1(value, _FOLD),
                        new_x="LMARGIN", new_y="NEXT", align="L")
 
     doc.add_page()
