@@ -21,7 +21,6 @@ from privacydesk.register import services
 from privacydesk.register.api import lookup
 from privacydesk.register.api.schemas import DatumOut, PersonDetailOut, PersonIn, PersonOut
 from privacydesk.register.models import Datum, Person
-from privacydesk.register.services import DatumView
 from privacydesk.staff.permissions import visible_categories
 
 router = Router(tags=["persons"])
@@ -34,13 +33,6 @@ def datum_out(datum: Datum) -> DatumOut:
                     source=datum.source, purpose=datum.purpose, legal_basis=datum.legal_basis,
                     agreement=agreement, delete_after=datum.delete_after,
                     restricted=datum.restricted)
-
-
-def datum_view_out(view: DatumView) -> DatumOut:
-    return DatumOut(id=view.id, category=view.category, values=dict(view.values),
-                    source=view.source, purpose=view.purpose, legal_basis=view.legal_basis,
-                    agreement=view.agreement, delete_after=view.delete_after,
-                    restricted=view.restricted)
 
 
 class PagedPersonOut(Schema):
@@ -82,7 +74,7 @@ def read_person(request: HttpRequest, ref: UUID,
     visible = visible_categories(user)
     # read_person already leaves out what the role may not see; the second filter keeps
     # the response honest even if a caller forgets staff_role one day (Sec1).
-    data = {category: [datum_view_out(d) for d in items]
+    data = {category: [DatumOut.from_orm(d) for d in items]
             for category, items in view.data.items() if category in visible}
     return PersonDetailOut(**PersonOut.from_orm(person).dict(), data=data)
 
