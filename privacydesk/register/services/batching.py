@@ -48,7 +48,9 @@ class Batch:
     def __init__(self) -> None:
         self.audit: list[dict[str, Any]] = []
         self.persons: set[int] = set()
-        self._roles: dict[int, frozenset[str]] = {}
+        # person id -> their active role kinds (C2..C5), kept until a role of theirs
+        # changes (`add_role`, `end_role`) or a new row starts.
+        self.roles: dict[int, frozenset[str]] = {}
         self._new: list[NewPerson] = []
         self._rows = 0  # rows open (a row inside a row nests)
 
@@ -61,7 +63,7 @@ class Batch:
         inside it fails the batch."""
         entries, persons, new = len(self.audit), set(self.persons), len(self._new)
         # A new row reads the roles afresh: "once per row", never a stale answer (C2..C5).
-        self._roles.clear()
+        self.roles.clear()
         self._rows += 1
         try:
             with transaction.atomic() if savepoint else nullcontext():
@@ -70,7 +72,7 @@ class Batch:
             del self.audit[entries:]
             del self._new[new:]
             self.persons = persons
-            self._roles.clear()
+            self.roles.clear()
             raise
         finally:
             self._rows -= 1
@@ -96,23 +98,10 @@ class Batch:
 
     def role_kinds(self, person_id: int, read: Any) -> frozenset[str]:
         """The person's active role kinds: `read()` once, then the kept answer."""
-        kinds = self._roles.get(person_id)
+        kinds = self.roles.get(person_id)
         if kinds is None:
-            kinds = self._roles[person_id] = frozenset(read())
+            kinds = self.roles[person_id] = frozenset(read())
         return kinds
-
-    def forget_roles(self, person_id: int) -> None:
-        """A role of the person changed: the next check reads the roles again."""
-        self._roles.pop(person_id, None)
-
-    def known_roles(self, person_id: int) -> frozenset[str] | None:
-        """The kept active role kinds of the person, None if not kept."""
-        return self._roles.get(person_id)
-
-    def know_roles(self, person_id: int, kinds: frozenset[str]) -> None:
-        """The person's active role kinds are `kinds` without a read (a person created in
-        this row holds none until `add_role`, which says which it adds)."""
-        self._roles[person_id] = kinds
 
 
 _current: ContextVar[Batch | None] = ContextVar("privacydesk_register_batch", default=None)

@@ -31,12 +31,12 @@ def _roles_changed(person_id: int, *, added: Role | None = None) -> None:
     running = batching.current()
     if running is None:
         return
-    known = running.known_roles(person_id)
+    known = running.roles.get(person_id)
     if added is not None and known is not None and added.ended_on is None:
         if added.started_on <= clock.today():
-            running.know_roles(person_id, known | {added.kind})
+            running.roles[person_id] = known | {added.kind}
         return
-    running.forget_roles(person_id)
+    running.roles.pop(person_id, None)
 
 
 def check_new_person(*, actor: str, purpose: str, source: str) -> None:
@@ -56,7 +56,7 @@ def create_person(*, actor: str, purpose: str, source: str) -> Person:
         person = Person.objects.create()
         running = batching.current()
         if running is not None:  # C2..C5 in a batch: a new person has no role to read
-            running.know_roles(person.pk, frozenset())
+            running.roles[person.pk] = frozenset()
         record("create", person, actor=actor, person=person, purpose=purpose,
                detail={"source": source})
     return person
