@@ -69,15 +69,13 @@ def _header(file: str, cells: list[Any]) -> list[str]:
     return header
 
 
-def _records(file: str, header: list[str], lines: Iterator[list[Any]],
-             ) -> Iterator[tuple[int, dict[str, str]]]:
+def _records(header: list[str], lines: Iterator[list[Any]]) -> Iterator[tuple[int, dict[str, str]]]:
     width = len(header)
     for number, cells in enumerate(lines, start=2):
         values = [_cell(c) for c in cells]
         if not any(values):
             continue  # an empty line (or a spreadsheet's formatted but empty row)
-        extra = [v for v in values[width:] if v]
-        if extra:
+        if any(values[width:]):
             # The row is refused (EXTRA): those cells belong to no column.
             values = values[:width] + [EXTRA]
         values += [""] * (width - len(values))
@@ -105,7 +103,7 @@ def _csv(path: Path) -> Rows:
     header = _header(file, list(lines[0]))
     body = lines[1:]
     return Rows(header, sum(1 for cells in body if any(c.strip() for c in cells)),
-                _records(file, header, iter(body)))
+                _records(header, iter(body)))
 
 
 def _xlsx(path: Path) -> Rows:
@@ -129,7 +127,7 @@ def _xlsx(path: Path) -> Rows:
 
     def records() -> Iterator[tuple[int, dict[str, str]]]:
         try:
-            yield from _records(file, header, (list(cells) for cells in lines))
+            yield from _records(header, (list(cells) for cells in lines))
         finally:
             book.close()
 

@@ -129,8 +129,7 @@ def clean_values(category: str, values: Any,
     for key in values:
         if key not in known:
             raise formats.fail(str(key), f"is not a field of {category}")
-    merged: dict[str, Any] = dict(current or {})
-    merged.update(values)
+    merged = {**(current or {}), **values}
     cleaned = {s.name: _clean_field(s, merged.get(s.name)) for s in specs}
     check = _CROSS_CHECKS.get(category)
     if check is not None:
