@@ -120,10 +120,7 @@ def send(anchor: anchors.Anchor) -> None:
              ("mail", lambda: to_mail(anchor, address))
              if address and anchor.reason != anchors.PERIODIC else None,
              ("syslog", lambda: to_syslog(anchor, target)) if target else None]
-    for sink in sinks:
-        if sink is None:
-            continue
-        kind, deliver = sink
+    for kind, deliver in filter(None, sinks):
         try:
             deliver()
         except Exception as exc:  # noqa: BLE001  every sink is tried; none stops the work
