@@ -6,7 +6,6 @@ import re
 import uuid
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -75,11 +74,10 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         filled = [(f, row) for f in recipients.forms if (row := f.row()) is not None]
         rows = [row for _, row in filled]
         try:
-            with transaction.atomic():
-                agreement = services.create_agreement(
-                    data["kind"], data["reference"], data["title"], data["starts_on"],
-                    data["ends_on"], parties=_parties(data["parties"]), recipients=rows,
-                    organisation=data["organisation"], actor=actor(request))
+            agreement = services.create_agreement(
+                data["kind"], data["reference"], data["title"], data["starts_on"],
+                data["ends_on"], parties=_parties(data["parties"]), recipients=rows,
+                organisation=data["organisation"], actor=actor(request))
         except RuleViolation as error:
             match = _RECIPIENT_FIELD.fullmatch(error.field)
             if match and int(match[1]) < len(filled):  # D2: on the recipient row it names

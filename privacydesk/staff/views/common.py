@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from privacydesk.policy.active import get_policy
 from privacydesk.register.models import Person
@@ -38,7 +39,4 @@ def person_or_404(ref: Any) -> Person:
         key = uuid.UUID(str(ref))
     except ValueError:
         raise Http404("no such person")
-    person = Person.objects.filter(ref=key).first()
-    if person is None:
-        raise Http404("no such person")
-    return person
+    return get_object_or_404(Person, ref=key)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,10 +22,7 @@ from privacydesk.vault import audit
 
 
 def _datum(person: Person, category: str, pk: int) -> Datum:
-    model: Any = services.model_for(category)
-    datum = model.objects.filter(person=person, pk=pk).first()
-    if datum is None:
-        raise Http404("no such datum")
+    datum = get_object_or_404(services.model_for(category), person=person, pk=pk)
     datum.person = person
     return datum
 
@@ -125,9 +122,7 @@ def person_roles(request: HttpRequest, ref: object) -> HttpResponse:
 @require_POST
 def role_end(request: HttpRequest, ref: object, pk: int) -> HttpResponse:
     person = person_or_404(ref)
-    role = Role.objects.filter(person=person, pk=pk).first()
-    if role is None:
-        raise Http404("no such role")
+    role = get_object_or_404(Role, person=person, pk=pk)
     form = RoleEndForm(request.POST)
     if form.is_valid():
         try:
