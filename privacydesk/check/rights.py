@@ -204,13 +204,10 @@ def request_channels() -> CheckResult:
                    "the web form is routed", "", info)
 
 
-def _kind_history(models, pks: list[int] | None = None  # type: ignore[no-untyped-def]
-                  ) -> dict[int, list[tuple[str, str, str]]]:
+def _kind_history(models) -> dict[int, list[tuple[str, str, str]]]:  # type: ignore[no-untyped-def]
     """(from, to, reason) of every kind change per request pk, read from the timeline:
     `intake.set_kind` writes "old -> new[: reason]" in the same transaction as the change."""
     events = models.RequestEvent.objects.filter(action="kind_set")
-    if pks is not None:
-        events = events.filter(request_id__in=pks)
     history: dict[int, list[tuple[str, str, str]]] = {}
     for rid, note in events.order_by("at", "id").values_list("request_id", "note"):
         change, _, why = note.partition(": ")
