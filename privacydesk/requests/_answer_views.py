@@ -14,7 +14,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
-from privacydesk.policy import clock
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.requests import _answers
 from privacydesk.requests._matching_views import explain
@@ -54,15 +53,13 @@ by_post = step("answer_post", lambda q, r: _answers.answer_by_post(
 
 
 def _moment(text: str) -> datetime:
-    """A `datetime-local` value ("2026-12-07T10:30") in the policy's time zone."""
+    """A `datetime-local` value ("2026-12-07T10:30"); `_answers.answer_by_phone` reads one
+    without an offset in the policy's time zone."""
     try:
-        naive = datetime.fromisoformat((text or "").strip())
+        return datetime.fromisoformat(text.strip())
     except ValueError:
         raise RuleViolation("at", "format", gettext_noop(
             "give the date and time of the call")) from None
-    if naive.tzinfo is not None:
-        return naive
-    return naive.replace(tzinfo=clock.zone())
 
 
 # Record the call in which the answer was given: answered then, and closed.

@@ -37,9 +37,13 @@ def begin(request: DataSubjectRequest, *, actor: str) -> str:
                             "verification")
     when = timezone.now()
     email = request.contact()["email"]
-    person = register.find_person_by_email(email) if email else None
+    if not email:
+        raise RuleViolation("email", "Art12", gettext_noop(
+            "no e-mail address to search the register for; identify the person another "
+            "way"))
+    person = register.find_person_by_email(email)
     if person is None:
-        return _answer_no_data(request, actor=actor, now=when, searched=bool(email))
+        return _answer_no_data(request, actor=actor, now=when)
     secret, digest = tokens.new_secret()
     link = notify.public_url(reverse("requests_public:confirm", kwargs={
         "token": tokens.make(request.uid.hex, secret, SALT)}))
@@ -67,12 +71,7 @@ def begin(request: DataSubjectRequest, *, actor: str) -> str:
     return request.status
 
 
-def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime,
-                    searched: bool) -> str:
-    if not searched:
-        raise RuleViolation("email", "Art12", gettext_noop(
-            "no e-mail address to search the register for; identify the person another "
-            "way"))
+def _answer_no_data(request: DataSubjectRequest, *, actor: str, now: datetime) -> str:
     with transaction.atomic():
         request.status = Status.ANSWERED
         request.answered_at = now
