@@ -23,6 +23,7 @@ from privacydesk.requests._steps import PERMISSION, actor
 from privacydesk.requests.models import DataSubjectRequest
 from privacydesk.retention import ledger
 from privacydesk.staff.access import require_permission
+from privacydesk.staff.labels import page_language
 from privacydesk.systems import declared, tasks, wording
 from privacydesk.systems.models import SystemTask
 
@@ -86,14 +87,13 @@ def _ledger(found: DataSubjectRequest) -> dict[str, Any] | None:
     if entry is None:
         return None
     state = ledger.verify(entry)
-    lang = "en" if (get_language() or "nl").startswith("en") else "nl"
     return {"state": state,
             "text": {ledger.VALID: gettext("Signed; the signature matches the receipt."),
                      ledger.ALTERED: gettext("Altered: the receipt no longer matches its "
                                              "signature."),
                      ledger.UNSIGNED: gettext("Not signed: erased before receipts were "
                                               "signed.")}[state],
-            "lines": [line.render(lang) for line in ledger.systems_of(entry)]}
+            "lines": [line.render(page_language()) for line in ledger.systems_of(entry)]}
 
 
 @require_POST

@@ -22,7 +22,7 @@ from typing import Any
 
 from django import template
 from django.utils.functional import Promise
-from django.utils.translation import get_language, pgettext, pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from privacydesk.requests import kinds
 from privacydesk.requests.models import Channel
@@ -194,17 +194,13 @@ SYSTEM_LINES: list[tuple[re.Pattern[str], Promise]] = [(re.compile(p), t) for p,
 )]
 
 
-def _language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "nl"
-
-
 def _system_lines(note: str) -> str | None:
     """`note` as the systems' lines in the page's language, or None when it is not wholly
     such lines of known task statuses (a staff member's words stay as written)."""
     from privacydesk.systems import declared
     from privacydesk.systems.models import SystemTask
 
-    statuses = dict(SystemTask.STATUSES)
+    statuses, lang = dict(SystemTask.STATUSES), labels_of.page_language()
     shown = []
     for line in note.split("; ") if note else ():
         for pattern, template_ in SYSTEM_LINES:
@@ -213,7 +209,7 @@ def _system_lines(note: str) -> str | None:
                 system = declared.system(found["system"])
                 shown.append(str(template_) % {
                     **found.groupdict(), "task_status": statuses[found["task_status"]],
-                    "system": system.name(_language()) if system else found["system"]})
+                    "system": system.name(lang) if system else found["system"]})
                 break
         else:
             return None
