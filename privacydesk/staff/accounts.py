@@ -6,6 +6,7 @@ import secrets
 
 from django.db import transaction
 
+from privacydesk.policy.errors import RuleViolation
 from privacydesk.staff.models import StaffUser
 from privacydesk.vault import audit
 
@@ -18,8 +19,6 @@ def create_staff(username: str, staff_role: str, *, email: str = "", actor: str 
     The role is checked against the policy by StaffUser.save() (RuleViolation names
     `staff_role`). MFA is not enrolled: the account enrols TOTP at its first sign-in.
     """
-    from privacydesk.policy.errors import RuleViolation
-
     if not username.strip():
         raise RuleViolation("username", "format", "a username is required")
     if StaffUser.objects.filter(username=username).exists():

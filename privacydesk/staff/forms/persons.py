@@ -52,10 +52,9 @@ class PersonCreateForm(forms.Form):
     def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         policy = get_policy()
-        self.fields["role"].choices = _lang_choices(policy.roles.items(), lang)  # type: ignore[attr-defined]
-        self.fields["source"].choices = _lang_choices(policy.sources.items(), lang)  # type: ignore[attr-defined]
-        self.fields["purpose"].choices = _lang_choices(policy.purposes.items(), lang)  # type: ignore[attr-defined]
-        self.fields["basis"].choices = _lang_choices(policy.legal_bases.items(), lang)  # type: ignore[attr-defined]
+        for name, table in (("role", policy.roles), ("source", policy.sources),
+                            ("purpose", policy.purposes), ("basis", policy.legal_bases)):
+            self.fields[name].choices = _lang_choices(table.items(), lang)  # type: ignore[attr-defined]
 
 
 class RoleAddForm(forms.Form):
