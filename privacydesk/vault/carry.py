@@ -18,8 +18,6 @@ from django.db import transaction
 from privacydesk.vault import append, chain, keyring
 from privacydesk.vault.models import AuditEntry, AuditHead
 
-FIELDS = list(chain.COLUMNS)
-
 
 def head() -> tuple[int, str] | None:
     """(seq, mac) of the chain's last entry; None for an empty chain."""
@@ -29,7 +27,7 @@ def head() -> tuple[int, str] | None:
 
 def entries_after(seq: int) -> list[dict[str, Any]]:
     """Every entry numbered above `seq`, oldest first, as stored (field name -> value)."""
-    return list(AuditEntry.objects.filter(seq__gt=seq).order_by("seq").values(*FIELDS))
+    return list(AuditEntry.objects.filter(seq__gt=seq).order_by("seq").values(*chain.COLUMNS))
 
 
 def continues(rows: list[dict[str, Any]], current: tuple[int, str] | None) -> bool:
