@@ -52,13 +52,11 @@ def answerable(request: DataSubjectRequest) -> str:
     for staff). Never raises."""
     if request.status != Status.VERIFIED:
         return gettext_noop("only a verified request that is not answered yet can be answered")
-    if no_data_held(request):
+    if no_data_held(request) or request.kind in _SUMMARISED:
         return ""
     if request.kind == kinds.ERASURE:
         return "" if "receipt" in request.detail else gettext_noop(
             "erase first: the answer carries the erasure receipt")
-    if request.kind in _SUMMARISED:
-        return ""
     return gettext_noop("access and portability are answered with a download link by e-mail; "
                    "ask the requester for an e-mail address")
 
@@ -78,10 +76,12 @@ def _check(request: DataSubjectRequest, summary: str) -> str:
     return text
 
 
-def letter_body(request: DataSubjectRequest, summary: str = "") -> str:
-    """The text of the answer in the requester's language: the erasure receipt, "no data
-    held", or `summary` (what was done). RuleViolation when the request cannot be answered
-    by post now (see `answerable`) or `summary` is missing where it is needed."""
+def answer_letter(request: DataSubjectRequest, *, actor: str, summary: str = "") -> bytes:
+    """The answer as a PDF letter on the controller's letterhead, to the requester's postal
+    address, in their language: the erasure receipt, "no data held", or `summary` (what was
+    done). RuleViolation when the request cannot be answered by post now (see `answerable`)
+    or `summary` is missing where it is needed. Making it changes nothing but the audit
+    trail (the letter shows the requester's name and address: an audited read, Sec4)."""
     text = _check(request, summary)
     lang = "en" if request.language == "en" else "nl"
     words = _answer_letter.TEXT[lang]
@@ -90,14 +90,8 @@ def letter_body(request: DataSubjectRequest, summary: str = "") -> str:
     body = words["no_data" if none else "done"].format(kind=kind, reference=request.reference)
     if request.kind == kinds.ERASURE and not none:
         body += "\n\n" + ErasureReceipt.from_dict(request.detail["receipt"]).render(lang)
-    return body + (f"\n\n{text}" if text else "")
-
-
-def answer_letter(request: DataSubjectRequest, *, actor: str, summary: str = "") -> bytes:
-    """The answer as a PDF letter on the controller's letterhead, to the requester's postal
-    address, in their language. Making it changes nothing but the audit trail (the letter
-    shows the requester's name and address: an audited read, Sec4)."""
-    body = letter_body(request, summary)
+    if text:
+        body += f"\n\n{text}"
     contact = request.contact()
     if not contact["address"].strip():
         raise RuleViolation("address", "Rt5", gettext_noop(
@@ -108,8 +102,7 @@ def answer_letter(request: DataSubjectRequest, *, actor: str, summary: str = "")
                  detail={"request": request.reference, "made": "answer letter"})
     return _answer_letter.render(get_policy(), name=contact["name"],
                                  address=contact["address"], reference=request.reference,
-                                 kind=kinds.label(request.kind, request.language), body=body,
-                                 lang=request.language)
+                                 kind=kind, body=body, lang=request.language)
 
 
 def _finish(request: DataSubjectRequest, how: str, note: str, record: dict[str, Any], *,

@@ -28,7 +28,7 @@ from privacydesk.requests import (
     verification,
 )
 from privacydesk.requests import render as report_render
-from privacydesk.requests._answers import answerable
+from privacydesk.requests._answers import answerable, no_data_held
 from privacydesk.requests._matching_views import search_context
 from privacydesk.requests._step_refusals import message as refusal_message
 from privacydesk.requests._steps import PERMISSION, actor, get, step
@@ -36,7 +36,6 @@ from privacydesk.requests.forms import StaffRequestForm, received_at
 from privacydesk.requests.list_form import RequestFilterForm
 from privacydesk.requests.listing import OPEN, find_requests
 from privacydesk.requests.listing import rows as listed_rows
-from privacydesk.requests.models import NO_DATA_HELD, Status
 from privacydesk.retention.erasure_receipt import ErasureReceipt
 from privacydesk.staff.access import require_permission
 from privacydesk.staff.forms.violations import show_violation
@@ -108,8 +107,7 @@ def request_detail(request: HttpRequest, uid: UUID) -> HttpResponse:
         "r": found, "contact": contact, "days_left": found.days_left(timezone.now()),
         # A request without an e-mail address (letter, telephone) is answered by post or
         # by telephone: the page shows what to send or say and the steps to record it.
-        "can_answer": found.status == Status.VERIFIED and not answerable(found)
-        and (not contact["email"] or found.detail.get("outcome") == NO_DATA_HELD),
+        "can_answer": not answerable(found) and (not contact["email"] or no_data_held(found)),
         "receipt_text": ErasureReceipt.from_dict(receipt).render(found.language)
         if receipt else "",
         "events": found.events.all(), "deliveries": found.deliveries.all(),
