@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from typing import Any
 
@@ -298,14 +299,6 @@ def waiting(request: DataSubjectRequest) -> list[SystemTask]:
     return tasks.blocking(request.uid, (SystemTask.ERASE,))
 
 
-def receipt_systems(request: DataSubjectRequest) -> list[dict[str, Any]]:
-    """The receipt's lines per system (retention.erasure_receipt.SystemLine's fields)."""
-    # A connector's reason is English; the receipt is in the request's language.
-    return [{**line, "reason": wording.outcome_detail(line["reason"], request.language),
-             "label_nl": _label(line["system"], "nl"), "label_en": _label(line["system"], "en")}
-            for line in erasing.receipt_lines(request.uid)]
-
-
 #: `request.detail` key: when the systems' lines were written into the receipt.
 SETTLED = "systems_settled_at"
 
@@ -324,7 +317,12 @@ def finish_erasure(request_uid: str, *, mail: bool = True) -> None:
                 or "receipt" not in request.detail or SETTLED in request.detail
                 or waiting(request)):
             return
-        lines = receipt_systems(request)
+        # The receipt's lines per system (retention.erasure_receipt.SystemLine's fields); a
+        # connector's reason is English, the receipt is in the request's language.
+        lines = [{**line, "reason": wording.outcome_detail(line["reason"], request.language),
+                  "label_nl": _label(line["system"], "nl"),
+                  "label_en": _label(line["system"], "en")}
+                 for line in erasing.receipt_lines(request.uid)]
         request.detail = {**request.detail, SETTLED: timezone.now().isoformat(),
                           "receipt": {**request.detail["receipt"], "systems": lines}}
         request.save(update_fields=["detail"])
@@ -335,11 +333,9 @@ def finish_erasure(request_uid: str, *, mail: bool = True) -> None:
                                        f"{line['remaining'] or 0} left"
                                        for line in lines))[:300])
     if mail and request.contact()["email"]:
-        try:
+        # A mail that fails: staff resend it from the request page (erase again).
+        with suppress(RuleViolation):
             actions.send_receipt(request, actor="system")
-        except RuleViolation:
-            # The mail failed: staff resend it from the request page (erase again).
-            return
 
 
 def _sign_lines(request: DataSubjectRequest, lines: list[dict[str, Any]]) -> None:

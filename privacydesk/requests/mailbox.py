@@ -15,6 +15,7 @@ from __future__ import annotations
 import imaplib
 import logging
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
@@ -106,8 +107,6 @@ def fetch_mail(url: str | None = None, *, limit_bytes: int | None = None) -> Fet
                 log.warning("mailbox message %s not filed (%s)", uid,
                             type(exc).__name__)
     finally:
-        try:
+        with suppress(Exception):  # logging out of a broken connection
             conn.logout()
-        except Exception:  # noqa: S110 - logging out of a broken connection
-            pass
     return report

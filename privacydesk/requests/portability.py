@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from typing import Any
 
 from django.utils import timezone
@@ -22,6 +21,7 @@ from privacydesk.policy import clock
 from privacydesk.register import services as register
 from privacydesk.register.fields import FIELDS
 from privacydesk.register.models import Person
+from privacydesk.requests import delivery
 
 SCHEMA = "privacydesk.portability/1"
 PROVIDED_SOURCES = frozenset({"contact_form", "email", "service"})
@@ -59,15 +59,11 @@ def _csv(category: str, rows: list[dict[str, Any]]) -> str:
 def zip_bytes(document: dict[str, Any], extra: dict[str, bytes] | None = None) -> bytes:
     """The zip: data.json (the whole document) and <category>.csv per category (UTF-8);
     `extra`: more files by their path in the zip (each system's export, #16.3)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2))
-        for category, rows in document["data"].items():
-            archive.writestr(f"{category}.csv", _csv(category, rows))
-        for path, data in (extra or {}).items():
-            archive.writestr(path, data)
-        archive.writestr("README.txt", README)
-    return buffer.getvalue()
+    return delivery.bundle({
+        "data.json": json.dumps(document, ensure_ascii=False, indent=2).encode(),
+        **{f"{category}.csv": _csv(category, rows).encode()
+           for category, rows in document["data"].items()},
+        **(extra or {}), "README.txt": README.encode()})
 
 
 README = """privacydesk data export (GDPR Art. 20) / gegevensexport (art. 20 AVG)
