@@ -43,12 +43,9 @@ def _running(anchor: str) -> Q:
         party = Exists(AgreementParty.objects.filter(person=OuterRef("person_id"),
                                                      agreement__ends_on__isnull=True))
         return own | (Q(agreement__isnull=True) & Q(party))
-    if anchor == "employment_end":
-        return Q(Exists(Role.objects.filter(person=OuterRef("person_id"), kind=EMPLOYEE,
-                                            ended_on__isnull=True)))
-    if anchor == "role_end":
-        return Q(Exists(Role.objects.filter(person=OuterRef("person_id"),
-                                            ended_on__isnull=True)))
+    if anchor in ("employment_end", "role_end"):
+        roles = Role.objects.filter(person=OuterRef("person_id"), ended_on__isnull=True)
+        return Q(Exists(roles.filter(kind=EMPLOYEE) if anchor == "employment_end" else roles))
     return Q(pk__in=[])  # "collected" is never running
 
 
