@@ -36,11 +36,6 @@ from privacydesk.staff.models import StaffUser
 log = logging.getLogger("privacydesk.staff")
 
 
-def account_named(username: str) -> StaffUser | None:
-    """The account a sign-in attempt names (exactly as the password check looks it up)."""
-    return StaffUser.objects.filter(username=username).first()
-
-
 def delayed_until(user: StaffUser, now: datetime | None = None) -> datetime | None:
     """The moment `user` accepts sign-in attempts again, or None when it does now."""
     until = StaffUser.objects.filter(pk=user.pk).values_list(

@@ -24,6 +24,7 @@ from privacydesk.staff import mfa, protocol, signin
 from privacydesk.staff.access import protocol_exempt
 from privacydesk.staff.forms.auth import CodeForm, LoginForm, ProtocolForm
 from privacydesk.staff.labels import page_language
+from privacydesk.staff.models import StaffUser
 from privacydesk.staff.signals import KIND_LOGIN, KIND_MFA, report_auth_failure
 
 
@@ -41,7 +42,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: user name and password. On success the second factor is asked next."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account = signin.account_named(form.cleaned_data["username"])
+        # The account the attempt names, exactly as the password check looks it up.
+        account = StaffUser.objects.filter(username=form.cleaned_data["username"]).first()
         paused = signin.delayed_until(account) if account is not None else None
         if paused is not None:
             # Sec1: not even checked, so a guess cannot be confirmed during the pause.
