@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 
 from privacydesk.policy.errors import RuleViolation
+from privacydesk.requests._triage import REASONS
 from privacydesk.staff import labels as labels_of
 
 #: How a refusal names its field to staff.
@@ -128,8 +129,6 @@ def _listed(label_kind: str) -> Callable[[str], str]:
 
 
 def _reasons(codes: str) -> str:
-    from privacydesk.requests._triage import REASONS
-
     return ", ".join(str(REASONS.get(code, code)) for code in codes.split(", "))
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from privacydesk.policy import RetentionFacts, clock
 from privacydesk.policy.active import get_policy
-from privacydesk.requests import delivery, events, intake, kinds, notify
+from privacydesk.requests import _systems, delivery, events, intake, kinds, notify
 from privacydesk.requests.models import OPEN_STATUSES, DataSubjectRequest, Status
 
 log = logging.getLogger("privacydesk.requests")
@@ -124,7 +124,5 @@ def tick(now: datetime | None = None) -> TickReport:
     report.cleared = _clear_contacts(when)
     # Rt3 (#16.3): an erasure whose systems all settled is answered even if the worker
     # stopped between a system's last try and the receipt.
-    from privacydesk.requests import _systems
-
     _systems.finish_waiting()
     return report

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
+from privacydesk.incidents import services as incidents
 from privacydesk.policy.active import get_policy
 from privacydesk.policy.errors import RuleViolation
 from privacydesk.register.formats import forbidden_character
@@ -188,8 +189,6 @@ class MailOutcome:
 def file_mail(mail: ParsedMail, *, received_at: datetime | None = None,
               too_large: bool = False) -> MailOutcome:
     """File one mailbox message exactly once (FiledMail); see the module doc."""
-    from privacydesk.incidents import services as incidents
-
     key = mail.mail_key
     if FiledMail.objects.filter(mail_key=key).exists():
         return MailOutcome("duplicate")

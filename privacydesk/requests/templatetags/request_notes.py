@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext, pgettext_lazy
 
 from privacydesk.requests import kinds
+from privacydesk.requests._triage import REASONS
 from privacydesk.requests.models import Channel
 from privacydesk.staff import labels as labels_of
 
@@ -81,8 +82,6 @@ def _criteria(text: str) -> str:
 
 
 def _reason(code: str) -> str:
-    from privacydesk.requests._triage import REASONS
-
     return str(REASONS.get(code, code))
 
 
