@@ -250,7 +250,5 @@ def identity_counts(expansion: Expansion | None) -> dict[str, Any]:
     """The audit entry's part on the expansion: counts by kind only (Sec4)."""
     if expansion is None or not (expansion.added or expansion.skipped):
         return {}
-    shared: Counter[str] = Counter()
-    for counts in expansion.skipped.values():
-        shared.update(counts)
+    shared = sum(map(Counter, expansion.skipped.values()), Counter[str]())
     return {"identities_added": expansion.kinds(), "identities_shared": dict(shared)}

@@ -165,8 +165,7 @@ class ImapConnector:
         if missing:
             with self._session() as conn:
                 for folder, items in missing.items():
-                    validity = select(self._connection, conn, folder, readonly=True)
-                    self._same_validity(folder, validity, items)
+                    validity = self._reselect(conn, folder, items, readonly=True)
                     raws.update((locator(folder, validity, uid), raw) for uid, raw, _
                                 in self._fetch(conn, [u for _, u in items]))
         return [Export(filename=f"{_SAFE_NAME.sub('_', folder)}-{uid}.eml",
@@ -285,16 +284,17 @@ class ImapConnector:
                                                             int(found["uid"])))
         return folders
 
-    def _same_validity(self, folder: str, validity: int,
-                       items: list[tuple[int, int]]) -> None:
+    def _reselect(self, conn: imaplib.IMAP4, folder: str, items: list[tuple[int, int]], *,
+                  readonly: bool) -> int:
+        validity = select(self._connection, conn, folder, readonly=readonly)
         if any(v != validity for v, _ in items):
             raise ConnectorError("garbage", f"{self.system_id}: folder {folder!r} was rebuilt "
                                  "since the search (UIDVALIDITY changed): search again")
+        return validity
 
     def _erase_in(self, conn: imaplib.IMAP4, folder: _imap_dataset.Folder,
                   items: list[tuple[int, int]], match: Matcher) -> list[Outcome]:
-        validity = select(self._connection, conn, folder.name, readonly=False)
-        self._same_validity(folder.name, validity, items)
+        validity = self._reselect(conn, folder.name, items, readonly=False)
         fetched = {uid: (raw, prefix) for uid, raw, prefix
                    in self._fetch(conn, [u for _, u in items])}
         outcomes: list[Outcome] = []
@@ -403,8 +403,7 @@ class ImapConnector:
         with self._session() as conn:
             for folder, items in self._changeable(records, outcomes):
                 name = folder.name
-                validity = select(self._connection, conn, name, readonly=False)
-                self._same_validity(name, validity, items)
+                validity = self._reselect(conn, name, items, readonly=False)
                 uids = [uid for _, uid in items]
                 if folder.erase == "move":
                     self._move(conn, uids, folder.move_to)
